@@ -1,0 +1,158 @@
+/**
+ * The seam between core (MIME, policy, verdicts) and a crypto backend (CMS bytes in, CMS bytes out).
+ * A backend holds no certificate store and makes no trust decision: it reports cryptographic facts,
+ * core decides what they mean. Capabilities are plain data; asking for anything not listed throws a
+ * typed ERR_UNSUPPORTED_* error and nothing falls back to something weaker.
+ */
+
+export type DigestAlgorithm = 'md5' | 'sha-1' | 'sha-224' | 'sha-256' | 'sha-384' | 'sha-512';
+/** Signature schemes. Ed25519/Ed448 (RFC 8419) are named so a backend can claim them later. */
+export type SignatureScheme = 'rsa-pkcs1' | 'rsa-pss' | 'ecdsa' | 'ed25519' | 'ed448';
+export type ContentCipher =
+  | 'aes-128-cbc'
+  | 'aes-192-cbc'
+  | 'aes-256-cbc'
+  | 'aes-128-gcm'
+  | 'aes-192-gcm'
+  | 'aes-256-gcm'
+  | 'des-ede3-cbc'
+  | 'rc2-cbc'
+  | 'chacha20-poly1305';
+export type KeyTransport = 'rsa-pkcs1' | 'rsa-oaep';
+/** Key agreement (RFC 5753 ECDH, RFC 8418 X25519/X448); room for backends that add them. */
+export type KeyAgreement = 'ecdh-p256' | 'ecdh-p384' | 'ecdh-p521' | 'x25519' | 'x448';
+export type Runtime = 'node' | 'browser' | 'worker' | 'deno' | 'bun';
+
+export interface BackendCapabilities {
+  /** Digests usable for signing and verifying. */
+  readonly digests: readonly DigestAlgorithm[];
+  readonly signatureSchemes: readonly SignatureScheme[];
+  /** Content ciphers usable for encrypting and decrypting. GCM ciphers mean AuthEnvelopedData. */
+  readonly contentCiphers: readonly ContentCipher[];
+  readonly keyTransport: readonly KeyTransport[];
+  readonly keyAgreement: readonly KeyAgreement[];
+  /** Private key kinds the backend can sign and decrypt with. */
+  readonly keyTypes: readonly ('rsa' | 'ec-p256' | 'ec-p384' | 'ec-p521' | 'ed25519')[];
+  readonly runtimes: readonly Runtime[];
+  /** True if the backend accepts `{ type: 'uri' }` private keys (PKCS#11, provider stores). */
+  readonly keyUris: boolean;
+}
+
+/** A private key: PKCS#8 DER bytes, or a URI the backend resolves (HSM, provider store). */
+export type PrivateKeyRef =
+  | { readonly type: 'pkcs8'; readonly der: Uint8Array }
+  | { readonly type: 'uri'; readonly uri: string };
+
+export interface SignerInput {
+  /** The signer's certificate, DER. */
+  readonly certificate: Uint8Array;
+  readonly privateKey: PrivateKeyRef;
+  readonly digest: DigestAlgorithm;
+  /** Default: rsa-pkcs1 for RSA keys, ecdsa for EC keys. */
+  readonly scheme?: SignatureScheme;
+  /** Signed attribute signingTime; omitted when undefined. */
+  readonly signingTime?: Date;
+  /** Signed attribute SMIMECapabilities, strongest first; omitted when undefined or empty. */
+  readonly smimeCapabilities?: readonly ContentCipher[];
+}
+
+export interface SignRequest {
+  /** The exact bytes to sign (a canonical MIME entity). */
+  readonly content: Uint8Array;
+  /** Detached: SignedData without eContent. Opaque (false): eContent carries `content`. */
+  readonly detached: boolean;
+  readonly signers: readonly SignerInput[];
+  /** Extra certificates to embed (intermediates); signer certificates are always embedded. */
+  readonly certificates?: readonly Uint8Array[];
+  readonly signal?: AbortSignal;
+}
+
+export interface VerifyRequest {
+  /** ContentInfo(SignedData), DER or BER. */
+  readonly cms: Uint8Array;
+  /** The detached content. When given, it is what is verified (any eContent is core's concern). */
+  readonly content?: Uint8Array;
+  /** Certificates to search for signer certificates besides the embedded ones. */
+  readonly certificates?: readonly Uint8Array[];
+  readonly signal?: AbortSignal;
+}
+
+/** Cryptographic facts about one SignerInfo, in SignedData order. */
+export interface SignerCheck {
+  readonly index: number;
+  /** DER of the certificate matching the signer identifier, or null if none was found. */
+  readonly certificate: Uint8Array | null;
+  /**
+   * True only if the signature verifies with that certificate's key over the signed attributes
+   * exactly as received (re-tagged as SET OF), or over the content when there are none.
+   */
+  readonly signatureValid: boolean;
+  /**
+   * With signed attributes: true iff the messageDigest attribute equals the digest of the content.
+   * Null when there are no signed attributes (then signatureValid already covers the content).
+   */
+  readonly messageDigestValid: boolean | null;
+  /** Why the backend could not check (unsupported algorithm...), for the report; null otherwise. */
+  readonly error: { readonly code: string; readonly message: string } | null;
+}
+
+export interface RecipientInput {
+  readonly certificate: Uint8Array;
+}
+
+export interface EncryptRequest {
+  readonly content: Uint8Array;
+  readonly recipients: readonly RecipientInput[];
+  /** GCM ciphers produce AuthEnvelopedData (RFC 5083/5084); CBC ciphers EnvelopedData. */
+  readonly cipher: ContentCipher;
+  /** RSA key transport padding. rsa-oaep uses SHA-256 and MGF1-SHA-256 (RFC 8017, RFC 4055). */
+  readonly keyTransport: KeyTransport;
+  readonly signal?: AbortSignal;
+}
+
+export interface DecryptRequest {
+  /** ContentInfo(EnvelopedData | AuthEnvelopedData), DER or BER. */
+  readonly cms: Uint8Array;
+  readonly certificate: Uint8Array;
+  readonly privateKey: PrivateKeyRef;
+  readonly signal?: AbortSignal;
+}
+
+export interface DecryptResult {
+  readonly content: Uint8Array;
+}
+
+export interface CertificateSignatureRequest {
+  /** DER of the certificate whose signature is checked. */
+  readonly certificate: Uint8Array;
+  /** DER of the candidate issuer, whose public key is used. */
+  readonly issuer: Uint8Array;
+  readonly signal?: AbortSignal;
+}
+
+export interface DigestRequest {
+  readonly algorithm: DigestAlgorithm;
+  readonly data: Uint8Array;
+  readonly signal?: AbortSignal;
+}
+
+export interface CryptoBackend {
+  /** Short name used in reports and the CLI: 'pkijs', 'forge', 'openssl'. */
+  readonly name: string;
+  readonly capabilities: BackendCapabilities;
+  /** Returns ContentInfo(SignedData) DER. */
+  sign(request: SignRequest): Promise<Uint8Array>;
+  /** Checks every SignerInfo. Throws ERR_CMS_MALFORMED for unreadable input, never for a bad signature. */
+  verify(request: VerifyRequest): Promise<readonly SignerCheck[]>;
+  /** Returns ContentInfo(EnvelopedData | AuthEnvelopedData) DER. */
+  encrypt(request: EncryptRequest): Promise<Uint8Array>;
+  /**
+   * Every failure to decrypt (no matching recipient excepted: ERR_NO_RECIPIENT) throws
+   * `decryptionFailed()`; a failed GCM tag releases no plaintext. PKCS#1 v1.5 key transport must
+   * use the RFC 3218 random-key countermeasure (a bad padding yields a random CEK, not an error).
+   */
+  decrypt(request: DecryptRequest): Promise<DecryptResult>;
+  /** True iff `issuer`'s public key verifies `certificate`'s signature. */
+  verifyCertificateSignature(request: CertificateSignatureRequest): Promise<boolean>;
+  digest(request: DigestRequest): Promise<Uint8Array>;
+}

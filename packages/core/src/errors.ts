@@ -1,0 +1,98 @@
+/**
+ * Stable error codes. Callers switch on `code`, never on `instanceof` (two copies of core
+ * in one process break `instanceof`) and never on `message`.
+ */
+export type ErrorCode =
+  // input that cannot be read
+  | 'ERR_MIME_MALFORMED'
+  | 'ERR_ASN1_MALFORMED'
+  | 'ERR_CMS_MALFORMED'
+  | 'ERR_NOT_SMIME'
+  | 'ERR_CERTIFICATE_MALFORMED'
+  | 'ERR_KEY_MALFORMED'
+  | 'ERR_KEY_MISMATCH'
+  | 'ERR_PKCS12_MALFORMED'
+  | 'ERR_PKCS12_PASSWORD'
+  | 'ERR_ADDRESS_MALFORMED'
+  // resource limits
+  | 'ERR_LIMIT_DEPTH'
+  | 'ERR_LIMIT_PARTS'
+  | 'ERR_LIMIT_SIZE'
+  // capabilities
+  | 'ERR_UNSUPPORTED_DIGEST'
+  | 'ERR_UNSUPPORTED_SIGNATURE'
+  | 'ERR_UNSUPPORTED_CIPHER'
+  | 'ERR_UNSUPPORTED_KEY_TRANSPORT'
+  | 'ERR_UNSUPPORTED_KEY_AGREEMENT'
+  | 'ERR_UNSUPPORTED_KEY'
+  | 'ERR_UNSUPPORTED_CMS'
+  | 'ERR_UNSUPPORTED_PKCS12'
+  // decryption (one fixed message for all of them)
+  | 'ERR_DECRYPTION_FAILED'
+  | 'ERR_NO_RECIPIENT'
+  | 'ERR_NOT_AUTHENTICATED'
+  // verification findings (reported in VerifyReport.errors; thrown only by assertValid)
+  | 'ERR_NO_SIGNERS'
+  | 'ERR_SIGNATURE_INVALID'
+  | 'ERR_DIGEST_MISMATCH'
+  | 'ERR_MESSAGE_DIGEST_MISSING'
+  | 'ERR_CONTENT_TYPE_ATTRIBUTE'
+  | 'ERR_DETACHED_WITH_CONTENT'
+  | 'ERR_SIGNER_CERTIFICATE_MISSING'
+  | 'ERR_CHAIN_UNTRUSTED'
+  | 'ERR_CERTIFICATE_EXPIRED'
+  | 'ERR_CERTIFICATE_NOT_YET_VALID'
+  | 'ERR_CERTIFICATE_USAGE'
+  | 'ERR_FROM_MISSING'
+  | 'ERR_FROM_MULTIPLE'
+  | 'ERR_FROM_MISMATCH'
+  | 'ERR_WEAK_DIGEST'
+  | 'ERR_WEAK_KEY'
+  | 'ERR_NOT_ROOT_SIGNED'
+  | 'ERR_PARTIALLY_ENCRYPTED'
+  | 'ERR_NOT_VALID'
+  // operation plumbing
+  | 'ERR_ABORTED'
+  | 'ERR_TIMEOUT'
+  | 'ERR_BACKEND'
+  | 'ERR_INVALID_ARGUMENT';
+
+export interface SealpostErrorOptions {
+  readonly cause?: unknown;
+  /** Extra structured detail (never key material, passphrases or message bodies). */
+  readonly detail?: Readonly<Record<string, unknown>>;
+}
+
+export class SealpostError extends Error {
+  readonly code: ErrorCode;
+  readonly detail: Readonly<Record<string, unknown>> | undefined;
+
+  constructor(code: ErrorCode, message: string, options: SealpostErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'SealpostError';
+    this.code = code;
+    this.detail = options.detail;
+  }
+
+  toJSON(): { code: ErrorCode; message: string } {
+    return { code: this.code, message: this.message };
+  }
+}
+
+/** The single message every decryption failure carries: wrong key, bad padding, bad tag alike. */
+export const DECRYPTION_FAILED_MESSAGE = 'decryption failed';
+
+export function decryptionFailed(): SealpostError {
+  // No cause: a cause would carry the distinguishing detail this error exists to hide.
+  return new SealpostError('ERR_DECRYPTION_FAILED', DECRYPTION_FAILED_MESSAGE);
+}
+
+export function isSealpostError(value: unknown, code?: ErrorCode): value is SealpostError {
+  if (typeof value !== 'object' || value === null) return false;
+  const v = value as { name?: unknown; code?: unknown };
+  return v.name === 'SealpostError' && typeof v.code === 'string' && (code === undefined || v.code === code);
+}
+
+export function throwIfAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw new SealpostError('ERR_ABORTED', 'operation aborted', { cause: signal.reason });
+}

@@ -1,0 +1,155 @@
+import type { ContentCipher, CryptoBackend, DigestAlgorithm, KeyTransport, SignatureScheme } from '../backend.js';
+import type { MimeLimits } from '../mime/types.js';
+import type { Identity } from '../pki/types.js';
+
+export type VerifyStatus = 'valid' | 'invalid' | 'untrusted' | 'not-signed' | 'partially-signed';
+export type DecryptStatus = 'decrypted' | 'failed' | 'partially-encrypted' | 'not-encrypted';
+
+export interface ReportError {
+  readonly code: string;
+  readonly message: string;
+}
+
+export interface CertificateSummary {
+  readonly subject: string;
+  readonly issuer: string;
+  readonly serial: string;
+  /** SHA-256 fingerprint of the DER, lower-case hex. */
+  readonly sha256: string;
+  readonly notBefore: string;
+  readonly notAfter: string;
+}
+
+export interface SignerReport {
+  readonly addresses: readonly string[];
+  readonly signatureValid: boolean;
+  readonly trusted: boolean;
+  readonly matchesFrom: boolean;
+  readonly digest: DigestAlgorithm | string;
+  readonly signatureAlgorithm: string;
+  readonly signingTime?: string;
+  /** Content ciphers the signer advertises in SMIMECapabilities, strongest first as sent. */
+  readonly smimeCapabilities?: readonly string[];
+  readonly certificate: CertificateSummary | null;
+  readonly errors: readonly ReportError[];
+}
+
+export interface VerifyReport {
+  readonly status: VerifyStatus;
+  readonly from: string | null;
+  /** MIME path of the signed part when it is not the root (status partially-signed). */
+  readonly signedPath?: string;
+  readonly form?: 'detached' | 'opaque';
+  readonly signers: readonly SignerReport[];
+  readonly errors: readonly ReportError[];
+  /** Exactly the bytes that were verified (the signed MIME entity), when a signature was found. */
+  readonly content?: Uint8Array;
+  /** DER of each signer's certificate chain as built (leaf first), for key collection. */
+  readonly signerCertificates?: readonly Uint8Array[];
+}
+
+export interface DecryptReport {
+  readonly status: DecryptStatus;
+  readonly cipher?: ContentCipher | string;
+  readonly authenticated?: boolean;
+  readonly keyTransport?: KeyTransport | string;
+  /** MIME path of the encrypted part when it is nested (status partially-encrypted). */
+  readonly encryptedPath?: string;
+  readonly errors: readonly ReportError[];
+  /** The decrypted MIME entity (status decrypted only). */
+  readonly content?: Uint8Array;
+}
+
+export type OpenLayer =
+  | ({ readonly type: 'enveloped' } & Omit<DecryptReport, 'content'>)
+  | ({ readonly type: 'signed' } & Omit<VerifyReport, 'content' | 'signerCertificates'>);
+
+export interface OpenReport {
+  readonly status: VerifyStatus | DecryptStatus;
+  readonly layers: readonly OpenLayer[];
+  readonly errors: readonly ReportError[];
+  /** The innermost content after every layer was removed (present unless a layer failed). */
+  readonly content?: Uint8Array;
+}
+
+export interface VerifyPolicy {
+  /** Digests refused for signatures. Default ['md5', 'sha-1']. */
+  readonly refusedDigests?: readonly DigestAlgorithm[];
+  /** Minimum RSA modulus size. Default 2048. */
+  readonly minRsaBits?: number;
+  /** Minimum RSA public exponent. Default 65537. */
+  readonly minRsaExponent?: bigint;
+  /** Reading old archives: allow MD5/SHA-1 and RSA >= 1024, exponent >= 3. Default false. */
+  readonly legacy?: boolean;
+}
+
+export interface Limits extends MimeLimits {
+  /** Maximum number of signed/encrypted layers `open` unwraps. Default 8. */
+  readonly maxLayers?: number;
+}
+
+export interface SealpostOptions {
+  readonly backend: CryptoBackend;
+  readonly policy?: VerifyPolicy;
+  readonly limits?: Limits;
+}
+
+export interface SignOptions {
+  readonly signer: Identity;
+  /** Default true: multipart/signed. False: application/pkcs7-mime; smime-type=signed-data. */
+  readonly detached?: boolean;
+  /** Default sha-256. */
+  readonly digest?: DigestAlgorithm;
+  readonly scheme?: SignatureScheme;
+  /** Default: now. */
+  readonly signingTime?: Date;
+  readonly signal?: AbortSignal;
+}
+
+export interface EncryptOptions {
+  /** Recipient certificates (DER). Include the sender's own to keep the sent copy readable. */
+  readonly recipients: readonly Uint8Array[];
+  /** Default aes-256-gcm. */
+  readonly cipher?: ContentCipher;
+  /** Default rsa-pkcs1 (what every mainstream client reads); rsa-oaep on request. */
+  readonly keyTransport?: KeyTransport;
+  readonly signal?: AbortSignal;
+}
+
+export interface SignAndEncryptOptions extends SignOptions, Omit<EncryptOptions, 'signal'> {}
+
+export interface VerifyOptions {
+  /** Trust anchors (DER). Without any, no chain is trusted. */
+  readonly trustAnchors: readonly Uint8Array[];
+  /** Extra intermediates to build chains with. */
+  readonly certificates?: readonly Uint8Array[];
+  /** Validation time. Default now. */
+  readonly now?: Date;
+  readonly policy?: VerifyPolicy;
+  readonly signal?: AbortSignal;
+}
+
+export interface DecryptOptions {
+  readonly identity: Identity;
+  /** Refuse unauthenticated (CBC) encryption: status failed, ERR_NOT_AUTHENTICATED, no content. */
+  readonly requireAuthenticated?: boolean;
+  readonly signal?: AbortSignal;
+}
+
+export interface OpenOptions extends Omit<VerifyOptions, 'signal'> {
+  readonly identities: readonly Identity[];
+  readonly requireAuthenticated?: boolean;
+  readonly signal?: AbortSignal;
+}
+
+export interface Sealpost {
+  readonly backend: CryptoBackend;
+  /** Signs a whole message (headers + body). Returns the signed message bytes. */
+  sign(message: Uint8Array, options: SignOptions): Promise<Uint8Array>;
+  encrypt(message: Uint8Array, options: EncryptOptions): Promise<Uint8Array>;
+  /** Signs, then encrypts the signed entity. */
+  signAndEncrypt(message: Uint8Array, options: SignAndEncryptOptions): Promise<Uint8Array>;
+  verify(message: Uint8Array, options: VerifyOptions): Promise<VerifyReport>;
+  decrypt(message: Uint8Array, options: DecryptOptions): Promise<DecryptReport>;
+  open(message: Uint8Array, options: OpenOptions): Promise<OpenReport>;
+}
