@@ -1,1 +1,5 @@
-export {};
+export { defineBackendSuite } from './suite.js';
+export type { BackendSuiteOptions, SuiteContext } from './context.js';
+export { craftSignedData, type CraftOptions, type CraftSigner } from './craft.js';
+export * from './messages.js';
+export { cmsOf, envelopeParts, flipBit } from './tamper.js';

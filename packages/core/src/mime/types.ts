@@ -54,3 +54,17 @@ export interface Mailbox {
   /** The addr-spec, local part as written and domain lower-cased. */
   readonly address: string;
 }
+
+/** A message cut for sealing: the fields that stay outside, and the content entity to protect. */
+export interface SplitMessage {
+  /** Every field that is not Content-* (MIME-Version included), as parsed from the message. */
+  readonly outerHeaders: MimeHeader[];
+  /** The Content-* fields (exact bytes), the blank line and the body. */
+  readonly entity: Uint8Array;
+}
+
+/** The single From addr-spec, or why there is none. */
+export type FromAddress =
+  | { readonly status: 'ok'; readonly address: string }
+  | { readonly status: 'missing' }
+  | { readonly status: 'multiple' };

@@ -1,0 +1,62 @@
+import type { Command } from 'commander';
+import { type OpenReport, createSealpost } from '@sealpost/core';
+import { createBackend } from '../backends.js';
+import { EXIT } from '../errors.js';
+import { type IdentityFlags, loadCertificateFiles, loadIdentities } from '../identity.js';
+import { readInput, writeOutput, writeStream } from '../io.js';
+import { type BackendFlags, type InOutFlags, backendOption, identityOptions, inOutOptions, trustOptions } from '../options.js';
+import { renderOpen, toJson, withoutContent } from '../report.js';
+
+export interface OpenFlags extends BackendFlags, InOutFlags, IdentityFlags {
+  readonly trust?: readonly string[];
+  readonly intermediate?: readonly string[];
+  readonly requireAuthenticated?: boolean;
+  readonly legacy?: boolean;
+  readonly json?: boolean;
+}
+
+export function addOpenCommand(program: Command): void {
+  const cmd = program
+    .command('open')
+    .summary('decrypt and verify every layer; exit 0 only if valid or decrypted')
+    .description(
+      'Remove every signed and encrypted layer, outermost first, and report each one. The opened message goes to stdout (or --out) and the report to stderr; with --json the report goes to stdout and the message only to --out. Nothing is written unless the result is good: valid, or decrypted when the message was encrypted but not signed.',
+    );
+  identityOptions(cmd, true);
+  trustOptions(cmd, 'for signed layers');
+  cmd.option('--require-authenticated', 'refuse encryption that is not authenticated (anything but AES-GCM)');
+  inOutOptions(cmd, 'the opened message');
+  backendOption(cmd);
+  cmd.action(async (flags: OpenFlags) => {
+    process.exitCode = await runOpen(flags);
+  });
+}
+
+/** Good outcomes: a valid signature, or a message that was only encrypted and decrypted fine. */
+export function isGoodOpen(report: OpenReport): boolean {
+  return (report.status === 'valid' || report.status === 'decrypted') && report.content !== undefined;
+}
+
+async function runOpen(flags: OpenFlags): Promise<number> {
+  const identities = await loadIdentities(flags);
+  const trustAnchors = await loadCertificateFiles(flags.trust ?? [], 'trust anchor');
+  const certificates = await loadCertificateFiles(flags.intermediate ?? [], 'intermediate certificate');
+  const message = await readInput(flags.in);
+  const sealpost = createSealpost({ backend: createBackend(flags.backend) });
+  const report = await sealpost.open(message, {
+    identities,
+    trustAnchors,
+    certificates,
+    requireAuthenticated: flags.requireAuthenticated === true,
+    ...(flags.legacy === true ? { policy: { legacy: true } } : {}),
+  });
+  const good = isGoodOpen(report);
+  if (flags.json === true) {
+    if (good && flags.out !== undefined) await writeOutput(report.content!, flags.out);
+    await writeStream(process.stdout, toJson(withoutContent(report)));
+  } else {
+    if (good) await writeOutput(report.content!, flags.out);
+    await writeStream(process.stderr, renderOpen(report));
+  }
+  return good ? EXIT.ok : EXIT.negative;
+}

@@ -1,0 +1,35 @@
+import type { Command } from 'commander';
+import { type DigestAlgorithm, createSealpost } from '@sealpost/core';
+import { createBackend } from '../backends.js';
+import { EXIT } from '../errors.js';
+import { type IdentityFlags, loadIdentity } from '../identity.js';
+import { readInput, writeOutput } from '../io.js';
+import { type BackendFlags, type InOutFlags, backendOption, identityOptions, inOutOptions, signingOptions } from '../options.js';
+
+export interface SignFlags extends BackendFlags, InOutFlags, IdentityFlags {
+  readonly opaque?: boolean;
+  readonly digest: DigestAlgorithm;
+}
+
+export function addSignCommand(program: Command): void {
+  const cmd = program
+    .command('sign')
+    .summary('sign a message (detached multipart/signed, or opaque)')
+    .description('Sign a whole RFC 822 message with your certificate and key. The message header fields stay outside the signature; the content entity is signed exactly as sent (CRLF, base64 where needed).');
+  identityOptions(cmd, false);
+  signingOptions(cmd);
+  inOutOptions(cmd, 'the signed message');
+  backendOption(cmd);
+  cmd.action(async (flags: SignFlags) => {
+    process.exitCode = await runSign(flags);
+  });
+}
+
+async function runSign(flags: SignFlags): Promise<number> {
+  const signer = await loadIdentity(flags);
+  const message = await readInput(flags.in);
+  const sealpost = createSealpost({ backend: createBackend(flags.backend) });
+  const signed = await sealpost.sign(message, { signer, detached: flags.opaque !== true, digest: flags.digest });
+  await writeOutput(signed, flags.out);
+  return EXIT.ok;
+}

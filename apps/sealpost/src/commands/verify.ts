@@ -1,0 +1,45 @@
+import type { Command } from 'commander';
+import { createSealpost } from '@sealpost/core';
+import { createBackend } from '../backends.js';
+import { EXIT, usageError } from '../errors.js';
+import { loadCertificateFiles } from '../identity.js';
+import { readInput, writeOutput, writeStream } from '../io.js';
+import { type BackendFlags, type InOutFlags, backendOption, collect, inOutOptions, trustOptions } from '../options.js';
+import { renderVerify, toJson, withoutContent } from '../report.js';
+
+export interface VerifyFlags extends BackendFlags, InOutFlags {
+  readonly trust?: readonly string[];
+  readonly cert?: readonly string[];
+  readonly intermediate?: readonly string[];
+  readonly legacy?: boolean;
+  readonly json?: boolean;
+}
+
+export function addVerifyCommand(program: Command): void {
+  const cmd = program
+    .command('verify')
+    .summary('verify a signed message; exit 0 only if it is valid')
+    .description(
+      'Verify a signed message against your trust anchors and print a report. Valid means: every signature verifies, the chain reaches a --trust anchor, the certificates are in date and allowed for e-mail, and a signer certificate names the From address. With --out, the verified content (exactly the signed bytes) is written only when the message is valid.',
+    );
+  trustOptions(cmd, 'to accept');
+  cmd.option('--cert <file>', 'same as --intermediate', collect);
+  inOutOptions(cmd, 'the verified content (only when valid)');
+  backendOption(cmd);
+  cmd.action(async (flags: VerifyFlags) => {
+    process.exitCode = await runVerify(flags);
+  });
+}
+
+async function runVerify(flags: VerifyFlags): Promise<number> {
+  if (flags.trust === undefined || flags.trust.length === 0) throw usageError('verify needs at least one --trust CA certificate');
+  const trustAnchors = await loadCertificateFiles(flags.trust, 'trust anchor');
+  const certificates = await loadCertificateFiles([...(flags.intermediate ?? []), ...(flags.cert ?? [])], 'intermediate certificate');
+  const message = await readInput(flags.in);
+  const sealpost = createSealpost({ backend: createBackend(flags.backend) });
+  const report = await sealpost.verify(message, { trustAnchors, certificates, ...(flags.legacy === true ? { policy: { legacy: true } } : {}) });
+  const valid = report.status === 'valid';
+  if (valid && flags.out !== undefined && report.content !== undefined) await writeOutput(report.content, flags.out);
+  await writeStream(process.stdout, flags.json === true ? toJson(withoutContent(report)) : renderVerify(report));
+  return valid ? EXIT.ok : EXIT.negative;
+}

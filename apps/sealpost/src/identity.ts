@@ -1,0 +1,86 @@
+import { type ErrorCode, type Identity, SealpostError, isSealpostError, readCertificates, readPkcs12, readPrivateKey } from '@sealpost/core';
+import { CliError, usageError } from './errors.js';
+import { readFileArg } from './io.js';
+
+export interface IdentityFlags {
+  readonly cert?: readonly string[] | undefined;
+  readonly key?: readonly string[] | undefined;
+  readonly p12?: readonly string[] | undefined;
+  /** Name of the environment variable holding the passphrase (of the .p12 or of an encrypted key). */
+  readonly passEnv?: string | undefined;
+  /** Extra chain certificates to carry along when signing. */
+  readonly chain?: readonly string[] | undefined;
+}
+
+/**
+ * Passphrases come only from the environment: an argument shows up in `ps` and in shell history.
+ * Naming a variable that is not set is a mistake worth stopping for.
+ */
+export function passphraseFromEnv(variable: string | undefined): string | undefined {
+  if (variable === undefined) return undefined;
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(variable)) throw usageError(`--pass-env takes the name of an environment variable, not "${variable}"`);
+  const value = process.env[variable];
+  if (value === undefined) throw new CliError('ERR_PASSPHRASE_MISSING', `environment variable ${variable} (named by --pass-env) is not set`);
+  return value;
+}
+
+/** Exactly one identity: `--cert F --key F` or `--p12 F`. */
+export async function loadIdentity(flags: IdentityFlags): Promise<Identity> {
+  const identities = await loadIdentities(flags);
+  if (identities.length === 0) throw usageError('an identity is needed: --cert FILE --key FILE, or --p12 FILE [--pass-env VAR]');
+  if (identities.length > 1) throw usageError('give one identity: one --cert/--key pair or one --p12');
+  return identities[0]!;
+}
+
+/** Any number of identities: `--cert/--key` pairs in order, then each `--p12`. */
+export async function loadIdentities(flags: IdentityFlags): Promise<Identity[]> {
+  const certs = flags.cert ?? [];
+  const keys = flags.key ?? [];
+  if (certs.length !== keys.length) throw usageError('every --cert needs its --key (give them in pairs, in the same order)');
+  const passphrase = passphraseFromEnv(flags.passEnv);
+  const chain = await loadCertificateFiles(flags.chain ?? [], 'chain certificate');
+  const identities: Identity[] = [];
+  for (const [i, certPath] of certs.entries()) {
+    identities.push(await identityFromPem(certPath, keys[i]!, passphrase, chain));
+  }
+  for (const p12Path of flags.p12 ?? []) identities.push(await identityFromPkcs12(p12Path, passphrase, chain));
+  return identities;
+}
+
+async function identityFromPem(certPath: string, keyPath: string, passphrase: string | undefined, chain: readonly Uint8Array[]): Promise<Identity> {
+  const [certificate, ...rest] = await loadCertificateFile(certPath, 'certificate');
+  const keyBytes = await readFileArg(keyPath, 'private key');
+  const privateKey = await withFileContext(keyPath, 'private key', () => readPrivateKey(keyBytes, passphrase));
+  return { certificate: certificate!, privateKey, chain: [...rest, ...chain] };
+}
+
+async function identityFromPkcs12(path: string, passphrase: string | undefined, chain: readonly Uint8Array[]): Promise<Identity> {
+  const bytes = await readFileArg(path, 'PKCS#12 file');
+  // No --pass-env: try the empty password, which is what unprotected exports use.
+  const p12 = await withFileContext(path, 'PKCS#12 file', () => readPkcs12(bytes, passphrase ?? ''));
+  return { certificate: p12.certificate, privateKey: p12.privateKey, chain: [...p12.chain, ...chain] };
+}
+
+/** Every certificate in one PEM (possibly several blocks) or DER file; at least one. */
+export async function loadCertificateFile(path: string, what: string): Promise<Uint8Array[]> {
+  const bytes = await readFileArg(path, what);
+  const certs = await withFileContext(path, what, async () => readCertificates(bytes));
+  if (certs.length === 0) throw new SealpostError('ERR_CERTIFICATE_MALFORMED', `${what} ${path}: no certificate found`);
+  return certs;
+}
+
+export async function loadCertificateFiles(paths: readonly string[], what: string): Promise<Uint8Array[]> {
+  const all: Uint8Array[] = [];
+  for (const path of paths) all.push(...(await loadCertificateFile(path, what)));
+  return all;
+}
+
+/** Core's error, with the file it came from in front, code unchanged. */
+async function withFileContext<T>(path: string, what: string, read: () => Promise<T>): Promise<T> {
+  try {
+    return await read();
+  } catch (error) {
+    if (!isSealpostError(error)) throw error;
+    throw new SealpostError(error.code as ErrorCode, `${what} ${path}: ${error.message}`, { cause: error });
+  }
+}

@@ -1,0 +1,123 @@
+import { randomBytes } from 'node:crypto';
+import { constants } from 'node:fs';
+import { open, readFile, rename, unlink } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { CliError, usageError } from './errors.js';
+
+/** A file named on the command line; a missing or unreadable file is an input error (exit 2). */
+export async function readFileArg(path: string, what: string): Promise<Uint8Array> {
+  try {
+    return new Uint8Array(await readFile(path));
+  } catch (error) {
+    throw new CliError('ERR_FILE_UNREADABLE', `cannot read ${what} ${path}: ${reasonOf(error)}`, { cause: error });
+  }
+}
+
+/** The message to work on: `--in FILE`, or everything on stdin. */
+export async function readInput(inPath: string | undefined): Promise<Uint8Array> {
+  if (inPath !== undefined) return readFileArg(inPath, 'input file');
+  // Waiting on a terminal for a message nobody is going to paste looks like a hang.
+  if (process.stdin.isTTY === true) throw usageError('no input: pass --in FILE or pipe a message into stdin');
+  return readStdin();
+}
+
+async function readStdin(): Promise<Uint8Array> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : (chunk as Buffer));
+  return new Uint8Array(Buffer.concat(chunks));
+}
+
+/** The command's product: `--out FILE` (atomically) or stdout. */
+export async function writeOutput(bytes: Uint8Array, outPath: string | undefined): Promise<void> {
+  if (outPath === undefined) return writeStream(process.stdout, bytes);
+  await writeFileAtomic(outPath, bytes, 0o600);
+}
+
+export function writeStream(stream: NodeJS.WritableStream, data: Uint8Array | string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    stream.write(data, (error) => (error == null ? resolve() : reject(error)));
+  });
+}
+
+export interface WriteFileOptions {
+  /** Refuse to replace an existing file. */
+  readonly exclusive?: boolean;
+}
+
+/**
+ * Writes `path` so that it either holds all of `bytes` or is left as it was: a temporary file in the
+ * same directory (so the rename cannot cross file systems), created with `mode` before any byte is
+ * written, flushed to disk, then renamed over the target.
+ */
+export async function writeFileAtomic(path: string, bytes: Uint8Array, mode: number, options: WriteFileOptions = {}): Promise<void> {
+  const dir = dirname(path);
+  const temp = join(dir, `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
+  let handle;
+  try {
+    handle = await open(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, mode);
+  } catch (error) {
+    throw new CliError('ERR_FILE_WRITE', `cannot write ${path}: ${reasonOf(error)}`, { cause: error });
+  }
+  try {
+    await handle.writeFile(bytes);
+    await handle.chmod(mode); // the umask may have narrowed or the caller may want wider: be exact
+    await handle.sync();
+    await handle.close();
+    handle = undefined;
+    if (options.exclusive === true) await refuseExisting(path);
+    await rename(temp, path);
+    await syncDirectory(dir);
+  } catch (error) {
+    await handle?.close().catch(() => undefined);
+    await unlink(temp).catch(() => undefined);
+    if (error instanceof CliError) throw error;
+    throw new CliError('ERR_FILE_WRITE', `cannot write ${path}: ${reasonOf(error)}`, { cause: error });
+  }
+}
+
+async function refuseExisting(path: string): Promise<void> {
+  if (await exists(path)) throw new CliError('ERR_FILE_EXISTS', `${path} already exists; not replacing it`);
+}
+
+export async function exists(path: string): Promise<boolean> {
+  try {
+    const handle = await open(path, constants.O_RDONLY);
+    await handle.close();
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code !== 'ENOENT';
+  }
+}
+
+/** So the rename itself survives a crash; some file systems refuse to open a directory: that is fine. */
+async function syncDirectory(dir: string): Promise<void> {
+  try {
+    const handle = await open(dir, constants.O_RDONLY);
+    try {
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+  } catch {
+    // best effort
+  }
+}
+
+function reasonOf(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  switch (code) {
+    case 'ENOENT':
+      return 'no such file or directory';
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'EISDIR':
+      return 'is a directory';
+    case 'ENOTDIR':
+      return 'a path component is not a directory';
+    case 'ENOSPC':
+      return 'no space left on device';
+    default:
+      return code ?? 'I/O error';
+  }
+}

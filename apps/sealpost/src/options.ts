@@ -1,0 +1,60 @@
+import { type Command, Option } from 'commander';
+import { BACKEND_NAMES, DEFAULT_BACKEND } from './backends.js';
+
+/** Commander reducer for repeatable flags: `--to a --to b` gives ['a', 'b']. */
+export function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
+}
+
+export const DIGESTS = ['sha-256', 'sha-384', 'sha-512'] as const;
+export const CIPHERS = ['aes-256-gcm', 'aes-128-gcm', 'aes-256-cbc', 'aes-128-cbc'] as const;
+export const KEY_TYPES = ['rsa-2048', 'rsa-3072', 'ec-p256'] as const;
+
+export interface BackendFlags {
+  readonly backend: string;
+}
+
+export interface InOutFlags {
+  readonly in?: string;
+  readonly out?: string;
+}
+
+export function backendOption(cmd: Command): Command {
+  return cmd.addOption(new Option('--backend <name>', 'crypto backend').choices(BACKEND_NAMES).default(DEFAULT_BACKEND));
+}
+
+export function inOutOptions(cmd: Command, outWhat: string): Command {
+  return cmd.option('--in <file>', 'read the message from FILE instead of stdin').option('--out <file>', `write ${outWhat} to FILE (atomically) instead of stdout`);
+}
+
+export function identityOptions(cmd: Command, repeatable: boolean): Command {
+  const more = repeatable ? ' (repeatable)' : '';
+  return cmd
+    .option('--cert <file>', `your certificate, PEM or DER${more}`, collect)
+    .option('--key <file>', `its private key: PKCS#8, PKCS#1 or SEC1, PEM or DER${more}`, collect)
+    .option('--p12 <file>', `certificate and key in a PKCS#12 file, instead of --cert/--key${more}`, collect)
+    .option('--pass-env <var>', 'name of the environment variable holding the PKCS#12 or key passphrase');
+}
+
+export function signingOptions(cmd: Command): Command {
+  return cmd
+    .option('--chain <file>', 'intermediate certificates to include (repeatable)', collect)
+    .option('--opaque', 'opaque signed-data (application/pkcs7-mime) instead of detached multipart/signed')
+    .addOption(new Option('--digest <name>', 'digest algorithm').choices(DIGESTS).default('sha-256'));
+}
+
+export function encryptionOptions(cmd: Command, required: boolean): Command {
+  const to = required ? cmd.requiredOption.bind(cmd) : cmd.option.bind(cmd);
+  to('--to <file>', "a recipient's certificate, PEM or DER (repeatable)", collect);
+  return cmd
+    .addOption(new Option('--cipher <name>', 'content cipher (GCM gives authenticated encryption)').choices(CIPHERS).default('aes-256-gcm'))
+    .option('--oaep', 'RSA-OAEP key transport instead of PKCS#1 v1.5 (not every client reads it)');
+}
+
+export function trustOptions(cmd: Command, what: string): Command {
+  return cmd
+    .option('--trust <file>', `trust anchor (CA certificate, PEM or DER) ${what} (repeatable)`, collect)
+    .option('--intermediate <file>', 'extra intermediate certificates to build chains with (repeatable)', collect)
+    .option('--legacy', 'read old archives: accept MD5/SHA-1 and RSA keys from 1024 bits')
+    .option('--json', 'print the report as JSON; it is then the only thing on stdout');
+}

@@ -1,0 +1,92 @@
+import type { DecryptReport, OpenLayer, OpenReport, ReportError, SignerReport, VerifyReport } from '@sealpost/core';
+
+/**
+ * JSON for reports. Bytes never go into JSON: a report may travel to logs and tickets, the message
+ * content must not. Bigints (RSA exponents) become decimal strings.
+ */
+export function toJson(value: unknown): string {
+  return `${JSON.stringify(value, jsonReplacer, 2)}\n`;
+}
+
+function jsonReplacer(_key: string, value: unknown): unknown {
+  if (value instanceof Uint8Array) return undefined;
+  if (Array.isArray(value) && value.length > 0 && value.every((v) => v instanceof Uint8Array)) return undefined;
+  if (typeof value === 'bigint') return value.toString();
+  return value;
+}
+
+/** The parts of a report that may be shown: everything but the bytes. */
+export function withoutContent<T extends object>(report: T): Omit<T, 'content' | 'signerCertificates'> {
+  const { content: _content, signerCertificates: _certs, ...rest } = report as T & { content?: unknown; signerCertificates?: unknown };
+  return rest;
+}
+
+export function renderVerify(report: VerifyReport): string {
+  return [`verify: ${report.status}`, ...signedLines(report, '  ')].join('\n') + '\n';
+}
+
+export function renderDecrypt(report: DecryptReport): string {
+  return [`decrypt: ${report.status}`, ...envelopedLines(report, '  ')].join('\n') + '\n';
+}
+
+export function renderOpen(report: OpenReport): string {
+  const lines = [`open: ${report.status}`];
+  if (report.layers.length === 0) lines.push('  no signed or encrypted layer found');
+  report.layers.forEach((layer, i) => {
+    lines.push(`  layer ${i + 1} (${layerName(layer)}): ${layer.status}`);
+    lines.push(...(layer.type === 'signed' ? signedLines(layer, '    ') : envelopedLines(layer, '    ')));
+  });
+  return lines.join('\n') + '\n';
+}
+
+function layerName(layer: OpenLayer): string {
+  return layer.type === 'signed' ? 'signed' : 'encrypted';
+}
+
+type SignedFacts = Omit<VerifyReport, 'content' | 'signerCertificates'>;
+type EnvelopedFacts = Omit<DecryptReport, 'content'>;
+
+function signedLines(report: SignedFacts, indent: string): string[] {
+  const lines = [`${indent}from:           ${report.from ?? '(none)'}`];
+  if (report.form !== undefined) lines.push(`${indent}form:           ${report.form}`);
+  if (report.signedPath !== undefined) lines.push(`${indent}signed part:    ${report.signedPath}`);
+  report.signers.forEach((signer, i) => lines.push(...signerLines(signer, i, indent)));
+  lines.push(...errorLines(report.errors, indent));
+  return lines;
+}
+
+function signerLines(signer: SignerReport, index: number, indent: string): string[] {
+  const at = `${indent}  `;
+  const lines = [`${indent}signer ${index + 1}:       ${signer.addresses.join(', ') || '(no address)'}`];
+  lines.push(`${at}signature:    ${signer.signatureValid ? 'valid' : 'NOT valid'} (${signer.digest}, ${signer.signatureAlgorithm})`);
+  lines.push(`${at}trusted:      ${yesNo(signer.trusted)}`);
+  lines.push(`${at}matches From: ${yesNo(signer.matchesFrom)}`);
+  if (signer.signingTime !== undefined) lines.push(`${at}signed at:    ${signer.signingTime}`);
+  if (signer.certificate !== null) {
+    lines.push(`${at}subject:      ${signer.certificate.subject}`);
+    lines.push(`${at}issuer:       ${signer.certificate.issuer}`);
+    lines.push(`${at}serial:       ${signer.certificate.serial}`);
+    lines.push(`${at}sha-256:      ${signer.certificate.sha256}`);
+  }
+  return lines;
+}
+
+function envelopedLines(report: EnvelopedFacts, indent: string): string[] {
+  const lines: string[] = [];
+  if (report.cipher !== undefined) {
+    const auth = report.authenticated === true ? 'authenticated' : 'NOT authenticated';
+    lines.push(`${indent}cipher:         ${report.cipher} (${auth})`);
+  }
+  if (report.keyTransport !== undefined) lines.push(`${indent}key transport:  ${report.keyTransport}`);
+  if (report.encryptedPath !== undefined) lines.push(`${indent}encrypted part: ${report.encryptedPath}`);
+  lines.push(...errorLines(report.errors, indent));
+  return lines;
+}
+
+function errorLines(errors: readonly ReportError[], indent: string): string[] {
+  return errors.map((e) => `${indent}error:          ${e.message} [${e.code}]`);
+}
+
+function yesNo(value: boolean): string {
+  return value ? 'yes' : 'no';
+}

@@ -1,0 +1,45 @@
+import type { BackendCapabilities, ContentCipher, DigestAlgorithm, KeyTransport, PrivateKeyRef, SignatureScheme } from '@sealpost/core';
+import { SealpostError } from '@sealpost/core';
+
+/**
+ * What this backend can do, as data. SHA-1 is deliberately absent: it is accepted when verifying old
+ * archives (core's policy decides whether that counts) but never offered for signing.
+ */
+export const PKIJS_CAPABILITIES: BackendCapabilities = Object.freeze({
+  digests: Object.freeze(['sha-256', 'sha-384', 'sha-512'] as const),
+  signatureSchemes: Object.freeze(['rsa-pkcs1', 'rsa-pss', 'ecdsa'] as const),
+  contentCiphers: Object.freeze(['aes-128-cbc', 'aes-192-cbc', 'aes-256-cbc', 'aes-128-gcm', 'aes-192-gcm', 'aes-256-gcm'] as const),
+  keyTransport: Object.freeze(['rsa-pkcs1', 'rsa-oaep'] as const),
+  // ECDH (RFC 5753) and X25519 (RFC 8418) key agreement are not implemented yet.
+  keyAgreement: Object.freeze([] as const),
+  keyTypes: Object.freeze(['rsa', 'ec-p256', 'ec-p384'] as const),
+  runtimes: Object.freeze(['node', 'browser', 'worker', 'deno', 'bun'] as const),
+  keyUris: false,
+});
+
+export function assertSigningDigest(digest: DigestAlgorithm): void {
+  if (!PKIJS_CAPABILITIES.digests.includes(digest))
+    throw new SealpostError('ERR_UNSUPPORTED_DIGEST', `digest ${String(digest)} is not supported for signing by this backend`);
+}
+
+export function assertSignatureScheme(scheme: SignatureScheme): void {
+  if (!PKIJS_CAPABILITIES.signatureSchemes.includes(scheme))
+    throw new SealpostError('ERR_UNSUPPORTED_SIGNATURE', `signature scheme ${String(scheme)} is not supported by this backend`);
+}
+
+export function assertContentCipher(cipher: ContentCipher): void {
+  if (!PKIJS_CAPABILITIES.contentCiphers.includes(cipher))
+    throw new SealpostError('ERR_UNSUPPORTED_CIPHER', `content cipher ${String(cipher)} is not supported by this backend`);
+}
+
+export function assertKeyTransport(transport: KeyTransport): void {
+  if (!PKIJS_CAPABILITIES.keyTransport.includes(transport))
+    throw new SealpostError('ERR_UNSUPPORTED_KEY_TRANSPORT', `key transport ${String(transport)} is not supported by this backend`);
+}
+
+/** The PKCS#8 bytes of a key reference; key URIs need a backend that resolves them. */
+export function pkcs8Of(key: PrivateKeyRef): Uint8Array {
+  if (key.type === 'pkcs8') return key.der;
+  if (key.type === 'uri') throw new SealpostError('ERR_UNSUPPORTED_KEY', 'this backend takes PKCS#8 keys, not key URIs');
+  throw new TypeError('privateKey must be { type: "pkcs8", der } or { type: "uri", uri }');
+}

@@ -1,0 +1,30 @@
+import type { PkijsBackendOptions } from './options.js';
+import type { Bytes } from './bytes.js';
+
+/** Everything an operation needs from its environment, passed explicitly (no global engine). */
+export interface Context {
+  readonly subtle: SubtleCrypto;
+  random(length: number): Bytes;
+  readonly rsaDecryptRaw: PkijsBackendOptions['rsaDecryptRaw'] | undefined;
+}
+
+// getRandomValues fills at most 65536 bytes per call.
+const RANDOM_CHUNK = 65_536;
+
+export function createContext(options: PkijsBackendOptions): Context {
+  const crypto = options.crypto ?? globalThis.crypto;
+  if (crypto === undefined || typeof crypto.getRandomValues !== 'function' || crypto.subtle === undefined)
+    throw new TypeError('createPkijsBackend needs WebCrypto: pass options.crypto or run where globalThis.crypto exists');
+  if (options.rsaDecryptRaw !== undefined && typeof options.rsaDecryptRaw !== 'function')
+    throw new TypeError('options.rsaDecryptRaw must be a function');
+  return {
+    subtle: crypto.subtle,
+    random(length: number): Bytes {
+      const out = new Uint8Array(length);
+      for (let offset = 0; offset < length; offset += RANDOM_CHUNK)
+        crypto.getRandomValues(out.subarray(offset, Math.min(length, offset + RANDOM_CHUNK)));
+      return out;
+    },
+    rsaDecryptRaw: options.rsaDecryptRaw,
+  };
+}

@@ -1,0 +1,13 @@
+/** Options of `createPkijsBackend`. */
+export interface PkijsBackendOptions {
+  /** The WebCrypto implementation to use. Default: `globalThis.crypto`. */
+  readonly crypto?: Crypto;
+  /**
+   * The raw RSA private-key operation (c^d mod n, no padding) used for PKCS#1 v1.5 key transport,
+   * which WebCrypto does not offer. Receives the PKCS#8 key and a ciphertext block, returns the
+   * block it decrypts to. On Node, build it on `crypto.privateDecrypt` with `RSA_NO_PADDING`
+   * (OpenSSL blinds it and runs in constant time). Default: a pure-JavaScript BigInt operation with
+   * CRT and blinding. The padding is always checked by this backend, never by the hook.
+   */
+  readonly rsaDecryptRaw?: (pkcs8: Uint8Array, ciphertext: Uint8Array) => Promise<Uint8Array>;
+}

@@ -1,0 +1,111 @@
+import type { DigestAlgorithm, SignatureScheme } from '@sealpost/core';
+import { SealpostError } from '@sealpost/core';
+import { algorithmOf, explicitFields, smallIntegerOf, type AlgorithmNode } from './asn1.js';
+import { digestFromOid, digestLength, digestOid } from './algorithms.js';
+import type { Bytes } from './bytes.js';
+import { algorithmIdentifier, derNull, explicit, integer, sequence } from './der-writer.js';
+import { OID } from './oids.js';
+
+/** A signature algorithm resolved to what WebCrypto needs. */
+export type SignatureParams =
+  | { readonly scheme: 'rsa-pkcs1'; readonly hash: DigestAlgorithm }
+  | { readonly scheme: 'rsa-pss'; readonly hash: DigestAlgorithm; readonly saltLength: number }
+  | { readonly scheme: 'ecdsa'; readonly hash: DigestAlgorithm };
+
+const RSA_WITH: Readonly<Record<string, DigestAlgorithm>> = {
+  [OID.md5WithRsa]: 'md5',
+  [OID.sha1WithRsa]: 'sha-1',
+  [OID.sha224WithRsa]: 'sha-224',
+  [OID.sha256WithRsa]: 'sha-256',
+  [OID.sha384WithRsa]: 'sha-384',
+  [OID.sha512WithRsa]: 'sha-512',
+};
+
+const ECDSA_WITH: Readonly<Record<string, DigestAlgorithm>> = {
+  [OID.ecdsaWithSha1]: 'sha-1',
+  [OID.ecdsaWithSha224]: 'sha-224',
+  [OID.ecdsaWithSha256]: 'sha-256',
+  [OID.ecdsaWithSha384]: 'sha-384',
+  [OID.ecdsaWithSha512]: 'sha-512',
+};
+
+function unsupported(message: string): SealpostError {
+  return new SealpostError('ERR_UNSUPPORTED_SIGNATURE', message);
+}
+
+/**
+ * Resolves a signature AlgorithmIdentifier. `digest` is the CMS digestAlgorithm (null for
+ * certificates); algorithms that name no hash of their own (rsaEncryption, id-ecPublicKey) use it,
+ * and one that names a different hash is refused: the signature would not be over what the
+ * messageDigest attribute describes.
+ */
+export function signatureParamsOf(algorithm: AlgorithmNode, digest: DigestAlgorithm | null): SignatureParams {
+  const params = resolve(algorithm, digest);
+  if (digest !== null && params.hash !== digest)
+    throw new SealpostError('ERR_SIGNATURE_INVALID', 'the signature algorithm names a different hash than the digest algorithm');
+  return params;
+}
+
+function resolve(algorithm: AlgorithmNode, digest: DigestAlgorithm | null): SignatureParams {
+  const { oid } = algorithm;
+  if (oid === OID.rsaEncryption || oid === OID.ecPublicKey) {
+    if (digest === null) throw unsupported(`signature algorithm ${oid} names no hash`);
+    return { scheme: oid === OID.rsaEncryption ? 'rsa-pkcs1' : 'ecdsa', hash: digest };
+  }
+  const rsaHash = RSA_WITH[oid];
+  if (rsaHash !== undefined) return { scheme: 'rsa-pkcs1', hash: rsaHash };
+  const ecdsaHash = ECDSA_WITH[oid];
+  if (ecdsaHash !== undefined) return { scheme: 'ecdsa', hash: ecdsaHash };
+  if (oid === OID.rsassaPss) return pssParamsOf(algorithm);
+  throw unsupported(`signature algorithm ${oid} is not supported by this backend`);
+}
+
+/** RSASSA-PSS-params (RFC 4055), with its SHA-1 defaults; MGF1 must use the message hash. */
+function pssParamsOf(algorithm: AlgorithmNode): SignatureParams {
+  const fields = explicitFields(algorithm.parameters);
+  if (fields === null) throw unsupported('malformed RSASSA-PSS parameters');
+  const hashNode = fields.get(0);
+  const hashAlgorithm = hashNode === undefined ? null : algorithmOf(hashNode);
+  const hash = hashNode === undefined ? 'sha-1' : hashAlgorithm === null ? null : digestFromOid(hashAlgorithm.oid);
+  if (hash === null) throw unsupported('unsupported RSASSA-PSS hash');
+  const mgfNode = fields.get(1);
+  if (mgfNode !== undefined) {
+    const mgf = algorithmOf(mgfNode);
+    const mgfHash = mgf === null || mgf.oid !== OID.mgf1 ? null : algorithmOf(mgf.parameters);
+    if (mgfHash === null || digestFromOid(mgfHash.oid) !== hash) throw unsupported('RSASSA-PSS with a mask generation other than MGF1 over the same hash');
+  } else if (hash !== 'sha-1') {
+    throw unsupported('RSASSA-PSS with a mask generation other than MGF1 over the same hash');
+  }
+  const saltNode = fields.get(2);
+  const saltLength = saltNode === undefined ? 20 : smallIntegerOf(saltNode);
+  const trailer = fields.get(3);
+  if (saltLength === null || (trailer !== undefined && smallIntegerOf(trailer) !== 1)) throw unsupported('malformed RSASSA-PSS parameters');
+  return { scheme: 'rsa-pss', hash, saltLength };
+}
+
+/** The hash AlgorithmIdentifier with NULL parameters, as RFC 4055 writes it inside PSS and OAEP. */
+export function hashIdentifierWithNull(digest: DigestAlgorithm): Bytes {
+  return algorithmIdentifier(digestOid(digest), derNull());
+}
+
+const ECDSA_OIDS: Partial<Record<DigestAlgorithm, string>> = {
+  'sha-256': OID.ecdsaWithSha256,
+  'sha-384': OID.ecdsaWithSha384,
+  'sha-512': OID.ecdsaWithSha512,
+};
+
+/** The signatureAlgorithm a new SignerInfo carries. */
+export function signatureAlgorithmIdentifier(scheme: SignatureScheme, digest: DigestAlgorithm): Bytes {
+  if (scheme === 'rsa-pkcs1') return algorithmIdentifier(OID.rsaEncryption, derNull());
+  if (scheme === 'rsa-pss') {
+    const params = sequence(
+      explicit(0, hashIdentifierWithNull(digest)),
+      explicit(1, algorithmIdentifier(OID.mgf1, hashIdentifierWithNull(digest))),
+      explicit(2, integer(digestLength(digest))),
+    );
+    return algorithmIdentifier(OID.rsassaPss, params);
+  }
+  const oid = scheme === 'ecdsa' ? ECDSA_OIDS[digest] : undefined;
+  if (oid === undefined) throw unsupported(`signature scheme ${scheme} with ${digest} is not supported by this backend`);
+  return algorithmIdentifier(oid);
+}

@@ -1,0 +1,55 @@
+import { SealpostError } from '@sealpost/core';
+import { webCryptoHash } from './algorithms.js';
+import { owned } from './bytes.js';
+import type { Context } from './context.js';
+import { ecdsaSignatureToRaw } from './ecdsa-signature.js';
+import { curveSize, type PublicKeyFacts } from './keys.js';
+import type { SignatureParams } from './signature-algorithms.js';
+
+/**
+ * True iff `signature` over `data` verifies with `key` under `params`. The algorithm must fit the
+ * key type (an ECDSA signature is never checked with an RSA key, nor the reverse): a mismatch
+ * throws ERR_SIGNATURE_INVALID, a key this backend cannot use ERR_UNSUPPORTED_KEY.
+ */
+export async function verifySignature(ctx: Context, key: PublicKeyFacts | null, params: SignatureParams, data: Uint8Array, signature: Uint8Array): Promise<boolean> {
+  if (key === null) throw new SealpostError('ERR_CERTIFICATE_MALFORMED', "the certificate's public key is malformed");
+  if (key.kind === 'other') throw new SealpostError('ERR_UNSUPPORTED_KEY', `public keys of type ${key.oid} are not supported by this backend`);
+  const wantsRsa = params.scheme !== 'ecdsa';
+  if (wantsRsa !== (key.kind === 'rsa'))
+    throw new SealpostError('ERR_SIGNATURE_INVALID', `a ${params.scheme} signature cannot come from a ${key.kind.toUpperCase()} key`);
+  const hash = webCryptoHash(params.hash);
+
+  if (key.kind === 'rsa') {
+    const name = params.scheme === 'rsa-pss' ? 'RSA-PSS' : 'RSASSA-PKCS1-v1_5';
+    const publicKey = await importPublicKey(ctx, key.spki, { name, hash });
+    const algorithm = params.scheme === 'rsa-pss' ? { name, saltLength: params.saltLength } : { name };
+    return verifyOrFalse(ctx, algorithm, publicKey, signature, data);
+  }
+  if (key.curve === null) throw new SealpostError('ERR_UNSUPPORTED_KEY', 'only named curves P-256, P-384 and P-521 are supported');
+  const raw = ecdsaSignatureToRaw(signature, curveSize(key.curve));
+  if (raw === null) return false;
+  const publicKey = await importPublicKey(ctx, key.spki, { name: 'ECDSA', namedCurve: key.curve });
+  return verifyOrFalse(ctx, { name: 'ECDSA', hash }, publicKey, raw, data);
+}
+
+async function importPublicKey(ctx: Context, spki: Uint8Array, algorithm: RsaHashedImportParams | EcKeyImportParams): Promise<CryptoKey> {
+  try {
+    return await ctx.subtle.importKey('spki', owned(spki), algorithm, false, ['verify']);
+  } catch {
+    throw new SealpostError('ERR_UNSUPPORTED_KEY', 'the public key could not be imported into WebCrypto');
+  }
+}
+
+async function verifyOrFalse(
+  ctx: Context,
+  algorithm: AlgorithmIdentifier | RsaPssParams | EcdsaParams,
+  key: CryptoKey,
+  signature: Uint8Array,
+  data: Uint8Array,
+): Promise<boolean> {
+  try {
+    return await ctx.subtle.verify(algorithm, key, owned(signature), owned(data));
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,3 @@
+export * from './inspect.js';
+export * from './oids.js';
+export { parseBer, type BerNode } from './ber.js';

@@ -1,0 +1,30 @@
+import { parseParameterizedValue } from './parameters.js';
+import { getHeader } from './headers.js';
+import type { ContentType, MimeHeader } from './types.js';
+
+const TOKEN = /^[!#$%&'*+\-.^_`{|}~0-9A-Za-z]+$/;
+
+/** RFC 2045 section 5.2: what an entity without a (readable) Content-Type is. */
+export function defaultContentType(): ContentType {
+  return { type: 'text', subtype: 'plain', params: Object.assign(Object.create(null) as Record<string, string>, { charset: 'us-ascii' }) };
+}
+
+/**
+ * Parses a Content-Type value (RFC 2045, RFC 2231 continuations and charsets). A value whose
+ * type/subtype cannot be read yields the RFC 2045 default, text/plain; charset=us-ascii.
+ */
+export function parseContentType(value: string): ContentType {
+  const { head, params } = parseParameterizedValue(value);
+  const slash = head.indexOf('/');
+  if (slash === -1) return defaultContentType();
+  const type = head.slice(0, slash).trim().toLowerCase();
+  const subtype = head.slice(slash + 1).trim().toLowerCase();
+  if (!TOKEN.test(type) || !TOKEN.test(subtype)) return defaultContentType();
+  return { type, subtype, params };
+}
+
+/** The entity's Content-Type (the first field when there are several), or the default. */
+export function contentTypeOf(entity: { readonly headers: readonly MimeHeader[] }): ContentType {
+  const value = getHeader(entity, 'content-type');
+  return value === undefined ? defaultContentType() : parseContentType(value);
+}

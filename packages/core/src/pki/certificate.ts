@@ -1,0 +1,238 @@
+/** Reading X.509 certificates (RFC 5280) into CertificateInfo. */
+import {
+  type Asn1,
+  at,
+  bitStringBytesOf,
+  bitStringOf,
+  booleanOf,
+  contentOctets,
+  decodeAsn1,
+  encodingOf,
+  explicitInner,
+  hasTag,
+  integerContent,
+  isContextTag,
+  octetsOf,
+  oidOf,
+  readAs,
+  sequenceOf,
+  shapeError,
+  smallIntegerOf,
+  TAG,
+  timeOf,
+} from './asn1.js';
+import { bytesEqual, latin1Decode, toHex } from './bytes.js';
+import { formatName, nameValues } from './name.js';
+import { OID } from './oids.js';
+import { readSpki } from './spki.js';
+import type { CertificateInfo } from './types.js';
+
+const KEY_USAGE_BITS = [
+  'digitalSignature',
+  'nonRepudiation',
+  'keyEncipherment',
+  'dataEncipherment',
+  'keyAgreement',
+  'keyCertSign',
+  'cRLSign',
+  'encipherOnly',
+  'decipherOnly',
+] as const;
+
+export interface CertificateDetails {
+  readonly info: CertificateInfo;
+  readonly version: number;
+  /** OIDs of the extensions marked critical. */
+  readonly criticalExtensions: readonly string[];
+  /** The signed part and the signature, for checking it. */
+  readonly tbs: Uint8Array;
+  readonly signature: Uint8Array;
+}
+
+/** Parses a DER certificate; anything unreadable is ERR_CERTIFICATE_MALFORMED. */
+export function parseCertificate(der: Uint8Array): CertificateInfo {
+  return parseCertificateDetails(der).info;
+}
+
+export function parseCertificateDetails(der: Uint8Array): CertificateDetails {
+  return readAs('ERR_CERTIFICATE_MALFORMED', 'certificate is malformed', () => readCertificate(der));
+}
+
+/** The certificate's e-mail addresses (SAN rfc822Name first, then subject emailAddress). */
+export function certificateAddresses(certificate: CertificateInfo | Uint8Array): readonly string[] {
+  return (certificate instanceof Uint8Array ? parseCertificate(certificate) : certificate).emailAddresses;
+}
+
+/** True when both are the same certificate, byte for byte. */
+export function sameCertificate(a: CertificateInfo | Uint8Array, b: CertificateInfo | Uint8Array): boolean {
+  return bytesEqual(a instanceof Uint8Array ? a : a.der, b instanceof Uint8Array ? b : b.der);
+}
+
+/**
+ * An address as certificates compare it: the domain is case-insensitive and lower-cased, the local
+ * part is kept as written. Null when the text is not an addr-spec shape (local@domain).
+ */
+export function normalizeAddress(address: string): string | null {
+  const trimmed = address.trim();
+  const at = trimmed.lastIndexOf('@');
+  if (at <= 0 || at === trimmed.length - 1 || /[\s<>]/.test(trimmed)) return null;
+  return `${trimmed.slice(0, at)}@${trimmed.slice(at + 1).toLowerCase()}`;
+}
+
+interface Extensions {
+  keyUsage: string[] | null;
+  extendedKeyUsage: string[] | null;
+  isCA: boolean;
+  pathLength: number | null;
+  sanEmails: string[];
+  subjectKeyId: string | null;
+  authorityKeyId: string | null;
+  critical: string[];
+}
+
+function readCertificate(der: Uint8Array): CertificateDetails {
+  const certificate = sequenceOf(decodeAsn1(der, 'Certificate'), 'Certificate');
+  if (certificate.length !== 3) shapeError('Certificate: expected three fields');
+  const tbsNode = at(certificate, 0, 'tbsCertificate');
+  const tbs = sequenceOf(tbsNode, 'tbsCertificate');
+  const outerAlgorithm = algorithmOid(at(certificate, 1, 'signatureAlgorithm'));
+  const signature = bitStringBytesOf(at(certificate, 2, 'signatureValue'), 'signatureValue');
+
+  let index = 0;
+  let version = 0;
+  if (isContextTag(at(tbs, 0, 'version'), 0)) {
+    version = smallIntegerOf(explicitInner(at(tbs, 0, 'version'), 0, 'version'), 'version', 2);
+    index++;
+  }
+  const serial = serialHex(integerContent(at(tbs, index++, 'serialNumber'), 'serialNumber'));
+  if (algorithmOid(at(tbs, index++, 'signature')) !== outerAlgorithm) shapeError('signature algorithms in and outside tbsCertificate differ');
+  const issuer = at(tbs, index++, 'issuer');
+  const validity = sequenceOf(at(tbs, index++, 'validity'), 'validity');
+  const subject = at(tbs, index++, 'subject');
+  const publicKey = readSpki(at(tbs, index++, 'subjectPublicKeyInfo'));
+  let extensions = emptyExtensions();
+  for (const optional of tbs.slice(index)) {
+    if (isContextTag(optional, 3)) extensions = readExtensions(explicitInner(optional, 3, 'extensions'));
+    else if (!isContextTag(optional, 1) && !isContextTag(optional, 2)) shapeError('tbsCertificate: unexpected field');
+  }
+
+  const subjectDer = encodingOf(subject);
+  const issuerDer = encodingOf(issuer);
+  const info: CertificateInfo = {
+    der,
+    subject: formatName(subject),
+    issuer: formatName(issuer),
+    subjectDer,
+    issuerDer,
+    serial,
+    notBefore: timeOf(at(validity, 0, 'notBefore'), 'notBefore'),
+    notAfter: timeOf(at(validity, 1, 'notAfter'), 'notAfter'),
+    emailAddresses: uniqueAddresses([...extensions.sanEmails, ...nameValues(subject, OID.emailAddress)]),
+    keyUsage: extensions.keyUsage,
+    extendedKeyUsage: extensions.extendedKeyUsage,
+    isCA: extensions.isCA,
+    pathLength: extensions.pathLength,
+    publicKey: publicKey.info,
+    spki: publicKey.spki,
+    subjectKeyId: extensions.subjectKeyId,
+    authorityKeyId: extensions.authorityKeyId,
+    signatureAlgorithm: outerAlgorithm,
+    selfIssued: bytesEqual(subjectDer, issuerDer),
+  };
+  return { info, version, criticalExtensions: extensions.critical, tbs: encodingOf(tbsNode), signature };
+}
+
+function algorithmOid(node: Asn1): string {
+  return oidOf(at(sequenceOf(node, 'AlgorithmIdentifier'), 0, 'algorithm'), 'algorithm');
+}
+
+/** Lower-case hex without leading zeros; the content octets as written, so negative serials stay distinct. */
+function serialHex(content: Uint8Array): string {
+  return toHex(content).replace(/^0+(?=.)/, '');
+}
+
+function uniqueAddresses(candidates: readonly string[]): string[] {
+  const out: string[] = [];
+  for (const candidate of candidates) {
+    const address = normalizeAddress(candidate);
+    if (address !== null && !out.includes(address)) out.push(address);
+  }
+  return out;
+}
+
+function emptyExtensions(): Extensions {
+  return {
+    keyUsage: null,
+    extendedKeyUsage: null,
+    isCA: false,
+    pathLength: null,
+    sanEmails: [],
+    subjectKeyId: null,
+    authorityKeyId: null,
+    critical: [],
+  };
+}
+
+function readExtensions(node: Asn1): Extensions {
+  const extensions = emptyExtensions();
+  const seen = new Set<string>();
+  for (const extension of sequenceOf(node, 'extensions')) {
+    const parts = sequenceOf(extension, 'Extension');
+    const id = oidOf(at(parts, 0, 'extnID'), 'extnID');
+    if (seen.has(id)) shapeError(`extension ${id} appears twice`);
+    seen.add(id);
+    const critical = parts.length === 3 ? booleanOf(at(parts, 1, 'critical'), 'critical') : false;
+    const value = decodeAsn1(octetsOf(at(parts, parts.length - 1, 'extnValue'), 'extnValue'), `extension ${id}`);
+    if (critical) extensions.critical.push(id);
+    readExtension(extensions, id, value);
+  }
+  return extensions;
+}
+
+function readExtension(extensions: Extensions, id: string, value: Asn1): void {
+  switch (id) {
+    case OID.keyUsage:
+      extensions.keyUsage = keyUsageNames(value);
+      break;
+    case OID.extKeyUsage:
+      extensions.extendedKeyUsage = sequenceOf(value, 'extKeyUsage').map((purpose) => oidOf(purpose, 'KeyPurposeId'));
+      break;
+    case OID.basicConstraints:
+      readBasicConstraints(extensions, value);
+      break;
+    case OID.subjectAltName:
+      extensions.sanEmails = rfc822Names(value);
+      break;
+    case OID.subjectKeyIdentifier:
+      extensions.subjectKeyId = toHex(octetsOf(value, 'subjectKeyIdentifier'));
+      break;
+    case OID.authorityKeyIdentifier: {
+      const keyIdentifier = sequenceOf(value, 'authorityKeyIdentifier').find((field) => isContextTag(field, 0));
+      extensions.authorityKeyId = keyIdentifier === undefined ? null : toHex(contentOctets(keyIdentifier, 'keyIdentifier'));
+      break;
+    }
+    default:
+      break;
+  }
+}
+
+function keyUsageNames(value: Asn1): string[] {
+  const { bytes, unusedBits } = bitStringOf(value, 'keyUsage');
+  const totalBits = bytes.length * 8 - unusedBits;
+  return KEY_USAGE_BITS.filter((_, bit) => bit < totalBits && ((bytes[bit >> 3] ?? 0) & (0x80 >> (bit & 7))) !== 0);
+}
+
+function readBasicConstraints(extensions: Extensions, value: Asn1): void {
+  for (const field of sequenceOf(value, 'basicConstraints')) {
+    if (hasTag(field, TAG.BOOLEAN)) extensions.isCA = booleanOf(field, 'cA');
+    else extensions.pathLength = smallIntegerOf(field, 'pathLenConstraint', 0x7fffffff);
+  }
+}
+
+/** rfc822Name entries of a GeneralNames ([1] IMPLICIT IA5String). */
+function rfc822Names(value: Asn1): string[] {
+  return sequenceOf(value, 'subjectAltName')
+    .filter((name) => isContextTag(name, 1))
+    .map((name) => latin1Decode(contentOctets(name, 'rfc822Name')));
+}
+

@@ -1,0 +1,67 @@
+/** X.501 Names: RFC 4514 strings for display and attribute lookup. */
+import { type Asn1, at, encodingOf, oidOf, sequenceOf, setOf, stringOf } from './asn1.js';
+import { toHex } from './bytes.js';
+
+const SHORT_NAMES: Readonly<Record<string, string>> = {
+  '2.5.4.3': 'CN',
+  '2.5.4.4': 'SN',
+  '2.5.4.5': 'SERIALNUMBER',
+  '2.5.4.6': 'C',
+  '2.5.4.7': 'L',
+  '2.5.4.8': 'ST',
+  '2.5.4.9': 'STREET',
+  '2.5.4.10': 'O',
+  '2.5.4.11': 'OU',
+  '2.5.4.12': 'T',
+  '2.5.4.42': 'GN',
+  '0.9.2342.19200300.100.1.1': 'UID',
+  '0.9.2342.19200300.100.1.25': 'DC',
+  '1.2.840.113549.1.9.1': 'E',
+};
+
+interface Attribute {
+  readonly type: string;
+  readonly value: Asn1;
+}
+
+function relativeNames(name: Asn1): Attribute[][] {
+  return sequenceOf(name, 'Name').map((rdn) =>
+    setOf(rdn, 'RelativeDistinguishedName').map((atv) => {
+      const parts = sequenceOf(atv, 'AttributeTypeAndValue');
+      return { type: oidOf(at(parts, 0, 'attribute type'), 'attribute type'), value: at(parts, 1, 'attribute value') };
+    }),
+  );
+}
+
+/** RFC 4514 string: most specific RDN first ("CN=Alice,O=Example"), multi-valued RDNs joined by "+". */
+export function formatName(name: Asn1): string {
+  return relativeNames(name)
+    .reverse()
+    .map((rdn) => rdn.map(formatAttribute).join('+'))
+    .join(',');
+}
+
+function formatAttribute(attribute: Attribute): string {
+  const type = SHORT_NAMES[attribute.type] ?? attribute.type;
+  const text = stringOf(attribute.value, 'attribute value');
+  // RFC 4514 2.4: values that are not strings are written as "#" and the hex of their encoding.
+  return `${type}=${text === null ? `#${toHex(encodingOf(attribute.value))}` : escapeValue(text)}`;
+}
+
+function escapeValue(text: string): string {
+  let out = text.replace(/[\\"+,;<>]/g, (c) => `\\${c}`).replace(/\0/g, '\\00');
+  if (/^[ #]/.test(out)) out = `\\${out}`;
+  if (text.length > 1 && text.endsWith(' ')) out = `${out.slice(0, -1)}\\ `;
+  return out;
+}
+
+/** String values of every attribute of the given type, in encoding order. */
+export function nameValues(name: Asn1, type: string): string[] {
+  return relativeNames(name)
+    .flat()
+    .filter((attribute) => attribute.type === type)
+    .flatMap((attribute) => {
+      const text = stringOf(attribute.value, 'attribute value');
+      return text === null ? [] : [text];
+    });
+}

@@ -1,0 +1,77 @@
+/** SubjectPublicKeyInfo: what kind of key it is and its public components. */
+import { type Asn1, at, bitStringBytesOf, decodeAsn1, encodingOf, hasTag, integerOf, oidOf, sequenceOf, shapeError, TAG, unsignedIntegerOf } from './asn1.js';
+import { OID } from './oids.js';
+import type { PublicKeyInfo } from './types.js';
+
+export interface PublicKeyDetails {
+  readonly info: PublicKeyInfo;
+  /** DER of the whole SubjectPublicKeyInfo. */
+  readonly spki: Uint8Array;
+  readonly algorithm: string;
+  /** Contents of subjectPublicKey (RSAPublicKey DER, an EC point, a raw Ed25519 key...). */
+  readonly keyBytes: Uint8Array;
+  /** RSA modulus magnitude and exponent, for RSA keys. */
+  readonly rsa: { readonly modulus: Uint8Array; readonly exponent: bigint } | null;
+}
+
+const CURVES: Readonly<Record<string, { readonly name: string; readonly bits: number }>> = {
+  [OID.p256]: { name: 'P-256', bits: 256 },
+  [OID.p384]: { name: 'P-384', bits: 384 },
+  [OID.p521]: { name: 'P-521', bits: 521 },
+  [OID.secp256k1]: { name: 'secp256k1', bits: 256 },
+  '1.3.36.3.3.2.8.1.1.7': { name: 'brainpoolP256r1', bits: 256 },
+  '1.3.36.3.3.2.8.1.1.11': { name: 'brainpoolP384r1', bits: 384 },
+  '1.3.36.3.3.2.8.1.1.13': { name: 'brainpoolP512r1', bits: 512 },
+};
+
+/** Curve name for a namedCurve OID: P-256/P-384/P-521 as WebCrypto spells them, else a common name or the OID. */
+export function curveName(curveOid: string): string {
+  return CURVES[curveOid]?.name ?? curveOid;
+}
+
+export function curveBits(curveOid: string, fallback: number): number {
+  return CURVES[curveOid]?.bits ?? fallback;
+}
+
+const OKP_TYPES: Readonly<Record<string, { readonly type: 'ed25519' | 'ed448' | 'x25519' | 'x448'; readonly bits: number }>> = {
+  [OID.ed25519]: { type: 'ed25519', bits: 256 },
+  [OID.ed448]: { type: 'ed448', bits: 456 },
+  [OID.x25519]: { type: 'x25519', bits: 256 },
+  [OID.x448]: { type: 'x448', bits: 448 },
+};
+
+export function bitLength(magnitude: Uint8Array): number {
+  let start = 0;
+  while (start < magnitude.length && magnitude[start] === 0) start++;
+  if (start === magnitude.length) return 0;
+  return (magnitude.length - start - 1) * 8 + (32 - Math.clz32(magnitude[start] ?? 0));
+}
+
+export function readRsaPublicKey(der: Uint8Array): { modulus: Uint8Array; exponent: bigint } {
+  const parts = sequenceOf(decodeAsn1(der, 'RSAPublicKey'), 'RSAPublicKey');
+  if (parts.length !== 2) shapeError('RSAPublicKey: expected two fields');
+  return { modulus: unsignedIntegerOf(at(parts, 0, 'modulus'), 'modulus'), exponent: integerOf(at(parts, 1, 'publicExponent'), 'publicExponent') };
+}
+
+/** Reads a SubjectPublicKeyInfo node. */
+export function readSpki(node: Asn1): PublicKeyDetails {
+  const parts = sequenceOf(node, 'SubjectPublicKeyInfo');
+  const algorithmParts = sequenceOf(at(parts, 0, 'algorithm'), 'algorithm');
+  const algorithm = oidOf(at(algorithmParts, 0, 'algorithm'), 'algorithm');
+  const keyBytes = bitStringBytesOf(at(parts, 1, 'subjectPublicKey'), 'subjectPublicKey');
+  const base = { spki: encodingOf(node), algorithm, keyBytes };
+  if (algorithm === OID.rsaEncryption || algorithm === OID.rsassaPss) {
+    const rsa = readRsaPublicKey(keyBytes);
+    return { ...base, rsa, info: { type: 'rsa', bits: bitLength(rsa.modulus), exponent: rsa.exponent } };
+  }
+  if (algorithm === OID.ecPublicKey) {
+    const parameters = at(algorithmParts, 1, 'EC parameters');
+    // Explicit curve parameters (rare, discouraged by RFC 5480) are reported by their absence of a name.
+    const curveOid = hasTag(parameters, TAG.OID) ? oidOf(parameters, 'namedCurve') : 'explicit';
+    const pointBits = Math.floor((keyBytes.length - 1) / 2) * 8;
+    return { ...base, rsa: null, info: { type: 'ec', curve: curveName(curveOid), bits: curveBits(curveOid, pointBits) } };
+  }
+  const okp = OKP_TYPES[algorithm];
+  if (okp !== undefined) return { ...base, rsa: null, info: { type: okp.type, bits: okp.bits } };
+  return { ...base, rsa: null, info: { type: 'unknown', oid: algorithm, bits: keyBytes.length * 8 } };
+}

@@ -1,0 +1,33 @@
+import type { CryptoBackend } from '../backend.js';
+import { decryptMessage } from './decrypt.js';
+import { encryptEntity, encryptMessage } from './encrypt.js';
+import { openMessage } from './open.js';
+import { signEntity, signMessage } from './sign.js';
+import { joinMessage, splitMessage } from '../mime/index.js';
+import type { Sealpost, SealpostOptions } from './types.js';
+import { type VerifyContext, verifyMessage } from './verify.js';
+
+function assertBackend(backend: CryptoBackend | undefined): asserts backend is CryptoBackend {
+  if (backend === undefined || typeof backend.sign !== 'function' || typeof backend.verify !== 'function')
+    throw new TypeError('createSealpost: options.backend must be a CryptoBackend');
+}
+
+/** Wires a backend to core's MIME handling and verdict rules. Nothing global: one object per setup. */
+export function createSealpost(options: SealpostOptions): Sealpost {
+  assertBackend(options.backend);
+  const { backend } = options;
+  const ctx: VerifyContext = { backend, policy: options.policy, limits: options.limits };
+  return {
+    backend,
+    sign: (message, o) => signMessage(backend, message, o),
+    encrypt: (message, o) => encryptMessage(backend, message, o),
+    async signAndEncrypt(message, o) {
+      const { outerHeaders, entity } = splitMessage(message);
+      const signed = await signEntity(backend, entity, o);
+      return joinMessage(outerHeaders, await encryptEntity(backend, signed, o));
+    },
+    verify: (message, o) => verifyMessage(ctx, message, o),
+    decrypt: (message, o) => decryptMessage(ctx, message, o),
+    open: (message, o) => openMessage(ctx, message, o),
+  };
+}

@@ -1,0 +1,93 @@
+import { DECRYPTION_FAILED_MESSAGE, isSealpostError } from '../errors.js';
+import { type EnvelopedDataSummary, type RecipientSummary, inspectCms } from '../cms/inspect.js';
+import { isAuthenticatedCipher } from '../cms/oids.js';
+import { bytesEqual, decodeBody, parseMime } from '../mime/index.js';
+import type { MimeEntity } from '../mime/types.js';
+import { parseCertificate } from '../pki/index.js';
+import { findDescendant, smimeKind } from './detect.js';
+import { replaceContent } from './layers.js';
+import { errorOf } from './report.js';
+import type { DecryptOptions, DecryptReport } from './types.js';
+import type { VerifyContext } from './verify.js';
+
+export async function decryptMessage(ctx: VerifyContext, message: Uint8Array, options: DecryptOptions): Promise<DecryptReport> {
+  return decryptParsed(ctx, message, parseMime(message, ctx.limits), options);
+}
+
+export function isEncryptedEntity(entity: MimeEntity): boolean {
+  const kind = smimeKind(entity);
+  if (kind === 'enveloped-data') return true;
+  if (kind !== 'pkcs7-mime') return false;
+  try {
+    const type = inspectCms(decodeBody(entity)).type;
+    return type === 'enveloped-data' || type === 'auth-enveloped-data';
+  } catch {
+    return false;
+  }
+}
+
+export async function decryptParsed(ctx: VerifyContext, message: Uint8Array, root: MimeEntity, options: DecryptOptions): Promise<DecryptReport> {
+  if (!isEncryptedEntity(root)) {
+    const nested = findDescendant(root, isEncryptedEntity);
+    if (nested === undefined) return { status: 'not-encrypted', errors: [] };
+    // Never decrypted: merging a decrypted part into unencrypted surroundings is how EFAIL exfiltrates.
+    return {
+      status: 'partially-encrypted',
+      encryptedPath: nested.path,
+      errors: [{ code: 'ERR_PARTIALLY_ENCRYPTED', message: `only part ${nested.path} is encrypted; it is not decrypted into its surroundings` }],
+    };
+  }
+  const cms = decodeBody(root);
+  let env: EnvelopedDataSummary;
+  try {
+    const summary = inspectCms(cms);
+    if (summary.type !== 'enveloped-data' && summary.type !== 'auth-enveloped-data')
+      return { status: 'failed', errors: [{ code: 'ERR_CMS_MALFORMED', message: 'the encrypted part is not CMS EnvelopedData' }] };
+    env = summary;
+  } catch (error) {
+    return { status: 'failed', errors: [errorOf(error)] };
+  }
+  const cipher = env.cipher ?? env.cipherOid;
+  const authenticated = env.type === 'auth-enveloped-data' && isAuthenticatedCipher(cipher);
+  const recipient = matchingRecipient(env.recipients, options.identity.certificate);
+  const facts = { cipher, authenticated, ...(recipient?.keyTransport == null ? {} : { keyTransport: recipient.keyTransport }) };
+  if (options.requireAuthenticated === true && !authenticated)
+    return {
+      status: 'failed',
+      ...facts,
+      errors: [{ code: 'ERR_NOT_AUTHENTICATED', message: `${cipher} is not authenticated encryption and authenticated encryption is required` }],
+    };
+  try {
+    const { content } = await ctx.backend.decrypt({
+      cms,
+      certificate: options.identity.certificate,
+      privateKey: options.identity.privateKey,
+      ...(options.signal === undefined ? {} : { signal: options.signal }),
+    });
+    return { status: 'decrypted', ...facts, errors: [], content: replaceContent(message, content) };
+  } catch (error) {
+    return { status: 'failed', ...facts, errors: [decryptFailure(error)] };
+  }
+}
+
+function decryptFailure(error: unknown): { code: string; message: string } {
+  if (isSealpostError(error) && (error.code === 'ERR_NO_RECIPIENT' || error.code.startsWith('ERR_UNSUPPORTED_') || error.code === 'ERR_ABORTED'))
+    return { code: error.code, message: error.message };
+  // Whatever went wrong, one code and one message: no padding or tag oracle.
+  return { code: 'ERR_DECRYPTION_FAILED', message: DECRYPTION_FAILED_MESSAGE };
+}
+
+function matchingRecipient(recipients: readonly RecipientSummary[], certificate: Uint8Array): RecipientSummary | undefined {
+  let cert;
+  try {
+    cert = parseCertificate(certificate);
+  } catch {
+    return recipients[0];
+  }
+  const found = recipients.find((r) => {
+    if (r.rid === null) return false;
+    if (r.rid.type === 'issuerAndSerialNumber') return bytesEqual(r.rid.issuer, cert.issuerDer) && r.rid.serial === cert.serial;
+    return cert.subjectKeyId !== null && r.rid.keyId.toLowerCase() === cert.subjectKeyId.toLowerCase();
+  });
+  return found ?? recipients[0];
+}

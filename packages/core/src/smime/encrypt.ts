@@ -1,0 +1,25 @@
+import type { CryptoBackend } from '../backend.js';
+import { SealpostError } from '../errors.js';
+import { toCrlf } from '../mime/index.js';
+import { joinMessage, splitMessage } from '../mime/index.js';
+import { isAuthenticatedCipher } from '../cms/oids.js';
+import type { EncryptOptions } from './types.js';
+import { pkcs7MimeEntity } from './wrap.js';
+
+export async function encryptMessage(backend: CryptoBackend, message: Uint8Array, options: EncryptOptions): Promise<Uint8Array> {
+  const { outerHeaders, entity } = splitMessage(message);
+  return joinMessage(outerHeaders, await encryptEntity(backend, entity, options));
+}
+
+export async function encryptEntity(backend: CryptoBackend, entity: Uint8Array, options: EncryptOptions): Promise<Uint8Array> {
+  if (options.recipients.length === 0) throw new SealpostError('ERR_INVALID_ARGUMENT', 'encrypt needs at least one recipient certificate');
+  const cipher = options.cipher ?? 'aes-256-gcm';
+  const cms = await backend.encrypt({
+    content: toCrlf(entity),
+    recipients: options.recipients.map((certificate) => ({ certificate })),
+    cipher,
+    keyTransport: options.keyTransport ?? 'rsa-pkcs1',
+    ...(options.signal === undefined ? {} : { signal: options.signal }),
+  });
+  return pkcs7MimeEntity(isAuthenticatedCipher(cipher) ? 'authEnveloped-data' : 'enveloped-data', cms);
+}

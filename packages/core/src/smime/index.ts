@@ -1,0 +1,5 @@
+export { createSealpost } from './create.js';
+export { isSignedEntity } from './verify.js';
+export { isEncryptedEntity } from './decrypt.js';
+export { smimeKind, type SmimeKind } from './detect.js';
+export { assertValid } from './assert.js';

@@ -1,0 +1,81 @@
+import { SealpostError } from '../errors.js';
+import { parseMime } from '../mime/index.js';
+import { decryptParsed, isEncryptedEntity } from './decrypt.js';
+import { replaceContent } from './layers.js';
+import type { DecryptReport, OpenLayer, OpenOptions, OpenReport, ReportError } from './types.js';
+import { type VerifyContext, isSignedEntity, verifyParsed } from './verify.js';
+
+const DEFAULT_MAX_LAYERS = 8;
+
+// Worst first: the overall status is the worst any layer reached.
+const SEVERITY = ['failed', 'invalid', 'partially-encrypted', 'partially-signed', 'untrusted', 'valid', 'decrypted', 'not-signed'] as const;
+
+export async function openMessage(ctx: VerifyContext, message: Uint8Array, options: OpenOptions): Promise<OpenReport> {
+  const maxLayers = ctx.limits?.maxLayers ?? DEFAULT_MAX_LAYERS;
+  const layers: OpenLayer[] = [];
+  let current = message;
+  for (;;) {
+    const root = parseMime(current, ctx.limits);
+    const encrypted = isEncryptedEntity(root);
+    const signed = !encrypted && isSignedEntity(root);
+    if (!encrypted && !signed) {
+      const nested = await nestedLayer(ctx, current, root, options);
+      if (nested !== null) layers.push(nested);
+      return finish(layers, nested === null ? current : undefined);
+    }
+    if (layers.length >= maxLayers)
+      throw new SealpostError('ERR_LIMIT_DEPTH', `more than ${maxLayers} signed or encrypted layers`, { detail: { maxLayers } });
+    if (encrypted) {
+      const report = await decryptWithAny(ctx, current, root, options);
+      const { content, ...layer } = report;
+      layers.push({ type: 'enveloped', ...layer });
+      if (content === undefined) return finish(layers, undefined);
+      current = content;
+    } else {
+      const report = await verifyParsed(ctx, root, options);
+      const { content, signerCertificates: _certs, ...layer } = report;
+      layers.push({ type: 'signed', ...layer });
+      if (content === undefined || report.status === 'invalid') return finish(layers, undefined);
+      current = replaceContent(current, content);
+    }
+  }
+}
+
+/** A signed or encrypted part below the root: reported, never unwrapped into its surroundings. */
+async function nestedLayer(ctx: VerifyContext, message: Uint8Array, root: ReturnType<typeof parseMime>, options: OpenOptions): Promise<OpenLayer | null> {
+  const verify = await verifyParsed(ctx, root, options);
+  if (verify.status === 'partially-signed') {
+    const { content: _c, signerCertificates: _s, ...layer } = verify;
+    return { type: 'signed', ...layer };
+  }
+  const firstIdentity = options.identities[0];
+  if (firstIdentity === undefined) return null;
+  const decrypt = await decryptParsed(ctx, message, root, { identity: firstIdentity });
+  if (decrypt.status === 'partially-encrypted') {
+    const { content: _c, ...layer } = decrypt;
+    return { type: 'enveloped', ...layer };
+  }
+  return null;
+}
+
+async function decryptWithAny(ctx: VerifyContext, message: Uint8Array, root: ReturnType<typeof parseMime>, options: OpenOptions): Promise<DecryptReport> {
+  if (options.identities.length === 0)
+    return { status: 'failed', errors: [{ code: 'ERR_NO_RECIPIENT', message: 'the message is encrypted and no identity to decrypt it was given' }] };
+  let last: DecryptReport | undefined;
+  for (const identity of options.identities) {
+    last = await decryptParsed(ctx, message, root, {
+      identity,
+      ...(options.requireAuthenticated === undefined ? {} : { requireAuthenticated: options.requireAuthenticated }),
+      ...(options.signal === undefined ? {} : { signal: options.signal }),
+    });
+    if (last.status === 'decrypted' || !last.errors.some((e) => e.code === 'ERR_NO_RECIPIENT')) return last;
+  }
+  return last!;
+}
+
+function finish(layers: readonly OpenLayer[], content: Uint8Array | undefined): OpenReport {
+  const statuses = layers.map((l) => l.status);
+  const status = layers.length === 0 ? 'not-signed' : (SEVERITY.find((s) => (statuses as string[]).includes(s)) ?? statuses[0]!);
+  const errors: ReportError[] = layers.flatMap((l) => l.errors);
+  return { status, layers, errors, ...(content === undefined ? {} : { content }) };
+}

@@ -1,0 +1,41 @@
+import type { DigestAlgorithm } from '../backend.js';
+import type { PublicKeyInfo } from '../pki/types.js';
+import type { ReportError, VerifyPolicy } from './types.js';
+
+export interface ResolvedPolicy {
+  readonly refusedDigests: readonly DigestAlgorithm[];
+  readonly minRsaBits: number;
+  readonly minRsaExponent: bigint;
+}
+
+const DEFAULT_POLICY: ResolvedPolicy = { refusedDigests: ['md5', 'sha-1'], minRsaBits: 2048, minRsaExponent: 65537n };
+const LEGACY_POLICY: ResolvedPolicy = { refusedDigests: [], minRsaBits: 1024, minRsaExponent: 3n };
+
+export function resolvePolicy(...layers: (VerifyPolicy | undefined)[]): ResolvedPolicy {
+  let out = DEFAULT_POLICY;
+  for (const p of layers) {
+    if (p === undefined) continue;
+    const base = p.legacy === true ? LEGACY_POLICY : out;
+    out = {
+      refusedDigests: p.refusedDigests ?? base.refusedDigests,
+      minRsaBits: p.minRsaBits ?? base.minRsaBits,
+      minRsaExponent: p.minRsaExponent ?? base.minRsaExponent,
+    };
+  }
+  return out;
+}
+
+export function digestFindings(policy: ResolvedPolicy, digests: readonly (DigestAlgorithm | null)[]): ReportError[] {
+  const weak = digests.filter((d): d is DigestAlgorithm => d !== null && policy.refusedDigests.includes(d));
+  return [...new Set(weak)].map((d) => ({ code: 'ERR_WEAK_DIGEST', message: `signature uses ${d}, which the policy refuses` }));
+}
+
+export function keyFindings(policy: ResolvedPolicy, key: PublicKeyInfo): ReportError[] {
+  if (key.type !== 'rsa') return [];
+  const out: ReportError[] = [];
+  if (key.bits < policy.minRsaBits)
+    out.push({ code: 'ERR_WEAK_KEY', message: `RSA key of ${key.bits} bits is under the policy minimum of ${policy.minRsaBits}` });
+  if (key.exponent < policy.minRsaExponent)
+    out.push({ code: 'ERR_WEAK_KEY', message: `RSA public exponent ${key.exponent} is under the policy minimum of ${policy.minRsaExponent}` });
+  return out;
+}

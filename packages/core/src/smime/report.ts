@@ -1,0 +1,30 @@
+import type { CryptoBackend } from '../backend.js';
+import { toHex } from '../mime/index.js';
+import type { CertificateInfo } from '../pki/types.js';
+import type { CertificateSummary, ReportError } from './types.js';
+
+export async function summarizeCertificate(backend: CryptoBackend, info: CertificateInfo, signal?: AbortSignal): Promise<CertificateSummary> {
+  const fingerprint = await backend.digest({ algorithm: 'sha-256', data: info.der, ...(signal === undefined ? {} : { signal }) });
+  return {
+    subject: info.subject,
+    issuer: info.issuer,
+    serial: info.serial,
+    sha256: toHex(fingerprint),
+    notBefore: info.notBefore.toISOString(),
+    notAfter: info.notAfter.toISOString(),
+  };
+}
+
+/** One entry per code, first message kept: reports stay readable when many signers fail alike. */
+export function uniqueErrors(errors: readonly ReportError[]): ReportError[] {
+  const seen = new Set<string>();
+  return errors.filter((e) => (seen.has(e.code) ? false : (seen.add(e.code), true)));
+}
+
+export function errorOf(error: unknown): ReportError {
+  if (typeof error === 'object' && error !== null && (error as { name?: unknown }).name === 'SealpostError') {
+    const e = error as { code: string; message: string };
+    return { code: e.code, message: e.message };
+  }
+  return { code: 'ERR_BACKEND', message: 'the crypto backend failed unexpectedly' };
+}

@@ -1,0 +1,92 @@
+import { createHash, createPrivateKey, sign as nodeSign } from 'node:crypto';
+import { parseCertificate } from '@sealpost/core';
+import { concat, explicit, implicitConstructed, int, nul, octets, oid, seq, set, utcTime } from './der.js';
+
+/**
+ * Builds SignedData with full control over every field, signing with node:crypto, so the suite can
+ * present each backend with signatures that are cryptographically sound but break one verdict rule.
+ */
+
+const OIDS = {
+  data: '1.2.840.113549.1.7.1',
+  signedData: '1.2.840.113549.1.7.2',
+  contentType: '1.2.840.113549.1.9.3',
+  messageDigest: '1.2.840.113549.1.9.4',
+  signingTime: '1.2.840.113549.1.9.5',
+  rsaEncryption: '1.2.840.113549.1.1.1',
+} as const;
+const DIGEST_OIDS = { 'sha-1': '1.3.14.3.2.26', 'sha-256': '2.16.840.1.101.3.4.2.1' } as const;
+const NODE_DIGEST = { 'sha-1': 'sha1', 'sha-256': 'sha256' } as const;
+
+export interface CraftSigner {
+  readonly certificate: Uint8Array;
+  /** PKCS#8 DER of an RSA key. */
+  readonly privateKey: Uint8Array;
+  readonly digest?: keyof typeof DIGEST_OIDS;
+  /** contentType attribute values to put in signed attributes; default [eContentType]. [] = none. */
+  readonly contentTypeAttrs?: readonly string[];
+  /** Override the messageDigest attribute value (default: the real digest). */
+  readonly messageDigest?: Uint8Array;
+  /** Leave out signed attributes altogether (signature over the content). */
+  readonly noSignedAttributes?: boolean;
+  /** Flip a bit of the signature after signing. */
+  readonly corruptSignature?: boolean;
+}
+
+export interface CraftOptions {
+  readonly content: Uint8Array;
+  /** Put the content in eContent. */
+  readonly includeContent: boolean;
+  readonly eContentType?: string;
+  readonly signers: readonly CraftSigner[];
+  readonly certificates?: readonly Uint8Array[];
+}
+
+function issuerAndSerial(cert: Uint8Array): Uint8Array {
+  const info = parseCertificate(cert);
+  return seq(info.issuerDer, int(BigInt(`0x${info.serial}`)));
+}
+
+function signerInfo(signer: CraftSigner, content: Uint8Array, eContentType: string): Uint8Array {
+  const digest = signer.digest ?? 'sha-256';
+  const digestAlg = seq(oid(DIGEST_OIDS[digest]), nul());
+  const contentDigest = createHash(NODE_DIGEST[digest]).update(content).digest();
+  let toSign: Uint8Array = content;
+  let signedAttrs: Uint8Array | null = null;
+  if (signer.noSignedAttributes !== true) {
+    const attrs = [
+      ...(signer.contentTypeAttrs ?? [eContentType]).map((t) => seq(oid(OIDS.contentType), set(oid(t)))),
+      seq(oid(OIDS.signingTime), set(utcTime(new Date()))),
+      seq(oid(OIDS.messageDigest), set(octets(signer.messageDigest ?? contentDigest))),
+    ];
+    const asSet = set(...attrs);
+    toSign = asSet;
+    signedAttrs = concat(Uint8Array.of(0xa0), asSet.subarray(1));
+  }
+  const key = createPrivateKey({ key: Buffer.from(signer.privateKey), format: 'der', type: 'pkcs8' });
+  const signature = new Uint8Array(nodeSign(NODE_DIGEST[digest], toSign, key));
+  if (signer.corruptSignature === true) signature[signature.length - 1]! ^= 0x01;
+  return seq(
+    int(1),
+    issuerAndSerial(signer.certificate),
+    digestAlg,
+    ...(signedAttrs === null ? [] : [signedAttrs]),
+    seq(oid(OIDS.rsaEncryption), nul()),
+    octets(signature),
+  );
+}
+
+/** ContentInfo(SignedData) DER. */
+export function craftSignedData(options: CraftOptions): Uint8Array {
+  const eContentType = options.eContentType ?? OIDS.data;
+  const digests = [...new Set(options.signers.map((s) => s.digest ?? 'sha-256'))].map((d) => seq(oid(DIGEST_OIDS[d]), nul()));
+  const certs = [...options.signers.map((s) => s.certificate), ...(options.certificates ?? [])];
+  const signedData = seq(
+    int(1),
+    set(...digests),
+    seq(oid(eContentType), ...(options.includeContent ? [explicit(0, octets(options.content))] : [])),
+    ...(certs.length > 0 ? [implicitConstructed(0, ...certs)] : []),
+    set(...options.signers.map((s) => signerInfo(s, options.content, eContentType))),
+  );
+  return seq(oid(OIDS.signedData), explicit(0, signedData));
+}

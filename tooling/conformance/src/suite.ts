@@ -1,0 +1,28 @@
+import { createSealpost } from '@sealpost/core';
+import { ensureTestPki } from '@sealpost/fixtures';
+import { beforeAll, describe } from 'vitest';
+import type { BackendSuiteOptions, SuiteContext } from './context.js';
+import { decryptionTests } from './decryption.js';
+import { roundTripTests } from './roundtrip.js';
+import { verdictTests } from './verdicts.js';
+import { vectorTests } from './vectors.js';
+
+/**
+ * The suite every backend runs: round trips for what it claims, typed errors for what it does not,
+ * fixed vectors, peer-made messages, and one broken message per verdict rule.
+ */
+export function defineBackendSuite(options: BackendSuiteOptions): void {
+  describe(`conformance: ${options.name}`, () => {
+    const ctx = {} as SuiteContext;
+    beforeAll(async () => {
+      ctx.pki = await ensureTestPki();
+      ctx.backend = await options.create();
+      ctx.sp = createSealpost({ backend: ctx.backend });
+      ctx.anchors = [ctx.pki.ca.cert];
+    });
+    roundTripTests(ctx);
+    verdictTests(ctx);
+    decryptionTests(ctx);
+    vectorTests(ctx);
+  });
+}
