@@ -50,7 +50,15 @@ export async function loadIdentities(flags: IdentityFlags): Promise<Identity[]> 
 async function identityFromPem(certPath: string, keyPath: string, passphrase: string | undefined, chain: readonly Uint8Array[]): Promise<Identity> {
   const [certificate, ...rest] = await loadCertificateFile(certPath, 'certificate');
   const keyBytes = await readFileArg(keyPath, 'private key');
-  const privateKey = await withFileContext(keyPath, 'private key', () => readPrivateKey(keyBytes, passphrase));
+  const privateKey = await withFileContext(keyPath, 'private key', async () => {
+    try {
+      return await readPrivateKey(keyBytes, passphrase);
+    } catch (error) {
+      if (passphrase === undefined && isSealpostError(error, 'ERR_INVALID_ARGUMENT'))
+        throw usageError(`private key ${keyPath} is encrypted: name the variable holding its passphrase with --pass-env VAR`);
+      throw error;
+    }
+  });
   return { certificate: certificate!, privateKey, chain: [...rest, ...chain] };
 }
 

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
-import { open, readFile, rename, unlink } from 'node:fs/promises';
+import { lstat, mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { CliError, usageError } from './errors.js';
 
@@ -35,8 +35,22 @@ export async function writeOutput(bytes: Uint8Array, outPath: string | undefined
 
 export function writeStream(stream: NodeJS.WritableStream, data: Uint8Array | string): Promise<void> {
   return new Promise((resolve, reject) => {
-    stream.write(data, (error) => (error == null ? resolve() : reject(error)));
+    stream.write(data, (error) => (error == null ? resolve() : reject(outputClosed(error))));
   });
+}
+
+function outputClosed(error: Error): CliError {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'EPIPE') return new CliError('ERR_OUTPUT_CLOSED', 'the output was closed before everything was written', { cause: error });
+  return new CliError('ERR_FILE_WRITE', `cannot write the output: ${reasonOf(error)}`, { cause: error });
+}
+
+/**
+ * A reader that goes away (`sealpost inspect | head -1`) makes stdout emit EPIPE; without a listener
+ * Node would crash with a stack trace. The failed write itself is reported by writeStream.
+ */
+export function tolerateClosedStreams(): void {
+  for (const stream of [process.stdout, process.stderr]) stream.on('error', () => undefined);
 }
 
 export interface WriteFileOptions {
@@ -81,11 +95,20 @@ async function refuseExisting(path: string): Promise<void> {
 
 export async function exists(path: string): Promise<boolean> {
   try {
-    const handle = await open(path, constants.O_RDONLY);
-    await handle.close();
+    await lstat(path);
     return true;
   } catch (error) {
-    return (error as NodeJS.ErrnoException).code !== 'ENOENT';
+    const code = (error as NodeJS.ErrnoException).code;
+    return code !== 'ENOENT' && code !== 'ENOTDIR';
+  }
+}
+
+/** A folder for the command's files, created private if it is new. */
+export async function makeDirectory(path: string): Promise<void> {
+  try {
+    await mkdir(path, { recursive: true, mode: 0o700 });
+  } catch (error) {
+    throw new CliError('ERR_FILE_WRITE', `cannot create folder ${path}: ${reasonOf(error)}`, { cause: error });
   }
 }
 
@@ -115,6 +138,8 @@ function reasonOf(error: unknown): string {
       return 'is a directory';
     case 'ENOTDIR':
       return 'a path component is not a directory';
+    case 'EEXIST':
+      return 'a file is in the way';
     case 'ENOSPC':
       return 'no space left on device';
     default:

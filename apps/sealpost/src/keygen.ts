@@ -1,10 +1,21 @@
-import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type TestKeyType, generateTestCa, generateTestIdentity, pemEncode, writePkcs12 } from '@sealpost/core';
+import {
+  type Pkcs8PrivateKey,
+  SealpostError,
+  type TestCa,
+  type TestKeyType,
+  generateTestCa,
+  generateTestIdentity,
+  keyMatchesCertificate,
+  parseCertificate,
+  pemEncode,
+  privateKeyInfo,
+  readPrivateKey,
+  writePkcs12,
+} from '@sealpost/core';
 import { CliError, usageError } from './errors.js';
 import { loadCertificateFile } from './identity.js';
-import { exists, readFileArg, writeFileAtomic } from './io.js';
-import { readPrivateKey } from '@sealpost/core';
+import { exists, makeDirectory, readFileArg, writeFileAtomic } from './io.js';
 
 export interface KeygenOptions {
   readonly email: string;
@@ -34,7 +45,7 @@ export async function writeTestIdentity(options: KeygenOptions): Promise<KeygenR
   const email = checkedEmail(options.email);
   const paths = plannedPaths(options, email);
   await refuseExisting(paths);
-  await mkdir(options.outDir, { recursive: true, mode: 0o700 });
+  await makeDirectory(options.outDir);
 
   const keyType = options.keyType;
   const ca = options.caDir === undefined ? await newCa(paths, keyType) : await existingCa(options.caDir);
@@ -48,22 +59,30 @@ export async function writeTestIdentity(options: KeygenOptions): Promise<KeygenR
   return paths;
 }
 
-interface Ca {
-  readonly certificate: Uint8Array;
-  readonly privateKey: { readonly type: 'pkcs8'; readonly der: Uint8Array };
-}
-
-async function newCa(paths: KeygenResult, keyType: TestKeyType | undefined): Promise<Ca> {
+async function newCa(paths: KeygenResult, keyType: TestKeyType | undefined): Promise<TestCa> {
   const ca = await generateTestCa({ commonName: TEST_CA_NAME, ...(keyType === undefined ? {} : { keyType }) });
   await writeFileAtomic(paths.caCert, text(pemEncode(ca.certificate, 'CERTIFICATE')), CERT_MODE, { exclusive: true });
   await writeFileAtomic(paths.caKey!, text(pemEncode(ca.privateKey.der, 'PRIVATE KEY')), SECRET_MODE, { exclusive: true });
   return ca;
 }
 
-async function existingCa(dir: string): Promise<Ca> {
-  const [certificate] = await loadCertificateFile(join(dir, 'ca.crt'), 'CA certificate');
+/** A CA made earlier (by keygen or by hand), read back from DIR/ca.crt and DIR/ca.key. */
+async function existingCa(dir: string): Promise<TestCa> {
+  const certPath = join(dir, 'ca.crt');
+  const [certificate] = await loadCertificateFile(certPath, 'CA certificate');
   const privateKey = await readPrivateKey(await readFileArg(join(dir, 'ca.key'), 'CA private key'));
-  return { certificate: certificate!, privateKey };
+  if (!(await keyMatchesCertificate(privateKey, certificate!)))
+    throw new SealpostError('ERR_KEY_MISMATCH', `${join(dir, 'ca.key')} is not the key of ${certPath}`);
+  const info = parseCertificate(certificate!);
+  if (!info.isCA) throw usageError(`${certPath} is not a CA certificate`);
+  return { certificate: certificate!, privateKey, keyType: caKeyType(privateKey, certPath), commonName: info.subject, chain: [] };
+}
+
+function caKeyType(privateKey: Pkcs8PrivateKey, certPath: string): TestKeyType {
+  const key = privateKeyInfo(privateKey);
+  if (key.type === 'rsa') return key.bits >= 3072 ? 'rsa-3072' : 'rsa-2048';
+  if (key.type === 'ec' && key.curve === 'P-256') return 'ec-p256';
+  throw usageError(`the key of ${certPath} is neither RSA nor EC P-256; keygen cannot issue with it`);
 }
 
 function plannedPaths(options: KeygenOptions, email: string): KeygenResult {

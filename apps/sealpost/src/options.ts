@@ -44,9 +44,9 @@ export function signingOptions(cmd: Command): Command {
 }
 
 export function encryptionOptions(cmd: Command, required: boolean): Command {
-  const to = required ? cmd.requiredOption.bind(cmd) : cmd.option.bind(cmd);
-  to('--to <file>', "a recipient's certificate, PEM or DER (repeatable)", collect);
+  const to = new Option('--to <file>', "a recipient's certificate, PEM or DER (repeatable)").argParser(collect);
   return cmd
+    .addOption(required ? to.makeOptionMandatory() : to)
     .addOption(new Option('--cipher <name>', 'content cipher (GCM gives authenticated encryption)').choices(CIPHERS).default('aes-256-gcm'))
     .option('--oaep', 'RSA-OAEP key transport instead of PKCS#1 v1.5 (not every client reads it)');
 }

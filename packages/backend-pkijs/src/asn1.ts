@@ -30,11 +30,11 @@ export function encodingOf(node: Node): Bytes {
   return copyOf(node.valueBeforeDecodeView);
 }
 
-export function isUniversal(node: Node | undefined, tagNumber: number): node is Node {
+export function isUniversal(node: Node | undefined, tagNumber: number): boolean {
   return node !== undefined && node.idBlock.tagClass === UNIVERSAL && node.idBlock.tagNumber === tagNumber;
 }
 
-export function isContext(node: Node | undefined, tagNumber: number): node is Node {
+export function isContext(node: Node | undefined, tagNumber: number): boolean {
   return node !== undefined && node.idBlock.tagClass === CONTEXT && node.idBlock.tagNumber === tagNumber;
 }
 

@@ -2,11 +2,11 @@ import type { BackendCapabilities, ContentCipher, DigestAlgorithm, KeyTransport,
 import { SealpostError } from '@sealpost/core';
 
 /**
- * What this backend can do, as data. SHA-1 is deliberately absent: it is accepted when verifying old
- * archives (core's policy decides whether that counts) but never offered for signing.
+ * What this backend can do, as data. SHA-1 is listed because old archives must stay readable;
+ * whether a SHA-1 signature counts (it does not by default) is core's policy, not the backend's.
  */
 export const PKIJS_CAPABILITIES: BackendCapabilities = Object.freeze({
-  digests: Object.freeze(['sha-256', 'sha-384', 'sha-512'] as const),
+  digests: Object.freeze(['sha-1', 'sha-256', 'sha-384', 'sha-512'] as const),
   signatureSchemes: Object.freeze(['rsa-pkcs1', 'rsa-pss', 'ecdsa'] as const),
   contentCiphers: Object.freeze(['aes-128-cbc', 'aes-192-cbc', 'aes-256-cbc', 'aes-128-gcm', 'aes-192-gcm', 'aes-256-gcm'] as const),
   keyTransport: Object.freeze(['rsa-pkcs1', 'rsa-oaep'] as const),

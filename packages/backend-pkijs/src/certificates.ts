@@ -93,11 +93,13 @@ export type Identifier =
 
 /** Reads a SignerIdentifier / RecipientIdentifier node; null if it is neither form. */
 export function identifierOf(node: Node | undefined): Identifier | null {
+  if (node === undefined) return null;
   if (isUniversal(node, 16)) {
     const parts = childrenOf(node);
+    const issuer = parts?.[0];
     const serial = isUniversal(parts?.[1], 2) ? primitiveContent(parts?.[1]) : null;
-    if (parts === null || parts.length !== 2 || !isUniversal(parts[0], 16) || serial === null) return null;
-    return { type: 'issuerAndSerialNumber', issuer: encodingOf(parts[0]), serial: copyOf(serial) };
+    if (parts === null || parts.length !== 2 || issuer === undefined || !isUniversal(issuer, 16) || serial === null) return null;
+    return { type: 'issuerAndSerialNumber', issuer: encodingOf(issuer), serial: copyOf(serial) };
   }
   if (isContext(node, 0)) {
     // [0] IMPLICIT SubjectKeyIdentifier; a constructed form wrapping an OCTET STRING is seen too.

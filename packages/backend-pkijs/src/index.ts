@@ -1,1 +1,3 @@
-export {};
+export { createPkijsBackend } from './backend.js';
+export { PKIJS_CAPABILITIES } from './capabilities.js';
+export type { PkijsBackendOptions } from './options.js';

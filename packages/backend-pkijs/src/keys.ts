@@ -29,7 +29,14 @@ export function curveSize(curve: NamedCurve): number {
 }
 
 export type PublicKeyFacts =
-  | { readonly kind: 'rsa'; readonly spki: Bytes; readonly modulus: Uint8Array; readonly exponent: Uint8Array }
+  | {
+      readonly kind: 'rsa';
+      readonly spki: Bytes;
+      readonly modulus: Uint8Array;
+      readonly exponent: Uint8Array;
+      /** An id-RSASSA-PSS key (RFC 4055): for PSS signatures only. */
+      readonly pssOnly: boolean;
+    }
   | { readonly kind: 'ec'; readonly curve: NamedCurve | null; readonly spki: Bytes }
   | { readonly kind: 'other'; readonly oid: string };
 
@@ -48,7 +55,7 @@ export function publicKeyFacts(spki: Node | undefined): PublicKeyFacts | null {
     const exponent = unsignedIntegerOf(rsa?.[1]);
     if (rsa === null || rsa.length !== 2 || modulus === null || exponent === null) return null;
     const normalized = sequence(algorithmIdentifier(OID.rsaEncryption, derNull()), tlv(0x03, Uint8Array.of(0), key));
-    return { kind: 'rsa', spki: normalized, modulus, exponent };
+    return { kind: 'rsa', spki: normalized, modulus, exponent, pssOnly: algorithm.oid === OID.rsassaPss };
   }
   if (algorithm.oid === OID.ecPublicKey) {
     const curveOid = oidOf(algorithm.parameters);

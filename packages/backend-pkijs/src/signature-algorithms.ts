@@ -89,10 +89,18 @@ export function hashIdentifierWithNull(digest: DigestAlgorithm): Bytes {
 }
 
 const ECDSA_OIDS: Partial<Record<DigestAlgorithm, string>> = {
+  'sha-1': OID.ecdsaWithSha1,
   'sha-256': OID.ecdsaWithSha256,
   'sha-384': OID.ecdsaWithSha384,
   'sha-512': OID.ecdsaWithSha512,
 };
+
+/** The parameters this backend signs with: PSS salt as long as the hash, MGF1 over the same hash. */
+export function signingParams(scheme: SignatureScheme, digest: DigestAlgorithm): SignatureParams {
+  if (scheme === 'rsa-pss') return { scheme, hash: digest, saltLength: digestLength(digest) };
+  if (scheme === 'rsa-pkcs1' || scheme === 'ecdsa') return { scheme, hash: digest };
+  throw unsupported(`signature scheme ${scheme} is not supported by this backend`);
+}
 
 /** The signatureAlgorithm a new SignerInfo carries. */
 export function signatureAlgorithmIdentifier(scheme: SignatureScheme, digest: DigestAlgorithm): Bytes {

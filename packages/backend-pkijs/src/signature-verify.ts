@@ -20,6 +20,7 @@ export async function verifySignature(ctx: Context, key: PublicKeyFacts | null, 
   const hash = webCryptoHash(params.hash);
 
   if (key.kind === 'rsa') {
+    if (key.pssOnly && params.scheme !== 'rsa-pss') throw new SealpostError('ERR_SIGNATURE_INVALID', 'an RSASSA-PSS key cannot make PKCS#1 v1.5 signatures');
     const name = params.scheme === 'rsa-pss' ? 'RSA-PSS' : 'RSASSA-PKCS1-v1_5';
     const publicKey = await importPublicKey(ctx, key.spki, { name, hash });
     const algorithm = params.scheme === 'rsa-pss' ? { name, saltLength: params.saltLength } : { name };

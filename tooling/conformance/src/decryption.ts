@@ -52,7 +52,10 @@ export function decryptionTests(ctx: SuiteContext): void {
       const sealed = await ctx.sp.signAndEncrypt(original(), { signer: identityOf(alice), recipients: [bob.cert], cipher: 'aes-256-cbc' });
       const cms = cmsOf(sealed);
       const { ciphertext } = envelopeParts(cms);
-      const tampered = rewrap(flipBit(cms, ciphertext.offset + 40), 'cbc');
+      // Mid-ciphertext lands in the signed part or its signature; the multipart/signed header
+      // fields ahead of them are not covered by any signature, so a flip there could go unnoticed.
+      const middle = ciphertext.offset + 16 * Math.floor(ciphertext.length / 32);
+      const tampered = rewrap(flipBit(cms, middle), 'cbc');
       const decrypted = await asBob(tampered);
       expect(decrypted.authenticated).toBe(false);
       const opened = await ctx.sp.open(tampered, { identities: [identityOf(bob)], trustAnchors: ctx.anchors });

@@ -33,7 +33,7 @@ export const implicitConstructed = (n: number, ...items: Uint8Array[]): Uint8Arr
 export function int(value: number | bigint): Uint8Array {
   let hex = BigInt(value).toString(16);
   if (hex.length % 2) hex = `0${hex}`;
-  let bytes = Uint8Array.from(hex.match(/../g)!.map((h) => parseInt(h, 16)));
+  let bytes: Uint8Array = Uint8Array.from(hex.match(/../g)!.map((h) => parseInt(h, 16)));
   if (bytes[0]! & 0x80) bytes = concat(Uint8Array.of(0), bytes);
   return tlv(0x02, bytes);
 }

@@ -31,9 +31,9 @@ export function addDecryptCommand(program: Command): void {
 }
 
 async function runDecrypt(flags: DecryptFlags): Promise<number> {
+  const sealpost = createSealpost({ backend: createBackend(flags.backend) });
   const identity = await loadIdentity(flags);
   const message = await readInput(flags.in);
-  const sealpost = createSealpost({ backend: createBackend(flags.backend) });
   const report = await sealpost.decrypt(message, { identity, requireAuthenticated: flags.requireAuthenticated === true });
   const decrypted = report.status === 'decrypted' && report.content !== undefined;
   if (flags.json === true) {

@@ -26,9 +26,9 @@ export function addEncryptCommand(program: Command): void {
 }
 
 async function runEncrypt(flags: EncryptFlags): Promise<number> {
+  const sealpost = createSealpost({ backend: createBackend(flags.backend) });
   const recipients = await loadCertificateFiles(flags.to, 'recipient certificate');
   const message = await readInput(flags.in);
-  const sealpost = createSealpost({ backend: createBackend(flags.backend) });
   const encrypted = await sealpost.encrypt(message, {
     recipients,
     cipher: flags.cipher,

@@ -38,11 +38,11 @@ export function isGoodOpen(report: OpenReport): boolean {
 }
 
 async function runOpen(flags: OpenFlags): Promise<number> {
+  const sealpost = createSealpost({ backend: createBackend(flags.backend) });
   const identities = await loadIdentities(flags);
   const trustAnchors = await loadCertificateFiles(flags.trust ?? [], 'trust anchor');
   const certificates = await loadCertificateFiles(flags.intermediate ?? [], 'intermediate certificate');
   const message = await readInput(flags.in);
-  const sealpost = createSealpost({ backend: createBackend(flags.backend) });
   const report = await sealpost.open(message, {
     identities,
     trustAnchors,

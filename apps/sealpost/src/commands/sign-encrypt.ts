@@ -32,11 +32,11 @@ export function addSignEncryptCommand(program: Command): void {
 }
 
 async function runSignEncrypt(flags: SignEncryptFlags): Promise<number> {
+  const sealpost = createSealpost({ backend: createBackend(flags.backend) });
   const signer = await loadIdentity(flags);
   const others = await loadCertificateFiles(flags.to ?? [], 'recipient certificate');
   const recipients = flags.self ? withoutDuplicates([...others, signer.certificate]) : others;
   const message = await readInput(flags.in);
-  const sealpost = createSealpost({ backend: createBackend(flags.backend) });
   const sealed = await sealpost.signAndEncrypt(message, {
     signer,
     detached: flags.opaque !== true,

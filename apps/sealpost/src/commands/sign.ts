@@ -26,9 +26,9 @@ export function addSignCommand(program: Command): void {
 }
 
 async function runSign(flags: SignFlags): Promise<number> {
+  const sealpost = createSealpost({ backend: createBackend(flags.backend) });
   const signer = await loadIdentity(flags);
   const message = await readInput(flags.in);
-  const sealpost = createSealpost({ backend: createBackend(flags.backend) });
   const signed = await sealpost.sign(message, { signer, detached: flags.opaque !== true, digest: flags.digest });
   await writeOutput(signed, flags.out);
   return EXIT.ok;

@@ -32,11 +32,11 @@ export function addVerifyCommand(program: Command): void {
 }
 
 async function runVerify(flags: VerifyFlags): Promise<number> {
+  const sealpost = createSealpost({ backend: createBackend(flags.backend) });
   if (flags.trust === undefined || flags.trust.length === 0) throw usageError('verify needs at least one --trust CA certificate');
   const trustAnchors = await loadCertificateFiles(flags.trust, 'trust anchor');
   const certificates = await loadCertificateFiles([...(flags.intermediate ?? []), ...(flags.cert ?? [])], 'intermediate certificate');
   const message = await readInput(flags.in);
-  const sealpost = createSealpost({ backend: createBackend(flags.backend) });
   const report = await sealpost.verify(message, { trustAnchors, certificates, ...(flags.legacy === true ? { policy: { legacy: true } } : {}) });
   const valid = report.status === 'valid';
   if (valid && flags.out !== undefined && report.content !== undefined) await writeOutput(report.content, flags.out);

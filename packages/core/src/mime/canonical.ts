@@ -23,10 +23,10 @@ const ENCODED = new Set(['base64', 'quoted-printable']);
  * - A body that is already 7-bit is left alone even if it has trailing whitespace or lines starting
  *   with "From ": rewriting it would change bytes the caller chose, and base64 or quoted-printable
  *   content (where such lines could matter) is immune already.
- * - message/rfc822 parts may not be base64-encoded (RFC 2046 section 5.2.1), so the enclosed
- *   message is canonicalized in turn.
- * - A nested multipart/signed keeps its bytes (line endings aside): re-encoding its parts would
- *   break the signature it carries.
+ * - message/rfc822 parts may not be base64-encoded (RFC 2046 section 5.2.1), so an enclosed
+ *   message that is not 7-bit already is canonicalized in turn.
+ * - A multipart/signed (the entity itself or one inside it) keeps its bytes, line endings aside:
+ *   re-encoding its parts would break the signature it carries.
  * - Header fields are not re-encoded: raw 8-bit bytes in a header (RFC 6532) stay as they are.
  */
 export function canonicalizeForSigning(entityBytes: Uint8Array, limits?: MimeLimits): Uint8Array {
@@ -41,10 +41,15 @@ function canonicalChunks(entity: MimeEntity, limits: Required<MimeLimits>): Uint
   }
   const cte = transferEncodingOf(entity);
   if (ENCODED.has(cte)) return [toCrlf(entity.raw)];
-  if (type === 'message' && subtype === 'rfc822') return enclosedMessageChunks(entity, limits);
   const content = cte === 'binary' && type !== 'text' ? entity.body : toCrlf(entity.body);
-  if (isSevenBitSafe(content)) return [toCrlf(entity.raw.subarray(0, entity.raw.length - entity.body.length)), content];
+  if (isSevenBitSafe(content)) return [toCrlf(headAndSeparator(entity)), content];
+  if (type === 'message' && subtype === 'rfc822') return enclosedMessageChunks(entity, limits);
   return [...headerChunksWithBase64(entity), base64EncodeToAscii(content, 76)];
+}
+
+/** The entity's bytes before its body: header block and blank line. */
+function headAndSeparator(entity: MimeEntity): Uint8Array {
+  return entity.raw.subarray(0, entity.raw.length - entity.body.length);
 }
 
 /** The multipart's own bytes around its children, line endings fixed, children canonicalized. */
@@ -63,8 +68,7 @@ function multipartChunks(entity: MimeEntity, limits: Required<MimeLimits>): Uint
 function enclosedMessageChunks(entity: MimeEntity, limits: Required<MimeLimits>): Uint8Array[] {
   if (limits.maxDepth < 1) throw new SealpostError('ERR_LIMIT_DEPTH', 'message/rfc822 nesting too deep');
   const inner = { ...limits, maxDepth: limits.maxDepth - 1 };
-  const head = toCrlf(entity.raw.subarray(0, entity.raw.length - entity.body.length));
-  return [head, ...canonicalChunks(parseMime(entity.body, inner), inner)];
+  return [toCrlf(headAndSeparator(entity)), ...canonicalChunks(parseMime(entity.body, inner), inner)];
 }
 
 /**

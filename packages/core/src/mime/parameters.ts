@@ -171,7 +171,7 @@ function joinedSections(sections: Map<number, { value: string; extended: boolean
   const prefix = first.extended ? splitCharsetPrefix(first.value) : { charset: undefined, text: first.value };
   const texts = [prefix.text, ...ordered.slice(1).map((s) => s.value)];
   const bytes = concatBytes(...ordered.map((s, i) => (s.extended ? percentDecode(texts[i] as string) : textBytes(texts[i] as string))));
-  return decodeCharset(bytes, prefix.charset === undefined || prefix.charset === '' ? 'utf-8' : prefix.charset) ?? texts.join('');
+  return decodeCharset(bytes, prefix.charset === undefined || prefix.charset === '' ? 'utf-8' : prefix.charset) ?? ordered.map((s) => s.value).join('');
 }
 
 function decodeExtended(value: string): string {

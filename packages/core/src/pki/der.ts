@@ -111,16 +111,6 @@ export function utf8String(text: string): Uint8Array {
   return tlv(0x0c, utf8Encode(text));
 }
 
-export function ia5String(text: string): Uint8Array {
-  if (!/^[\x00-\x7f]*$/.test(text)) throw new TypeError('ia5String: text is not ASCII');
-  return tlv(0x16, utf8Encode(text));
-}
-
-export function printableString(text: string): Uint8Array {
-  if (!/^[A-Za-z0-9 '()+,\-./:=?]*$/.test(text)) throw new TypeError('printableString: character outside the PrintableString set');
-  return tlv(0x13, utf8Encode(text));
-}
-
 /** BMPString: UTF-16 big-endian code units (PKCS#12 friendlyName). */
 export function bmpString(text: string): Uint8Array {
   return tlv(0x1e, utf16be(text));

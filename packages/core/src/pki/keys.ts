@@ -3,7 +3,7 @@ import type { PrivateKeyRef } from '../backend.js';
 import { SealpostError } from '../errors.js';
 import { decodeAsn1, readAs, readAsAsync } from './asn1.js';
 import { bitLength, curveBits, curveName, readSpki } from './spki.js';
-import { bufferOf, bytesEqual, latin1Decode, utf8Encode } from './bytes.js';
+import { base64Decode, bufferOf, bytesEqual, latin1Decode, utf8Encode } from './bytes.js';
 import { parseCertificate } from './certificate.js';
 import { OID } from './oids.js';
 import { DecryptionFailed, encryptionName, pbeDecrypt, readEncryptedPrivateKeyInfo, UnsupportedEncryption } from './pbes2.js';
@@ -57,7 +57,8 @@ async function decryptKey(der: Uint8Array, passphrase: string | undefined): Prom
     if (error instanceof UnsupportedEncryption) {
       throw new SealpostError(
         'ERR_UNSUPPORTED_KEY',
-        `private key encryption ${error.algorithm} is not supported; re-encrypt it with: openssl pkcs8 -topk8 -v2 aes-256-cbc -in old.key -out new.key`,
+        `private key encryption ${error.algorithm} is not supported; ` +
+          're-encrypt it with: openssl pkcs8 -topk8 -v2 aes-256-cbc -in old.key -out new.key',
       );
     }
     throw new SealpostError('ERR_KEY_MALFORMED', error instanceof DecryptionFailed ? WRONG_PASSPHRASE : 'encrypted private key is malformed');
@@ -122,10 +123,16 @@ export async function keyMatchesCertificate(pkcs8: Uint8Array | PrivateKeyRef, c
     }
     case 'ec':
       if (certKey.info.type !== 'ec' || certKey.info.curve !== keyInfo.curve) return false;
-      return samePoint(key.publicKey ?? (await ecPublicPoint(key, keyInfo.curve)), certKey.keyBytes);
+      // A stored point may be compressed; deriving gives the uncompressed form samePoint expects.
+      return samePoint(key.publicKey?.[0] === 4 ? key.publicKey : await ecPublicPoint(key, keyInfo.curve), certKey.keyBytes);
     case 'ed25519':
     case 'x25519':
       return bytesEqual(key.publicKey ?? (await okpPublicKey(key, keyInfo.type === 'ed25519' ? 'Ed25519' : 'X25519')), certKey.keyBytes);
+    case 'ed448':
+    case 'x448':
+      // WebCrypto has no Ed448/X448 in browsers; compare only when the key carries its public half.
+      if (key.publicKey === null) throw new SealpostError('ERR_UNSUPPORTED_KEY', `cannot derive the public half of a ${keyInfo.type} private key`);
+      return bytesEqual(key.publicKey, certKey.keyBytes);
     default:
       throw new SealpostError('ERR_UNSUPPORTED_KEY', `cannot match a ${keyInfo.type} private key to a certificate`);
   }
@@ -170,7 +177,7 @@ async function exportJwk(key: Pkcs8Key, algorithm: EcKeyImportParams | Algorithm
 }
 
 function base64UrlDecode(text: string | undefined): Uint8Array {
-  if (text === undefined) throw new SealpostError('ERR_KEY_MALFORMED', 'private key is malformed');
-  const binary = atob(text.replace(/-/g, '+').replace(/_/g, '/'));
-  return Uint8Array.from(binary, (c) => c.charCodeAt(0));
+  const bytes = text === undefined ? null : base64Decode(text.replace(/-/g, '+').replace(/_/g, '/'));
+  if (bytes === null) throw new SealpostError('ERR_KEY_MALFORMED', 'private key is malformed');
+  return bytes;
 }

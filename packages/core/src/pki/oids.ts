@@ -19,6 +19,7 @@ export const OID = {
   // name attributes
   emailAddress: '1.2.840.113549.1.9.1',
   commonName: '2.5.4.3',
+  organizationName: '2.5.4.10',
   // certificate extensions
   subjectKeyIdentifier: '2.5.29.14',
   keyUsage: '2.5.29.15',

@@ -80,7 +80,9 @@ export function readRsaPrivateKey(der: Uint8Array): { modulus: Uint8Array; expon
   const items = sequenceOf(decodeAsn1(der, 'RSAPrivateKey'), 'RSAPrivateKey');
   if (items.length < 9) shapeError('RSAPrivateKey: missing fields');
   if (integerOf(at(items, 0, 'version'), 'version') > 1n) shapeError('RSAPrivateKey: unknown version');
-  for (const [index, item] of items.slice(0, 9).entries()) if (!hasTag(item, TAG.INTEGER)) shapeError(`RSAPrivateKey: field ${index} is not an INTEGER`);
+  for (const [index, item] of items.slice(0, 9).entries()) {
+    if (!hasTag(item, TAG.INTEGER)) shapeError(`RSAPrivateKey: field ${index} is not an INTEGER`);
+  }
   return { modulus: unsignedIntegerOf(at(items, 1, 'modulus'), 'modulus'), exponent: integerOf(at(items, 2, 'publicExponent'), 'publicExponent') };
 }
 

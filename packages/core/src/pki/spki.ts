@@ -1,5 +1,18 @@
 /** SubjectPublicKeyInfo: what kind of key it is and its public components. */
-import { type Asn1, at, bitStringBytesOf, decodeAsn1, encodingOf, hasTag, integerOf, oidOf, sequenceOf, shapeError, TAG, unsignedIntegerOf } from './asn1.js';
+import {
+  type Asn1,
+  at,
+  bitStringBytesOf,
+  decodeAsn1,
+  encodingOf,
+  hasTag,
+  integerOf,
+  oidOf,
+  sequenceOf,
+  shapeError,
+  TAG,
+  unsignedIntegerOf,
+} from './asn1.js';
 import { OID } from './oids.js';
 import type { PublicKeyInfo } from './types.js';
 
@@ -47,7 +60,7 @@ export function bitLength(magnitude: Uint8Array): number {
   return (magnitude.length - start - 1) * 8 + (32 - Math.clz32(magnitude[start] ?? 0));
 }
 
-export function readRsaPublicKey(der: Uint8Array): { modulus: Uint8Array; exponent: bigint } {
+function readRsaPublicKey(der: Uint8Array): { modulus: Uint8Array; exponent: bigint } {
   const parts = sequenceOf(decodeAsn1(der, 'RSAPublicKey'), 'RSAPublicKey');
   if (parts.length !== 2) shapeError('RSAPublicKey: expected two fields');
   return { modulus: unsignedIntegerOf(at(parts, 0, 'modulus'), 'modulus'), exponent: integerOf(at(parts, 1, 'publicExponent'), 'publicExponent') };

@@ -1,4 +1,5 @@
 import type { PrivateKeyRef } from '../backend.js';
+import type { ErrorCode } from '../errors.js';
 
 export type PublicKeyInfo =
   | { readonly type: 'rsa'; readonly bits: number; readonly exponent: bigint }
@@ -48,3 +49,40 @@ export interface Identity {
 }
 
 export type TestKeyType = 'rsa-2048' | 'rsa-3072' | 'ec-p256';
+
+/** A test certificate authority made by generateTestCa (never for production use). */
+export interface TestCa {
+  readonly certificate: Uint8Array;
+  readonly privateKey: { readonly type: 'pkcs8'; readonly der: Uint8Array };
+  readonly keyType: TestKeyType;
+  readonly commonName: string;
+  /** Intermediate certificates between this CA and its root, nearest first; empty for a root. */
+  readonly chain: readonly Uint8Array[];
+}
+
+/** A test signing/encryption identity made by generateTestIdentity (never for production use). */
+export interface TestIdentity {
+  readonly certificate: Uint8Array;
+  readonly privateKey: { readonly type: 'pkcs8'; readonly der: Uint8Array };
+  readonly keyType: TestKeyType;
+  readonly email: string;
+  /** Intermediate certificates to send along (issuing CA first), root excluded; empty when self-signed or root-issued. */
+  readonly chain: readonly Uint8Array[];
+}
+
+/** What a certificate chain is checked for: signing mail or receiving encrypted mail. */
+export type ChainPurpose = 'smime-sign' | 'smime-encrypt';
+
+export interface ChainError {
+  readonly code: ErrorCode;
+  readonly message: string;
+}
+
+/** Outcome of building and checking a certificate chain. */
+export interface ChainResult {
+  /** True only when a path reaches a trust anchor and `errors` is empty. */
+  readonly trusted: boolean;
+  /** Leaf first; ends with the anchor when one was reached, else the longest path found. */
+  readonly chain: readonly Uint8Array[];
+  readonly errors: readonly ChainError[];
+}

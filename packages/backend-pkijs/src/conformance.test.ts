@@ -1,0 +1,4 @@
+import { defineBackendSuite } from '@sealpost/conformance';
+import { createPkijsBackend } from './index.js';
+
+defineBackendSuite({ name: 'pkijs', create: () => createPkijsBackend() });

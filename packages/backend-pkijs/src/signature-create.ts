@@ -1,0 +1,29 @@
+import type { DigestAlgorithm, SignatureScheme } from '@sealpost/core';
+import { SealpostError } from '@sealpost/core';
+import { digestLength, webCryptoHash } from './algorithms.js';
+import { owned, type Bytes } from './bytes.js';
+import type { Context } from './context.js';
+import { ecdsaSignatureToDer } from './ecdsa-signature.js';
+import type { PrivateKeyFacts } from './keys.js';
+
+/** Signs `data` with WebCrypto and returns the signature as CMS carries it (ECDSA as DER). */
+export async function createSignature(ctx: Context, key: PrivateKeyFacts, scheme: SignatureScheme, digest: DigestAlgorithm, data: Uint8Array): Promise<Bytes> {
+  const hash = webCryptoHash(digest);
+  if (key.kind === 'rsa') {
+    const name = scheme === 'rsa-pss' ? 'RSA-PSS' : 'RSASSA-PKCS1-v1_5';
+    const cryptoKey = await importPrivateKey(ctx, key.pkcs8, { name, hash });
+    // RFC 4055 / RFC 8702 practice: the salt is as long as the hash.
+    const algorithm = scheme === 'rsa-pss' ? { name, saltLength: digestLength(digest) } : { name };
+    return new Uint8Array(await ctx.subtle.sign(algorithm, cryptoKey, owned(data)));
+  }
+  const cryptoKey = await importPrivateKey(ctx, key.pkcs8, { name: 'ECDSA', namedCurve: key.curve });
+  return ecdsaSignatureToDer(new Uint8Array(await ctx.subtle.sign({ name: 'ECDSA', hash }, cryptoKey, owned(data))));
+}
+
+async function importPrivateKey(ctx: Context, pkcs8: Uint8Array, algorithm: RsaHashedImportParams | EcKeyImportParams): Promise<CryptoKey> {
+  try {
+    return await ctx.subtle.importKey('pkcs8', owned(pkcs8), algorithm, false, ['sign']);
+  } catch {
+    throw new SealpostError('ERR_KEY_MALFORMED', 'the private key could not be imported into WebCrypto');
+  }
+}

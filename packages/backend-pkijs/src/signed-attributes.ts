@@ -1,0 +1,51 @@
+import type { ContentCipher } from '@sealpost/core';
+import { childrenOf, isUniversal, octetsOf, oidOf, type Node } from './asn1.js';
+import { CONTENT_CIPHER_OIDS } from './algorithms.js';
+import type { Bytes } from './bytes.js';
+import { algorithmIdentifier, integer, objectIdentifier, octetString, sequence, setOf, time } from './der-writer.js';
+import { OID } from './oids.js';
+
+/** Signed attributes (RFC 5652 11, RFC 8551 2.5): writing a new set and reading a received one. */
+
+function attribute(type: string, ...values: readonly Uint8Array[]): Bytes {
+  return sequence(objectIdentifier(type), setOf(values));
+}
+
+// RFC 8551 2.5.2: RC2 is announced with its key size in bits; the AES and other ciphers carry none.
+function capability(cipher: ContentCipher): Bytes {
+  return cipher === 'rc2-cbc' ? algorithmIdentifier(CONTENT_CIPHER_OIDS[cipher], integer(128)) : algorithmIdentifier(CONTENT_CIPHER_OIDS[cipher]);
+}
+
+export interface SignedAttributeInput {
+  readonly messageDigest: Uint8Array;
+  readonly signingTime?: Date | undefined;
+  readonly smimeCapabilities?: readonly ContentCipher[] | undefined;
+}
+
+/** The attributes of a new SignerInfo, each DER; the caller sorts them into the SET. */
+export function newSignedAttributes(input: SignedAttributeInput): Bytes[] {
+  const attributes = [attribute(OID.contentType, objectIdentifier(OID.data))];
+  if (input.signingTime !== undefined) attributes.push(attribute(OID.signingTime, time(input.signingTime)));
+  attributes.push(attribute(OID.messageDigest, octetString(input.messageDigest)));
+  const capabilities = [...new Set(input.smimeCapabilities ?? [])];
+  if (capabilities.length > 0) {
+    for (const c of capabilities) if (CONTENT_CIPHER_OIDS[c] === undefined) throw new TypeError(`unknown content cipher ${String(c)} in smimeCapabilities`);
+    attributes.push(attribute(OID.smimeCapabilities, sequence(...capabilities.map(capability))));
+  }
+  return attributes;
+}
+
+/**
+ * The messageDigest value of a received [0] IMPLICIT signedAttrs node: present only if exactly one
+ * such attribute holds exactly one OCTET STRING; null otherwise.
+ */
+export function messageDigestOf(signedAttrs: Node): Bytes | null {
+  const found: Node[][] = [];
+  for (const attr of childrenOf(signedAttrs) ?? []) {
+    const parts = childrenOf(attr);
+    if (parts === null || oidOf(parts[0]) !== OID.messageDigest) continue;
+    found.push([...(childrenOf(parts[1]) ?? [])]);
+  }
+  const only = found.length === 1 && found[0]?.length === 1 ? found[0][0] : undefined;
+  return isUniversal(only, 4) ? octetsOf(only) : null;
+}

@@ -1,0 +1,76 @@
+import type { DigestAlgorithm, SignerCheck, VerifyRequest } from '@sealpost/core';
+import { isSealpostError, SealpostError, throwIfAborted } from '@sealpost/core';
+import { digestFromOid } from './algorithms.js';
+import { bytesEqual } from './bytes.js';
+import { identifies, parseCertificate, type CertificateFacts } from './certificates.js';
+import type { Context } from './context.js';
+import { computeDigest } from './digest.js';
+import { messageDigestOf } from './signed-attributes.js';
+import { readSignedData, type ReceivedSignerInfo } from './signed-data-reader.js';
+import { signatureParamsOf } from './signature-algorithms.js';
+import { verifySignature } from './signature-verify.js';
+
+/** Checks every SignerInfo and reports the facts; a bad or uncheckable signature is a report, not a throw. */
+export async function verifyCms(ctx: Context, request: VerifyRequest): Promise<readonly SignerCheck[]> {
+  throwIfAborted(request.signal);
+  const signedData = readSignedData(request.cms);
+  if (request.content !== undefined && !(request.content instanceof Uint8Array)) throw new TypeError('content must be a Uint8Array');
+  const content = request.content ?? signedData.eContent;
+  if (content === null && signedData.signers.length > 0)
+    throw new SealpostError('ERR_INVALID_ARGUMENT', 'the signature is detached: pass the signed content');
+  const candidates = [...signedData.certificates, ...(request.certificates ?? [])]
+    .map(parseCertificate)
+    .filter((c): c is CertificateFacts => c !== null);
+
+  const checks: SignerCheck[] = [];
+  for (const [index, signer] of signedData.signers.entries()) {
+    checks.push(await checkSigner(ctx, index, signer, candidates, content ?? new Uint8Array(0)));
+    throwIfAborted(request.signal);
+  }
+  return checks;
+}
+
+async function checkSigner(ctx: Context, index: number, signer: ReceivedSignerInfo, candidates: readonly CertificateFacts[], content: Uint8Array): Promise<SignerCheck> {
+  const sid = signer.sid;
+  const certificate = sid === null ? undefined : candidates.find((c) => identifies(sid, c));
+  const base = { index, certificate: certificate?.der ?? null };
+  const hasAttributes = signer.signedAttrs !== null;
+  const uncheckable = (error: SealpostError): SignerCheck => ({
+    ...base,
+    signatureValid: false,
+    messageDigestValid: hasAttributes ? false : null,
+    error: { code: error.code, message: error.message },
+  });
+
+  const digest = digestFromOid(signer.digestAlgorithm.oid);
+  if (digest === null) return uncheckable(new SealpostError('ERR_UNSUPPORTED_DIGEST', `digest algorithm ${signer.digestAlgorithm.oid} is not supported by this backend`));
+  let contentDigest: Uint8Array;
+  try {
+    contentDigest = await computeDigest(ctx, digest, content);
+  } catch (error) {
+    if (isSealpostError(error)) return uncheckable(error);
+    throw error;
+  }
+
+  let messageDigestValid: boolean | null = null;
+  let signedBytes: Uint8Array = content;
+  if (signer.signedAttrs !== null && signer.signedAttrsForSignature !== null) {
+    const claimed = messageDigestOf(signer.signedAttrs);
+    messageDigestValid = claimed !== null && bytesEqual(claimed, contentDigest);
+    signedBytes = signer.signedAttrsForSignature;
+  }
+  if (certificate === undefined) return { ...base, signatureValid: false, messageDigestValid, error: null };
+
+  try {
+    const valid = await signatureValid(ctx, signer, digest, certificate, signedBytes);
+    return { ...base, signatureValid: valid, messageDigestValid, error: null };
+  } catch (error) {
+    if (!isSealpostError(error)) throw error;
+    return { ...base, signatureValid: false, messageDigestValid, error: { code: error.code, message: error.message } };
+  }
+}
+
+function signatureValid(ctx: Context, signer: ReceivedSignerInfo, digest: DigestAlgorithm, certificate: CertificateFacts, signedBytes: Uint8Array): Promise<boolean> {
+  const params = signatureParamsOf(signer.signatureAlgorithm, digest);
+  return verifySignature(ctx, certificate.publicKey, params, signedBytes, signer.signature);
+}

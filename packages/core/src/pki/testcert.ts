@@ -1,0 +1,165 @@
+/**
+ * Building and signing X.509 certificates with WebCrypto, for test identities. Kept apart from
+ * testpki.ts so tests can make certificates with unusual extensions (for chain rules).
+ */
+import { sha1 } from '@noble/hashes/legacy.js';
+import { bitStringBytesOf, at, decodeAsn1, sequenceOf } from './asn1.js';
+import { bufferOf, randomBytes, utf8Encode } from './bytes.js';
+import {
+  algorithmIdentifier,
+  bitString,
+  boolean,
+  explicit,
+  implicitPrimitive,
+  integer,
+  namedBits,
+  nullValue,
+  octetString,
+  oid,
+  sequence,
+  setOf,
+  time,
+  unsignedInteger,
+  utf8String,
+} from './der.js';
+import { OID } from './oids.js';
+import type { TestKeyType } from './types.js';
+
+export interface TestKeyPair {
+  readonly keyType: TestKeyType;
+  readonly privateKey: CryptoKey;
+  readonly pkcs8: Uint8Array;
+  readonly spki: Uint8Array;
+}
+
+export interface ExtensionSpec {
+  readonly oid: string;
+  readonly critical: boolean;
+  /** DER of the extension value (the contents of extnValue). */
+  readonly value: Uint8Array;
+}
+
+export interface CertificateSpec {
+  readonly subject: Uint8Array;
+  readonly issuer: Uint8Array;
+  readonly spki: Uint8Array;
+  readonly notBefore: Date;
+  readonly notAfter: Date;
+  readonly extensions: readonly ExtensionSpec[];
+  /** Serial magnitude; default 16 random octets, positive. */
+  readonly serial?: Uint8Array;
+}
+
+function signingAlgorithm(keyType: TestKeyType): RsaHashedKeyGenParams | EcKeyGenParams {
+  switch (keyType) {
+    case 'rsa-2048':
+      return { name: 'RSASSA-PKCS1-v1_5', modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]), hash: 'SHA-256' };
+    case 'rsa-3072':
+      return { name: 'RSASSA-PKCS1-v1_5', modulusLength: 3072, publicExponent: new Uint8Array([1, 0, 1]), hash: 'SHA-256' };
+    case 'ec-p256':
+      return { name: 'ECDSA', namedCurve: 'P-256' };
+  }
+}
+
+export async function generateKeyPair(keyType: TestKeyType): Promise<TestKeyPair> {
+  const pair = (await globalThis.crypto.subtle.generateKey(signingAlgorithm(keyType), true, ['sign', 'verify'])) as CryptoKeyPair;
+  const pkcs8 = new Uint8Array(await globalThis.crypto.subtle.exportKey('pkcs8', pair.privateKey));
+  const spki = new Uint8Array(await globalThis.crypto.subtle.exportKey('spki', pair.publicKey));
+  return { keyType, privateKey: pair.privateKey, pkcs8, spki };
+}
+
+export async function importSigningKey(pkcs8: Uint8Array, keyType: TestKeyType): Promise<CryptoKey> {
+  return globalThis.crypto.subtle.importKey('pkcs8', bufferOf(pkcs8), signingAlgorithm(keyType), false, ['sign']);
+}
+
+/** RFC 5280 4.2.1.2 method 1: SHA-1 of the subjectPublicKey BIT STRING contents. */
+export function keyIdentifier(spki: Uint8Array): Uint8Array {
+  const parts = sequenceOf(decodeAsn1(spki, 'SubjectPublicKeyInfo'), 'SubjectPublicKeyInfo');
+  return sha1(bitStringBytesOf(at(parts, 1, 'subjectPublicKey'), 'subjectPublicKey'));
+}
+
+/** A Name of single-valued RDNs, most general first as encoded (["O", ...], ["CN", ...]). */
+export function nameDer(attributes: readonly (readonly [type: string, value: string])[]): Uint8Array {
+  return sequence(...attributes.map(([type, value]) => setOf([sequence(oid(type), utf8String(value))])));
+}
+
+export function basicConstraints(ca: boolean, pathLength?: number): ExtensionSpec {
+  const fields = ca ? [boolean(true), ...(pathLength === undefined ? [] : [integer(pathLength)])] : [];
+  return { oid: OID.basicConstraints, critical: true, value: sequence(...fields) };
+}
+
+const KEY_USAGE_BIT: Readonly<Record<string, number>> = {
+  digitalSignature: 0,
+  nonRepudiation: 1,
+  keyEncipherment: 2,
+  dataEncipherment: 3,
+  keyAgreement: 4,
+  keyCertSign: 5,
+  cRLSign: 6,
+};
+
+export function keyUsage(names: readonly string[]): ExtensionSpec {
+  const bits = names.map((name) => {
+    const bit = KEY_USAGE_BIT[name];
+    if (bit === undefined) throw new TypeError(`keyUsage: unknown bit ${name}`);
+    return bit;
+  });
+  return { oid: OID.keyUsage, critical: true, value: namedBits(bits) };
+}
+
+export function extendedKeyUsage(purposes: readonly string[]): ExtensionSpec {
+  return { oid: OID.extKeyUsage, critical: false, value: sequence(...purposes.map((purpose) => oid(purpose))) };
+}
+
+/** subjectAltName with one rfc822Name ([1] IMPLICIT IA5String, so ASCII only). */
+export function subjectAltNameEmail(address: string): ExtensionSpec {
+  if (!/^[\x21-\x7e]+$/.test(address)) throw new TypeError('subjectAltNameEmail: an rfc822Name must be printable ASCII');
+  return { oid: OID.subjectAltName, critical: false, value: sequence(implicitPrimitive(1, utf8Encode(address))) };
+}
+
+export function subjectKeyIdentifier(keyId: Uint8Array): ExtensionSpec {
+  return { oid: OID.subjectKeyIdentifier, critical: false, value: octetString(keyId) };
+}
+
+export function authorityKeyIdentifier(keyId: Uint8Array): ExtensionSpec {
+  return { oid: OID.authorityKeyIdentifier, critical: false, value: sequence(implicitPrimitive(0, keyId)) };
+}
+
+/** A positive serial of `length` octets whose first octet is non-zero (so DER keeps every octet). */
+export function randomSerial(length = 16): Uint8Array {
+  const serial = randomBytes(length);
+  serial[0] = (serial[0] ?? 0) & 0x7f || 0x01;
+  return serial;
+}
+
+function encodeExtension(extension: ExtensionSpec): Uint8Array {
+  return extension.critical
+    ? sequence(oid(extension.oid), boolean(true), octetString(extension.value))
+    : sequence(oid(extension.oid), octetString(extension.value));
+}
+
+/** Signs the certificate described by `spec` with the issuer's key (SHA-256 with RSA PKCS#1 v1.5 or ECDSA). */
+export async function signCertificate(spec: CertificateSpec, issuerKey: CryptoKey, issuerKeyType: TestKeyType): Promise<Uint8Array> {
+  const ec = issuerKeyType === 'ec-p256';
+  const signatureAlgorithm = ec ? algorithmIdentifier(OID.ecdsaWithSha256) : algorithmIdentifier(OID.sha256WithRSAEncryption, nullValue());
+  const tbs = sequence(
+    explicit(0, integer(2)),
+    unsignedInteger(spec.serial ?? randomSerial()),
+    signatureAlgorithm,
+    spec.issuer,
+    sequence(time(spec.notBefore), time(spec.notAfter)),
+    spec.subject,
+    spec.spki,
+    ...(spec.extensions.length > 0 ? [explicit(3, sequence(...spec.extensions.map(encodeExtension)))] : []),
+  );
+  const algorithm = ec ? { name: 'ECDSA', hash: 'SHA-256' } : { name: 'RSASSA-PKCS1-v1_5' };
+  const raw = new Uint8Array(await globalThis.crypto.subtle.sign(algorithm, issuerKey, bufferOf(tbs)));
+  const signature = ec ? ecdsaDer(raw) : raw;
+  return sequence(tbs, signatureAlgorithm, bitString(signature));
+}
+
+/** WebCrypto's ECDSA output is r || s; X.509 wants Ecdsa-Sig-Value ::= SEQUENCE { r INTEGER, s INTEGER }. */
+function ecdsaDer(raw: Uint8Array): Uint8Array {
+  const half = raw.length / 2;
+  return sequence(unsignedInteger(raw.subarray(0, half)), unsignedInteger(raw.subarray(half)));
+}
