@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
-import { lstat, mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
+import { link, lstat, mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { CliError, usageError } from './errors.js';
 
@@ -35,11 +35,11 @@ export async function writeOutput(bytes: Uint8Array, outPath: string | undefined
 
 export function writeStream(stream: NodeJS.WritableStream, data: Uint8Array | string): Promise<void> {
   return new Promise((resolve, reject) => {
-    stream.write(data, (error) => (error == null ? resolve() : reject(outputClosed(error))));
+    stream.write(data, (error) => (error == null ? resolve() : reject(outputError(error))));
   });
 }
 
-function outputClosed(error: Error): CliError {
+function outputError(error: Error): CliError {
   const code = (error as NodeJS.ErrnoException).code;
   if (code === 'EPIPE') return new CliError('ERR_OUTPUT_CLOSED', 'the output was closed before everything was written', { cause: error });
   return new CliError('ERR_FILE_WRITE', `cannot write the output: ${reasonOf(error)}`, { cause: error });
@@ -78,8 +78,8 @@ export async function writeFileAtomic(path: string, bytes: Uint8Array, mode: num
     await handle.sync();
     await handle.close();
     handle = undefined;
-    if (options.exclusive === true) await refuseExisting(path);
-    await rename(temp, path);
+    if (options.exclusive === true) await linkExclusive(temp, path);
+    else await rename(temp, path);
     await syncDirectory(dir);
   } catch (error) {
     await handle?.close().catch(() => undefined);
@@ -89,8 +89,15 @@ export async function writeFileAtomic(path: string, bytes: Uint8Array, mode: num
   }
 }
 
-async function refuseExisting(path: string): Promise<void> {
-  if (await exists(path)) throw new CliError('ERR_FILE_EXISTS', `${path} already exists; not replacing it`);
+/** Like rename, but fails instead of replacing: link(2) refuses an existing target atomically. */
+async function linkExclusive(temp: string, path: string): Promise<void> {
+  try {
+    await link(temp, path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') throw new CliError('ERR_FILE_EXISTS', `${path} already exists; not replacing it`);
+    throw error;
+  }
+  await unlink(temp);
 }
 
 export async function exists(path: string): Promise<boolean> {

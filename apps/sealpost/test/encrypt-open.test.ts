@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { MESSAGE, P12_PASS, type Pki, assertBuilt, expectOk, makePki, sealpost, tempDir } from './helpers.js';
@@ -88,6 +88,14 @@ describe('sealpost encrypt and decrypt', () => {
     expect(report.status).toBe('failed');
     expect(report.errors.map((e) => e.code)).toEqual(['ERR_NOT_AUTHENTICATED']);
     expect(existsSync(out)).toBe(false);
+  });
+
+  it('leaves an existing --out file untouched when decryption is refused', async () => {
+    const out = join(dir, 'kept.eml');
+    await writeFile(out, 'earlier content\n');
+    const result = await sealpost(['decrypt', ...bob(), '--require-authenticated', '--out', out], { input: await encrypt(['--cipher', 'aes-128-cbc']) });
+    expect(result.code).toBe(1);
+    expect(await readFile(out, 'utf8')).toBe('earlier content\n');
   });
 
   it('accepts GCM with --require-authenticated', async () => {

@@ -124,6 +124,15 @@ describe('sealpost sign', () => {
     expect(statSync(out).mode & 0o777).toBe(0o600);
     expect(readdirSync(dir).filter((n) => n.endsWith('.tmp'))).toEqual([]);
   });
+
+  it('exits 2 with ERR_FILE_WRITE when --out cannot be written, leaving nothing behind', async () => {
+    const out = join(dir, 'no-such-folder', 'signed.eml');
+    const result = await sealpost(['sign', '--cert', pki.alice.cert, '--key', pki.alice.key, '--out', out], { input: MESSAGE });
+    expect(result.code).toBe(2);
+    expect(result.out).toBe('');
+    expect(result.stderr).toMatch(/^sealpost: cannot write .*signed\.eml: no such file or directory \[ERR_FILE_WRITE\]\n$/);
+    expect(existsSync(join(dir, 'no-such-folder'))).toBe(false);
+  });
 });
 
 describe('sealpost verify', () => {

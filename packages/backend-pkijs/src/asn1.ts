@@ -115,11 +115,6 @@ export function algorithmOf(node: Node | undefined): AlgorithmNode | null {
   return oid === null ? null : { oid, parameters: parts[1] };
 }
 
-/** True when parameters are absent or NULL: the two encodings RFC 4055 says mean the same. */
-export function hasNoParameters(algorithm: AlgorithmNode): boolean {
-  return algorithm.parameters === undefined || (isUniversal(algorithm.parameters, 5) && (primitiveContent(algorithm.parameters)?.length ?? 0) === 0);
-}
-
 /**
  * Explicitly tagged optional fields of a SEQUENCE ([0] x, [1] y, ...), by tag number. Null if the
  * node is not a SEQUENCE of such fields, each holding exactly one element, in ascending order.

@@ -12,7 +12,7 @@ export async function createSignature(ctx: Context, key: PrivateKeyFacts, scheme
   if (key.kind === 'rsa') {
     const name = scheme === 'rsa-pss' ? 'RSA-PSS' : 'RSASSA-PKCS1-v1_5';
     const cryptoKey = await importPrivateKey(ctx, key.pkcs8, { name, hash });
-    // RFC 4055 / RFC 8702 practice: the salt is as long as the hash.
+    // The salt is as long as the hash, as RFC 4055 recommends and signingParams() declares.
     const algorithm = scheme === 'rsa-pss' ? { name, saltLength: digestLength(digest) } : { name };
     return new Uint8Array(await ctx.subtle.sign(algorithm, cryptoKey, owned(data)));
   }
