@@ -1,5 +1,6 @@
+import { joinBytes } from '@sealpost/core';
 import * as asn1js from 'asn1js';
-import { concatBytes, copyOf, type Bytes } from './bytes.js';
+import { copyOf, type Bytes } from './bytes.js';
 
 /** Reading helpers over asn1js nodes. Every reader returns null for shapes it does not expect. */
 
@@ -69,7 +70,7 @@ export function octetsOf(node: Node | undefined): Bytes | null {
     if (part === null) return null;
     parts.push(part);
   }
-  return concatBytes(parts);
+  return joinBytes(parts);
 }
 
 export function oidOf(node: Node | undefined): string | null {

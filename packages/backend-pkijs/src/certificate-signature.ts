@@ -1,6 +1,5 @@
 import type { CertificateSignatureRequest } from '@sealpost/core';
-import { isSealpostError, throwIfAborted } from '@sealpost/core';
-import { bytesEqual } from './bytes.js';
+import { constantTimeEqual, isSealpostError, throwIfAborted } from '@sealpost/core';
 import { parseCertificateOrThrow } from './certificates.js';
 import type { Context } from './context.js';
 import { signatureParamsOf } from './signature-algorithms.js';
@@ -12,7 +11,7 @@ export async function verifyCertificateSignatureWith(ctx: Context, request: Cert
   const certificate = parseCertificateOrThrow(request.certificate, 'subject');
   const issuer = parseCertificateOrThrow(request.issuer, 'issuer');
   // RFC 5280 4.1.1.2: the inner and outer signature algorithms must be the same.
-  if (!bytesEqual(certificate.tbsSignatureAlgorithm, certificate.signatureAlgorithmEncoding)) return false;
+  if (!constantTimeEqual(certificate.tbsSignatureAlgorithm, certificate.signatureAlgorithmEncoding)) return false;
   const params = signatureParamsOf(certificate.signatureAlgorithm, null);
   try {
     return await verifySignature(ctx, issuer.publicKey, params, certificate.tbs, certificate.signatureValue);

@@ -1,4 +1,4 @@
-import { SealpostError } from '@sealpost/core';
+import { constantTimeEqual, SealpostError } from '@sealpost/core';
 import * as pkijs from 'pkijs';
 import {
   algorithmOf,
@@ -14,7 +14,7 @@ import {
   type AlgorithmNode,
   type Node,
 } from './asn1.js';
-import { bytesEqual, copyOf, type Bytes } from './bytes.js';
+import { copyOf, type Bytes } from './bytes.js';
 import { publicKeyFacts, type PublicKeyFacts } from './keys.js';
 import { OID } from './oids.js';
 
@@ -110,6 +110,6 @@ export function identifierOf(node: Node | undefined): Identifier | null {
 }
 
 export function identifies(id: Identifier, certificate: CertificateFacts): boolean {
-  if (id.type === 'issuerAndSerialNumber') return bytesEqual(id.issuer, certificate.issuer) && bytesEqual(id.serial, certificate.serial);
-  return certificate.subjectKeyId !== null && bytesEqual(id.keyId, certificate.subjectKeyId);
+  if (id.type === 'issuerAndSerialNumber') return constantTimeEqual(id.issuer, certificate.issuer) && constantTimeEqual(id.serial, certificate.serial);
+  return certificate.subjectKeyId !== null && constantTimeEqual(id.keyId, certificate.subjectKeyId);
 }

@@ -1,9 +1,8 @@
-import { decryptionFailed, SealpostError } from '@sealpost/core';
+import { arrayBufferBacked, concatBytes, decryptionFailed, der, SealpostError } from '@sealpost/core';
 import { childrenOf, isUniversal, octetsOf, smallIntegerOf, type Node } from './asn1.js';
 import type { CipherSpec } from './algorithms.js';
-import { concatBytes, owned, type Bytes } from './bytes.js';
+import type { Bytes } from './bytes.js';
 import type { Context } from './context.js';
-import { integer, octetString, sequence } from './der-writer.js';
 
 /** AES-CBC (RFC 3565) and AES-GCM (RFC 5084) content encryption through WebCrypto. */
 
@@ -26,13 +25,13 @@ export async function encryptContent(ctx: Context, cipher: CipherSpec, cek: Byte
   const key = await importAesKey(ctx, cipher, cek, 'encrypt');
   if (cipher.mode === 'cbc') {
     const iv = ctx.random(16);
-    const ciphertext = new Uint8Array(await ctx.subtle.encrypt({ name: 'AES-CBC', iv }, key, owned(content)));
-    return { parameters: octetString(iv), ciphertext, mac: null };
+    const ciphertext = new Uint8Array(await ctx.subtle.encrypt({ name: 'AES-CBC', iv }, key, arrayBufferBacked(content)));
+    return { parameters: der.octetString(iv), ciphertext, mac: null };
   }
   const nonce = ctx.random(GCM_NONCE_LENGTH);
-  const sealed = new Uint8Array(await ctx.subtle.encrypt({ name: 'AES-GCM', iv: nonce, tagLength: GCM_TAG_LENGTH * 8 }, key, owned(content)));
+  const sealed = new Uint8Array(await ctx.subtle.encrypt({ name: 'AES-GCM', iv: nonce, tagLength: GCM_TAG_LENGTH * 8 }, key, arrayBufferBacked(content)));
   return {
-    parameters: sequence(octetString(nonce), integer(GCM_TAG_LENGTH)),
+    parameters: der.sequence(der.octetString(nonce), der.integer(GCM_TAG_LENGTH)),
     ciphertext: sealed.slice(0, sealed.length - GCM_TAG_LENGTH),
     mac: sealed.slice(sealed.length - GCM_TAG_LENGTH),
   };
@@ -70,11 +69,11 @@ export async function decryptContent(
 ): Promise<Bytes> {
   const key = await importAesKey(ctx, cipher, cek, 'decrypt');
   try {
-    if (parameters.mode === 'cbc') return new Uint8Array(await ctx.subtle.decrypt({ name: 'AES-CBC', iv: parameters.iv }, key, owned(ciphertext)));
+    if (parameters.mode === 'cbc') return new Uint8Array(await ctx.subtle.decrypt({ name: 'AES-CBC', iv: parameters.iv }, key, arrayBufferBacked(ciphertext)));
     if (mac === null || mac.length !== parameters.icvLength) throw decryptionFailed();
     const algorithm: AesGcmParams = { name: 'AES-GCM', iv: parameters.nonce, tagLength: parameters.icvLength * 8 };
-    if (additionalData !== null) algorithm.additionalData = owned(additionalData);
-    return new Uint8Array(await ctx.subtle.decrypt(algorithm, key, concatBytes([ciphertext, mac])));
+    if (additionalData !== null) algorithm.additionalData = arrayBufferBacked(additionalData);
+    return new Uint8Array(await ctx.subtle.decrypt(algorithm, key, concatBytes(ciphertext, mac)));
   } catch {
     throw decryptionFailed();
   }

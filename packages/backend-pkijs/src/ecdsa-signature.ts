@@ -1,6 +1,6 @@
+import { concatBytes, der, leftPad, stripLeadingZeros } from '@sealpost/core';
 import { childrenOf, decodeElement, unsignedIntegerOf } from './asn1.js';
-import { leftPad, stripLeadingZeros, concatBytes, type Bytes } from './bytes.js';
-import { integer, sequence } from './der-writer.js';
+import type { Bytes } from './bytes.js';
 import { bytesToBigInt } from './rsa-math.js';
 
 /** CMS carries ECDSA-Sig-Value (DER SEQUENCE { r, s }); WebCrypto speaks raw r||s of fixed width. */
@@ -9,14 +9,14 @@ export function ecdsaSignatureToDer(raw: Uint8Array): Bytes {
   const half = raw.length / 2;
   const r = bytesToBigInt(stripLeadingZeros(raw.subarray(0, half)));
   const s = bytesToBigInt(stripLeadingZeros(raw.subarray(half)));
-  return sequence(integer(r), integer(s));
+  return der.sequence(der.integer(r), der.integer(s));
 }
 
 /** Null when the DER is malformed or a value does not fit the curve. */
-export function ecdsaSignatureToRaw(der: Uint8Array, size: number): Bytes | null {
-  const parts = childrenOf(decodeElement(der) ?? undefined);
+export function ecdsaSignatureToRaw(encoding: Uint8Array, size: number): Bytes | null {
+  const parts = childrenOf(decodeElement(encoding) ?? undefined);
   const r = unsignedIntegerOf(parts?.[0]);
   const s = unsignedIntegerOf(parts?.[1]);
   if (parts === null || parts.length !== 2 || r === null || s === null || r.length > size || s.length > size) return null;
-  return concatBytes([leftPad(r, size), leftPad(s, size)]);
+  return concatBytes(leftPad(r, size), leftPad(s, size));
 }

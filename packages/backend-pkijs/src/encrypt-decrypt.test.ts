@@ -1,14 +1,12 @@
 import type { ContentCipher, KeyTransport } from '@sealpost/core';
-import { DECRYPTION_FAILED_MESSAGE } from '@sealpost/core';
+import { bytesEqual, DECRYPTION_FAILED_MESSAGE, der } from '@sealpost/core';
 import { constants, createPrivateKey, privateDecrypt } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTestPki, openssl, opensslOk, readTemp, writeTemp, type Identity, type TestPki } from '../test-support/openssl-pki.js';
 import { childrenOf, decodeElement, octetsOf, oidOf, smallIntegerOf, type Node } from './asn1.js';
 import { createPkijsBackend } from './backend.js';
-import { bytesEqual } from './bytes.js';
 import { parseCertificate } from './certificates.js';
 import { createContext } from './context.js';
-import { algorithmIdentifier, explicit, implicitPrimitive, integer, objectIdentifier, octetString, sequence, setOf, tlv } from './der-writer.js';
 import { wrapKey } from './key-transport.js';
 import { OID } from './oids.js';
 
@@ -259,23 +257,23 @@ describe('AuthEnvelopedData variants this backend does not write but must read',
     const nonce = ctx.random(12);
     const wrapped = await wrapKey(ctx, 'rsa-oaep', cert.publicKey, cek);
     const key = await ctx.subtle.importKey('raw', cek, 'AES-GCM', false, ['encrypt']);
-    const aad = authAttrs === null ? undefined : setOf(authAttrs);
+    const aad = authAttrs === null ? undefined : der.setOf(authAttrs);
     const sealed = new Uint8Array(
       await ctx.subtle.encrypt({ name: 'AES-GCM', iv: nonce, tagLength: icvLength * 8, ...(aad === undefined ? {} : { additionalData: aad }) }, key, content),
     );
-    const ktri = sequence(integer(0), sequence(cert.issuer, tlv(0x02, cert.serial)), wrapped.keyEncryptionAlgorithm, octetString(wrapped.encryptedKey));
-    const eci = sequence(
-      objectIdentifier(OID.data),
-      algorithmIdentifier(OID.aes128Gcm, sequence(octetString(nonce), ...(icvLength === 12 ? [] : [integer(icvLength)]))),
-      implicitPrimitive(0, sealed.subarray(0, sealed.length - icvLength)),
+    const ktri = der.sequence(der.integer(0), der.sequence(cert.issuer, der.tlv(0x02, cert.serial)), wrapped.keyEncryptionAlgorithm, der.octetString(wrapped.encryptedKey));
+    const eci = der.sequence(
+      der.oid(OID.data),
+      der.algorithmIdentifier(OID.aes128Gcm, der.sequence(der.octetString(nonce), ...(icvLength === 12 ? [] : [der.integer(icvLength)]))),
+      der.implicitPrimitive(0, sealed.subarray(0, sealed.length - icvLength)),
     );
-    const parts = [integer(0), setOf([ktri]), eci];
-    if (authAttrs !== null) parts.push(setOf(authAttrs, 0xa1));
-    parts.push(octetString(sealed.subarray(sealed.length - icvLength)));
-    return sequence(objectIdentifier(OID.authEnvelopedData), explicit(0, sequence(...parts)));
+    const parts = [der.integer(0), der.setOf([ktri]), eci];
+    if (authAttrs !== null) parts.push(der.setOf(authAttrs, 0xa1));
+    parts.push(der.octetString(sealed.subarray(sealed.length - icvLength)));
+    return der.sequence(der.oid(OID.authEnvelopedData), der.explicit(0, der.sequence(...parts)));
   }
 
-  const attribute = (oid: string, value: Uint8Array) => sequence(objectIdentifier(oid), setOf([value]));
+  const attribute = (oid: string, value: Uint8Array) => der.sequence(der.oid(oid), der.setOf([value]));
 
   it('ICV lengths 12 (the default, omitted) to 16', async () => {
     for (const icv of [12, 13, 14, 15, 16]) {
@@ -285,7 +283,7 @@ describe('AuthEnvelopedData variants this backend does not write but must read',
   });
 
   it('authAttrs are authenticated as additional data', async () => {
-    const attrs = [attribute(OID.contentType, objectIdentifier(OID.data)), attribute('1.2.840.113549.1.9.52', sequence(objectIdentifier(OID.aes128Gcm)))];
+    const attrs = [attribute(OID.contentType, der.oid(OID.data)), attribute('1.2.840.113549.1.9.52', der.sequence(der.oid(OID.aes128Gcm)))];
     const cms = await handMade(16, attrs);
     expect((await backend.decrypt({ cms, ...identity(pki.alice) })).content).toEqual(content);
     // Change one octet inside the last authenticated attribute (its OID's last arc).

@@ -1,12 +1,11 @@
 import type { EncryptRequest } from '@sealpost/core';
-import { SealpostError, throwIfAborted } from '@sealpost/core';
+import { der, SealpostError, throwIfAborted } from '@sealpost/core';
 import { aesCipherByName, type CipherSpec } from './algorithms.js';
 import type { Bytes } from './bytes.js';
 import { assertContentCipher, assertKeyTransport } from './capabilities.js';
 import { parseCertificateOrThrow, type CertificateFacts } from './certificates.js';
 import { encryptContent } from './content-encryption.js';
 import type { Context } from './context.js';
-import { algorithmIdentifier, explicit, implicitPrimitive, integer, objectIdentifier, octetString, sequence, setOf, tlv } from './der-writer.js';
 import { wrapKey } from './key-transport.js';
 import type { PublicKeyFacts } from './keys.js';
 import { OID } from './oids.js';
@@ -31,32 +30,32 @@ export async function encryptCms(ctx: Context, request: EncryptRequest): Promise
   for (const recipient of recipients) {
     const wrapped = await wrapKey(ctx, request.keyTransport, recipient.key, cek);
     recipientInfos.push(
-      sequence(
-        integer(0),
-        sequence(recipient.certificate.issuer, tlv(0x02, recipient.certificate.serial)),
+      der.sequence(
+        der.integer(0),
+        der.sequence(recipient.certificate.issuer, der.tlv(0x02, recipient.certificate.serial)),
         wrapped.keyEncryptionAlgorithm,
-        octetString(wrapped.encryptedKey),
+        der.octetString(wrapped.encryptedKey),
       ),
     );
     throwIfAborted(request.signal);
   }
   const encrypted = await encryptContent(ctx, cipher, cek, request.content);
   cek.fill(0);
-  const encryptedContentInfo = sequence(
-    objectIdentifier(OID.data),
-    algorithmIdentifier(cipher.oid, encrypted.parameters),
-    implicitPrimitive(0, encrypted.ciphertext),
+  const encryptedContentInfo = der.sequence(
+    der.oid(OID.data),
+    der.algorithmIdentifier(cipher.oid, encrypted.parameters),
+    der.implicitPrimitive(0, encrypted.ciphertext),
   );
   if (encrypted.mac === null) {
-    const envelopedData = sequence(integer(0), setOf(recipientInfos), encryptedContentInfo);
-    return sequence(objectIdentifier(OID.envelopedData), explicit(0, envelopedData));
+    const envelopedData = der.sequence(der.integer(0), der.setOf(recipientInfos), encryptedContentInfo);
+    return der.sequence(der.oid(OID.envelopedData), der.explicit(0, envelopedData));
   }
-  const authEnvelopedData = sequence(integer(0), setOf(recipientInfos), encryptedContentInfo, octetString(encrypted.mac));
-  return sequence(objectIdentifier(OID.authEnvelopedData), explicit(0, authEnvelopedData));
+  const authEnvelopedData = der.sequence(der.integer(0), der.setOf(recipientInfos), encryptedContentInfo, der.octetString(encrypted.mac));
+  return der.sequence(der.oid(OID.authEnvelopedData), der.explicit(0, authEnvelopedData));
 }
 
-function rsaRecipient(der: Uint8Array): RsaRecipient {
-  const certificate = parseCertificateOrThrow(der, 'recipient');
+function rsaRecipient(certificateDer: Uint8Array): RsaRecipient {
+  const certificate = parseCertificateOrThrow(certificateDer, 'recipient');
   const key = certificate.publicKey;
   if (key === null) throw new SealpostError('ERR_CERTIFICATE_MALFORMED', "the recipient certificate's public key is malformed");
   if (key.kind === 'rsa' && key.pssOnly) throw new SealpostError('ERR_UNSUPPORTED_KEY', 'the recipient key is an RSASSA-PSS key, which is for signatures only');

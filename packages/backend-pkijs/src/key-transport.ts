@@ -1,10 +1,9 @@
 import type { DigestAlgorithm, KeyTransport } from '@sealpost/core';
-import { decryptionFailed, SealpostError } from '@sealpost/core';
+import { arrayBufferBacked, decryptionFailed, der, SealpostError } from '@sealpost/core';
 import { algorithmOf, explicitFields, isUniversal, octetsOf, type AlgorithmNode } from './asn1.js';
 import { digestFromOid, webCryptoHash } from './algorithms.js';
-import { owned, type Bytes } from './bytes.js';
+import type { Bytes } from './bytes.js';
 import type { Context } from './context.js';
-import { algorithmIdentifier, derNull, explicit, sequence } from './der-writer.js';
 import type { PublicKeyFacts } from './keys.js';
 import { OID } from './oids.js';
 import { pkcs1v15Pad, pkcs1v15UnpadKey } from './pkcs1v15.js';
@@ -22,9 +21,9 @@ export interface WrappedKey {
 }
 
 // RSAES-OAEP with SHA-256 and MGF1-SHA-256, the parameters `openssl cms -keyopt rsa_oaep_md:sha256` writes.
-const OAEP_SHA256_IDENTIFIER = algorithmIdentifier(
+const OAEP_SHA256_IDENTIFIER = der.algorithmIdentifier(
   OID.rsaesOaep,
-  sequence(explicit(0, hashIdentifierWithNull('sha-256')), explicit(1, algorithmIdentifier(OID.mgf1, hashIdentifierWithNull('sha-256')))),
+  der.sequence(der.explicit(0, hashIdentifierWithNull('sha-256')), der.explicit(1, der.algorithmIdentifier(OID.mgf1, hashIdentifierWithNull('sha-256')))),
 );
 
 export async function wrapKey(ctx: Context, transport: KeyTransport, key: RsaPublicKey, cek: Bytes): Promise<WrappedKey> {
@@ -38,7 +37,7 @@ export async function wrapKey(ctx: Context, transport: KeyTransport, key: RsaPub
   const size = key.modulus.length;
   const em = pkcs1v15Pad(cek, size, (length) => ctx.random(length));
   const encryptedKey = bigIntToBytes(modPow(bytesToBigInt(em), bytesToBigInt(key.exponent), n), size);
-  return { keyEncryptionAlgorithm: algorithmIdentifier(OID.rsaEncryption, derNull()), encryptedKey };
+  return { keyEncryptionAlgorithm: der.algorithmIdentifier(OID.rsaEncryption, der.nullValue()), encryptedKey };
 }
 
 export type KeyTransportParams =
@@ -105,5 +104,5 @@ async function rawRsaBlock(ctx: Context, pkcs8: Bytes, rsaPrivateKey: Bytes, enc
   }
   const block = new Uint8Array(size);
   if (raw instanceof Uint8Array && raw.length <= size) block.set(raw, size - raw.length);
-  return owned(block);
+  return arrayBufferBacked(block);
 }

@@ -1,4 +1,4 @@
-import { SealpostError } from '@sealpost/core';
+import { der, SealpostError } from '@sealpost/core';
 import {
   algorithmOf,
   bitStringBytes,
@@ -14,7 +14,6 @@ import {
   type Node,
 } from './asn1.js';
 import type { Bytes } from './bytes.js';
-import { algorithmIdentifier, derNull, integer, octetString, sequence, tlv } from './der-writer.js';
 import { OID } from './oids.js';
 
 /** What a key is, in the forms WebCrypto and the RSA arithmetic need. */
@@ -54,7 +53,7 @@ export function publicKeyFacts(spki: Node | undefined): PublicKeyFacts | null {
     const modulus = unsignedIntegerOf(rsa?.[0]);
     const exponent = unsignedIntegerOf(rsa?.[1]);
     if (rsa === null || rsa.length !== 2 || modulus === null || exponent === null) return null;
-    const normalized = sequence(algorithmIdentifier(OID.rsaEncryption, derNull()), tlv(0x03, Uint8Array.of(0), key));
+    const normalized = der.sequence(der.algorithmIdentifier(OID.rsaEncryption, der.nullValue()), der.tlv(0x03, Uint8Array.of(0), key));
     return { kind: 'rsa', spki: normalized, modulus, exponent, pssOnly: algorithm.oid === OID.rsassaPss };
   }
   if (algorithm.oid === OID.ecPublicKey) {
@@ -81,7 +80,7 @@ export function privateKeyFacts(pkcs8: Uint8Array): PrivateKeyFacts {
   if (parts === null || (version !== 0 && version !== 1) || algorithm === null || inner === null) throw malformedKey();
   if (algorithm.oid === OID.rsaEncryption || algorithm.oid === OID.rsassaPss) {
     if (childrenOf(decodeElement(inner) ?? undefined) === null) throw malformedKey();
-    const normalized = sequence(integer(0), algorithmIdentifier(OID.rsaEncryption, derNull()), octetString(inner));
+    const normalized = der.sequence(der.integer(0), der.algorithmIdentifier(OID.rsaEncryption, der.nullValue()), der.octetString(inner));
     return { kind: 'rsa', pkcs8: normalized, rsaPrivateKey: inner };
   }
   if (algorithm.oid === OID.ecPublicKey) {

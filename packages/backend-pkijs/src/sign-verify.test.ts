@@ -1,12 +1,11 @@
 import type { DigestAlgorithm, SignatureScheme, SignerCheck } from '@sealpost/core';
+import { bytesEqual, der } from '@sealpost/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as asn1js from 'asn1js';
 import { makeTestPki, openssl, opensslOk, readTemp, writeTemp, type Identity, type TestPki } from '../test-support/openssl-pki.js';
 import { childrenOf, oidOf } from './asn1.js';
 import { createPkijsBackend } from './backend.js';
-import { bytesEqual } from './bytes.js';
 import { createContext } from './context.js';
-import { algorithmIdentifier, derNull, explicit, integer, objectIdentifier, octetString, sequence, setOf, tlv } from './der-writer.js';
 import { computeDigest } from './digest.js';
 import { privateKeyFacts } from './keys.js';
 import { OID } from './oids.js';
@@ -150,7 +149,7 @@ describe('RSASSA-PSS keys (id-RSASSA-PSS, RFC 4055)', () => {
     const pssCert = parseCertificate(pki.pssKey.cert);
     if (pssCert === null) throw new Error('test certificate unreadable');
     // Point the signer identifier at the PSS-only certificate; the v1.5 signature must not pass with it.
-    const sid = asn1js.fromBER(sequence(pssCert.issuer, tlv(0x02, pssCert.serial))).result as asn1js.Sequence;
+    const sid = asn1js.fromBER(der.sequence(pssCert.issuer, der.tlv(0x02, pssCert.serial))).result as asn1js.Sequence;
     const repointed = editCms(cms, (si) => void (si.valueBlock.value[1] = sid));
     const checks = await backend.verify({ cms: repointed, content, certificates: [pki.pssKey.cert] });
     expect(checks[0]).toMatchObject({ certificate: pki.pssKey.cert, signatureValid: false, error: { code: 'ERR_SIGNATURE_INVALID' } });
@@ -265,29 +264,29 @@ describe('verification failures are reported, not thrown', () => {
     if (cert === null) throw new Error('test certificate unreadable');
     const attributes = newSignedAttributes({ messageDigest: await computeDigest(ctx, 'sha-256', content), signingTime: new Date('2026-01-02T03:04:05Z') });
     const unsorted = [...attributes].sort((a, b) => (b[b.length - 1] ?? 0) - (a[a.length - 1] ?? 0) || b.length - a.length);
-    const sortedAsDer = setOf(attributes);
-    const asSent = tlv(0x31, ...unsorted);
+    const sortedAsDer = der.setOf(attributes);
+    const asSent = der.tlv(0x31, ...unsorted);
     expect(bytesEqual(sortedAsDer, asSent)).toBe(false);
     const signature = await createSignature(ctx, privateKeyFacts(pki.alice.key), 'rsa-pkcs1', 'sha-256', asSent);
-    const signerInfo = sequence(
-      integer(1),
-      sequence(cert.issuer, tlv(0x02, cert.serial)),
-      algorithmIdentifier(OID.sha256),
-      tlv(0xa0, ...unsorted),
-      algorithmIdentifier(OID.rsaEncryption, derNull()),
-      octetString(signature),
+    const signerInfo = der.sequence(
+      der.integer(1),
+      der.sequence(cert.issuer, der.tlv(0x02, cert.serial)),
+      der.algorithmIdentifier(OID.sha256),
+      der.tlv(0xa0, ...unsorted),
+      der.algorithmIdentifier(OID.rsaEncryption, der.nullValue()),
+      der.octetString(signature),
     );
-    const signedData = sequence(integer(1), setOf([algorithmIdentifier(OID.sha256)]), sequence(objectIdentifier(OID.data)), tlv(0xa0, pki.alice.cert), setOf([signerInfo]));
-    const cms = sequence(objectIdentifier(OID.signedData), explicit(0, signedData));
+    const signedData = der.sequence(der.integer(1), der.setOf([der.algorithmIdentifier(OID.sha256)]), der.sequence(der.oid(OID.data)), der.tlv(0xa0, pki.alice.cert), der.setOf([signerInfo]));
+    const cms = der.sequence(der.oid(OID.signedData), der.explicit(0, signedData));
     expect(await backend.verify({ cms, content })).toEqual([good(pki.alice)]);
   });
 
   it('a signature algorithm that does not fit the key type is invalid, never checked with the wrong key', async () => {
     const rsa = await backend.sign({ content, detached: true, signers: [signer(pki.alice, 'sha-256')] });
-    const asEcdsa = editCms(rsa, (si) => replaceSignatureAlgorithm(si, algorithmIdentifier(OID.ecdsaWithSha256)));
+    const asEcdsa = editCms(rsa, (si) => replaceSignatureAlgorithm(si, der.algorithmIdentifier(OID.ecdsaWithSha256)));
     expect((await backend.verify({ cms: asEcdsa, content }))[0]).toMatchObject({ signatureValid: false, messageDigestValid: true, error: { code: 'ERR_SIGNATURE_INVALID' } });
     const ec = await backend.sign({ content, detached: true, signers: [signer(pki.carol, 'sha-256')] });
-    const asRsa = editCms(ec, (si) => replaceSignatureAlgorithm(si, algorithmIdentifier(OID.sha256WithRsa, derNull())));
+    const asRsa = editCms(ec, (si) => replaceSignatureAlgorithm(si, der.algorithmIdentifier(OID.sha256WithRsa, der.nullValue())));
     expect((await backend.verify({ cms: asRsa, content }))[0]).toMatchObject({ signatureValid: false, error: { code: 'ERR_SIGNATURE_INVALID' } });
     // The control: the untouched re-encoding still verifies, so the edit is what made the difference.
     expect((await backend.verify({ cms: editCms(rsa, () => undefined), content }))[0]?.signatureValid).toBe(true);
@@ -295,13 +294,13 @@ describe('verification failures are reported, not thrown', () => {
 
   it('an unsupported signature algorithm (DSA) is a signer error', async () => {
     const rsa = await backend.sign({ content, detached: true, signers: [signer(pki.alice, 'sha-256')] });
-    const asDsa = editCms(rsa, (si) => replaceSignatureAlgorithm(si, algorithmIdentifier('2.16.840.1.101.3.4.3.2')));
+    const asDsa = editCms(rsa, (si) => replaceSignatureAlgorithm(si, der.algorithmIdentifier('2.16.840.1.101.3.4.3.2')));
     expect((await backend.verify({ cms: asDsa, content }))[0]).toMatchObject({ signatureValid: false, error: { code: 'ERR_UNSUPPORTED_SIGNATURE' } });
   });
 
   it('a hash in the signature algorithm that differs from the digest algorithm is refused', async () => {
     const rsa = await backend.sign({ content, detached: true, signers: [signer(pki.alice, 'sha-256')] });
-    const mixed = editCms(rsa, (si) => replaceSignatureAlgorithm(si, algorithmIdentifier(OID.sha512WithRsa, derNull())));
+    const mixed = editCms(rsa, (si) => replaceSignatureAlgorithm(si, der.algorithmIdentifier(OID.sha512WithRsa, der.nullValue())));
     expect((await backend.verify({ cms: mixed, content }))[0]).toMatchObject({ signatureValid: false, error: { code: 'ERR_SIGNATURE_INVALID' } });
   });
 });
@@ -311,7 +310,7 @@ describe('errors', () => {
     const cms = await backend.sign({ content, detached: true, signers: [signer(pki.alice, 'sha-256')] });
     await expect(backend.verify({ cms: cms.subarray(0, cms.length - 10), content })).rejects.toMatchObject({ code: 'ERR_CMS_MALFORMED' });
     await expect(backend.verify({ cms: new Uint8Array([1, 2, 3, 4]), content })).rejects.toMatchObject({ code: 'ERR_CMS_MALFORMED' });
-    await expect(backend.verify({ cms: sequence(objectIdentifier(OID.signedData), explicit(0, sequence(integer(1)))), content })).rejects.toMatchObject({ code: 'ERR_CMS_MALFORMED' });
+    await expect(backend.verify({ cms: der.sequence(der.oid(OID.signedData), der.explicit(0, der.sequence(der.integer(1)))), content })).rejects.toMatchObject({ code: 'ERR_CMS_MALFORMED' });
     const enveloped = await backend.encrypt({ content, recipients: [{ certificate: pki.alice.cert }], cipher: 'aes-128-cbc', keyTransport: 'rsa-pkcs1' });
     await expect(backend.verify({ cms: enveloped })).rejects.toMatchObject({ code: 'ERR_UNSUPPORTED_CMS' });
   });

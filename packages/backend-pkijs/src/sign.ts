@@ -1,12 +1,11 @@
 import type { DigestAlgorithm, SignatureScheme, SignerInput, SignRequest } from '@sealpost/core';
-import { SealpostError, throwIfAborted } from '@sealpost/core';
+import { der, SealpostError, throwIfAborted } from '@sealpost/core';
 import { decodeElement, isUniversal } from './asn1.js';
 import { digestOid } from './algorithms.js';
 import type { Bytes } from './bytes.js';
 import { assertSignatureScheme, assertSigningDigest, pkcs8Of } from './capabilities.js';
 import { parseCertificateOrThrow, type CertificateFacts } from './certificates.js';
 import type { Context } from './context.js';
-import { algorithmIdentifier, explicit, integer, objectIdentifier, octetString, sequence, setOf, tlv } from './der-writer.js';
 import { computeDigest } from './digest.js';
 import { privateKeyFacts, type PrivateKeyFacts } from './keys.js';
 import { OID } from './oids.js';
@@ -44,16 +43,16 @@ export async function signCms(ctx: Context, request: SignRequest): Promise<Uint8
 
   const certificates = uniqueBytes([...signers.map((s) => s.certificate.der), ...extraCertificates]);
   const encapsulated = request.detached
-    ? sequence(objectIdentifier(OID.data))
-    : sequence(objectIdentifier(OID.data), explicit(0, octetString(request.content)));
-  const signedData = sequence(
-    integer(1),
-    setOf(uniqueBytes(signers.map((s) => algorithmIdentifier(digestOid(s.input.digest))))),
+    ? der.sequence(der.oid(OID.data))
+    : der.sequence(der.oid(OID.data), der.explicit(0, der.octetString(request.content)));
+  const signedData = der.sequence(
+    der.integer(1),
+    der.setOf(uniqueBytes(signers.map((s) => der.algorithmIdentifier(digestOid(s.input.digest))))),
     encapsulated,
-    setOf(certificates, 0xa0),
-    setOf(signerInfos),
+    der.setOf(certificates, 0xa0),
+    der.setOf(signerInfos),
   );
-  return sequence(objectIdentifier(OID.signedData), explicit(0, signedData));
+  return der.sequence(der.oid(OID.signedData), der.explicit(0, signedData));
 }
 
 /** Every capability and key check, before any signing work starts. */
@@ -81,24 +80,24 @@ function keyMismatch(): SealpostError {
 async function signerInfo(ctx: Context, signer: PreparedSigner, messageDigest: Bytes): Promise<Bytes> {
   const { input, certificate, key, scheme } = signer;
   const attributes = newSignedAttributes({ messageDigest, signingTime: input.signingTime, smimeCapabilities: input.smimeCapabilities });
-  const signature = await createSignature(ctx, key, scheme, input.digest, setOf(attributes));
+  const signature = await createSignature(ctx, key, scheme, input.digest, der.setOf(attributes));
   // Checking the fresh signature against the certificate catches a key that belongs to another
   // certificate, and a faulty RSA-CRT computation, before anything is sent.
-  if (!(await verifySignature(ctx, certificate.publicKey, signingParams(scheme, input.digest), setOf(attributes), signature))) throw keyMismatch();
-  return sequence(
-    integer(1),
-    sequence(certificate.issuer, tlv(0x02, certificate.serial)),
-    algorithmIdentifier(digestOid(input.digest)),
-    setOf(attributes, 0xa0),
+  if (!(await verifySignature(ctx, certificate.publicKey, signingParams(scheme, input.digest), der.setOf(attributes), signature))) throw keyMismatch();
+  return der.sequence(
+    der.integer(1),
+    der.sequence(certificate.issuer, der.tlv(0x02, certificate.serial)),
+    der.algorithmIdentifier(digestOid(input.digest)),
+    der.setOf(attributes, 0xa0),
     signatureAlgorithmIdentifier(scheme, input.digest),
-    octetString(signature),
+    der.octetString(signature),
   );
 }
 
-function checkedCertificate(der: Uint8Array): Uint8Array {
-  const node = der instanceof Uint8Array ? decodeElement(der) : null;
+function checkedCertificate(certificateDer: Uint8Array): Uint8Array {
+  const node = certificateDer instanceof Uint8Array ? decodeElement(certificateDer) : null;
   if (node === null || !isUniversal(node, 16)) throw new SealpostError('ERR_CERTIFICATE_MALFORMED', 'an extra certificate is not DER');
-  return der;
+  return certificateDer;
 }
 
 function uniqueBytes(items: readonly Uint8Array[]): Uint8Array[] {

@@ -1,9 +1,8 @@
 import type { DigestAlgorithm, SignatureScheme } from '@sealpost/core';
-import { SealpostError } from '@sealpost/core';
+import { der, SealpostError } from '@sealpost/core';
 import { algorithmOf, explicitFields, smallIntegerOf, type AlgorithmNode } from './asn1.js';
 import { digestFromOid, digestLength, digestOid } from './algorithms.js';
 import type { Bytes } from './bytes.js';
-import { algorithmIdentifier, derNull, explicit, integer, sequence } from './der-writer.js';
 import { OID } from './oids.js';
 
 /** A signature algorithm resolved to what WebCrypto needs. */
@@ -85,7 +84,7 @@ function pssParamsOf(algorithm: AlgorithmNode): SignatureParams {
 
 /** The hash AlgorithmIdentifier with NULL parameters, as RFC 4055 writes it inside PSS and OAEP. */
 export function hashIdentifierWithNull(digest: DigestAlgorithm): Bytes {
-  return algorithmIdentifier(digestOid(digest), derNull());
+  return der.algorithmIdentifier(digestOid(digest), der.nullValue());
 }
 
 const ECDSA_OIDS: Partial<Record<DigestAlgorithm, string>> = {
@@ -104,16 +103,16 @@ export function signingParams(scheme: SignatureScheme, digest: DigestAlgorithm):
 
 /** The signatureAlgorithm a new SignerInfo carries. */
 export function signatureAlgorithmIdentifier(scheme: SignatureScheme, digest: DigestAlgorithm): Bytes {
-  if (scheme === 'rsa-pkcs1') return algorithmIdentifier(OID.rsaEncryption, derNull());
+  if (scheme === 'rsa-pkcs1') return der.algorithmIdentifier(OID.rsaEncryption, der.nullValue());
   if (scheme === 'rsa-pss') {
-    const params = sequence(
-      explicit(0, hashIdentifierWithNull(digest)),
-      explicit(1, algorithmIdentifier(OID.mgf1, hashIdentifierWithNull(digest))),
-      explicit(2, integer(digestLength(digest))),
+    const params = der.sequence(
+      der.explicit(0, hashIdentifierWithNull(digest)),
+      der.explicit(1, der.algorithmIdentifier(OID.mgf1, hashIdentifierWithNull(digest))),
+      der.explicit(2, der.integer(digestLength(digest))),
     );
-    return algorithmIdentifier(OID.rsassaPss, params);
+    return der.algorithmIdentifier(OID.rsassaPss, params);
   }
   const oid = scheme === 'ecdsa' ? ECDSA_OIDS[digest] : undefined;
   if (oid === undefined) throw unsupported(`signature scheme ${scheme} with ${digest} is not supported by this backend`);
-  return algorithmIdentifier(oid);
+  return der.algorithmIdentifier(oid);
 }

@@ -1,7 +1,7 @@
 import type { DigestAlgorithm, SignatureScheme } from '@sealpost/core';
-import { SealpostError } from '@sealpost/core';
+import { arrayBufferBacked, SealpostError } from '@sealpost/core';
 import { digestLength, webCryptoHash } from './algorithms.js';
-import { owned, type Bytes } from './bytes.js';
+import type { Bytes } from './bytes.js';
 import type { Context } from './context.js';
 import { ecdsaSignatureToDer } from './ecdsa-signature.js';
 import type { PrivateKeyFacts } from './keys.js';
@@ -14,15 +14,15 @@ export async function createSignature(ctx: Context, key: PrivateKeyFacts, scheme
     const cryptoKey = await importPrivateKey(ctx, key.pkcs8, { name, hash });
     // The salt is as long as the hash, as RFC 4055 recommends and signingParams() declares.
     const algorithm = scheme === 'rsa-pss' ? { name, saltLength: digestLength(digest) } : { name };
-    return new Uint8Array(await ctx.subtle.sign(algorithm, cryptoKey, owned(data)));
+    return new Uint8Array(await ctx.subtle.sign(algorithm, cryptoKey, arrayBufferBacked(data)));
   }
   const cryptoKey = await importPrivateKey(ctx, key.pkcs8, { name: 'ECDSA', namedCurve: key.curve });
-  return ecdsaSignatureToDer(new Uint8Array(await ctx.subtle.sign({ name: 'ECDSA', hash }, cryptoKey, owned(data))));
+  return ecdsaSignatureToDer(new Uint8Array(await ctx.subtle.sign({ name: 'ECDSA', hash }, cryptoKey, arrayBufferBacked(data))));
 }
 
 async function importPrivateKey(ctx: Context, pkcs8: Uint8Array, algorithm: RsaHashedImportParams | EcKeyImportParams): Promise<CryptoKey> {
   try {
-    return await ctx.subtle.importKey('pkcs8', owned(pkcs8), algorithm, false, ['sign']);
+    return await ctx.subtle.importKey('pkcs8', arrayBufferBacked(pkcs8), algorithm, false, ['sign']);
   } catch {
     throw new SealpostError('ERR_KEY_MALFORMED', 'the private key could not be imported into WebCrypto');
   }

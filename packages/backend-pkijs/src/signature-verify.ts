@@ -1,6 +1,5 @@
-import { SealpostError } from '@sealpost/core';
+import { arrayBufferBacked, SealpostError } from '@sealpost/core';
 import { webCryptoHash } from './algorithms.js';
-import { owned } from './bytes.js';
 import type { Context } from './context.js';
 import { ecdsaSignatureToRaw } from './ecdsa-signature.js';
 import { curveSize, type PublicKeyFacts } from './keys.js';
@@ -35,7 +34,7 @@ export async function verifySignature(ctx: Context, key: PublicKeyFacts | null, 
 
 async function importPublicKey(ctx: Context, spki: Uint8Array, algorithm: RsaHashedImportParams | EcKeyImportParams): Promise<CryptoKey> {
   try {
-    return await ctx.subtle.importKey('spki', owned(spki), algorithm, false, ['verify']);
+    return await ctx.subtle.importKey('spki', arrayBufferBacked(spki), algorithm, false, ['verify']);
   } catch {
     throw new SealpostError('ERR_UNSUPPORTED_KEY', 'the public key could not be imported into WebCrypto');
   }
@@ -49,7 +48,7 @@ async function verifyOrFalse(
   data: Uint8Array,
 ): Promise<boolean> {
   try {
-    return await ctx.subtle.verify(algorithm, key, owned(signature), owned(data));
+    return await ctx.subtle.verify(algorithm, key, arrayBufferBacked(signature), arrayBufferBacked(data));
   } catch {
     return false;
   }

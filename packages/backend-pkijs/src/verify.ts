@@ -1,7 +1,6 @@
 import type { DigestAlgorithm, SignerCheck, VerifyRequest } from '@sealpost/core';
-import { isSealpostError, SealpostError, throwIfAborted } from '@sealpost/core';
+import { constantTimeEqual, isSealpostError, SealpostError, throwIfAborted } from '@sealpost/core';
 import { digestFromOid } from './algorithms.js';
-import { bytesEqual } from './bytes.js';
 import { identifies, parseCertificate, type CertificateFacts } from './certificates.js';
 import type { Context } from './context.js';
 import { computeDigest } from './digest.js';
@@ -56,7 +55,7 @@ async function checkSigner(ctx: Context, index: number, signer: ReceivedSignerIn
   let signedBytes: Uint8Array = content;
   if (signer.signedAttrs !== null && signer.signedAttrsForSignature !== null) {
     const claimed = messageDigestOf(signer.signedAttrs);
-    messageDigestValid = claimed !== null && bytesEqual(claimed, contentDigest);
+    messageDigestValid = claimed !== null && constantTimeEqual(claimed, contentDigest);
     signedBytes = signer.signedAttrsForSignature;
   }
   if (certificate === undefined) return { ...base, signatureValid: false, messageDigestValid, error: null };

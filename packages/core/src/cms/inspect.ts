@@ -12,7 +12,7 @@ import {
   readOctets,
   readOid,
   readTime,
-} from './ber.js';
+} from '../asn1/ber-reader.js';
 import { CIPHER_BY_OID, DIGEST_BY_OID, KEY_TRANSPORT_BY_OID, OID, SIGNATURE_DIGEST_BY_OID, SIGNATURE_NAME_BY_OID } from './oids.js';
 
 /**

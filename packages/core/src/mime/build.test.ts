@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { bytesEqual, latin1Decode, latin1Encode, utf8Encode } from './bytes.js';
+import { bytesEqual, latin1Decode, latin1Encode, utf8Encode } from '../bytes.js';
 import { buildEntity, buildMultipart, foldHeaderField, formatParameter, generateBoundary } from './build.js';
 import { getHeader } from './headers.js';
 import { parseMime } from './parse.js';

@@ -1,4 +1,4 @@
-import { concatBytes, indexOfBytes, latin1Encode, toHex, utf8Encode } from './bytes.js';
+import { concatBytes, indexOfBytes, latin1Encode, toHex, utf8Encode } from '../bytes.js';
 
 /** One header field to write: name and unfolded value. */
 export type HeaderField = readonly [name: string, value: string];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { base64Encode, bytesEqual, concatBytes, latin1Decode, latin1Encode, utf8Encode } from './bytes.js';
+import { base64Encode, bytesEqual, concatBytes, latin1Decode, latin1Encode, utf8Encode } from '../bytes.js';
 import { canonicalizeForSigning } from './canonical.js';
 import { getHeader, getHeaders } from './headers.js';
 import { isSevenBitSafe, toCrlf } from './lines.js';

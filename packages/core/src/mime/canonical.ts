@@ -1,5 +1,5 @@
 import { SealpostError } from '../errors.js';
-import { base64EncodeToAscii, concatBytes, latin1Encode } from './bytes.js';
+import { base64EncodeToAscii, concatBytes, latin1Encode } from '../bytes.js';
 import { resolveLimits } from './limits.js';
 import { isSevenBitSafe, toCrlf } from './lines.js';
 import { parseMime } from './parse.js';

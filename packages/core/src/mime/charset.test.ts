@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { latin1Encode, utf8Encode } from './bytes.js';
+import { latin1Encode, utf8Encode } from '../bytes.js';
 import { decodeCharset, latin1AsUtf8 } from './charset.js';
 
 describe('decodeCharset', () => {

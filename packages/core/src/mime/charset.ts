@@ -1,4 +1,4 @@
-import { latin1Decode, latin1Encode, utf8Decode, utf8DecodeStrict } from './bytes.js';
+import { latin1Decode, latin1Encode, utf8Decode, utf8DecodeStrict } from '../bytes.js';
 
 const UTF8 = new Set(['utf-8', 'utf8']);
 // ISO-8859-1 and US-ASCII decode byte for byte (a stray high byte in "us-ascii" text is kept as

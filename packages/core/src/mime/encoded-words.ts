@@ -1,4 +1,4 @@
-import { base64DecodeAscii, base64Encode, concatBytes, latin1Encode, utf8Encode } from './bytes.js';
+import { base64DecodeAscii, base64Encode, concatBytes, latin1Encode, utf8Encode } from '../bytes.js';
 import { decodeCharset, latin1AsUtf8 } from './charset.js';
 
 /** An RFC 2047 encoded word; the charset may carry an RFC 2231 language suffix (`utf-8*en`). */

@@ -1,5 +1,5 @@
 import { SealpostError } from '../errors.js';
-import { latin1Decode } from './bytes.js';
+import { latin1Decode } from '../bytes.js';
 import { endingBefore, lineEnd } from './lines.js';
 import type { MimeHeader } from './types.js';
 

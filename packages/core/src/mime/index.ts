@@ -16,7 +16,7 @@ export {
   toHex,
   utf8Decode,
   utf8Encode,
-} from './bytes.js';
+} from '../bytes.js';
 export { isSevenBitSafe, toCrlf } from './lines.js';
 export { canonicalizeForSigning } from './canonical.js';
 export { buildEntity, buildMultipart, foldHeaderField, formatParameter, generateBoundary, type HeaderField } from './build.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { latin1Decode, latin1Encode } from './bytes.js';
+import { latin1Decode, latin1Encode } from '../bytes.js';
 import { isSevenBitSafe, toCrlf } from './lines.js';
 
 const b = latin1Encode;

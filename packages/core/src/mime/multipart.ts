@@ -1,4 +1,4 @@
-import { latin1Encode, utf8Encode } from './bytes.js';
+import { latin1Encode, utf8Encode } from '../bytes.js';
 import { endingLengthBefore, lineEnd } from './lines.js';
 
 const CR = 0x0d;

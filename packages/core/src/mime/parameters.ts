@@ -1,4 +1,4 @@
-import { concatBytes, latin1Encode, utf8Encode } from './bytes.js';
+import { concatBytes, latin1Encode, utf8Encode } from '../bytes.js';
 import { decodeCharset } from './charset.js';
 
 /** RFC 2045 tspecials plus space and controls: what a token cannot contain. */

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { latin1Decode, latin1Encode } from './bytes.js';
+import { latin1Decode, latin1Encode } from '../bytes.js';
 import { parseMime } from './parse.js';
 import type { MimeEntity } from './types.js';
 

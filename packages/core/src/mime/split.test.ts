@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { latin1Decode, latin1Encode } from './bytes.js';
+import { latin1Decode, latin1Encode } from '../bytes.js';
 import { parseHeaderBlock } from './headers.js';
 import { joinMessage, splitMessage } from './split.js';
 

@@ -1,4 +1,4 @@
-import { concatBytes, latin1Encode } from './bytes.js';
+import { concatBytes, latin1Encode } from '../bytes.js';
 import { parseHeaderBlock } from './headers.js';
 import { toCrlf } from './lines.js';
 import type { MimeHeader, SplitMessage } from './types.js';

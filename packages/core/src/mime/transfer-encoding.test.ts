@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { base64Encode, bytesEqual, latin1Decode, latin1Encode, utf8Decode } from './bytes.js';
+import { base64Encode, bytesEqual, latin1Decode, latin1Encode, utf8Decode } from '../bytes.js';
 import { parseMime } from './parse.js';
 import { decodeBody, quotedPrintableDecode, transferEncodingOf } from './transfer-encoding.js';
 

@@ -1,4 +1,4 @@
-import { base64DecodeAscii } from './bytes.js';
+import { base64DecodeAscii } from '../bytes.js';
 import { getHeader } from './headers.js';
 import type { MimeHeader } from './types.js';
 

@@ -1,13 +1,14 @@
 /**
- * Reading ASN.1 with asn1js. The helpers throw Asn1ShapeError naming the structure that did not
- * fit; `readAs` turns that (or anything asn1js throws) into a SealpostError with the caller's
- * code, so no raw library exception crosses the public API.
+ * Shape-checked reading of certificates, keys and PKCS#12 on core's BER reader, which keeps the
+ * exact received bytes of every value (names, SubjectPublicKeyInfo, TBSCertificate). The helpers
+ * throw Asn1ShapeError naming the structure that did not fit; `readAs` turns that (or any other
+ * failure) into a SealpostError with the caller's code.
  */
-import * as asn1js from 'asn1js';
+import { CONTEXT, TAG, UNIVERSAL, oidText, parseBer, parseBerSequence, type BerNode } from '../asn1/ber-reader.js';
+import { joinBytes, latin1Decode, stripLeadingZeros } from '../bytes.js';
 import { SealpostError, isSealpostError, type ErrorCode } from '../errors.js';
-import { bufferOf, concatBytes, latin1Decode } from './bytes.js';
 
-export type Asn1 = asn1js.AsnType;
+export type Asn1 = BerNode;
 
 export class Asn1ShapeError extends Error {
   constructor(message: string) {
@@ -20,37 +21,47 @@ export function shapeError(what: string): never {
   throw new Asn1ShapeError(what);
 }
 
-const UNIVERSAL = 1;
-const CONTEXT = 3;
-
-export const TAG = {
-  BOOLEAN: 1,
-  INTEGER: 2,
-  BIT_STRING: 3,
-  OCTET_STRING: 4,
-  NULL: 5,
-  OID: 6,
-  UTF8_STRING: 12,
-  SEQUENCE: 16,
-  SET: 17,
-  NUMERIC_STRING: 18,
-  PRINTABLE_STRING: 19,
-  TELETEX_STRING: 20,
-  IA5_STRING: 22,
-  UTC_TIME: 23,
-  GENERALIZED_TIME: 24,
-  VISIBLE_STRING: 26,
-  UNIVERSAL_STRING: 28,
-  BMP_STRING: 30,
-} as const;
-
 /** Parses exactly one value filling all of `bytes` (BER accepted: PKCS#12 files are often BER). */
 export function decodeAsn1(bytes: Uint8Array, what: string): Asn1 {
   if (bytes.length === 0) shapeError(`${what}: empty input`);
-  const { offset, result } = asn1js.fromBER(bufferOf(bytes), { parseEmbedded: false });
-  if (offset !== bytes.length || result.error !== '') shapeError(`${what}: not one well-formed ASN.1 value`);
-  return result;
+  let node: BerNode;
+  try {
+    node = parseBer(plainView(bytes));
+  } catch {
+    return shapeError(`${what}: not one well-formed ASN.1 value`);
+  }
+  assertWellFormed(node, what);
+  return node;
 }
+
+// Values read out are views into the input; a subclass (Node's Buffer) would make them that
+// subclass too, and callers are promised plain Uint8Arrays.
+function plainView(bytes: Uint8Array): Uint8Array {
+  return bytes.constructor === Uint8Array ? bytes : new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+/**
+ * Refuses, anywhere in the value and not only in the fields read later, what X.690 forbids: reserved
+ * universal tags, constructed forms of primitive-only types, string segments of another type, BIT
+ * STRINGs with more than seven unused bits, truncated OBJECT IDENTIFIERs. A malformed file then
+ * fails as a whole.
+ */
+function assertWellFormed(node: BerNode, what: string): void {
+  if (node.cls === UNIVERSAL) {
+    const tag = node.tagNumber;
+    if ((tag === 0 && node.constructed && node.contents.length > 0) || tag === 15 || tag >= 37) shapeError(`${what}: reserved universal tag`);
+    if (node.constructed && PRIMITIVE_ONLY.has(tag)) shapeError(`${what}: constructed encoding of a primitive type`);
+    if (node.constructed && (tag === TAG.OCTET_STRING || tag === TAG.BIT_STRING)) {
+      if (node.children.some((segment) => !hasTag(segment, tag))) shapeError(`${what}: bad constructed segment`);
+    }
+    if (!node.constructed && tag === TAG.BIT_STRING && (node.contents[0] ?? 0) > 7) shapeError(`${what}: bad BIT STRING`);
+    if (!node.constructed && tag === TAG.OID && node.contents.length > 0 && oidText(node.contents) === null) shapeError(`${what}: bad OBJECT IDENTIFIER`);
+  }
+  for (const child of node.children) assertWellFormed(child, what);
+}
+
+// BOOLEAN, INTEGER, NULL, OBJECT IDENTIFIER, REAL, RELATIVE-OID, TIME, UTCTime, GeneralizedTime, DATE..DURATION.
+const PRIMITIVE_ONLY: ReadonlySet<number> = new Set([1, 2, 5, 6, 9, 13, 14, 23, 24, 31, 32, 33, 34]);
 
 export function readAs<T>(code: ErrorCode, message: string, read: () => T): T {
   try {
@@ -76,21 +87,17 @@ function toSealpostError(error: unknown, code: ErrorCode, message: string): Seal
 }
 
 export function hasTag(node: Asn1, tagNumber: number): boolean {
-  return node.idBlock.tagClass === UNIVERSAL && node.idBlock.tagNumber === tagNumber;
+  return node.cls === UNIVERSAL && node.tagNumber === tagNumber;
 }
 
 export function isContextTag(node: Asn1, tagNumber: number): boolean {
-  return node.idBlock.tagClass === CONTEXT && node.idBlock.tagNumber === tagNumber;
-}
-
-function isConstructed(node: Asn1): boolean {
-  return node.idBlock.isConstructed;
+  return node.cls === CONTEXT && node.tagNumber === tagNumber;
 }
 
 /** The elements of any constructed value. */
 export function childrenOf(node: Asn1, what: string): readonly Asn1[] {
-  if (!isConstructed(node)) shapeError(`${what}: expected a constructed value`);
-  return (node.valueBlock as unknown as { value: Asn1[] }).value;
+  if (!node.constructed) shapeError(`${what}: expected a constructed value`);
+  return node.children;
 }
 
 export function sequenceOf(node: Asn1, what: string): readonly Asn1[] {
@@ -119,13 +126,13 @@ export function explicitInner(node: Asn1, tagNumber: number, what: string): Asn1
 }
 
 function primitiveContent(node: Asn1, what: string): Uint8Array {
-  if (isConstructed(node)) shapeError(`${what}: expected a primitive value`);
-  return (node.valueBlock as unknown as { valueHexView: Uint8Array }).valueHexView;
+  if (node.constructed) shapeError(`${what}: expected a primitive value`);
+  return node.contents;
 }
 
 export function oidOf(node: Asn1, what: string): string {
   if (!hasTag(node, TAG.OID)) shapeError(`${what}: expected OBJECT IDENTIFIER`);
-  return (node as asn1js.ObjectIdentifier).getValue();
+  return oidText(primitiveContent(node, what)) ?? shapeError(`${what}: bad OBJECT IDENTIFIER`);
 }
 
 export function integerOf(node: Asn1, what: string): bigint {
@@ -158,9 +165,7 @@ export function smallIntegerOf(node: Asn1, what: string, max: number): number {
 export function unsignedIntegerOf(node: Asn1, what: string): Uint8Array {
   const content = integerContent(node, what);
   if (((content[0] ?? 0) & 0x80) !== 0) shapeError(`${what}: negative INTEGER`);
-  let start = 0;
-  while (start < content.length - 1 && content[start] === 0) start++;
-  return content.subarray(start);
+  return stripLeadingZeros(content);
 }
 
 export function booleanOf(node: Asn1, what: string): boolean {
@@ -181,12 +186,12 @@ export function octetsOf(node: Asn1, what: string): Uint8Array {
  * constructed encoding is the concatenation of its OCTET STRING segments.
  */
 export function contentOctets(node: Asn1, what: string): Uint8Array {
-  if (!isConstructed(node)) return primitiveContent(node, what);
+  if (!node.constructed) return primitiveContent(node, what);
   const segments = childrenOf(node, what).map((segment) => {
     if (!hasTag(segment, TAG.OCTET_STRING)) shapeError(`${what}: bad constructed segment`);
     return contentOctets(segment, what);
   });
-  return concatBytes(...segments);
+  return joinBytes(segments);
 }
 
 export interface BitStringValue {
@@ -195,10 +200,12 @@ export interface BitStringValue {
 }
 
 export function bitStringOf(node: Asn1, what: string): BitStringValue {
-  if (!hasTag(node, TAG.BIT_STRING) || isConstructed(node)) shapeError(`${what}: expected BIT STRING`);
-  const block = node.valueBlock as unknown as { valueHexView: Uint8Array; unusedBits: number };
-  if (block.unusedBits > 7 || (block.valueHexView.length === 0 && block.unusedBits !== 0)) shapeError(`${what}: bad BIT STRING`);
-  return { bytes: block.valueHexView, unusedBits: block.unusedBits };
+  if (!hasTag(node, TAG.BIT_STRING) || node.constructed) shapeError(`${what}: expected BIT STRING`);
+  // The first contents octet counts the unused bits of the last; an empty BIT STRING may omit it.
+  const unusedBits = node.contents[0] ?? 0;
+  const bytes = node.contents.subarray(1);
+  if (unusedBits > 7 || (bytes.length === 0 && unusedBits !== 0)) shapeError(`${what}: bad BIT STRING`);
+  return { bytes, unusedBits };
 }
 
 /** BIT STRING holding whole octets (keys, signatures). */
@@ -210,13 +217,13 @@ export function bitStringBytesOf(node: Asn1, what: string): Uint8Array {
 
 /** The complete encoding of a value, identifier and length included. */
 export function encodingOf(node: Asn1): Uint8Array {
-  return node.valueBeforeDecodeView;
+  return node.raw;
 }
 
 /** Text of a directory or IA5 string, or null when `node` is not a string type. */
 export function stringOf(node: Asn1, what: string): string | null {
-  if (node.idBlock.tagClass !== UNIVERSAL) return null;
-  const tagNumber = node.idBlock.tagNumber;
+  if (node.cls !== UNIVERSAL) return null;
+  const tagNumber = node.tagNumber;
   const known: readonly number[] = [
     TAG.UTF8_STRING,
     TAG.NUMERIC_STRING,
@@ -294,13 +301,12 @@ export function timeOf(node: Asn1, what: string): Date {
 
 /** Splits concatenated top-level values (a DER certificate bundle) into their encodings. */
 export function splitConcatenated(bytes: Uint8Array, what: string): Uint8Array[] {
-  const out: Uint8Array[] = [];
-  let rest = bytes;
-  while (rest.length > 0) {
-    const { offset, result } = asn1js.fromBER(bufferOf(rest), { parseEmbedded: false });
-    if (offset <= 0 || result.error !== '') shapeError(`${what}: not well-formed ASN.1`);
-    out.push(rest.subarray(0, offset));
-    rest = rest.subarray(offset);
+  let nodes: BerNode[];
+  try {
+    nodes = parseBerSequence(plainView(bytes));
+  } catch {
+    return shapeError(`${what}: not well-formed ASN.1`);
   }
-  return out;
+  for (const node of nodes) assertWellFormed(node, what);
+  return nodes.map((node) => node.raw);
 }

@@ -1,4 +1,5 @@
 /** Reading X.509 certificates (RFC 5280) into CertificateInfo. */
+import { TAG } from '../asn1/ber-reader.js';
 import {
   type Asn1,
   at,
@@ -18,10 +19,9 @@ import {
   sequenceOf,
   shapeError,
   smallIntegerOf,
-  TAG,
   timeOf,
 } from './asn1.js';
-import { bytesEqual, latin1Decode, toHex } from './bytes.js';
+import { bytesEqual, latin1Decode, toHex } from '../bytes.js';
 import { formatName, nameValues } from './name.js';
 import { OID } from './oids.js';
 import { readSpki } from './spki.js';

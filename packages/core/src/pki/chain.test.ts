@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { CertificateSignatureRequest } from '../backend.js';
 import { isSealpostError, SealpostError } from '../errors.js';
 import { at, decodeAsn1, sequenceOf, unsignedIntegerOf } from './asn1.js';
-import { bufferOf } from './bytes.js';
+import { arrayBufferBacked } from '../bytes.js';
 import { buildChain, type BuildChainOptions } from './chain.js';
 import { parseCertificate, parseCertificateDetails } from './certificate.js';
 import { OID } from './oids.js';
@@ -44,9 +44,9 @@ function webCryptoBackend(): BuildChainOptions['backend'] & { calls: number } {
       const scheme = SIGNATURE_HASHES[child.info.signatureAlgorithm];
       if (scheme === undefined || (issuer.publicKey.type === 'ec') !== scheme.ec) return false;
       const algorithm = scheme.ec ? { name: 'ECDSA', namedCurve: 'P-256' } : { name: 'RSASSA-PKCS1-v1_5', hash: scheme.hash };
-      const key = await globalThis.crypto.subtle.importKey('spki', bufferOf(issuer.spki), algorithm, false, ['verify']);
+      const key = await globalThis.crypto.subtle.importKey('spki', arrayBufferBacked(issuer.spki), algorithm, false, ['verify']);
       const signature = scheme.ec ? rawEcdsa(child.signature) : child.signature;
-      return globalThis.crypto.subtle.verify(scheme.ec ? { name: 'ECDSA', hash: scheme.hash } : algorithm, key, bufferOf(signature), bufferOf(child.tbs));
+      return globalThis.crypto.subtle.verify(scheme.ec ? { name: 'ECDSA', hash: scheme.hash } : algorithm, key, arrayBufferBacked(signature), arrayBufferBacked(child.tbs));
     },
   };
   return backend;

@@ -5,7 +5,7 @@
  */
 import type { CryptoBackend } from '../backend.js';
 import { SealpostError, throwIfAborted } from '../errors.js';
-import { bytesEqual } from './bytes.js';
+import { bytesEqual } from '../bytes.js';
 import { parseCertificateDetails, type CertificateDetails } from './certificate.js';
 import { OID } from './oids.js';
 import type { CertificateInfo, ChainError, ChainPurpose, ChainResult } from './types.js';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isSealpostError } from '../errors.js';
-import { utf8Encode } from './bytes.js';
+import { utf8Encode } from '../bytes.js';
 import { keyMatchesCertificate, privateKeyInfo, readPrivateKey } from './keys.js';
 import { pemDecode, pemEncode } from './pem.js';
 import { generateTestIdentity } from './testpki.js';

@@ -3,7 +3,7 @@ import type { PrivateKeyRef } from '../backend.js';
 import { SealpostError } from '../errors.js';
 import { decodeAsn1, readAs, readAsAsync } from './asn1.js';
 import { bitLength, curveBits, curveName, readSpki } from './spki.js';
-import { base64Decode, bufferOf, bytesEqual, latin1Decode, utf8Encode } from './bytes.js';
+import { arrayBufferBacked, base64DecodeOrNull, bytesEqual, latin1Decode, utf8Encode } from '../bytes.js';
 import { parseCertificate } from './certificate.js';
 import { OID } from './oids.js';
 import { DecryptionFailed, encryptionName, pbeDecrypt, readEncryptedPrivateKeyInfo, UnsupportedEncryption } from './pbes2.js';
@@ -171,13 +171,13 @@ async function okpPublicKey(key: Pkcs8Key, name: 'Ed25519' | 'X25519'): Promise<
 
 async function exportJwk(key: Pkcs8Key, algorithm: EcKeyImportParams | Algorithm, usages: KeyUsage[]): Promise<JsonWebKey> {
   return readAsAsync('ERR_KEY_MALFORMED', 'private key is malformed', async () => {
-    const imported = await globalThis.crypto.subtle.importKey('pkcs8', bufferOf(key.der), algorithm, true, usages);
+    const imported = await globalThis.crypto.subtle.importKey('pkcs8', arrayBufferBacked(key.der), algorithm, true, usages);
     return globalThis.crypto.subtle.exportKey('jwk', imported);
   });
 }
 
 function base64UrlDecode(text: string | undefined): Uint8Array {
-  const bytes = text === undefined ? null : base64Decode(text.replace(/-/g, '+').replace(/_/g, '/'));
+  const bytes = text === undefined ? null : base64DecodeOrNull(text.replace(/-/g, '+').replace(/_/g, '/'));
   if (bytes === null) throw new SealpostError('ERR_KEY_MALFORMED', 'private key is malformed');
   return bytes;
 }

@@ -1,6 +1,6 @@
 /** X.501 Names: RFC 4514 strings for display and attribute lookup. */
 import { type Asn1, at, encodingOf, oidOf, sequenceOf, setOf, stringOf } from './asn1.js';
-import { toHex } from './bytes.js';
+import { toHex } from '../bytes.js';
 
 const SHORT_NAMES: Readonly<Record<string, string>> = {
   '2.5.4.3': 'CN',

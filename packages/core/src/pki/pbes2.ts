@@ -5,9 +5,10 @@
  */
 import { pbkdf2Async } from '@noble/hashes/pbkdf2.js';
 import { sha224 } from '@noble/hashes/sha2.js';
-import { type Asn1, at, decodeAsn1, hasTag, octetsOf, oidOf, sequenceOf, shapeError, smallIntegerOf, TAG } from './asn1.js';
-import { bufferOf, randomBytes } from './bytes.js';
-import { algorithmIdentifier, integer, nullValue, octetString, sequence } from './der.js';
+import { TAG } from '../asn1/ber-reader.js';
+import { type Asn1, at, decodeAsn1, hasTag, octetsOf, oidOf, sequenceOf, shapeError, smallIntegerOf } from './asn1.js';
+import { arrayBufferBacked, randomBytes } from '../bytes.js';
+import { algorithmIdentifier, integer, nullValue, octetString, sequence } from '../asn1/der-writer.js';
 import { LEGACY_PBE_NAMES, OID, UNSUPPORTED_PBES2_CIPHERS } from './oids.js';
 
 /** The data names an encryption scheme WebCrypto cannot run. */
@@ -63,7 +64,7 @@ export async function pbeDecrypt(algorithm: Asn1, ciphertext: Uint8Array, passwo
   const parameters = readPbes2(algorithm);
   const key = await deriveAesKey(password, parameters, 'decrypt');
   try {
-    const plaintext = await globalThis.crypto.subtle.decrypt({ name: 'AES-CBC', iv: bufferOf(parameters.iv) }, key, bufferOf(ciphertext));
+    const plaintext = await globalThis.crypto.subtle.decrypt({ name: 'AES-CBC', iv: arrayBufferBacked(parameters.iv) }, key, arrayBufferBacked(ciphertext));
     return new Uint8Array(plaintext);
   } catch {
     throw new DecryptionFailed();
@@ -111,14 +112,14 @@ function readPbkdf2(node: Asn1, keyBytes: number): { salt: Uint8Array; iteration
 
 async function deriveAesKey(password: Uint8Array, parameters: Pbes2Parameters, usage: 'encrypt' | 'decrypt'): Promise<CryptoKey> {
   const bits = await pbkdf2(password, parameters.salt, parameters.iterations, parameters.prfHash, parameters.keyBytes);
-  return globalThis.crypto.subtle.importKey('raw', bufferOf(bits), { name: 'AES-CBC' }, false, [usage]);
+  return globalThis.crypto.subtle.importKey('raw', arrayBufferBacked(bits), { name: 'AES-CBC' }, false, [usage]);
 }
 
 /** PBKDF2 through WebCrypto; SHA-224, which WebCrypto lacks, through @noble/hashes. */
 async function pbkdf2(password: Uint8Array, salt: Uint8Array, iterations: number, hash: string, length: number): Promise<Uint8Array> {
   if (hash === 'SHA-224') return pbkdf2Async(sha224, password, salt, { c: iterations, dkLen: length });
-  const base = await globalThis.crypto.subtle.importKey('raw', bufferOf(password), 'PBKDF2', false, ['deriveBits']);
-  const bits = await globalThis.crypto.subtle.deriveBits({ name: 'PBKDF2', hash, salt: bufferOf(salt), iterations }, base, length * 8);
+  const base = await globalThis.crypto.subtle.importKey('raw', arrayBufferBacked(password), 'PBKDF2', false, ['deriveBits']);
+  const bits = await globalThis.crypto.subtle.deriveBits({ name: 'PBKDF2', hash, salt: arrayBufferBacked(salt), iterations }, base, length * 8);
   return new Uint8Array(bits);
 }
 
@@ -136,7 +137,7 @@ export async function pbes2Encrypt(
   const iv = randomBytes(16);
   const parameters: Pbes2Parameters = { salt, iterations: options.iterations, prfHash: 'SHA-256', keyBytes: 32, iv };
   const key = await deriveAesKey(password, parameters, 'encrypt');
-  const ciphertext = new Uint8Array(await globalThis.crypto.subtle.encrypt({ name: 'AES-CBC', iv: bufferOf(iv) }, key, bufferOf(plaintext)));
+  const ciphertext = new Uint8Array(await globalThis.crypto.subtle.encrypt({ name: 'AES-CBC', iv: arrayBufferBacked(iv) }, key, arrayBufferBacked(plaintext)));
   const algorithm = algorithmIdentifier(
     OID.pbes2,
     sequence(

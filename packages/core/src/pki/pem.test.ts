@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isSealpostError } from '../errors.js';
-import { concatBytes, utf8Encode } from './bytes.js';
+import { concatBytes, utf8Encode } from '../bytes.js';
 import { pemBlocks, pemDecode, pemEncode, readCertificates } from './pem.js';
 import { generateTestCa, generateTestIdentity } from './testpki.js';
 

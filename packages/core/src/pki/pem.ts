@@ -1,5 +1,6 @@
 /** PEM (RFC 7468) and the containers certificates arrive in: PEM bundles, DER, PKCS#7 certs-only. */
 import { SealpostError, type ErrorCode } from '../errors.js';
+import { TAG } from '../asn1/ber-reader.js';
 import {
   at,
   childrenOf,
@@ -12,9 +13,8 @@ import {
   readAs,
   sequenceOf,
   splitConcatenated,
-  TAG,
 } from './asn1.js';
-import { base64Decode, base64Encode, latin1Decode } from './bytes.js';
+import { base64DecodeOrNull, base64Encode, latin1Decode } from '../bytes.js';
 import { parseCertificate } from './certificate.js';
 import { OID } from './oids.js';
 
@@ -53,7 +53,7 @@ function pemBlock(label: string, body: string, code: ErrorCode): PemBlock {
       if (colon > 0) headers[line.slice(0, colon).trim()] = line.slice(colon + 1).trim();
     }
   }
-  const der = base64Decode(lines.slice(first).join(''));
+  const der = base64DecodeOrNull(lines.slice(first).join(''));
   if (der === null || der.length === 0) throw new SealpostError(code, `PEM block "${label}" is not valid base64`);
   return { label, headers, der };
 }

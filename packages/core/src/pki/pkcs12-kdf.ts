@@ -6,8 +6,7 @@ import { hmac } from '@noble/hashes/hmac.js';
 import { sha1 } from '@noble/hashes/legacy.js';
 import { sha224, sha256, sha384, sha512 } from '@noble/hashes/sha2.js';
 import type { CHash } from '@noble/hashes/utils.js';
-import { concatBytes } from './bytes.js';
-import { utf16be } from './der.js';
+import { concatBytes, utf16beEncode } from '../bytes.js';
 import { OID } from './oids.js';
 
 export type MacHash = CHash;
@@ -29,7 +28,7 @@ export const KDF_PURPOSE = { key: 1, iv: 2, mac: 3 } as const;
 
 /** RFC 7292 B.1: the password as a BMPString with a two-octet terminator. */
 export function bmpPassword(password: string): Uint8Array {
-  const units = utf16be(password);
+  const units = utf16beEncode(password);
   const out = new Uint8Array(units.length + 2);
   out.set(units);
   return out;

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isSealpostError } from '../errors.js';
-import { utf8Encode } from './bytes.js';
+import { utf8Encode } from '../bytes.js';
 import { keyMatchesCertificate, readPrivateKey } from './keys.js';
 import { pemDecode, pemEncode } from './pem.js';
 import { readPkcs12, writePkcs12 } from './pkcs12.js';

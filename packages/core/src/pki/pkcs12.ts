@@ -21,7 +21,7 @@ import {
   smallIntegerOf,
   stringOf,
 } from './asn1.js';
-import { bytesEqual, constantTimeEqual, randomBytes, utf8Encode } from './bytes.js';
+import { bytesEqual, constantTimeEqual, randomBytes, utf8Encode } from '../bytes.js';
 import { parseCertificate } from './certificate.js';
 import {
   algorithmIdentifier,
@@ -34,7 +34,7 @@ import {
   oid,
   sequence,
   setOf as derSetOf,
-} from './der.js';
+} from '../asn1/der-writer.js';
 import { keyMatchesCertificate, type Pkcs8PrivateKey } from './keys.js';
 import { LEGACY_PBE_NAMES, OID } from './oids.js';
 import {

@@ -2,6 +2,7 @@
  * Private key structures: PKCS#8 PrivateKeyInfo (RFC 5208/5958), PKCS#1 RSAPrivateKey (RFC 8017)
  * and SEC1 ECPrivateKey (RFC 5915), and turning the latter two into PKCS#8.
  */
+import { TAG } from '../asn1/ber-reader.js';
 import {
   type Asn1,
   at,
@@ -16,10 +17,9 @@ import {
   oidOf,
   sequenceOf,
   shapeError,
-  TAG,
   unsignedIntegerOf,
 } from './asn1.js';
-import { algorithmIdentifier, integer, nullValue, octetString, oid, sequence } from './der.js';
+import { algorithmIdentifier, integer, nullValue, octetString, oid, sequence } from '../asn1/der-writer.js';
 import { OID } from './oids.js';
 
 export interface Pkcs8Key {

@@ -1,4 +1,5 @@
 /** SubjectPublicKeyInfo: what kind of key it is and its public components. */
+import { TAG } from '../asn1/ber-reader.js';
 import {
   type Asn1,
   at,
@@ -10,7 +11,6 @@ import {
   oidOf,
   sequenceOf,
   shapeError,
-  TAG,
   unsignedIntegerOf,
 } from './asn1.js';
 import { OID } from './oids.js';

@@ -4,7 +4,7 @@
  */
 import { sha1 } from '@noble/hashes/legacy.js';
 import { bitStringBytesOf, at, decodeAsn1, sequenceOf } from './asn1.js';
-import { bufferOf, randomBytes, utf8Encode } from './bytes.js';
+import { arrayBufferBacked, randomBytes, utf8Encode } from '../bytes.js';
 import {
   algorithmIdentifier,
   bitString,
@@ -21,7 +21,7 @@ import {
   time,
   unsignedInteger,
   utf8String,
-} from './der.js';
+} from '../asn1/der-writer.js';
 import { OID } from './oids.js';
 import type { TestKeyType } from './types.js';
 
@@ -69,7 +69,7 @@ export async function generateKeyPair(keyType: TestKeyType): Promise<TestKeyPair
 }
 
 export async function importSigningKey(pkcs8: Uint8Array, keyType: TestKeyType): Promise<CryptoKey> {
-  return globalThis.crypto.subtle.importKey('pkcs8', bufferOf(pkcs8), signingAlgorithm(keyType), false, ['sign']);
+  return globalThis.crypto.subtle.importKey('pkcs8', arrayBufferBacked(pkcs8), signingAlgorithm(keyType), false, ['sign']);
 }
 
 /** RFC 5280 4.2.1.2 method 1: SHA-1 of the subjectPublicKey BIT STRING contents. */
@@ -153,7 +153,7 @@ export async function signCertificate(spec: CertificateSpec, issuerKey: CryptoKe
     ...(spec.extensions.length > 0 ? [explicit(3, sequence(...spec.extensions.map(encodeExtension)))] : []),
   );
   const algorithm = ec ? { name: 'ECDSA', hash: 'SHA-256' } : { name: 'RSASSA-PKCS1-v1_5' };
-  const raw = new Uint8Array(await globalThis.crypto.subtle.sign(algorithm, issuerKey, bufferOf(tbs)));
+  const raw = new Uint8Array(await globalThis.crypto.subtle.sign(algorithm, issuerKey, arrayBufferBacked(tbs)));
   const signature = ec ? ecdsaDer(raw) : raw;
   return sequence(tbs, signatureAlgorithm, bitString(signature));
 }

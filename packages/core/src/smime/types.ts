@@ -56,7 +56,7 @@ export interface DecryptReport {
   /** MIME path of the encrypted part when it is nested (status partially-encrypted). */
   readonly encryptedPath?: string;
   readonly errors: readonly ReportError[];
-  /** The decrypted MIME entity (status decrypted only). */
+  /** The message with its encrypted content replaced by the decrypted entity (status decrypted only). */
   readonly content?: Uint8Array;
 }
 

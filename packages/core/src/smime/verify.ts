@@ -1,5 +1,5 @@
 import type { CryptoBackend, SignerCheck } from '../backend.js';
-import { readOid } from '../cms/ber.js';
+import { readOid } from '../asn1/ber-reader.js';
 import { type SignedDataSummary, type SignerIdentifier, type SignerInfoSummary, inspectCms } from '../cms/inspect.js';
 import { OID } from '../cms/oids.js';
 import { addressesEqual, bytesEqual, decodeBody, fromAddress, parseMime } from '../mime/index.js';

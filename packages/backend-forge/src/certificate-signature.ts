@@ -1,0 +1,21 @@
+import type { CertificateSignatureRequest } from '@sealpost/core';
+import { constantTimeEqual, isSealpostError, throwIfAborted } from '@sealpost/core';
+import { parseCertificateOrThrow } from './certificates.js';
+import { signatureParamsOf } from './signature-algorithms.js';
+import { verifySignature } from './signature-verify.js';
+
+/** True iff the issuer's key verifies the certificate's signature over its exact TBSCertificate bytes. */
+export async function verifyCertificateSignatureWith(request: CertificateSignatureRequest): Promise<boolean> {
+  throwIfAborted(request.signal);
+  const certificate = parseCertificateOrThrow(request.certificate, 'subject');
+  const issuer = parseCertificateOrThrow(request.issuer, 'issuer');
+  // RFC 5280 4.1.1.2: the signature field inside TBSCertificate must equal signatureAlgorithm.
+  if (!constantTimeEqual(certificate.tbsSignatureAlgorithm, certificate.signatureAlgorithmEncoding)) return false;
+  const params = signatureParamsOf(certificate.signatureAlgorithm, null);
+  try {
+    return verifySignature(issuer.publicKey, params, certificate.tbs, certificate.signatureValue);
+  } catch (error) {
+    if (isSealpostError(error, 'ERR_SIGNATURE_INVALID')) return false;
+    throw error;
+  }
+}

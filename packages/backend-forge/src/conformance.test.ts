@@ -1,0 +1,4 @@
+import { defineBackendSuite } from '@sealpost/conformance';
+import { createForgeBackend } from './index.js';
+
+defineBackendSuite({ name: 'forge', create: () => createForgeBackend() });

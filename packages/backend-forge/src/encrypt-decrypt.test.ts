@@ -1,0 +1,362 @@
+import { createCipheriv } from 'node:crypto';
+import type { ContentCipher, KeyTransport } from '@sealpost/core';
+import { DECRYPTION_FAILED_MESSAGE, der } from '@sealpost/core';
+import { ensureTestPki, opensslDecryptDer, opensslEncryptDer, type TestIdentity, type TestPki } from '@sealpost/fixtures';
+import forge from 'node-forge';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { shortenAt } from '../test-support/ber-edit.js';
+import { opensslInFolder } from '../test-support/extra-pki.js';
+import { childrenOf, decodeElement, octetsOf, oidOf, smallIntegerOf, type Node } from './asn1.js';
+import { createForgeBackend } from './backend.js';
+import { parseCertificate } from './certificates.js';
+import { createContext } from './context.js';
+import { wrapKey } from './key-transport.js';
+import type { RsaPublicKey } from './keys.js';
+import { OID } from './oids.js';
+
+const backend = createForgeBackend();
+const content = new TextEncoder().encode('Content-Type: text/plain; charset=utf-8\r\n\r\nA sealed message for the forge backend.\r\n');
+let pki: TestPki;
+
+beforeAll(async () => {
+  pki = await ensureTestPki();
+});
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+const pem = (id: TestIdentity): Uint8Array => new TextEncoder().encode(id.certPem);
+const identity = (id: TestIdentity) => ({ certificate: id.cert, privateKey: { type: 'pkcs8' as const, der: id.keyDer } });
+
+/** The node at `path` (child indexes) below the root. */
+function nodeAt(root: Node, path: readonly number[]): Node {
+  let node: Node | undefined = root;
+  for (const i of path) node = childrenOf(node)?.[i];
+  if (node === undefined) throw new Error(`no node at ${path.join('.')}`);
+  return node;
+}
+
+/** A copy of `cms` with one bit flipped in the last content octet (or `fromEnd` octets before) of the node at `path`. */
+function flipIn(cms: Uint8Array, path: readonly number[], fromEnd = 1): Uint8Array {
+  const root = decodeElement(cms)!;
+  const node = nodeAt(root, path);
+  const offset = node.raw.byteOffset - root.raw.byteOffset + node.raw.length - fromEnd;
+  const out = cms.slice();
+  out[offset]! ^= 0x10;
+  return out;
+}
+
+async function expectGenericFailure(promise: Promise<unknown>): Promise<void> {
+  const error = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  expect(error).toMatchObject({ name: 'SealpostError', code: 'ERR_DECRYPTION_FAILED', message: DECRYPTION_FAILED_MESSAGE });
+  expect((error as Error).cause).toBeUndefined();
+  // Nothing node-forge says reaches the caller: not in the message, the stack's first line or JSON.
+  expect(String((error as Error).stack).split('\n')[0]).toBe(`SealpostError: ${DECRYPTION_FAILED_MESSAGE}`);
+  expect(JSON.stringify(error)).toBe(JSON.stringify({ code: 'ERR_DECRYPTION_FAILED', message: DECRYPTION_FAILED_MESSAGE }));
+}
+
+/**
+ * With PKCS#1 v1.5 and CBC a bad key block becomes a random key (RFC 3218), which ends on a valid
+ * CBC padding about once in 256 tries: the result is then garbage, never the plaintext.
+ */
+async function expectGenericFailureOrGarbage(promise: Promise<{ content: Uint8Array }>): Promise<void> {
+  const outcome = await promise.then(
+    (r) => r,
+    (e: unknown) => e,
+  );
+  if (outcome instanceof Error) return expectGenericFailure(Promise.reject(outcome));
+  expect(Buffer.from((outcome as { content: Uint8Array }).content).equals(Buffer.from(content))).toBe(false);
+}
+
+const ciphers: ContentCipher[] = ['aes-128-cbc', 'aes-192-cbc', 'aes-256-cbc', 'aes-128-gcm', 'aes-192-gcm', 'aes-256-gcm'];
+const transports: KeyTransport[] = ['rsa-pkcs1', 'rsa-oaep'];
+
+describe('encryption made here', () => {
+  for (const cipher of ciphers) {
+    for (const keyTransport of transports) {
+      it(`${cipher} with ${keyTransport}: decrypts here for each recipient and with openssl cms`, async () => {
+        const { alice, bob } = pki.identities;
+        const cms = await backend.encrypt({ content, recipients: [{ certificate: alice.cert }, { certificate: bob.cert }], cipher, keyTransport });
+        for (const id of [alice, bob]) expect((await backend.decrypt({ cms, ...identity(id) })).content).toEqual(content);
+        const peer = await opensslDecryptDer({ cms, certPath: bob.certPath, keyPath: bob.keyPath });
+        expect(peer.ok).toBe(true);
+        expect(peer.content).toEqual(content);
+      });
+    }
+  }
+
+  it('writes standard AuthEnvelopedData: GCMParameters, ciphertext without the tag, the tag as mac', async () => {
+    const drawn: Uint8Array[] = [];
+    const recording = createForgeBackend({
+      random: (length) => {
+        const bytes = new Uint8Array(createCipheriv('aes-128-ctr', Buffer.alloc(16, drawn.length + 1), Buffer.alloc(16)).update(Buffer.alloc(length)));
+        // A copy: the backend wipes the content key it was given once it is done.
+        drawn.push(bytes.slice());
+        return bytes;
+      },
+    });
+    const cms = await recording.encrypt({ content, recipients: [{ certificate: pki.identities.bob.cert }], cipher: 'aes-256-gcm', keyTransport: 'rsa-oaep' });
+    const root = decodeElement(cms)!;
+    expect(oidOf(nodeAt(root, [0]))).toBe(OID.authEnvelopedData);
+    const auth = nodeAt(root, [1, 0]);
+    const parts = childrenOf(auth)!;
+    expect(parts).toHaveLength(4);
+    expect(smallIntegerOf(parts[0])).toBe(0);
+    const eci = childrenOf(parts[2])!;
+    expect(oidOf(eci[0])).toBe(OID.data);
+    const algorithm = childrenOf(eci[1])!;
+    expect(oidOf(algorithm[0])).toBe(OID.aes256Gcm);
+    const [nonceNode, icvNode] = childrenOf(algorithm[1])!;
+    expect(smallIntegerOf(icvNode)).toBe(16);
+    const nonce = octetsOf(nonceNode)!;
+    const ciphertext = octetsOf(eci[2])!;
+    const mac = octetsOf(parts[3])!;
+    expect([nonce.length, ciphertext.length, mac.length]).toEqual([12, content.length, 16]);
+    // The first draw is the content key, then the OAEP seed, then the nonce.
+    const [cek, , drawnNonce] = drawn;
+    expect(nonce).toEqual(drawnNonce);
+    const reference = createCipheriv('aes-256-gcm', cek!, nonce);
+    const expected = Buffer.concat([reference.update(content), reference.final()]);
+    expect(Buffer.from(ciphertext).equals(expected)).toBe(true);
+    expect(Buffer.from(mac).equals(reference.getAuthTag())).toBe(true);
+    // The KeyTransRecipientInfo: version 0, and RSAES-OAEP SHA-256 with exactly the parameters openssl writes.
+    const ktri = childrenOf(childrenOf(parts[1])![0])!;
+    expect(smallIntegerOf(ktri[0])).toBe(0);
+    const peer = await opensslEncryptDer({ content, recipientCertPaths: [pki.identities.bob.certPath], cipher: 'aes-256-gcm', oaep: 'sha256' });
+    const peerKtri = childrenOf(nodeAt(decodeElement(peer)!, [1, 0, 1, 0]))!;
+    expect(Buffer.from(ktri[2]!.raw).toString('hex')).toBe(Buffer.from(peerKtri[2]!.raw).toString('hex'));
+  });
+
+  it('uses a fresh key and nonce for every message', async () => {
+    const seal = () => backend.encrypt({ content, recipients: [{ certificate: pki.identities.alice.cert }], cipher: 'aes-128-gcm', keyTransport: 'rsa-pkcs1' });
+    const [a, b] = [await seal(), await seal()];
+    const nonceOf = (cms: Uint8Array) => octetsOf(nodeAt(decodeElement(cms)!, [1, 0, 2, 1, 1, 0]));
+    const keyOf = (cms: Uint8Array) => octetsOf(nodeAt(decodeElement(cms)!, [1, 0, 1, 0, 3]));
+    expect(nonceOf(a)).not.toEqual(nonceOf(b));
+    expect(keyOf(a)).not.toEqual(keyOf(b));
+  });
+
+  it('encrypts large content', async () => {
+    const large = new Uint8Array(1024 * 1024).map((_, i) => i % 251);
+    for (const cipher of ['aes-256-cbc', 'aes-256-gcm'] as const) {
+      const cms = await backend.encrypt({ content: large, recipients: [{ certificate: pki.identities.bob.cert }], cipher, keyTransport: 'rsa-pkcs1' });
+      expect((await backend.decrypt({ cms, ...identity(pki.identities.bob) })).content).toEqual(large);
+      const peer = await opensslDecryptDer({ cms, certPath: pki.identities.bob.certPath, keyPath: pki.identities.bob.keyPath });
+      expect(peer.content).toEqual(large);
+    }
+  });
+});
+
+describe('encryption made by openssl cms', () => {
+  const cases = [
+    ['aes-128-cbc', false],
+    ['aes-256-cbc', false],
+    ['aes-128-gcm', false],
+    ['aes-256-gcm', false],
+    ['aes-256-gcm', 'sha1'],
+    ['aes-128-cbc', 'sha1'],
+    ['aes-256-cbc', 'sha256'],
+    ['aes-128-gcm', 'sha256'],
+  ] as const;
+  for (const [cipher, oaep] of cases) {
+    it(`${cipher} with ${oaep === false ? 'PKCS#1 v1.5' : `OAEP ${oaep}`}`, async () => {
+      const { bob } = pki.identities;
+      const cms = await opensslEncryptDer({ content, recipientCertPaths: [bob.certPath], cipher, oaep });
+      expect((await backend.decrypt({ cms, ...identity(bob) })).content).toEqual(content);
+    });
+  }
+
+  it('BER (-stream -indef) with a segmented encrypted content, several recipients, AES-192', async () => {
+    const { alice, bob } = pki.identities;
+    const big = new Uint8Array(5000).map((_, i) => 0x41 + (i % 26));
+    for (const cipher of ['-aes-192-cbc', '-aes-192-gcm']) {
+      const cms = opensslInFolder(
+        { 'in.txt': big, 'alice.pem': pem(alice), 'bob.pem': pem(bob) },
+        ['cms', '-encrypt', '-binary', '-stream', '-indef', cipher, '-in', 'in.txt', '-recip', 'alice.pem', '-recip', 'bob.pem', '-outform', 'DER', '-out', 'out.der'],
+        'out.der',
+      );
+      expect(cms).not.toBeNull();
+      expect(cms![1]).toBe(0x80);
+      for (const id of [alice, bob]) expect((await backend.decrypt({ cms: cms!, ...identity(id) })).content).toEqual(big);
+    }
+  });
+
+  it('3DES is refused as unsupported before any key is used', async () => {
+    const { bob } = pki.identities;
+    const cms = opensslInFolder(
+      { 'in.txt': content, 'bob.pem': pem(bob) },
+      ['cms', '-encrypt', '-binary', '-des3', '-in', 'in.txt', '-recip', 'bob.pem', '-outform', 'DER', '-out', 'out.der'],
+      'out.der',
+    );
+    const random = vi.fn((length: number) => new Uint8Array(length));
+    const guarded = createForgeBackend({ random });
+    // node-forge's RSA primitive, through which every private-key operation of its keys goes.
+    const rawRsa = vi.spyOn(forge.pki.rsa as unknown as { decrypt: (...args: unknown[]) => string }, 'decrypt');
+    await expect(guarded.decrypt({ cms: cms!, ...identity(bob) })).rejects.toMatchObject({ code: 'ERR_UNSUPPORTED_CIPHER' });
+    expect(random).not.toHaveBeenCalled();
+    expect(rawRsa).not.toHaveBeenCalled();
+    // Control: a message in a supported cipher does reach the private key.
+    const supported = await backend.encrypt({ content, recipients: [{ certificate: bob.cert }], cipher: 'aes-128-cbc', keyTransport: 'rsa-pkcs1' });
+    await guarded.decrypt({ cms: supported, ...identity(bob) }).catch(() => undefined);
+    expect(rawRsa).toHaveBeenCalled();
+  });
+});
+
+describe('decryption failures are one generic error, and node-forge never speaks', () => {
+  const seal = (cipher: ContentCipher, keyTransport: KeyTransport = 'rsa-pkcs1') =>
+    backend.encrypt({ content, recipients: [{ certificate: pki.identities.bob.cert }], cipher, keyTransport });
+  const asBob = (cms: Uint8Array) => backend.decrypt({ cms, ...identity(pki.identities.bob) });
+  // ContentInfo [1,0] AuthEnvelopedData: [1] recipientInfos, [2] encryptedContentInfo, [3] mac.
+  const encryptedKeyPath = [1, 0, 1, 0, 3];
+
+  it('a corrupted PKCS#1 v1.5 key block: node-forge would say "Encryption block is invalid.", the caller sees the generic error', async () => {
+    const cms = flipIn(await seal('aes-256-gcm'), encryptedKeyPath, 20);
+    const encryptedKey = octetsOf(nodeAt(decodeElement(cms)!, encryptedKeyPath))!;
+    const forgeKey = forge.pki.privateKeyFromPem(pki.identities.bob.keyPem);
+    expect(() => forgeKey.decrypt(Buffer.from(encryptedKey).toString('binary'))).toThrow('Encryption block is invalid.');
+    await expectGenericFailure(asBob(cms));
+  });
+
+  it('RFC 3218: a bad v1.5 block still leads to AES with a substitute key of the right length', async () => {
+    const cms = flipIn(await seal('aes-192-gcm'), encryptedKeyPath, 20);
+    const random = vi.fn((length: number) => new Uint8Array(length).fill(7));
+    const keys: string[] = [];
+    const real = forge.cipher.createDecipher;
+    vi.spyOn(forge.cipher, 'createDecipher').mockImplementation((algorithm, key) => {
+      keys.push(`${algorithm}:${typeof key === 'string' ? key : key.bytes()}`);
+      return real(algorithm, key);
+    });
+    await expectGenericFailure(createForgeBackend({ random }).decrypt({ cms, ...identity(pki.identities.bob) }));
+    expect(random).toHaveBeenCalledWith(24);
+    expect(keys).toEqual([`AES-GCM:${'\x07'.repeat(24)}`]);
+  });
+
+  it('a corrupted OAEP key block: node-forge would say "Invalid RSAES-OAEP padding.", the caller sees the generic error', async () => {
+    const cms = flipIn(await seal('aes-256-gcm', 'rsa-oaep'), encryptedKeyPath, 20);
+    const encryptedKey = octetsOf(nodeAt(decodeElement(cms)!, encryptedKeyPath))!;
+    const forgeKey = forge.pki.privateKeyFromPem(pki.identities.bob.keyPem);
+    const sha256 = () => forge.md.sha256.create();
+    expect(() => forgeKey.decrypt(Buffer.from(encryptedKey).toString('binary'), 'RSA-OAEP', { md: sha256(), mgf1: { md: sha256() } })).toThrow(/OAEP/);
+    await expectGenericFailure(asBob(cms));
+  });
+
+  it('an encrypted key of the wrong length (node-forge: "Encrypted message length is invalid.")', async () => {
+    for (const keyTransport of transports) {
+      const cms = await seal('aes-128-gcm', keyTransport);
+      await expectGenericFailure(asBob(shortenAt(cms, encryptedKeyPath)));
+    }
+  });
+
+  it('tampered GCM ciphertext or tag; a mac shorter than the ICV length', async () => {
+    const cms = await seal('aes-256-gcm');
+    await expectGenericFailure(asBob(flipIn(cms, [1, 0, 2, 2])));
+    await expectGenericFailure(asBob(flipIn(cms, [1, 0, 3])));
+    await expectGenericFailure(asBob(shortenAt(cms, [1, 0, 3])));
+  });
+
+  it('a GCM tag mismatch releases nothing, even though node-forge has already written the plaintext', async () => {
+    const cms = flipIn(await seal('aes-256-gcm'), [1, 0, 3]);
+    const created: forge.cipher.BlockCipher[] = [];
+    const real = forge.cipher.createDecipher;
+    vi.spyOn(forge.cipher, 'createDecipher').mockImplementation((algorithm, key) => {
+      const decipher = real(algorithm, key);
+      created.push(decipher);
+      return decipher;
+    });
+    await expectGenericFailure(asBob(cms));
+    expect(created).toHaveLength(1);
+    // node-forge's output buffer holds the plaintext: the check before reading it is what protects it.
+    expect(created[0]!.output.bytes()).toContain('A sealed message');
+  });
+
+  it('a CBC bit flip that breaks the padding; a flipped v1.5 key block with CBC', async () => {
+    const cms = await seal('aes-256-cbc');
+    await expectGenericFailure(asBob(flipIn(cms, [1, 0, 2, 2], 17)));
+    await expectGenericFailureOrGarbage(asBob(flipIn(cms, encryptedKeyPath, 20)));
+  });
+
+  it('the wrong private key for the recipient certificate', async () => {
+    const { alice, bob } = pki.identities;
+    for (const keyTransport of transports) {
+      const cms = await seal('aes-128-gcm', keyTransport);
+      await expectGenericFailure(backend.decrypt({ cms, certificate: bob.cert, privateKey: { type: 'pkcs8', der: alice.keyDer } }));
+    }
+  });
+
+  it('a certificate the message is not encrypted to: ERR_NO_RECIPIENT', async () => {
+    const cms = await seal('aes-128-gcm');
+    await expect(backend.decrypt({ cms, ...identity(pki.identities.alice) })).rejects.toMatchObject({ code: 'ERR_NO_RECIPIENT' });
+  });
+
+  it('malformed input: ERR_CMS_MALFORMED; signed data: ERR_UNSUPPORTED_CMS', async () => {
+    const bob = identity(pki.identities.bob);
+    await expect(backend.decrypt({ cms: Uint8Array.of(0x30, 0x03, 0x02, 0x01), ...bob })).rejects.toMatchObject({ code: 'ERR_CMS_MALFORMED' });
+    await expect(backend.decrypt({ cms: new Uint8Array(0), ...bob })).rejects.toMatchObject({ code: 'ERR_CMS_MALFORMED' });
+    const signed = await backend.sign({ content, detached: false, signers: [{ ...bob, digest: 'sha-256' }] });
+    await expect(backend.decrypt({ cms: signed, ...bob })).rejects.toMatchObject({ code: 'ERR_UNSUPPORTED_CMS' });
+  });
+});
+
+describe('unsupported requests', () => {
+  it('ciphers, key transports, key agreement and key kinds outside the capabilities throw typed errors', async () => {
+    const { alice, carol } = pki.identities;
+    const base = { content, recipients: [{ certificate: alice.cert }], keyTransport: 'rsa-pkcs1' as const };
+    for (const cipher of ['des-ede3-cbc', 'rc2-cbc', 'chacha20-poly1305'] as const)
+      await expect(backend.encrypt({ ...base, cipher })).rejects.toMatchObject({ code: 'ERR_UNSUPPORTED_CIPHER' });
+    await expect(backend.encrypt({ ...base, cipher: 'aes-128-gcm', keyTransport: 'rsa-kem' as KeyTransport })).rejects.toMatchObject({ code: 'ERR_UNSUPPORTED_KEY_TRANSPORT' });
+    await expect(backend.encrypt({ ...base, cipher: 'aes-128-gcm', recipients: [{ certificate: carol.cert }] })).rejects.toMatchObject({ code: 'ERR_UNSUPPORTED_KEY_AGREEMENT' });
+    const cms = await backend.encrypt({ ...base, cipher: 'aes-128-gcm' });
+    await expect(backend.decrypt({ cms, certificate: alice.cert, privateKey: { type: 'uri', uri: 'pkcs11:object=alice' } })).rejects.toMatchObject({ code: 'ERR_UNSUPPORTED_KEY' });
+    await expect(backend.decrypt({ cms, ...identity(carol) })).rejects.toMatchObject({ code: 'ERR_UNSUPPORTED_KEY_AGREEMENT' });
+  });
+});
+
+describe('AuthEnvelopedData variants this backend does not write but reads', () => {
+  const bobKey = (): RsaPublicKey => parseCertificate(pki.identities.bob.cert)!.publicKey as RsaPublicKey;
+
+  function authEnveloped(options: { icvLength?: number; authAttrs?: Uint8Array; nonceLength?: number }): Uint8Array {
+    const cek = new Uint8Array(16).fill(0x42);
+    const nonce = new Uint8Array(options.nonceLength ?? 12).fill(0x24);
+    const icv = options.icvLength ?? 12;
+    const aes = createCipheriv('aes-128-gcm', cek, nonce, { authTagLength: icv });
+    if (options.authAttrs !== undefined) aes.setAAD(Uint8Array.from([0x31, ...options.authAttrs.subarray(1)]));
+    const ciphertext = Buffer.concat([aes.update(content), aes.final()]);
+    const wrapped = wrapKey(createContext({}), 'rsa-pkcs1', bobKey(), cek);
+    const bob = parseCertificate(pki.identities.bob.cert)!;
+    const ktri = der.sequence(der.integer(0), der.sequence(bob.issuer, der.tlv(0x02, bob.serial)), wrapped.keyEncryptionAlgorithm, der.octetString(wrapped.encryptedKey));
+    const gcmParameters = options.icvLength === undefined ? der.sequence(der.octetString(nonce)) : der.sequence(der.octetString(nonce), der.integer(icv));
+    const eci = der.sequence(der.oid(OID.data), der.algorithmIdentifier(OID.aes128Gcm, gcmParameters), der.implicitPrimitive(0, ciphertext));
+    const parts = [der.integer(0), der.setOf([ktri]), eci, ...(options.authAttrs === undefined ? [] : [options.authAttrs]), der.octetString(aes.getAuthTag())];
+    return der.sequence(der.oid(OID.authEnvelopedData), der.explicit(0, der.sequence(...parts)));
+  }
+
+  it('ICV lengths 12 (the default, omitted) to 16', async () => {
+    for (const icvLength of [undefined, 12, 13, 14, 15, 16]) {
+      const cms = authEnveloped(icvLength === undefined ? {} : { icvLength });
+      expect((await backend.decrypt({ cms, ...identity(pki.identities.bob) })).content).toEqual(content);
+    }
+  });
+
+  it('authAttrs are authenticated as additional data', async () => {
+    const attribute = der.sequence(der.oid(OID.contentType), der.setOf([der.oid(OID.data)]));
+    const authAttrs = der.setOf([attribute], 0xa1);
+    const cms = authEnveloped({ authAttrs });
+    expect((await backend.decrypt({ cms, ...identity(pki.identities.bob) })).content).toEqual(content);
+    // The same message with the attribute changed after encryption no longer authenticates.
+    const changed = der.setOf([der.sequence(der.oid(OID.contentType), der.setOf([der.oid(OID.signedData)]))], 0xa1);
+    const tampered = Buffer.from(cms);
+    tampered.set(changed, tampered.indexOf(Buffer.from(authAttrs)));
+    await expectGenericFailure(backend.decrypt({ cms: new Uint8Array(tampered), ...identity(pki.identities.bob) }));
+  });
+
+  it('a nonce other than 12 octets is refused as unsupported, before any key work', async () => {
+    const random = vi.fn((length: number) => new Uint8Array(length));
+    await expect(createForgeBackend({ random }).decrypt({ cms: authEnveloped({ nonceLength: 16 }), ...identity(pki.identities.bob) })).rejects.toMatchObject({
+      code: 'ERR_UNSUPPORTED_CIPHER',
+    });
+    expect(random).not.toHaveBeenCalled();
+  });
+});

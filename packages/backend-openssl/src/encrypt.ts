@@ -1,0 +1,69 @@
+import type { EncryptRequest } from '@sealpost/core';
+import { SealpostError, inspectCms, isAuthenticatedCipher, throwIfAborted } from '@sealpost/core';
+import { cipherByName } from './algorithms.js';
+import { assertCipher, assertKeyAgreement, assertKeyTransport, needsKeyAgreement } from './capabilities.js';
+import { type Certificate, certificatePem, readCertificate } from './certificates.js';
+import type { Context } from './context.js';
+import { exitFailure } from './process.js';
+import { withPrivateDir } from './temp-dir.js';
+
+const VERB = ['cms', '-encrypt'] as const;
+// RSAES-OAEP with SHA-256 and MGF1-SHA-256 (RFC 8017, RFC 4055), as CryptoBackend documents it.
+const OAEP_OPTIONS = ['-keyopt', 'rsa_padding_mode:oaep', '-keyopt', 'rsa_oaep_md:sha256', '-keyopt', 'rsa_mgf1_md:sha256'] as const;
+// ECDH with the X9.63 KDF over SHA-256 (dhSinglePass-stdDH-sha256kdf-scheme, RFC 5753) rather than OpenSSL's SHA-1 default.
+const ECDH_OPTIONS = ['-keyopt', 'ecdh_kdf_md:sha256'] as const;
+
+/**
+ * ContentInfo(EnvelopedData) for CBC ciphers, ContentInfo(AuthEnvelopedData) for GCM (OpenSSL 3.0
+ * writes RFC 5083/5084 AuthEnvelopedData for GCM), DER, one RecipientInfo per certificate:
+ * key transport for RSA keys, ECDH key agreement for EC keys.
+ */
+export async function encryptCms(ctx: Context, request: EncryptRequest): Promise<Uint8Array> {
+  throwIfAborted(request.signal);
+  if (!(request.content instanceof Uint8Array)) throw new TypeError('content must be a Uint8Array');
+  if (!Array.isArray(request.recipients) || request.recipients.length === 0) throw new TypeError('at least one recipient is required');
+  assertCipher(ctx.capabilities, request.cipher);
+  assertKeyTransport(ctx.capabilities, request.keyTransport);
+  const cipher = cipherByName(request.cipher)!;
+  const recipients = request.recipients.map((r) => checkedRecipient(ctx, r?.certificate));
+
+  return withPrivateDir(ctx.openssl.options.tempDir, async (dir) => {
+    const recipientArgs: string[] = [];
+    for (const [i, recipient] of recipients.entries()) {
+      const path = await dir.write(`recipient-${i}.pem`, certificatePem(recipient.der));
+      const options = recipient.key.kind === 'ec' ? ECDH_OPTIONS : request.keyTransport === 'rsa-oaep' ? OAEP_OPTIONS : [];
+      recipientArgs.push('-recip', path, ...options);
+    }
+    const exit = await ctx.openssl.run({
+      verb: VERB,
+      args: ['-binary', `-${cipher.openssl}`, '-outform', 'DER', ...recipientArgs],
+      providers: true,
+      stdin: request.content,
+      tempPath: dir.path,
+      ...(request.signal === undefined ? {} : { signal: request.signal }),
+    });
+    if (exit.exitCode !== 0 || exit.stdout === null) throw exitFailure('openssl cms -encrypt', exit);
+    return checkedEnvelope(exit.stdout, isAuthenticatedCipher(request.cipher));
+  });
+}
+
+function checkedRecipient(ctx: Context, der: Uint8Array | undefined): Certificate {
+  const certificate = readCertificate(der as Uint8Array, 'recipient');
+  const key = certificate.key;
+  if (needsKeyAgreement(key)) assertKeyAgreement(ctx.capabilities, key);
+  else if (key.kind === 'rsa' && key.pssOnly) throw new SealpostError('ERR_UNSUPPORTED_KEY', 'the recipient key is an RSASSA-PSS key, which is for signatures only');
+  else if (key.kind !== 'rsa') throw new SealpostError('ERR_UNSUPPORTED_KEY', `recipient keys of type ${key.kind === 'other' ? key.name : key.kind} are not supported by this backend`);
+  return certificate;
+}
+
+function checkedEnvelope(output: Uint8Array, authenticated: boolean): Uint8Array {
+  const expected = authenticated ? 'auth-enveloped-data' : 'enveloped-data';
+  let type: string;
+  try {
+    type = inspectCms(output).type;
+  } catch (error) {
+    throw new SealpostError('ERR_BACKEND', 'openssl cms -encrypt did not write a readable CMS structure', { cause: error });
+  }
+  if (type !== expected) throw new SealpostError('ERR_BACKEND', `openssl cms -encrypt wrote ${type}, not ${expected}`);
+  return output;
+}

@@ -1,0 +1,3 @@
+export { createOpensslBackend, type OpensslBackend } from './backend.js';
+export type { OpensslBackendOptions } from './options.js';
+export type { ProcessFailureDetail } from './process.js';

@@ -1,0 +1,103 @@
+import { tmpdir } from 'node:os';
+
+/** Options of `createOpensslBackend`. */
+export interface OpensslBackendOptions {
+  /** The openssl binary: a path, or a name looked up on PATH. Default `openssl`. */
+  readonly binary?: string;
+  /** Time limit for each openssl process, in milliseconds; the process is killed when it is reached. Default 30 000. */
+  readonly timeoutMs?: number;
+  /** Most bytes one process may write to its output (a CMS structure or recovered content). Default 256 MiB. */
+  readonly maxOutputBytes?: number;
+  /**
+   * Providers to load, in this order, on every command (`-provider NAME`): for example
+   * `['pkcs11', 'default']` for keys in an HSM, `['fips']`, or `['legacy', 'default']` for RC2.
+   * Default: none named, so OpenSSL's configuration decides (normally the default provider).
+   */
+  readonly providers?: readonly string[];
+  /** Where providers are loaded from (`-provider-path`), when not from OpenSSL's module folder. */
+  readonly providerPath?: string;
+  /** Property query for fetching algorithms (`-propquery`), e.g. `provider=pkcs11` or `fips=yes`. */
+  readonly propquery?: string;
+  /**
+   * Environment of the openssl processes: these variables are set over the current environment,
+   * and a variable set to undefined is removed (OPENSSL_CONF, OPENSSL_MODULES, a PKCS#11 module's own).
+   */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  /**
+   * Passphrase or PIN for `{ type: 'uri' }` private keys. It reaches openssl through a pipe
+   * (`-passin fd:3`), never through its arguments or environment.
+   */
+  readonly keyPassphrase?: string | (() => string | Promise<string>);
+  /**
+   * Folder in which each operation makes its private temporary folder (0700) for certificates and
+   * PKCS#8 keys (0600), removed when the operation ends. Default `os.tmpdir()`. A tmpfs
+   * (`/dev/shm`, `/run/user/UID`) keeps keys off disk.
+   */
+  readonly tempDir?: string;
+}
+
+export interface ResolvedOptions {
+  readonly binary: string;
+  readonly timeoutMs: number;
+  readonly maxOutputBytes: number;
+  readonly providers: readonly string[];
+  readonly providerPath: string | undefined;
+  readonly propquery: string | undefined;
+  readonly env: NodeJS.ProcessEnv;
+  readonly keyPassphrase: OpensslBackendOptions['keyPassphrase'];
+  readonly tempDir: string;
+}
+
+const DEFAULT_TIMEOUT_MS = 30_000;
+const DEFAULT_MAX_OUTPUT_BYTES = 256 * 1024 * 1024;
+
+export function resolveOptions(options: OpensslBackendOptions): ResolvedOptions {
+  if (typeof options !== 'object' || options === null) throw new TypeError('options must be an object');
+  const binary = options.binary ?? 'openssl';
+  if (typeof binary !== 'string' || binary === '') throw new TypeError('options.binary must be a non-empty string');
+  const timeoutMs = positiveInteger(options.timeoutMs, DEFAULT_TIMEOUT_MS, 'options.timeoutMs');
+  const maxOutputBytes = positiveInteger(options.maxOutputBytes, DEFAULT_MAX_OUTPUT_BYTES, 'options.maxOutputBytes');
+  const providers = options.providers ?? [];
+  if (!Array.isArray(providers) || !providers.every(isArgument)) throw new TypeError('options.providers must be an array of provider names');
+  if (options.providerPath !== undefined && !isArgument(options.providerPath)) throw new TypeError('options.providerPath must be a non-empty string');
+  if (options.propquery !== undefined && !isArgument(options.propquery)) throw new TypeError('options.propquery must be a non-empty string');
+  const passphrase = options.keyPassphrase;
+  if (passphrase !== undefined && typeof passphrase !== 'string' && typeof passphrase !== 'function')
+    throw new TypeError('options.keyPassphrase must be a string or a function');
+  const tempDir = options.tempDir ?? tmpdir();
+  if (typeof tempDir !== 'string' || tempDir === '') throw new TypeError('options.tempDir must be a non-empty string');
+  return {
+    binary,
+    timeoutMs,
+    maxOutputBytes,
+    providers: Object.freeze([...providers]),
+    providerPath: options.providerPath,
+    propquery: options.propquery,
+    env: mergedEnv(options.env),
+    keyPassphrase: passphrase,
+    tempDir,
+  };
+}
+
+function positiveInteger(value: number | undefined, fallback: number, name: string): number {
+  if (value === undefined) return fallback;
+  if (!Number.isSafeInteger(value) || value <= 0) throw new RangeError(`${name} must be a positive integer`);
+  return value;
+}
+
+/** A string openssl reads as an option value: not empty, no NUL, and not mistakable for an option. */
+function isArgument(value: unknown): value is string {
+  return typeof value === 'string' && value !== '' && !value.startsWith('-') && !value.includes('\0');
+}
+
+function mergedEnv(extra: OpensslBackendOptions['env']): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  if (extra === undefined) return env;
+  if (typeof extra !== 'object' || extra === null) throw new TypeError('options.env must be an object');
+  for (const [name, value] of Object.entries(extra)) {
+    if (value === undefined) delete env[name];
+    else if (typeof value === 'string') env[name] = value;
+    else throw new TypeError(`options.env.${name} must be a string or undefined`);
+  }
+  return env;
+}

@@ -1,0 +1,136 @@
+import { type BerNode, type PrivateKeyRef, type SignerInput, der, inspectCms, parseBer } from '@sealpost/core';
+import { createPkijsBackend } from '@sealpost/backend-pkijs';
+import { ensureTestPki, type TestPki } from '@sealpost/fixtures';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeIdentity, type ExtraIdentity } from '../test-support/extra-keys.js';
+import { invocations, makeScratch, recordingOpenssl } from '../test-support/fake-openssl.js';
+import { isDer } from './der-check.js';
+import { createOpensslBackend, type OpensslBackend } from './index.js';
+
+const scratch = makeScratch();
+let pki: TestPki;
+let backend: OpensslBackend;
+let ed25519: ExtraIdentity;
+let pssKey: ExtraIdentity;
+let p521: ExtraIdentity;
+const pkijs = createPkijsBackend();
+const content = new TextEncoder().encode('Content-Type: text/plain\r\n\r\nsigned by openssl\r\n');
+
+beforeAll(async () => {
+  pki = await ensureTestPki();
+  backend = await createOpensslBackend({ binary: recordingOpenssl(scratch), tempDir: scratch.tempBase });
+  ed25519 = makeIdentity(scratch.dir, 'ed25519', 'ed@example.com');
+  pssKey = makeIdentity(scratch.dir, 'rsa-pss', 'pss@example.com');
+  p521 = makeIdentity(scratch.dir, 'ec-p521', 'p521@example.com');
+});
+afterAll(() => scratch.cleanup());
+
+const pkcs8 = (der: Uint8Array): PrivateKeyRef => ({ type: 'pkcs8', der });
+const as = (name: 'alice' | 'bob' | 'carol' | 'frank', extra: Partial<SignerInput> = {}): SignerInput => ({
+  certificate: pki.identities[name].cert,
+  privateKey: pkcs8(pki.identities[name].keyDer),
+  digest: 'sha-256',
+  ...extra,
+});
+const signSpawns = (): number => invocations(scratch).filter((c) => c.argv[0] === 'cms' && c.argv[1] === '-sign').length;
+const containsBytes = (haystack: Uint8Array, needle: Uint8Array): boolean => Buffer.from(haystack).indexOf(Buffer.from(needle)) >= 0;
+
+/** The SignerInfo SEQUENCEs of a SignedData. */
+function signerInfos(cms: Uint8Array): readonly BerNode[] {
+  const fields = parseBer(cms).children[1]!.children[0]!.children;
+  return fields[fields.length - 1]!.children;
+}
+
+describe('sign', () => {
+  it('writes DER SignedData: detached without eContent, opaque with it', async () => {
+    for (const detached of [true, false]) {
+      const cms = await backend.sign({ content, detached, signers: [as('alice')] });
+      expect(isDer(parseBer(cms))).toBe(true);
+      const summary = inspectCms(cms);
+      if (summary.type !== 'signed-data') throw new Error('not signed-data');
+      expect(summary.eContent === null ? null : Buffer.from(summary.eContent).toString()).toBe(detached ? null : Buffer.from(content).toString());
+      expect(summary.signers).toHaveLength(1);
+      expect(summary.signers[0]!.digest).toBe('sha-256');
+      expect((await backend.verify({ cms, ...(detached ? { content } : {}) }))[0]).toMatchObject({ signatureValid: true, messageDigestValid: true });
+    }
+  });
+
+  it('RSASSA-PSS carries RFC 4055 parameters (hash, MGF1 with the same hash, salt = hash length) that PKI.js accepts', async () => {
+    const cms = await backend.sign({ content, detached: true, signers: [as('alice', { digest: 'sha-384', scheme: 'rsa-pss' })] });
+    const signatureAlgorithm = signerInfos(cms)[0]!.children[4]!;
+    expect(Buffer.from(signatureAlgorithm.children[0]!.raw).equals(Buffer.from(der.oid('1.2.840.113549.1.1.10')))).toBe(true);
+    expect(containsBytes(signatureAlgorithm.raw, der.oid('1.2.840.113549.1.1.8'))).toBe(true);
+    expect(containsBytes(signatureAlgorithm.raw, der.explicit(2, der.integer(48)))).toBe(true);
+    expect(containsBytes(signatureAlgorithm.raw, der.oid('2.16.840.1.101.3.4.2.2'))).toBe(true);
+    expect((await pkijs.verify({ cms, content }))[0]).toMatchObject({ signatureValid: true, messageDigestValid: true });
+  });
+
+  it('signs ECDSA with P-256 and P-521 keys', async () => {
+    const carol = await backend.sign({ content, detached: true, signers: [as('carol', { digest: 'sha-512' })] });
+    expect(Buffer.from(signerInfos(carol)[0]!.children[4]!.children[0]!.raw).equals(Buffer.from(der.oid('1.2.840.10045.4.3.4')))).toBe(true);
+    expect((await pkijs.verify({ cms: carol, content }))[0]!.signatureValid).toBe(true);
+    const big = await backend.sign({ content, detached: true, signers: [{ certificate: p521.cert, privateKey: pkcs8(p521.keyDer), digest: 'sha-512' }] });
+    expect((await backend.verify({ cms: big, content }))[0]).toMatchObject({ signatureValid: true, messageDigestValid: true });
+  });
+
+  it('an RSASSA-PSS key signs with rsa-pss by default and refuses rsa-pkcs1', async () => {
+    const signer = { certificate: pssKey.cert, privateKey: pkcs8(pssKey.keyDer), digest: 'sha-256' as const };
+    const cms = await backend.sign({ content, detached: true, signers: [signer] });
+    expect(inspectCms(cms)).toMatchObject({ signers: [{ signatureScheme: 'rsa-pss' }] });
+    expect((await backend.verify({ cms, content }))[0]!.signatureValid).toBe(true);
+    await expect(backend.sign({ content, detached: true, signers: [{ ...signer, scheme: 'rsa-pkcs1' }] })).rejects.toMatchObject({ code: 'ERR_UNSUPPORTED_SIGNATURE' });
+  });
+
+  it('several signers with one digest: one process; with two digests: two processes, one SignedData', async () => {
+    let before = signSpawns();
+    const same = await backend.sign({ content, detached: true, signers: [as('alice'), as('carol')] });
+    expect(signSpawns() - before).toBe(1);
+    expect((await backend.verify({ cms: same, content })).map((c) => c.signatureValid)).toEqual([true, true]);
+
+    before = signSpawns();
+    const mixed = await backend.sign({ content, detached: false, signers: [as('alice', { scheme: 'rsa-pss' }), as('bob', { digest: 'sha-512' })], certificates: [pki.inter.cert] });
+    expect(signSpawns() - before).toBe(2);
+    expect(isDer(parseBer(mixed))).toBe(true);
+    const summary = inspectCms(mixed);
+    if (summary.type !== 'signed-data') throw new Error('not signed-data');
+    expect(summary.signers.map((s) => s.digest).sort()).toEqual(['sha-256', 'sha-512']);
+    expect(summary.certificates).toHaveLength(3);
+    for (const checks of [await backend.verify({ cms: mixed }), await pkijs.verify({ cms: mixed })])
+      expect(checks.map((c) => [c.signatureValid, c.messageDigestValid])).toEqual([
+        [true, true],
+        [true, true],
+      ]);
+  });
+
+  it('embeds extra certificates once, even when one is a signer certificate', async () => {
+    const cms = await backend.sign({ content, detached: true, signers: [as('frank')], certificates: [pki.inter.cert, pki.identities.frank.cert, pki.inter.cert] });
+    const summary = inspectCms(cms);
+    expect(summary.type === 'signed-data' && summary.certificates.length).toBe(2);
+  });
+
+  it('leaves SMIMECapabilities out when none is asked for, and writes OpenSSL`s list otherwise', async () => {
+    const without = inspectCms(await backend.sign({ content, detached: true, signers: [as('alice')] }));
+    const withCaps = inspectCms(await backend.sign({ content, detached: true, signers: [as('alice', { smimeCapabilities: ['aes-256-gcm', 'aes-256-cbc'] })] }));
+    const has = (s: typeof without) => s.type === 'signed-data' && s.signers[0]!.signedAttributes!.some((a) => a.type === '1.2.840.113549.1.9.15');
+    expect(has(without)).toBe(false);
+    expect(has(withCaps)).toBe(true);
+  });
+
+  it('refuses, before running openssl: a key of another certificate, Ed25519, an unknown scheme, an unclaimed digest', async () => {
+    const before = signSpawns();
+    await expect(backend.sign({ content, detached: true, signers: [as('alice', { privateKey: pkcs8(pki.identities.bob.keyDer) })] })).rejects.toMatchObject({
+      code: 'ERR_KEY_MISMATCH',
+    });
+    await expect(backend.sign({ content, detached: true, signers: [{ certificate: ed25519.cert, privateKey: pkcs8(ed25519.keyDer), digest: 'sha-512' }] })).rejects.toMatchObject({
+      code: 'ERR_UNSUPPORTED_KEY',
+    });
+    await expect(backend.sign({ content, detached: true, signers: [as('alice', { scheme: 'ecdsa' })] })).rejects.toMatchObject({ code: 'ERR_UNSUPPORTED_SIGNATURE' });
+    await expect(backend.sign({ content, detached: true, signers: [as('carol', { scheme: 'ed25519' })] })).rejects.toMatchObject({ code: 'ERR_UNSUPPORTED_SIGNATURE' });
+    await expect(backend.sign({ content, detached: true, signers: [as('alice', { digest: 'sha3-256' as never })] })).rejects.toMatchObject({ code: 'ERR_UNSUPPORTED_DIGEST' });
+    await expect(backend.sign({ content, detached: true, signers: [as('alice', { certificate: Uint8Array.of(0x30, 0x00) })] })).rejects.toMatchObject({
+      code: 'ERR_CERTIFICATE_MALFORMED',
+    });
+    await expect(backend.sign({ content, detached: true, signers: [] })).rejects.toBeInstanceOf(TypeError);
+    expect(signSpawns()).toBe(before);
+  });
+});

@@ -1,0 +1,34 @@
+import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+
+/** A private folder for one operation's input files. */
+export interface PrivateDir {
+  readonly path: string;
+  /** Writes a new file readable by the owner only (0600) and returns its path. */
+  write(name: string, bytes: Uint8Array | string): Promise<string>;
+}
+
+export const TEMP_PREFIX = 'sealpost-openssl-';
+
+/**
+ * Runs `work` with a fresh 0700 folder under `base` and removes the folder afterwards, whatever
+ * happens. Callers only return once their openssl process has exited, so nothing writes into the
+ * folder after it is removed.
+ */
+export async function withPrivateDir<T>(base: string, work: (dir: PrivateDir) => Promise<T>): Promise<T> {
+  const path = await mkdtemp(join(base, TEMP_PREFIX));
+  try {
+    await chmod(path, 0o700);
+    return await work({
+      path,
+      async write(name, bytes) {
+        if (!/^[A-Za-z0-9._-]+$/.test(name)) throw new RangeError(`bad temporary file name ${name}`);
+        const file = join(path, name);
+        await writeFile(file, bytes, { mode: 0o600, flag: 'wx' });
+        return file;
+      },
+    });
+  } finally {
+    await rm(path, { recursive: true, force: true });
+  }
+}

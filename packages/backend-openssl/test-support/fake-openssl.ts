@@ -1,0 +1,157 @@
+// Stand-in openssl binaries for the tests: shell scripts that record how they were called (argv,
+// the state of the operation's temporary folder, what the real openssl wrote), or that misbehave on
+// purpose (hang, claim an old version, print secrets to stderr). Node-only test support, outside
+// src/ so it is neither built nor shipped.
+import { execFileSync } from 'node:child_process';
+import { chmodSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export const REAL_OPENSSL = execFileSync('sh', ['-c', 'command -v openssl'], { encoding: 'utf8' }).trim();
+
+export interface Scratch {
+  /** Holds the scripts and their logs. */
+  readonly dir: string;
+  /** Pass as options.tempDir: the backend makes its per-operation folders here. */
+  readonly tempBase: string;
+  cleanup(): void;
+}
+
+export function makeScratch(): Scratch {
+  const dir = mkdtempSync(join(tmpdir(), 'sealpost-openssl-test-'));
+  const tempBase = join(dir, 'tmp');
+  execFileSync('mkdir', [tempBase]);
+  return { dir, tempBase, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+function script(path: string, body: string): string {
+  writeFileSync(path, `#!/bin/bash\n${body}\n`);
+  chmodSync(path, 0o755);
+  return path;
+}
+
+const quote = (text: string): string => `'${text.replace(/'/g, `'\\''`)}'`;
+
+// Records the modes and names of the operation folder and its files, as seen while openssl runs.
+const RECORD_FOLDERS = (log: string, tempBase: string): string => `
+for a in "$@"; do
+  case "$a" in ${quote(tempBase)}/*) d=$(dirname "$a"); stat -c '%a %n' "$d" "$d"/* >> ${log}/listing-$n 2>/dev/null;; esac
+done`;
+
+/**
+ * Runs the real openssl and records, per call: argv (NUL-separated), everything it wrote to stdout,
+ * its exit code and a listing of the temporary folder.
+ */
+export function recordingOpenssl(scratch: Scratch, name = 'openssl-recording'): string {
+  const log = join(scratch.dir, `${name}-log`);
+  execFileSync('mkdir', ['-p', log]);
+  return script(
+    join(scratch.dir, name),
+    `n=$(date +%s%N)
+printf '%s\\0' "$@" > ${quote(log)}/argv-$n
+${quote(REAL_OPENSSL)} "$@" > ${quote(log)}/stdout-$n
+status=$?
+echo $status > ${quote(log)}/status-$n
+${RECORD_FOLDERS(quote(log), scratch.tempBase)}
+cat ${quote(log)}/stdout-$n
+exit $status`,
+  );
+}
+
+export interface Invocation {
+  readonly argv: string[];
+  readonly stdout: Buffer;
+  readonly exitCode: number;
+  readonly listing: string;
+}
+
+export function invocations(scratch: Scratch, name = 'openssl-recording'): Invocation[] {
+  const log = join(scratch.dir, `${name}-log`);
+  const ids = readdirSync(log)
+    .filter((f) => f.startsWith('argv-'))
+    .map((f) => f.slice(5))
+    .sort();
+  const read = (file: string): Buffer => {
+    try {
+      return readFileSync(join(log, file));
+    } catch {
+      return Buffer.alloc(0);
+    }
+  };
+  return ids.map((id) => ({
+    argv: read(`argv-${id}`).toString('utf8').split('\0').slice(0, -1),
+    stdout: read(`stdout-${id}`),
+    exitCode: Number(read(`status-${id}`).toString('utf8').trim()),
+    listing: read(`listing-${id}`).toString('utf8'),
+  }));
+}
+
+/**
+ * Answers `version` and `list` with the real openssl; any other command records its pid and
+ * temporary folder, then sleeps (exec, so the pid is the sleeping process).
+ */
+export function hangingOpenssl(scratch: Scratch): { binary: string; pidFile: string; listingFile: string } {
+  const pidFile = join(scratch.dir, 'hanging.pid');
+  const listingFile = join(scratch.dir, 'listing-hanging');
+  const binary = script(
+    join(scratch.dir, 'openssl-hanging'),
+    `case "$1" in version|list) exec ${quote(REAL_OPENSSL)} "$@";; esac
+n=hanging
+${RECORD_FOLDERS(quote(scratch.dir), scratch.tempBase)}
+echo $$ > ${quote(pidFile)}
+exec sleep 30`,
+  );
+  return { binary, pidFile, listingFile };
+}
+
+/**
+ * Behaves like `openssl cms -decrypt` of OpenSSL 3.0.19 and earlier on a failed GCM tag: runs the
+ * real openssl, and when that exits 4, writes `released` to stdout (standing in for the plaintext
+ * those versions write before they check the tag) and still exits 4.
+ */
+export function releasingOpenssl(scratch: Scratch, released: string): string {
+  return script(
+    join(scratch.dir, 'openssl-releasing'),
+    `${quote(REAL_OPENSSL)} "$@"
+status=$?
+if [ "$1 $2" = "cms -decrypt" ] && [ $status = 4 ]; then printf '%s' ${quote(released)}; fi
+exit $status`,
+  );
+}
+
+/** Claims to be an old OpenSSL. */
+export function oldOpenssl(scratch: Scratch, versionLine: string): string {
+  return script(join(scratch.dir, 'openssl-old'), `if [ "$1" = version ]; then echo ${quote(versionLine)}; exit 0; fi\necho "unknown option" >&2; exit 1`);
+}
+
+/**
+ * Answers `version` and `list` with the real openssl; `cms` commands fail with exit code 3 after
+ * printing to stderr what must never reach an error message: the paths they were given, a PEM
+ * private key, a long hex dump and a base64 run.
+ */
+export function leakyOpenssl(scratch: Scratch): string {
+  return script(
+    join(scratch.dir, 'openssl-leaky'),
+    `case "$1" in version|list) exec ${quote(REAL_OPENSSL)} "$@";; esac
+for a in "$@"; do case "$a" in /*) echo "error: cannot use $a" >&2;; esac; done
+printf -- '-----BEGIN PRIVATE KEY-----\\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7\\n-----END PRIVATE KEY-----\\n' >&2
+echo "modulus: 00:c3:7a:91:5e:22:af:10:9b:44:de:71:0c:aa:19:2f:88:01:7e:33" >&2
+echo "secret=QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVphYmNkZWZnaGlqa2xtbm9w" >&2
+exit 3`,
+  );
+}
+
+/** The names left in a folder (the per-operation folders that were not removed). */
+export function leftovers(dir: string): string[] {
+  return readdirSync(dir);
+}
+
+/** True while a process with this pid exists. */
+export function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}

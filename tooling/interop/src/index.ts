@@ -1,0 +1,10 @@
+export type { Abilities, Feature, Need, Shortfall } from './abilities.js';
+export type { Actor, ActorContext, ActorFactory, ActorKind, Verdict } from './actor.js';
+export { BACKENDS, type BackendEntry } from './backends.js';
+export { CONTROLS, type Control } from './controls.js';
+export { runMatrix, type MatrixOptions } from './matrix.js';
+export { OPERATIONS, operationById, type Operation, type OperationId } from './operations.js';
+export { PEER_IDS, peersFromSetting, type PeerId } from './peers/peer-list.js';
+export { problemsOf } from './problems.js';
+export { renderMarkdown, type RenderOptions } from './render.js';
+export type { ActorSummary, CellResult, CellStatus, ControlResult, MatrixResult, ProductionResult, Refusal } from './results.js';

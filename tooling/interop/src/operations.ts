@@ -1,0 +1,96 @@
+import type { ContentCipher, KeyTransport } from '@sealpost/core';
+
+export type OperationId = 'sign-detached' | 'sign-opaque' | 'encrypt-cbc' | 'encrypt-gcm' | 'encrypt-oaep' | 'sign-encrypt';
+
+export type CipherFamily = 'aes-cbc' | 'aes-gcm';
+
+export interface Operation {
+  readonly id: OperationId;
+  readonly title: string;
+  /** What the operation means, for the generated page. */
+  readonly definition: string;
+  /** The consumer verifies a signature. */
+  readonly verifies: boolean;
+  /** The consumer decrypts; the cipher families a producer may choose from, in order of preference. */
+  readonly cipherFamilies: readonly CipherFamily[];
+  readonly keyTransport: KeyTransport | null;
+}
+
+export const OPERATIONS: readonly Operation[] = [
+  {
+    id: 'sign-detached',
+    title: 'Detached signature (multipart/signed)',
+    definition: 'RSA PKCS#1 v1.5 with SHA-256 over the whole MIME entity, signature in an application/pkcs7-signature part.',
+    verifies: true,
+    cipherFamilies: [],
+    keyTransport: null,
+  },
+  {
+    id: 'sign-opaque',
+    title: 'Opaque signature (signed-data)',
+    definition: 'RSA PKCS#1 v1.5 with SHA-256; the entity travels inside SignedData as application/pkcs7-mime; smime-type=signed-data.',
+    verifies: true,
+    cipherFamilies: [],
+    keyTransport: null,
+  },
+  {
+    id: 'encrypt-cbc',
+    title: 'Encryption, AES-CBC with RSA PKCS#1 v1.5',
+    definition: 'EnvelopedData with AES-CBC (AES-256 where the producer can choose, NSS always uses AES-128) and RSA PKCS#1 v1.5 key transport.',
+    verifies: false,
+    cipherFamilies: ['aes-cbc'],
+    keyTransport: 'rsa-pkcs1',
+  },
+  {
+    id: 'encrypt-gcm',
+    title: 'Encryption, AES-GCM with RSA PKCS#1 v1.5',
+    definition: 'AuthEnvelopedData (RFC 5083/5084) with AES-256-GCM and RSA PKCS#1 v1.5 key transport; consumers must report it authenticated.',
+    verifies: false,
+    cipherFamilies: ['aes-gcm'],
+    keyTransport: 'rsa-pkcs1',
+  },
+  {
+    id: 'encrypt-oaep',
+    title: 'RSA-OAEP key transport',
+    definition:
+      'RSAES-OAEP key transport (SHA-256, MGF1-SHA-256), with AES-256-GCM AuthEnvelopedData where both sides have GCM and AES-CBC EnvelopedData otherwise, so that the cell tests OAEP alone; each cell shows the cipher used.',
+    verifies: false,
+    cipherFamilies: ['aes-gcm', 'aes-cbc'],
+    keyTransport: 'rsa-oaep',
+  },
+  {
+    id: 'sign-encrypt',
+    title: 'Sign, then encrypt',
+    definition:
+      'A detached signature (as above) wrapped in EnvelopedData with AES-CBC and RSA PKCS#1 v1.5, the combination every client reads; consumers decrypt, then verify.',
+    verifies: true,
+    cipherFamilies: ['aes-cbc'],
+    keyTransport: 'rsa-pkcs1',
+  },
+];
+
+const CIPHERS_BY_FAMILY: Readonly<Record<CipherFamily, readonly ContentCipher[]>> = {
+  // Strongest first: a producer uses the first one it has.
+  'aes-cbc': ['aes-256-cbc', 'aes-192-cbc', 'aes-128-cbc'],
+  'aes-gcm': ['aes-256-gcm', 'aes-192-gcm', 'aes-128-gcm'],
+};
+
+export function operationById(id: OperationId): Operation {
+  const op = OPERATIONS.find((o) => o.id === id);
+  if (op === undefined) throw new RangeError(`unknown operation ${id}`);
+  return op;
+}
+
+export function isOperationId(value: string): value is OperationId {
+  return OPERATIONS.some((o) => o.id === value);
+}
+
+export function ciphersOf(family: CipherFamily): readonly ContentCipher[] {
+  return CIPHERS_BY_FAMILY[family];
+}
+
+export function familyOf(cipher: string): CipherFamily | null {
+  if (CIPHERS_BY_FAMILY['aes-cbc'].includes(cipher as ContentCipher)) return 'aes-cbc';
+  if (CIPHERS_BY_FAMILY['aes-gcm'].includes(cipher as ContentCipher)) return 'aes-gcm';
+  return null;
+}

@@ -1,0 +1,31 @@
+import type { ContentCipher, KeyTransport } from '@sealpost/core';
+import type { Abilities } from '../abilities.js';
+
+/** A peer's judgement of one CMS object. */
+export interface PeerVerdict {
+  readonly ok: boolean;
+  readonly detail: string;
+  /** Recovered content (opaque signatures, decryption), present only when ok. */
+  readonly content?: Uint8Array;
+}
+
+export interface EncryptPlan {
+  readonly cipher: ContentCipher;
+  readonly keyTransport: KeyTransport;
+}
+
+/** A peer program reduced to bare CMS in and out; peer-actor.ts puts the MIME around it. */
+export interface PeerDriver {
+  readonly version: string;
+  readonly produces: Abilities;
+  readonly consumes: Abilities;
+  /** SignedData by the sender over CONTENT, detached or with eContent. */
+  sign(content: Uint8Array, detached: boolean, signal?: AbortSignal): Promise<Uint8Array>;
+  /** The peer's closest attempt at PLAN for the recipient; the matrix checks what it really made. */
+  encrypt(content: Uint8Array, plan: EncryptPlan, signal?: AbortSignal): Promise<Uint8Array>;
+  /** Verification anchored at the test root; CONTENT is the detached content. */
+  verify(cms: Uint8Array, content: Uint8Array | undefined, signal?: AbortSignal): Promise<PeerVerdict>;
+  /** Decryption with the recipient's key. */
+  decrypt(cms: Uint8Array, signal?: AbortSignal): Promise<PeerVerdict>;
+  dispose(): Promise<void>;
+}
