@@ -1,4 +1,6 @@
 import { constants, createPrivateKey, privateDecrypt } from 'node:crypto';
+import { createForgeBackend } from '@sealpost/backend-forge';
+import { createOpensslBackend } from '@sealpost/backend-openssl';
 import { createPkijsBackend } from '@sealpost/backend-pkijs';
 import type { CryptoBackend } from '@sealpost/core';
 import { CliError, usageError } from './errors.js';
@@ -7,25 +9,23 @@ export const BACKEND_NAMES = ['pkijs', 'forge', 'openssl'] as const;
 export type BackendName = (typeof BACKEND_NAMES)[number];
 export const DEFAULT_BACKEND: BackendName = 'pkijs';
 
-/**
- * The only place that knows which backends exist. A backend not built yet maps to null: the
- * command accepts its name (scripts can be written against it) and says it is not available.
- */
-const FACTORIES: Readonly<Record<BackendName, (() => CryptoBackend) | null>> = {
+/** The only place that knows which backends exist. */
+const FACTORIES: Readonly<Record<BackendName, () => CryptoBackend | Promise<CryptoBackend>>> = {
   pkijs: () => createPkijsBackend({ rsaDecryptRaw }),
-  forge: null,
-  openssl: null,
+  forge: () => createForgeBackend(),
+  // Probes the openssl binary once (version, algorithms); a missing or too old one is a typed error.
+  openssl: () => createOpensslBackend(),
 };
 
-export function createBackend(name: string): CryptoBackend {
+export async function createBackend(name: string): Promise<CryptoBackend> {
   if (!isBackendName(name)) throw usageError(`unknown backend "${name}" (choose ${BACKEND_NAMES.join(', ')})`);
-  const factory = FACTORIES[name];
-  if (factory === null) throw new CliError('ERR_BACKEND_UNAVAILABLE', `backend ${name} is not available yet (available: ${availableBackends().join(', ')})`);
-  return factory();
-}
-
-export function availableBackends(): BackendName[] {
-  return BACKEND_NAMES.filter((name) => FACTORIES[name] !== null);
+  try {
+    return await FACTORIES[name]();
+  } catch (error) {
+    if (error instanceof CliError) throw error;
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new CliError('ERR_BACKEND_UNAVAILABLE', `backend ${name} is not available here: ${reason}`);
+  }
 }
 
 function isBackendName(name: string): name is BackendName {

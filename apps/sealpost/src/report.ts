@@ -16,8 +16,8 @@ function jsonReplacer(_key: string, value: unknown): unknown {
 }
 
 /** The parts of a report that may be shown: everything but the bytes. */
-export function withoutContent<T extends object>(report: T): Omit<T, 'content' | 'signerCertificates'> {
-  const { content: _content, signerCertificates: _certs, ...rest } = report as T & { content?: unknown; signerCertificates?: unknown };
+export function withoutContent<T extends object>(report: T): Omit<T, 'content'> {
+  const { content: _content, ...rest } = report as T & { content?: unknown };
   return rest;
 }
 
@@ -43,7 +43,7 @@ function layerName(layer: OpenLayer): string {
   return layer.type === 'signed' ? 'signed' : 'encrypted';
 }
 
-type SignedFacts = Omit<VerifyReport, 'content' | 'signerCertificates'>;
+type SignedFacts = Omit<VerifyReport, 'content'>;
 type EnvelopedFacts = Omit<DecryptReport, 'content'>;
 
 function signedLines(report: SignedFacts, indent: string): string[] {

@@ -69,11 +69,18 @@ describe('sealpost command line', () => {
     expect(result.stderr).toMatch(/^sealpost: option '--backend <name>' argument 'nss' is invalid.*\[ERR_USAGE\]\n$/);
   });
 
-  it.each(['forge', 'openssl'])('exits 2 saying backend %s is not available yet', async (name) => {
+  it.each(['pkijs', 'forge', 'openssl'])('runs the demo with --backend %s', async (name) => {
     const result = await sealpost(['demo', '--backend', name]);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.out).toContain(`Backend: ${name}.`);
+  });
+
+  it('exits 2 when the openssl backend finds no openssl binary', async () => {
+    const result = await sealpost(['demo', '--backend', 'openssl'], { env: { PATH: '/nonexistent' } });
     expect(result.code).toBe(2);
     expect(result.out).toBe('');
-    expect(result.stderr).toBe(`sealpost: backend ${name} is not available yet (available: pkijs) [ERR_BACKEND_UNAVAILABLE]\n`);
+    expect(result.stderr).toMatch(/^sealpost: backend openssl is not available here: .*\[ERR_BACKEND_UNAVAILABLE\]\n$/);
   });
 
   it('exits 2 for an invalid cipher name', async () => {

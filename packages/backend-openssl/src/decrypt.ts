@@ -37,8 +37,10 @@ export async function decryptCms(ctx: Context, request: DecryptRequest): Promise
   const passphrase = await passphraseFor([request.privateKey], ctx.openssl.options);
 
   return withPrivateDir(ctx.openssl.options.tempDir, async (dir) => {
-    const certificatePath = await dir.write('recipient.pem', certificatePem(certificate.der));
-    const inkey = await inkeyArgument(request.privateKey, dir, 'recipient-key');
+    const [certificatePath, inkey] = await Promise.all([
+      dir.write('recipient.pem', certificatePem(certificate.der)),
+      inkeyArgument(request.privateKey, dir, 'recipient-key'),
+    ]);
     let exit;
     try {
       exit = await ctx.openssl.run({

@@ -28,12 +28,12 @@ export async function encryptCms(ctx: Context, request: EncryptRequest): Promise
   const recipients = request.recipients.map((r) => checkedRecipient(ctx, r?.certificate));
 
   return withPrivateDir(ctx.openssl.options.tempDir, async (dir) => {
-    const recipientArgs: string[] = [];
-    for (const [i, recipient] of recipients.entries()) {
-      const path = await dir.write(`recipient-${i}.pem`, certificatePem(recipient.der));
-      const options = recipient.key.kind === 'ec' ? ECDH_OPTIONS : request.keyTransport === 'rsa-oaep' ? OAEP_OPTIONS : [];
-      recipientArgs.push('-recip', path, ...options);
-    }
+    const paths = await Promise.all(recipients.map((recipient, i) => dir.write(`recipient-${i}.pem`, certificatePem(recipient.der))));
+    const recipientArgs = recipients.flatMap((recipient, i) => [
+      '-recip',
+      paths[i]!,
+      ...(recipient.key.kind === 'ec' ? ECDH_OPTIONS : request.keyTransport === 'rsa-oaep' ? OAEP_OPTIONS : []),
+    ]);
     const exit = await ctx.openssl.run({
       verb: VERB,
       args: ['-binary', `-${cipher.openssl}`, '-outform', 'DER', ...recipientArgs],

@@ -1,10 +1,10 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PrivateKeyRef } from '@sealpost/core';
 import { ensureTestPki, type TestPki } from '@sealpost/fixtures';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hangingOpenssl, invocations, isRunning, leakyOpenssl, leftovers, makeScratch, recordingOpenssl } from '../test-support/fake-openssl.js';
+import { fileAppears, hangingOpenssl, invocations, isRunning, leakyOpenssl, leftovers, makeScratch, recordingOpenssl } from '../test-support/fake-openssl.js';
 import { failureOf } from '../test-support/failure.js';
 import { createOpensslBackend, type OpensslBackend } from './index.js';
 
@@ -123,7 +123,7 @@ describe('temporary folders are removed whatever happens', () => {
 
   it('on timeout and on abort: the child is killed, then the folder is removed', async () => {
     const hanging = hangingOpenssl(scratch);
-    const slow = await createOpensslBackend({ binary: hanging.binary, tempDir: scratch.tempBase, timeoutMs: 400 });
+    const slow = await createOpensslBackend({ binary: hanging.binary, tempDir: scratch.tempBase, timeoutMs: 1500 });
     const { alice, bob } = pki.identities;
     const signer = { certificate: alice.cert, privateKey: pkcs8(alice.keyDer), digest: 'sha-256' as const };
 
@@ -135,8 +135,10 @@ describe('temporary folders are removed whatever happens', () => {
     const patient = await createOpensslBackend({ binary: hanging.binary, tempDir: scratch.tempBase });
     const controller = new AbortController();
     const sealed = await backend.encrypt({ content, recipients: [{ certificate: bob.cert }], cipher: 'aes-256-gcm', keyTransport: 'rsa-pkcs1' });
+    rmSync(hanging.pidFile);
     const decrypting = patient.decrypt({ cms: sealed, certificate: bob.cert, privateKey: pkcs8(bob.keyDer), signal: controller.signal });
-    setTimeout(() => controller.abort(), 300);
+    await fileAppears(hanging.pidFile);
+    controller.abort();
     await expect(decrypting).rejects.toMatchObject({ code: 'ERR_ABORTED' });
     expect(isRunning(Number(readFileSync(hanging.pidFile, 'utf8')))).toBe(false);
     expect(leftovers(scratch.tempBase)).toEqual([]);

@@ -60,7 +60,9 @@ export function resolveOptions(options: OpensslBackendOptions): ResolvedOptions 
   const providers = options.providers ?? [];
   if (!Array.isArray(providers) || !providers.every(isArgument)) throw new TypeError('options.providers must be an array of provider names');
   if (options.providerPath !== undefined && !isArgument(options.providerPath)) throw new TypeError('options.providerPath must be a non-empty string');
-  if (options.propquery !== undefined && !isArgument(options.propquery)) throw new TypeError('options.propquery must be a non-empty string');
+  // A query may start with "-" ("-fips": the property must be absent); openssl takes the next argument as the value.
+  if (options.propquery !== undefined && (typeof options.propquery !== 'string' || options.propquery === '' || options.propquery.includes('\0')))
+    throw new TypeError('options.propquery must be a non-empty string');
   const passphrase = options.keyPassphrase;
   if (passphrase !== undefined && typeof passphrase !== 'string' && typeof passphrase !== 'function')
     throw new TypeError('options.keyPassphrase must be a string or a function');

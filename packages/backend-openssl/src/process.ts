@@ -109,24 +109,20 @@ export function runProcess(request: ProcessRequest): Promise<ProcessExit> {
       finish({ kind: 'failed', error: new SealpostError('ERR_BACKEND', startFailureMessage(request, error), { cause: error, detail }) });
     });
     child.on('close', (code: number | null, signal: NodeJS.Signals | null) => {
-      const stderr = stderrText;
-      if (stopReason === 'abort') return finish({ kind: 'failed', error: aborted(request.signal) });
-      if (stopReason === 'timeout') {
-        const detail = failureDetail(request.label, null, signal, true, stderr());
-        return finish({ kind: 'failed', error: new SealpostError('ERR_TIMEOUT', `${request.label} timed out after ${request.timeoutMs} ms`, { detail }) });
-      }
-      if (stopReason === 'output') {
-        const detail = failureDetail(request.label, null, signal, false, stderr());
-        const message = `${request.label} wrote more than ${request.maxOutputBytes} bytes (options.maxOutputBytes)`;
-        return finish({ kind: 'failed', error: new SealpostError('ERR_LIMIT_SIZE', message, { detail }) });
-      }
-      if (code === null) {
-        const detail = failureDetail(request.label, null, signal, false, stderr());
-        return finish({ kind: 'failed', error: new SealpostError('ERR_BACKEND', `${request.label} was killed by ${signal ?? 'a signal'}`, { detail }) });
-      }
-      return finish({ kind: 'exit', code });
+      const error = stopReason === null && code !== null ? null : stoppedError(request, stopReason, signal, stderrText());
+      finish(error === null ? { kind: 'exit', code: code! } : { kind: 'failed', error });
     });
   });
+}
+
+/** Why a process has no exit code to judge: stopped here (time, abort, output) or killed from outside. */
+function stoppedError(request: ProcessRequest, reason: 'timeout' | 'abort' | 'output' | null, signal: string | null, stderr: string): SealpostError {
+  if (reason === 'abort') return aborted(request.signal);
+  const detail = failureDetail(request.label, null, signal, reason === 'timeout', stderr);
+  if (reason === 'timeout') return new SealpostError('ERR_TIMEOUT', `${request.label} timed out after ${request.timeoutMs} ms`, { detail });
+  if (reason === 'output')
+    return new SealpostError('ERR_LIMIT_SIZE', `${request.label} wrote more than ${request.maxOutputBytes} bytes (options.maxOutputBytes)`, { detail });
+  return new SealpostError('ERR_BACKEND', `${request.label} was killed by ${signal ?? 'a signal'}`, { detail });
 }
 
 /** The error for a process that exited with a code other than 0. */

@@ -65,12 +65,16 @@ async function signGroup(ctx: Context, request: SignRequest, group: readonly Pre
   const passphrase = await passphraseFor(keys, ctx.openssl.options);
   const wantsCapabilities = group.some((s) => (s.input.smimeCapabilities?.length ?? 0) > 0);
   return withPrivateDir(ctx.openssl.options.tempDir, async (dir) => {
-    const signerArgs: string[] = [];
-    for (const [i, signer] of group.entries()) {
-      const certificatePath = await dir.write(`signer-${i}.pem`, certificatePem(signer.certificate.der));
-      const inkey = await inkeyArgument(signer.input.privateKey, dir, `signer-${i}-key`);
-      signerArgs.push('-signer', certificatePath, '-inkey', inkey, ...(signer.scheme === 'rsa-pss' ? PSS_OPTIONS : []));
-    }
+    const perSigner = await Promise.all(
+      group.map(async (signer, i) => {
+        const [certificatePath, inkey] = await Promise.all([
+          dir.write(`signer-${i}.pem`, certificatePem(signer.certificate.der)),
+          inkeyArgument(signer.input.privateKey, dir, `signer-${i}-key`),
+        ]);
+        return ['-signer', certificatePath, '-inkey', inkey, ...(signer.scheme === 'rsa-pss' ? PSS_OPTIONS : [])];
+      }),
+    );
+    const signerArgs = perSigner.flat();
     // OpenSSL 3.0 refuses a certificate it already holds, and it always embeds the signers' own.
     const seen = new Set(group.map((s) => hexOf(s.certificate.der)));
     const others: Certificate[] = [];

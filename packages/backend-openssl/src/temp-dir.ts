@@ -1,4 +1,4 @@
-import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 /** A private folder for one operation's input files. */
@@ -11,14 +11,13 @@ export interface PrivateDir {
 export const TEMP_PREFIX = 'sealpost-openssl-';
 
 /**
- * Runs `work` with a fresh 0700 folder under `base` and removes the folder afterwards, whatever
- * happens. Callers only return once their openssl process has exited, so nothing writes into the
- * folder after it is removed.
+ * Runs `work` with a fresh folder under `base` (mkdtemp(3) makes it 0700) and removes the folder
+ * afterwards, whatever happens. Callers only return once their openssl process has exited, so
+ * nothing writes into the folder after it is removed.
  */
 export async function withPrivateDir<T>(base: string, work: (dir: PrivateDir) => Promise<T>): Promise<T> {
   const path = await mkdtemp(join(base, TEMP_PREFIX));
   try {
-    await chmod(path, 0o700);
     return await work({
       path,
       async write(name, bytes) {

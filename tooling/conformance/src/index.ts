@@ -3,3 +3,5 @@ export type { BackendSuiteOptions, SuiteContext } from './context.js';
 export { craftSignedData, type CraftOptions, type CraftSigner } from './craft.js';
 export * from './messages.js';
 export { cmsOf, envelopeParts, flipBit } from './tamper.js';
+export { defineKeyStoreSuite, type KeyStoreSuiteOptions } from './keystore-suite.js';
+export { keyStoreCertificates, type KeyStoreCertificates } from './keystore-certificates.js';

@@ -31,7 +31,7 @@ export function addDecryptCommand(program: Command): void {
 }
 
 async function runDecrypt(flags: DecryptFlags): Promise<number> {
-  const sealpost = createSealpost({ backend: createBackend(flags.backend) });
+  const sealpost = createSealpost({ backend: await createBackend(flags.backend) });
   const identity = await loadIdentity(flags);
   const message = await readInput(flags.in);
   const report = await sealpost.decrypt(message, { identity, requireAuthenticated: flags.requireAuthenticated === true });

@@ -15,7 +15,7 @@ export function addDemoCommand(program: Command): void {
     );
   backendOption(cmd);
   cmd.action(async (flags: BackendFlags) => {
-    const sealpost = createSealpost({ backend: createBackend(flags.backend) });
+    const sealpost = createSealpost({ backend: await createBackend(flags.backend) });
     const failures = await runDemo(sealpost, (text) => writeStream(process.stdout, text));
     for (const failure of failures) await writeStream(process.stderr, `sealpost: demo: ${failure} [ERR_DEMO_FAILED]\n`);
     process.exitCode = failures.length === 0 ? EXIT.ok : EXIT.negative;

@@ -26,7 +26,7 @@ export function addEncryptCommand(program: Command): void {
 }
 
 async function runEncrypt(flags: EncryptFlags): Promise<number> {
-  const sealpost = createSealpost({ backend: createBackend(flags.backend) });
+  const sealpost = createSealpost({ backend: await createBackend(flags.backend) });
   const recipients = await loadCertificateFiles(flags.to, 'recipient certificate');
   const message = await readInput(flags.in);
   const encrypted = await sealpost.encrypt(message, {

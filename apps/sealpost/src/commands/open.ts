@@ -38,7 +38,7 @@ export function isGoodOpen(report: OpenReport): boolean {
 }
 
 async function runOpen(flags: OpenFlags): Promise<number> {
-  const sealpost = createSealpost({ backend: createBackend(flags.backend) });
+  const sealpost = createSealpost({ backend: await createBackend(flags.backend) });
   const identities = await loadIdentities(flags);
   const trustAnchors = await loadCertificateFiles(flags.trust ?? [], 'trust anchor');
   const certificates = await loadCertificateFiles(flags.intermediate ?? [], 'intermediate certificate');

@@ -32,7 +32,7 @@ export function addSignEncryptCommand(program: Command): void {
 }
 
 async function runSignEncrypt(flags: SignEncryptFlags): Promise<number> {
-  const sealpost = createSealpost({ backend: createBackend(flags.backend) });
+  const sealpost = createSealpost({ backend: await createBackend(flags.backend) });
   const signer = await loadIdentity(flags);
   const others = await loadCertificateFiles(flags.to ?? [], 'recipient certificate');
   const recipients = flags.self ? withoutDuplicates([...others, signer.certificate]) : others;

@@ -26,7 +26,7 @@ export function addSignCommand(program: Command): void {
 }
 
 async function runSign(flags: SignFlags): Promise<number> {
-  const sealpost = createSealpost({ backend: createBackend(flags.backend) });
+  const sealpost = createSealpost({ backend: await createBackend(flags.backend) });
   const signer = await loadIdentity(flags);
   const message = await readInput(flags.in);
   const signed = await sealpost.sign(message, { signer, detached: flags.opaque !== true, digest: flags.digest });

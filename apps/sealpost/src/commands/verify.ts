@@ -32,7 +32,7 @@ export function addVerifyCommand(program: Command): void {
 }
 
 async function runVerify(flags: VerifyFlags): Promise<number> {
-  const sealpost = createSealpost({ backend: createBackend(flags.backend) });
+  const sealpost = createSealpost({ backend: await createBackend(flags.backend) });
   if (flags.trust === undefined || flags.trust.length === 0) throw usageError('verify needs at least one --trust CA certificate');
   const trustAnchors = await loadCertificateFiles(flags.trust, 'trust anchor');
   const certificates = await loadCertificateFiles([...(flags.intermediate ?? []), ...(flags.cert ?? [])], 'intermediate certificate');

@@ -2,6 +2,7 @@ import type { CryptoBackend } from '../backend.js';
 import { decryptMessage } from './decrypt.js';
 import { encryptEntity, encryptMessage } from './encrypt.js';
 import { openMessage } from './open.js';
+import { sendMessage } from './send.js';
 import { signEntity, signMessage } from './sign.js';
 import { joinMessage, splitMessage } from '../mime/index.js';
 import type { Sealpost, SealpostOptions } from './types.js';
@@ -29,5 +30,6 @@ export function createSealpost(options: SealpostOptions): Sealpost {
     verify: (message, o) => verifyMessage(ctx, message, o),
     decrypt: (message, o) => decryptMessage(ctx, message, o),
     open: (message, o) => openMessage(ctx, message, o),
+    send: (message, o) => sendMessage({ backend, transport: options.transport, keystore: options.keystore, identity: options.identity }, message, o),
   };
 }

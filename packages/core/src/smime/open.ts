@@ -33,7 +33,7 @@ export async function openMessage(ctx: VerifyContext, message: Uint8Array, optio
       current = content;
     } else {
       const report = await verifyParsed(ctx, root, options);
-      const { content, signerCertificates: _certs, ...layer } = report;
+      const { content, ...layer } = report;
       layers.push({ type: 'signed', ...layer });
       if (content === undefined || report.status === 'invalid') return finish(layers, undefined);
       current = replaceContent(current, content);
@@ -45,7 +45,7 @@ export async function openMessage(ctx: VerifyContext, message: Uint8Array, optio
 async function nestedLayer(ctx: VerifyContext, message: Uint8Array, root: ReturnType<typeof parseMime>, options: OpenOptions): Promise<OpenLayer | null> {
   const verify = await verifyParsed(ctx, root, options);
   if (verify.status === 'partially-signed') {
-    const { content: _c, signerCertificates: _s, ...layer } = verify;
+    const { content: _c, ...layer } = verify;
     return { type: 'signed', ...layer };
   }
   const firstIdentity = options.identities[0];

@@ -1,6 +1,8 @@
 import type { ContentCipher, CryptoBackend, DigestAlgorithm, KeyTransport, SignatureScheme } from '../backend.js';
 import type { MimeLimits } from '../mime/types.js';
 import type { Identity } from '../pki/types.js';
+import type { KeyStore } from '../keystore/types.js';
+import type { Transport } from '../transport/types.js';
 
 export type VerifyStatus = 'valid' | 'invalid' | 'untrusted' | 'not-signed' | 'partially-signed';
 export type DecryptStatus = 'decrypted' | 'failed' | 'partially-encrypted' | 'not-encrypted';
@@ -31,6 +33,10 @@ export interface SignerReport {
   /** Content ciphers the signer advertises in SMIMECapabilities, strongest first as sent. */
   readonly smimeCapabilities?: readonly string[];
   readonly certificate: CertificateSummary | null;
+  /** The signer's certificate, DER (for key collection; JSON output leaves bytes out). */
+  readonly certificateDer?: Uint8Array;
+  /** Intermediates that chained it to a trust anchor (leaf and anchor excluded), when trusted. */
+  readonly chain?: readonly Uint8Array[];
   readonly errors: readonly ReportError[];
 }
 
@@ -44,8 +50,6 @@ export interface VerifyReport {
   readonly errors: readonly ReportError[];
   /** Exactly the bytes that were verified (the signed MIME entity), when a signature was found. */
   readonly content?: Uint8Array;
-  /** DER of each signer's certificate chain as built (leaf first), for key collection. */
-  readonly signerCertificates?: readonly Uint8Array[];
 }
 
 export interface DecryptReport {
@@ -62,7 +66,7 @@ export interface DecryptReport {
 
 export type OpenLayer =
   | ({ readonly type: 'enveloped' } & Omit<DecryptReport, 'content'>)
-  | ({ readonly type: 'signed' } & Omit<VerifyReport, 'content' | 'signerCertificates'>);
+  | ({ readonly type: 'signed' } & Omit<VerifyReport, 'content'>);
 
 export interface OpenReport {
   readonly status: VerifyStatus | DecryptStatus;
@@ -90,6 +94,12 @@ export interface Limits extends MimeLimits {
 
 export interface SealpostOptions {
   readonly backend: CryptoBackend;
+  /** Needed by `send`. */
+  readonly transport?: Transport;
+  /** Where `send` looks up recipients' certificates. */
+  readonly keystore?: KeyStore;
+  /** The sender: signs, and gets a copy of every encrypted message's key. */
+  readonly identity?: Identity;
   readonly policy?: VerifyPolicy;
   readonly limits?: Limits;
 }
@@ -142,6 +152,37 @@ export interface OpenOptions extends Omit<VerifyOptions, 'signal'> {
   readonly signal?: AbortSignal;
 }
 
+export interface SendOptions {
+  /** Default true. Needs `identity`, whose certificate must carry the From address. */
+  readonly sign?: boolean;
+  /** Default true. Needs `keystore`. */
+  readonly encrypt?: boolean;
+  /** Override the cipher chosen from each recipient's SMIMECapabilities. */
+  readonly cipher?: ContentCipher;
+  readonly keyTransport?: KeyTransport;
+  readonly digest?: DigestAlgorithm;
+  /** Recipients without a certificate: 'refuse' (default; ERR_NO_CERTIFICATE, nothing sent) or 'sign-only'. */
+  readonly missingCertificate?: 'refuse' | 'sign-only';
+  readonly signal?: AbortSignal;
+}
+
+export interface SendRecipientReport {
+  readonly address: string;
+  /** accepted/rejected/deferred as the transport reported; failed = not sent; unknown = the outcome could not be learned. */
+  readonly status: 'accepted' | 'rejected' | 'deferred' | 'failed' | 'unknown';
+  readonly signed: boolean;
+  readonly encrypted: boolean;
+  readonly cipher?: ContentCipher;
+  readonly id?: string;
+  readonly response?: string;
+  readonly code?: number;
+  readonly error?: ReportError;
+}
+
+export interface SendReport {
+  readonly recipients: readonly SendRecipientReport[];
+}
+
 export interface Sealpost {
   readonly backend: CryptoBackend;
   /** Signs a whole message (headers + body). Returns the signed message bytes. */
@@ -152,4 +193,6 @@ export interface Sealpost {
   verify(message: Uint8Array, options: VerifyOptions): Promise<VerifyReport>;
   decrypt(message: Uint8Array, options: DecryptOptions): Promise<DecryptReport>;
   open(message: Uint8Array, options: OpenOptions): Promise<OpenReport>;
+  /** Seals and sends per recipient through the configured transport. */
+  send(message: Uint8Array, options?: SendOptions): Promise<SendReport>;
 }

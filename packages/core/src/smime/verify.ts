@@ -211,6 +211,7 @@ async function checkSigner(
   const signatureValid = errors.length === 0;
 
   let trusted = false;
+  let intermediates: readonly Uint8Array[] = [];
   const chainErrors: ReportError[] = [];
   if (cert !== null) {
     const chain = await buildChain(cert.der, {
@@ -222,6 +223,7 @@ async function checkSigner(
       ...(options.signal === undefined ? {} : { signal: options.signal }),
     });
     trusted = chain.trusted;
+    if (trusted) intermediates = chain.chain.slice(1, -1);
     chainErrors.push(...chain.errors);
   }
   const addresses = cert?.emailAddresses ?? [];
@@ -237,6 +239,8 @@ async function checkSigner(
     ...(s.signingTime === null ? {} : { signingTime: s.signingTime.toISOString() }),
     ...(s.smimeCapabilities.length === 0 ? {} : { smimeCapabilities: s.smimeCapabilities }),
     certificate: summary,
+    ...(cert === null ? {} : { certificateDer: cert.der }),
+    ...(trusted ? { chain: intermediates } : {}),
     errors: uniqueErrors([...errors, ...policyErrors, ...chainErrors]),
   };
   return { report, policyOk: policyErrors.length === 0 };

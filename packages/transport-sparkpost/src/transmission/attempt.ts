@@ -27,7 +27,7 @@ function aborted(signal: AbortSignal): SealpostError {
  * One POST with its own timeout, which covers reading the answer too. A caller's abort throws
  * ERR_ABORTED; every other failure is returned for the retry loop to judge.
  */
-export async function attemptTransmission(options: ResolvedOptions, body: Uint8Array, signal: AbortSignal | undefined): Promise<AttemptResult> {
+export async function attemptTransmission(options: ResolvedOptions, body: Uint8Array<ArrayBuffer>, signal: AbortSignal | undefined): Promise<AttemptResult> {
   const controller = new AbortController();
   let timedOut = false;
   const timer = setTimeout(() => {

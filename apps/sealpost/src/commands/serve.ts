@@ -1,0 +1,78 @@
+import type { Command } from 'commander';
+import { createSealpost } from '@sealpost/core';
+import { createBackend } from '../backends.js';
+import { EXIT, usageError } from '../errors.js';
+import { startKeyServer } from '../http/key-server.js';
+import { CERTIFICATES_PATH, HEALTH_PATH, RELAY_WEBHOOK_PATH } from '../http/key-server-routes.js';
+import { jsonLineLog } from '../http/log.js';
+import { loadCertificateFiles } from '../identity.js';
+import { openKeyStore } from '../keystore.js';
+import { type BackendFlags, backendOption, collect } from '../options.js';
+import { secretFromEnv } from '../secrets.js';
+
+export interface ServeFlags extends BackendFlags {
+  readonly keystore: string;
+  readonly trust?: readonly string[];
+  readonly tokenEnv: string;
+  readonly port: string;
+  readonly host: string;
+}
+
+export function addServeCommand(program: Command): void {
+  const cmd = program
+    .command('serve')
+    .summary('run the relay-webhook key collector and certificate look-up')
+    .description(
+      `Serve SparkPost's relay webhook: each relayed message is verified, and the signer's certificate is stored only when the verdict is valid (trusted chain to a --trust CA, certificate issued to the From address). Routes: POST ${RELAY_WEBHOOK_PATH} (or POST /) for the webhook, GET ${CERTIFICATES_PATH}ADDRESS for the stored certificate as PEM (404 if none), GET ${HEALTH_PATH}. Logs one JSON line per event to stderr, never a message body or the token. SIGINT or SIGTERM stops it gracefully.`,
+    )
+    .requiredOption('--keystore <dir|sqlite:file>', 'where collected certificates are stored')
+    .option('--trust <file>', 'trust anchor a signer must chain to (repeatable, at least one)', collect)
+    .requiredOption('--token-env <var>', "name of the environment variable holding the relay webhook's auth token")
+    .option('--port <n>', 'TCP port (0 takes a free one)', '8025')
+    .option('--host <address>', 'address to listen on', '127.0.0.1');
+  backendOption(cmd);
+  cmd.action(async (flags: ServeFlags) => {
+    process.exitCode = await runServe(flags);
+  });
+}
+
+async function runServe(flags: ServeFlags): Promise<number> {
+  if (flags.trust === undefined || flags.trust.length === 0) throw usageError('serve needs at least one --trust CA certificate');
+  const port = portNumber(flags.port);
+  const token = secretFromEnv(flags.tokenEnv, 'the relay webhook token, named by --token-env', '--token-env');
+  const trustAnchors = await loadCertificateFiles(flags.trust, 'trust anchor');
+  const sealpost = createSealpost({ backend: await createBackend(flags.backend) });
+  const log = jsonLineLog(process.stderr);
+  const keystore = await openKeyStore(flags.keystore);
+  let server;
+  try {
+    server = await startKeyServer({ sealpost, keystore, trustAnchors, token, host: flags.host, port, log });
+  } catch (error) {
+    await keystore.close?.();
+    throw error;
+  }
+  const signal = await stopSignal();
+  log({ event: 'stopping', signal });
+  await server.close();
+  await keystore.close?.();
+  log({ event: 'stopped' });
+  return EXIT.ok;
+}
+
+function portNumber(value: string): number {
+  if (!/^\d+$/.test(value) || Number(value) > 65535) throw usageError(`--port takes a number from 0 to 65535, not "${value}"`);
+  return Number(value);
+}
+
+/** Resolves with the name of the first SIGINT or SIGTERM. */
+function stopSignal(): Promise<string> {
+  return new Promise((resolve) => {
+    const stop = (signal: NodeJS.Signals): void => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolve(signal);
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+}

@@ -1,0 +1,141 @@
+import type { ContentCipher, CryptoBackend } from '../backend.js';
+import { SealpostError, isSealpostError } from '../errors.js';
+import { chooseCipher } from '../keystore/cipher-choice.js';
+import type { KeyStore, StoredCertificate } from '../keystore/types.js';
+import { addressesEqual, fromAddress, getHeaders, joinMessage, parseMailboxList, parseMime, splitMessage } from '../mime/index.js';
+import { parseCertificate } from '../pki/index.js';
+import type { Identity } from '../pki/types.js';
+import type { RecipientResult, SendResult, Transport } from '../transport/types.js';
+import { encryptEntity } from './encrypt.js';
+import { errorOf } from './report.js';
+import { signEntity } from './sign.js';
+import type { SendOptions, SendRecipientReport, SendReport } from './types.js';
+
+export interface SendContext {
+  readonly backend: CryptoBackend;
+  readonly transport: Transport | undefined;
+  readonly keystore: KeyStore | undefined;
+  readonly identity: Identity | undefined;
+}
+
+interface Plan {
+  readonly sender: string;
+  readonly recipients: readonly string[];
+  /** The message without Bcc fields, split for sealing. */
+  readonly outer: ReturnType<typeof splitMessage>;
+}
+
+/** Every To, Cc and Bcc mailbox, de-duplicated (domain case-insensitive). */
+function recipientsOf(root: ReturnType<typeof parseMime>): string[] {
+  const out: string[] = [];
+  for (const field of ['to', 'cc', 'bcc']) {
+    for (const value of getHeaders(root, field)) {
+      for (const { address } of parseMailboxList(value)) if (!out.some((a) => addressesEqual(a, address))) out.push(address);
+    }
+  }
+  return out;
+}
+
+function planOf(message: Uint8Array): Plan {
+  const root = parseMime(message);
+  const from = fromAddress(root);
+  if (from.status !== 'ok') throw new SealpostError('ERR_FROM_MISSING', 'the message needs exactly one From address to be sent');
+  const recipients = recipientsOf(root);
+  if (recipients.length === 0) throw new SealpostError('ERR_NO_RECIPIENTS', 'the message has no To, Cc or Bcc recipient');
+  const split = splitMessage(message);
+  // Bcc recipients get the message through the envelope only; the header would disclose them.
+  const outer = { ...split, outerHeaders: split.outerHeaders.filter((h) => h.name.toLowerCase() !== 'bcc') };
+  return { sender: from.address, recipients, outer };
+}
+
+function assertSenderIdentity(identity: Identity | undefined, sender: string): Identity {
+  if (identity === undefined) throw new SealpostError('ERR_INVALID_ARGUMENT', 'signing needs an identity: pass `identity` to createSealpost');
+  const addresses = parseCertificate(identity.certificate).emailAddresses;
+  if (!addresses.some((a) => addressesEqual(a, sender)))
+    throw new SealpostError('ERR_FROM_MISMATCH', `the signing certificate is not issued to the From address ${sender}; recipients would see an invalid signature`);
+  return identity;
+}
+
+async function certificatesFor(keystore: KeyStore, recipients: readonly string[]): Promise<Map<string, StoredCertificate | null>> {
+  const found = new Map<string, StoredCertificate | null>();
+  for (const r of recipients) found.set(r, await keystore.get(r));
+  return found;
+}
+
+function reportsFrom(result: SendResult, addresses: readonly string[], sealing: Omit<SendRecipientReport, 'address' | 'status'>): SendRecipientReport[] {
+  return addresses.map((address) => {
+    const r: RecipientResult | undefined = result.recipients.find((x) => addressesEqual(x.address, address));
+    return {
+      address,
+      ...sealing,
+      status: r?.status ?? 'unknown',
+      ...(result.id === undefined ? {} : { id: result.id }),
+      ...(r?.response === undefined ? {} : { response: r.response }),
+      ...(r?.code === undefined ? {} : { code: r.code }),
+    };
+  });
+}
+
+function failureReports(error: unknown, addresses: readonly string[], sealing: Omit<SendRecipientReport, 'address' | 'status'>): SendRecipientReport[] {
+  const e = errorOf(error);
+  const status = isSealpostError(error, 'ERR_TRANSPORT_OUTCOME_UNKNOWN') ? 'unknown' : 'failed';
+  return addresses.map((address) => ({ address, ...sealing, status, error: e }));
+}
+
+/**
+ * Signs once, then encrypts a copy for each recipient (to that recipient and the sender, so the sent
+ * copy stays readable and no recipient learns who else got it), and hands each to the transport.
+ * Recipients without a certificate are refused before anything is sent, unless the caller asked for
+ * them to get the message signed only.
+ */
+export async function sendMessage(ctx: SendContext, message: Uint8Array, options: SendOptions = {}): Promise<SendReport> {
+  const { transport } = ctx;
+  if (transport === undefined) throw new SealpostError('ERR_INVALID_ARGUMENT', 'sending needs a transport: pass `transport` to createSealpost');
+  const sign = options.sign ?? true;
+  const encrypt = options.encrypt ?? true;
+  const plan = planOf(message);
+  const identity = sign ? assertSenderIdentity(ctx.identity, plan.sender) : ctx.identity;
+
+  let certificates = new Map<string, StoredCertificate | null>();
+  if (encrypt) {
+    if (ctx.keystore === undefined) throw new SealpostError('ERR_INVALID_ARGUMENT', 'encrypting needs a key store: pass `keystore` to createSealpost');
+    certificates = await certificatesFor(ctx.keystore, plan.recipients);
+    const missing = plan.recipients.filter((r) => certificates.get(r) == null);
+    if (missing.length > 0 && (options.missingCertificate ?? 'refuse') === 'refuse')
+      throw new SealpostError('ERR_NO_CERTIFICATE', `no certificate for ${missing.join(', ')}; nothing was sent`, { detail: { addresses: missing } });
+  }
+
+  const signal = options.signal === undefined ? {} : { signal: options.signal };
+  const entity = sign ? await signEntity(ctx.backend, plan.outer.entity, { signer: identity!, ...(options.digest === undefined ? {} : { digest: options.digest }), ...signal }) : plan.outer.entity;
+
+  const reports: SendRecipientReport[] = [];
+  const plain = plan.recipients.filter((r) => !encrypt || certificates.get(r) == null);
+  for (const recipient of plan.recipients) {
+    const stored = certificates.get(recipient);
+    if (!encrypt || stored == null) continue;
+    const cipher: ContentCipher = chooseCipher([stored.smimeCapabilities], options.cipher);
+    const sealing = { signed: sign, encrypted: true, cipher };
+    try {
+      const sealed = await encryptEntity(ctx.backend, entity, {
+        recipients: identity === undefined ? [stored.certificate] : [stored.certificate, identity.certificate],
+        cipher,
+        ...(options.keyTransport === undefined ? {} : { keyTransport: options.keyTransport }),
+        ...signal,
+      });
+      const result = await transport.send({ message: joinMessage(plan.outer.outerHeaders, sealed), envelope: { from: plan.sender, to: [recipient] }, sealed: true, ...signal });
+      reports.push(...reportsFrom(result, [recipient], sealing));
+    } catch (error) {
+      reports.push(...failureReports(error, [recipient], sealing));
+    }
+  }
+  if (plain.length > 0) {
+    const sealing = { signed: sign, encrypted: false };
+    try {
+      const result = await transport.send({ message: joinMessage(plan.outer.outerHeaders, entity), envelope: { from: plan.sender, to: plain }, sealed: sign, ...signal });
+      reports.push(...reportsFrom(result, plain, sealing));
+    } catch (error) {
+      reports.push(...failureReports(error, plain, sealing));
+    }
+  }
+  return { recipients: plan.recipients.map((r) => reports.find((x) => x.address === r)!) };
+}

@@ -1,0 +1,223 @@
+import { createHash } from 'node:crypto';
+import { mkdir, mkdtemp, readFile, readdir, rm, utimes, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type KeyStoreCertificates, keyStoreCertificates } from '@sealpost/conformance';
+import { isSealpostError, pemDecode, pemEncode } from '@sealpost/core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDirectoryKeyStore } from './index.js';
+
+const fingerprint = (der: Uint8Array): string => createHash('sha256').update(der).digest('hex');
+const pem = (der: Uint8Array): string => pemEncode(der, 'CERTIFICATE');
+
+let certs: KeyStoreCertificates;
+let root: string;
+let count = 0;
+
+beforeAll(async () => {
+  certs = await keyStoreCertificates();
+  root = await mkdtemp(join(tmpdir(), 'sealpost-keystore-dir-test-'));
+});
+afterAll(async () => {
+  await rm(root, { recursive: true, force: true });
+});
+
+async function freshDir(): Promise<string> {
+  const dir = join(root, `case-${++count}`);
+  await mkdir(dir);
+  return dir;
+}
+
+async function codeOf(promise: Promise<unknown>): Promise<string> {
+  const error = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  expect(isSealpostError(error), `expected a SealpostError, got ${String(error)}`).toBe(true);
+  return (error as { code: string }).code;
+}
+
+describe('a folder SparkPost\'s tools made (only <address>.crt files)', () => {
+  it('is read as it is: current certificates, the file time as first and last seen, no capabilities', async () => {
+    const folder = await freshDir();
+    const { alice, bob } = certs.pki.identities;
+    await writeFile(join(folder, 'alice@example.com.crt'), alice.certPem);
+    await writeFile(join(folder, 'Bob@Example.COM.crt'), bob.certPem);
+    await writeFile(join(folder, 'ca-bundle.crt'), certs.pki.ca.pem);
+    await writeFile(join(folder, 'README.txt'), 'not a certificate');
+    const mtime = new Date('2023-04-05T06:07:08.000Z');
+    await utimes(join(folder, 'alice@example.com.crt'), mtime, mtime);
+
+    const store = createDirectoryKeyStore({ dir: folder });
+    const stored = await store.get('alice@EXAMPLE.com');
+    expect(stored?.fingerprint).toBe(fingerprint(alice.cert));
+    expect(stored?.firstSeen.toISOString()).toBe(mtime.toISOString());
+    expect(stored?.lastSeen.toISOString()).toBe(mtime.toISOString());
+    expect(stored?.smimeCapabilities).toEqual([]);
+    expect(stored?.source).toBe('directory');
+    expect((await store.get('Bob@example.com'))?.fingerprint).toBe(fingerprint(bob.cert));
+    expect((await store.list()).map((e) => [e.address, e.versions])).toEqual([
+      ['Bob@example.com', 1],
+      ['alice@example.com', 1],
+    ]);
+    // Reading writes nothing.
+    expect((await readdir(folder)).sort()).toEqual(['Bob@Example.COM.crt', 'README.txt', 'alice@example.com.crt', 'ca-bundle.crt']);
+  });
+
+  it('takes certificates after the first one in a .crt file as its chain', async () => {
+    const folder = await freshDir();
+    const { frank } = certs.pki.identities;
+    await writeFile(join(folder, 'frank@example.com.crt'), frank.certPem + certs.pki.inter.pem);
+    const stored = await createDirectoryKeyStore({ dir: folder }).get('frank@example.com');
+    expect(stored?.fingerprint).toBe(fingerprint(frank.cert));
+    expect(stored?.chain.map(fingerprint)).toEqual([fingerprint(certs.pki.inter.cert)]);
+  });
+
+  it('keeps the file time as first seen when the certificate is seen again, and adds metadata', async () => {
+    const folder = await freshDir();
+    const { alice } = certs.pki.identities;
+    await writeFile(join(folder, 'alice@example.com.crt'), alice.certPem);
+    const mtime = new Date('2023-04-05T06:07:08.000Z');
+    await utimes(join(folder, 'alice@example.com.crt'), mtime, mtime);
+    const store = createDirectoryKeyStore({ dir: folder });
+    const seenAt = new Date('2025-01-01T00:00:00.000Z');
+    expect(await store.put({ address: 'alice@example.com', certificate: alice.cert, seenAt, smimeCapabilities: ['aes-256-gcm'] })).toBe('seen');
+    const stored = await createDirectoryKeyStore({ dir: folder }).get('alice@example.com');
+    expect(stored?.firstSeen.toISOString()).toBe(mtime.toISOString());
+    expect(stored?.lastSeen.toISOString()).toBe(seenAt.toISOString());
+    expect(stored?.smimeCapabilities).toEqual(['aes-256-gcm']);
+  });
+
+  it('renames a file whose domain is in another case to the lower-cased name when it writes the address', async () => {
+    const folder = await freshDir();
+    const { bob } = certs.pki.identities;
+    await writeFile(join(folder, 'bob@Example.COM.crt'), bob.certPem);
+    const store = createDirectoryKeyStore({ dir: folder });
+    expect(await store.put({ address: 'bob@example.com', certificate: bob.cert })).toBe('seen');
+    expect((await readdir(folder)).filter((n) => n.endsWith('.crt'))).toEqual(['bob@example.com.crt']);
+    expect(pemDecode(await readFile(join(folder, 'bob@example.com.crt'), 'utf8')).map(fingerprint)).toEqual([fingerprint(bob.cert)]);
+  });
+});
+
+describe('what the store writes', () => {
+  it('keeps <address>.crt holding the current certificate alone, as PEM, and every version under .sealpost/', async () => {
+    const folder = await freshDir();
+    const { alice } = certs.pki.identities;
+    const store = createDirectoryKeyStore({ dir: folder });
+    await store.put({ address: 'alice@Example.com', certificate: alice.cert, chain: [certs.pki.ca.cert] });
+    expect(await readFile(join(folder, 'alice@example.com.crt'), 'utf8')).toBe(pem(alice.cert));
+    expect(await store.put({ address: 'alice@example.com', certificate: certs.aliceNewer })).toBe('superseded');
+    expect(await readFile(join(folder, 'alice@example.com.crt'), 'utf8')).toBe(pem(certs.aliceNewer));
+    const history = join(folder, '.sealpost', 'alice@example.com');
+    expect((await readdir(history)).sort()).toEqual([`${fingerprint(alice.cert)}.pem`, `${fingerprint(certs.aliceNewer)}.pem`, 'index.json'].sort());
+    expect(await readFile(join(history, `${fingerprint(alice.cert)}.pem`), 'utf8')).toBe(pem(alice.cert) + pem(certs.pki.ca.cert));
+    const index = JSON.parse(await readFile(join(history, 'index.json'), 'utf8')) as { version: number; certificates: { fingerprint: string }[] };
+    expect(index.version).toBe(1);
+    expect(index.certificates.map((c) => c.fingerprint)).toEqual([fingerprint(certs.aliceNewer), fingerprint(alice.cert)]);
+    expect(await readdir(join(folder, '.sealpost', '.tmp'))).toEqual([]);
+  });
+
+  it('is read back the same by a new store on the folder', async () => {
+    const folder = await freshDir();
+    const { alice } = certs.pki.identities;
+    const first = createDirectoryKeyStore({ dir: folder });
+    await first.put({ address: 'alice@example.com', certificate: alice.cert, seenAt: new Date('2025-01-01T00:00:00.123Z'), smimeCapabilities: ['aes-128-gcm'], source: 'import' });
+    await first.put({ address: 'alice@example.com', certificate: certs.aliceOlder, seenAt: new Date('2025-02-01T00:00:00Z') });
+    const before = await first.history('alice@example.com');
+    const after = await createDirectoryKeyStore({ dir: folder }).history('alice@example.com');
+    expect(after).toEqual(before);
+    expect(after[0]).toMatchObject({ source: 'import', smimeCapabilities: ['aes-128-gcm'] });
+    expect(after[0]?.firstSeen.toISOString()).toBe('2025-01-01T00:00:00.123Z');
+  });
+
+  it('removing every certificate of an address removes its files', async () => {
+    const folder = await freshDir();
+    const store = createDirectoryKeyStore({ dir: folder });
+    await store.put({ address: 'alice@example.com', certificate: certs.pki.identities.alice.cert });
+    await store.put({ address: 'alice@example.com', certificate: certs.aliceNewer });
+    expect(await store.remove('alice@example.com')).toBe(2);
+    expect(await readdir(folder)).toEqual(['.sealpost']);
+    expect((await readdir(join(folder, '.sealpost'))).filter((n) => n !== '.tmp')).toEqual([]);
+  });
+
+  it('removing the current certificate writes the next one to <address>.crt', async () => {
+    const folder = await freshDir();
+    const store = createDirectoryKeyStore({ dir: folder });
+    await store.put({ address: 'alice@example.com', certificate: certs.pki.identities.alice.cert });
+    await store.put({ address: 'alice@example.com', certificate: certs.aliceNewer });
+    expect(await store.remove('alice@example.com', fingerprint(certs.aliceNewer))).toBe(1);
+    expect(await readFile(join(folder, 'alice@example.com.crt'), 'utf8')).toBe(pem(certs.pki.identities.alice.cert));
+    expect(await readdir(join(folder, '.sealpost', 'alice@example.com'))).not.toContain(`${fingerprint(certs.aliceNewer)}.pem`);
+  });
+});
+
+describe('changes made by other tools', () => {
+  it('a .crt replaced by another tool is the current certificate; the one it replaced stays in the history', async () => {
+    const folder = await freshDir();
+    const store = createDirectoryKeyStore({ dir: folder });
+    await store.put({ address: 'alice@example.com', certificate: certs.pki.identities.alice.cert, smimeCapabilities: ['aes-256-gcm'] });
+    await writeFile(join(folder, 'alice@example.com.crt'), pem(certs.aliceOlder));
+    const history = await store.history('alice@example.com');
+    expect(history.map((c) => c.fingerprint)).toEqual([fingerprint(certs.aliceOlder), fingerprint(certs.pki.identities.alice.cert)]);
+    expect(history[0]?.source).toBe('directory');
+    expect(history[1]?.smimeCapabilities).toEqual(['aes-256-gcm']);
+  });
+
+  it('a .crt deleted by another tool removes the address, whatever metadata is left', async () => {
+    const folder = await freshDir();
+    const store = createDirectoryKeyStore({ dir: folder });
+    await store.put({ address: 'alice@example.com', certificate: certs.pki.identities.alice.cert });
+    await rm(join(folder, 'alice@example.com.crt'));
+    expect(await store.get('alice@example.com')).toBeNull();
+    expect(await store.list()).toEqual([]);
+    expect(await store.put({ address: 'alice@example.com', certificate: certs.aliceNewer })).toBe('added');
+    expect((await store.history('alice@example.com')).map((c) => c.fingerprint)).toEqual([fingerprint(certs.aliceNewer)]);
+  });
+
+  it('a .crt that holds no certificate is ERR_KEYSTORE, for that address and for list', async () => {
+    const folder = await freshDir();
+    await writeFile(join(folder, 'alice@example.com.crt'), 'garbage');
+    const store = createDirectoryKeyStore({ dir: folder });
+    expect(await codeOf(store.get('alice@example.com'))).toBe('ERR_KEYSTORE');
+    expect(await codeOf(store.list())).toBe('ERR_KEYSTORE');
+    expect(await store.get('bob@example.com')).toBeNull();
+  });
+
+  it('unreadable metadata is ERR_KEYSTORE', async () => {
+    const folder = await freshDir();
+    const store = createDirectoryKeyStore({ dir: folder });
+    await store.put({ address: 'alice@example.com', certificate: certs.pki.identities.alice.cert });
+    await writeFile(join(folder, '.sealpost', 'alice@example.com', 'index.json'), '{"version": 1, "certificates": [{}]}');
+    expect(await codeOf(store.get('alice@example.com'))).toBe('ERR_KEYSTORE');
+    await writeFile(join(folder, '.sealpost', 'alice@example.com', 'index.json'), '{"version": 99, "certificates": []}');
+    expect(await codeOf(store.get('alice@example.com'))).toBe('ERR_KEYSTORE');
+  });
+});
+
+describe('addresses that could name another file', () => {
+  const unsafe = ['a/b@example.com', 'a\\b@example.com', 'alice@example.com/../x', '..@example.com', 'a..b@example.com', '.hidden@example.com', `${'a'.repeat(250)}@example.com`];
+
+  for (const address of unsafe) {
+    it(`refuses ${JSON.stringify(address.length > 40 ? `${address.slice(0, 20)}...` : address)} with ERR_ADDRESS_MALFORMED and writes nothing`, async () => {
+      const folder = await freshDir();
+      const store = createDirectoryKeyStore({ dir: join(folder, 'store') });
+      expect(await codeOf(store.put({ address, certificate: certs.pki.identities.alice.cert }))).toBe('ERR_ADDRESS_MALFORMED');
+      expect(await codeOf(store.get(address))).toBe('ERR_ADDRESS_MALFORMED');
+      expect(await codeOf(store.history(address))).toBe('ERR_ADDRESS_MALFORMED');
+      expect(await codeOf(store.remove(address))).toBe('ERR_ADDRESS_MALFORMED');
+      expect(await readdir(folder)).toEqual([]);
+    });
+  }
+});
+
+describe('several stores on one folder in one process', () => {
+  it('share one write queue, so concurrent puts lose nothing', async () => {
+    const folder = await freshDir();
+    const stores = [createDirectoryKeyStore({ dir: folder }), createDirectoryKeyStore({ dir: join(folder, '.') }), createDirectoryKeyStore({ dir: folder })];
+    const puts = certs.sharedByYear.map((certificate, i) => stores[i % stores.length]!.put({ address: 'shared@example.com', certificate, seenAt: new Date(Date.UTC(2025, 0, i + 1)) }));
+    await Promise.all(puts);
+    const history = await stores[0]!.history('shared@example.com');
+    expect(history.map((c) => c.fingerprint)).toEqual([...certs.sharedByYear].reverse().map(fingerprint));
+    expect(await readFile(join(folder, 'shared@example.com.crt'), 'utf8')).toBe(pem(certs.sharedByYear.at(-1)!));
+  });
+});

@@ -1,0 +1,1 @@
+export { createDirectoryKeyStore, type DirectoryKeyStoreOptions } from './directory-key-store.js';

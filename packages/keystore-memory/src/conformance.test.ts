@@ -1,0 +1,4 @@
+import { defineKeyStoreSuite } from '@sealpost/conformance';
+import { createMemoryKeyStore } from './index.js';
+
+defineKeyStoreSuite({ name: 'memory', create: () => createMemoryKeyStore() });

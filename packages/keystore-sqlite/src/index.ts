@@ -1,0 +1,1 @@
+export { createSqliteKeyStore, type SqliteKeyStoreOptions } from './sqlite-key-store.js';

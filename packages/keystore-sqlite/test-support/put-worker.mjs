@@ -1,0 +1,43 @@
+// One of several processes that put into the same SQLite key store at once (see
+// src/multi-process.test.ts). Arguments: database path, worker number, puts per kind, and one
+// certificate (DER, base64) that every worker puts under common@example.com.
+// It makes its certificates first, says "ready", waits for "go" on stdin so that every worker starts
+// writing at the same moment, then prints its put outcomes as one JSON line.
+import { once } from 'node:events';
+import { generateTestIdentity } from '@sealpost/core';
+import { createSqliteKeyStore } from '@sealpost/keystore-sqlite';
+
+const [path, workerText, countText, commonBase64] = process.argv.slice(2);
+const worker = Number(workerText);
+const count = Number(countText);
+const MINUTE = 60_000;
+const BASE = Date.UTC(2021, 0, 1);
+
+async function certificate(email, notBefore) {
+  const identity = await generateTestIdentity({ email, keyType: 'ec-p256', notBefore: new Date(notBefore), notAfter: new Date(notBefore + 365 * 24 * 60 * MINUTE) });
+  return identity.certificate;
+}
+
+const own = [];
+const shared = [];
+for (let i = 0; i < count; i++) {
+  own.push({ address: `w${worker}-${i}@example.com`, certificate: await certificate(`w${worker}-${i}@example.com`, BASE) });
+  // Distinct notBefore across all workers, so exactly one of them is the newest.
+  shared.push({ address: 'shared@example.com', certificate: await certificate('shared@example.com', BASE + (i * 100 + worker) * MINUTE) });
+}
+const common = { address: 'common@example.com', certificate: new Uint8Array(Buffer.from(commonBase64, 'base64')) };
+
+process.stdout.write('ready\n');
+process.stdin.setEncoding('utf8');
+await once(process.stdin, 'data');
+
+const store = createSqliteKeyStore({ path, busyTimeoutMs: 20_000 });
+const outcomes = { own: [], shared: [], common: [] };
+for (let i = 0; i < count; i++) {
+  outcomes.own.push(await store.put({ ...own[i], source: `worker-${worker}` }));
+  outcomes.shared.push(await store.put({ ...shared[i], source: `worker-${worker}` }));
+}
+outcomes.common.push(await store.put(common));
+await store.close();
+process.stdout.write(`${JSON.stringify(outcomes)}\n`);
+process.stdin.destroy();
