@@ -1,41 +1,28 @@
 // What one operation costs through @sealpost/backend-openssl (one openssl process each) next to
-// @sealpost/backend-pkijs (in-process WebCrypto), on this machine.
+// @sealpost/backend-pkijs (in-process WebCrypto), on this machine: the backends alone, without core's
+// MIME work. For whole messages and every backend, see backends.mjs (pnpm bench).
 //
 //   pnpm exec turbo run build --filter=@sealpost/backend-openssl... && node tooling/bench/openssl.mjs [iterations] [contentKiB]
 //
 // Prints a Markdown table of the median and 90th percentile, in milliseconds.
-import { spawnSync } from 'node:child_process';
-import { constants, createPrivateKey, privateDecrypt } from 'node:crypto';
-import { performance } from 'node:perf_hooks';
 import { createOpensslBackend } from '../../packages/backend-openssl/dist/index.js';
 import { createPkijsBackend } from '../../packages/backend-pkijs/dist/index.js';
 import { ensureTestPki } from '../fixtures/dist/index.js';
+import { ms } from './lib/format.mjs';
+import { measure } from './lib/measure.mjs';
+import { nodeRsaDecryptRaw } from './lib/node-rsa.mjs';
+import { measureOpensslStart } from './lib/process-start.mjs';
 
 const iterations = Number(process.argv[2] ?? 50);
 const kib = Number(process.argv[3] ?? 4);
 const content = new Uint8Array(kib * 1024).map((_, i) => 0x20 + (i % 90));
+const settings = { iterations, warmup: 5 };
 
 const pki = await ensureTestPki();
 const { alice, bob } = pki.identities;
 const openssl = await createOpensslBackend();
-const pkijs = createPkijsBackend({
-  // The Node setup its README recommends: OpenSSL does the raw RSA operation for PKCS#1 v1.5.
-  rsaDecryptRaw: async (pkcs8, block) =>
-    privateDecrypt({ key: createPrivateKey({ key: Buffer.from(pkcs8), format: 'der', type: 'pkcs8' }), padding: constants.RSA_NO_PADDING }, block),
-});
-
-async function measure(run) {
-  for (let i = 0; i < 5; i++) await run();
-  const times = [];
-  for (let i = 0; i < iterations; i++) {
-    const start = performance.now();
-    await run();
-    times.push(performance.now() - start);
-  }
-  times.sort((a, b) => a - b);
-  const at = (q) => times[Math.min(times.length - 1, Math.floor(q * times.length))];
-  return `${at(0.5).toFixed(2)} / ${at(0.9).toFixed(2)}`;
-}
+// The Node setup its README recommends: OpenSSL does the raw RSA operation for PKCS#1 v1.5.
+const pkijs = createPkijsBackend({ rsaDecryptRaw: nodeRsaDecryptRaw });
 
 const signer = { certificate: alice.cert, privateKey: { type: 'pkcs8', der: alice.keyDer }, digest: 'sha-256' };
 const operations = {
@@ -52,11 +39,10 @@ const operations = {
   'verifyCertificateSignature (chain step)': (b) => () => b.verifyCertificateSignature({ certificate: alice.cert, issuer: pki.ca.cert }),
 };
 
-const rows = [];
-const baseline = await measure(async () => spawnSync('openssl', ['version']));
-rows.push(['`openssl version` (one process, no work)', baseline, '']);
+const cell = ({ median, p90 }) => `${ms(median)} / ${ms(p90)}`;
+const rows = [['`openssl version` (one process, no work)', cell(await measureOpensslStart(settings)), '']];
 for (const [name, prepare] of Object.entries(operations)) {
-  rows.push([name, await measure(await prepare(openssl)), await measure(await prepare(pkijs))]);
+  rows.push([name, cell(await measure(await prepare(openssl), settings)), cell(await measure(await prepare(pkijs), settings))]);
 }
 
 console.log(`OpenSSL ${openssl.opensslVersion}, Node ${process.version}, ${kib} KiB content, ${iterations} runs each; median / p90 in ms\n`);

@@ -3,16 +3,18 @@ import type { ECDSA } from '@noble/curves/abstract/weierstrass.js';
 import type { NamedCurve } from './keys.js';
 
 /**
- * ECDSA through @noble/curves. node-forge has no ECDSA for the NIST curves; noble is audited,
- * constant-time where it matters, and shares @noble/hashes with core. Hashing stays with this
- * backend (prehash off), so any CMS digest can go with any curve, truncated as FIPS 186-5 says.
+ * ECDSA through @noble/curves: node-forge has no ECDSA for the NIST curves. noble is audited, pure
+ * JavaScript, and uses the same @noble/hashes as core. Hashing stays with this backend (prehash
+ * off), so any CMS digest can go with any curve, the hash truncated to the order's length as
+ * FIPS 186-5 says.
  */
 
 const CURVES: Readonly<Record<NamedCurve, ECDSA>> = { 'P-256': p256, 'P-384': p384, 'P-521': p521 };
 
 /**
- * A DER ECDSA-Sig-Value over `hash`. The nonce is RFC 6979 deterministic, hedged with fresh
- * random octets (RFC 6979 3.6) so that a fault or a repeated hash never repeats a nonce pattern.
+ * A DER ECDSA-Sig-Value over `hash`. The nonce is RFC 6979 deterministic and hedged with fresh
+ * random octets (RFC 6979 3.6): safe with a weak random source, and no fixed nonce for a fault
+ * attack to work on.
  */
 export function ecdsaSign(curve: NamedCurve, scalar: Uint8Array, hash: Uint8Array, entropy: Uint8Array): Uint8Array {
   return CURVES[curve].sign(hash, scalar, { prehash: false, lowS: true, format: 'der', extraEntropy: entropy });
@@ -29,9 +31,4 @@ export function ecdsaVerify(curve: NamedCurve, point: Uint8Array, hash: Uint8Arr
   } catch {
     return false;
   }
-}
-
-/** The SEC 1 uncompressed public point of a private scalar. */
-export function ecdsaPublicPoint(curve: NamedCurve, scalar: Uint8Array): Uint8Array {
-  return CURVES[curve].getPublicKey(scalar, false);
 }

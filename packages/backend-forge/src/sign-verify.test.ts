@@ -192,6 +192,13 @@ describe('signatures made by openssl cms', () => {
     expect(await backend.verify({ cms: await opensslSign(['-md', 'sha512'], [alice]), content })).toEqual([good(alice)]);
   });
 
+  it('ECDSA P-521 verifies (signing with P-521 is not offered: ERR_UNSUPPORTED_KEY)', async () => {
+    const p521 = asSigner(extra.p521);
+    for (const md of ['sha512', 'sha256'])
+      expect(await backend.verify({ cms: await opensslSign(['-md', md], [p521]), content })).toEqual([good(p521)]);
+    await expect(backend.sign({ content, detached: true, signers: [signer(p521, 'sha-512')] })).rejects.toMatchObject({ code: 'ERR_UNSUPPORTED_KEY' });
+  });
+
   it('two signers, in SignedData order', async () => {
     const { alice, carol } = pki.identities;
     const checks = await backend.verify({ cms: await opensslSign(['-md', 'sha256'], [alice, carol]), content });

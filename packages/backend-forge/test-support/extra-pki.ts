@@ -16,8 +16,9 @@ export interface ExtraIdentity {
 
 export interface ExtraPki {
   readonly dir: string;
-  /** EC P-384, issued by the shared test root. */
+  /** EC P-384 and EC P-521, issued by the shared test root. */
   readonly p384: ExtraIdentity;
+  readonly p521: ExtraIdentity;
   /** An id-RSASSA-PSS key (RFC 4055): signatures only, PSS only; issued by the shared root. */
   readonly pssKey: ExtraIdentity;
   /** An RSA key whose certificate the shared root signed with RSASSA-PSS. */
@@ -70,7 +71,7 @@ keyUsage = critical, keyCertSign, cRLSign
 subjectKeyIdentifier = hash
 `;
 
-type KeyKind = 'rsa' | 'rsa-pss' | 'P-384';
+type KeyKind = 'rsa' | 'rsa-pss' | 'P-384' | 'P-521';
 
 export function makeExtraPki(root: { readonly certPath: string; readonly keyPath: string }): ExtraPki {
   const dir = mkdtempSync(join(tmpdir(), 'sealpost-forge-'));
@@ -79,7 +80,7 @@ export function makeExtraPki(root: { readonly certPath: string; readonly keyPath
 
   const newKey = (name: string, kind: KeyKind): void => {
     const options =
-      kind === 'P-384' ? ['-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-384'] : ['-algorithm', kind === 'rsa' ? 'RSA' : 'RSA-PSS', '-pkeyopt', 'rsa_keygen_bits:2048'];
+      kind === 'P-384' || kind === 'P-521' ? ['-algorithm', 'EC', '-pkeyopt', `ec_paramgen_curve:${kind}`] : ['-algorithm', kind === 'rsa' ? 'RSA' : 'RSA-PSS', '-pkeyopt', 'rsa_keygen_bits:2048'];
     opensslOk(dir, 'genpkey', ...options, '-out', `${name}.key`);
   };
   const load = (name: string): ExtraIdentity => ({
@@ -91,7 +92,7 @@ export function makeExtraPki(root: { readonly certPath: string; readonly keyPath
   const issue = (name: string, kind: KeyKind, issuer: { certPath: string; keyPath: string }, signOptions: readonly string[]): ExtraIdentity => {
     newKey(name, kind);
     opensslOk(dir, 'req', '-new', '-key', `${name}.key`, '-subj', `/CN=${name}`, '-config', 'openssl.cnf', '-out', `${name}.csr`);
-    const section = kind === 'P-384' ? 'ee_ec' : 'ee';
+    const section = kind === 'P-384' || kind === 'P-521' ? 'ee_ec' : 'ee';
     writeFileSync(join(dir, `${name}.ext`), CONFIG.replace(`[${section}]`, `[${section}]\nsubjectAltName = email:${name}@example.com`));
     opensslOk(dir, 'x509', '-req', '-in', `${name}.csr`, '-CA', issuer.certPath, '-CAkey', issuer.keyPath, '-set_serial', String(serial++), '-days', '3650',
       ...signOptions, '-extfile', `${name}.ext`, '-extensions', section, '-out', `${name}.pem`);
@@ -104,6 +105,7 @@ export function makeExtraPki(root: { readonly certPath: string; readonly keyPath
   return {
     dir,
     p384: issue('pat', 'P-384', root, ['-sha384']),
+    p521: issue('pia', 'P-521', root, ['-sha512']),
     pssKey: issue('quinn', 'rsa-pss', root, ['-sha256']),
     pssSigned: issue('rita', 'rsa', root, ['-sha256', '-sigopt', 'rsa_padding_mode:pss', '-sigopt', 'rsa_pss_saltlen:32']),
     ecCa,
