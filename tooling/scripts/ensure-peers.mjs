@@ -1,0 +1,32 @@
+// The interop tests drive real S/MIME peers: OpenSSL's `openssl`, NSS's `cmsutil`/`certutil`/`pk12util`
+// and GnuPG's `gpgsm` (with `gpg-agent`). Missing ones are installed from Debian when this runs as root
+// with apt-get (a fresh CI or development machine); otherwise the command says what to install.
+import { spawnSync } from 'node:child_process';
+
+const NEEDED = [
+  ['openssl', 'openssl'],
+  ['cmsutil', 'libnss3-tools'],
+  ['certutil', 'libnss3-tools'],
+  ['pk12util', 'libnss3-tools'],
+  ['gpgsm', 'gpgsm'],
+  ['gpg-agent', 'gpg-agent'],
+];
+
+const onPath = (command) => spawnSync('sh', ['-c', 'command -v "$1"', 'sh', command], { stdio: 'ignore' }).status === 0;
+const missing = [...new Set(NEEDED.filter(([command]) => !onPath(command)).map(([, pkg]) => pkg))];
+if (missing.length === 0) process.exit(0);
+
+const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+if (!isRoot || !onPath('apt-get')) {
+  console.error(`The interop tests need these Debian packages: ${missing.join(' ')}.\nInstall them (apt-get install -y ${missing.join(' ')}) and run the tests again.`);
+  process.exit(1);
+}
+console.log(`Installing the S/MIME peers the interop tests drive: ${missing.join(' ')}`);
+const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+for (const args of [['update', '-qq'], ['install', '-y', '-qq', '--no-install-recommends', ...missing]]) {
+  const r = spawnSync('apt-get', args, { stdio: ['ignore', 'ignore', 'inherit'], env });
+  if (r.status !== 0) {
+    console.error(`apt-get ${args[0]} failed (exit ${r.status ?? r.signal})`);
+    process.exit(1);
+  }
+}
