@@ -12,6 +12,10 @@ export { parseBer, type BerNode } from './asn1/ber-reader.js';
 // output structures (and compare digests) the same way without a copy of its own.
 export { arrayBufferBacked, constantTimeEqual, joinBytes, leftPad, stripLeadingZeros } from './bytes.js';
 export * as der from './asn1/der-writer.js';
+// For backend authors: the algorithm-independent CMS plumbing every backend needs (OIDs, algorithm
+// identifiers, PKCS#1 v1.5 padding with the RFC 3218 unpadding, signed attributes, typed capability
+// refusals, readers over core's BER parser). Crypto primitives stay in each backend.
+export * as backendKit from './backend-kit/index.js';
 export type * from './keystore/types.js';
 export type * from './transport/types.js';
 export { CIPHER_PREFERENCE, chooseCipher } from './keystore/cipher-choice.js';

@@ -80,6 +80,9 @@ export async function readAsAsync<T>(code: ErrorCode, message: string, read: () 
 }
 
 function toSealpostError(error: unknown, code: ErrorCode, message: string): SealpostError {
+  // Bytes decrypted with a wrong password parse as garbage in a random way: any detail about how they
+  // failed to parse would tell the wrong passwords apart, so these errors carry none.
+  if (code === 'ERR_PKCS12_PASSWORD') return new SealpostError(code, message);
   if (isSealpostError(error)) return error;
   // Shape messages name structures only, never content, so they are safe to pass on.
   if (error instanceof Asn1ShapeError) return new SealpostError(code, `${message} (${error.message})`);

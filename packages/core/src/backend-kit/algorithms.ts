@@ -1,0 +1,79 @@
+import type { ContentCipher, DigestAlgorithm } from '../backend.js';
+import { SealpostError } from '../errors.js';
+import { OID } from './oids.js';
+
+/** Names, OIDs and sizes of the digests and content ciphers CMS names; no implementations. */
+
+interface DigestSpec {
+  readonly oid: string;
+  readonly length: number;
+}
+
+const DIGESTS: Readonly<Record<DigestAlgorithm, DigestSpec>> = {
+  md5: { oid: OID.md5, length: 16 },
+  'sha-1': { oid: OID.sha1, length: 20 },
+  'sha-224': { oid: OID.sha224, length: 28 },
+  'sha-256': { oid: OID.sha256, length: 32 },
+  'sha-384': { oid: OID.sha384, length: 48 },
+  'sha-512': { oid: OID.sha512, length: 64 },
+};
+
+function digestSpec(digest: DigestAlgorithm): DigestSpec {
+  const spec = Object.hasOwn(DIGESTS, digest) ? DIGESTS[digest] : undefined;
+  if (spec === undefined) throw new SealpostError('ERR_UNSUPPORTED_DIGEST', `digest ${String(digest)} is not supported by this backend`);
+  return spec;
+}
+
+/** The digest's OID; ERR_UNSUPPORTED_DIGEST for a name outside DigestAlgorithm. */
+export function digestOid(digest: DigestAlgorithm): string {
+  return digestSpec(digest).oid;
+}
+
+/** The digest's output length in octets; ERR_UNSUPPORTED_DIGEST for a name outside DigestAlgorithm. */
+export function digestLength(digest: DigestAlgorithm): number {
+  return digestSpec(digest).length;
+}
+
+export function digestFromOid(oid: string): DigestAlgorithm | null {
+  for (const [name, spec] of Object.entries(DIGESTS)) if (spec.oid === oid) return name as DigestAlgorithm;
+  return null;
+}
+
+export interface CipherSpec {
+  readonly name: ContentCipher;
+  readonly oid: string;
+  readonly mode: 'cbc' | 'gcm';
+  readonly keyLength: 16 | 24 | 32;
+}
+
+/** The AES content ciphers (RFC 3565 CBC, RFC 5084 GCM) with what a backend needs to run them. */
+export const AES_CIPHERS: readonly CipherSpec[] = [
+  { name: 'aes-128-cbc', oid: OID.aes128Cbc, mode: 'cbc', keyLength: 16 },
+  { name: 'aes-192-cbc', oid: OID.aes192Cbc, mode: 'cbc', keyLength: 24 },
+  { name: 'aes-256-cbc', oid: OID.aes256Cbc, mode: 'cbc', keyLength: 32 },
+  { name: 'aes-128-gcm', oid: OID.aes128Gcm, mode: 'gcm', keyLength: 16 },
+  { name: 'aes-192-gcm', oid: OID.aes192Gcm, mode: 'gcm', keyLength: 24 },
+  { name: 'aes-256-gcm', oid: OID.aes256Gcm, mode: 'gcm', keyLength: 32 },
+];
+
+export function aesCipherByName(name: ContentCipher): CipherSpec | null {
+  return AES_CIPHERS.find((c) => c.name === name) ?? null;
+}
+
+/** Every content cipher's OID: for SMIMECapabilities and for naming refused ciphers. */
+export const CONTENT_CIPHER_OIDS: Readonly<Record<ContentCipher, string>> = {
+  'aes-128-cbc': OID.aes128Cbc,
+  'aes-192-cbc': OID.aes192Cbc,
+  'aes-256-cbc': OID.aes256Cbc,
+  'aes-128-gcm': OID.aes128Gcm,
+  'aes-192-gcm': OID.aes192Gcm,
+  'aes-256-gcm': OID.aes256Gcm,
+  'des-ede3-cbc': OID.desEde3Cbc,
+  'rc2-cbc': OID.rc2Cbc,
+  'chacha20-poly1305': OID.chacha20Poly1305,
+};
+
+export function contentCipherFromOid(oid: string): ContentCipher | null {
+  for (const [name, value] of Object.entries(CONTENT_CIPHER_OIDS)) if (value === oid) return name as ContentCipher;
+  return null;
+}

@@ -1,0 +1,136 @@
+import { parseBer, type BerNode } from '../asn1/ber-reader.js';
+import { joinBytes } from '../bytes.js';
+
+/**
+ * Reading helpers over core's BER reader, which keeps the exact received bytes of every element.
+ * Each helper returns null for a shape it does not expect, so callers decide which error that is.
+ */
+
+export type Node = BerNode;
+
+const UNIVERSAL = 0;
+const CONTEXT = 2;
+
+/** One BER or DER element spanning all of `bytes`, or null. */
+export function decodeElement(bytes: Uint8Array): Node | null {
+  if (!(bytes instanceof Uint8Array) || bytes.length === 0) return null;
+  try {
+    return parseBer(bytes);
+  } catch {
+    return null;
+  }
+}
+
+export function isUniversal(node: Node | undefined, tagNumber: number): node is Node {
+  return node !== undefined && node.cls === UNIVERSAL && node.tagNumber === tagNumber;
+}
+
+export function isContext(node: Node | undefined, tagNumber: number): node is Node {
+  return node !== undefined && node.cls === CONTEXT && node.tagNumber === tagNumber;
+}
+
+/** Children of a constructed element, or null for a primitive one. */
+export function childrenOf(node: Node | undefined): readonly Node[] | null {
+  return node !== undefined && node.constructed ? node.children : null;
+}
+
+/** The exact received bytes of an element, copied so later edits cannot reach the input. */
+export function encodingOf(node: Node): Uint8Array<ArrayBuffer> {
+  return node.raw.slice();
+}
+
+/**
+ * The octets of an OCTET STRING under any tag: primitive, or BER-constructed from segments (nested
+ * segments included) that are themselves OCTET STRINGs.
+ */
+export function octetsOf(node: Node | undefined): Uint8Array<ArrayBuffer> | null {
+  if (node === undefined) return null;
+  if (!node.constructed) return node.contents.slice();
+  const parts: Uint8Array[] = [];
+  for (const child of node.children) {
+    const part = isUniversal(child, 4) ? octetsOf(child) : null;
+    if (part === null) return null;
+    parts.push(part);
+  }
+  return joinBytes(parts);
+}
+
+export function oidOf(node: Node | undefined): string | null {
+  if (!isUniversal(node, 6) || node.constructed || node.contents.length === 0) return null;
+  const arcs: bigint[] = [];
+  let value = 0n;
+  const bytes = node.contents;
+  for (let i = 0; i < bytes.length; i++) {
+    const b = bytes[i] ?? 0;
+    value = (value << 7n) | BigInt(b & 0x7f);
+    if ((b & 0x80) === 0) {
+      arcs.push(value);
+      value = 0n;
+    } else if (i === bytes.length - 1) return null;
+  }
+  const first = arcs[0] ?? 0n;
+  const head = first < 40n ? [0n, first] : first < 80n ? [1n, first - 40n] : [2n, first - 80n];
+  return [...head, ...arcs.slice(1)].join('.');
+}
+
+/** The contents octets of a primitive INTEGER as encoded (sign octet included). */
+export function integerContents(node: Node | undefined): Uint8Array | null {
+  if (!isUniversal(node, 2) || node.constructed || node.contents.length === 0) return null;
+  return node.contents;
+}
+
+/** A non-negative INTEGER small enough for a JavaScript number. */
+export function smallIntegerOf(node: Node | undefined): number | null {
+  const contents = integerContents(node);
+  if (contents === null || contents.length > 6 || (contents[0] ?? 0) & 0x80) return null;
+  let value = 0;
+  for (const b of contents) value = value * 256 + b;
+  return value;
+}
+
+/** The magnitude of a non-negative INTEGER without leading zero octets (at least one octet). */
+export function unsignedIntegerOf(node: Node | undefined): Uint8Array<ArrayBuffer> | null {
+  const contents = integerContents(node);
+  if (contents === null || (contents[0] ?? 0) & 0x80) return null;
+  let i = 0;
+  while (i < contents.length - 1 && contents[i] === 0) i++;
+  return contents.slice(i);
+}
+
+/** BIT STRING contents of a primitive string with no unused bits (keys and signatures). */
+export function bitStringBytes(node: Node | undefined): Uint8Array<ArrayBuffer> | null {
+  if (!isUniversal(node, 3) || node.constructed || node.contents.length === 0 || node.contents[0] !== 0) return null;
+  return node.contents.slice(1);
+}
+
+export interface AlgorithmNode {
+  readonly oid: string;
+  /** The parameters element if present (NULL included). */
+  readonly parameters: Node | undefined;
+}
+
+export function algorithmOf(node: Node | undefined): AlgorithmNode | null {
+  const parts = isUniversal(node, 16) ? childrenOf(node) : null;
+  if (parts === null || parts.length < 1 || parts.length > 2) return null;
+  const oid = oidOf(parts[0]);
+  return oid === null ? null : { oid, parameters: parts[1] };
+}
+
+/**
+ * The explicitly tagged fields of a SEQUENCE such as RSASSA-PSS-params, by tag number. Null unless
+ * every element is a context-specific constructed field holding exactly one element, in ascending
+ * tag order.
+ */
+export function explicitFields(node: Node | undefined): Map<number, Node> | null {
+  const parts = isUniversal(node, 16) ? childrenOf(node) : null;
+  if (parts === null) return null;
+  const fields = new Map<number, Node>();
+  let last = -1;
+  for (const part of parts) {
+    const inner = part.cls === CONTEXT ? childrenOf(part) : null;
+    if (inner === null || inner.length !== 1 || part.tagNumber <= last) return null;
+    last = part.tagNumber;
+    fields.set(last, inner[0] as Node);
+  }
+  return fields;
+}

@@ -1,0 +1,56 @@
+/** Object identifiers of the CMS, PKCS#1 and S/MIME structures backends read and write: the one table core and backends share. */
+export const OID = {
+  // content types
+  data: '1.2.840.113549.1.7.1',
+  signedData: '1.2.840.113549.1.7.2',
+  envelopedData: '1.2.840.113549.1.7.3',
+  authEnvelopedData: '1.2.840.113549.1.9.16.1.23',
+  // signed attributes
+  contentType: '1.2.840.113549.1.9.3',
+  messageDigest: '1.2.840.113549.1.9.4',
+  signingTime: '1.2.840.113549.1.9.5',
+  smimeCapabilities: '1.2.840.113549.1.9.15',
+  // digests
+  md5: '1.2.840.113549.2.5',
+  sha1: '1.3.14.3.2.26',
+  sha224: '2.16.840.1.101.3.4.2.4',
+  sha256: '2.16.840.1.101.3.4.2.1',
+  sha384: '2.16.840.1.101.3.4.2.2',
+  sha512: '2.16.840.1.101.3.4.2.3',
+  // RSA
+  rsaEncryption: '1.2.840.113549.1.1.1',
+  md5WithRsa: '1.2.840.113549.1.1.4',
+  sha1WithRsa: '1.2.840.113549.1.1.5',
+  sha224WithRsa: '1.2.840.113549.1.1.14',
+  sha256WithRsa: '1.2.840.113549.1.1.11',
+  sha384WithRsa: '1.2.840.113549.1.1.12',
+  sha512WithRsa: '1.2.840.113549.1.1.13',
+  rsaesOaep: '1.2.840.113549.1.1.7',
+  mgf1: '1.2.840.113549.1.1.8',
+  pSpecified: '1.2.840.113549.1.1.9',
+  rsassaPss: '1.2.840.113549.1.1.10',
+  // elliptic curves
+  ecPublicKey: '1.2.840.10045.2.1',
+  ecdsaWithSha1: '1.2.840.10045.4.1',
+  ecdsaWithSha224: '1.2.840.10045.4.3.1',
+  ecdsaWithSha256: '1.2.840.10045.4.3.2',
+  ecdsaWithSha384: '1.2.840.10045.4.3.3',
+  ecdsaWithSha512: '1.2.840.10045.4.3.4',
+  p256: '1.2.840.10045.3.1.7',
+  p384: '1.3.132.0.34',
+  p521: '1.3.132.0.35',
+  x25519: '1.3.101.110',
+  x448: '1.3.101.111',
+  // content ciphers
+  aes128Cbc: '2.16.840.1.101.3.4.1.2',
+  aes192Cbc: '2.16.840.1.101.3.4.1.22',
+  aes256Cbc: '2.16.840.1.101.3.4.1.42',
+  aes128Gcm: '2.16.840.1.101.3.4.1.6',
+  aes192Gcm: '2.16.840.1.101.3.4.1.26',
+  aes256Gcm: '2.16.840.1.101.3.4.1.46',
+  desEde3Cbc: '1.2.840.113549.3.7',
+  rc2Cbc: '1.2.840.113549.3.2',
+  chacha20Poly1305: '1.2.840.113549.1.9.16.3.18',
+  // certificate extensions
+  subjectKeyIdentifier: '2.5.29.14',
+} as const;

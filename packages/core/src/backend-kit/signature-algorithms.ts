@@ -1,0 +1,116 @@
+import * as der from '../asn1/der-writer.js';
+import type { DigestAlgorithm, SignatureScheme } from '../backend.js';
+import { SealpostError } from '../errors.js';
+import { digestFromOid, digestLength, digestOid } from './algorithms.js';
+import { algorithmOf, explicitFields, isUniversal, smallIntegerOf, type AlgorithmNode } from './ber.js';
+import { OID } from './oids.js';
+
+/** A signature algorithm resolved to a scheme and its parameters. */
+export type SignatureParams =
+  | { readonly scheme: 'rsa-pkcs1'; readonly hash: DigestAlgorithm }
+  | { readonly scheme: 'rsa-pss'; readonly hash: DigestAlgorithm; readonly saltLength: number }
+  | { readonly scheme: 'ecdsa'; readonly hash: DigestAlgorithm };
+
+const RSA_WITH: Readonly<Record<string, DigestAlgorithm>> = {
+  [OID.md5WithRsa]: 'md5',
+  [OID.sha1WithRsa]: 'sha-1',
+  [OID.sha224WithRsa]: 'sha-224',
+  [OID.sha256WithRsa]: 'sha-256',
+  [OID.sha384WithRsa]: 'sha-384',
+  [OID.sha512WithRsa]: 'sha-512',
+};
+
+const ECDSA_WITH: Readonly<Record<string, DigestAlgorithm>> = {
+  [OID.ecdsaWithSha1]: 'sha-1',
+  [OID.ecdsaWithSha224]: 'sha-224',
+  [OID.ecdsaWithSha256]: 'sha-256',
+  [OID.ecdsaWithSha384]: 'sha-384',
+  [OID.ecdsaWithSha512]: 'sha-512',
+};
+
+function unsupported(message: string): SealpostError {
+  return new SealpostError('ERR_UNSUPPORTED_SIGNATURE', message);
+}
+
+/**
+ * Resolves a signature AlgorithmIdentifier. `digest` is the SignerInfo's digestAlgorithm (null for
+ * certificates). rsaEncryption and id-ecPublicKey name no hash and take that one; an algorithm that
+ * names a different hash is refused, since the signature would not cover what messageDigest names.
+ */
+export function signatureParamsOf(algorithm: AlgorithmNode, digest: DigestAlgorithm | null): SignatureParams {
+  const params = resolve(algorithm, digest);
+  if (digest !== null && params.hash !== digest)
+    throw new SealpostError('ERR_SIGNATURE_INVALID', 'the signature algorithm names a different hash than the digest algorithm');
+  return params;
+}
+
+function resolve(algorithm: AlgorithmNode, digest: DigestAlgorithm | null): SignatureParams {
+  const { oid } = algorithm;
+  if (oid === OID.rsaEncryption || oid === OID.ecPublicKey) {
+    if (digest === null) throw unsupported(`signature algorithm ${oid} names no hash`);
+    return { scheme: oid === OID.rsaEncryption ? 'rsa-pkcs1' : 'ecdsa', hash: digest };
+  }
+  const rsaHash = RSA_WITH[oid];
+  if (rsaHash !== undefined) return { scheme: 'rsa-pkcs1', hash: rsaHash };
+  const ecdsaHash = ECDSA_WITH[oid];
+  if (ecdsaHash !== undefined) return { scheme: 'ecdsa', hash: ecdsaHash };
+  if (oid === OID.rsassaPss) return pssParamsOf(algorithm);
+  throw unsupported(`signature algorithm ${oid} is not supported by this backend`);
+}
+
+/** RSASSA-PSS-params (RFC 4055 3.1) with their SHA-1 defaults; MGF1 must use the message hash. */
+function pssParamsOf(algorithm: AlgorithmNode): SignatureParams {
+  const fields = explicitFields(algorithm.parameters);
+  if (fields === null) throw unsupported('malformed RSASSA-PSS parameters');
+  const hashNode = fields.get(0);
+  const hashAlgorithm = hashNode === undefined ? null : algorithmOf(hashNode);
+  const hash = hashNode === undefined ? 'sha-1' : hashAlgorithm === null ? null : digestFromOid(hashAlgorithm.oid);
+  if (hash === null) throw unsupported('unsupported RSASSA-PSS hash');
+  const mgfNode = fields.get(1);
+  const mgf = mgfNode === undefined ? null : algorithmOf(mgfNode);
+  const mgfHash = mgfNode === undefined ? 'sha-1' : mgf?.oid === OID.mgf1 ? digestFromOid(algorithmOf(mgf.parameters)?.oid ?? '') : null;
+  if (mgfHash !== hash) throw unsupported('RSASSA-PSS is supported with MGF1 over the message hash only');
+  const saltNode = fields.get(2);
+  const saltLength = saltNode === undefined ? 20 : smallIntegerOf(saltNode);
+  const trailer = fields.get(3);
+  if (saltLength === null || (trailer !== undefined && (!isUniversal(trailer, 2) || smallIntegerOf(trailer) !== 1)))
+    throw unsupported('malformed RSASSA-PSS parameters');
+  return { scheme: 'rsa-pss', hash, saltLength };
+}
+
+/** A hash AlgorithmIdentifier with NULL parameters, as RFC 4055 writes it inside PSS and OAEP. */
+export function hashIdentifierWithNull(digest: DigestAlgorithm): Uint8Array<ArrayBuffer> {
+  return der.algorithmIdentifier(digestOid(digest), der.nullValue());
+}
+
+const ECDSA_OIDS: Partial<Record<DigestAlgorithm, string>> = {
+  'sha-1': OID.ecdsaWithSha1,
+  'sha-256': OID.ecdsaWithSha256,
+  'sha-384': OID.ecdsaWithSha384,
+  'sha-512': OID.ecdsaWithSha512,
+};
+
+/** The parameters this backend signs with: a PSS salt as long as the hash, MGF1 over the same hash. */
+export function signingParams(scheme: SignatureScheme, digest: DigestAlgorithm): SignatureParams {
+  if (scheme === 'rsa-pss') return { scheme, hash: digest, saltLength: digestLength(digest) };
+  if (scheme === 'rsa-pkcs1' || scheme === 'ecdsa') return { scheme, hash: digest };
+  throw unsupported(`signature scheme ${String(scheme)} is not supported by this backend`);
+}
+
+/** The signatureAlgorithm a new SignerInfo carries. */
+export function signatureAlgorithmIdentifier(params: SignatureParams): Uint8Array<ArrayBuffer> {
+  if (params.scheme === 'rsa-pkcs1') return der.algorithmIdentifier(OID.rsaEncryption, der.nullValue());
+  if (params.scheme === 'rsa-pss') {
+    return der.algorithmIdentifier(
+      OID.rsassaPss,
+      der.sequence(
+        der.explicit(0, hashIdentifierWithNull(params.hash)),
+        der.explicit(1, der.algorithmIdentifier(OID.mgf1, hashIdentifierWithNull(params.hash))),
+        der.explicit(2, der.integer(params.saltLength)),
+      ),
+    );
+  }
+  const oid = ECDSA_OIDS[params.hash];
+  if (oid === undefined) throw unsupported(`ecdsa with ${params.hash} is not supported by this backend`);
+  return der.algorithmIdentifier(oid);
+}

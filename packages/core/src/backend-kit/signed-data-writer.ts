@@ -1,0 +1,62 @@
+import * as der from '../asn1/der-writer.js';
+import type { DigestAlgorithm } from '../backend.js';
+import { digestOid } from './algorithms.js';
+import type { IdentifiedCertificate } from './identifiers.js';
+import { issuerAndSerialNumber } from './identifiers.js';
+import { OID } from './oids.js';
+
+/** Writing SignedData (RFC 5652 5) around a backend's signatures. */
+
+export interface SignerInfoParts {
+  readonly certificate: Pick<IdentifiedCertificate, 'issuer' | 'serial'>;
+  readonly digest: DigestAlgorithm;
+  /** The signed attributes, each DER (as newSignedAttributes returns them). */
+  readonly signedAttributes: readonly Uint8Array[];
+  readonly signatureAlgorithm: Uint8Array;
+  readonly signature: Uint8Array;
+}
+
+/** SignerInfo version 1 (issuerAndSerialNumber) with its signed attributes as [0] IMPLICIT SET OF, DER-sorted. */
+export function signerInfo(parts: SignerInfoParts): Uint8Array<ArrayBuffer> {
+  return der.sequence(
+    der.integer(1),
+    issuerAndSerialNumber(parts.certificate),
+    der.algorithmIdentifier(digestOid(parts.digest)),
+    der.setOf(parts.signedAttributes, 0xa0),
+    parts.signatureAlgorithm,
+    der.octetString(parts.signature),
+  );
+}
+
+export interface SignedDataParts {
+  readonly digests: readonly DigestAlgorithm[];
+  /** The id-data content, or null for a detached signature. */
+  readonly content: Uint8Array | null;
+  readonly certificates: readonly Uint8Array[];
+  readonly signerInfos: readonly Uint8Array[];
+}
+
+/** ContentInfo(SignedData) version 1 with id-data content; digest algorithms and certificates each once. */
+export function signedDataContentInfo(parts: SignedDataParts): Uint8Array<ArrayBuffer> {
+  const encapsulated = parts.content === null ? der.sequence(der.oid(OID.data)) : der.sequence(der.oid(OID.data), der.explicit(0, der.octetString(parts.content)));
+  const signedData = der.sequence(
+    der.integer(1),
+    der.setOf(uniqueEncodings([...new Set(parts.digests)].map((digest) => der.algorithmIdentifier(digestOid(digest))))),
+    encapsulated,
+    der.setOf(uniqueEncodings(parts.certificates), 0xa0),
+    der.setOf(parts.signerInfos),
+  );
+  return der.sequence(der.oid(OID.signedData), der.explicit(0, signedData));
+}
+
+/** The items with byte-equal duplicates removed, first occurrence kept. */
+export function uniqueEncodings(items: readonly Uint8Array[]): Uint8Array[] {
+  const seen = new Set<string>();
+  const out: Uint8Array[] = [];
+  for (const item of items) {
+    const key = Array.from(item, (b) => b.toString(16).padStart(2, '0')).join('');
+    if (!seen.has(key)) out.push(item);
+    seen.add(key);
+  }
+  return out;
+}
