@@ -1,89 +1,22 @@
-import type { ContentCipher, DigestAlgorithm } from '@sealpost/core';
+import type { DigestAlgorithm } from '@sealpost/core';
 import { SealpostError } from '@sealpost/core';
 import forge from 'node-forge';
-import { OID } from './oids.js';
 
-/** Names, OIDs and node-forge implementations of the algorithms this backend knows. */
+/** node-forge implementations of the digests; names, OIDs and lengths come from core's backend kit. */
 
-interface DigestSpec {
-  readonly oid: string;
-  readonly length: number;
-  /** Null where node-forge has no implementation this backend uses. */
-  readonly create: (() => forge.md.MessageDigest) | null;
-}
-
-const DIGESTS: Readonly<Record<DigestAlgorithm, DigestSpec>> = {
-  md5: { oid: OID.md5, length: 16, create: null },
-  'sha-1': { oid: OID.sha1, length: 20, create: () => forge.md.sha1.create() },
-  'sha-224': { oid: OID.sha224, length: 28, create: null },
-  'sha-256': { oid: OID.sha256, length: 32, create: () => forge.md.sha256.create() },
-  'sha-384': { oid: OID.sha384, length: 48, create: () => forge.md.sha384.create() },
-  'sha-512': { oid: OID.sha512, length: 64, create: () => forge.md.sha512.create() },
+// Null where node-forge has no implementation this backend uses.
+const HASHES: Readonly<Record<DigestAlgorithm, (() => forge.md.MessageDigest) | null>> = {
+  md5: null,
+  'sha-1': () => forge.md.sha1.create(),
+  'sha-224': null,
+  'sha-256': () => forge.md.sha256.create(),
+  'sha-384': () => forge.md.sha384.create(),
+  'sha-512': () => forge.md.sha512.create(),
 };
-
-function digestSpec(digest: DigestAlgorithm): DigestSpec | undefined {
-  return Object.hasOwn(DIGESTS, digest) ? DIGESTS[digest] : undefined;
-}
-
-export function digestOid(digest: DigestAlgorithm): string {
-  const spec = digestSpec(digest);
-  if (spec === undefined) throw new SealpostError('ERR_UNSUPPORTED_DIGEST', `digest ${String(digest)} is not supported by this backend`);
-  return spec.oid;
-}
-
-export function digestLength(digest: DigestAlgorithm): number {
-  const spec = digestSpec(digest);
-  if (spec === undefined) throw new SealpostError('ERR_UNSUPPORTED_DIGEST', `digest ${String(digest)} is not supported by this backend`);
-  return spec.length;
-}
-
-export function digestFromOid(oid: string): DigestAlgorithm | null {
-  for (const [name, spec] of Object.entries(DIGESTS)) if (spec.oid === oid) return name as DigestAlgorithm;
-  return null;
-}
 
 /** A fresh node-forge hash; ERR_UNSUPPORTED_DIGEST for MD5 and SHA-224. */
 export function messageDigest(digest: DigestAlgorithm): forge.md.MessageDigest {
-  const create = digestSpec(digest)?.create ?? null;
+  const create = Object.hasOwn(HASHES, digest) ? (HASHES[digest] ?? null) : null;
   if (create === null) throw new SealpostError('ERR_UNSUPPORTED_DIGEST', `digest ${String(digest)} is not supported by this backend`);
   return create();
-}
-
-export interface CipherSpec {
-  readonly name: ContentCipher;
-  readonly oid: string;
-  readonly mode: 'cbc' | 'gcm';
-  readonly keyLength: 16 | 24 | 32;
-}
-
-/** The content ciphers this backend encrypts and decrypts with (node-forge AES-CBC and AES-GCM). */
-export const AES_CIPHERS: readonly CipherSpec[] = [
-  { name: 'aes-128-cbc', oid: OID.aes128Cbc, mode: 'cbc', keyLength: 16 },
-  { name: 'aes-192-cbc', oid: OID.aes192Cbc, mode: 'cbc', keyLength: 24 },
-  { name: 'aes-256-cbc', oid: OID.aes256Cbc, mode: 'cbc', keyLength: 32 },
-  { name: 'aes-128-gcm', oid: OID.aes128Gcm, mode: 'gcm', keyLength: 16 },
-  { name: 'aes-192-gcm', oid: OID.aes192Gcm, mode: 'gcm', keyLength: 24 },
-  { name: 'aes-256-gcm', oid: OID.aes256Gcm, mode: 'gcm', keyLength: 32 },
-];
-
-export function aesCipherByName(name: ContentCipher): CipherSpec | null {
-  return AES_CIPHERS.find((c) => c.name === name) ?? null;
-}
-
-/** Every content cipher's OID: for SMIMECapabilities and for naming refused ciphers. */
-export const CONTENT_CIPHER_OIDS: Readonly<Record<ContentCipher, string>> = {
-  'aes-128-cbc': OID.aes128Cbc,
-  'aes-192-cbc': OID.aes192Cbc,
-  'aes-256-cbc': OID.aes256Cbc,
-  'aes-128-gcm': OID.aes128Gcm,
-  'aes-192-gcm': OID.aes192Gcm,
-  'aes-256-gcm': OID.aes256Gcm,
-  'des-ede3-cbc': OID.desEde3Cbc,
-  'rc2-cbc': OID.rc2Cbc,
-  'chacha20-poly1305': OID.chacha20Poly1305,
-};
-
-export function contentCipherFromOid(oid: string): ContentCipher | null {
-  for (const [name, value] of Object.entries(CONTENT_CIPHER_OIDS)) if (value === oid) return name as ContentCipher;
-  return null;
 }

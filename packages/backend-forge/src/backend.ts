@@ -1,6 +1,6 @@
 import type { CryptoBackend, DigestRequest } from '@sealpost/core';
-import { throwIfAborted } from '@sealpost/core';
-import { assertDigest, FORGE_CAPABILITIES } from './capabilities.js';
+import { backendKit as kit, throwIfAborted } from '@sealpost/core';
+import { FORGE_CAPABILITIES } from './capabilities.js';
 import { verifyCertificateSignatureWith } from './certificate-signature.js';
 import { createContext } from './context.js';
 import { decryptCms } from './decrypt.js';
@@ -27,7 +27,7 @@ export function createForgeBackend(options: ForgeBackendOptions = {}): CryptoBac
     digest: async (request: DigestRequest) => {
       throwIfAborted(request.signal);
       if (!(request.data instanceof Uint8Array)) throw new TypeError('data must be a Uint8Array');
-      assertDigest(request.algorithm);
+      kit.assertDigest(FORGE_CAPABILITIES, request.algorithm);
       return computeDigest(request.algorithm, request.data);
     },
   };

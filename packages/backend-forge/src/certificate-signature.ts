@@ -1,7 +1,6 @@
 import type { CertificateSignatureRequest } from '@sealpost/core';
-import { constantTimeEqual, isSealpostError, throwIfAborted } from '@sealpost/core';
+import { backendKit as kit, constantTimeEqual, isSealpostError, throwIfAborted } from '@sealpost/core';
 import { parseCertificateOrThrow } from './certificates.js';
-import { signatureParamsOf } from './signature-algorithms.js';
 import { verifySignature } from './signature-verify.js';
 
 /** True iff the issuer's key verifies the certificate's signature over its exact TBSCertificate bytes. */
@@ -11,7 +10,7 @@ export async function verifyCertificateSignatureWith(request: CertificateSignatu
   const issuer = parseCertificateOrThrow(request.issuer, 'issuer');
   // RFC 5280 4.1.1.2: the signature field inside TBSCertificate must equal signatureAlgorithm.
   if (!constantTimeEqual(certificate.tbsSignatureAlgorithm, certificate.signatureAlgorithmEncoding)) return false;
-  const params = signatureParamsOf(certificate.signatureAlgorithm, null);
+  const params = kit.signatureParamsOf(certificate.signatureAlgorithm, null);
   try {
     return verifySignature(issuer.publicKey, params, certificate.tbs, certificate.signatureValue);
   } catch (error) {

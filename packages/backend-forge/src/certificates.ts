@@ -1,17 +1,4 @@
-import { constantTimeEqual, parseCertificate as readCertificateInfo, SealpostError } from '@sealpost/core';
-import {
-  algorithmOf,
-  bitStringBytes,
-  childrenOf,
-  decodeElement,
-  encodingOf,
-  integerContents,
-  isContext,
-  isUniversal,
-  octetsOf,
-  type AlgorithmNode,
-  type Node,
-} from './asn1.js';
+import { backendKit as kit, parseCertificate as readCertificateInfo, SealpostError } from '@sealpost/core';
 import { fromHex } from './bytes.js';
 import { publicKeyFacts, type PublicKeyFacts } from './keys.js';
 
@@ -30,7 +17,7 @@ export interface CertificateFacts {
   /** TBSCertificate.signature and Certificate.signatureAlgorithm, as encoded. */
   readonly tbsSignatureAlgorithm: Uint8Array;
   readonly signatureAlgorithmEncoding: Uint8Array;
-  readonly signatureAlgorithm: AlgorithmNode;
+  readonly signatureAlgorithm: kit.AlgorithmNode;
   readonly signatureValue: Uint8Array;
 }
 
@@ -47,27 +34,27 @@ export function parseCertificate(der: Uint8Array): CertificateFacts | null {
   } catch {
     return null;
   }
-  const root = decodeElement(der);
-  const top = childrenOf(root ?? undefined);
+  const root = kit.decodeElement(der);
+  const top = kit.childrenOf(root ?? undefined);
   if (root === null || top === null || top.length !== 3) return null;
-  const [tbsNode, signatureAlgorithmNode, signatureValueNode] = top as [Node, Node, Node];
-  const tbs = childrenOf(tbsNode);
-  const signatureAlgorithm = algorithmOf(signatureAlgorithmNode);
-  const signatureValue = bitStringBytes(signatureValueNode);
+  const [tbsNode, signatureAlgorithmNode, signatureValueNode] = top as [kit.Node, kit.Node, kit.Node];
+  const tbs = kit.childrenOf(tbsNode);
+  const signatureAlgorithm = kit.algorithmOf(signatureAlgorithmNode);
+  const signatureValue = kit.bitStringBytes(signatureValueNode);
   if (tbs === null || signatureAlgorithm === null || signatureValue === null) return null;
-  const fields = isContext(tbs[0], 0) ? tbs.slice(1) : tbs;
+  const fields = kit.isContext(tbs[0], 0) ? tbs.slice(1) : tbs;
   const [serialNode, tbsSignatureNode, issuerNode, , , spkiNode] = fields;
-  const serial = integerContents(serialNode);
-  if (serial === null || tbsSignatureNode === undefined || !isUniversal(issuerNode, 16)) return null;
+  const serial = kit.integerContents(serialNode);
+  if (serial === null || tbsSignatureNode === undefined || !kit.isUniversal(issuerNode, 16)) return null;
   return {
     der: der.slice(),
-    issuer: encodingOf(issuerNode),
+    issuer: kit.encodingOf(issuerNode),
     serial: serial.slice(),
     subjectKeyId: subjectKeyId === null ? null : fromHex(subjectKeyId),
     publicKey: publicKeyFacts(spkiNode),
-    tbs: encodingOf(tbsNode),
-    tbsSignatureAlgorithm: encodingOf(tbsSignatureNode),
-    signatureAlgorithmEncoding: encodingOf(signatureAlgorithmNode),
+    tbs: kit.encodingOf(tbsNode),
+    tbsSignatureAlgorithm: kit.encodingOf(tbsSignatureNode),
+    signatureAlgorithmEncoding: kit.encodingOf(signatureAlgorithmNode),
     signatureAlgorithm,
     signatureValue,
   };
@@ -79,29 +66,3 @@ export function parseCertificateOrThrow(der: Uint8Array, role: string): Certific
   return facts;
 }
 
-/** A SignerIdentifier or RecipientIdentifier. */
-export type Identifier =
-  | { readonly type: 'issuerAndSerialNumber'; readonly issuer: Uint8Array; readonly serial: Uint8Array }
-  | { readonly type: 'subjectKeyIdentifier'; readonly keyId: Uint8Array };
-
-/** Reads an identifier element; null if it is neither form. */
-export function identifierOf(node: Node | undefined): Identifier | null {
-  if (isUniversal(node, 16)) {
-    const parts = childrenOf(node);
-    const issuer = parts?.[0];
-    const serial = integerContents(parts?.[1]);
-    if (parts === null || parts.length !== 2 || !isUniversal(issuer, 16) || serial === null) return null;
-    return { type: 'issuerAndSerialNumber', issuer: encodingOf(issuer), serial: serial.slice() };
-  }
-  if (isContext(node, 0)) {
-    // [0] IMPLICIT SubjectKeyIdentifier; a constructed form wrapping OCTET STRING segments is read too.
-    const keyId = octetsOf(node);
-    return keyId === null ? null : { type: 'subjectKeyIdentifier', keyId };
-  }
-  return null;
-}
-
-export function identifies(id: Identifier, certificate: CertificateFacts): boolean {
-  if (id.type === 'issuerAndSerialNumber') return constantTimeEqual(id.issuer, certificate.issuer) && constantTimeEqual(id.serial, certificate.serial);
-  return certificate.subjectKeyId !== null && constantTimeEqual(id.keyId, certificate.subjectKeyId);
-}

@@ -1,15 +1,9 @@
-import { constantTimeEqual, decryptionFailed, der, SealpostError } from '@sealpost/core';
+import { backendKit as kit, constantTimeEqual, decryptionFailed, SealpostError } from '@sealpost/core';
 import forge from 'node-forge';
-import { childrenOf, isUniversal, octetsOf, smallIntegerOf, type Node } from './asn1.js';
-import type { CipherSpec } from './algorithms.js';
 import { fromBinaryString, toBinaryString } from './bytes.js';
 import type { Context } from './context.js';
 
 /** AES-CBC (RFC 3565) and AES-GCM (RFC 5084) content encryption on node-forge's AES. */
-
-export type ContentParameters =
-  | { readonly mode: 'cbc'; readonly iv: Uint8Array }
-  | { readonly mode: 'gcm'; readonly nonce: Uint8Array; readonly icvLength: number };
 
 const BLOCK = 16;
 const GCM_NONCE_LENGTH = 12;
@@ -27,14 +21,14 @@ function keyBuffer(cek: Uint8Array): forge.util.ByteStringBuffer {
   return forge.util.createBuffer(toBinaryString(cek));
 }
 
-export function encryptContent(ctx: Context, cipher: CipherSpec, cek: Uint8Array, content: Uint8Array): EncryptedContent {
+export function encryptContent(ctx: Context, cipher: kit.CipherSpec, cek: Uint8Array, content: Uint8Array): EncryptedContent {
   if (cipher.mode === 'cbc') {
     const iv = ctx.random(BLOCK);
     const aes = forge.cipher.createCipher('AES-CBC', keyBuffer(cek));
     aes.start({ iv: toBinaryString(iv) });
     aes.update(forge.util.createBuffer(toBinaryString(content)));
     if (!aes.finish()) throw new SealpostError('ERR_BACKEND', 'AES-CBC encryption failed');
-    return { parameters: der.octetString(iv), ciphertext: fromBinaryString(aes.output.getBytes()), mac: null };
+    return { parameters: kit.cbcParameters(iv), ciphertext: fromBinaryString(aes.output.getBytes()), mac: null };
   }
   const nonce = ctx.random(GCM_NONCE_LENGTH);
   const aes = forge.cipher.createCipher('AES-GCM', keyBuffer(cek));
@@ -42,29 +36,22 @@ export function encryptContent(ctx: Context, cipher: CipherSpec, cek: Uint8Array
   aes.update(forge.util.createBuffer(toBinaryString(content)));
   if (!aes.finish()) throw new SealpostError('ERR_BACKEND', 'AES-GCM encryption failed');
   return {
-    parameters: der.sequence(der.octetString(nonce), der.integer(GCM_TAG_LENGTH)),
+    parameters: kit.gcmParameters(nonce, GCM_TAG_LENGTH),
     ciphertext: fromBinaryString(aes.output.getBytes()),
     mac: fromBinaryString(aes.mode.tag.getBytes()),
   };
 }
 
-/** Reads the cipher's parameters; malformed or unusable ones are found before any key work. */
-export function contentParametersOf(cipher: CipherSpec, parameters: Node | undefined): ContentParameters {
-  if (cipher.mode === 'cbc') {
-    const iv = isUniversal(parameters, 4) ? octetsOf(parameters) : null;
-    if (iv === null || iv.length !== BLOCK) throw new SealpostError('ERR_CMS_MALFORMED', 'the AES-CBC parameters are not a 16-octet IV');
-    return { mode: 'cbc', iv };
-  }
-  const parts = isUniversal(parameters, 16) ? childrenOf(parameters) : null;
-  const nonce = isUniversal(parts?.[0], 4) ? octetsOf(parts?.[0]) : null;
-  // RFC 5084 3.2: aes-ICVlen is 12 to 16 and defaults to 12.
-  const icvLength = parts?.[1] === undefined ? 12 : smallIntegerOf(parts[1]);
-  if (parts === null || parts.length > 2 || nonce === null || nonce.length === 0 || icvLength === null || icvLength < 12 || icvLength > 16)
-    throw new SealpostError('ERR_CMS_MALFORMED', 'the AES-GCM parameters are malformed');
-  // node-forge hashes other nonce lengths into the counter only when they are whole blocks; RFC 5084
-  // recommends 12 octets, and every known writer uses 12.
-  if (nonce.length !== GCM_NONCE_LENGTH) throw new SealpostError('ERR_UNSUPPORTED_CIPHER', `AES-GCM nonces of ${nonce.length} octets are not supported by this backend`);
-  return { mode: 'gcm', nonce, icvLength };
+/**
+ * Reads the cipher's parameters (malformed ones are found before any key work) and refuses GCM
+ * nonces node-forge cannot use: it hashes other lengths into the counter only when they are whole
+ * blocks. RFC 5084 recommends 12 octets, and every known writer uses 12.
+ */
+export function contentParametersOf(cipher: kit.CipherSpec, parameters: kit.Node | undefined): kit.ContentParameters {
+  const read = kit.contentParametersOf(cipher, parameters);
+  if (read.mode === 'gcm' && read.nonce.length !== GCM_NONCE_LENGTH)
+    throw new SealpostError('ERR_UNSUPPORTED_CIPHER', `AES-GCM nonces of ${read.nonce.length} octets are not supported by this backend`);
+  return read;
 }
 
 /**
@@ -73,9 +60,9 @@ export function contentParametersOf(cipher: CipherSpec, parameters: Node | undef
  * only after the tag has been checked.
  */
 export function decryptContent(
-  cipher: CipherSpec,
+  cipher: kit.CipherSpec,
   cek: Uint8Array,
-  parameters: ContentParameters,
+  parameters: kit.ContentParameters,
   ciphertext: Uint8Array,
   mac: Uint8Array | null,
   additionalData: Uint8Array | null,
@@ -99,7 +86,7 @@ function decryptCbc(cek: Uint8Array, iv: Uint8Array, ciphertext: Uint8Array): Ui
 
 function decryptGcm(
   cek: Uint8Array,
-  parameters: Extract<ContentParameters, { mode: 'gcm' }>,
+  parameters: Extract<kit.ContentParameters, { mode: 'gcm' }>,
   ciphertext: Uint8Array,
   mac: Uint8Array | null,
   additionalData: Uint8Array | null,

@@ -1,6 +1,5 @@
-import { der, joinBytes } from '@sealpost/core';
+import { backendKit as kit, der, joinBytes } from '@sealpost/core';
 import type { DigestAlgorithm } from '@sealpost/core';
-import { digestOid } from './algorithms.js';
 
 /**
  * EMSA-PKCS1-v1_5 (RFC 8017 9.2): EM = 0x00 || 0x01 || PS (0xFF octets) || 0x00 || DigestInfo.
@@ -10,7 +9,7 @@ import { digestOid } from './algorithms.js';
  * exponents (a short padding, then DigestInfo, then garbage the parser skips) cannot match.
  */
 export function emsaPkcs1v15(digest: DigestAlgorithm, hash: Uint8Array, emLength: number, withNullParameters = true): Uint8Array {
-  const algorithm = withNullParameters ? der.algorithmIdentifier(digestOid(digest), der.nullValue()) : der.algorithmIdentifier(digestOid(digest));
+  const algorithm = withNullParameters ? der.algorithmIdentifier(kit.digestOid(digest), der.nullValue()) : der.algorithmIdentifier(kit.digestOid(digest));
   const digestInfo = der.sequence(algorithm, der.octetString(hash));
   // RFC 8017 9.2 step 3: at least eight 0xFF octets.
   const psLength = emLength - digestInfo.length - 3;

@@ -1,6 +1,5 @@
-import { constantTimeEqual, joinBytes } from '@sealpost/core';
+import { backendKit as kit, constantTimeEqual, joinBytes } from '@sealpost/core';
 import type { DigestAlgorithm } from '@sealpost/core';
-import { digestLength } from './algorithms.js';
 import { computeDigest } from './digest.js';
 
 /**
@@ -12,7 +11,7 @@ import { computeDigest } from './digest.js';
 
 /** MGF1 (RFC 8017 B.2.1) over the same hash as the signature. */
 export function mgf1(digest: DigestAlgorithm, seed: Uint8Array, maskLength: number): Uint8Array {
-  const hLen = digestLength(digest);
+  const hLen = kit.digestLength(digest);
   const blocks: Uint8Array[] = [];
   for (let counter = 0; counter * hLen < maskLength; counter++) {
     const c = Uint8Array.of((counter >>> 24) & 0xff, (counter >>> 16) & 0xff, (counter >>> 8) & 0xff, counter & 0xff);
@@ -32,7 +31,7 @@ function hashOfPrefixedSalt(digest: DigestAlgorithm, mHash: Uint8Array, salt: Ui
 
 /** EMSA-PSS-ENCODE (9.1.1) of a message hash into emBits bits (modBits - 1). */
 export function emsaPssEncode(digest: DigestAlgorithm, mHash: Uint8Array, emBits: number, salt: Uint8Array): Uint8Array {
-  const hLen = digestLength(digest);
+  const hLen = kit.digestLength(digest);
   const emLength = Math.ceil(emBits / 8);
   if (emLength < hLen + salt.length + 2) throw new RangeError('the key is too small for this PSS hash and salt length');
   const h = hashOfPrefixedSalt(digest, mHash, salt);
@@ -50,7 +49,7 @@ export function emsaPssEncode(digest: DigestAlgorithm, mHash: Uint8Array, emBits
  * true only if the block is a consistent encoding of `mHash` with a salt of exactly `saltLength`.
  */
 export function emsaPssVerify(digest: DigestAlgorithm, mHash: Uint8Array, block: Uint8Array, modBits: number, saltLength: number): boolean {
-  const hLen = digestLength(digest);
+  const hLen = kit.digestLength(digest);
   const emBits = modBits - 1;
   const emLength = Math.ceil(emBits / 8);
   // I2OSP(m, emLen) fails unless the octets in front of EM are zero.

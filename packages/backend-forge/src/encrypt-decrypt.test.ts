@@ -1,18 +1,16 @@
 import { constants, createCipheriv, publicEncrypt, X509Certificate } from 'node:crypto';
 import type { ContentCipher, KeyTransport } from '@sealpost/core';
-import { DECRYPTION_FAILED_MESSAGE, der } from '@sealpost/core';
+import { backendKit as kit, DECRYPTION_FAILED_MESSAGE, der } from '@sealpost/core';
 import { ensureTestPki, opensslDecryptDer, opensslEncryptDer, type TestIdentity, type TestPki } from '@sealpost/fixtures';
 import forge from 'node-forge';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { shortenAt } from '../test-support/ber-edit.js';
 import { opensslInFolder } from '../test-support/extra-pki.js';
-import { childrenOf, decodeElement, octetsOf, oidOf, smallIntegerOf, type Node } from './asn1.js';
 import { createForgeBackend } from './backend.js';
 import { parseCertificate } from './certificates.js';
 import { createContext } from './context.js';
 import { wrapKey } from './key-transport.js';
 import type { RsaPublicKey } from './keys.js';
-import { OID } from './oids.js';
 
 const backend = createForgeBackend();
 const content = new TextEncoder().encode('Content-Type: text/plain; charset=utf-8\r\n\r\nA sealed message for the forge backend.\r\n');
@@ -29,16 +27,16 @@ const pem = (id: TestIdentity): Uint8Array => new TextEncoder().encode(id.certPe
 const identity = (id: TestIdentity) => ({ certificate: id.cert, privateKey: { type: 'pkcs8' as const, der: id.keyDer } });
 
 /** The node at `path` (child indexes) below the root. */
-function nodeAt(root: Node, path: readonly number[]): Node {
-  let node: Node | undefined = root;
-  for (const i of path) node = childrenOf(node)?.[i];
+function nodeAt(root: kit.Node, path: readonly number[]): kit.Node {
+  let node: kit.Node | undefined = root;
+  for (const i of path) node = kit.childrenOf(node)?.[i];
   if (node === undefined) throw new Error(`no node at ${path.join('.')}`);
   return node;
 }
 
 /** A copy of `cms` with one bit flipped in the last content octet (or `fromEnd` octets before) of the node at `path`. */
 function flipIn(cms: Uint8Array, path: readonly number[], fromEnd = 1): Uint8Array {
-  const root = decodeElement(cms)!;
+  const root = kit.decodeElement(cms)!;
   const node = nodeAt(root, path);
   const offset = node.raw.byteOffset - root.raw.byteOffset + node.raw.length - fromEnd;
   const out = cms.slice();
@@ -99,21 +97,21 @@ describe('encryption made here', () => {
       },
     });
     const cms = await recording.encrypt({ content, recipients: [{ certificate: pki.identities.bob.cert }], cipher: 'aes-256-gcm', keyTransport: 'rsa-oaep' });
-    const root = decodeElement(cms)!;
-    expect(oidOf(nodeAt(root, [0]))).toBe(OID.authEnvelopedData);
+    const root = kit.decodeElement(cms)!;
+    expect(kit.oidOf(nodeAt(root, [0]))).toBe(kit.OID.authEnvelopedData);
     const auth = nodeAt(root, [1, 0]);
-    const parts = childrenOf(auth)!;
+    const parts = kit.childrenOf(auth)!;
     expect(parts).toHaveLength(4);
-    expect(smallIntegerOf(parts[0])).toBe(0);
-    const eci = childrenOf(parts[2])!;
-    expect(oidOf(eci[0])).toBe(OID.data);
-    const algorithm = childrenOf(eci[1])!;
-    expect(oidOf(algorithm[0])).toBe(OID.aes256Gcm);
-    const [nonceNode, icvNode] = childrenOf(algorithm[1])!;
-    expect(smallIntegerOf(icvNode)).toBe(16);
-    const nonce = octetsOf(nonceNode)!;
-    const ciphertext = octetsOf(eci[2])!;
-    const mac = octetsOf(parts[3])!;
+    expect(kit.smallIntegerOf(parts[0])).toBe(0);
+    const eci = kit.childrenOf(parts[2])!;
+    expect(kit.oidOf(eci[0])).toBe(kit.OID.data);
+    const algorithm = kit.childrenOf(eci[1])!;
+    expect(kit.oidOf(algorithm[0])).toBe(kit.OID.aes256Gcm);
+    const [nonceNode, icvNode] = kit.childrenOf(algorithm[1])!;
+    expect(kit.smallIntegerOf(icvNode)).toBe(16);
+    const nonce = kit.octetsOf(nonceNode)!;
+    const ciphertext = kit.octetsOf(eci[2])!;
+    const mac = kit.octetsOf(parts[3])!;
     expect([nonce.length, ciphertext.length, mac.length]).toEqual([12, content.length, 16]);
     // The first draw is the content key, then the OAEP seed, then the nonce.
     const [cek, , drawnNonce] = drawn;
@@ -123,18 +121,18 @@ describe('encryption made here', () => {
     expect(Buffer.from(ciphertext).equals(expected)).toBe(true);
     expect(Buffer.from(mac).equals(reference.getAuthTag())).toBe(true);
     // The KeyTransRecipientInfo: version 0, and RSAES-OAEP SHA-256 with exactly the parameters openssl writes.
-    const ktri = childrenOf(childrenOf(parts[1])![0])!;
-    expect(smallIntegerOf(ktri[0])).toBe(0);
+    const ktri = kit.childrenOf(kit.childrenOf(parts[1])![0])!;
+    expect(kit.smallIntegerOf(ktri[0])).toBe(0);
     const peer = await opensslEncryptDer({ content, recipientCertPaths: [pki.identities.bob.certPath], cipher: 'aes-256-gcm', oaep: 'sha256' });
-    const peerKtri = childrenOf(nodeAt(decodeElement(peer)!, [1, 0, 1, 0]))!;
+    const peerKtri = kit.childrenOf(nodeAt(kit.decodeElement(peer)!, [1, 0, 1, 0]))!;
     expect(Buffer.from(ktri[2]!.raw).toString('hex')).toBe(Buffer.from(peerKtri[2]!.raw).toString('hex'));
   });
 
   it('uses a fresh key and nonce for every message', async () => {
     const seal = () => backend.encrypt({ content, recipients: [{ certificate: pki.identities.alice.cert }], cipher: 'aes-128-gcm', keyTransport: 'rsa-pkcs1' });
     const [a, b] = [await seal(), await seal()];
-    const nonceOf = (cms: Uint8Array) => octetsOf(nodeAt(decodeElement(cms)!, [1, 0, 2, 1, 1, 0]));
-    const keyOf = (cms: Uint8Array) => octetsOf(nodeAt(decodeElement(cms)!, [1, 0, 1, 0, 3]));
+    const nonceOf = (cms: Uint8Array) => kit.octetsOf(nodeAt(kit.decodeElement(cms)!, [1, 0, 2, 1, 1, 0]));
+    const keyOf = (cms: Uint8Array) => kit.octetsOf(nodeAt(kit.decodeElement(cms)!, [1, 0, 1, 0, 3]));
     expect(nonceOf(a)).not.toEqual(nonceOf(b));
     expect(keyOf(a)).not.toEqual(keyOf(b));
   });
@@ -215,7 +213,7 @@ describe('decryption failures are one generic error, and node-forge never speaks
 
   it('a corrupted PKCS#1 v1.5 key block: node-forge would say "Encryption block is invalid.", the caller sees the generic error', async () => {
     const cms = flipIn(await seal('aes-256-gcm'), encryptedKeyPath, 20);
-    const encryptedKey = octetsOf(nodeAt(decodeElement(cms)!, encryptedKeyPath))!;
+    const encryptedKey = kit.octetsOf(nodeAt(kit.decodeElement(cms)!, encryptedKeyPath))!;
     const forgeKey = forge.pki.privateKeyFromPem(pki.identities.bob.keyPem);
     expect(() => forgeKey.decrypt(Buffer.from(encryptedKey).toString('binary'))).toThrow('Encryption block is invalid.');
     await expectGenericFailure(asBob(cms));
@@ -237,7 +235,7 @@ describe('decryption failures are one generic error, and node-forge never speaks
 
   it('a corrupted OAEP key block: node-forge would say "Invalid RSAES-OAEP padding.", the caller sees the generic error', async () => {
     const cms = flipIn(await seal('aes-256-gcm', 'rsa-oaep'), encryptedKeyPath, 20);
-    const encryptedKey = octetsOf(nodeAt(decodeElement(cms)!, encryptedKeyPath))!;
+    const encryptedKey = kit.octetsOf(nodeAt(kit.decodeElement(cms)!, encryptedKeyPath))!;
     const forgeKey = forge.pki.privateKeyFromPem(pki.identities.bob.keyPem);
     const sha256 = () => forge.md.sha256.create();
     expect(() => forgeKey.decrypt(Buffer.from(encryptedKey).toString('binary'), 'RSA-OAEP', { md: sha256(), mgf1: { md: sha256() } })).toThrow(/OAEP/);
@@ -331,9 +329,9 @@ describe('AuthEnvelopedData variants this backend does not write but reads', () 
     const bob = parseCertificate(pki.identities.bob.cert)!;
     const ktri = der.sequence(der.integer(0), der.sequence(bob.issuer, der.tlv(0x02, bob.serial)), wrapped.keyEncryptionAlgorithm, der.octetString(wrapped.encryptedKey));
     const gcmParameters = options.icvLength === undefined ? der.sequence(der.octetString(nonce)) : der.sequence(der.octetString(nonce), der.integer(icv));
-    const eci = der.sequence(der.oid(OID.data), der.algorithmIdentifier(OID.aes128Gcm, gcmParameters), der.implicitPrimitive(0, ciphertext));
+    const eci = der.sequence(der.oid(kit.OID.data), der.algorithmIdentifier(kit.OID.aes128Gcm, gcmParameters), der.implicitPrimitive(0, ciphertext));
     const parts = [der.integer(0), der.setOf([ktri]), eci, ...(options.authAttrs === undefined ? [] : [options.authAttrs]), der.octetString(aes.getAuthTag())];
-    return der.sequence(der.oid(OID.authEnvelopedData), der.explicit(0, der.sequence(...parts)));
+    return der.sequence(der.oid(kit.OID.authEnvelopedData), der.explicit(0, der.sequence(...parts)));
   }
 
   it('ICV lengths 12 (the default, omitted) to 16', async () => {
@@ -344,12 +342,12 @@ describe('AuthEnvelopedData variants this backend does not write but reads', () 
   });
 
   it('authAttrs are authenticated as additional data', async () => {
-    const attribute = der.sequence(der.oid(OID.contentType), der.setOf([der.oid(OID.data)]));
+    const attribute = der.sequence(der.oid(kit.OID.contentType), der.setOf([der.oid(kit.OID.data)]));
     const authAttrs = der.setOf([attribute], 0xa1);
     const cms = authEnveloped({ authAttrs });
     expect((await backend.decrypt({ cms, ...identity(pki.identities.bob) })).content).toEqual(content);
     // The same message with the attribute changed after encryption no longer authenticates.
-    const changed = der.setOf([der.sequence(der.oid(OID.contentType), der.setOf([der.oid(OID.signedData)]))], 0xa1);
+    const changed = der.setOf([der.sequence(der.oid(kit.OID.contentType), der.setOf([der.oid(kit.OID.signedData)]))], 0xa1);
     const tampered = Buffer.from(cms);
     tampered.set(changed, tampered.indexOf(Buffer.from(authAttrs)));
     await expectGenericFailure(backend.decrypt({ cms: new Uint8Array(tampered), ...identity(pki.identities.bob) }));
@@ -358,16 +356,16 @@ describe('AuthEnvelopedData variants this backend does not write but reads', () 
   it('RSAES-OAEP with SHA-384 and a label, and with every parameter left to its SHA-1 default', async () => {
     const publicKey = new X509Certificate(Buffer.from(pki.identities.bob.cert)).publicKey;
     const label = new TextEncoder().encode('sealpost');
-    const sha384 = der.algorithmIdentifier(OID.sha384);
+    const sha384 = der.algorithmIdentifier(kit.OID.sha384);
     const withLabel: Wrap = (cek) => ({
       keyEncryptionAlgorithm: der.algorithmIdentifier(
-        OID.rsaesOaep,
-        der.sequence(der.explicit(0, sha384), der.explicit(1, der.algorithmIdentifier(OID.mgf1, sha384)), der.explicit(2, der.algorithmIdentifier(OID.pSpecified, der.octetString(label)))),
+        kit.OID.rsaesOaep,
+        der.sequence(der.explicit(0, sha384), der.explicit(1, der.algorithmIdentifier(kit.OID.mgf1, sha384)), der.explicit(2, der.algorithmIdentifier(kit.OID.pSpecified, der.octetString(label)))),
       ),
       encryptedKey: new Uint8Array(publicEncrypt({ key: publicKey, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha384', oaepLabel: label }, cek)),
     });
     const defaults: Wrap = (cek) => ({
-      keyEncryptionAlgorithm: der.algorithmIdentifier(OID.rsaesOaep, der.sequence()),
+      keyEncryptionAlgorithm: der.algorithmIdentifier(kit.OID.rsaesOaep, der.sequence()),
       encryptedKey: new Uint8Array(publicEncrypt({ key: publicKey, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha1' }, cek)),
     });
     for (const wrap of [withLabel, defaults]) {

@@ -1,11 +1,9 @@
 import { createHash } from 'node:crypto';
-import { der, parseCertificate } from '@sealpost/core';
+import { backendKit as kit, der, parseCertificate } from '@sealpost/core';
 import { ensureTestPki, type TestPki } from '@sealpost/fixtures';
 import forge from 'node-forge';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createForgeBackend } from './backend.js';
-import { OID } from './oids.js';
-import { newSignedAttributes } from './signed-attributes.js';
 
 /**
  * Bleichenbacher's 2006 forgery against RSA keys with e = 3: without the private key, pick s so that
@@ -52,7 +50,7 @@ function rsaPublic(cert: Uint8Array): { n: bigint; e: bigint; size: number } {
 }
 
 function digestInfo(hash: Uint8Array, withNull = true): Uint8Array {
-  return der.sequence(withNull ? der.algorithmIdentifier(OID.sha256, der.nullValue()) : der.algorithmIdentifier(OID.sha256), der.octetString(hash));
+  return der.sequence(withNull ? der.algorithmIdentifier(kit.OID.sha256, der.nullValue()) : der.algorithmIdentifier(kit.OID.sha256), der.octetString(hash));
 }
 
 /** A signature s with s^3 = 00 01 FF 00 DigestInfo(hash) GARBAGE, made from the public key alone. */
@@ -87,13 +85,13 @@ function signedDataWith(cert: Uint8Array, signedAttrs: Uint8Array, signature: Ui
   const signerInfo = der.sequence(
     der.integer(1),
     der.sequence(info.issuerDer, der.integer(BigInt(`0x${info.serial}`))),
-    der.algorithmIdentifier(OID.sha256),
+    der.algorithmIdentifier(kit.OID.sha256),
     attrs,
-    der.algorithmIdentifier(OID.rsaEncryption, der.nullValue()),
+    der.algorithmIdentifier(kit.OID.rsaEncryption, der.nullValue()),
     der.octetString(signature),
   );
-  const signedData = der.sequence(der.integer(1), der.setOf([der.algorithmIdentifier(OID.sha256)]), der.sequence(der.oid(OID.data)), der.tlv(0xa0, cert), der.setOf([signerInfo]));
-  return der.sequence(der.oid(OID.signedData), der.explicit(0, signedData));
+  const signedData = der.sequence(der.integer(1), der.setOf([der.algorithmIdentifier(kit.OID.sha256)]), der.sequence(der.oid(kit.OID.data)), der.tlv(0xa0, cert), der.setOf([signerInfo]));
+  return der.sequence(der.oid(kit.OID.signedData), der.explicit(0, signedData));
 }
 
 describe('RSA e = 3 signature forgery (Bleichenbacher 2006)', () => {
@@ -101,7 +99,7 @@ describe('RSA e = 3 signature forgery (Bleichenbacher 2006)', () => {
     const erin = pki.identities.erin;
     const { n, e, size } = rsaPublic(erin.cert);
     expect(e).toBe(3n);
-    const signedAttrs = der.setOf(newSignedAttributes({ messageDigest: new Uint8Array(createHash('sha256').update(content).digest()) }));
+    const signedAttrs = der.setOf(kit.newSignedAttributes({ messageDigest: new Uint8Array(createHash('sha256').update(content).digest()) }));
     const hash = new Uint8Array(createHash('sha256').update(signedAttrs).digest());
     const forged = forgeCubeSignature(hash, n, size);
 
@@ -117,7 +115,7 @@ describe('RSA e = 3 signature forgery (Bleichenbacher 2006)', () => {
 
   it('control: a real signature by the same e = 3 key verifies, and a flipped bit does not', async () => {
     const erin = pki.identities.erin;
-    const signedAttrs = der.setOf(newSignedAttributes({ messageDigest: new Uint8Array(createHash('sha256').update(content).digest()) }));
+    const signedAttrs = der.setOf(kit.newSignedAttributes({ messageDigest: new Uint8Array(createHash('sha256').update(content).digest()) }));
     const genuine = new Uint8Array(createHash('sha256').update(signedAttrs).digest());
     const key = forge.pki.privateKeyFromPem(erin.keyPem);
     const md = forge.md.sha256.create();
@@ -139,7 +137,7 @@ describe('RSA e = 3 signature forgery (Bleichenbacher 2006)', () => {
   it('the block must be exact: a shortened signature or one not below n fails; DigestInfo without NULL is accepted', async () => {
     const erin = pki.identities.erin;
     const { n, size } = rsaPublic(erin.cert);
-    const signedAttrs = der.setOf(newSignedAttributes({ messageDigest: new Uint8Array(createHash('sha256').update(content).digest()) }));
+    const signedAttrs = der.setOf(kit.newSignedAttributes({ messageDigest: new Uint8Array(createHash('sha256').update(content).digest()) }));
     const hash = new Uint8Array(createHash('sha256').update(signedAttrs).digest());
     const verifyWith = async (signature: Uint8Array) => (await backend.verify({ cms: signedDataWith(erin.cert, signedAttrs, signature), content }))[0];
 

@@ -1,26 +1,12 @@
-import { leftPad, SealpostError } from '@sealpost/core';
+import { backendKit as kit, leftPad, SealpostError } from '@sealpost/core';
 import forge from 'node-forge';
-import {
-  algorithmOf,
-  bitStringBytes,
-  childrenOf,
-  decodeElement,
-  isContext,
-  isUniversal,
-  octetsOf,
-  oidOf,
-  smallIntegerOf,
-  unsignedIntegerOf,
-  type Node,
-} from './asn1.js';
 import { toHex } from './bytes.js';
-import { OID } from './oids.js';
 
 /** Public and private keys, read from SubjectPublicKeyInfo and PKCS#8 into what the arithmetic needs. */
 
 export type NamedCurve = 'P-256' | 'P-384' | 'P-521';
 
-const CURVES: Readonly<Record<string, NamedCurve>> = { [OID.p256]: 'P-256', [OID.p384]: 'P-384', [OID.p521]: 'P-521' };
+const CURVES: Readonly<Record<string, NamedCurve>> = { [kit.OID.p256]: 'P-256', [kit.OID.p384]: 'P-384', [kit.OID.p521]: 'P-521' };
 
 /** Octets of a field element, of a private scalar and of each half of r||s. */
 export function curveSize(curve: NamedCurve): number {
@@ -47,20 +33,20 @@ export type EcPublicKey = {
 export type PublicKeyFacts = RsaPublicKey | EcPublicKey | { readonly kind: 'other'; readonly oid: string };
 
 /** Reads a SubjectPublicKeyInfo element; null if it is malformed. */
-export function publicKeyFacts(spki: Node | undefined): PublicKeyFacts | null {
-  const parts = isUniversal(spki, 16) ? childrenOf(spki) : null;
-  const algorithm = algorithmOf(parts?.[0]);
-  const key = bitStringBytes(parts?.[1]);
+export function publicKeyFacts(spki: kit.Node | undefined): PublicKeyFacts | null {
+  const parts = kit.isUniversal(spki, 16) ? kit.childrenOf(spki) : null;
+  const algorithm = kit.algorithmOf(parts?.[0]);
+  const key = kit.bitStringBytes(parts?.[1]);
   if (parts === null || parts.length !== 2 || algorithm === null || key === null) return null;
-  if (algorithm.oid === OID.rsaEncryption || algorithm.oid === OID.rsassaPss) {
-    const rsa = childrenOf(decodeElement(key) ?? undefined);
-    const modulus = unsignedIntegerOf(rsa?.[0]);
-    const exponent = unsignedIntegerOf(rsa?.[1]);
+  if (algorithm.oid === kit.OID.rsaEncryption || algorithm.oid === kit.OID.rsassaPss) {
+    const rsa = kit.childrenOf(kit.decodeElement(key) ?? undefined);
+    const modulus = kit.unsignedIntegerOf(rsa?.[0]);
+    const exponent = kit.unsignedIntegerOf(rsa?.[1]);
     if (rsa === null || rsa.length !== 2 || modulus === null || exponent === null || modulus[0] === 0) return null;
-    return { kind: 'rsa', modulus, exponent, pssOnly: algorithm.oid === OID.rsassaPss };
+    return { kind: 'rsa', modulus, exponent, pssOnly: algorithm.oid === kit.OID.rsassaPss };
   }
-  if (algorithm.oid === OID.ecPublicKey) {
-    const curveOid = oidOf(algorithm.parameters);
+  if (algorithm.oid === kit.OID.ecPublicKey) {
+    const curveOid = kit.oidOf(algorithm.parameters);
     return { kind: 'ec', curve: curveOid === null ? null : (CURVES[curveOid] ?? null), point: key };
   }
   return { kind: 'other', oid: algorithm.oid };
@@ -84,22 +70,22 @@ function malformedKey(): SealpostError {
 
 /** Reads a PKCS#8 PrivateKeyInfo (RSA, RSASSA-PSS or EC on a named curve). */
 export function privateKeyFacts(pkcs8: Uint8Array): PrivateKeyFacts {
-  const parts = childrenOf(decodeElement(pkcs8) ?? undefined);
-  const version = smallIntegerOf(parts?.[0]);
-  const algorithm = algorithmOf(parts?.[1]);
-  const inner = isUniversal(parts?.[2], 4) ? octetsOf(parts?.[2]) : null;
+  const parts = kit.childrenOf(kit.decodeElement(pkcs8) ?? undefined);
+  const version = kit.smallIntegerOf(parts?.[0]);
+  const algorithm = kit.algorithmOf(parts?.[1]);
+  const inner = kit.isUniversal(parts?.[2], 4) ? kit.octetsOf(parts?.[2]) : null;
   if (parts === null || (version !== 0 && version !== 1) || algorithm === null || inner === null) throw malformedKey();
-  if (algorithm.oid === OID.rsaEncryption || algorithm.oid === OID.rsassaPss) return rsaPrivateKey(inner, algorithm.oid === OID.rsassaPss);
-  if (algorithm.oid === OID.ecPublicKey) return ecPrivateKey(inner, oidOf(algorithm.parameters));
+  if (algorithm.oid === kit.OID.rsaEncryption || algorithm.oid === kit.OID.rsassaPss) return rsaPrivateKey(inner, algorithm.oid === kit.OID.rsassaPss);
+  if (algorithm.oid === kit.OID.ecPublicKey) return ecPrivateKey(inner, kit.oidOf(algorithm.parameters));
   throw new SealpostError('ERR_UNSUPPORTED_KEY', `private keys of type ${algorithm.oid} are not supported by this backend`);
 }
 
 /** RSAPrivateKey ::= SEQUENCE { version, n, e, d, p, q, dP, dQ, qInv, otherPrimeInfos OPTIONAL } */
 function rsaPrivateKey(der: Uint8Array, pssOnly: boolean): RsaPrivateKey {
-  const fields = childrenOf(decodeElement(der) ?? undefined);
-  const version = smallIntegerOf(fields?.[0]);
+  const fields = kit.childrenOf(kit.decodeElement(der) ?? undefined);
+  const version = kit.smallIntegerOf(fields?.[0]);
   if (version === 1) throw new SealpostError('ERR_UNSUPPORTED_KEY', 'multi-prime RSA keys are not supported by this backend');
-  const numbers = (fields ?? []).slice(1, 9).map(unsignedIntegerOf);
+  const numbers = (fields ?? []).slice(1, 9).map(kit.unsignedIntegerOf);
   if (fields === null || fields.length !== 9 || version !== 0 || numbers.some((n) => n === null)) throw malformedKey();
   const [n, e, d, p, q, dP, dQ, qInv] = (numbers as Uint8Array[]).map(bigIntegerOf) as [
     forge.jsbn.BigInteger,
@@ -118,10 +104,10 @@ function rsaPrivateKey(der: Uint8Array, pssOnly: boolean): RsaPrivateKey {
 
 /** ECPrivateKey ::= SEQUENCE { version 1, privateKey OCTET STRING, [0] parameters OPTIONAL, [1] publicKey OPTIONAL } */
 function ecPrivateKey(der: Uint8Array, algorithmCurve: string | null): EcPrivateKey {
-  const fields = childrenOf(decodeElement(der) ?? undefined);
-  const scalar = isUniversal(fields?.[1], 4) ? octetsOf(fields?.[1]) : null;
-  if (fields === null || smallIntegerOf(fields[0]) !== 1 || scalar === null || scalar.length === 0) throw malformedKey();
-  const curveOid = algorithmCurve ?? oidOf(childrenOf(fields.find((f) => isContext(f, 0)))?.[0]);
+  const fields = kit.childrenOf(kit.decodeElement(der) ?? undefined);
+  const scalar = kit.isUniversal(fields?.[1], 4) ? kit.octetsOf(fields?.[1]) : null;
+  if (fields === null || kit.smallIntegerOf(fields[0]) !== 1 || scalar === null || scalar.length === 0) throw malformedKey();
+  const curveOid = algorithmCurve ?? kit.oidOf(kit.childrenOf(fields.find((f) => kit.isContext(f, 0)))?.[0]);
   const curve = curveOid === null ? undefined : CURVES[curveOid];
   if (curve === undefined) throw new SealpostError('ERR_UNSUPPORTED_KEY', 'only the named curves P-256, P-384 and P-521 are supported');
   if (scalar.length > curveSize(curve)) throw malformedKey();

@@ -1,20 +1,16 @@
-import { constantTimeEqual, der } from '@sealpost/core';
+import { backendKit as kit, constantTimeEqual, der } from '@sealpost/core';
 import type { DigestAlgorithm, SignatureScheme, SignerCheck } from '@sealpost/core';
 import { ensureTestPki, opensslCmsSignRaw, opensslVerifyDer, type TestPki } from '@sealpost/fixtures';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { nodeAt, replaceAt } from '../test-support/ber-edit.js';
 import { makeExtraPki, openssl, writeTemp, type ExtraPki } from '../test-support/extra-pki.js';
-import { childrenOf, oidOf } from './asn1.js';
 import { createForgeBackend } from './backend.js';
 import { parseCertificate } from './certificates.js';
 import { createContext } from './context.js';
 import { computeDigest } from './digest.js';
 import { privateKeyFacts } from './keys.js';
-import { OID } from './oids.js';
-import { newSignedAttributes } from './signed-attributes.js';
-import { readSignedData } from './signed-data-reader.js';
-import { signingParams } from './signature-algorithms.js';
 import { createSignature } from './signature-create.js';
+import { readSignedData } from './signed-data-reader.js';
 
 const backend = createForgeBackend();
 const content = new TextEncoder().encode('Content-Type: text/plain; charset=utf-8\r\n\r\nSigned with the forge backend.\r\n');
@@ -94,8 +90,8 @@ describe('signatures made here', () => {
   it('uses the default scheme for the key type, and refuses SHA-1, MD5 and SHA-224 for signing', async () => {
     const rsa = await backend.sign({ content, detached: true, signers: [signer(pki.identities.alice, 'sha-256')] });
     const ec = await backend.sign({ content, detached: true, signers: [signer(pki.identities.carol, 'sha-256')] });
-    expect(readSignedData(rsa).signers[0]?.signatureAlgorithm.oid).toBe(OID.rsaEncryption);
-    expect(readSignedData(ec).signers[0]?.signatureAlgorithm.oid).toBe(OID.ecdsaWithSha256);
+    expect(readSignedData(rsa).signers[0]?.signatureAlgorithm.oid).toBe(kit.OID.rsaEncryption);
+    expect(readSignedData(ec).signers[0]?.signatureAlgorithm.oid).toBe(kit.OID.ecdsaWithSha256);
     for (const digest of ['md5', 'sha-224'] as const)
       await expect(backend.sign({ content, detached: true, signers: [signer(pki.identities.alice, digest)] })).rejects.toMatchObject({ code: 'ERR_UNSUPPORTED_DIGEST' });
   });
@@ -125,11 +121,11 @@ describe('signatures made here', () => {
     expect(sd.certificates).toHaveLength(2);
     const s = sd.signers[0]!;
     expect(s.sid?.type).toBe('issuerAndSerialNumber');
-    const attributes = childrenOf(s.signedAttrs ?? undefined) ?? [];
-    expect(attributes.map((a) => oidOf(childrenOf(a)?.[0])).sort()).toEqual([OID.contentType, OID.messageDigest, OID.signingTime, OID.smimeCapabilities].sort());
-    const caps = attributes.find((a) => oidOf(childrenOf(a)?.[0]) === OID.smimeCapabilities);
-    const list = childrenOf(childrenOf(childrenOf(caps)?.[1])?.[0]) ?? [];
-    expect(list.map((c) => oidOf(childrenOf(c)?.[0]))).toEqual([OID.aes256Gcm, OID.aes128Gcm, OID.aes256Cbc]);
+    const attributes = kit.childrenOf(s.signedAttrs ?? undefined) ?? [];
+    expect(attributes.map((a) => kit.oidOf(kit.childrenOf(a)?.[0])).sort()).toEqual([kit.OID.contentType, kit.OID.messageDigest, kit.OID.signingTime, kit.OID.smimeCapabilities].sort());
+    const caps = attributes.find((a) => kit.oidOf(kit.childrenOf(a)?.[0]) === kit.OID.smimeCapabilities);
+    const list = kit.childrenOf(kit.childrenOf(kit.childrenOf(caps)?.[1])?.[0]) ?? [];
+    expect(list.map((c) => kit.oidOf(kit.childrenOf(c)?.[0]))).toEqual([kit.OID.aes256Gcm, kit.OID.aes128Gcm, kit.OID.aes256Cbc]);
     // Years from 2050 on are GeneralizedTime (RFC 5652 11.3).
     expect(Buffer.from(cms).includes(Buffer.from('20510102030405Z'))).toBe(true);
   });
@@ -147,7 +143,7 @@ describe('RSASSA-PSS keys (id-RSASSA-PSS, RFC 4055)', () => {
   it('sign with PSS by default, verify here and with openssl, and refuse PKCS#1 v1.5', async () => {
     const pssKey = asSigner(extra.pssKey);
     const cms = await backend.sign({ content, detached: true, signers: [signer(pssKey, 'sha-256')] });
-    expect(readSignedData(cms).signers[0]?.signatureAlgorithm.oid).toBe(OID.rsassaPss);
+    expect(readSignedData(cms).signers[0]?.signatureAlgorithm.oid).toBe(kit.OID.rsassaPss);
     expect(await backend.verify({ cms, content })).toEqual([good(pssKey)]);
     expect(await opensslVerifies(cms, content)).toBe(true);
     await expect(backend.sign({ content, detached: true, signers: [signer(pssKey, 'sha-256', 'rsa-pkcs1')] })).rejects.toMatchObject({ code: 'ERR_UNSUPPORTED_SIGNATURE' });
@@ -282,34 +278,34 @@ describe('verification failures are reported, not thrown', () => {
     const alice = pki.identities.alice;
     const ctx = createContext({});
     const cert = parseCertificate(alice.cert)!;
-    const attributes = newSignedAttributes({ messageDigest: computeDigest('sha-256', content), signingTime: new Date('2026-01-02T03:04:05Z') });
+    const attributes = kit.newSignedAttributes({ messageDigest: computeDigest('sha-256', content), signingTime: new Date('2026-01-02T03:04:05Z') });
     const unsorted = [...attributes].reverse();
     const asSent = der.tlv(0x31, ...unsorted);
     expect(constantTimeEqual(der.setOf(attributes), asSent)).toBe(false);
-    const signature = createSignature(ctx, privateKeyFacts(alice.keyDer), signingParams('rsa-pkcs1', 'sha-256'), asSent);
+    const signature = createSignature(ctx, privateKeyFacts(alice.keyDer), kit.signingParams('rsa-pkcs1', 'sha-256'), asSent);
     const signerInfo = der.sequence(
       der.integer(1),
       der.sequence(cert.issuer, der.tlv(0x02, cert.serial)),
-      der.algorithmIdentifier(OID.sha256),
+      der.algorithmIdentifier(kit.OID.sha256),
       der.tlv(0xa0, ...unsorted),
-      der.algorithmIdentifier(OID.rsaEncryption, der.nullValue()),
+      der.algorithmIdentifier(kit.OID.rsaEncryption, der.nullValue()),
       der.octetString(signature),
     );
-    const signedData = der.sequence(der.integer(1), der.setOf([der.algorithmIdentifier(OID.sha256)]), der.sequence(der.oid(OID.data)), der.tlv(0xa0, alice.cert), der.setOf([signerInfo]));
-    const cms = der.sequence(der.oid(OID.signedData), der.explicit(0, signedData));
+    const signedData = der.sequence(der.integer(1), der.setOf([der.algorithmIdentifier(kit.OID.sha256)]), der.sequence(der.oid(kit.OID.data)), der.tlv(0xa0, alice.cert), der.setOf([signerInfo]));
+    const cms = der.sequence(der.oid(kit.OID.signedData), der.explicit(0, signedData));
     expect(await backend.verify({ cms, content })).toEqual([good(alice)]);
   });
 
   it('a signature algorithm that does not fit the key type is invalid, never checked with the wrong key', async () => {
     const { alice, carol } = pki.identities;
     const rsa = await backend.sign({ content, detached: true, signers: [signer(alice, 'sha-256')] });
-    const asEcdsa = withSignatureAlgorithm(rsa, der.algorithmIdentifier(OID.ecdsaWithSha256));
+    const asEcdsa = withSignatureAlgorithm(rsa, der.algorithmIdentifier(kit.OID.ecdsaWithSha256));
     expect((await backend.verify({ cms: asEcdsa, content }))[0]).toMatchObject({ signatureValid: false, messageDigestValid: true, error: { code: 'ERR_SIGNATURE_INVALID' } });
     const ec = await backend.sign({ content, detached: true, signers: [signer(carol, 'sha-256')] });
-    const asRsa = withSignatureAlgorithm(ec, der.algorithmIdentifier(OID.sha256WithRsa, der.nullValue()));
+    const asRsa = withSignatureAlgorithm(ec, der.algorithmIdentifier(kit.OID.sha256WithRsa, der.nullValue()));
     expect((await backend.verify({ cms: asRsa, content }))[0]).toMatchObject({ signatureValid: false, error: { code: 'ERR_SIGNATURE_INVALID' } });
     // Control: sha256WithRSAEncryption in place of rsaEncryption names the same thing and verifies.
-    const renamed = withSignatureAlgorithm(rsa, der.algorithmIdentifier(OID.sha256WithRsa, der.nullValue()));
+    const renamed = withSignatureAlgorithm(rsa, der.algorithmIdentifier(kit.OID.sha256WithRsa, der.nullValue()));
     expect((await backend.verify({ cms: renamed, content }))[0]).toMatchObject({ signatureValid: true, error: null });
   });
 
@@ -317,21 +313,21 @@ describe('verification failures are reported, not thrown', () => {
     const rsa = await backend.sign({ content, detached: true, signers: [signer(pki.identities.alice, 'sha-256')] });
     const asDsa = withSignatureAlgorithm(rsa, der.algorithmIdentifier('2.16.840.1.101.3.4.3.2'));
     expect((await backend.verify({ cms: asDsa, content }))[0]).toMatchObject({ signatureValid: false, error: { code: 'ERR_UNSUPPORTED_SIGNATURE' } });
-    const mixed = withSignatureAlgorithm(rsa, der.algorithmIdentifier(OID.sha512WithRsa, der.nullValue()));
+    const mixed = withSignatureAlgorithm(rsa, der.algorithmIdentifier(kit.OID.sha512WithRsa, der.nullValue()));
     expect((await backend.verify({ cms: mixed, content }))[0]).toMatchObject({ signatureValid: false, error: { code: 'ERR_SIGNATURE_INVALID' } });
   });
 
   it('PSS parameters are honoured as declared: a different salt length or hash fails', async () => {
     const alice = pki.identities.alice;
     const cms = await backend.sign({ content, detached: true, signers: [signer(alice, 'sha-256', 'rsa-pss')] });
-    const pss = (saltLength: number, hash: string = OID.sha256) =>
+    const pss = (saltLength: number, hash: string = kit.OID.sha256) =>
       der.algorithmIdentifier(
-        OID.rsassaPss,
-        der.sequence(der.explicit(0, der.algorithmIdentifier(hash, der.nullValue())), der.explicit(1, der.algorithmIdentifier(OID.mgf1, der.algorithmIdentifier(hash, der.nullValue()))), der.explicit(2, der.integer(saltLength))),
+        kit.OID.rsassaPss,
+        der.sequence(der.explicit(0, der.algorithmIdentifier(hash, der.nullValue())), der.explicit(1, der.algorithmIdentifier(kit.OID.mgf1, der.algorithmIdentifier(hash, der.nullValue()))), der.explicit(2, der.integer(saltLength))),
       );
     expect((await backend.verify({ cms: withSignatureAlgorithm(cms, pss(32)), content }))[0]).toMatchObject({ signatureValid: true });
     expect((await backend.verify({ cms: withSignatureAlgorithm(cms, pss(20)), content }))[0]).toMatchObject({ signatureValid: false, error: null });
-    expect((await backend.verify({ cms: withSignatureAlgorithm(cms, pss(32, OID.sha384)), content }))[0]).toMatchObject({ signatureValid: false, error: { code: 'ERR_SIGNATURE_INVALID' } });
+    expect((await backend.verify({ cms: withSignatureAlgorithm(cms, pss(32, kit.OID.sha384)), content }))[0]).toMatchObject({ signatureValid: false, error: { code: 'ERR_SIGNATURE_INVALID' } });
   });
 });
 
@@ -340,7 +336,7 @@ describe('errors', () => {
     const cms = await backend.sign({ content, detached: true, signers: [signer(pki.identities.alice, 'sha-256')] });
     await expect(backend.verify({ cms: cms.subarray(0, cms.length - 10), content })).rejects.toMatchObject({ code: 'ERR_CMS_MALFORMED' });
     await expect(backend.verify({ cms: new Uint8Array([1, 2, 3, 4]), content })).rejects.toMatchObject({ code: 'ERR_CMS_MALFORMED' });
-    await expect(backend.verify({ cms: der.sequence(der.oid(OID.signedData), der.explicit(0, der.sequence(der.integer(1)))), content })).rejects.toMatchObject({ code: 'ERR_CMS_MALFORMED' });
+    await expect(backend.verify({ cms: der.sequence(der.oid(kit.OID.signedData), der.explicit(0, der.sequence(der.integer(1)))), content })).rejects.toMatchObject({ code: 'ERR_CMS_MALFORMED' });
     const enveloped = await backend.encrypt({ content, recipients: [{ certificate: pki.identities.alice.cert }], cipher: 'aes-128-cbc', keyTransport: 'rsa-pkcs1' });
     await expect(backend.verify({ cms: enveloped })).rejects.toMatchObject({ code: 'ERR_UNSUPPORTED_CMS' });
   });

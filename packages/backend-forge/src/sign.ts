@@ -1,16 +1,10 @@
 import type { DigestAlgorithm, SignatureScheme, SignerInput, SignRequest } from '@sealpost/core';
-import { der, SealpostError, throwIfAborted } from '@sealpost/core';
-import { digestOid } from './algorithms.js';
-import { decodeElement, isUniversal } from './asn1.js';
-import { toHex } from './bytes.js';
-import { assertDigest, assertSignatureScheme, pkcs8Of } from './capabilities.js';
+import { backendKit as kit, der, SealpostError, throwIfAborted } from '@sealpost/core';
+import { FORGE_CAPABILITIES } from './capabilities.js';
 import { parseCertificateOrThrow, type CertificateFacts } from './certificates.js';
 import type { Context } from './context.js';
 import { computeDigest } from './digest.js';
 import { privateKeyFacts, type PrivateKeyFacts } from './keys.js';
-import { OID } from './oids.js';
-import { newSignedAttributes } from './signed-attributes.js';
-import { signatureAlgorithmIdentifier, signingParams, type SignatureParams } from './signature-algorithms.js';
 import { createSignature } from './signature-create.js';
 import { verifySignature } from './signature-verify.js';
 
@@ -18,7 +12,7 @@ interface PreparedSigner {
   readonly input: SignerInput;
   readonly certificate: CertificateFacts;
   readonly key: PrivateKeyFacts;
-  readonly params: SignatureParams;
+  readonly params: kit.SignatureParams;
 }
 
 /**
@@ -46,26 +40,20 @@ export async function signCms(ctx: Context, request: SignRequest): Promise<Uint8
     throwIfAborted(request.signal);
   }
 
-  const certificates = uniqueBytes([...signers.map((s) => s.certificate.der), ...extraCertificates]);
-  const encapsulated = request.detached
-    ? der.sequence(der.oid(OID.data))
-    : der.sequence(der.oid(OID.data), der.explicit(0, der.octetString(request.content)));
-  const signedData = der.sequence(
-    der.integer(1),
-    der.setOf(uniqueBytes(signers.map((s) => der.algorithmIdentifier(digestOid(s.input.digest))))),
-    encapsulated,
-    der.setOf(certificates, 0xa0),
-    der.setOf(signerInfos),
-  );
-  return der.sequence(der.oid(OID.signedData), der.explicit(0, signedData));
+  return kit.signedDataContentInfo({
+    digests: signers.map((s) => s.input.digest),
+    content: request.detached ? null : request.content,
+    certificates: [...signers.map((s) => s.certificate.der), ...extraCertificates],
+    signerInfos,
+  });
 }
 
 /** Every capability and key check, before any signing work starts. */
 function prepareSigner(input: SignerInput): PreparedSigner {
   if (typeof input !== 'object' || input === null) throw new TypeError('each signer must be an object');
-  assertDigest(input.digest);
-  if (input.scheme !== undefined) assertSignatureScheme(input.scheme);
-  const pkcs8 = pkcs8Of(input.privateKey);
+  kit.assertDigest(FORGE_CAPABILITIES, input.digest);
+  if (input.scheme !== undefined) kit.assertSignatureScheme(FORGE_CAPABILITIES, input.scheme);
+  const pkcs8 = kit.pkcs8Of(input.privateKey);
   const certificate = parseCertificateOrThrow(input.certificate, 'signer');
   const key = privateKeyFacts(pkcs8);
   if (key.kind === 'ec' && key.curve === 'P-521') throw new SealpostError('ERR_UNSUPPORTED_KEY', 'P-521 keys are not supported for signing by this backend');
@@ -76,7 +64,7 @@ function prepareSigner(input: SignerInput): PreparedSigner {
   if ((scheme === 'ecdsa') !== (key.kind === 'ec'))
     throw new SealpostError('ERR_UNSUPPORTED_SIGNATURE', `signature scheme ${scheme} cannot be used with ${key.kind === 'rsa' ? 'an RSA' : 'an EC'} key`);
   if (pssOnly && scheme !== 'rsa-pss') throw new SealpostError('ERR_UNSUPPORTED_SIGNATURE', 'an RSASSA-PSS key signs with rsa-pss only');
-  return { input, certificate, key, params: signingParams(scheme, input.digest) };
+  return { input, certificate, key, params: kit.signingParams(scheme, input.digest) };
 }
 
 function keyMismatch(): SealpostError {
@@ -85,35 +73,17 @@ function keyMismatch(): SealpostError {
 
 function signerInfo(ctx: Context, signer: PreparedSigner, messageDigest: Uint8Array): Uint8Array {
   const { input, certificate, key, params } = signer;
-  const attributes = der.setOf(newSignedAttributes({ messageDigest, signingTime: input.signingTime, smimeCapabilities: input.smimeCapabilities }));
+  const signedAttributes = kit.newSignedAttributes({ messageDigest, signingTime: input.signingTime, smimeCapabilities: input.smimeCapabilities });
+  const attributes = der.setOf(signedAttributes);
   const signature = createSignature(ctx, key, params, attributes);
   // Verifying the fresh signature with the certificate catches a key that belongs to another
   // certificate, and a faulty RSA-CRT result (which would leak the key), before anything is sent.
   if (!verifySignature(certificate.publicKey, params, attributes, signature)) throw keyMismatch();
-  const signedAttrs = Uint8Array.from(attributes);
-  signedAttrs[0] = 0xa0;
-  return der.sequence(
-    der.integer(1),
-    der.sequence(certificate.issuer, der.tlv(0x02, certificate.serial)),
-    der.algorithmIdentifier(digestOid(input.digest)),
-    signedAttrs,
-    signatureAlgorithmIdentifier(params),
-    der.octetString(signature),
-  );
+  return kit.signerInfo({ certificate, digest: input.digest, signedAttributes, signatureAlgorithm: kit.signatureAlgorithmIdentifier(params), signature });
 }
 
 function checkedCertificate(certificate: Uint8Array): Uint8Array {
-  const node = certificate instanceof Uint8Array ? decodeElement(certificate) : null;
-  if (node === null || !isUniversal(node, 16)) throw new SealpostError('ERR_CERTIFICATE_MALFORMED', 'an extra certificate is not DER');
+  const node = certificate instanceof Uint8Array ? kit.decodeElement(certificate) : null;
+  if (node === null || !kit.isUniversal(node, 16)) throw new SealpostError('ERR_CERTIFICATE_MALFORMED', 'an extra certificate is not DER');
   return certificate;
-}
-
-function uniqueBytes(items: readonly Uint8Array[]): Uint8Array[] {
-  const seen = new Set<string>();
-  return items.filter((item) => {
-    const key = toHex(item);
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
 }

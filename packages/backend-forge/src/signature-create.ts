@@ -1,15 +1,14 @@
-import { leftPad, SealpostError } from '@sealpost/core';
-import { computeDigest } from './digest.js';
+import { backendKit as kit, leftPad, SealpostError } from '@sealpost/core';
 import type { Context } from './context.js';
+import { computeDigest } from './digest.js';
 import { ecdsaSign } from './ecdsa.js';
 import { emsaPkcs1v15 } from './emsa-pkcs1.js';
 import { emsaPssEncode } from './emsa-pss.js';
 import type { PrivateKeyFacts } from './keys.js';
 import { rsaPrivateBlock } from './rsa.js';
-import type { SignatureParams } from './signature-algorithms.js';
 
 /** Signs `data` and returns the signature as CMS carries it (ECDSA as a DER ECDSA-Sig-Value). */
-export function createSignature(ctx: Context, key: PrivateKeyFacts, params: SignatureParams, data: Uint8Array): Uint8Array {
+export function createSignature(ctx: Context, key: PrivateKeyFacts, params: kit.SignatureParams, data: Uint8Array): Uint8Array {
   const hash = computeDigest(params.hash, data);
   if (key.kind === 'ec') {
     if (params.scheme !== 'ecdsa') throw new SealpostError('ERR_UNSUPPORTED_SIGNATURE', `${params.scheme} needs an RSA key`);

@@ -1,24 +1,23 @@
-import { constantTimeEqual, SealpostError } from '@sealpost/core';
-import { assertDigest } from './capabilities.js';
+import { backendKit as kit, constantTimeEqual, SealpostError } from '@sealpost/core';
+import { FORGE_CAPABILITIES } from './capabilities.js';
 import { computeDigest } from './digest.js';
 import { ecdsaVerify } from './ecdsa.js';
 import { emsaPkcs1v15Candidates } from './emsa-pkcs1.js';
 import { emsaPssVerify } from './emsa-pss.js';
 import type { PublicKeyFacts } from './keys.js';
 import { modulusBits, rsaPublicBlock } from './rsa.js';
-import type { SignatureParams } from './signature-algorithms.js';
 
 /**
  * True iff `signature` over `data` verifies with `key` under `params`. The algorithm must fit the
  * key (an ECDSA signature is never checked with an RSA key, nor the reverse): a mismatch throws
  * ERR_SIGNATURE_INVALID; a key or digest this backend cannot use throws ERR_UNSUPPORTED_*.
  */
-export function verifySignature(key: PublicKeyFacts | null, params: SignatureParams, data: Uint8Array, signature: Uint8Array): boolean {
+export function verifySignature(key: PublicKeyFacts | null, params: kit.SignatureParams, data: Uint8Array, signature: Uint8Array): boolean {
   if (key === null) throw new SealpostError('ERR_CERTIFICATE_MALFORMED', "the certificate's public key is malformed");
   if (key.kind === 'other') throw new SealpostError('ERR_UNSUPPORTED_KEY', `public keys of type ${key.oid} are not supported by this backend`);
   if ((params.scheme === 'ecdsa') !== (key.kind === 'ec'))
     throw new SealpostError('ERR_SIGNATURE_INVALID', `a ${params.scheme} signature cannot come from ${key.kind === 'rsa' ? 'an RSA' : 'an EC'} key`);
-  assertDigest(params.hash);
+  kit.assertDigest(FORGE_CAPABILITIES, params.hash);
   const hash = computeDigest(params.hash, data);
 
   if (key.kind === 'ec') {

@@ -1,13 +1,10 @@
 import type { SignerCheck, VerifyRequest } from '@sealpost/core';
-import { constantTimeEqual, isSealpostError, SealpostError, throwIfAborted } from '@sealpost/core';
-import { digestFromOid } from './algorithms.js';
-import { assertDigest } from './capabilities.js';
-import { identifies, parseCertificate, type CertificateFacts } from './certificates.js';
+import { backendKit as kit, constantTimeEqual, isSealpostError, SealpostError, throwIfAborted } from '@sealpost/core';
+import { FORGE_CAPABILITIES } from './capabilities.js';
+import { parseCertificate, type CertificateFacts } from './certificates.js';
 import { computeDigest } from './digest.js';
-import { messageDigestOf } from './signed-attributes.js';
-import { readSignedData, type ReceivedSignerInfo } from './signed-data-reader.js';
-import { signatureParamsOf } from './signature-algorithms.js';
 import { verifySignature } from './signature-verify.js';
+import { readSignedData, type ReceivedSignerInfo } from './signed-data-reader.js';
 
 /** Checks every SignerInfo and reports the facts; a bad or uncheckable signature is a report, not a throw. */
 export async function verifyCms(request: VerifyRequest): Promise<readonly SignerCheck[]> {
@@ -33,7 +30,7 @@ export async function verifyCms(request: VerifyRequest): Promise<readonly Signer
 
 function checkSigner(index: number, signer: ReceivedSignerInfo, candidates: readonly CertificateFacts[], content: Uint8Array): SignerCheck {
   const sid = signer.sid;
-  const certificate = sid === null ? undefined : candidates.find((c) => identifies(sid, c));
+  const certificate = sid === null ? undefined : candidates.find((c) => kit.identifies(sid, c));
   const base = { index, certificate: certificate?.der ?? null };
   const hasAttributes = signer.signedAttrs !== null;
   const uncheckable = (error: SealpostError): SignerCheck => ({
@@ -43,11 +40,11 @@ function checkSigner(index: number, signer: ReceivedSignerInfo, candidates: read
     error: { code: error.code, message: error.message },
   });
 
-  const digest = digestFromOid(signer.digestAlgorithm.oid);
+  const digest = kit.digestFromOid(signer.digestAlgorithm.oid);
   if (digest === null) return uncheckable(new SealpostError('ERR_UNSUPPORTED_DIGEST', `digest algorithm ${signer.digestAlgorithm.oid} is not supported by this backend`));
   let contentDigest: Uint8Array;
   try {
-    assertDigest(digest);
+    kit.assertDigest(FORGE_CAPABILITIES, digest);
     contentDigest = computeDigest(digest, content);
   } catch (error) {
     if (isSealpostError(error)) return uncheckable(error);
@@ -57,14 +54,14 @@ function checkSigner(index: number, signer: ReceivedSignerInfo, candidates: read
   let messageDigestValid: boolean | null = null;
   let signedBytes = content;
   if (signer.signedAttrs !== null && signer.signedAttrsForSignature !== null) {
-    const claimed = messageDigestOf(signer.signedAttrs);
+    const claimed = kit.messageDigestOf(signer.signedAttrs);
     messageDigestValid = claimed !== null && constantTimeEqual(claimed, contentDigest);
     signedBytes = signer.signedAttrsForSignature;
   }
   if (certificate === undefined) return { ...base, signatureValid: false, messageDigestValid, error: null };
 
   try {
-    const params = signatureParamsOf(signer.signatureAlgorithm, digest);
+    const params = kit.signatureParamsOf(signer.signatureAlgorithm, digest);
     const valid = verifySignature(certificate.publicKey, params, signedBytes, signer.signature);
     return { ...base, signatureValid: valid, messageDigestValid, error: null };
   } catch (error) {

@@ -1,14 +1,15 @@
 import type { ContentCipher, DigestAlgorithm, KeyAgreement } from '@sealpost/core';
+import { backendKit as kit } from '@sealpost/core';
 
 /** The algorithms `openssl cms` (3.0 and later) uses in CMS, with their OIDs and OpenSSL names. */
 
 export const DIGESTS: readonly { readonly name: DigestAlgorithm; readonly oid: string; readonly openssl: string }[] = [
-  { name: 'md5', oid: '1.2.840.113549.2.5', openssl: 'md5' },
-  { name: 'sha-1', oid: '1.3.14.3.2.26', openssl: 'sha1' },
-  { name: 'sha-224', oid: '2.16.840.1.101.3.4.2.4', openssl: 'sha224' },
-  { name: 'sha-256', oid: '2.16.840.1.101.3.4.2.1', openssl: 'sha256' },
-  { name: 'sha-384', oid: '2.16.840.1.101.3.4.2.2', openssl: 'sha384' },
-  { name: 'sha-512', oid: '2.16.840.1.101.3.4.2.3', openssl: 'sha512' },
+  { name: 'md5', oid: kit.OID.md5, openssl: 'md5' },
+  { name: 'sha-1', oid: kit.OID.sha1, openssl: 'sha1' },
+  { name: 'sha-224', oid: kit.OID.sha224, openssl: 'sha224' },
+  { name: 'sha-256', oid: kit.OID.sha256, openssl: 'sha256' },
+  { name: 'sha-384', oid: kit.OID.sha384, openssl: 'sha384' },
+  { name: 'sha-512', oid: kit.OID.sha512, openssl: 'sha512' },
 ];
 
 /**
@@ -16,14 +17,14 @@ export const DIGESTS: readonly { readonly name: DigestAlgorithm; readonly oid: s
  * purpose: OpenSSL 3.0 has the cipher but not its CMS encoding ("unsupported content encryption").
  */
 export const CIPHERS: readonly { readonly name: ContentCipher; readonly oid: string; readonly openssl: string }[] = [
-  { name: 'aes-128-cbc', oid: '2.16.840.1.101.3.4.1.2', openssl: 'aes-128-cbc' },
-  { name: 'aes-192-cbc', oid: '2.16.840.1.101.3.4.1.22', openssl: 'aes-192-cbc' },
-  { name: 'aes-256-cbc', oid: '2.16.840.1.101.3.4.1.42', openssl: 'aes-256-cbc' },
-  { name: 'aes-128-gcm', oid: '2.16.840.1.101.3.4.1.6', openssl: 'aes-128-gcm' },
-  { name: 'aes-192-gcm', oid: '2.16.840.1.101.3.4.1.26', openssl: 'aes-192-gcm' },
-  { name: 'aes-256-gcm', oid: '2.16.840.1.101.3.4.1.46', openssl: 'aes-256-gcm' },
-  { name: 'des-ede3-cbc', oid: '1.2.840.113549.3.7', openssl: 'des-ede3-cbc' },
-  { name: 'rc2-cbc', oid: '1.2.840.113549.3.2', openssl: 'rc2-cbc' },
+  { name: 'aes-128-cbc', oid: kit.OID.aes128Cbc, openssl: 'aes-128-cbc' },
+  { name: 'aes-192-cbc', oid: kit.OID.aes192Cbc, openssl: 'aes-192-cbc' },
+  { name: 'aes-256-cbc', oid: kit.OID.aes256Cbc, openssl: 'aes-256-cbc' },
+  { name: 'aes-128-gcm', oid: kit.OID.aes128Gcm, openssl: 'aes-128-gcm' },
+  { name: 'aes-192-gcm', oid: kit.OID.aes192Gcm, openssl: 'aes-192-gcm' },
+  { name: 'aes-256-gcm', oid: kit.OID.aes256Gcm, openssl: 'aes-256-gcm' },
+  { name: 'des-ede3-cbc', oid: kit.OID.desEde3Cbc, openssl: 'des-ede3-cbc' },
+  { name: 'rc2-cbc', oid: kit.OID.rc2Cbc, openssl: 'rc2-cbc' },
 ];
 
 export const CURVES: readonly { readonly curve: string; readonly keyType: 'ec-p256' | 'ec-p384' | 'ec-p521'; readonly agreement: KeyAgreement }[] = [
@@ -33,9 +34,9 @@ export const CURVES: readonly { readonly curve: string; readonly keyType: 'ec-p2
 ];
 
 export const KEY_OID = {
-  rsa: '1.2.840.113549.1.1.1',
-  rsaPss: '1.2.840.113549.1.1.10',
-  ec: '1.2.840.10045.2.1',
+  rsa: kit.OID.rsaEncryption,
+  rsaPss: kit.OID.rsassaPss,
+  ec: kit.OID.ecPublicKey,
 } as const;
 
 export function digestByName(name: DigestAlgorithm): (typeof DIGESTS)[number] | undefined {

@@ -1,4 +1,4 @@
-import { joinBytes } from '@sealpost/core';
+import { backendKit as kit, joinBytes } from '@sealpost/core';
 import * as asn1js from 'asn1js';
 import { copyOf, type Bytes } from './bytes.js';
 
@@ -103,33 +103,16 @@ export function bitStringBytes(node: Node | undefined): Bytes | null {
   return copyOf(node.valueBlock.valueHexView);
 }
 
-export interface AlgorithmNode {
-  readonly oid: string;
-  /** The parameters element, if any (NULL included). */
-  readonly parameters: Node | undefined;
-}
-
-export function algorithmOf(node: Node | undefined): AlgorithmNode | null {
-  const parts = isUniversal(node, 16) ? childrenOf(node) : null;
-  if (parts === null || parts.length < 1 || parts.length > 2) return null;
-  const oid = oidOf(parts[0]);
-  return oid === null ? null : { oid, parameters: parts[1] };
-}
-
 /**
- * Explicitly tagged optional fields of a SEQUENCE ([0] x, [1] y, ...), by tag number. Null if the
- * node is not a SEQUENCE of such fields, each holding exactly one element, in ascending order.
+ * An AlgorithmIdentifier as core's backend kit reads it: the kit's readers work over core's BER
+ * nodes, so the element is read again from its received bytes.
  */
-export function explicitFields(node: Node | undefined): Map<number, Node> | null {
-  const parts = isUniversal(node, 16) ? childrenOf(node) : null;
-  if (parts === null) return null;
-  const fields = new Map<number, Node>();
-  let last = -1;
-  for (const part of parts) {
-    const inner = part.idBlock.tagClass === CONTEXT ? childrenOf(part) : null;
-    if (inner === null || inner.length !== 1 || part.idBlock.tagNumber <= last) return null;
-    last = part.idBlock.tagNumber;
-    fields.set(last, inner[0] as Node);
-  }
-  return fields;
+export function algorithmOf(node: Node | undefined): kit.AlgorithmNode | null {
+  if (node === undefined || !isUniversal(node, 16)) return null;
+  return kit.algorithmOf(kit.decodeElement(encodingOf(node)) ?? undefined);
+}
+
+/** A SignerIdentifier or RecipientIdentifier as core's backend kit reads it, from its received bytes. */
+export function identifierOf(node: Node | undefined): kit.Identifier | null {
+  return node === undefined ? null : kit.identifierOf(kit.decodeElement(encodingOf(node)) ?? undefined);
 }

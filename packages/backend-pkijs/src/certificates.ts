@@ -1,22 +1,8 @@
-import { constantTimeEqual, SealpostError } from '@sealpost/core';
+import { backendKit as kit, SealpostError } from '@sealpost/core';
 import * as pkijs from 'pkijs';
-import {
-  algorithmOf,
-  bitStringBytes,
-  childrenOf,
-  decodeElement,
-  encodingOf,
-  isContext,
-  isUniversal,
-  octetsOf,
-  oidOf,
-  primitiveContent,
-  type AlgorithmNode,
-  type Node,
-} from './asn1.js';
+import { algorithmOf, bitStringBytes, childrenOf, decodeElement, encodingOf, isContext, isUniversal, octetsOf, oidOf, primitiveContent, type Node } from './asn1.js';
 import { copyOf, type Bytes } from './bytes.js';
 import { publicKeyFacts, type PublicKeyFacts } from './keys.js';
-import { OID } from './oids.js';
 
 /** The parts of an X.509 certificate this backend uses, as the exact bytes the certificate holds. */
 export interface CertificateFacts {
@@ -30,7 +16,7 @@ export interface CertificateFacts {
   readonly publicKey: PublicKeyFacts | null;
   readonly tbs: Bytes;
   readonly tbsSignatureAlgorithm: Bytes;
-  readonly signatureAlgorithm: AlgorithmNode;
+  readonly signatureAlgorithm: kit.AlgorithmNode;
   readonly signatureAlgorithmEncoding: Bytes;
   readonly signatureValue: Bytes;
 }
@@ -78,7 +64,7 @@ function subjectKeyIdOf(tbs: readonly Node[]): Bytes | null {
   const extensions = childrenOf(childrenOf(tbs.find((n) => isContext(n, 3)))?.[0]) ?? [];
   for (const extension of extensions) {
     const parts = childrenOf(extension) ?? [];
-    if (oidOf(parts[0]) !== OID.subjectKeyIdentifier) continue;
+    if (oidOf(parts[0]) !== kit.OID.subjectKeyIdentifier) continue;
     const value = octetsOf(parts[parts.length - 1]);
     const keyId = value === null ? null : decodeElement(value);
     return keyId !== null && isUniversal(keyId, 4) ? octetsOf(keyId) : null;
@@ -86,30 +72,3 @@ function subjectKeyIdOf(tbs: readonly Node[]): Bytes | null {
   return null;
 }
 
-/** A signer or recipient identifier: issuerAndSerialNumber or subjectKeyIdentifier. */
-export type Identifier =
-  | { readonly type: 'issuerAndSerialNumber'; readonly issuer: Bytes; readonly serial: Bytes }
-  | { readonly type: 'subjectKeyIdentifier'; readonly keyId: Bytes };
-
-/** Reads a SignerIdentifier / RecipientIdentifier node; null if it is neither form. */
-export function identifierOf(node: Node | undefined): Identifier | null {
-  if (node === undefined) return null;
-  if (isUniversal(node, 16)) {
-    const parts = childrenOf(node);
-    const issuer = parts?.[0];
-    const serial = isUniversal(parts?.[1], 2) ? primitiveContent(parts?.[1]) : null;
-    if (parts === null || parts.length !== 2 || issuer === undefined || !isUniversal(issuer, 16) || serial === null) return null;
-    return { type: 'issuerAndSerialNumber', issuer: encodingOf(issuer), serial: copyOf(serial) };
-  }
-  if (isContext(node, 0)) {
-    // [0] IMPLICIT SubjectKeyIdentifier; a constructed form wrapping an OCTET STRING is seen too.
-    const keyId = node.idBlock.isConstructed ? octetsOf(childrenOf(node)?.[0]) : octetsOf(node);
-    return keyId === null ? null : { type: 'subjectKeyIdentifier', keyId };
-  }
-  return null;
-}
-
-export function identifies(id: Identifier, certificate: CertificateFacts): boolean {
-  if (id.type === 'issuerAndSerialNumber') return constantTimeEqual(id.issuer, certificate.issuer) && constantTimeEqual(id.serial, certificate.serial);
-  return certificate.subjectKeyId !== null && constantTimeEqual(id.keyId, certificate.subjectKeyId);
-}

@@ -1,5 +1,5 @@
 import type { ContentCipher, KeyTransport } from '@sealpost/core';
-import { bytesEqual, DECRYPTION_FAILED_MESSAGE, der } from '@sealpost/core';
+import { backendKit as kit, bytesEqual, DECRYPTION_FAILED_MESSAGE, der } from '@sealpost/core';
 import { constants, createPrivateKey, privateDecrypt } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTestPki, openssl, opensslOk, readTemp, writeTemp, type Identity, type TestPki } from '../test-support/openssl-pki.js';
@@ -8,7 +8,6 @@ import { createPkijsBackend } from './backend.js';
 import { parseCertificate } from './certificates.js';
 import { createContext } from './context.js';
 import { wrapKey } from './key-transport.js';
-import { OID } from './oids.js';
 
 const backend = createPkijsBackend();
 const content = new TextEncoder().encode('Content-Type: text/plain; charset=utf-8\r\n\r\nA sealed message for the pkijs backend.\r\n');
@@ -89,7 +88,7 @@ describe('encryption made here', () => {
     for (const keyTransport of transports) {
       it(`${cipher} with ${keyTransport}: decrypts here for each recipient and with openssl cms`, async () => {
         const cms = await backend.encrypt({ content, recipients: [{ certificate: pki.alice.cert }, { certificate: pki.bob.cert }], cipher, keyTransport });
-        expect(oidOf(childrenOf(decodeElement(cms) ?? undefined)?.[0])).toBe(cipher.endsWith('gcm') ? OID.authEnvelopedData : OID.envelopedData);
+        expect(oidOf(childrenOf(decodeElement(cms) ?? undefined)?.[0])).toBe(cipher.endsWith('gcm') ? kit.OID.authEnvelopedData : kit.OID.envelopedData);
         for (const id of [pki.alice, pki.bob]) {
           expect((await backend.decrypt({ cms, ...identity(id) })).content).toEqual(content);
           expect(opensslDecrypts(cms, id)).toEqual(content);
@@ -107,8 +106,8 @@ describe('encryption made here', () => {
     expect(parts).toHaveLength(4); // version, recipientInfos, authEncryptedContentInfo, mac: no authAttrs
     expect(smallIntegerOf(parts[0])).toBe(0);
     const eci = childrenOf(parts[2]) ?? [];
-    expect(oidOf(eci[0])).toBe(OID.data);
-    expect(oidOf(childrenOf(eci[1])?.[0])).toBe(OID.aes256Gcm);
+    expect(oidOf(eci[0])).toBe(kit.OID.data);
+    expect(oidOf(childrenOf(eci[1])?.[0])).toBe(kit.OID.aes256Gcm);
     const gcmParameters = childrenOf(childrenOf(eci[1])?.[1]) ?? [];
     expect(octetsOf(gcmParameters[0])?.length).toBe(12);
     expect(smallIntegerOf(gcmParameters[1])).toBe(16);
@@ -117,7 +116,7 @@ describe('encryption made here', () => {
     expect(octetsOf(parts[3])?.length).toBe(16);
     const ktri = childrenOf(childrenOf(parts[1])?.[0]) ?? [];
     expect(smallIntegerOf(ktri[0])).toBe(0);
-    expect(oidOf(childrenOf(ktri[2])?.[0])).toBe(OID.rsaesOaep);
+    expect(oidOf(childrenOf(ktri[2])?.[0])).toBe(kit.OID.rsaesOaep);
     const printed = opensslOk(pki.dir, 'cms', '-cmsout', '-print', '-inform', 'DER', '-in', writeTemp(pki, 'oaep.der', cms)).stdout.toString();
     expect(printed).toMatch(/sha256/);
     expect(printed).toMatch(/mgf1/);
@@ -263,14 +262,14 @@ describe('AuthEnvelopedData variants this backend does not write but must read',
     );
     const ktri = der.sequence(der.integer(0), der.sequence(cert.issuer, der.tlv(0x02, cert.serial)), wrapped.keyEncryptionAlgorithm, der.octetString(wrapped.encryptedKey));
     const eci = der.sequence(
-      der.oid(OID.data),
-      der.algorithmIdentifier(OID.aes128Gcm, der.sequence(der.octetString(nonce), ...(icvLength === 12 ? [] : [der.integer(icvLength)]))),
+      der.oid(kit.OID.data),
+      der.algorithmIdentifier(kit.OID.aes128Gcm, der.sequence(der.octetString(nonce), ...(icvLength === 12 ? [] : [der.integer(icvLength)]))),
       der.implicitPrimitive(0, sealed.subarray(0, sealed.length - icvLength)),
     );
     const parts = [der.integer(0), der.setOf([ktri]), eci];
     if (authAttrs !== null) parts.push(der.setOf(authAttrs, 0xa1));
     parts.push(der.octetString(sealed.subarray(sealed.length - icvLength)));
-    return der.sequence(der.oid(OID.authEnvelopedData), der.explicit(0, der.sequence(...parts)));
+    return der.sequence(der.oid(kit.OID.authEnvelopedData), der.explicit(0, der.sequence(...parts)));
   }
 
   const attribute = (oid: string, value: Uint8Array) => der.sequence(der.oid(oid), der.setOf([value]));
@@ -283,10 +282,10 @@ describe('AuthEnvelopedData variants this backend does not write but must read',
   });
 
   it('authAttrs are authenticated as additional data', async () => {
-    const attrs = [attribute(OID.contentType, der.oid(OID.data)), attribute('1.2.840.113549.1.9.52', der.sequence(der.oid(OID.aes128Gcm)))];
+    const attrs = [attribute(kit.OID.contentType, der.oid(kit.OID.data)), attribute('1.2.840.113549.1.9.52', der.sequence(der.oid(kit.OID.aes128Gcm)))];
     const cms = await handMade(16, attrs);
     expect((await backend.decrypt({ cms, ...identity(pki.alice) })).content).toEqual(content);
-    // Change one octet inside the last authenticated attribute (its OID's last arc).
+    // Change one octet inside the last authenticated attribute (its kit.OID's last arc).
     const root = decodeElement(cms) as Node;
     const authAttrs = nodeAt(root, [1, 0, 3]);
     expect(authAttrs.idBlock.tagNumber).toBe(1);

@@ -1,29 +1,14 @@
-import { SealpostError } from '@sealpost/core';
+import { backendKit as kit, SealpostError } from '@sealpost/core';
 import * as pkijs from 'pkijs';
-import {
-  algorithmOf,
-  childrenOf,
-  encodingOf,
-  isContext,
-  isUniversal,
-  octetsOf,
-  oidOf,
-  smallIntegerOf,
-  type AlgorithmNode,
-  type Node,
-} from './asn1.js';
-import { AES_CIPHERS, contentCipherFromOid, type CipherSpec } from './algorithms.js';
+import { algorithmOf, childrenOf, encodingOf, identifierOf, isContext, isUniversal, octetsOf, oidOf, smallIntegerOf, type Node } from './asn1.js';
 import type { Bytes } from './bytes.js';
-import { identifierOf, type Identifier } from './certificates.js';
 import { cmsMalformed, readContentInfo } from './content-info.js';
-import { contentParametersOf, type ContentParameters } from './content-encryption.js';
-import { OID } from './oids.js';
 
 /** A received EnvelopedData or AuthEnvelopedData, reduced to what decryption needs. */
 
 export interface KeyTransRecipient {
-  readonly rid: Identifier | null;
-  readonly keyEncryptionAlgorithm: AlgorithmNode;
+  readonly rid: kit.Identifier | null;
+  readonly keyEncryptionAlgorithm: kit.AlgorithmNode;
   readonly encryptedKey: Bytes;
 }
 
@@ -31,8 +16,8 @@ export interface ReceivedEnvelope {
   readonly authenticated: boolean;
   /** KeyTransRecipientInfos only; other RecipientInfo kinds are not for this backend. */
   readonly recipients: readonly KeyTransRecipient[];
-  readonly cipher: CipherSpec;
-  readonly parameters: ContentParameters;
+  readonly cipher: kit.CipherSpec;
+  readonly parameters: kit.ContentParameters;
   readonly ciphertext: Bytes;
   readonly mac: Bytes | null;
   /** AuthEnvelopedData authAttrs as received, re-tagged as SET OF: the GCM additional data. */
@@ -40,8 +25,8 @@ export interface ReceivedEnvelope {
 }
 
 export function readEnvelope(cms: Uint8Array): ReceivedEnvelope {
-  const { contentType, content } = readContentInfo(cms, [OID.envelopedData, OID.authEnvelopedData], 'EnvelopedData or AuthEnvelopedData');
-  const authenticated = contentType === OID.authEnvelopedData;
+  const { contentType, content } = readContentInfo(cms, [kit.OID.envelopedData, kit.OID.authEnvelopedData], 'EnvelopedData or AuthEnvelopedData');
+  const authenticated = contentType === kit.OID.authEnvelopedData;
   const parts = childrenOf(content);
   if (parts === null || !isUniversal(content, 16) || smallIntegerOf(parts[0]) === null) throw cmsMalformed('the enveloped structure is malformed');
   const at = isContext(parts[1], 0) ? 2 : 1;
@@ -70,13 +55,13 @@ export function readEnvelope(cms: Uint8Array): ReceivedEnvelope {
   return { authenticated, recipients: recipientNodes.filter((n) => isUniversal(n, 16)).map(readKeyTransRecipient), cipher, parameters, ciphertext, mac, additionalData };
 }
 
-function readEncryptedContentInfo(node: Node, authenticated: boolean): { cipher: CipherSpec; parameters: ContentParameters; ciphertext: Bytes } {
+function readEncryptedContentInfo(node: Node, authenticated: boolean): { cipher: kit.CipherSpec; parameters: kit.ContentParameters; ciphertext: Bytes } {
   const parts = childrenOf(node) ?? [];
   const algorithm = algorithmOf(parts[1]);
   if (oidOf(parts[0]) === null || algorithm === null) throw cmsMalformed('EncryptedContentInfo is malformed');
-  const cipher = AES_CIPHERS.find((c) => c.oid === algorithm.oid);
+  const cipher = kit.AES_CIPHERS.find((c) => c.oid === algorithm.oid);
   if (cipher === undefined) {
-    const name = contentCipherFromOid(algorithm.oid) ?? algorithm.oid;
+    const name = kit.contentCipherFromOid(algorithm.oid) ?? algorithm.oid;
     throw new SealpostError('ERR_UNSUPPORTED_CIPHER', `content cipher ${name} is not supported by this backend`);
   }
   // GCM belongs in AuthEnvelopedData (RFC 5084) and CBC in EnvelopedData; the mixes are refused.
@@ -85,7 +70,7 @@ function readEncryptedContentInfo(node: Node, authenticated: boolean): { cipher:
   const encryptedContent = parts[2];
   const ciphertext = isContext(encryptedContent, 0) ? octetsOf(encryptedContent) : null;
   if (ciphertext === null) throw cmsMalformed('the encrypted content is missing or malformed');
-  return { cipher, parameters: contentParametersOf(cipher, algorithm.parameters), ciphertext };
+  return { cipher, parameters: kit.contentParametersOf(cipher, algorithm.parameters), ciphertext };
 }
 
 function readKeyTransRecipient(node: Node): KeyTransRecipient {

@@ -1,26 +1,12 @@
-import { der, SealpostError } from '@sealpost/core';
-import {
-  algorithmOf,
-  bitStringBytes,
-  childrenOf,
-  decodeElement,
-  encodingOf,
-  isContext,
-  isUniversal,
-  octetsOf,
-  oidOf,
-  smallIntegerOf,
-  unsignedIntegerOf,
-  type Node,
-} from './asn1.js';
+import { backendKit as kit, der, SealpostError } from '@sealpost/core';
+import { algorithmOf, bitStringBytes, childrenOf, decodeElement, encodingOf, isContext, isUniversal, octetsOf, oidOf, smallIntegerOf, unsignedIntegerOf, type Node } from './asn1.js';
 import type { Bytes } from './bytes.js';
-import { OID } from './oids.js';
 
 /** What a key is, in the forms WebCrypto and the RSA arithmetic need. */
 
 export type NamedCurve = 'P-256' | 'P-384' | 'P-521';
 
-const CURVES: Readonly<Record<string, NamedCurve>> = { [OID.p256]: 'P-256', [OID.p384]: 'P-384', [OID.p521]: 'P-521' };
+const CURVES: Readonly<Record<string, NamedCurve>> = { [kit.OID.p256]: 'P-256', [kit.OID.p384]: 'P-384', [kit.OID.p521]: 'P-521' };
 
 /** Octets in a field element (and in each half of a raw r||s signature). */
 export function curveSize(curve: NamedCurve): number {
@@ -48,16 +34,16 @@ export function publicKeyFacts(spki: Node | undefined): PublicKeyFacts | null {
   const algorithm = algorithmOf(parts?.[0]);
   const key = bitStringBytes(parts?.[1]);
   if (spki === undefined || parts === null || parts.length !== 2 || algorithm === null || key === null) return null;
-  if (algorithm.oid === OID.rsaEncryption || algorithm.oid === OID.rsassaPss) {
+  if (algorithm.oid === kit.OID.rsaEncryption || algorithm.oid === kit.OID.rsassaPss) {
     const rsa = childrenOf(decodeElement(key) ?? undefined);
     const modulus = unsignedIntegerOf(rsa?.[0]);
     const exponent = unsignedIntegerOf(rsa?.[1]);
     if (rsa === null || rsa.length !== 2 || modulus === null || exponent === null) return null;
-    const normalized = der.sequence(der.algorithmIdentifier(OID.rsaEncryption, der.nullValue()), der.tlv(0x03, Uint8Array.of(0), key));
-    return { kind: 'rsa', spki: normalized, modulus, exponent, pssOnly: algorithm.oid === OID.rsassaPss };
+    const normalized = der.sequence(der.algorithmIdentifier(kit.OID.rsaEncryption, der.nullValue()), der.tlv(0x03, Uint8Array.of(0), key));
+    return { kind: 'rsa', spki: normalized, modulus, exponent, pssOnly: algorithm.oid === kit.OID.rsassaPss };
   }
-  if (algorithm.oid === OID.ecPublicKey) {
-    const curveOid = oidOf(algorithm.parameters);
+  if (algorithm.oid === kit.OID.ecPublicKey) {
+    const curveOid = kit.oidOf(algorithm.parameters);
     return { kind: 'ec', curve: curveOid === null ? null : (CURVES[curveOid] ?? null), spki: encodingOf(spki) };
   }
   return { kind: 'other', oid: algorithm.oid };
@@ -78,13 +64,13 @@ export function privateKeyFacts(pkcs8: Uint8Array): PrivateKeyFacts {
   const algorithm = algorithmOf(parts?.[1]);
   const inner = isUniversal(parts?.[2], 4) ? octetsOf(parts?.[2]) : null;
   if (parts === null || (version !== 0 && version !== 1) || algorithm === null || inner === null) throw malformedKey();
-  if (algorithm.oid === OID.rsaEncryption || algorithm.oid === OID.rsassaPss) {
+  if (algorithm.oid === kit.OID.rsaEncryption || algorithm.oid === kit.OID.rsassaPss) {
     if (childrenOf(decodeElement(inner) ?? undefined) === null) throw malformedKey();
-    const normalized = der.sequence(der.integer(0), der.algorithmIdentifier(OID.rsaEncryption, der.nullValue()), der.octetString(inner));
+    const normalized = der.sequence(der.integer(0), der.algorithmIdentifier(kit.OID.rsaEncryption, der.nullValue()), der.octetString(inner));
     return { kind: 'rsa', pkcs8: normalized, rsaPrivateKey: inner };
   }
-  if (algorithm.oid === OID.ecPublicKey) {
-    const curveOid = oidOf(algorithm.parameters) ?? ecPrivateKeyCurve(inner);
+  if (algorithm.oid === kit.OID.ecPublicKey) {
+    const curveOid = kit.oidOf(algorithm.parameters) ?? ecPrivateKeyCurve(inner);
     const curve = curveOid === null ? undefined : CURVES[curveOid];
     if (curve === undefined) throw new SealpostError('ERR_UNSUPPORTED_KEY', 'only named curves P-256, P-384 and P-521 are supported');
     return { kind: 'ec', curve, pkcs8: new Uint8Array(pkcs8) };

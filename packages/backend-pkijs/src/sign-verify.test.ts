@@ -1,18 +1,16 @@
 import type { DigestAlgorithm, SignatureScheme, SignerCheck } from '@sealpost/core';
-import { bytesEqual, der } from '@sealpost/core';
+import { backendKit as kit, bytesEqual, der } from '@sealpost/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as asn1js from 'asn1js';
 import { makeTestPki, openssl, opensslOk, readTemp, writeTemp, type Identity, type TestPki } from '../test-support/openssl-pki.js';
 import { childrenOf, oidOf } from './asn1.js';
 import { createPkijsBackend } from './backend.js';
+import { parseCertificate } from './certificates.js';
 import { createContext } from './context.js';
 import { computeDigest } from './digest.js';
 import { privateKeyFacts } from './keys.js';
-import { OID } from './oids.js';
-import { newSignedAttributes } from './signed-attributes.js';
-import { readSignedData } from './signed-data-reader.js';
 import { createSignature } from './signature-create.js';
-import { parseCertificate } from './certificates.js';
+import { readSignedData } from './signed-data-reader.js';
 
 const backend = createPkijsBackend();
 const content = new TextEncoder().encode('Content-Type: text/plain; charset=utf-8\r\n\r\nHello from the pkijs backend.\r\n');
@@ -84,8 +82,8 @@ describe('signatures made here', () => {
   it('uses the default scheme for the key type', async () => {
     const rsa = await backend.sign({ content, detached: true, signers: [signer(pki.alice, 'sha-256')] });
     const ec = await backend.sign({ content, detached: true, signers: [signer(pki.carol, 'sha-256')] });
-    expect(readSignedData(rsa).signers[0]?.signatureAlgorithm.oid).toBe(OID.rsaEncryption);
-    expect(readSignedData(ec).signers[0]?.signatureAlgorithm.oid).toBe(OID.ecdsaWithSha256);
+    expect(readSignedData(rsa).signers[0]?.signatureAlgorithm.oid).toBe(kit.OID.rsaEncryption);
+    expect(readSignedData(ec).signers[0]?.signatureAlgorithm.oid).toBe(kit.OID.ecdsaWithSha256);
   });
 
   it('is DER: openssl re-encoding the structure changes no byte', async () => {
@@ -114,10 +112,10 @@ describe('signatures made here', () => {
     const s = sd.signers[0];
     expect(s?.sid?.type).toBe('issuerAndSerialNumber');
     const attributes = (childrenOf(s?.signedAttrs ?? undefined) ?? []).map((a) => oidOf(childrenOf(a)?.[0]));
-    expect(attributes.sort()).toEqual([OID.contentType, OID.messageDigest, OID.signingTime, OID.smimeCapabilities].sort());
-    const caps = childrenOf(s?.signedAttrs ?? undefined)?.find((a) => oidOf(childrenOf(a)?.[0]) === OID.smimeCapabilities);
+    expect(attributes.sort()).toEqual([kit.OID.contentType, kit.OID.messageDigest, kit.OID.signingTime, kit.OID.smimeCapabilities].sort());
+    const caps = childrenOf(s?.signedAttrs ?? undefined)?.find((a) => oidOf(childrenOf(a)?.[0]) === kit.OID.smimeCapabilities);
     const list = childrenOf(childrenOf(childrenOf(caps)?.[1])?.[0]) ?? [];
-    expect(list.map((c) => oidOf(childrenOf(c)?.[0]))).toEqual([OID.aes256Gcm, OID.aes128Gcm, OID.aes256Cbc, OID.aes128Cbc]);
+    expect(list.map((c) => oidOf(childrenOf(c)?.[0]))).toEqual([kit.OID.aes256Gcm, kit.OID.aes128Gcm, kit.OID.aes256Cbc, kit.OID.aes128Cbc]);
     const printed = opensslOk(pki.dir, 'cms', '-cmsout', '-print', '-inform', 'DER', '-in', writeTemp(pki, 'attrs.der', cms)).stdout.toString();
     expect(printed).toMatch(/signingTime/);
     expect(printed).toMatch(/Jan\s+2 03:04:05 2026 GMT/);
@@ -136,7 +134,7 @@ describe('signatures made here', () => {
 describe('RSASSA-PSS keys (id-RSASSA-PSS, RFC 4055)', () => {
   it('sign with PSS by default, verify here and with openssl, and refuse PKCS#1 v1.5', async () => {
     const cms = await backend.sign({ content, detached: true, signers: [signer(pki.pssKey, 'sha-256')] });
-    expect(readSignedData(cms).signers[0]?.signatureAlgorithm.oid).toBe(OID.rsassaPss);
+    expect(readSignedData(cms).signers[0]?.signatureAlgorithm.oid).toBe(kit.OID.rsassaPss);
     expect(await backend.verify({ cms, content })).toEqual([good(pki.pssKey)]);
     expect(opensslVerifies(cms, content)).toBe(true);
     await expect(backend.sign({ content, detached: true, signers: [signer(pki.pssKey, 'sha-256', 'rsa-pkcs1')] })).rejects.toMatchObject({
@@ -262,7 +260,7 @@ describe('verification failures are reported, not thrown', () => {
     const ctx = createContext({});
     const cert = parseCertificate(pki.alice.cert);
     if (cert === null) throw new Error('test certificate unreadable');
-    const attributes = newSignedAttributes({ messageDigest: await computeDigest(ctx, 'sha-256', content), signingTime: new Date('2026-01-02T03:04:05Z') });
+    const attributes = kit.newSignedAttributes({ messageDigest: await computeDigest(ctx, 'sha-256', content), signingTime: new Date('2026-01-02T03:04:05Z') });
     const unsorted = [...attributes].sort((a, b) => (b[b.length - 1] ?? 0) - (a[a.length - 1] ?? 0) || b.length - a.length);
     const sortedAsDer = der.setOf(attributes);
     const asSent = der.tlv(0x31, ...unsorted);
@@ -271,22 +269,22 @@ describe('verification failures are reported, not thrown', () => {
     const signerInfo = der.sequence(
       der.integer(1),
       der.sequence(cert.issuer, der.tlv(0x02, cert.serial)),
-      der.algorithmIdentifier(OID.sha256),
+      der.algorithmIdentifier(kit.OID.sha256),
       der.tlv(0xa0, ...unsorted),
-      der.algorithmIdentifier(OID.rsaEncryption, der.nullValue()),
+      der.algorithmIdentifier(kit.OID.rsaEncryption, der.nullValue()),
       der.octetString(signature),
     );
-    const signedData = der.sequence(der.integer(1), der.setOf([der.algorithmIdentifier(OID.sha256)]), der.sequence(der.oid(OID.data)), der.tlv(0xa0, pki.alice.cert), der.setOf([signerInfo]));
-    const cms = der.sequence(der.oid(OID.signedData), der.explicit(0, signedData));
+    const signedData = der.sequence(der.integer(1), der.setOf([der.algorithmIdentifier(kit.OID.sha256)]), der.sequence(der.oid(kit.OID.data)), der.tlv(0xa0, pki.alice.cert), der.setOf([signerInfo]));
+    const cms = der.sequence(der.oid(kit.OID.signedData), der.explicit(0, signedData));
     expect(await backend.verify({ cms, content })).toEqual([good(pki.alice)]);
   });
 
   it('a signature algorithm that does not fit the key type is invalid, never checked with the wrong key', async () => {
     const rsa = await backend.sign({ content, detached: true, signers: [signer(pki.alice, 'sha-256')] });
-    const asEcdsa = editCms(rsa, (si) => replaceSignatureAlgorithm(si, der.algorithmIdentifier(OID.ecdsaWithSha256)));
+    const asEcdsa = editCms(rsa, (si) => replaceSignatureAlgorithm(si, der.algorithmIdentifier(kit.OID.ecdsaWithSha256)));
     expect((await backend.verify({ cms: asEcdsa, content }))[0]).toMatchObject({ signatureValid: false, messageDigestValid: true, error: { code: 'ERR_SIGNATURE_INVALID' } });
     const ec = await backend.sign({ content, detached: true, signers: [signer(pki.carol, 'sha-256')] });
-    const asRsa = editCms(ec, (si) => replaceSignatureAlgorithm(si, der.algorithmIdentifier(OID.sha256WithRsa, der.nullValue())));
+    const asRsa = editCms(ec, (si) => replaceSignatureAlgorithm(si, der.algorithmIdentifier(kit.OID.sha256WithRsa, der.nullValue())));
     expect((await backend.verify({ cms: asRsa, content }))[0]).toMatchObject({ signatureValid: false, error: { code: 'ERR_SIGNATURE_INVALID' } });
     // The control: the untouched re-encoding still verifies, so the edit is what made the difference.
     expect((await backend.verify({ cms: editCms(rsa, () => undefined), content }))[0]?.signatureValid).toBe(true);
@@ -300,7 +298,7 @@ describe('verification failures are reported, not thrown', () => {
 
   it('a hash in the signature algorithm that differs from the digest algorithm is refused', async () => {
     const rsa = await backend.sign({ content, detached: true, signers: [signer(pki.alice, 'sha-256')] });
-    const mixed = editCms(rsa, (si) => replaceSignatureAlgorithm(si, der.algorithmIdentifier(OID.sha512WithRsa, der.nullValue())));
+    const mixed = editCms(rsa, (si) => replaceSignatureAlgorithm(si, der.algorithmIdentifier(kit.OID.sha512WithRsa, der.nullValue())));
     expect((await backend.verify({ cms: mixed, content }))[0]).toMatchObject({ signatureValid: false, error: { code: 'ERR_SIGNATURE_INVALID' } });
   });
 });
@@ -310,7 +308,7 @@ describe('errors', () => {
     const cms = await backend.sign({ content, detached: true, signers: [signer(pki.alice, 'sha-256')] });
     await expect(backend.verify({ cms: cms.subarray(0, cms.length - 10), content })).rejects.toMatchObject({ code: 'ERR_CMS_MALFORMED' });
     await expect(backend.verify({ cms: new Uint8Array([1, 2, 3, 4]), content })).rejects.toMatchObject({ code: 'ERR_CMS_MALFORMED' });
-    await expect(backend.verify({ cms: der.sequence(der.oid(OID.signedData), der.explicit(0, der.sequence(der.integer(1)))), content })).rejects.toMatchObject({ code: 'ERR_CMS_MALFORMED' });
+    await expect(backend.verify({ cms: der.sequence(der.oid(kit.OID.signedData), der.explicit(0, der.sequence(der.integer(1)))), content })).rejects.toMatchObject({ code: 'ERR_CMS_MALFORMED' });
     const enveloped = await backend.encrypt({ content, recipients: [{ certificate: pki.alice.cert }], cipher: 'aes-128-cbc', keyTransport: 'rsa-pkcs1' });
     await expect(backend.verify({ cms: enveloped })).rejects.toMatchObject({ code: 'ERR_UNSUPPORTED_CMS' });
   });

@@ -1,16 +1,12 @@
 import type { DigestAlgorithm, SignatureScheme, SignerInput, SignRequest } from '@sealpost/core';
-import { der, SealpostError, throwIfAborted } from '@sealpost/core';
+import { backendKit as kit, der, SealpostError, throwIfAborted } from '@sealpost/core';
 import { decodeElement, isUniversal } from './asn1.js';
-import { digestOid } from './algorithms.js';
 import type { Bytes } from './bytes.js';
-import { assertSignatureScheme, assertSigningDigest, pkcs8Of } from './capabilities.js';
+import { PKIJS_CAPABILITIES } from './capabilities.js';
 import { parseCertificateOrThrow, type CertificateFacts } from './certificates.js';
 import type { Context } from './context.js';
 import { computeDigest } from './digest.js';
 import { privateKeyFacts, type PrivateKeyFacts } from './keys.js';
-import { OID } from './oids.js';
-import { newSignedAttributes } from './signed-attributes.js';
-import { signatureAlgorithmIdentifier, signingParams } from './signature-algorithms.js';
 import { createSignature } from './signature-create.js';
 import { verifySignature } from './signature-verify.js';
 
@@ -41,25 +37,19 @@ export async function signCms(ctx: Context, request: SignRequest): Promise<Uint8
     throwIfAborted(request.signal);
   }
 
-  const certificates = uniqueBytes([...signers.map((s) => s.certificate.der), ...extraCertificates]);
-  const encapsulated = request.detached
-    ? der.sequence(der.oid(OID.data))
-    : der.sequence(der.oid(OID.data), der.explicit(0, der.octetString(request.content)));
-  const signedData = der.sequence(
-    der.integer(1),
-    der.setOf(uniqueBytes(signers.map((s) => der.algorithmIdentifier(digestOid(s.input.digest))))),
-    encapsulated,
-    der.setOf(certificates, 0xa0),
-    der.setOf(signerInfos),
-  );
-  return der.sequence(der.oid(OID.signedData), der.explicit(0, signedData));
+  return kit.signedDataContentInfo({
+    digests: signers.map((s) => s.input.digest),
+    content: request.detached ? null : request.content,
+    certificates: [...signers.map((s) => s.certificate.der), ...extraCertificates],
+    signerInfos,
+  });
 }
 
 /** Every capability and key check, before any signing work starts. */
 function prepareSigner(input: SignerInput): PreparedSigner {
-  assertSigningDigest(input.digest);
-  if (input.scheme !== undefined) assertSignatureScheme(input.scheme);
-  const pkcs8 = pkcs8Of(input.privateKey);
+  kit.assertDigest(PKIJS_CAPABILITIES, input.digest);
+  if (input.scheme !== undefined) kit.assertSignatureScheme(PKIJS_CAPABILITIES, input.scheme);
+  const pkcs8 = kit.pkcs8Of(input.privateKey);
   const certificate = parseCertificateOrThrow(input.certificate, 'signer');
   const key = privateKeyFacts(pkcs8);
   if (key.kind === 'ec' && key.curve === 'P-521') throw new SealpostError('ERR_UNSUPPORTED_KEY', 'P-521 keys are not supported for signing by this backend');
@@ -79,34 +69,17 @@ function keyMismatch(): SealpostError {
 
 async function signerInfo(ctx: Context, signer: PreparedSigner, messageDigest: Bytes): Promise<Bytes> {
   const { input, certificate, key, scheme } = signer;
-  const attributes = newSignedAttributes({ messageDigest, signingTime: input.signingTime, smimeCapabilities: input.smimeCapabilities });
+  const attributes = kit.newSignedAttributes({ messageDigest, signingTime: input.signingTime, smimeCapabilities: input.smimeCapabilities });
   const signature = await createSignature(ctx, key, scheme, input.digest, der.setOf(attributes));
   // Checking the fresh signature against the certificate catches a key that belongs to another
   // certificate, and a faulty RSA-CRT computation, before anything is sent.
-  if (!(await verifySignature(ctx, certificate.publicKey, signingParams(scheme, input.digest), der.setOf(attributes), signature))) throw keyMismatch();
-  return der.sequence(
-    der.integer(1),
-    der.sequence(certificate.issuer, der.tlv(0x02, certificate.serial)),
-    der.algorithmIdentifier(digestOid(input.digest)),
-    der.setOf(attributes, 0xa0),
-    signatureAlgorithmIdentifier(scheme, input.digest),
-    der.octetString(signature),
-  );
+  if (!(await verifySignature(ctx, certificate.publicKey, kit.signingParams(scheme, input.digest), der.setOf(attributes), signature))) throw keyMismatch();
+  const signatureAlgorithm = kit.signatureAlgorithmIdentifier(kit.signingParams(scheme, input.digest));
+  return kit.signerInfo({ certificate, digest: input.digest, signedAttributes: attributes, signatureAlgorithm, signature });
 }
 
 function checkedCertificate(certificateDer: Uint8Array): Uint8Array {
   const node = certificateDer instanceof Uint8Array ? decodeElement(certificateDer) : null;
   if (node === null || !isUniversal(node, 16)) throw new SealpostError('ERR_CERTIFICATE_MALFORMED', 'an extra certificate is not DER');
   return certificateDer;
-}
-
-function uniqueBytes(items: readonly Uint8Array[]): Uint8Array[] {
-  const seen = new Set<string>();
-  const out: Uint8Array[] = [];
-  for (const item of items) {
-    const key = Array.from(item, (b) => b.toString(16).padStart(2, '0')).join('');
-    if (!seen.has(key)) out.push(item);
-    seen.add(key);
-  }
-  return out;
 }

@@ -1,6 +1,6 @@
 import type { DigestAlgorithm, SignatureScheme } from '@sealpost/core';
-import { arrayBufferBacked, SealpostError } from '@sealpost/core';
-import { digestLength, webCryptoHash } from './algorithms.js';
+import { arrayBufferBacked, backendKit as kit, SealpostError } from '@sealpost/core';
+import { webCryptoHash } from './algorithms.js';
 import type { Bytes } from './bytes.js';
 import type { Context } from './context.js';
 import { ecdsaSignatureToDer } from './ecdsa-signature.js';
@@ -13,7 +13,7 @@ export async function createSignature(ctx: Context, key: PrivateKeyFacts, scheme
     const name = scheme === 'rsa-pss' ? 'RSA-PSS' : 'RSASSA-PKCS1-v1_5';
     const cryptoKey = await importPrivateKey(ctx, key.pkcs8, { name, hash });
     // The salt is as long as the hash, as RFC 4055 recommends and signingParams() declares.
-    const algorithm = scheme === 'rsa-pss' ? { name, saltLength: digestLength(digest) } : { name };
+    const algorithm = scheme === 'rsa-pss' ? { name, saltLength: kit.digestLength(digest) } : { name };
     return new Uint8Array(await ctx.subtle.sign(algorithm, cryptoKey, arrayBufferBacked(data)));
   }
   const cryptoKey = await importPrivateKey(ctx, key.pkcs8, { name: 'ECDSA', namedCurve: key.curve });

@@ -1,16 +1,15 @@
-import { arrayBufferBacked, SealpostError } from '@sealpost/core';
+import { arrayBufferBacked, backendKit as kit, SealpostError } from '@sealpost/core';
 import { webCryptoHash } from './algorithms.js';
 import type { Context } from './context.js';
 import { ecdsaSignatureToRaw } from './ecdsa-signature.js';
 import { curveSize, type PublicKeyFacts } from './keys.js';
-import type { SignatureParams } from './signature-algorithms.js';
 
 /**
  * True iff `signature` over `data` verifies with `key` under `params`. The algorithm must fit the
  * key type (an ECDSA signature is never checked with an RSA key, nor the reverse): a mismatch
  * throws ERR_SIGNATURE_INVALID, a key this backend cannot use ERR_UNSUPPORTED_KEY.
  */
-export async function verifySignature(ctx: Context, key: PublicKeyFacts | null, params: SignatureParams, data: Uint8Array, signature: Uint8Array): Promise<boolean> {
+export async function verifySignature(ctx: Context, key: PublicKeyFacts | null, params: kit.SignatureParams, data: Uint8Array, signature: Uint8Array): Promise<boolean> {
   if (key === null) throw new SealpostError('ERR_CERTIFICATE_MALFORMED', "the certificate's public key is malformed");
   if (key.kind === 'other') throw new SealpostError('ERR_UNSUPPORTED_KEY', `public keys of type ${key.oid} are not supported by this backend`);
   const wantsRsa = params.scheme !== 'ecdsa';

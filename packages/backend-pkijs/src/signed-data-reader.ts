@@ -1,20 +1,19 @@
+import { backendKit as kit } from '@sealpost/core';
 import * as pkijs from 'pkijs';
-import { algorithmOf, childrenOf, encodingOf, isContext, isUniversal, octetsOf, type AlgorithmNode, type Node } from './asn1.js';
+import { algorithmOf, childrenOf, encodingOf, identifierOf, isContext, isUniversal, octetsOf, type Node } from './asn1.js';
 import type { Bytes } from './bytes.js';
-import { identifierOf, type Identifier } from './certificates.js';
 import { cmsMalformed, readContentInfo } from './content-info.js';
-import { OID } from './oids.js';
 
 /** A received SignedData, reduced to the facts and exact bytes verification needs. */
 
 export interface ReceivedSignerInfo {
-  readonly sid: Identifier | null;
-  readonly digestAlgorithm: AlgorithmNode;
+  readonly sid: kit.Identifier | null;
+  readonly digestAlgorithm: kit.AlgorithmNode;
   /** The [0] IMPLICIT signedAttrs node, or null when the SignerInfo has none. */
   readonly signedAttrs: Node | null;
   /** The signedAttrs exactly as received with only the first tag octet changed to SET OF (0x31). */
   readonly signedAttrsForSignature: Bytes | null;
-  readonly signatureAlgorithm: AlgorithmNode;
+  readonly signatureAlgorithm: kit.AlgorithmNode;
   readonly signature: Bytes;
 }
 
@@ -26,7 +25,7 @@ export interface ReceivedSignedData {
 }
 
 export function readSignedData(cms: Uint8Array): ReceivedSignedData {
-  const { content } = readContentInfo(cms, [OID.signedData], 'SignedData');
+  const { content } = readContentInfo(cms, [kit.OID.signedData], 'SignedData');
   try {
     // PKI.js checks the whole structure against the RFC 5652 schema.
     new pkijs.SignedData({ schema: content });

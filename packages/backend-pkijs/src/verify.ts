@@ -1,13 +1,10 @@
 import type { DigestAlgorithm, SignerCheck, VerifyRequest } from '@sealpost/core';
-import { constantTimeEqual, isSealpostError, SealpostError, throwIfAborted } from '@sealpost/core';
-import { digestFromOid } from './algorithms.js';
-import { identifies, parseCertificate, type CertificateFacts } from './certificates.js';
+import { backendKit as kit, constantTimeEqual, isSealpostError, SealpostError, throwIfAborted } from '@sealpost/core';
+import { parseCertificate, type CertificateFacts } from './certificates.js';
 import type { Context } from './context.js';
 import { computeDigest } from './digest.js';
-import { messageDigestOf } from './signed-attributes.js';
-import { readSignedData, type ReceivedSignerInfo } from './signed-data-reader.js';
-import { signatureParamsOf } from './signature-algorithms.js';
 import { verifySignature } from './signature-verify.js';
+import { readSignedData, type ReceivedSignerInfo } from './signed-data-reader.js';
 
 /** Checks every SignerInfo and reports the facts; a bad or uncheckable signature is a report, not a throw. */
 export async function verifyCms(ctx: Context, request: VerifyRequest): Promise<readonly SignerCheck[]> {
@@ -31,7 +28,7 @@ export async function verifyCms(ctx: Context, request: VerifyRequest): Promise<r
 
 async function checkSigner(ctx: Context, index: number, signer: ReceivedSignerInfo, candidates: readonly CertificateFacts[], content: Uint8Array): Promise<SignerCheck> {
   const sid = signer.sid;
-  const certificate = sid === null ? undefined : candidates.find((c) => identifies(sid, c));
+  const certificate = sid === null ? undefined : candidates.find((c) => kit.identifies(sid, c));
   const base = { index, certificate: certificate?.der ?? null };
   const hasAttributes = signer.signedAttrs !== null;
   const uncheckable = (error: SealpostError): SignerCheck => ({
@@ -41,7 +38,7 @@ async function checkSigner(ctx: Context, index: number, signer: ReceivedSignerIn
     error: { code: error.code, message: error.message },
   });
 
-  const digest = digestFromOid(signer.digestAlgorithm.oid);
+  const digest = kit.digestFromOid(signer.digestAlgorithm.oid);
   if (digest === null) return uncheckable(new SealpostError('ERR_UNSUPPORTED_DIGEST', `digest algorithm ${signer.digestAlgorithm.oid} is not supported by this backend`));
   let contentDigest: Uint8Array;
   try {
@@ -54,7 +51,8 @@ async function checkSigner(ctx: Context, index: number, signer: ReceivedSignerIn
   let messageDigestValid: boolean | null = null;
   let signedBytes: Uint8Array = content;
   if (signer.signedAttrs !== null && signer.signedAttrsForSignature !== null) {
-    const claimed = messageDigestOf(signer.signedAttrs);
+    const attributes = kit.decodeElement(signer.signedAttrsForSignature);
+    const claimed = attributes === null ? null : kit.messageDigestOf(attributes);
     messageDigestValid = claimed !== null && constantTimeEqual(claimed, contentDigest);
     signedBytes = signer.signedAttrsForSignature;
   }
@@ -70,6 +68,6 @@ async function checkSigner(ctx: Context, index: number, signer: ReceivedSignerIn
 }
 
 function signatureValid(ctx: Context, signer: ReceivedSignerInfo, digest: DigestAlgorithm, certificate: CertificateFacts, signedBytes: Uint8Array): Promise<boolean> {
-  const params = signatureParamsOf(signer.signatureAlgorithm, digest);
+  const params = kit.signatureParamsOf(signer.signatureAlgorithm, digest);
   return verifySignature(ctx, certificate.publicKey, params, signedBytes, signer.signature);
 }
