@@ -1,7 +1,4 @@
 import { constants, createPrivateKey, privateDecrypt } from 'node:crypto';
-import { createForgeBackend } from '@sealpost/backend-forge';
-import { createOpensslBackend } from '@sealpost/backend-openssl';
-import { createPkijsBackend } from '@sealpost/backend-pkijs';
 import type { CryptoBackend } from '@sealpost/core';
 import { CliError, usageError } from './errors.js';
 
@@ -9,12 +6,15 @@ export const BACKEND_NAMES = ['pkijs', 'forge', 'openssl'] as const;
 export type BackendName = (typeof BACKEND_NAMES)[number];
 export const DEFAULT_BACKEND: BackendName = 'pkijs';
 
-/** The only place that knows which backends exist. */
-const FACTORIES: Readonly<Record<BackendName, () => CryptoBackend | Promise<CryptoBackend>>> = {
-  pkijs: () => createPkijsBackend({ rsaDecryptRaw }),
-  forge: () => createForgeBackend(),
+/**
+ * The only place that knows which backends exist. Each is loaded when asked for, so a command pays
+ * only for the backend it uses.
+ */
+const FACTORIES: Readonly<Record<BackendName, () => Promise<CryptoBackend>>> = {
+  pkijs: async () => (await import('@sealpost/backend-pkijs')).createPkijsBackend({ rsaDecryptRaw }),
+  forge: async () => (await import('@sealpost/backend-forge')).createForgeBackend(),
   // Probes the openssl binary once (version, algorithms); a missing or too old one is a typed error.
-  openssl: () => createOpensslBackend(),
+  openssl: async () => (await import('@sealpost/backend-openssl')).createOpensslBackend(),
 };
 
 export async function createBackend(name: string): Promise<CryptoBackend> {

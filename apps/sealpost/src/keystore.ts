@@ -1,4 +1,4 @@
-import type { KeyStore } from '@sealpost/core';
+import { type KeyStore, isSealpostError } from '@sealpost/core';
 import { createDirectoryKeyStore } from '@sealpost/keystore-dir';
 import { CliError, usageError } from './errors.js';
 
@@ -24,17 +24,15 @@ export function parseKeyStoreSpec(value: string): KeyStoreSpec {
 export async function openKeyStore(value: string): Promise<KeyStore> {
   const spec = parseKeyStoreSpec(value);
   if (spec.kind === 'dir') return createDirectoryKeyStore({ dir: spec.dir });
-  let module: { createSqliteKeyStore(options: { path: string }): KeyStore | Promise<KeyStore> };
   try {
-    module = (await import(SQLITE_MODULE)) as typeof module;
+    const { createSqliteKeyStore } = await import('@sealpost/keystore-sqlite');
+    return createSqliteKeyStore({ path: spec.path });
   } catch (error) {
+    // The store's own failures (a file it cannot open) carry their code; anything else is the native module.
+    if (isSealpostError(error)) throw error;
     throw new CliError('ERR_KEYSTORE_UNAVAILABLE', 'the SQLite key store cannot be loaded here (its native module better-sqlite3 is missing or was not built); use a folder: --keystore DIR', { cause: error });
   }
-  return module.createSqliteKeyStore({ path: spec.path });
 }
-
-// A variable, so the native module is resolved at run time and only when a SQLite store is used.
-const SQLITE_MODULE: string = '@sealpost/keystore-sqlite';
 
 /** Runs `work` with an open key store and closes it afterwards, whatever happened. */
 export async function withKeyStore<T>(value: string, work: (keystore: KeyStore) => Promise<T>): Promise<T> {

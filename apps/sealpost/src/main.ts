@@ -2,6 +2,7 @@ import { CommanderError } from 'commander';
 import { EXIT, debugEnabled, errorLine, oneLine } from './errors.js';
 import { tolerateClosedStreams } from './io.js';
 import { buildProgram } from './program.js';
+import { refuseSecretFlags } from './secrets.js';
 
 /** Runs the command line and returns the exit status; never throws. */
 export async function main(argv: readonly string[]): Promise<number> {
@@ -12,6 +13,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     return EXIT.usage;
   }
   try {
+    refuseSecretFlags(argv);
     process.exitCode = undefined;
     await program.parseAsync([...argv], { from: 'user' });
     return typeof process.exitCode === 'number' ? process.exitCode : EXIT.ok;

@@ -5,7 +5,10 @@ import { addDemoCommand } from './commands/demo.js';
 import { addEncryptCommand } from './commands/encrypt.js';
 import { addInspectCommand } from './commands/inspect.js';
 import { addKeygenCommand } from './commands/keygen.js';
+import { addKeysCommand } from './commands/keys.js';
 import { addOpenCommand } from './commands/open.js';
+import { addSendCommand } from './commands/send.js';
+import { addServeCommand } from './commands/serve.js';
 import { addSignEncryptCommand } from './commands/sign-encrypt.js';
 import { addSignCommand } from './commands/sign.js';
 import { addVerifyCommand } from './commands/verify.js';
@@ -21,14 +24,14 @@ function packageVersion(): string {
  */
 export function buildProgram(): Command {
   const program = new Command('sealpost')
-    .description('Sign, encrypt, verify and open S/MIME e-mail (RFC 8551).')
+    .description('Sign, encrypt, send, verify and open S/MIME e-mail (RFC 8551), and collect recipients\' certificates.')
     .version(packageVersion(), '-V, --version')
     .exitOverride()
     .configureOutput({ outputError: () => undefined })
     .showSuggestionAfterError(true)
     .addHelpText(
       'after',
-      '\nExit status: 0 good verdict, 1 negative verdict, 2 usage error or unreadable input.\nStart with: sealpost demo',
+      '\nExit status: 0 good verdict (send: every recipient accepted), 1 negative verdict (send: some not), 2 usage error or unreadable input.\nStart with: sealpost demo',
     );
   addKeygenCommand(program);
   addSignCommand(program);
@@ -38,6 +41,9 @@ export function buildProgram(): Command {
   addDecryptCommand(program);
   addOpenCommand(program);
   addInspectCommand(program);
+  addSendCommand(program);
+  addServeCommand(program);
+  addKeysCommand(program);
   addDemoCommand(program);
   return program;
 }

@@ -3,30 +3,49 @@ import { tmpdir } from 'node:os';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { assertBuilt, sealpost } from './helpers.js';
 
-// Each test starts real processes (key generation, openssl): give them room on a slow machine.
+// Each test starts real processes (key generation, servers, openssl): give them room on a slow machine.
 vi.setConfig({ testTimeout: 60_000, hookTimeout: 120_000 });
 
 beforeAll(assertBuilt);
 
+function demoFolders(): string[] {
+  return readdirSync(tmpdir()).filter((n) => n.startsWith('sealpost-demo-'));
+}
+
 describe('sealpost demo', () => {
-  it('tells the story, prints the table, exits 0 and leaves no temporary folder', async () => {
-    const before = new Set(readdirSync(tmpdir()).filter((n) => n.startsWith('sealpost-demo-')));
+  it('tells the whole story over loopback, prints the table, exits 0 and leaves no temporary folder', async () => {
+    const before = new Set(demoFolders());
     const started = Date.now();
     const result = await sealpost(['demo']);
     expect(result.code, result.stderr).toBe(0);
     expect(result.stderr).toBe('');
     expect(Date.now() - started).toBeLessThan(30_000);
     const out = result.out;
-    expect(out).toMatch(/^case +layer +cipher +authenticated +signer +verdict$/m);
-    expect(out).toMatch(/^Bob opens +encrypted +aes-256-gcm +yes +- +decrypted$/m);
-    expect(out).toMatch(/^ +signed +- +- +alice@example\.com +valid$/m);
-    expect(out).toMatch(/^Alice's sent copy +encrypted +aes-256-gcm +yes +- +decrypted$/m);
-    expect(out).toMatch(/^one bit flipped +encrypted +aes-256-gcm +yes +- +failed$/m);
-    expect(out).toMatch(/^From: Alice, signed by Mallory +encrypted +aes-256-gcm +yes +- +decrypted$/m);
-    expect(out).toMatch(/^ +signed +- +- +mallory@example\.com +invalid$/m);
-    expect(out).toContain('Attachment bytes unchanged: yes');
+    expect(out).toContain('Backend: pkijs.');
+    expect(out).toMatch(/listening at\n {3}http:\/\/127\.0\.0\.1:\d+\/webhooks\/relay\. The collector verifies it: valid/);
+    expect(out).toContain('HTTP 200; key store: added bob@example.com, advertising aes-256-gcm, aes-128-gcm, ...');
+    expect(out).toContain('With a wrong webhook token: HTTP 401, not even read.');
+    expect(out).toContain("With the right one: verdict invalid (ERR_FROM_MISMATCH), not-stored; Bob's entry is unchanged.");
+    expect(out).toContain("GET /certificates/bob@example.com answers 200 with Bob's certificate as PEM.");
+    expect(out).toMatch(/a\. SparkPost transport, .*\n {6}bob@example\.com accepted \(signed, encrypted with aes-256-gcm\): id \d+\n/);
+    expect(out).toMatch(/b\. SMTP transport, .*STARTTLS required[^]*\n {6}bob@example\.com accepted \(signed, encrypted with aes-256-gcm\): 250 Message queued as DEMO0001\n/);
+
+    expect(out).toMatch(/^transport +backend +cipher +authenticated +signer +verdict$/m);
+    for (const transport of ['sparkpost', 'smtp'])
+      for (const backend of ['pkijs', 'forge'])
+        expect(out).toMatch(new RegExp(`^${transport} +${backend} +aes-256-gcm +yes +alice@example\\.com +valid$`, 'm'));
+    expect(out).toMatch(/^smtp, 1 bit flipped +pkijs +aes-256-gcm +yes +- +failed$/m);
+    expect(out).toMatch(/^From: Alice, signed by Mallory +pkijs +aes-256-gcm +yes +mallory@example\.com +invalid$/m);
     expect(out).toMatch(/Every outcome was as expected \(\d+\.\d s\)\.\n$/);
-    const after = readdirSync(tmpdir()).filter((n) => n.startsWith('sealpost-demo-') && !before.has(n));
-    expect(after).toEqual([]);
+    expect(demoFolders().filter((n) => !before.has(n))).toEqual([]);
+  });
+
+  it('says so and carries on when the openssl binary is not there', async () => {
+    // The command itself is started by its absolute path; PATH only matters for finding openssl.
+    const result = await sealpost(['demo'], { env: { PATH: '/nonexistent' } });
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.out).toMatch(/\(openssl: not available here, .*; it is left out\)/);
+    expect(result.out).not.toMatch(/^sparkpost +openssl /m);
+    expect(result.out).toMatch(/^sparkpost +forge +aes-256-gcm +yes +alice@example\.com +valid$/m);
   });
 });

@@ -1,8 +1,10 @@
 import {
+  type Mailbox,
   type MimeEntity,
   addressesEqual,
   encodeHeaderWords,
   foldHeaderField,
+  normalizeAddress,
   parseMailboxList,
   parseMime,
   toCrlf,
@@ -113,17 +115,32 @@ function renderHeaders(root: MimeEntity, recipient: BulkRecipient): Uint8Array {
   return concat(fields);
 }
 
-/** The rendered To field: one mailbox, the row's address (a display name may be non-ASCII). */
+/**
+ * The rendered To field: one mailbox, the row's address. `{{name}} <{{email}}>` is read as display
+ * name and address even when the name holds commas or quotes, which a CSV value easily does.
+ */
 function toValue(rendered: string, recipient: BulkRecipient): string {
-  let list;
+  const mailbox = nameAndAddress(rendered) ?? onlyMailbox(rendered);
+  if (mailbox === null || !addressesEqual(mailbox.address, recipient.address)) throw rowError(recipient, `the To field must name ${recipient.address} alone`);
+  return formatMailboxes([mailbox]);
+}
+
+function nameAndAddress(value: string): Mailbox | null {
+  const match = /^(.*)<([^<>\s]+@[^<>\s]+)>\s*$/.exec(value);
+  if (match === null) return null;
+  const address = normalizeAddress(match[2]!);
+  if (address === null) return null;
+  const name = match[1]!.trim().replace(/^"(.*)"$/, '$1').replace(/\\(.)/g, '$1');
+  return { name: name === '' ? null : name, address };
+}
+
+function onlyMailbox(value: string): Mailbox | null {
   try {
-    list = parseMailboxList(rendered);
+    const list = parseMailboxList(value);
+    return list.length === 1 ? list[0]! : null;
   } catch {
-    throw rowError(recipient, 'the To field does not hold an address');
+    return null;
   }
-  if (list.length !== 1 || !addressesEqual(list[0]!.address, recipient.address))
-    throw rowError(recipient, `the To field must name ${recipient.address} alone`);
-  return formatMailboxes(list);
 }
 
 function singleLine(value: string, name: string, recipient: BulkRecipient): string {

@@ -2,7 +2,6 @@ import type { Command } from 'commander';
 import { createSealpost } from '@sealpost/core';
 import { createBackend } from '../backends.js';
 import { EXIT, usageError } from '../errors.js';
-import { startKeyServer } from '../http/key-server.js';
 import { CERTIFICATES_PATH, HEALTH_PATH, RELAY_WEBHOOK_PATH } from '../http/key-server-routes.js';
 import { jsonLineLog } from '../http/log.js';
 import { loadCertificateFiles } from '../identity.js';
@@ -44,6 +43,7 @@ async function runServe(flags: ServeFlags): Promise<number> {
   const sealpost = createSealpost({ backend: await createBackend(flags.backend) });
   const log = jsonLineLog(process.stderr);
   const keystore = await openKeyStore(flags.keystore);
+  const { startKeyServer } = await import('../http/key-server.js');
   let server;
   try {
     server = await startKeyServer({ sealpost, keystore, trustAnchors, token, host: flags.host, port, log });

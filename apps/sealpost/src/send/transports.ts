@@ -1,13 +1,10 @@
 import type { Transport } from '@sealpost/core';
-import { type SmtpTlsPolicy, createSmtpTransport } from '@sealpost/transport-smtp';
-import { createSparkPostTransport } from '@sealpost/transport-sparkpost';
+import type { SmtpTlsPolicy } from '@sealpost/transport-smtp';
 import { usageError } from '../errors.js';
 import { loadCertificateFiles } from '../identity.js';
 import { secretFromEnv } from '../secrets.js';
 
-export const VIAS = ['sparkpost', 'smtp'] as const;
-export type Via = (typeof VIAS)[number];
-export const TLS_POLICIES = ['require', 'opportunistic', 'implicit'] as const;
+export type Via = 'sparkpost' | 'smtp';
 
 export interface TransportFlags {
   readonly via: Via;
@@ -31,7 +28,8 @@ export async function openTransport(flags: TransportFlags, concurrency: number):
   return flags.via === 'sparkpost' ? sparkPostTransport(flags) : smtpTransport(flags, concurrency);
 }
 
-function sparkPostTransport(flags: TransportFlags): OpenedTransport {
+async function sparkPostTransport(flags: TransportFlags): Promise<OpenedTransport> {
+  const { createSparkPostTransport } = await import('@sealpost/transport-sparkpost');
   if (flags.smtpUrl !== undefined || flags.tls !== undefined || flags.smtpCa !== undefined) throw usageError('--smtp-url, --tls and --smtp-ca go with --via smtp');
   const apiKey = secretFromEnv('SPARKPOST_API_KEY', 'the SparkPost API key');
   const baseUrl = flags.sparkpostBaseUrl ?? nonEmpty(process.env['SPARKPOST_BASE_URL']);
@@ -41,6 +39,7 @@ function sparkPostTransport(flags: TransportFlags): OpenedTransport {
 
 async function smtpTransport(flags: TransportFlags, concurrency: number): Promise<OpenedTransport> {
   if (flags.sparkpostBaseUrl !== undefined) throw usageError('--sparkpost-base-url goes with --via sparkpost');
+  const { createSmtpTransport } = await import('@sealpost/transport-smtp');
   const server = smtpServer(flags.smtpUrl);
   const ca = flags.smtpCa === undefined ? undefined : await loadCertificateFiles(flags.smtpCa, 'SMTP server CA certificate');
   const transport = asUsageError(() =>

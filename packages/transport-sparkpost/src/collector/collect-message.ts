@@ -46,12 +46,7 @@ export async function collectMessage(ctx: CollectContext, relay: RelayMessage, i
   const event = { ...base, from: report.from, verdict: report.status, findings: findingCodes(report) };
   const signer = validSigner(report);
   if (signer === undefined) return { ...event, outcome: 'not-stored' };
-  let entry;
-  try {
-    entry = await signerEntry(relay.message, report, signer, { backend, trustAnchors: ctx.trustAnchors, now, source: ctx.source });
-  } catch {
-    entry = null;
-  }
+  const entry = signerEntry(report, signer, { now, source: ctx.source });
   if (entry === null) return { ...event, outcome: 'not-stored' };
   try {
     const outcome = await ctx.keystore.put(entry);
