@@ -19,3 +19,4 @@ export * as backendKit from './backend-kit/index.js';
 export type * from './keystore/types.js';
 export type * from './transport/types.js';
 export { CIPHER_PREFERENCE, chooseCipher } from './keystore/cipher-choice.js';
+export { certificateToCollect, validSigner } from './keystore/collect.js';

@@ -31,7 +31,7 @@ export interface SignerReport {
   readonly signatureAlgorithm: string;
   readonly signingTime?: string;
   /** Content ciphers the signer advertises in SMIMECapabilities, strongest first as sent. */
-  readonly smimeCapabilities?: readonly string[];
+  readonly smimeCapabilities?: readonly ContentCipher[];
   readonly certificate: CertificateSummary | null;
   /** The signer's certificate, DER (for key collection; JSON output leaves bytes out). */
   readonly certificateDer?: Uint8Array;

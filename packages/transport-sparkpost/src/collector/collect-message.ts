@@ -1,8 +1,7 @@
-import { toHex } from '@sealpost/core';
+import { certificateToCollect, toHex, validSigner } from '@sealpost/core';
 import type { KeyStore, Sealpost, VerifyReport } from '@sealpost/core';
 import type { RelayMessage } from '../relay/parse.js';
 import type { MessageEvent } from './events.js';
-import { signerEntry, validSigner } from './signer-entry.js';
 
 export interface CollectContext {
   readonly sealpost: Sealpost;
@@ -45,9 +44,8 @@ export async function collectMessage(ctx: CollectContext, relay: RelayMessage, i
   }
   const event = { ...base, from: report.from, verdict: report.status, findings: findingCodes(report) };
   const signer = validSigner(report);
-  if (signer === undefined) return { ...event, outcome: 'not-stored' };
-  const entry = signerEntry(report, signer, { now, source: ctx.source });
-  if (entry === null) return { ...event, outcome: 'not-stored' };
+  const entry = certificateToCollect(report, { source: ctx.source, seenAt: now });
+  if (signer === undefined || entry === null) return { ...event, outcome: 'not-stored' };
   try {
     const outcome = await ctx.keystore.put(entry);
     return { ...event, outcome, certificate: signer.certificate?.sha256 ?? '' };
