@@ -23,7 +23,7 @@ export interface KeygenOptions {
   /** Folder holding ca.crt and ca.key to issue with; without it a new test CA is made in outDir. */
   readonly caDir?: string | undefined;
   readonly keyType?: TestKeyType | undefined;
-  /** Protects the .p12; without it no .p12 is written. */
+  /** Protects the .p12; without it the .p12 has the empty password (like the .key, it relies on mode 0600). */
   readonly p12Passphrase?: string | undefined;
 }
 
@@ -33,7 +33,9 @@ export interface KeygenResult {
   readonly caKey?: string;
   readonly cert: string;
   readonly key: string;
-  readonly p12?: string;
+  readonly p12: string;
+  /** True when the .p12 has the empty password. */
+  readonly p12Unprotected: boolean;
 }
 
 const CERT_MODE = 0o644;
@@ -52,10 +54,8 @@ export async function writeTestIdentity(options: KeygenOptions): Promise<KeygenR
   const identity = await generateTestIdentity({ email, ca, ...(keyType === undefined ? {} : { keyType }) });
   await writeFileAtomic(paths.cert, text(pemEncode(identity.certificate, 'CERTIFICATE')), CERT_MODE, { exclusive: true });
   await writeFileAtomic(paths.key, text(pemEncode(identity.privateKey.der, 'PRIVATE KEY')), SECRET_MODE, { exclusive: true });
-  if (options.p12Passphrase !== undefined && paths.p12 !== undefined) {
-    const p12 = await writePkcs12({ certificate: identity.certificate, privateKey: identity.privateKey, chain: [ca.certificate] }, options.p12Passphrase);
-    await writeFileAtomic(paths.p12, p12, SECRET_MODE, { exclusive: true });
-  }
+  const p12 = await writePkcs12({ certificate: identity.certificate, privateKey: identity.privateKey, chain: [ca.certificate] }, options.p12Passphrase ?? '');
+  await writeFileAtomic(paths.p12, p12, SECRET_MODE, { exclusive: true });
   return paths;
 }
 
@@ -92,7 +92,8 @@ function plannedPaths(options: KeygenOptions, email: string): KeygenResult {
     ...(options.caDir === undefined ? { caKey: join(options.outDir, 'ca.key') } : {}),
     cert: `${base}.crt`,
     key: `${base}.key`,
-    ...(options.p12Passphrase === undefined ? {} : { p12: `${base}.p12` }),
+    p12: `${base}.p12`,
+    p12Unprotected: options.p12Passphrase === undefined,
   };
 }
 

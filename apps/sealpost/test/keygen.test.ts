@@ -38,12 +38,15 @@ describe('sealpost keygen', () => {
     expect(readdirSync(out).filter((n) => n.endsWith('.tmp'))).toEqual([]);
   });
 
-  it('writes no .p12 without --pass-env, and says so', async () => {
+  it('without --pass-env writes a .p12 with the empty password, mode 0600, and says so', async () => {
     const out = join(dir, 'nop12');
     const result = await sealpost(['keygen', '--email', 'bob@example.com', '--out', out]);
     expect(result.code).toBe(0);
-    expect(existsSync(join(out, 'bob@example.com.p12'))).toBe(false);
-    expect(result.out).toContain('no .p12 written: pass --pass-env VAR');
+    expect(mode(join(out, 'bob@example.com.p12'))).toBe(0o600);
+    expect(result.out).toContain('empty password: pass --pass-env VAR to protect it');
+    const signed = await sealpost(['sign', '--p12', join(out, 'bob@example.com.p12')], { input: 'From: bob@example.com\r\nSubject: x\r\n\r\nhi\r\n' });
+    expect(signed.stderr).toBe('');
+    expect(signed.code).toBe(0);
   });
 
   it('issues with an existing CA given by --ca, without touching it', async () => {

@@ -19,13 +19,13 @@ export function addKeygenCommand(program: Command): void {
     .command('keygen')
     .summary('make a test identity (and a test CA)')
     .description(
-      'Make a test certificate and key for an e-mail address: DIR/ADDRESS.crt, DIR/ADDRESS.key (mode 0600) and, with --pass-env, DIR/ADDRESS.p12. Without --ca a new test CA is made first (DIR/ca.crt, DIR/ca.key). For tests and demos only: real mail needs a certificate from a CA your recipients trust.',
+      'Make a test certificate and key for an e-mail address: DIR/ADDRESS.crt, DIR/ADDRESS.key (mode 0600) and DIR/ADDRESS.p12 (mode 0600; protected by --pass-env, else with the empty password). Without --ca a new test CA is made first (DIR/ca.crt, DIR/ca.key). For tests and demos only: real mail needs a certificate from a CA your recipients trust.',
     )
     .requiredOption('--email <address>', 'the address the certificate is issued to')
     .requiredOption('--out <dir>', 'folder to write into (created if missing)')
     .option('--ca <dir>', 'issue with the test CA in DIR (DIR/ca.crt and DIR/ca.key) instead of making one')
     .addOption(new Option('--key-type <type>', 'key type').choices(KEY_TYPES))
-    .option('--pass-env <var>', 'name of the environment variable holding the .p12 passphrase (no .p12 without it)')
+    .option('--pass-env <var>', 'name of the environment variable holding the .p12 passphrase (without it the .p12 has the empty password)')
     .action(async (flags: KeygenFlags) => {
       const result = await writeTestIdentity({
         email: flags.email,
@@ -39,7 +39,9 @@ export function addKeygenCommand(program: Command): void {
         ...(result.caKey === undefined ? [] : [`CA key       ${result.caKey} (0600)`]),
         `certificate  ${result.cert}`,
         `private key  ${result.key} (0600)`,
-        result.p12 === undefined ? 'no .p12 written: pass --pass-env VAR to protect one' : `PKCS#12      ${result.p12} (0600)`,
+        result.p12Unprotected
+          ? `PKCS#12      ${result.p12} (0600, empty password: pass --pass-env VAR to protect it)`
+          : `PKCS#12      ${result.p12} (0600)`,
       ];
       await writeStream(process.stdout, lines.join('\n') + '\n');
       process.exitCode = EXIT.ok;
