@@ -19,7 +19,7 @@ export interface OpensslBackend extends CryptoBackend {
 /**
  * Probes the openssl binary once (version 3.0 or later, then the algorithms the configured
  * providers offer) and returns a backend whose capabilities say what that setup can do.
- * Every later operation runs one openssl process, except digests and certificate signatures,
+ * Every later operation runs one openssl process (signing: one per signer), except digests and certificate signatures,
  * which node:crypto computes in-process.
  */
 export async function createOpensslBackend(options: OpensslBackendOptions = {}): Promise<OpensslBackend> {

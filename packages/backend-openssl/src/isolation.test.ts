@@ -24,7 +24,8 @@ beforeAll(async () => {
 afterAll(() => scratch.cleanup());
 
 const pkcs8 = (der: Uint8Array): PrivateKeyRef => ({ type: 'pkcs8', der });
-const cmsCalls = () => invocations(scratch).filter((c) => c.argv[0] === 'cms');
+// The signing key is used by `pkeyutl -sign`; every other operation is a `cms` command.
+const cmsCalls = () => invocations(scratch).filter((c) => c.argv[0] === 'cms' || c.argv[0] === 'pkeyutl');
 const secretsOf = (der: Uint8Array): string[] => [
   Buffer.from(der).toString('base64').slice(40, 100),
   Buffer.from(der).toString('hex').slice(80, 200),
@@ -41,7 +42,7 @@ describe('keys and passphrases never appear in argv', () => {
     expect((await backend.verify({ cms: signed, content }))[0]!.signatureValid).toBe(true);
 
     const calls = cmsCalls().slice(before);
-    expect(calls.map((c) => c.argv.slice(0, 2).join(' '))).toEqual(['cms -sign', 'cms -encrypt', 'cms -decrypt', 'cms -verify']);
+    expect(calls.map((c) => c.argv.slice(0, 2).join(' '))).toEqual(['pkeyutl -sign', 'cms -encrypt', 'cms -decrypt', 'cms -verify']);
     const argv = calls.flatMap((c) => c.argv).join('\n');
     for (const secret of [...secretsOf(alice.keyDer), ...secretsOf(bob.keyDer), 'PRIVATE KEY']) expect(argv).not.toContain(secret);
     const sign = calls[0]!;
@@ -100,6 +101,8 @@ describe('provider options reach every command', () => {
     expect(version.argv).toEqual(['version']);
     const others = calls.filter((c) => c.argv[0] !== 'version');
     expect(others.length).toBe(6 + 4);
+    // The private-key operation is the one a provider (HSM, FIPS) has to see.
+    expect(others.filter((c) => c.argv.slice(0, 2).join(' ') === 'pkeyutl -sign')).toHaveLength(1);
     for (const call of others) {
       const at = call.argv[0] === 'list' ? 1 : 2;
       expect(call.argv.slice(at, at + 4)).toEqual(['-provider', 'default', '-propquery', 'provider=default']);
@@ -161,9 +164,9 @@ describe('errors carry redacted stderr', () => {
     const error = await failureOf(leaky.sign({ content, detached: true, signers: [{ certificate: alice.cert, privateKey: pkcs8(alice.keyDer), digest: 'sha-256' }] }));
     expect(error.code).toBe('ERR_BACKEND');
     expect(error.detail?.exitCode).toBe(3);
-    expect(error.detail?.command).toBe('openssl cms -sign');
+    expect(error.detail?.command).toBe('openssl pkeyutl -sign');
     const everything = `${error.message}\n${JSON.stringify(error.detail)}`;
-    expect(everything).toContain('<tmp>/signer-0.pem');
+    expect(everything).toContain('<tmp>/signer-0-key.der');
     expect(everything).toContain('[PEM block removed]');
     for (const leak of [scratch.tempBase, 'MIIEvQIBADANBg', 'c3:7a:91', 'QUJDREVGR0hJSktMTU5P']) expect(everything).not.toContain(leak);
     expect(error.detail?.stderr?.split('\n').length).toBeLessThanOrEqual(4);

@@ -1,6 +1,6 @@
 import { type BerNode, type PrivateKeyRef, type SignerInput, der, inspectCms, parseBer } from '@sealpost/core';
 import { createPkijsBackend } from '@sealpost/backend-pkijs';
-import { ensureTestPki, type TestPki } from '@sealpost/fixtures';
+import { ensureTestPki, opensslVerifyDer, type TestPki } from '@sealpost/fixtures';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeIdentity, type ExtraIdentity } from '../test-support/extra-keys.js';
 import { invocations, makeScratch, recordingOpenssl } from '../test-support/fake-openssl.js';
@@ -32,7 +32,8 @@ const as = (name: 'alice' | 'bob' | 'carol' | 'frank', extra: Partial<SignerInpu
   digest: 'sha-256',
   ...extra,
 });
-const signSpawns = (): number => invocations(scratch).filter((c) => c.argv[0] === 'cms' && c.argv[1] === '-sign').length;
+const signCalls = () => invocations(scratch).filter((c) => c.argv[0] === 'pkeyutl' && c.argv[1] === '-sign');
+const signSpawns = (): number => signCalls().length;
 const containsBytes = (haystack: Uint8Array, needle: Uint8Array): boolean => Buffer.from(haystack).indexOf(Buffer.from(needle)) >= 0;
 
 /** The SignerInfo SEQUENCEs of a SignedData. */
@@ -81,10 +82,11 @@ describe('sign', () => {
     await expect(backend.sign({ content, detached: true, signers: [{ ...signer, scheme: 'rsa-pkcs1' }] })).rejects.toMatchObject({ code: 'ERR_UNSUPPORTED_SIGNATURE' });
   });
 
-  it('several signers with one digest: one process; with two digests: two processes, one SignedData', async () => {
+  it('one pkeyutl process per signer, none for anything else; two digests in one SignedData', async () => {
     let before = signSpawns();
     const same = await backend.sign({ content, detached: true, signers: [as('alice'), as('carol')] });
-    expect(signSpawns() - before).toBe(1);
+    expect(signSpawns() - before).toBe(2);
+    expect(invocations(scratch).filter((c) => c.argv[0] === 'cms' && c.argv[1] === '-sign')).toEqual([]);
     expect((await backend.verify({ cms: same, content })).map((c) => c.signatureValid)).toEqual([true, true]);
 
     before = signSpawns();
@@ -102,18 +104,63 @@ describe('sign', () => {
       ]);
   });
 
+  it('the signing command carries the digest, and for PSS the padding, salt and MGF1 digest', async () => {
+    await backend.sign({ content, detached: true, signers: [as('alice', { digest: 'sha-384', scheme: 'rsa-pss' })] });
+    const argv = signCalls().at(-1)!.argv;
+    expect(argv.slice(argv.indexOf('-pkeyopt'))).toEqual([
+      '-pkeyopt', 'digest:sha384', '-pkeyopt', 'rsa_padding_mode:pss', '-pkeyopt', 'rsa_pss_saltlen:digest', '-pkeyopt', 'rsa_mgf1_md:sha384',
+    ]);
+  });
+
   it('embeds extra certificates once, even when one is a signer certificate', async () => {
     const cms = await backend.sign({ content, detached: true, signers: [as('frank')], certificates: [pki.inter.cert, pki.identities.frank.cert, pki.inter.cert] });
     const summary = inspectCms(cms);
     expect(summary.type === 'signed-data' && summary.certificates.length).toBe(2);
   });
 
-  it('leaves SMIMECapabilities out when none is asked for, and writes OpenSSL`s list otherwise', async () => {
-    const without = inspectCms(await backend.sign({ content, detached: true, signers: [as('alice')] }));
-    const withCaps = inspectCms(await backend.sign({ content, detached: true, signers: [as('alice', { smimeCapabilities: ['aes-256-gcm', 'aes-256-cbc'] })] }));
-    const has = (s: typeof without) => s.type === 'signed-data' && s.signers[0]!.signedAttributes!.some((a) => a.type === '1.2.840.113549.1.9.15');
-    expect(has(without)).toBe(false);
-    expect(has(withCaps)).toBe(true);
+  it('writes signingTime and SMIMECapabilities exactly as asked, and leaves them out when not asked', async () => {
+    const signingTime = new Date('2031-02-03T04:05:06Z');
+    const asked = inspectCms(
+      await backend.sign({ content, detached: true, signers: [as('alice', { signingTime, smimeCapabilities: ['aes-256-gcm', 'aes-128-gcm', 'aes-256-cbc'] })] }),
+    );
+    if (asked.type !== 'signed-data') throw new Error('not signed-data');
+    expect(asked.signers[0]!.signingTime?.toISOString()).toBe(signingTime.toISOString());
+    expect(asked.signers[0]!.smimeCapabilities).toEqual(['aes-256-gcm', 'aes-128-gcm', 'aes-256-cbc']);
+
+    const bare = inspectCms(await backend.sign({ content, detached: true, signers: [as('alice', { smimeCapabilities: [] })] }));
+    if (bare.type !== 'signed-data') throw new Error('not signed-data');
+    expect(bare.signers[0]!.signingTime).toBeNull();
+    expect(bare.signers[0]!.smimeCapabilities).toEqual([]);
+    expect(bare.signers[0]!.signedAttributes!.map((a) => a.type).sort()).toEqual(['1.2.840.113549.1.9.3', '1.2.840.113549.1.9.4']);
+  });
+
+  it('RSA PKCS#1 v1.5: the same SignedData, byte for byte, as the PKI.js backend given the same inputs', async () => {
+    const signingTime = new Date('2030-01-01T00:00:00Z');
+    for (const detached of [true, false]) {
+      const request = {
+        content,
+        detached,
+        signers: [as('alice', { signingTime, smimeCapabilities: ['aes-256-gcm', 'aes-256-cbc'] }), as('bob', { digest: 'sha-512', signingTime })],
+        certificates: [pki.inter.cert],
+      } as const;
+      const ours = await backend.sign(request);
+      const theirs = await pkijs.sign(request);
+      expect(Buffer.from(ours).toString('hex')).toBe(Buffer.from(theirs).toString('hex'));
+    }
+  });
+
+  it('PSS and ECDSA signatures verify with openssl cms -verify', async () => {
+    const signingTime = new Date();
+    for (const signer of [as('alice', { scheme: 'rsa-pss', signingTime }), as('bob', { scheme: 'rsa-pss', digest: 'sha-512' }), as('carol', { digest: 'sha-384', signingTime })]) {
+      const cms = await backend.sign({ content, detached: true, signers: [signer] });
+      const result = await opensslVerifyDer({ cms, content, caPath: pki.ca.certPath });
+      expect(result, result.stderr).toMatchObject({ ok: true });
+    }
+  });
+
+  it('a key URI whose key belongs to another certificate: ERR_KEY_MISMATCH, found by checking the signature', async () => {
+    const signing = backend.sign({ content, detached: true, signers: [as('alice', { privateKey: { type: 'uri', uri: `file:${pki.identities.bob.keyPath}` } })] });
+    await expect(signing).rejects.toMatchObject({ code: 'ERR_KEY_MISMATCH' });
   });
 
   it('refuses, before running openssl: a key of another certificate, Ed25519, an unknown scheme, an unclaimed digest', async () => {

@@ -1,5 +1,5 @@
 import { type BerNode, OID, SealpostError, der, parseBer } from '@sealpost/core';
-import { hexOf, oidIs } from './bytes.js';
+import { oidIs } from './bytes.js';
 
 /**
  * SignedData taken apart into the exact bytes of its fields, and put together again with core's
@@ -68,34 +68,4 @@ export function oneSignerSignedData(parts: SignedDataParts, index: number, conte
     der.setOf([signerInfo.raw]),
   );
   return der.sequence(der.oid(OID.signedData), der.explicit(0, signedData));
-}
-
-/**
- * One SignedData from several over the same content (OpenSSL signs with one digest per run):
- * every SignerInfo, the union of digest algorithms and certificates, the first one's content.
- */
-export function mergeSignedData(all: readonly SignedDataParts[]): Uint8Array {
-  const first = all[0];
-  if (first === undefined) throw new RangeError('nothing to merge');
-  if (all.length === 1) throw new RangeError('one SignedData needs no merge');
-  const version = all.map((p) => p.version).reduce((a, b) => (compareRaw(a.raw, b.raw) >= 0 ? a : b));
-  const certificates = unique(all.flatMap((p) => p.certificates.map((c) => c.raw)));
-  const signedData = der.sequence(
-    version.raw,
-    der.setOf(unique(all.flatMap((p) => p.digestAlgorithms.map((d) => d.raw)))),
-    first.encapsulated.raw,
-    ...(certificates.length === 0 ? [] : [der.setOf(certificates, 0xa0)]),
-    der.setOf(all.flatMap((p) => p.signerInfos.map((s) => s.raw))),
-  );
-  return der.sequence(der.oid(OID.signedData), der.explicit(0, signedData));
-}
-
-function unique(items: readonly Uint8Array[]): Uint8Array[] {
-  const seen = new Map<string, Uint8Array>();
-  for (const item of items) seen.set(hexOf(item), seen.get(hexOf(item)) ?? item);
-  return [...seen.values()];
-}
-
-function compareRaw(a: Uint8Array, b: Uint8Array): number {
-  return a.length - b.length || Buffer.compare(Buffer.from(a), Buffer.from(b));
 }
