@@ -1,4 +1,5 @@
 import { parseBer } from '@sealpost/core';
+import type { IdentityName } from '@sealpost/fixtures';
 import { describe, expect, it } from 'vitest';
 import { type SuiteContext, codes, identityOf } from './context.js';
 import { craftSignedData } from './craft.js';
@@ -18,7 +19,7 @@ export function verdictTests(ctx: SuiteContext): void {
     });
   const entity = (): Uint8Array => textEntity('Pay 100 EUR to account 1234.\r\n');
   const crafted = (
-    who: 'alice' | 'bob',
+    who: IdentityName,
     signer: Partial<Parameters<typeof craftSignedData>[0]['signers'][number]> = {},
     options: { includeContent?: boolean; eContentType?: string } = {},
   ): Uint8Array => {
@@ -194,24 +195,16 @@ export function verdictTests(ctx: SuiteContext): void {
 
     it('RSA key under 2048 bits: invalid', async () => {
       const { dave } = ctx.pki.identities;
-      const cms = craftSignedData({ content: entity(), includeContent: false, signers: [{ certificate: dave.cert, privateKey: dave.keyDer }] });
+      const cms = crafted('dave');
       const report = await verify(detachedSignedMessage({ from: dave.email }, entity(), cms));
       expect(report.status).toBe('invalid');
       expect(codes(report)).toContain('ERR_WEAK_KEY');
       expect((await verify(detachedSignedMessage({ from: dave.email }, entity(), cms), { legacy: true })).status).toBe('valid');
     });
 
-    it('RSA public exponent 3: invalid', async () => {
-      const { erin } = ctx.pki.identities;
-      const cms = craftSignedData({ content: entity(), includeContent: false, signers: [{ certificate: erin.cert, privateKey: erin.keyDer }] });
-      const report = await verify(detachedSignedMessage({ from: erin.email }, entity(), cms));
-      expect(report.status).toBe('invalid');
-      expect(codes(report)).toContain('ERR_WEAK_KEY');
-    });
-
     it('chain to a root the caller does not trust: untrusted', async () => {
       const { mallory } = ctx.pki.identities;
-      const cms = craftSignedData({ content: entity(), includeContent: false, signers: [{ certificate: mallory.cert, privateKey: mallory.keyDer }] });
+      const cms = crafted('mallory');
       const message = detachedSignedMessage({ from: mallory.email }, entity(), cms);
       const report = await verify(message);
       expect(report.status).toBe('untrusted');
@@ -222,25 +215,19 @@ export function verdictTests(ctx: SuiteContext): void {
       expect((await verify(message, { anchors: [] })).status).toBe('untrusted');
     });
 
-    it('expired certificate: untrusted', async () => {
-      const { grace } = ctx.pki.identities;
-      const cms = craftSignedData({ content: entity(), includeContent: false, signers: [{ certificate: grace.cert, privateKey: grace.keyDer }] });
-      const report = await verify(detachedSignedMessage({ from: grace.email }, entity(), cms));
-      expect(report.status).toBe('untrusted');
-      expect(codes(report)).toContain('ERR_CERTIFICATE_EXPIRED');
-    });
-
-    it('certificate not allowed for email protection: untrusted', async () => {
-      const { heidi } = ctx.pki.identities;
-      const cms = craftSignedData({ content: entity(), includeContent: false, signers: [{ certificate: heidi.cert, privateKey: heidi.keyDer }] });
-      const report = await verify(detachedSignedMessage({ from: heidi.email }, entity(), cms));
-      expect(report.status).toBe('untrusted');
-      expect(codes(report)).toContain('ERR_CERTIFICATE_USAGE');
+    it.each([
+      ['RSA public exponent 3: invalid', 'erin', 'invalid', 'ERR_WEAK_KEY'],
+      ['expired certificate: untrusted', 'grace', 'untrusted', 'ERR_CERTIFICATE_EXPIRED'],
+      ['certificate not allowed for email protection: untrusted', 'heidi', 'untrusted', 'ERR_CERTIFICATE_USAGE'],
+    ] as const)('%s', async (_title, who, status, code) => {
+      const report = await verify(detachedSignedMessage({ from: ctx.pki.identities[who].email }, entity(), crafted(who)));
+      expect(report.status).toBe(status);
+      expect(codes(report)).toContain(code);
     });
 
     it('address only in the legacy subject emailAddress still matches From', async () => {
       const { ivan } = ctx.pki.identities;
-      const cms = craftSignedData({ content: entity(), includeContent: false, signers: [{ certificate: ivan.cert, privateKey: ivan.keyDer }] });
+      const cms = crafted('ivan');
       const report = await verify(detachedSignedMessage({ from: `Ivan <${ivan.email.toUpperCase().replace(/@.*$/, '')}@EXAMPLE.com>` }, entity(), cms));
       // Local parts compare exactly, domains case-insensitively: IVAN@ is not ivan@.
       expect(report.status).toBe('invalid');
