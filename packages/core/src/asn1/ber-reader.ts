@@ -1,4 +1,4 @@
-import { joinBytes } from '../bytes.js';
+import { joinBytes, latin1Decode, toHex } from '../bytes.js';
 import { SealpostError } from '../errors.js';
 
 /**
@@ -190,24 +190,14 @@ export function readOctets(node: BerNode | undefined): Uint8Array {
 
 /** INTEGER as unsigned lower-case hex without leading zeros ("0" for zero). */
 export function readIntegerHex(node: BerNode | undefined): string {
-  const n = expectUniversal(node, TAG.INTEGER, 'INTEGER');
-  let hex = '';
-  for (const b of n.contents) hex += b.toString(16).padStart(2, '0');
-  hex = hex.replace(/^0+/, '');
+  const hex = toHex(expectUniversal(node, TAG.INTEGER, 'INTEGER').contents).replace(/^0+/, '');
   return hex === '' ? '0' : hex;
-}
-
-export function readSmallInteger(node: BerNode | undefined): number {
-  const n = expectUniversal(node, TAG.INTEGER, 'INTEGER');
-  if (n.contents.length > 4) throw malformed('INTEGER too large');
-  let v = 0;
-  for (const b of n.contents) v = v * 256 + b;
-  return v;
 }
 
 export function readTime(node: BerNode | undefined): Date {
   if (node === undefined) throw malformed('expected Time');
-  const text = String.fromCharCode(...node.contents);
+  // latin1Decode builds the string in slices: spreading a long hostile value into arguments would overflow.
+  const text = latin1Decode(node.contents);
   let m: RegExpMatchArray | null;
   if (isUniversal(node, TAG.UTC_TIME) && (m = /^(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})Z$/.exec(text))) {
     const yy = Number(m[1]);

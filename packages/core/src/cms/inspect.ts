@@ -1,7 +1,9 @@
 import type { ContentCipher, DigestAlgorithm, KeyTransport } from '../backend.js';
+import { toHex } from '../bytes.js';
 import { SealpostError, isSealpostError } from '../errors.js';
 import {
   type BerNode,
+  CONTEXT,
   TAG,
   childAt,
   expectUniversal,
@@ -83,11 +85,7 @@ function readSignerIdentifier(node: BerNode): SignerIdentifier {
   if (isUniversal(node, TAG.SEQUENCE)) {
     return { type: 'issuerAndSerialNumber', issuer: childAt(node, 0, 'issuer').raw, serial: readIntegerHex(node.children[1]) };
   }
-  if (isContext(node, 0)) {
-    let hex = '';
-    for (const b of node.constructed ? readOctets({ ...node, constructed: true }) : node.contents) hex += b.toString(16).padStart(2, '0');
-    return { type: 'subjectKeyIdentifier', keyId: hex };
-  }
+  if (isContext(node, 0)) return { type: 'subjectKeyIdentifier', keyId: toHex(readOctets(node)) };
   throw cmsMalformed('bad signer identifier');
 }
 
@@ -188,7 +186,7 @@ function readRecipient(node: BerNode): RecipientSummary {
     };
   }
   const kinds = ['ktri', 'kari', 'kekri', 'pwri', 'ori'] as const;
-  const kind = node.cls === 2 ? kinds[node.tagNumber] : undefined;
+  const kind = node.cls === CONTEXT ? kinds[node.tagNumber] : undefined;
   return { kind: kind ?? 'ori', keyTransport: null, keyEncryptionOid: null, rid: null };
 }
 

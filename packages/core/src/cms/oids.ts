@@ -71,8 +71,8 @@ export const KEY_TRANSPORT_BY_OID: Readonly<Record<string, KeyTransport>> = {
 };
 
 export function cipherOid(cipher: ContentCipher): string {
-  for (const [oid, name] of Object.entries(CIPHER_BY_OID)) if (name === cipher) return oid;
-  throw new RangeError(`unknown cipher ${cipher}`);
+  if (!Object.hasOwn(CONTENT_CIPHER_OIDS, cipher)) throw new RangeError(`unknown cipher ${cipher}`);
+  return CONTENT_CIPHER_OIDS[cipher];
 }
 
 export function isAuthenticatedCipher(cipher: ContentCipher | string): boolean {

@@ -58,6 +58,8 @@ describe('parseMailboxList', () => {
     // The same, as the parser hands it over: raw UTF-8 bytes read as latin1.
     const raw = String.fromCharCode(...utf8Encode('josé@exämple.com'));
     expect(parseMailboxList(raw)[0]?.address).toBe('josé@exämple.com');
+    // Raw UTF-8 is read once: "Ã©" must not be read again as the UTF-8 of "é".
+    expect(parseMailboxList(String.fromCharCode(...utf8Encode('Ã© <a@example.com>')))[0]?.name).toBe('Ã©');
   });
 
   it('folds only ASCII letters in domains (no Unicode case mapping look-alikes)', () => {

@@ -1,6 +1,6 @@
 import { SealpostError } from '../errors.js';
 import { latin1AsUtf8 } from './charset.js';
-import { decodeHeaderWords } from './encoded-words.js';
+import { decodeEncodedWords } from './encoded-words.js';
 import { getHeaders } from './headers.js';
 import type { FromAddress, Mailbox, MimeHeader } from './types.js';
 
@@ -260,7 +260,8 @@ function asciiLowerCase(text: string): string {
 function displayName(phrase: readonly Token[]): string | null {
   let name = '';
   for (const t of phrase) name += (name !== '' && t.spaceBefore ? ' ' : '') + t.text;
-  const decoded = decodeHeaderWords(name).trim();
+  // The value was read as UTF-8 once already, in parseAddressList.
+  const decoded = decodeEncodedWords(name).trim();
   return decoded === '' ? null : decoded;
 }
 

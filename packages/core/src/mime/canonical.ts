@@ -1,7 +1,7 @@
 import { SealpostError } from '../errors.js';
 import { base64EncodeToAscii, concatBytes, latin1Encode } from '../bytes.js';
 import { resolveLimits } from './limits.js';
-import { isSevenBitSafe, toCrlf } from './lines.js';
+import { isSevenBitSafe, toCrlf, withFinalCrlf } from './lines.js';
 import { parseMime } from './parse.js';
 import { transferEncodingOf } from './transfer-encoding.js';
 import type { MimeEntity, MimeLimits } from './types.js';
@@ -88,8 +88,4 @@ function headerChunksWithBase64(entity: MimeEntity): Uint8Array[] {
   if (!replaced) chunks.push(BASE64_CTE);
   chunks.push(CRLF);
   return chunks;
-}
-
-function withFinalCrlf(bytes: Uint8Array): Uint8Array {
-  return bytes.length >= 2 && bytes[bytes.length - 2] === 0x0d && bytes[bytes.length - 1] === 0x0a ? bytes : concatBytes(bytes, CRLF);
 }

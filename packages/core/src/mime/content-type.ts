@@ -5,7 +5,7 @@ import type { ContentType, MimeHeader } from './types.js';
 const TOKEN = /^[!#$%&'*+\-.^_`{|}~0-9A-Za-z]+$/;
 
 /** RFC 2045 section 5.2: what an entity without a (readable) Content-Type is. */
-export function defaultContentType(): ContentType {
+function defaultContentType(): ContentType {
   return { type: 'text', subtype: 'plain', params: Object.assign(Object.create(null) as Record<string, string>, { charset: 'us-ascii' }) };
 }
 

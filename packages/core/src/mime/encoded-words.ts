@@ -19,7 +19,11 @@ interface Word {
  * as latin1 by the parser) is turned back into the text they spell.
  */
 export function decodeHeaderWords(value: string): string {
-  const text = latin1AsUtf8(value);
+  return decodeEncodedWords(latin1AsUtf8(value));
+}
+
+/** decodeHeaderWords for text already read as UTF-8 where it held raw UTF-8: reading it twice would garble it. */
+export function decodeEncodedWords(text: string): string {
   const words = findWords(text);
   if (words.length === 0) return text;
   let out = '';

@@ -106,7 +106,7 @@ function withoutLineBreaks(bytes: Uint8Array): Uint8Array {
 }
 
 /** Trims spaces and tabs only: String.prototype.trim would also eat U+00A0, a real latin1 byte. */
-export function trimWsp(text: string): string {
+function trimWsp(text: string): string {
   let start = 0;
   let end = text.length;
   while (start < end && isWsp(text.charCodeAt(start))) start++;

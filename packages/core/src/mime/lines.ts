@@ -2,7 +2,7 @@ const CR = 0x0d;
 const LF = 0x0a;
 
 /** RFC 5322 section 2.1.1: no line may be longer than 998 octets, line ending excluded. */
-export const MAX_LINE_OCTETS = 998;
+const MAX_LINE_OCTETS = 998;
 
 /**
  * Index just past the line that starts at `start`: past its LF, or the end of the input when the last
@@ -41,6 +41,16 @@ export function toCrlf(bytes: Uint8Array): Uint8Array {
     from = i;
   }
   out.set(bytes.subarray(from), o);
+  return out;
+}
+
+/** `bytes` (already CRLF) ending in CRLF: the input itself when it does, else a copy with one added. */
+export function withFinalCrlf(bytes: Uint8Array): Uint8Array {
+  if (bytes[bytes.length - 1] === LF) return bytes;
+  const out = new Uint8Array(bytes.length + 2);
+  out.set(bytes);
+  out[bytes.length] = CR;
+  out[bytes.length + 1] = LF;
   return out;
 }
 

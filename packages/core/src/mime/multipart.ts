@@ -12,8 +12,6 @@ export interface MultipartSections {
   readonly preamble: Uint8Array;
   readonly parts: Uint8Array[];
   readonly epilogue: Uint8Array;
-  /** False when the close delimiter is missing (the last part then runs to the end). */
-  readonly closed: boolean;
 }
 
 type DelimiterKind = 'open' | 'close';
@@ -22,7 +20,8 @@ type DelimiterKind = 'open' | 'close';
  * Cuts a multipart body (RFC 2046 section 5.1.1). A delimiter is a line that starts with `--boundary`,
  * then `--` for the close delimiter, then only spaces or tabs (transport padding). The line ending
  * before a delimiter line belongs to the delimiter, so no part and no preamble includes it: a
- * multipart/signed signature covers exactly the first part's bytes without that CRLF.
+ * multipart/signed signature covers exactly the first part's bytes without that CRLF. Without a close
+ * delimiter the last part runs to the end.
  */
 export function splitMultipart(body: Uint8Array, boundary: string): MultipartSections {
   const dashBoundary = boundaryBytes(`--${boundary}`);
@@ -36,11 +35,11 @@ export function splitMultipart(body: Uint8Array, boundary: string): MultipartSec
     if (preamble === undefined) preamble = body.subarray(0, cut);
     else parts.push(body.subarray(partStart, Math.max(partStart, cut)));
     partStart = lineEnd(body, pos);
-    if (kind === 'close') return { preamble, parts, epilogue: body.subarray(partStart), closed: true };
+    if (kind === 'close') return { preamble, parts, epilogue: body.subarray(partStart) };
   }
-  if (preamble === undefined) return { preamble: body, parts, epilogue: body.subarray(body.length), closed: false };
+  if (preamble === undefined) return { preamble: body, parts, epilogue: body.subarray(body.length) };
   parts.push(body.subarray(partStart));
-  return { preamble, parts, epilogue: body.subarray(body.length), closed: false };
+  return { preamble, parts, epilogue: body.subarray(body.length) };
 }
 
 function boundaryBytes(text: string): Uint8Array {

@@ -64,12 +64,12 @@ function readParameter(cursor: Cursor): [string, string] | undefined {
   return [name, value];
 }
 
-export function isTokenChar(c: string): boolean {
+function isTokenChar(c: string): boolean {
   const code = c.charCodeAt(0);
   return code > 32 && code < 127 && !TSPECIALS.has(c);
 }
 
-export function readToken(cursor: Cursor): string {
+function readToken(cursor: Cursor): string {
   const start = cursor.pos;
   while (cursor.pos < cursor.text.length && isTokenChar(cursor.text[cursor.pos] as string)) cursor.pos++;
   return cursor.text.slice(start, cursor.pos);
@@ -100,7 +100,7 @@ function readQuotedString(cursor: Cursor): string {
   return out;
 }
 
-export function skipCfws(cursor: Cursor): void {
+function skipCfws(cursor: Cursor): void {
   const { text } = cursor;
   while (cursor.pos < text.length) {
     const c = text[cursor.pos];

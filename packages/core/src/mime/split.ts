@@ -1,9 +1,8 @@
 import { concatBytes, latin1Encode } from '../bytes.js';
 import { parseHeaderBlock } from './headers.js';
-import { toCrlf } from './lines.js';
+import { toCrlf, withFinalCrlf } from './lines.js';
 import type { MimeHeader, SplitMessage } from './types.js';
 
-const CRLF = latin1Encode('\r\n');
 const MIME_VERSION = latin1Encode('MIME-Version: 1.0\r\n');
 
 function isContentField(header: MimeHeader): boolean {
@@ -45,8 +44,4 @@ export function joinMessage(outerHeaders: readonly MimeHeader[], entity: Uint8Ar
 
 function endsWithLf(bytes: Uint8Array): boolean {
   return bytes[bytes.length - 1] === 0x0a;
-}
-
-function withFinalCrlf(bytes: Uint8Array): Uint8Array {
-  return endsWithLf(bytes) ? bytes : concatBytes(bytes, CRLF);
 }
