@@ -1,10 +1,9 @@
-import { type PutCertificate, type StoredCertificate, arrayBufferBacked, parseCertificate } from '@sealpost/core';
+import { type PutCertificate, type StoredCertificate, arrayBufferBacked, parseCertificate, toHex } from '@sealpost/core';
 import { keyStoreAddress } from './address.js';
 
 /** SHA-256 of the DER, lower-case hex: the name a stored certificate goes by. */
 export async function certificateFingerprint(der: Uint8Array): Promise<string> {
-  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', arrayBufferBacked(der)));
-  return Array.from(digest, (byte) => byte.toString(16).padStart(2, '0')).join('');
+  return toHex(new Uint8Array(await crypto.subtle.digest('SHA-256', arrayBufferBacked(der))));
 }
 
 /**

@@ -97,6 +97,15 @@ describe('connection pooling', () => {
     await transport.close();
   });
 
+  it('does not do so once the message went out: the outcome is unknown, and it is sent only once', async () => {
+    const smtp = await server({ data: (n) => (n === 2 ? { kind: 'drop-after-message' } : { kind: 'accept' }) });
+    const transport = createSmtpTransport({ host: '127.0.0.1', port: smtp.port, ca: certificate.certPem, pool: true });
+    await transport.send({ message: sampleMessage(), envelope: { from: 'alice@example.com', to: ['bob@example.com'] } });
+    await rejectionOf(transport.send({ message: sampleMessage(), envelope: { from: 'alice@example.com', to: ['bob@example.com'] } }), 'ERR_TRANSPORT_OUTCOME_UNKNOWN');
+    expect(smtp.dataEnvelopes).toHaveLength(2);
+    await transport.close();
+  });
+
   it('does not do so for a new connection', async () => {
     const smtp = await server({ mailFrom: () => 'drop' });
     const transport = createSmtpTransport({ host: '127.0.0.1', port: smtp.port, ca: certificate.certPem, pool: true });

@@ -1,9 +1,6 @@
-import { type ErrorCode, SealpostError } from '@sealpost/core';
+import { SealpostError } from '@sealpost/core';
 
-/**
- * Codes this package throws that core's ErrorCode does not list yet. Callers switch on `code` as
- * with any SealpostError.
- */
+/** The codes of core's ErrorCode this package throws besides the common ones (ERR_INVALID_ARGUMENT, ERR_ABORTED, ...). */
 export type TransportErrorCode =
   /** The API refused the transmission (4xx other than the ones below, 420 sending limit, redirects, no recipient accepted). */
   | 'ERR_TRANSPORT_REJECTED'
@@ -42,17 +39,9 @@ export interface TransportErrorDetail {
   readonly [key: string]: unknown;
 }
 
-/**
- * A SealpostError with one of this package's codes. The cast goes away once core's ErrorCode lists
- * them; callers already see the right `code` string either way.
- */
-export function transportError(
-  code: TransportErrorCode | ErrorCode,
-  message: string,
-  detail?: TransportErrorDetail,
-  cause?: unknown,
-): SealpostError {
-  return new SealpostError(code as ErrorCode, message, {
+/** A SealpostError with one of this package's codes and its detail. */
+export function transportError(code: TransportErrorCode, message: string, detail?: TransportErrorDetail, cause?: unknown): SealpostError {
+  return new SealpostError(code, message, {
     ...(detail === undefined ? {} : { detail }),
     ...(cause === undefined ? {} : { cause }),
   });

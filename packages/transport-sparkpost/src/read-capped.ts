@@ -1,3 +1,5 @@
+import { joinBytes } from '@sealpost/core';
+
 /**
  * All bytes of a body stream, or null as soon as there are more than `maxBytes` (the stream is then
  * cancelled, so an oversized body is never held in memory).
@@ -21,11 +23,5 @@ export async function readCapped(body: ReadableStream<Uint8Array> | null, maxByt
   } finally {
     reader.releaseLock();
   }
-  const out = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, offset);
-    offset += chunk.length;
-  }
-  return out;
+  return joinBytes(chunks);
 }

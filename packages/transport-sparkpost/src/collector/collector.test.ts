@@ -257,6 +257,18 @@ describe('createRelayCollector', () => {
     expect(s.messageEvents()[0]).toMatchObject({ verdict: 'valid', outcome: 'store-failed' });
   });
 
+  it('stores and answers the same when the logger throws', async () => {
+    const s = await setup({
+      log: () => {
+        throw new Error('log sink down');
+      },
+    });
+    const response = await s.post(relayBatch([{ message: await mail.signed(mail.identity('alice'), 'alice@example.com') }]));
+    expect(response.status).toBe(200);
+    expect(await s.keystore.get('alice@example.com')).not.toBeNull();
+    expect((await s.post('[]', { 'X-MessageSystems-Webhook-Token': 'wrong' })).status).toBe(401);
+  });
+
   it('logs no message content and no token', async () => {
     const s = await setup();
     const signed = await mail.signed(mail.identity('alice'), 'alice@example.com', { body: 'confidential-body-marker' });

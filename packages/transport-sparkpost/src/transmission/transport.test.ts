@@ -334,6 +334,20 @@ describe('createSparkPostTransport: retries', () => {
     expect(reveals(error, TEST_API_KEY)).toBe(false);
   });
 
+  it('a refused TLS certificate is not retried: nothing was sent, and trying again changes nothing', async () => {
+    let calls = 0;
+    const certificateRefused: typeof fetch = async () => {
+      calls += 1;
+      throw new TypeError('fetch failed', { cause: Object.assign(new Error('certificate has expired'), { code: 'CERT_HAS_EXPIRED' }) });
+    };
+    const error = await rejection(
+      createSparkPostTransport({ apiKey: TEST_API_KEY, fetch: certificateRefused, retry: { maxAttempts: 3, baseDelayMs: 5, maxDelayMs: 10 } }).send(sealedRequest()),
+    );
+    expect(error.code).toBe('ERR_TRANSPORT_UNAVAILABLE');
+    expect(error.detail).toMatchObject({ reason: 'CERT_HAS_EXPIRED', attempts: 1 });
+    expect(calls).toBe(1);
+  });
+
   it('an abort ends the send with ERR_ABORTED, during a request or while waiting to retry', async () => {
     const hanging = await server(() => ({ hang: true }));
     const controller = new AbortController();
