@@ -1,7 +1,7 @@
 import type { CertificateInfo, SignerIdentifier } from '@sealpost/core';
-import { SealpostError, parseBer, parseCertificate, pemEncode } from '@sealpost/core';
+import { SealpostError, bytesEqual, parseBer, parseCertificate, pemEncode, toHex } from '@sealpost/core';
 import { KEY_OID } from './algorithms.js';
-import { bytesEqual, hexOf, oidIs } from './bytes.js';
+import { oidIs } from './bytes.js';
 
 /** What kind of key a certificate holds, as far as choosing openssl options goes. */
 export type KeyKind =
@@ -64,5 +64,5 @@ export function identifies(id: SignerIdentifier, certificate: Certificate): bool
 
 /** An INTEGER's content as core writes serial numbers: lower-case hex without leading zeros. */
 export function serialOf(content: Uint8Array): string {
-  return hexOf(content).replace(/^0+(?=.)/, '');
+  return toHex(content).replace(/^0+(?=.)/, '');
 }

@@ -4,6 +4,7 @@ import { cipherByName } from './algorithms.js';
 import { assertCipher, assertKeyAgreement, assertKeyTransport, needsKeyAgreement } from './capabilities.js';
 import { type Certificate, certificatePem, readCertificate } from './certificates.js';
 import type { Context } from './context.js';
+import { opensslLabel } from './openssl.js';
 import { exitFailure } from './process.js';
 import { withPrivateDir } from './temp-dir.js';
 
@@ -42,7 +43,7 @@ export async function encryptCms(ctx: Context, request: EncryptRequest): Promise
       tempPath: dir.path,
       ...(request.signal === undefined ? {} : { signal: request.signal }),
     });
-    if (exit.exitCode !== 0 || exit.stdout === null) throw exitFailure('openssl cms -encrypt', exit);
+    if (exit.exitCode !== 0 || exit.stdout === null) throw exitFailure(opensslLabel(VERB), exit);
     return checkedEnvelope(exit.stdout, isAuthenticatedCipher(request.cipher));
   });
 }

@@ -2,6 +2,7 @@ import { X509Certificate, createHash } from 'node:crypto';
 import type { CertificateSignatureRequest, DigestAlgorithm, DigestRequest } from '@sealpost/core';
 import { SealpostError, throwIfAborted } from '@sealpost/core';
 import { digestByName } from './algorithms.js';
+import { assertDigest } from './capabilities.js';
 import type { Context } from './context.js';
 
 /**
@@ -25,8 +26,7 @@ export function digestOf(algorithm: DigestAlgorithm, data: Uint8Array): Uint8Arr
 export async function computeDigest(ctx: Context, request: DigestRequest): Promise<Uint8Array> {
   throwIfAborted(request.signal);
   if (!(request.data instanceof Uint8Array)) throw new TypeError('data must be a Uint8Array');
-  if (!ctx.capabilities.digests.includes(request.algorithm))
-    throw new SealpostError('ERR_UNSUPPORTED_DIGEST', `digest ${String(request.algorithm)} is not supported by this OpenSSL setup`);
+  assertDigest(ctx.capabilities, request.algorithm);
   return digestOf(request.algorithm, request.data);
 }
 

@@ -1,6 +1,5 @@
 import type { BerNode, EnvelopedDataSummary, KeyTransport, SignerIdentifier } from '@sealpost/core';
-import { parseBer } from '@sealpost/core';
-import { hexOf } from './bytes.js';
+import { parseBer, toHex } from '@sealpost/core';
 import { type Certificate, identifies, serialOf } from './certificates.js';
 
 /** The RecipientInfo addressed to a certificate: key transport (RSA) or key agreement (ECDH). */
@@ -41,7 +40,7 @@ function keyAgreeIdentifiers(kari: BerNode): SignerIdentifier[] {
     } else if (rid.cls === 2 && rid.tagNumber === 0) {
       // [0] RecipientKeyIdentifier ::= SEQUENCE { subjectKeyIdentifier, date OPTIONAL, other OPTIONAL }
       const keyId = rid.children[0];
-      if (keyId !== undefined && keyId.tagNumber === 4 && !keyId.constructed) out.push({ type: 'subjectKeyIdentifier', keyId: hexOf(keyId.contents) });
+      if (keyId !== undefined && keyId.tagNumber === 4 && !keyId.constructed) out.push({ type: 'subjectKeyIdentifier', keyId: toHex(keyId.contents) });
     }
   }
   return out;

@@ -6,6 +6,7 @@ import { type Certificate, readCertificate } from './certificates.js';
 import type { Context } from './context.js';
 import { checkKeyMatches, checkKeyRef, inkeyArgument, passphraseFor } from './keys.js';
 import { digestOf } from './node-crypto.js';
+import { opensslLabel } from './openssl.js';
 import { exitFailure } from './process.js';
 import { signatureMatchesCertificate } from './signature-check.js';
 import { type PrivateDir, withPrivateDir } from './temp-dir.js';
@@ -109,7 +110,7 @@ async function privateKeySignature(ctx: Context, dir: PrivateDir, index: number,
     ...(passphrase === undefined ? {} : { passphrase }),
     ...(signal === undefined ? {} : { signal }),
   });
-  if (exit.exitCode !== 0 || exit.stdout === null) throw exitFailure('openssl pkeyutl -sign', exit);
+  if (exit.exitCode !== 0 || exit.stdout === null) throw exitFailure(opensslLabel(VERB), exit);
   if (exit.stdout.length === 0) throw new SealpostError('ERR_BACKEND', 'openssl pkeyutl -sign wrote no signature');
   return exit.stdout;
 }

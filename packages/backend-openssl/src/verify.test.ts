@@ -6,7 +6,7 @@ import { parseBer } from '@sealpost/core';
 import { ensureTestPki, type TestPki } from '@sealpost/fixtures';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { craftSigned, OIDS } from '../test-support/craft.js';
-import { invocations, makeScratch, recordingOpenssl } from '../test-support/fake-openssl.js';
+import { invocations, leakyOpenssl, makeScratch, recordingOpenssl } from '../test-support/fake-openssl.js';
 import { createOpensslBackend, type OpensslBackend } from './index.js';
 
 const scratch = makeScratch();
@@ -103,6 +103,14 @@ describe('verify: facts per SignerInfo', () => {
       error: { code: 'ERR_UNSUPPORTED_CMS' },
     });
     expect((await backend.verify({ cms: craftSigned(content, [signer('alice')]) }))[0]).toMatchObject({ signatureValid: true, error: null });
+  });
+
+  it('a signer openssl could not judge (an exit code other than 0 and 4) carries ERR_BACKEND, not a verdict', async () => {
+    const failing = await createOpensslBackend({ binary: leakyOpenssl(scratch), tempDir: scratch.tempBase });
+    const [check] = await failing.verify({ cms: craftSigned(content, [signer('alice')]) });
+    expect(check).toMatchObject({ certificate: pki.identities.alice.cert, signatureValid: false, messageDigestValid: true, error: { code: 'ERR_BACKEND' } });
+    expect(check!.error!.message).toContain('(exit code 3)');
+    expect(check!.error!.message).not.toContain('MIIEvQIBADANBg');
   });
 
   it('reads BER: an indefinite-length ContentInfo', async () => {

@@ -1,7 +1,6 @@
 import { devNull } from 'node:os';
 import type { CmsAttribute, DigestAlgorithm, SignatureScheme, SignerCheck, SignerInfoSummary, VerifyRequest } from '@sealpost/core';
-import { OID, SealpostError, inspectCms, throwIfAborted } from '@sealpost/core';
-import { bytesEqual } from './bytes.js';
+import { OID, SealpostError, bytesEqual, inspectCms, throwIfAborted } from '@sealpost/core';
 import { type Certificate, identifies, readCertificateOrNull } from './certificates.js';
 import type { Context } from './context.js';
 import { isDer } from './der-check.js';
