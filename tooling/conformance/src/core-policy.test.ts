@@ -75,17 +75,22 @@ describe('core decides verdicts even when a backend is lax', () => {
   it('eContent in a detached signature: invalid', async () => {
     const cms = craftSignedData({ content: entity(), includeContent: true, signers: [signer()] });
     const report = await verify(detachedSignedMessage({ from: 'alice@example.com' }, entity(), cms));
+    expect(report.status).toBe('invalid');
     expect(report.errors.map((e) => e.code)).toContain('ERR_DETACHED_WITH_CONTENT');
   });
 
   it('no signers: invalid', async () => {
     const cms = craftSignedData({ content: entity(), includeContent: false, signers: [], certificates: [pki.identities.alice.cert] });
-    expect((await verify(detachedSignedMessage({ from: 'alice@example.com' }, entity(), cms))).status).toBe('invalid');
+    const report = await verify(detachedSignedMessage({ from: 'alice@example.com' }, entity(), cms));
+    expect(report.status).toBe('invalid');
+    expect(report.errors.map((e) => e.code)).toContain('ERR_NO_SIGNERS');
   });
 
   it('From mismatch and untrusted chains are decided by core', async () => {
     const cms = craftSignedData({ content: entity(), includeContent: false, signers: [signer()] });
-    expect((await verify(detachedSignedMessage({ from: 'bob@example.com' }, entity(), cms))).status).toBe('invalid');
+    const spoofed = await verify(detachedSignedMessage({ from: 'bob@example.com' }, entity(), cms));
+    expect(spoofed.status).toBe('invalid');
+    expect(spoofed.errors.map((e) => e.code)).toContain('ERR_FROM_MISMATCH');
     const mallory = pki.identities.mallory;
     const untrusted = craftSignedData({ content: entity(), includeContent: false, signers: [{ certificate: mallory.cert, privateKey: mallory.keyDer }] });
     expect((await verify(detachedSignedMessage({ from: mallory.email }, entity(), untrusted))).status).toBe('untrusted');

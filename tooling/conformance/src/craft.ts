@@ -1,6 +1,5 @@
 import { createHash, createPrivateKey, sign as nodeSign } from 'node:crypto';
-import { parseCertificate } from '@sealpost/core';
-import { concat, explicit, implicitConstructed, int, nul, octets, oid, seq, set, utcTime } from './der.js';
+import { der, joinBytes, parseCertificate } from '@sealpost/core';
 
 /**
  * Builds SignedData with full control over every field, signing with node:crypto, so the suite can
@@ -15,8 +14,12 @@ const OIDS = {
   signingTime: '1.2.840.113549.1.9.5',
   rsaEncryption: '1.2.840.113549.1.1.1',
 } as const;
-const DIGEST_OIDS = { 'sha-1': '1.3.14.3.2.26', 'sha-256': '2.16.840.1.101.3.4.2.1' } as const;
-const NODE_DIGEST = { 'sha-1': 'sha1', 'sha-256': 'sha256' } as const;
+const DIGEST_OIDS = { md5: '1.2.840.113549.2.5', 'sha-1': '1.3.14.3.2.26', 'sha-256': '2.16.840.1.101.3.4.2.1' } as const;
+const NODE_DIGEST = { md5: 'md5', 'sha-1': 'sha1', 'sha-256': 'sha256' } as const;
+
+const { explicit, implicitConstructed, integer: int, nullValue: nul, octetString: octets, oid, sequence: seq, time } = der;
+// A SET in the order given, not sorted into DER order: the suite needs to send exactly what it signed.
+const set = (...items: Uint8Array[]): Uint8Array => der.tlv(0x31, ...items);
 
 export interface CraftSigner {
   readonly certificate: Uint8Array;
@@ -27,6 +30,10 @@ export interface CraftSigner {
   readonly contentTypeAttrs?: readonly string[];
   /** Override the messageDigest attribute value (default: the real digest). */
   readonly messageDigest?: Uint8Array;
+  /** How many messageDigest attributes to include (default 1). */
+  readonly messageDigestCount?: number;
+  /** Send the signed attributes in reverse DER order (signed over exactly as sent). */
+  readonly unsortedAttributes?: boolean;
   /** Leave out signed attributes altogether (signature over the content). */
   readonly noSignedAttributes?: boolean;
   /** Flip a bit of the signature after signing. */
@@ -54,14 +61,15 @@ function signerInfo(signer: CraftSigner, content: Uint8Array, eContentType: stri
   let toSign: Uint8Array = content;
   let signedAttrs: Uint8Array | null = null;
   if (signer.noSignedAttributes !== true) {
+    const digestAttr = seq(oid(OIDS.messageDigest), set(octets(signer.messageDigest ?? contentDigest)));
     const attrs = [
       ...(signer.contentTypeAttrs ?? [eContentType]).map((t) => seq(oid(OIDS.contentType), set(oid(t)))),
-      seq(oid(OIDS.signingTime), set(utcTime(new Date()))),
-      seq(oid(OIDS.messageDigest), set(octets(signer.messageDigest ?? contentDigest))),
+      seq(oid(OIDS.signingTime), set(time(new Date()))),
+      ...Array.from({ length: signer.messageDigestCount ?? 1 }, () => digestAttr),
     ];
-    const asSet = set(...attrs);
+    const asSet = set(...(signer.unsortedAttributes === true ? attrs.reverse() : attrs));
     toSign = asSet;
-    signedAttrs = concat(Uint8Array.of(0xa0), asSet.subarray(1));
+    signedAttrs = joinBytes([Uint8Array.of(0xa0), asSet.subarray(1)]);
   }
   const key = createPrivateKey({ key: Buffer.from(signer.privateKey), format: 'der', type: 'pkcs8' });
   const signature = new Uint8Array(nodeSign(NODE_DIGEST[digest], toSign, key));

@@ -46,6 +46,7 @@ export function vectorTests(ctx: SuiteContext): void {
     it('4.2 is untrusted without its root', async () => {
       const report = await ctx.sp.verify(example42(), { trustAnchors: ctx.anchors, policy: { legacy: true } });
       expect(report.status).not.toBe('valid');
+      expect(codes(report)).toContain('ERR_CHAIN_UNTRUSTED');
     });
 
     for (const [file, cipher] of [

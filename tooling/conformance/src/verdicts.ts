@@ -152,6 +152,25 @@ export function verdictTests(ctx: SuiteContext): void {
       expect(codes(report)).toContain('ERR_DIGEST_MISMATCH');
     });
 
+    it('messageDigest attribute missing or repeated: invalid', async () => {
+      for (const messageDigestCount of [0, 2]) {
+        const report = await verify(detachedSignedMessage({ from: 'alice@example.com' }, entity(), crafted('alice', { messageDigestCount })));
+        expect(report.status).toBe('invalid');
+        expect(codes(report)).toContain('ERR_MESSAGE_DIGEST_MISSING');
+      }
+    });
+
+    it('signed attributes are checked exactly as received, never re-encoded into DER order', async () => {
+      const report = await verify(detachedSignedMessage({ from: 'alice@example.com' }, entity(), crafted('alice', { unsortedAttributes: true })));
+      // A backend whose library re-encodes must say so with a typed error rather than call the signature bad.
+      if (codes(report).includes('ERR_UNSUPPORTED_CMS')) {
+        expect(report.status).toBe('invalid');
+      } else {
+        expect(report.errors).toEqual([]);
+        expect(report.status).toBe('valid');
+      }
+    });
+
     it('eContent inside a detached signature: invalid', async () => {
       const report = await verify(detachedSignedMessage({ from: 'alice@example.com' }, entity(), crafted('alice', {}, { includeContent: true })));
       expect(report.status).toBe('invalid');
@@ -178,6 +197,19 @@ export function verdictTests(ctx: SuiteContext): void {
       expect(report.status).toBe('valid');
     });
 
+    it('a signature without signed attributes over anything but id-data: invalid', async () => {
+      const cms = crafted('alice', { noSignedAttributes: true }, { includeContent: true, eContentType: SIGNED_DATA_OID });
+      const report = await verify(opaqueSignedMessage({ from: 'alice@example.com' }, cms));
+      expect(report.status).toBe('invalid');
+      expect(codes(report)).toContain('ERR_CONTENT_TYPE_ATTRIBUTE');
+    });
+
+    it('MD5 signature: invalid by default', async () => {
+      const report = await verify(detachedSignedMessage({ from: 'alice@example.com' }, entity(), crafted('alice', { digest: 'md5' }), 'md5'));
+      expect(report.status).toBe('invalid');
+      expect(codes(report)).toContain('ERR_WEAK_DIGEST');
+    });
+
     it('SHA-1 signature: invalid by default, valid under the legacy policy', async () => {
       const message = detachedSignedMessage({ from: 'alice@example.com' }, entity(), crafted('alice', { digest: 'sha-1' }), 'sha-1');
       const strict = await verify(message);
@@ -200,6 +232,21 @@ export function verdictTests(ctx: SuiteContext): void {
       expect(report.status).toBe('invalid');
       expect(codes(report)).toContain('ERR_WEAK_KEY');
       expect((await verify(detachedSignedMessage({ from: dave.email }, entity(), cms), { legacy: true })).status).toBe('valid');
+    });
+
+    it('RSA public exponent 3: valid under the legacy policy', async () => {
+      const { erin } = ctx.pki.identities;
+      const report = await verify(detachedSignedMessage({ from: erin.email }, entity(), crafted('erin')), { legacy: true });
+      expect(report.errors).toEqual([]);
+      expect(report.status).toBe('valid');
+    });
+
+    it('invalid beats untrusted', async () => {
+      const { mallory } = ctx.pki.identities;
+      const report = await verify(detachedSignedMessage({ from: mallory.email }, entity(), crafted('mallory', { corruptSignature: true })));
+      expect(codes(report)).toContain('ERR_CHAIN_UNTRUSTED');
+      expect(codes(report)).toContain('ERR_SIGNATURE_INVALID');
+      expect(report.status).toBe('invalid');
     });
 
     it('chain to a root the caller does not trust: untrusted', async () => {
