@@ -147,4 +147,22 @@ describe('AbortSignal', () => {
       Uint8Array,
     );
   });
+
+  it('an encryption stopped after the key wrap leaves the content key wiped', async () => {
+    const controller = new AbortController();
+    // The first octets drawn are the content key; the second draw is the OAEP seed, inside the wrap.
+    const drawn: Uint8Array[] = [];
+    const backend = createForgeBackend({
+      random: (length) => {
+        if (drawn.length === 1) controller.abort();
+        const bytes = new Uint8Array(length).fill(1);
+        drawn.push(bytes);
+        return bytes;
+      },
+    });
+    const encrypting = backend.encrypt({ content, recipients: [{ certificate: pki.identities.alice.cert }], cipher: 'aes-256-gcm', keyTransport: 'rsa-oaep', signal: controller.signal });
+    await expect(encrypting).rejects.toMatchObject({ code: 'ERR_ABORTED' });
+    expect(drawn.map((d) => d.length)).toEqual([32, 32]);
+    expect(drawn[0]).toEqual(new Uint8Array(32));
+  });
 });

@@ -121,10 +121,6 @@ export function writeTemp(pki: ExtraPki, name: string, bytes: Uint8Array): strin
   return path;
 }
 
-export function readTemp(pki: ExtraPki, name: string): Uint8Array {
-  return new Uint8Array(readFileSync(join(pki.dir, name)));
-}
-
 /**
  * Runs openssl in a fresh private folder holding `inputs` (by file name), returns the file `output`
  * it wrote, or null when it exits non-zero. Paths in `args` are relative to that folder.

@@ -149,4 +149,20 @@ describe('AbortSignal', () => {
       code: 'ERR_ABORTED',
     });
   });
+
+  it('an encryption stopped after the key wrap leaves the content key wiped', async () => {
+    const controller = new AbortController();
+    const crypto = recordingCrypto([], (method) => method === 'encrypt' && controller.abort());
+    // The first random octets an encryption draws are its content-encryption key.
+    const drawn: Uint8Array[] = [];
+    const getRandomValues: Crypto['getRandomValues'] = (array) => {
+      if (array instanceof Uint8Array) drawn.push(array);
+      return crypto.getRandomValues(array);
+    };
+    const backend = createPkijsBackend({ crypto: { ...crypto, getRandomValues } });
+    const encrypting = backend.encrypt({ content, recipients: [{ certificate: pki.alice.cert }], cipher: 'aes-256-gcm', keyTransport: 'rsa-oaep', signal: controller.signal });
+    await expect(encrypting).rejects.toMatchObject({ code: 'ERR_ABORTED' });
+    expect(drawn[0]?.length).toBe(32);
+    expect(drawn[0]).toEqual(new Uint8Array(32));
+  });
 });

@@ -24,15 +24,19 @@ export async function encryptCms(ctx: Context, request: EncryptRequest): Promise
   const recipients = request.recipients.map((r) => rsaRecipient(r.certificate));
 
   const cek = ctx.random(cipher.keyLength);
-  const recipientInfos: Bytes[] = [];
-  for (const recipient of recipients) {
-    const wrapped = await wrapKey(ctx, request.keyTransport, recipient.key, cek);
-    recipientInfos.push(kit.keyTransRecipientInfo(recipient.certificate, wrapped.keyEncryptionAlgorithm, wrapped.encryptedKey));
-    throwIfAborted(request.signal);
+  try {
+    const recipientInfos: Bytes[] = [];
+    for (const recipient of recipients) {
+      const wrapped = await wrapKey(ctx, request.keyTransport, recipient.key, cek);
+      recipientInfos.push(kit.keyTransRecipientInfo(recipient.certificate, wrapped.keyEncryptionAlgorithm, wrapped.encryptedKey));
+      throwIfAborted(request.signal);
+    }
+    const encrypted = await encryptContent(ctx, cipher, cek, request.content);
+    return kit.envelopeContentInfo({ recipientInfos, cipherOid: cipher.oid, parameters: encrypted.parameters, ciphertext: encrypted.ciphertext, mac: encrypted.mac });
+  } finally {
+    // An abort or a failed wrap leaves no copy of the content key behind either.
+    cek.fill(0);
   }
-  const encrypted = await encryptContent(ctx, cipher, cek, request.content);
-  cek.fill(0);
-  return kit.envelopeContentInfo({ recipientInfos, cipherOid: cipher.oid, parameters: encrypted.parameters, ciphertext: encrypted.ciphertext, mac: encrypted.mac });
 }
 
 function rsaRecipient(certificateDer: Uint8Array): RsaRecipient {

@@ -69,13 +69,14 @@ function keyMismatch(): SealpostError {
 
 async function signerInfo(ctx: Context, signer: PreparedSigner, messageDigest: Bytes): Promise<Bytes> {
   const { input, certificate, key, scheme } = signer;
-  const attributes = kit.newSignedAttributes({ messageDigest, signingTime: input.signingTime, smimeCapabilities: input.smimeCapabilities });
-  const signature = await createSignature(ctx, key, scheme, input.digest, der.setOf(attributes));
+  const signedAttributes = kit.newSignedAttributes({ messageDigest, signingTime: input.signingTime, smimeCapabilities: input.smimeCapabilities });
+  const attributes = der.setOf(signedAttributes);
+  const params = kit.signingParams(scheme, input.digest);
+  const signature = await createSignature(ctx, key, scheme, input.digest, attributes);
   // Checking the fresh signature against the certificate catches a key that belongs to another
   // certificate, and a faulty RSA-CRT computation, before anything is sent.
-  if (!(await verifySignature(ctx, certificate.publicKey, kit.signingParams(scheme, input.digest), der.setOf(attributes), signature))) throw keyMismatch();
-  const signatureAlgorithm = kit.signatureAlgorithmIdentifier(kit.signingParams(scheme, input.digest));
-  return kit.signerInfo({ certificate, digest: input.digest, signedAttributes: attributes, signatureAlgorithm, signature });
+  if (!(await verifySignature(ctx, certificate.publicKey, params, attributes, signature))) throw keyMismatch();
+  return kit.signerInfo({ certificate, digest: input.digest, signedAttributes, signatureAlgorithm: kit.signatureAlgorithmIdentifier(params), signature });
 }
 
 function checkedCertificate(certificateDer: Uint8Array): Uint8Array {
