@@ -1,6 +1,7 @@
 import { type ErrorCode, type Identity, SealpostError, isSealpostError, readCertificates, readPkcs12, readPrivateKey } from '@sealpost/core';
 import { CliError, usageError } from './errors.js';
 import { readFileArg } from './io.js';
+import { checkVariableName } from './secrets.js';
 
 export interface IdentityFlags {
   readonly cert?: readonly string[] | undefined;
@@ -18,7 +19,7 @@ export interface IdentityFlags {
  */
 export function passphraseFromEnv(variable: string | undefined): string | undefined {
   if (variable === undefined) return undefined;
-  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(variable)) throw usageError(`--pass-env takes the name of an environment variable, not "${variable}"`);
+  checkVariableName(variable, '--pass-env');
   const value = process.env[variable];
   if (value === undefined) throw new CliError('ERR_PASSPHRASE_MISSING', `environment variable ${variable} (named by --pass-env) is not set`);
   return value;

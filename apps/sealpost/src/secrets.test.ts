@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { passphraseFromEnv } from './identity.js';
 import { refuseSecretFlags, secretFromEnv } from './secrets.js';
 
 afterEach(() => {
@@ -28,5 +29,12 @@ describe('secretFromEnv', () => {
     process.env['SEALPOST_TEST_SECRET'] = '';
     expect(() => secretFromEnv('SEALPOST_TEST_SECRET', 'a test secret')).toThrow(expect.objectContaining({ code: 'ERR_SECRET_MISSING' }));
     expect(() => secretFromEnv('abc-def=1', 'a test secret', '--token-env')).toThrow(expect.objectContaining({ code: 'ERR_USAGE', message: expect.stringContaining('--token-env takes the name') }));
+  });
+
+  it('never repeats a value that is not a variable name: it may be the secret itself', () => {
+    for (const check of [() => secretFromEnv('hunter2-token!', 'a test secret', '--token-env'), () => passphraseFromEnv('hunter2-pass!')]) {
+      expect(check).toThrow(expect.objectContaining({ code: 'ERR_USAGE' }));
+      expect(check).not.toThrow(/hunter2/);
+    }
   });
 });

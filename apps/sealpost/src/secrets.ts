@@ -7,10 +7,18 @@ const VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
  * command line, where `ps` and shell history would show them to anyone on the machine.
  */
 export function secretFromEnv(variable: string, what: string, flag?: string): string {
-  if (!VARIABLE_NAME.test(variable)) throw usageError(`${flag ?? 'the variable'} takes the name of an environment variable, not "${variable}"`);
+  checkVariableName(variable, flag ?? 'the variable');
   const value = process.env[variable];
   if (value === undefined || value === '') throw new CliError('ERR_SECRET_MISSING', `environment variable ${variable} (${what}) is not set`);
   return value;
+}
+
+/**
+ * A flag that names an environment variable must be given a name. Something else is likely the
+ * secret itself typed in by mistake, so it is never repeated in the error.
+ */
+export function checkVariableName(variable: string, flag: string): void {
+  if (!VARIABLE_NAME.test(variable)) throw usageError(`${flag} takes the name of an environment variable (like MY_SECRET), not the secret itself`);
 }
 
 /** Flags that would carry a secret on the command line, and where the secret goes instead. */

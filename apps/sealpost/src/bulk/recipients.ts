@@ -36,10 +36,9 @@ export function readBulkList(text: string): BulkList {
     const raw = row.fields[addressIndex]!.trim();
     const address = normalizeAddress(raw);
     if (address === null || raw.includes(',')) throw new CliError('ERR_CSV_MALFORMED', `line ${row.line}: "${raw}" is not an address like bob@example.com`);
-    const key = address;
-    const earlier = seen.get(key);
+    const earlier = seen.get(address);
     if (earlier !== undefined) throw new CliError('ERR_CSV_MALFORMED', `line ${row.line}: ${address} is already on line ${earlier}; each address may appear once`);
-    seen.set(key, row.line);
+    seen.set(address, row.line);
     const fields: Record<string, string> = {};
     columns.forEach((name, i) => {
       if (name !== '') fields[name] = row.fields[i]!;

@@ -45,16 +45,24 @@ export async function runBulk(options: BulkRunOptions): Promise<BulkLine[]> {
   );
   const queue = options.decisions.flatMap((d, index) => (d.kind === 'send' ? [{ index, recipient: d.recipient }] : []));
   let next = 0;
+  let failure: { readonly error: unknown } | undefined;
   const worker = async (): Promise<void> => {
-    while (!options.stop.aborted && next < queue.length) {
+    while (failure === undefined && !options.stop.aborted && next < queue.length) {
       const item = queue[next++]!;
-      const outcome = await sendOne(item.recipient, options);
-      await options.journal.done(outcome);
-      lines[item.index] = outcome;
-      options.progress.tick(outcome.status === 'accepted');
+      try {
+        const outcome = await sendOne(item.recipient, options);
+        await options.journal.done(outcome);
+        lines[item.index] = outcome;
+        options.progress.tick(outcome.status === 'accepted');
+      } catch (error) {
+        // An outcome the journal could not keep: start nothing more, but let the sends in flight end
+        // before the caller closes the journal and the transport under them.
+        failure ??= { error };
+      }
     }
   };
   await Promise.all(Array.from({ length: Math.min(options.concurrency, queue.length) }, worker));
+  if (failure !== undefined) throw failure.error;
   return lines;
 }
 

@@ -6,6 +6,7 @@ import {
   normalizeAddress,
   parseCertificate,
   pemEncode,
+  sameCertificate,
 } from '@sealpost/core';
 import { createBackend } from '../backends.js';
 import { EXIT, usageError } from '../errors.js';
@@ -109,7 +110,7 @@ async function importCertificateFile(flags: ImportFlags): Promise<number> {
     throw usageError(`${flags.cert} is not issued to ${address} (it names ${info.emailAddresses.join(', ') || 'no address'})`);
   return withKeyStore(flags.keystore, async (keystore) => {
     const outcome = await keystore.put({ address, certificate: certificate!, source: 'import-certificate' });
-    const fingerprint = (await keystore.history(address)).find((s) => sameBytes(s.certificate, certificate!))?.fingerprint ?? '';
+    const fingerprint = (await keystore.history(address)).find((s) => sameCertificate(s.certificate, certificate!))?.fingerprint ?? '';
     await say(flags, { stored: true, outcome, address, fingerprint }, `keys import: ${outcome} ${address} (sha-256 ${fingerprint}); chain not verified\n`);
     return EXIT.ok;
   });
@@ -222,8 +223,4 @@ async function say(flags: { readonly json?: boolean }, json: unknown, text: stri
 
 function day(date: Date): string {
   return date.toISOString().slice(0, 10);
-}
-
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  return a.length === b.length && a.every((x, i) => x === b[i]);
 }
