@@ -1,10 +1,11 @@
 import { DECRYPTION_FAILED_MESSAGE, isSealpostError } from '../errors.js';
 import { type EnvelopedDataSummary, type RecipientSummary, inspectCms } from '../cms/inspect.js';
 import { isAuthenticatedCipher } from '../cms/oids.js';
-import { bytesEqual, decodeBody, parseMime } from '../mime/index.js';
+import { decodeBody, parseMime } from '../mime/index.js';
 import type { MimeEntity } from '../mime/types.js';
 import { parseCertificate } from '../pki/index.js';
 import { findDescendant, smimeKind } from './detect.js';
+import { namesCertificate } from './identifier.js';
 import { replaceContent } from './layers.js';
 import { errorOf } from './report.js';
 import type { DecryptOptions, DecryptReport } from './types.js';
@@ -84,10 +85,5 @@ function matchingRecipient(recipients: readonly RecipientSummary[], certificate:
   } catch {
     return recipients[0];
   }
-  const found = recipients.find((r) => {
-    if (r.rid === null) return false;
-    if (r.rid.type === 'issuerAndSerialNumber') return bytesEqual(r.rid.issuer, cert.issuerDer) && r.rid.serial === cert.serial;
-    return cert.subjectKeyId !== null && r.rid.keyId.toLowerCase() === cert.subjectKeyId.toLowerCase();
-  });
-  return found ?? recipients[0];
+  return recipients.find((r) => r.rid !== null && namesCertificate(r.rid, cert)) ?? recipients[0];
 }

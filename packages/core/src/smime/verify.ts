@@ -2,11 +2,12 @@ import type { CryptoBackend, SignerCheck } from '../backend.js';
 import { readOid } from '../asn1/ber-reader.js';
 import { type SignedDataSummary, type SignerIdentifier, type SignerInfoSummary, inspectCms } from '../cms/inspect.js';
 import { OID } from '../cms/oids.js';
-import { addressesEqual, bytesEqual, decodeBody, fromAddress, parseMime } from '../mime/index.js';
+import { addressesEqual, decodeBody, fromAddress, parseMime } from '../mime/index.js';
 import type { MimeEntity } from '../mime/types.js';
 import { buildChain, parseCertificate } from '../pki/index.js';
 import type { CertificateInfo } from '../pki/types.js';
 import { findDescendant, isPkcs7SignatureType, smimeKind } from './detect.js';
+import { namesCertificate } from './identifier.js';
 import { type ResolvedPolicy, digestFindings, keyFindings, resolvePolicy } from './policy.js';
 import { errorOf, summarizeCertificate, uniqueErrors } from './report.js';
 import type { Limits, ReportError, SignerReport, VerifyOptions, VerifyPolicy, VerifyReport } from './types.js';
@@ -137,11 +138,6 @@ function fromErrors(from: FromResult, signers: readonly SignerReport[], status: 
   return [];
 }
 
-function sidMatches(sid: SignerIdentifier, cert: CertificateInfo): boolean {
-  if (sid.type === 'issuerAndSerialNumber') return bytesEqual(sid.issuer, cert.issuerDer) && sid.serial === cert.serial;
-  return cert.subjectKeyId !== null && cert.subjectKeyId.toLowerCase() === sid.keyId.toLowerCase();
-}
-
 function structuralFindings(sd: SignedDataSummary, s: SignerInfoSummary): ReportError[] {
   const attrs = s.signedAttributes;
   if (attrs === null) {
@@ -185,7 +181,7 @@ function signerCertificate(check: SignerCheck | undefined, sid: SignerIdentifier
   if (check?.certificate == null) return null;
   try {
     const cert = parseCertificate(check.certificate);
-    if (sidMatches(sid, cert)) return cert;
+    if (namesCertificate(sid, cert)) return cert;
     errors.push({ code: 'ERR_SIGNER_CERTIFICATE_MISSING', message: 'the certificate does not match the signer identifier' });
   } catch (error) {
     errors.push(errorOf(error));
