@@ -1,4 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -68,5 +70,30 @@ describe('inspectCms', () => {
       deep[2 * i + 1] = 0x80;
     }
     expect(() => inspectCms(deep)).toThrow(expect.objectContaining({ code: 'ERR_CMS_MALFORMED' }));
+  });
+});
+
+describe('inspectCms on RSASSA-PSS signatures made by openssl', () => {
+  const hasOpenssl = spawnSync('openssl', ['version']).status === 0;
+  it.skipIf(!hasOpenssl).each([
+    ['sha1', 'sha-1'],
+    ['sha256', 'sha-256'],
+  ] as const)('reads the PSS hash (%s) as the signature digest, for the policy', (md, digest) => {
+    const dir = mkdtempSync(join(tmpdir(), 'sealpost-pss-'));
+    try {
+      const run = (args: string[]) => {
+        const r = spawnSync('openssl', args, { cwd: dir, encoding: 'utf8' });
+        if (r.status !== 0) throw new Error(r.stderr);
+      };
+      run(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'k.pem', '-out', 'c.pem', '-subj', '/CN=pss', '-days', '1']);
+      writeFileSync(join(dir, 'content.txt'), 'hello');
+      run(['cms', '-sign', '-binary', '-md', md, '-signer', 'c.pem', '-inkey', 'k.pem', '-keyopt', 'rsa_padding_mode:pss', '-in', 'content.txt', '-outform', 'DER', '-out', 'sig.der']);
+      const sd = inspectCms(new Uint8Array(readFileSync(join(dir, 'sig.der'))));
+      if (sd.type !== 'signed-data') throw new Error(sd.type);
+      expect(sd.signers[0]!.signatureScheme).toBe('rsa-pss');
+      expect(sd.signers[0]!.signatureDigest).toBe(digest);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

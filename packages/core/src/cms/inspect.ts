@@ -76,6 +76,18 @@ function cmsMalformed(why: string, cause?: unknown): SealpostError {
   return new SealpostError('ERR_CMS_MALFORMED', `malformed CMS: ${why}`, cause === undefined ? {} : { cause });
 }
 
+/**
+ * The hash RSASSA-PSS parameters name (RFC 4055): the [0] hashAlgorithm, SHA-1 when absent. The policy
+ * must see it: a PSS signature over SHA-1 is weak whatever the SignerInfo's digestAlgorithm says.
+ */
+function pssDigest(algorithm: BerNode | undefined): DigestAlgorithm | null {
+  const params = algorithm?.children[1];
+  if (params === undefined || !isUniversal(params, TAG.SEQUENCE)) return 'sha-1';
+  const hash = params.children.find((c) => isContext(c, 0));
+  if (hash === undefined) return 'sha-1';
+  return DIGEST_BY_OID[readAlgorithmOid(hash.children[0])] ?? null;
+}
+
 function readAlgorithmOid(node: BerNode | undefined): string {
   const seq = expectUniversal(node, TAG.SEQUENCE, 'AlgorithmIdentifier');
   return readOid(seq.children[0]);
@@ -121,7 +133,8 @@ function readSignerInfo(node: BerNode, index: number): SignerInfoSummary {
     signedAttributes = readAttributes(maybeAttrs);
     i++;
   }
-  const signatureAlgorithmOid = readAlgorithmOid(seq.children[i++]);
+  const signatureAlgorithm = seq.children[i++];
+  const signatureAlgorithmOid = readAlgorithmOid(signatureAlgorithm);
   expectUniversal(seq.children[i], TAG.OCTET_STRING, 'signature');
   const signingTimeAttr = signedAttributes?.find((a) => a.type === OID.signingTimeAttr);
   let signingTime: Date | null = null;
@@ -138,7 +151,8 @@ function readSignerInfo(node: BerNode, index: number): SignerInfoSummary {
     digestAlgorithmOid,
     digest: DIGEST_BY_OID[digestAlgorithmOid] ?? null,
     signatureAlgorithmOid,
-    signatureDigest: SIGNATURE_DIGEST_BY_OID[signatureAlgorithmOid] ?? null,
+    signatureDigest:
+      signatureAlgorithmOid === OID.rsassaPss ? pssDigest(signatureAlgorithm) : (SIGNATURE_DIGEST_BY_OID[signatureAlgorithmOid] ?? null),
     signatureScheme: SIGNATURE_NAME_BY_OID[signatureAlgorithmOid] ?? signatureAlgorithmOid,
     signedAttributes,
     signingTime,

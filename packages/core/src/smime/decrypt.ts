@@ -27,17 +27,22 @@ export function isEncryptedEntity(entity: MimeEntity): boolean {
   }
 }
 
+/**
+ * The report for an encrypted part below an unencrypted root, or null when there is none. Such a part
+ * is never decrypted: merging a decrypted part into unencrypted surroundings is how EFAIL exfiltrates.
+ */
+export function partiallyEncrypted(root: MimeEntity): DecryptReport | null {
+  const nested = findDescendant(root, isEncryptedEntity);
+  if (nested === undefined) return null;
+  return {
+    status: 'partially-encrypted',
+    encryptedPath: nested.path,
+    errors: [{ code: 'ERR_PARTIALLY_ENCRYPTED', message: `only part ${nested.path} is encrypted; it is not decrypted into its surroundings` }],
+  };
+}
+
 export async function decryptParsed(ctx: VerifyContext, message: Uint8Array, root: MimeEntity, options: DecryptOptions): Promise<DecryptReport> {
-  if (!isEncryptedEntity(root)) {
-    const nested = findDescendant(root, isEncryptedEntity);
-    if (nested === undefined) return { status: 'not-encrypted', errors: [] };
-    // Never decrypted: merging a decrypted part into unencrypted surroundings is how EFAIL exfiltrates.
-    return {
-      status: 'partially-encrypted',
-      encryptedPath: nested.path,
-      errors: [{ code: 'ERR_PARTIALLY_ENCRYPTED', message: `only part ${nested.path} is encrypted; it is not decrypted into its surroundings` }],
-    };
-  }
+  if (!isEncryptedEntity(root)) return partiallyEncrypted(root) ?? { status: 'not-encrypted', errors: [] };
   const cms = decodeBody(root);
   let env: EnvelopedDataSummary;
   try {

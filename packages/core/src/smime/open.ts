@@ -1,6 +1,6 @@
 import { SealpostError } from '../errors.js';
 import { parseMime } from '../mime/index.js';
-import { decryptParsed, isEncryptedEntity } from './decrypt.js';
+import { decryptParsed, isEncryptedEntity, partiallyEncrypted } from './decrypt.js';
 import { replaceContent } from './layers.js';
 import type { DecryptReport, OpenLayer, OpenOptions, OpenReport, ReportError } from './types.js';
 import { type VerifyContext, isSignedEntity, verifyParsed } from './verify.js';
@@ -19,7 +19,7 @@ export async function openMessage(ctx: VerifyContext, message: Uint8Array, optio
     const encrypted = isEncryptedEntity(root);
     const signed = !encrypted && isSignedEntity(root);
     if (!encrypted && !signed) {
-      const nested = await nestedLayer(ctx, current, root, options);
+      const nested = await nestedLayer(ctx, root, options);
       if (nested !== null) layers.push(nested);
       return finish(layers, nested === null ? current : undefined);
     }
@@ -42,20 +42,14 @@ export async function openMessage(ctx: VerifyContext, message: Uint8Array, optio
 }
 
 /** A signed or encrypted part below the root: reported, never unwrapped into its surroundings. */
-async function nestedLayer(ctx: VerifyContext, message: Uint8Array, root: ReturnType<typeof parseMime>, options: OpenOptions): Promise<OpenLayer | null> {
+async function nestedLayer(ctx: VerifyContext, root: ReturnType<typeof parseMime>, options: OpenOptions): Promise<OpenLayer | null> {
   const verify = await verifyParsed(ctx, root, options);
   if (verify.status === 'partially-signed') {
     const { content: _c, ...layer } = verify;
     return { type: 'signed', ...layer };
   }
-  const firstIdentity = options.identities[0];
-  if (firstIdentity === undefined) return null;
-  const decrypt = await decryptParsed(ctx, message, root, { identity: firstIdentity });
-  if (decrypt.status === 'partially-encrypted') {
-    const { content: _c, ...layer } = decrypt;
-    return { type: 'enveloped', ...layer };
-  }
-  return null;
+  const encrypted = partiallyEncrypted(root);
+  return encrypted === null ? null : { type: 'enveloped', ...encrypted };
 }
 
 async function decryptWithAny(ctx: VerifyContext, message: Uint8Array, root: ReturnType<typeof parseMime>, options: OpenOptions): Promise<DecryptReport> {

@@ -231,6 +231,22 @@ describe('verdict rules core enforces whatever the backend reports', () => {
     });
   });
 
+  it('open reports an encrypted part under an unencrypted root as partially-encrypted, with or without identities', async () => {
+    const sealed = await createSealpost({ backend: scriptedBackend({}) }).encrypt(message(), { recipients: [bob.certificate] });
+    const part = sealed.subarray(new TextDecoder('latin1').decode(sealed).indexOf('Content-Type: application/pkcs7-mime'));
+    const b = 'outer-mixed';
+    const mixed = new Uint8Array([
+      ...enc.encode(`From: alice@example.com\r\nContent-Type: multipart/mixed; boundary="${b}"\r\n\r\n--${b}\r\nContent-Type: text/plain\r\n\r\nClick here: \r\n--${b}\r\n`),
+      ...part,
+      ...enc.encode(`\r\n--${b}--\r\n`),
+    ]);
+    for (const identities of [[], [bob]]) {
+      const report = await createSealpost({ backend: scriptedBackend({}) }).open(mixed, { identities, trustAnchors: [ca.certificate] });
+      expect(report.status).toBe('partially-encrypted');
+      expect(report.content).toBeUndefined();
+    }
+  });
+
   it('send keeps Bcc recipients out of the header it hands to the transport', async () => {
     const sent: SendRequest[] = [];
     const transport = {
