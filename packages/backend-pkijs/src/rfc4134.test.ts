@@ -5,8 +5,8 @@ import { createPkijsBackend } from './backend.js';
 
 // RFC 4134 "Examples of S/MIME Messages": legacy algorithms (DSA, SHA-1, 3DES, RC2), read here to
 // prove parsing; what this backend cannot check is a per-signer error, never a crash.
-// The shared vectors sit beside the repository folder (see tooling/fixtures vectorsDir()).
-const vectorsDir = join(import.meta.dirname, '..', '..', '..', '..', 'shared', 'vectors', 'rfc4134');
+// The vendored RFC 4134 vectors (tooling/fixtures/vectors).
+const vectorsDir = join(import.meta.dirname, '..', '..', '..', 'tooling', 'fixtures', 'vectors', 'rfc4134');
 const read = (name: string) => new Uint8Array(readFileSync(join(vectorsDir, name)));
 
 const backend = createPkijsBackend();

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { inspectCms } from './inspect.js';
 import { parseBer } from '../asn1/ber-reader.js';
 
-const vectors = join(dirname(fileURLToPath(import.meta.url)), '../../../../../shared/vectors/rfc4134');
+const vectors = join(dirname(fileURLToPath(import.meta.url)), '../../../../tooling/fixtures/vectors/rfc4134');
 const vector = (name: string): Uint8Array => new Uint8Array(readFileSync(join(vectors, name)));
 
 describe('inspectCms', () => {

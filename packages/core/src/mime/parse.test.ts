@@ -6,8 +6,8 @@ import { latin1Decode, latin1Encode } from '../bytes.js';
 import { parseMime } from './parse.js';
 import type { MimeEntity } from './types.js';
 
-// The shared vectors sit beside the repository folder (see tooling/fixtures vectorsDir()).
-const vectors = join(dirname(fileURLToPath(import.meta.url)), '../../../../../shared/vectors/rfc4134');
+// The vendored RFC 4134 vectors (tooling/fixtures/vectors; core cannot depend on the fixtures package).
+const vectors = join(dirname(fileURLToPath(import.meta.url)), '../../../../tooling/fixtures/vectors/rfc4134');
 
 const b = latin1Encode;
 const s = latin1Decode;

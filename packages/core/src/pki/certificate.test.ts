@@ -12,7 +12,7 @@ import { pemDecode } from './pem.js';
 import { basicConstraints, generateKeyPair, keyUsage, nameDer, signCertificate, type ExtensionSpec } from './testcert.js';
 import { generateTestIdentity } from './testpki.js';
 
-const VECTORS = join(import.meta.dirname, '../../../../../shared/vectors');
+const VECTORS = join(import.meta.dirname, '../../../../tooling/fixtures/vectors');
 const hasOpenssl = (() => {
   try {
     execFileSync('openssl', ['version'], { stdio: 'pipe' });

@@ -378,7 +378,7 @@ describe('buildChain on RFC 9216 example certificates', () => {
     const { readFileSync } = await import('node:fs');
     const { join } = await import('node:path');
     const { pemDecode } = await import('./pem.js');
-    const vectors = join(import.meta.dirname, '../../../../../shared/vectors/rfc9216');
+    const vectors = join(import.meta.dirname, '../../../../tooling/fixtures/vectors/rfc9216');
     const read = (name: string): Uint8Array => pemDecode(readFileSync(join(vectors, name), 'utf8'), 'CERTIFICATE')[0] ?? new Uint8Array(0);
     const alice = read('alice@smime.example.sig.pem');
     const ca = read('Sample_LAMPS_RSA_Certification_Authority.selfsigned.pem');

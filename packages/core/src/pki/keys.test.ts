@@ -9,7 +9,7 @@ import { keyMatchesCertificate, privateKeyInfo, readPrivateKey } from './keys.js
 import { pemDecode, pemEncode } from './pem.js';
 import { generateTestIdentity } from './testpki.js';
 
-const VECTORS = join(import.meta.dirname, '../../../../../shared/vectors/rfc9216');
+const VECTORS = join(import.meta.dirname, '../../../../tooling/fixtures/vectors/rfc9216');
 const hasOpenssl = (() => {
   try {
     execFileSync('openssl', ['version'], { stdio: 'pipe' });
