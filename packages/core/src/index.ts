@@ -20,3 +20,4 @@ export type * from './keystore/types.js';
 export type * from './transport/types.js';
 export { CIPHER_PREFERENCE, chooseCipher } from './keystore/cipher-choice.js';
 export { certificateToCollect, validSigner } from './keystore/collect.js';
+export { MAX_ADDRESS_OCTETS, MAX_LOCAL_PART_OCTETS, type StoreAddressProblem, normalizeStoreAddress } from './keystore/address.js';
