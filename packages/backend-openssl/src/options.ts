@@ -19,8 +19,10 @@ export interface OpensslBackendOptions {
   /** Property query for fetching algorithms (`-propquery`), e.g. `provider=pkcs11` or `fips=yes`. */
   readonly propquery?: string;
   /**
-   * Environment of the openssl processes: these variables are set over the current environment,
-   * and a variable set to undefined is removed (OPENSSL_CONF, OPENSSL_MODULES, a PKCS#11 module's own).
+   * Variables for the openssl processes, set over the few they inherit (PATH, LD_LIBRARY_PATH and
+   * every OPENSSL_* variable); a variable set to undefined is removed. Nothing else of the current
+   * environment reaches openssl, so name here what a provider needs (a PKCS#11 module's own variables,
+   * SOFTHSM2_CONF, ...).
    */
   readonly env?: Readonly<Record<string, string | undefined>>;
   /**
@@ -92,8 +94,21 @@ function isArgument(value: unknown): value is string {
   return typeof value === 'string' && value !== '' && !value.startsWith('-') && !value.includes('\0');
 }
 
+/** The variables openssl and its providers read (OPENSSL_CONF, OPENSSL_MODULES, OPENSSL_ENGINES, ...). */
+const INHERITED_PREFIX = 'OPENSSL_';
+/** Where to find the binary, and the libraries of an OpenSSL installed outside the system's paths. */
+const INHERITED_NAMES = new Set(['PATH', 'LD_LIBRARY_PATH']);
+
+/**
+ * The environment of every openssl child: an allow-list of the current one, then options.env. The
+ * host's environment holds its secrets (API keys, SMTP URLs with passwords, the variable a passphrase
+ * is read from); openssl needs none of them, and a child's environment is readable by its user
+ * through /proc/PID/environ and passed on to anything it starts.
+ */
 function mergedEnv(extra: OpensslBackendOptions['env']): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env };
+  const env: NodeJS.ProcessEnv = {};
+  for (const [name, value] of Object.entries(process.env))
+    if (value !== undefined && (INHERITED_NAMES.has(name) || name.startsWith(INHERITED_PREFIX))) env[name] = value;
   if (extra === undefined) return env;
   if (typeof extra !== 'object' || extra === null) throw new TypeError('options.env must be an object');
   for (const [name, value] of Object.entries(extra)) {

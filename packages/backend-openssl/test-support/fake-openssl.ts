@@ -119,6 +119,28 @@ exit $status`,
   );
 }
 
+/**
+ * Runs the real openssl and records, per call, the environment it was started with (`env -0`, one
+ * file per call), so a test can see exactly which variables an openssl child inherits.
+ */
+export function envRecordingOpenssl(scratch: Scratch, name = 'openssl-env'): { binary: string; environments: () => Array<Record<string, string>> } {
+  const log = join(scratch.dir, `${name}-log`);
+  execFileSync('mkdir', ['-p', log]);
+  const binary = script(join(scratch.dir, name), `env -0 > ${quote(log)}/env-$(date +%s%N)\nexec ${quote(REAL_OPENSSL)} "$@"`);
+  const environments = (): Array<Record<string, string>> =>
+    readdirSync(log)
+      .sort()
+      .map((file) =>
+        Object.fromEntries(
+          readFileSync(join(log, file), 'utf8')
+            .split('\0')
+            .filter((line) => line.includes('='))
+            .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
+        ),
+      );
+  return { binary, environments };
+}
+
 /** Claims to be an old OpenSSL. */
 export function oldOpenssl(scratch: Scratch, versionLine: string): string {
   return script(join(scratch.dir, 'openssl-old'), `if [ "$1" = version ]; then echo ${quote(versionLine)}; exit 0; fi\necho "unknown option" >&2; exit 1`);
