@@ -1,9 +1,9 @@
 import { readFile, readdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { SealpostError, type StoredCertificate, isSealpostError, parseCertificate, pemEncode, readCertificates } from '@sealpost/core';
+import { SealpostError, type StoredCertificate, isSealpostError, normalizeStoreAddress, parseCertificate, pemEncode, readCertificates } from '@sealpost/core';
 import { certificateFingerprint, newestFirst } from '@sealpost/keystore-memory';
 import { writeFileAtomic } from './atomic-write.js';
-import { METADATA_DIR, TEMP_DIR, addressOfFileName, certificateFileName } from './file-names.js';
+import { ADDRESS_FILE, METADATA_DIR, TEMP_DIR, addressOfFileName, certificateFileName, fileStem, hashedStemOfFileName, isHashedStem } from './file-names.js';
 import { type CertificateMetadata, indexFileText, parseIndexFile } from './metadata.js';
 
 /** What a certificate found as a bare `.crt` file, without Sealpost metadata, was stored by. */
@@ -13,19 +13,21 @@ const INDEX_FILE = 'index.json';
 /**
  * The files of one folder-backed key store:
  *
- *     <dir>/<address>.crt                           the current certificate (PEM), as SparkPost's tools keep it
- *     <dir>/.sealpost/<address>/index.json           capabilities, first/last seen, source of each certificate
- *     <dir>/.sealpost/<address>/<fingerprint>.pem    every certificate of the address, its chain after it
- *     <dir>/.sealpost/.tmp/                          files being written, renamed into place when complete
+ *     <dir>/<stem>.crt                           the current certificate (PEM), as SparkPost's tools keep it
+ *     <dir>/.sealpost/<stem>/index.json           capabilities, first/last seen, source of each certificate
+ *     <dir>/.sealpost/<stem>/<fingerprint>.pem    every certificate of the address, its chain after it
+ *     <dir>/.sealpost/<stem>/address              hashed stems only: the address the files belong to
+ *     <dir>/.sealpost/.tmp/                       files being written, renamed into place when complete
  *
- * The `.crt` file decides which certificate is current: a folder that has only `.crt` files is a valid
- * store, and a `.crt` replaced by another tool wins over the metadata.
+ * The stem is the address itself, or `sha256-<hex>` for an address that cannot be a plain file name
+ * (see `fileStem`). The `.crt` file decides which certificate is current: a folder that has only
+ * `.crt` files is a valid store, and a `.crt` replaced by another tool wins over the metadata.
  */
 export class AddressFiles {
   constructor(private readonly dir: string) {}
 
   private metadataDir(address: string): string {
-    return join(this.dir, METADATA_DIR, address);
+    return join(this.dir, METADATA_DIR, fileStem(address));
   }
 
   private tempDir(): string {
@@ -36,10 +38,30 @@ export class AddressFiles {
   async addresses(): Promise<string[]> {
     const found = new Set<string>();
     for (const name of await this.folderNames()) {
-      const address = addressOfFileName(name);
+      const address = addressOfFileName(name) ?? (await this.addressOfHashedName(name));
       if (address !== null) found.add(address);
     }
     return [...found];
+  }
+
+  /**
+   * The address of a `sha256-<hex>.crt` file, from its metadata folder. Null when there is none (a
+   * file this store did not write); ERR_KEYSTORE when it names an address of another hash.
+   */
+  private async addressOfHashedName(name: string): Promise<string | null> {
+    const stem = hashedStemOfFileName(name);
+    if (stem === null) return null;
+    const path = join(this.dir, METADATA_DIR, stem, ADDRESS_FILE);
+    const text = await readTextOrNull(path);
+    if (text === null) return null;
+    let address: string;
+    try {
+      address = normalizeStoreAddress(text.endsWith('\n') ? text.slice(0, -1) : text);
+    } catch (cause) {
+      throw unreadableMetadata(path, cause);
+    }
+    if (fileStem(address) !== stem) throw unreadableMetadata(path);
+    return address;
   }
 
   /** The history of `address`: current first, then newest first; empty when it has no `.crt` file. */
@@ -63,6 +85,8 @@ export class AddressFiles {
     }
     const metadataDir = this.metadataDir(address);
     for (const stored of history) await this.writeIfChanged(join(metadataDir, `${stored.fingerprint}.pem`), certificatesPem(stored));
+    // Before the .crt, so that a hashed .crt always has its address beside it.
+    if (isHashedStem(fileStem(address))) await this.writeIfChanged(join(metadataDir, ADDRESS_FILE), `${address}\n`);
     // The .crt before the index: should the process stop in between, the new current certificate is
     // still current, only described as a bare .crt file until it is seen again.
     await this.writeIfChanged(join(this.dir, certificateFileName(address)), pemEncode(current.certificate, 'CERTIFICATE'));
@@ -99,8 +123,9 @@ export class AddressFiles {
    */
   private async removeCertificateFiles(address: string, keep: string | null): Promise<void> {
     const kept = keep === null ? null : await identityOf(join(this.dir, keep));
+    const canonical = certificateFileName(address);
     for (const name of await this.folderNames()) {
-      if (name === keep || addressOfFileName(name) !== address) continue;
+      if (name === keep || (name !== canonical && addressOfFileName(name) !== address)) continue;
       const path = join(this.dir, name);
       if (kept !== null && (await identityOf(path)) === kept) await rename(path, join(this.dir, keep!));
       else await rm(path, { force: true });
@@ -177,6 +202,10 @@ async function readStoredCertificates(path: string): Promise<Uint8Array[]> {
 
 function unreadable(path: string, cause?: unknown): SealpostError {
   return new SealpostError('ERR_KEYSTORE', 'key store file does not hold a readable certificate', { cause, detail: { path } });
+}
+
+function unreadableMetadata(path: string, cause?: unknown): SealpostError {
+  return new SealpostError('ERR_KEYSTORE', 'key store metadata file is unreadable', { cause, detail: { path } });
 }
 
 async function readTextOrNull(path: string): Promise<string | null> {

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, readFile, readdir, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type KeyStoreCertificates, keyStoreCertificates } from '@sealpost/conformance';
+import { type KeyStoreCertificates, LONGEST_ADDRESS, keyStoreCertificates } from '@sealpost/conformance';
 import { isSealpostError, pemDecode, pemEncode } from '@sealpost/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDirectoryKeyStore } from './index.js';
@@ -195,7 +195,7 @@ describe('changes made by other tools', () => {
 });
 
 describe('addresses that could name another file', () => {
-  const unsafe = ['a/b@example.com', 'a\\b@example.com', 'alice@example.com/../x', '..@example.com', 'a..b@example.com', '.hidden@example.com', `${'a'.repeat(250)}@example.com`];
+  const unsafe = ['a\\b@example.com', 'alice@example.com/../x', '../x@example.com', '..@example.com', 'a..b@example.com', '.hidden@example.com', `${'a'.repeat(250)}@example.com`];
 
   for (const address of unsafe) {
     it(`refuses ${JSON.stringify(address.length > 40 ? `${address.slice(0, 20)}...` : address)} with ERR_ADDRESS_MALFORMED and writes nothing`, async () => {
@@ -208,6 +208,64 @@ describe('addresses that could name another file', () => {
       expect(await readdir(folder)).toEqual([]);
     });
   }
+});
+
+describe('addresses that cannot be a plain file name', () => {
+  const hashedName = (address: string): string => `sha256-${createHash('sha256').update(address, 'utf8').digest('hex')}`;
+  // 251 octets make a 255-byte <address>.crt, the longest name most file systems allow.
+  const longestPlain = `${'p'.repeat(64)}@${'q'.repeat(60)}.${'r'.repeat(60)}.${'s'.repeat(60)}.${'t'.repeat(3)}`;
+  const shortestHashed = `${longestPlain.slice(0, -1)}tt`;
+
+  it('keeps <address>.crt up to a 255-byte name', async () => {
+    expect(Buffer.byteLength(longestPlain)).toBe(251);
+    const folder = await freshDir();
+    await createDirectoryKeyStore({ dir: folder }).put({ address: longestPlain, certificate: certs.pki.identities.alice.cert });
+    expect(await readdir(folder)).toEqual(expect.arrayContaining([`${longestPlain}.crt`]));
+  });
+
+  for (const address of [LONGEST_ADDRESS, shortestHashed, 'a/b@example.com', '"john doe"@example.com', 'x|y@example.com']) {
+    it(`files ${JSON.stringify(address.length > 40 ? `${address.slice(0, 20)}...` : address)} as sha256-<hex>.crt, with the address in .sealpost/`, async () => {
+      const folder = await freshDir();
+      const { alice } = certs.pki.identities;
+      const store = createDirectoryKeyStore({ dir: folder });
+      expect(await store.put({ address, certificate: alice.cert, source: 'relay-webhook' })).toBe('added');
+      const name = hashedName(address);
+      expect((await readdir(folder)).sort()).toEqual(['.sealpost', `${name}.crt`]);
+      expect(await readFile(join(folder, `${name}.crt`), 'utf8')).toBe(pem(alice.cert));
+      expect(await readFile(join(folder, '.sealpost', name, 'address'), 'utf8')).toBe(`${address}\n`);
+      expect((await readdir(join(folder, '.sealpost', name))).sort()).toEqual([`${fingerprint(alice.cert)}.pem`, 'address', 'index.json']);
+
+      const reopened = createDirectoryKeyStore({ dir: folder });
+      expect((await reopened.get(address))?.source).toBe('relay-webhook');
+      expect((await reopened.list()).map((e) => e.address)).toEqual([address]);
+      expect(await reopened.put({ address, certificate: certs.aliceNewer })).toBe('superseded');
+      expect(await readFile(join(folder, `${name}.crt`), 'utf8')).toBe(pem(certs.aliceNewer));
+      expect(await reopened.remove(address)).toBe(2);
+      expect(await readdir(folder)).toEqual(['.sealpost']);
+      expect((await readdir(join(folder, '.sealpost'))).filter((n) => n !== '.tmp')).toEqual([]);
+    });
+  }
+
+  it('lists nothing for a sha256-<hex>.crt without its address file, and ERR_KEYSTORE when that file names another address', async () => {
+    const folder = await freshDir();
+    const store = createDirectoryKeyStore({ dir: folder });
+    await writeFile(join(folder, `${hashedName('stray@example.com')}.crt`), certs.pki.identities.bob.certPem);
+    expect(await store.list()).toEqual([]);
+    await store.put({ address: 'a/b@example.com', certificate: certs.pki.identities.alice.cert });
+    await writeFile(join(folder, '.sealpost', hashedName('a/b@example.com'), 'address'), 'c/d@example.com\n');
+    expect(await codeOf(store.list())).toBe('ERR_KEYSTORE');
+  });
+
+  it('reads a <address>.crt an older version wrote for such an address, and moves it to the hashed name when writing', async () => {
+    const folder = await freshDir();
+    const { bob } = certs.pki.identities;
+    await writeFile(join(folder, 'x|y@example.com.crt'), bob.certPem);
+    const store = createDirectoryKeyStore({ dir: folder });
+    expect((await store.get('x|y@example.com'))?.fingerprint).toBe(fingerprint(bob.cert));
+    expect((await store.list()).map((e) => e.address)).toEqual(['x|y@example.com']);
+    expect(await store.put({ address: 'x|y@example.com', certificate: bob.cert })).toBe('seen');
+    expect((await readdir(folder)).filter((n) => n.endsWith('.crt'))).toEqual([`${hashedName('x|y@example.com')}.crt`]);
+  });
 });
 
 describe('several stores on one folder in one process', () => {

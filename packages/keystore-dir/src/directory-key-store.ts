@@ -1,8 +1,7 @@
 import { resolve } from 'node:path';
-import { type KeyStore, type KeyStoreEntrySummary, SealpostError, isSealpostError } from '@sealpost/core';
+import { type KeyStore, type KeyStoreEntrySummary, SealpostError, isSealpostError, normalizeStoreAddress } from '@sealpost/core';
 import { applyPut, applyRemove, byAddress, certificateToStore, summaryOf } from '@sealpost/keystore-memory';
 import { AddressFiles } from './address-files.js';
-import { fileSafeAddress } from './file-names.js';
 import { inQueue } from './write-lock.js';
 
 export interface DirectoryKeyStoreOptions {
@@ -14,6 +13,9 @@ export interface DirectoryKeyStoreOptions {
  * A key store in a folder of `<address>.crt` PEM files, one per address, holding its current
  * certificate: the layout SparkPost's S/MIME example tools read and write, so an existing folder can
  * be used as it is. Sealpost keeps the history and the metadata in `.sealpost/` beside the files.
+ * An address that cannot be a plain file name (longer than 251 octets, or with a character such as
+ * "/" or '"') is filed as `sha256-<hex>.crt`, so every address core's store address rule accepts
+ * can be stored.
  *
  * Safe for any number of stores on the same folder within one process; not for several processes
  * writing to one folder at once (use @sealpost/keystore-sqlite for that).
@@ -26,16 +28,15 @@ export function createDirectoryKeyStore(options: DirectoryKeyStoreOptions): KeyS
 
   return {
     async get(address) {
-      const key = fileSafeAddress(address);
+      const key = normalizeStoreAddress(address);
       const [current] = await queued(() => files.load(key));
       return current ?? null;
     },
     async history(address) {
-      const key = fileSafeAddress(address);
+      const key = normalizeStoreAddress(address);
       return queued(() => files.load(key));
     },
     async put(entry) {
-      fileSafeAddress(entry.address);
       const incoming = await certificateToStore(entry);
       return queued(async () => {
         const { outcome, history } = applyPut(await files.load(incoming.address), incoming);
@@ -54,7 +55,7 @@ export function createDirectoryKeyStore(options: DirectoryKeyStoreOptions): KeyS
       });
     },
     async remove(address, fingerprint) {
-      const key = fileSafeAddress(address);
+      const key = normalizeStoreAddress(address);
       return queued(async () => {
         const { removed, history } = applyRemove(await files.load(key), fingerprint);
         if (removed > 0) await files.save(key, history);

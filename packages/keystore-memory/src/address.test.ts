@@ -1,8 +1,12 @@
-import { isSealpostError } from '@sealpost/core';
+import { isSealpostError, normalizeStoreAddress } from '@sealpost/core';
 import { describe, expect, it } from 'vitest';
 import { keyStoreAddress } from './address.js';
 
 describe('keyStoreAddress', () => {
+  it("is core's one store address rule, not a copy of it", () => {
+    expect(keyStoreAddress).toBe(normalizeStoreAddress);
+  });
+
   it('lower-cases the domain, keeps the local part and trims surrounding space', () => {
     expect(keyStoreAddress(' Alice.Smith+Tag@Mail.EXAMPLE.com ')).toBe('Alice.Smith+Tag@mail.example.com');
   });

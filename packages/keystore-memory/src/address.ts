@@ -1,14 +1,7 @@
-import { SealpostError, normalizeAddress } from '@sealpost/core';
+import { normalizeStoreAddress } from '@sealpost/core';
 
 /**
- * The address as every key store files it: domain lower-cased, local part exactly as written. Control
- * characters are refused because stores write addresses into file names, SQL rows and listings.
+ * The address as every key store files it: core's one store address rule (`normalizeStoreAddress`),
+ * kept under this name for the stores that imported it from here.
  */
-export function keyStoreAddress(address: string): string {
-  if (typeof address !== 'string') throw new TypeError('key store address must be a string');
-  const normalized = normalizeAddress(address);
-  if (normalized === null || /[\x00-\x1f\x7f]/.test(normalized)) {
-    throw new SealpostError('ERR_ADDRESS_MALFORMED', 'key store address must be an addr-spec (local@domain)');
-  }
-  return normalized;
-}
+export const keyStoreAddress: (address: string) => string = normalizeStoreAddress;

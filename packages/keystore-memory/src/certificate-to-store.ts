@@ -1,5 +1,4 @@
-import { type PutCertificate, type StoredCertificate, arrayBufferBacked, parseCertificate, toHex } from '@sealpost/core';
-import { keyStoreAddress } from './address.js';
+import { type PutCertificate, type StoredCertificate, arrayBufferBacked, normalizeStoreAddress, parseCertificate, toHex } from '@sealpost/core';
 
 /** SHA-256 of the DER, lower-case hex: the name a stored certificate goes by. */
 export async function certificateFingerprint(der: Uint8Array): Promise<string> {
@@ -12,7 +11,7 @@ export async function certificateFingerprint(der: Uint8Array): Promise<string> {
  */
 export async function certificateToStore(entry: PutCertificate): Promise<StoredCertificate> {
   if (!(entry.certificate instanceof Uint8Array)) throw new TypeError('put: certificate must be a Uint8Array (DER)');
-  const address = keyStoreAddress(entry.address);
+  const address = normalizeStoreAddress(entry.address);
   const info = parseCertificate(entry.certificate);
   const chain = (entry.chain ?? []).map((der) => {
     if (!(der instanceof Uint8Array)) throw new TypeError('put: chain certificates must be Uint8Arrays (DER)');

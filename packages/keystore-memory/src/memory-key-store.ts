@@ -1,5 +1,4 @@
-import type { KeyStore, KeyStoreEntrySummary, StoredCertificate } from '@sealpost/core';
-import { keyStoreAddress } from './address.js';
+import { type KeyStore, type KeyStoreEntrySummary, type StoredCertificate, normalizeStoreAddress } from '@sealpost/core';
 import { certificateToStore } from './certificate-to-store.js';
 import { applyPut, applyRemove, byAddress, copyOfStored, summaryOf } from './history-rules.js';
 
@@ -10,7 +9,7 @@ import { applyPut, applyRemove, byAddress, copyOfStored, summaryOf } from './his
  */
 export function createMemoryKeyStore(): KeyStore {
   const histories = new Map<string, readonly StoredCertificate[]>();
-  const historyOf = (address: string): readonly StoredCertificate[] => histories.get(keyStoreAddress(address)) ?? [];
+  const historyOf = (address: string): readonly StoredCertificate[] => histories.get(normalizeStoreAddress(address)) ?? [];
 
   return {
     async get(address) {
@@ -35,7 +34,7 @@ export function createMemoryKeyStore(): KeyStore {
       return summaries.sort(byAddress);
     },
     async remove(address, fingerprint) {
-      const key = keyStoreAddress(address);
+      const key = normalizeStoreAddress(address);
       const { removed, history } = applyRemove(histories.get(key) ?? [], fingerprint);
       if (history.length === 0) histories.delete(key);
       else histories.set(key, history);

@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
-import { type KeyStore, type StoredCertificate, SealpostError, isSealpostError } from '@sealpost/core';
-import { applyPut, applyRemove, byAddress, certificateToStore, keyStoreAddress } from '@sealpost/keystore-memory';
+import { type KeyStore, type StoredCertificate, SealpostError, isSealpostError, normalizeStoreAddress } from '@sealpost/core';
+import { applyPut, applyRemove, byAddress, certificateToStore } from '@sealpost/keystore-memory';
 import { type CertificateRow, rowOf, storedOf } from './rows.js';
 import { configureConnection, ensureSchema } from './schema.js';
 
@@ -50,11 +50,11 @@ export function createSqliteKeyStore(options: SqliteKeyStoreOptions): KeyStore {
 
   return {
     async get(address) {
-      const key = keyStoreAddress(address);
+      const key = normalizeStoreAddress(address);
       return sqliteError(() => historyOf(key)[0] ?? null);
     },
     async history(address) {
-      const key = keyStoreAddress(address);
+      const key = normalizeStoreAddress(address);
       return sqliteError(() => historyOf(key));
     },
     async put(entry) {
@@ -75,7 +75,7 @@ export function createSqliteKeyStore(options: SqliteKeyStoreOptions): KeyStore {
       );
     },
     async remove(address, fingerprint) {
-      const key = keyStoreAddress(address);
+      const key = normalizeStoreAddress(address);
       return sqliteError(() => removeTransaction.immediate(key, fingerprint));
     },
     async close() {

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import { type KeyStore, type PutCertificate, isSealpostError, parseCertificate } from '@sealpost/core';
+import { type KeyStore, type PutCertificate, isSealpostError, normalizeStoreAddress, parseCertificate } from '@sealpost/core';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { ACCEPTED_ADDRESSES, REFUSED_ADDRESSES } from './keystore-addresses.js';
 import { type KeyStoreCertificates, keyStoreCertificates } from './keystore-certificates.js';
 
 export interface KeyStoreSuiteOptions {
@@ -272,13 +273,32 @@ export function defineKeyStoreSuite(options: KeyStoreSuiteOptions): void {
         expect(history[0]?.lastSeen.toISOString()).toBe('2025-01-01T00:00:00.000Z');
       }));
 
-    it('a malformed address is ERR_ADDRESS_MALFORMED in every method', () =>
+    it('an address core\'s store address rule refuses is ERR_ADDRESS_MALFORMED in every method, and nothing is stored', () =>
       withStore(async (store) => {
-        for (const address of ['no-at-sign', 'alice@', '@example.com', 'al ice@example.com', 'alice\u0000@example.com', 'alice@exam\u0007ple.com']) {
+        for (const address of REFUSED_ADDRESSES) {
+          expect(() => normalizeStoreAddress(address), JSON.stringify(address.slice(0, 40))).toThrow();
           await expectCode(store.put({ address, certificate: alice() }), 'ERR_ADDRESS_MALFORMED');
           await expectCode(store.get(address), 'ERR_ADDRESS_MALFORMED');
           await expectCode(store.history(address), 'ERR_ADDRESS_MALFORMED');
           await expectCode(store.remove(address), 'ERR_ADDRESS_MALFORMED');
+        }
+        expect(await store.list()).toEqual([]);
+      }));
+
+    it('every address core\'s store address rule accepts is stored, found, listed and removed under its normalized form', () =>
+      withStore(async (store) => {
+        for (const [given, stored] of ACCEPTED_ADDRESSES) {
+          expect(normalizeStoreAddress(given)).toBe(stored);
+          expect(await store.put({ address: given, certificate: alice() }), stored).toBe('added');
+          expect((await store.get(stored))?.address).toBe(stored);
+          expect((await store.get(given))?.fingerprint).toBe(sha256Hex(alice()));
+          expect((await store.history(given)).map((c) => c.address)).toEqual([stored]);
+        }
+        expect((await store.list()).map((e) => e.address)).toEqual(ACCEPTED_ADDRESSES.map(([, stored]) => stored).sort());
+        for (const [given] of ACCEPTED_ADDRESSES) expect(await store.put({ address: given, certificate: certs.aliceNewer })).toBe('superseded');
+        for (const [given, stored] of ACCEPTED_ADDRESSES) {
+          expect(await store.remove(given), stored).toBe(2);
+          expect(await store.get(stored)).toBeNull();
         }
         expect(await store.list()).toEqual([]);
       }));
