@@ -1,0 +1,25 @@
+import { mutateBase64, base64Lines, decodeRegion, findCmsRegion } from './mutate-base64.js';
+import { mutateBer } from './mutate-ber.js';
+import { mutateMime } from './mutate-mime.js';
+import type { Base64Mutation, BerMutation, MimeMutation, Mutation } from './mutation.js';
+
+/**
+ * The mutated message. Mutations apply innermost first whatever their order in the list: BER on the
+ * CMS (then re-wrapped as base64 in the same place, so it still reaches the CMS reader), then base64
+ * on that text, then MIME on the whole message. Each layer is located before the outer one is damaged.
+ */
+export function materialize(message: Uint8Array, mutations: readonly Mutation[]): Uint8Array {
+  let text = Buffer.from(message).toString('latin1');
+  const ber = mutations.filter((m): m is BerMutation => m.level === 'ber');
+  const b64 = mutations.filter((m): m is Base64Mutation => m.level === 'base64');
+  const mime = mutations.filter((m): m is MimeMutation => m.level === 'mime');
+  const region = findCmsRegion(text);
+  if (region !== null && (ber.length > 0 || b64.length > 0)) {
+    let body = text.slice(region.start, region.end);
+    if (ber.length > 0) body = base64Lines(ber.reduce(mutateBer, decodeRegion(text, region)));
+    body = b64.reduce(mutateBase64, body);
+    text = text.slice(0, region.start) + body + text.slice(region.end);
+  }
+  text = mime.reduce(mutateMime, text);
+  return new Uint8Array(Buffer.from(text, 'latin1'));
+}

@@ -1,0 +1,79 @@
+/**
+ * Mutations as plain data: JSON-printable, so a failure prints the exact list that made it, and
+ * made of small integers, so fast-check shrinks them towards the first element, the first byte,
+ * the shortest list. Positions are taken modulo whatever they index, so any value fits any message.
+ */
+
+/** Which elements of the CMS a BER mutation may pick: the CMS structure only, or X.509 certificates too. */
+export type BerScope = 'cms' | 'all';
+
+export type BerOp =
+  /** Raw byte damage inside the element (lengths are not fixed up). */
+  | { readonly op: 'flip-byte'; readonly offset: number; readonly mask: number }
+  | { readonly op: 'insert-byte'; readonly offset: number; readonly value: number }
+  | { readonly op: 'delete-byte'; readonly offset: number }
+  /** The first identifier octet replaced (class, constructed bit and tag number at once). */
+  | { readonly op: 'change-tag'; readonly value: number }
+  /** indefinite/definite/long-form re-encode the length correctly; too-long/too-short lie about it. */
+  | { readonly op: 'length'; readonly form: 'indefinite' | 'definite' | 'long-form' | 'too-long' | 'too-short'; readonly delta: number }
+  | { readonly op: 'duplicate' }
+  | { readonly op: 'drop' }
+  | { readonly op: 'replace-with-null' }
+  | { readonly op: 'append-trailing'; readonly value: 'null' | 'octets' | 'context-0' | 'integer' }
+  /** Keep only the first `keep` (modulo its length) bytes of an OCTET STRING: GCM mac, signature, key, digest. */
+  | { readonly op: 'truncate-octets'; readonly keep: number }
+  | { readonly op: 'integer'; readonly form: 'leading-zero' | 'leading-ff' | 'empty' | 'negate' | 'huge' }
+  /** AlgorithmIdentifier: add NULL parameters where absent, drop them where present, or make them non-empty. */
+  | { readonly op: 'null-parameters'; readonly form: 'toggle' | 'non-empty' | 'octets' }
+  /** Rotate the elements of a SET (or a [n] IMPLICIT SET such as signed attributes). */
+  | { readonly op: 'reorder-set'; readonly rotate: number }
+  /** A primitive OCTET STRING re-sent as a constructed one in two segments. */
+  | { readonly op: 'constructed-string'; readonly split: number; readonly indefinite: boolean };
+
+export type BerMutation = { readonly level: 'ber'; readonly target: number; readonly scope: BerScope } & BerOp;
+
+export type Base64Mutation = { readonly level: 'base64' } & (
+  | { readonly op: 'replace-char'; readonly pos: number; readonly char: string }
+  | { readonly op: 'insert-char'; readonly pos: number; readonly char: string }
+  | { readonly op: 'delete-char'; readonly pos: number }
+  | { readonly op: 'padding'; readonly kind: 'strip' | 'extra' | 'inside'; readonly pos: number }
+  /** Re-flow the base64 text: 0 = one line; `lf` uses bare LF. */
+  | { readonly op: 'rewrap'; readonly width: number; readonly lf: boolean }
+  | { readonly op: 'truncate'; readonly keep: number }
+  | { readonly op: 'whitespace'; readonly pos: number; readonly text: string }
+);
+
+export type MimeMutation = { readonly level: 'mime' } & (
+  /** Header lines anywhere in the message (top level and parts), picked by index. */
+  | { readonly op: 'drop-header'; readonly target: number }
+  | { readonly op: 'duplicate-header'; readonly target: number }
+  | { readonly op: 'header-case'; readonly target: number; readonly upper: boolean }
+  | { readonly op: 'fold-header'; readonly target: number }
+  | { readonly op: 'boundary'; readonly kind: 'mismatch' | 'drop-close' | 'drop-first' | 'padding' | 'preamble' | 'extra-part' | 'unquote' }
+  | { readonly op: 'line-endings'; readonly kind: 'lf' | 'cr' | 'mixed' | 'double-cr' }
+  /** Cut the message after `at` per mille of its length. */
+  | { readonly op: 'truncate'; readonly at: number }
+  | { readonly op: 'insert-bytes'; readonly offset: number; readonly bytes: readonly number[] }
+  | { readonly op: 'transfer-encoding'; readonly value: string }
+  | { readonly op: 'smime-type'; readonly value: string }
+  | { readonly op: 'content-type'; readonly from: string; readonly to: string }
+);
+
+export type Mutation = BerMutation | Base64Mutation | MimeMutation;
+
+/** One generated case: which seed message, made by which producer, and what is done to it. */
+export interface FuzzCase {
+  readonly structure: string;
+  /** Index (modulo) into the structure's producers. */
+  readonly producer: number;
+  readonly mutations: readonly Mutation[];
+}
+
+/** One line per mutation, for reports. */
+export function describeMutation(m: Mutation): string {
+  const { level, op, ...rest } = m as Mutation & Record<string, unknown>;
+  const args = Object.entries(rest)
+    .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
+    .join(' ');
+  return `${level}:${op}${args === '' ? '' : ` ${args}`}`;
+}

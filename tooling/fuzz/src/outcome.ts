@@ -1,0 +1,139 @@
+import { type Identity, isSealpostError } from '@sealpost/core';
+import type { BackendUnderTest, UntypedThrow } from './backends.js';
+
+export const OPERATIONS = ['verify', 'decrypt', 'open'] as const;
+export type Operation = (typeof OPERATIONS)[number];
+
+/** What one backend made of one message in one operation, reduced to what must agree. */
+export type Outcome =
+  | {
+      readonly kind: 'report';
+      readonly status: string;
+      /** Sorted, without repeats. */
+      readonly codes: readonly string[];
+      /** decrypt only. */
+      readonly authenticated?: boolean;
+      readonly cipher?: string;
+    }
+  | { readonly kind: 'threw'; readonly code: string }
+  | { readonly kind: 'untyped'; readonly name: string; readonly message: string }
+  | { readonly kind: 'timeout' };
+
+export interface BackendResult {
+  readonly backend: string;
+  readonly outcome: Outcome;
+  /** Untyped errors thrown inside the backend during the call, even if core reported them typed. */
+  readonly untypedInside: readonly UntypedThrow[];
+  readonly ms: number;
+}
+
+export interface OperationResult {
+  readonly operation: Operation;
+  readonly results: readonly BackendResult[];
+}
+
+/** A broken promise, named by a short signature so that many cases with the same cause count as one class. */
+export interface Failure {
+  readonly kind: 'disagreement' | 'untyped' | 'timeout';
+  readonly signature: string;
+}
+
+export interface CallSettings {
+  readonly identity: Identity;
+  readonly trustAnchors: readonly Uint8Array[];
+  /** Per call; an operation over this counts as a failure. */
+  readonly timeoutMs: number;
+}
+
+export async function runOperations(
+  backends: readonly BackendUnderTest[],
+  message: Uint8Array,
+  operations: readonly Operation[],
+  settings: CallSettings,
+): Promise<OperationResult[]> {
+  const out: OperationResult[] = [];
+  for (const operation of operations) {
+    // The backends run side by side: openssl waits on its processes while the others compute.
+    const results = await Promise.all(backends.map((b) => runOne(b, operation, message, settings)));
+    out.push({ operation, results });
+  }
+  return out;
+}
+
+async function runOne(b: BackendUnderTest, operation: Operation, message: Uint8Array, settings: CallSettings): Promise<BackendResult> {
+  b.drain();
+  const started = performance.now();
+  const call = callOperation(b, operation, message, settings).then(summarize, thrown);
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<Outcome>((resolve) => {
+    timer = setTimeout(() => resolve({ kind: 'timeout' }), settings.timeoutMs);
+  });
+  const outcome = await Promise.race([call, late]);
+  clearTimeout(timer);
+  return { backend: b.name, outcome, untypedInside: b.drain(), ms: performance.now() - started };
+}
+
+function callOperation(b: BackendUnderTest, operation: Operation, message: Uint8Array, s: CallSettings): Promise<unknown> {
+  if (operation === 'verify') return b.sp.verify(message, { trustAnchors: s.trustAnchors });
+  if (operation === 'decrypt') return b.sp.decrypt(message, { identity: s.identity });
+  return b.sp.open(message, { identities: [s.identity], trustAnchors: s.trustAnchors });
+}
+
+function summarize(report: unknown): Outcome {
+  const r = report as { status: string; errors: readonly { code: string }[]; authenticated?: boolean; cipher?: string };
+  return {
+    kind: 'report',
+    status: r.status,
+    codes: [...new Set(r.errors.map((e) => e.code))].sort(),
+    ...(r.authenticated === undefined ? {} : { authenticated: r.authenticated }),
+    ...(r.cipher === undefined ? {} : { cipher: r.cipher }),
+  };
+}
+
+function thrown(error: unknown): Outcome {
+  if (isSealpostError(error)) return { kind: 'threw', code: error.code };
+  const e = error as { name?: unknown; message?: unknown } | null;
+  return { kind: 'untyped', name: typeof e?.name === 'string' ? e.name : typeof error, message: typeof e?.message === 'string' ? e.message.slice(0, 200) : String(error).slice(0, 200) };
+}
+
+/** The part of an outcome that every backend must share, as short text. */
+export function outcomeText(o: Outcome): string {
+  switch (o.kind) {
+    case 'report': {
+      const facts = [...(o.cipher === undefined ? [] : [o.cipher]), ...(o.authenticated === undefined ? [] : [o.authenticated ? 'auth' : 'unauth'])];
+      return `${o.status}[${o.codes.join(',')}]${facts.length === 0 ? '' : `{${facts.join(',')}}`}`;
+    }
+    case 'threw':
+      return `throws ${o.code}`;
+    case 'untyped':
+      return `untyped ${o.name}`;
+    case 'timeout':
+      return 'timeout';
+  }
+}
+
+/** Every promise an operation's results break: agreement across backends, typed errors, time. */
+export function failuresOf(r: OperationResult, timeoutMs: number): Failure[] {
+  const failures: Failure[] = [];
+  const texts = r.results.map((x) => outcomeText(x.outcome));
+  if (new Set(texts).size > 1) failures.push({ kind: 'disagreement', signature: `${r.operation}: ${grouped(r.results.map((x) => x.backend), texts)}` });
+  for (const x of r.results) {
+    if (x.outcome.kind === 'untyped') failures.push({ kind: 'untyped', signature: `${r.operation}: ${x.backend} threw ${x.outcome.name} out of ${r.operation}` });
+    for (const inside of x.untypedInside)
+      failures.push({ kind: 'untyped', signature: `${r.operation}: ${x.backend} backend.${inside.method} threw ${inside.name}` });
+    if (x.outcome.kind === 'timeout') failures.push({ kind: 'timeout', signature: `${r.operation}: ${x.backend} over ${timeoutMs} ms` });
+  }
+  return unique(failures);
+}
+
+/** "pkijs+forge=valid[] | openssl=invalid[ERR_CMS_MALFORMED]": which backend said what. */
+function grouped(names: readonly string[], texts: readonly string[]): string {
+  const by = new Map<string, string[]>();
+  texts.forEach((t, i) => by.set(t, [...(by.get(t) ?? []), names[i]!]));
+  return [...by.entries()].map(([t, who]) => `${who.join('+')}=${t}`).join(' | ');
+}
+
+function unique(failures: readonly Failure[]): Failure[] {
+  const seen = new Set<string>();
+  return failures.filter((f) => (seen.has(f.signature) ? false : (seen.add(f.signature), true)));
+}

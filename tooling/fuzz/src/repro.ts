@@ -1,0 +1,79 @@
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { FailureClass, FuzzReport } from './fuzz.js';
+import { type Mutation, describeMutation } from './mutation.js';
+import { OPERATIONS, type OperationResult, outcomeText } from './outcome.js';
+import { type CaseResult, type FuzzWorld, runMessage } from './world.js';
+
+/** What sits beside a reproduction message: how it was made, and what each backend said then. */
+export interface ReproMeta {
+  readonly signature: string;
+  readonly kind: string;
+  readonly seed: number;
+  readonly path: string;
+  readonly structure: string;
+  readonly producer: string;
+  readonly mutations: readonly Mutation[];
+  readonly outcomes: Readonly<Record<string, Readonly<Record<string, string>>>>;
+}
+
+/** Writes `NN-<operation>.eml` (the exact bytes) and `NN-<operation>.json` (how it was made) into `dir`. */
+export async function writeRepro(dir: string, index: number, report: FuzzReport, cls: FailureClass): Promise<string> {
+  const shrunk = cls.shrunk!;
+  await mkdir(dir, { recursive: true, mode: 0o755 });
+  const base = join(dir, `${String(index + 1).padStart(2, '0')}-${cls.signature.split(':')[0]}-${cls.kind}`);
+  const meta: ReproMeta = {
+    signature: cls.signature,
+    kind: cls.kind,
+    seed: report.seed,
+    path: shrunk.path,
+    structure: shrunk.input.structure,
+    producer: shrunk.result.producer,
+    mutations: shrunk.input.mutations,
+    outcomes: outcomesOf(shrunk.result.operations),
+  };
+  await writeFile(`${base}.eml`, shrunk.result.message);
+  await writeFile(`${base}.json`, `${JSON.stringify(meta, null, 2)}\n`);
+  return `${base}.eml`;
+}
+
+export function outcomesOf(operations: readonly OperationResult[]): Record<string, Record<string, string>> {
+  return Object.fromEntries(
+    operations.map((op) => [
+      op.operation,
+      Object.fromEntries(op.results.map((r) => [r.backend, outcomeText(r.outcome) + r.untypedInside.map((u) => ` (inside: ${u.method} threw ${u.name}: ${u.message})`).join('')])),
+    ]),
+  );
+}
+
+export interface Replay {
+  readonly file: string;
+  readonly meta: ReproMeta | null;
+  readonly result: CaseResult;
+}
+
+/** Runs a saved message (any .eml, not only one this tool wrote) through every operation and backend. */
+export async function replay(world: FuzzWorld, file: string): Promise<Replay> {
+  const message = new Uint8Array(await readFile(file));
+  const meta = await readFile(file.replace(/\.eml$/, '.json'), 'utf8').then(
+    (text) => JSON.parse(text) as ReproMeta,
+    () => null,
+  );
+  return { file, meta, result: await runMessage(world, message, OPERATIONS) };
+}
+
+export function renderReplay(r: Replay): string {
+  const lines = [`replay: ${r.file}`];
+  if (r.meta !== null) {
+    lines.push(`  recorded: ${r.meta.kind} ${r.meta.signature}`);
+    lines.push(`  made from: ${r.meta.structure} by ${r.meta.producer}, seed ${r.meta.seed}, path ${r.meta.path}`);
+    for (const m of r.meta.mutations) lines.push(`    ${describeMutation(m)}`);
+  }
+  for (const [op, byBackend] of Object.entries(outcomesOf(r.result.operations))) {
+    lines.push(`  ${op}:`);
+    for (const [backend, text] of Object.entries(byBackend)) lines.push(`    ${backend.padEnd(8)} ${text}`);
+  }
+  lines.push(r.result.failures.length === 0 ? '  all backends agree' : `  ${r.result.failures.length} failure(s):`);
+  for (const f of r.result.failures) lines.push(`    ${f.kind}: ${f.signature}`);
+  return `${lines.join('\n')}\n`;
+}

