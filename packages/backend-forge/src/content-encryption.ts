@@ -43,18 +43,6 @@ export function encryptContent(ctx: Context, cipher: kit.CipherSpec, cek: Uint8A
 }
 
 /**
- * Reads the cipher's parameters (malformed ones are found before any key work) and refuses GCM
- * nonces node-forge cannot use: it hashes other lengths into the counter only when they are whole
- * blocks. RFC 5084 recommends 12 octets, and every known writer uses 12.
- */
-export function contentParametersOf(cipher: kit.CipherSpec, parameters: kit.Node | undefined): kit.ContentParameters {
-  const read = kit.contentParametersOf(cipher, parameters);
-  if (read.mode === 'gcm' && read.nonce.length !== GCM_NONCE_LENGTH)
-    throw new SealpostError('ERR_UNSUPPORTED_CIPHER', `AES-GCM nonces of ${read.nonce.length} octets are not supported by this backend`);
-  return read;
-}
-
-/**
  * Decrypts content. Every failure (wrong key, bad CBC padding, bad GCM tag, bad length, anything
  * node-forge throws) is the one generic decryption error, with no cause. GCM output is released
  * only after the tag has been checked.

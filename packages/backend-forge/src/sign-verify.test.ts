@@ -10,7 +10,7 @@ import { createContext } from './context.js';
 import { computeDigest } from './digest.js';
 import { privateKeyFacts } from './keys.js';
 import { createSignature } from './signature-create.js';
-import { readSignedData } from './signed-data-reader.js';
+const readSignedData = (cms: Uint8Array) => kit.readSignedData(cms);
 
 const backend = createForgeBackend();
 const content = new TextEncoder().encode('Content-Type: text/plain; charset=utf-8\r\n\r\nSigned with the forge backend.\r\n');

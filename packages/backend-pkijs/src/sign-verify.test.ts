@@ -10,7 +10,7 @@ import { createContext } from './context.js';
 import { computeDigest } from './digest.js';
 import { privateKeyFacts } from './keys.js';
 import { createSignature } from './signature-create.js';
-import { readSignedData } from './signed-data-reader.js';
+const readSignedData = (cms: Uint8Array) => kit.readSignedData(cms);
 
 const backend = createPkijsBackend();
 const content = new TextEncoder().encode('Content-Type: text/plain; charset=utf-8\r\n\r\nHello from the pkijs backend.\r\n');
@@ -111,11 +111,11 @@ describe('signatures made here', () => {
     expect(sd.certificates.some((c) => bytesEqual(c, pki.ca.cert))).toBe(true);
     const s = sd.signers[0];
     expect(s?.sid?.type).toBe('issuerAndSerialNumber');
-    const attributes = (childrenOf(s?.signedAttrs ?? undefined) ?? []).map((a) => oidOf(childrenOf(a)?.[0]));
+    const attributes = (kit.childrenOf(s?.signedAttrs ?? undefined) ?? []).map((a) => kit.oidOf(kit.childrenOf(a)?.[0]));
     expect(attributes.sort()).toEqual([kit.OID.contentType, kit.OID.messageDigest, kit.OID.signingTime, kit.OID.smimeCapabilities].sort());
-    const caps = childrenOf(s?.signedAttrs ?? undefined)?.find((a) => oidOf(childrenOf(a)?.[0]) === kit.OID.smimeCapabilities);
-    const list = childrenOf(childrenOf(childrenOf(caps)?.[1])?.[0]) ?? [];
-    expect(list.map((c) => oidOf(childrenOf(c)?.[0]))).toEqual([kit.OID.aes256Gcm, kit.OID.aes128Gcm, kit.OID.aes256Cbc, kit.OID.aes128Cbc]);
+    const caps = kit.childrenOf(s?.signedAttrs ?? undefined)?.find((a) => kit.oidOf(kit.childrenOf(a)?.[0]) === kit.OID.smimeCapabilities);
+    const list = kit.childrenOf(kit.childrenOf(kit.childrenOf(caps)?.[1])?.[0]) ?? [];
+    expect(list.map((c) => kit.oidOf(kit.childrenOf(c)?.[0]))).toEqual([kit.OID.aes256Gcm, kit.OID.aes128Gcm, kit.OID.aes256Cbc, kit.OID.aes128Cbc]);
     const printed = opensslOk(pki.dir, 'cms', '-cmsout', '-print', '-inform', 'DER', '-in', writeTemp(pki, 'attrs.der', cms)).stdout.toString();
     expect(printed).toMatch(/signingTime/);
     expect(printed).toMatch(/Jan\s+2 03:04:05 2026 GMT/);

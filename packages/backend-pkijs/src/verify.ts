@@ -1,73 +1,26 @@
-import type { DigestAlgorithm, SignerCheck, VerifyRequest } from '@sealpost/core';
-import { backendKit as kit, constantTimeEqual, isSealpostError, SealpostError, throwIfAborted } from '@sealpost/core';
-import { parseCertificate, type CertificateFacts } from './certificates.js';
+import type { SignerCheck, VerifyRequest } from '@sealpost/core';
+import { backendKit as kit, SealpostError } from '@sealpost/core';
+import { decodeElement } from './asn1.js';
+import { PKIJS_CAPABILITIES } from './capabilities.js';
 import type { Context } from './context.js';
 import { computeDigest } from './digest.js';
+import { publicKeyFacts } from './keys.js';
 import { verifySignature } from './signature-verify.js';
-import { readSignedData, type ReceivedSignerInfo } from './signed-data-reader.js';
 
-/** Checks every SignerInfo and reports the facts; a bad or uncheckable signature is a report, not a throw. */
-export async function verifyCms(ctx: Context, request: VerifyRequest): Promise<readonly SignerCheck[]> {
-  throwIfAborted(request.signal);
-  const signedData = readSignedData(request.cms);
-  if (request.content !== undefined && !(request.content instanceof Uint8Array)) throw new TypeError('content must be a Uint8Array');
-  const content = request.content ?? signedData.eContent;
-  if (content === null && signedData.signers.length > 0)
-    throw new SealpostError('ERR_INVALID_ARGUMENT', 'the signature is detached: pass the signed content');
-  const candidates = [...signedData.certificates, ...(request.certificates ?? [])]
-    .map(parseCertificate)
-    .filter((c): c is CertificateFacts => c !== null);
-
-  const checks: SignerCheck[] = [];
-  for (const [index, signer] of signedData.signers.entries()) {
-    checks.push(await checkSigner(ctx, index, signer, candidates, content ?? new Uint8Array(0)));
-    throwIfAborted(request.signal);
-  }
-  return checks;
+/** WebCrypto as the CMS engine's verification primitives. */
+function primitivesFor(ctx: Context): kit.VerifyPrimitives {
+  return {
+    digest: (algorithm, data) => computeDigest(ctx, algorithm, data),
+    verifySignature: (check) => {
+      // WebCrypto takes the SubjectPublicKeyInfo; RSASSA-PSS keys come back rewrapped as rsaEncryption.
+      const key = publicKeyFacts(decodeElement(check.spki) ?? undefined);
+      if (key === null) throw new SealpostError('ERR_CERTIFICATE_MALFORMED', "the certificate's public key is malformed");
+      return verifySignature(ctx, key, check.params, check.data, check.signature);
+    },
+  };
 }
 
-async function checkSigner(ctx: Context, index: number, signer: ReceivedSignerInfo, candidates: readonly CertificateFacts[], content: Uint8Array): Promise<SignerCheck> {
-  const sid = signer.sid;
-  const certificate = sid === null ? undefined : candidates.find((c) => kit.identifies(sid, c));
-  const base = { index, certificate: certificate?.der ?? null };
-  const hasAttributes = signer.signedAttrs !== null;
-  const uncheckable = (error: SealpostError): SignerCheck => ({
-    ...base,
-    signatureValid: false,
-    messageDigestValid: hasAttributes ? false : null,
-    error: { code: error.code, message: error.message },
-  });
-
-  const digest = kit.digestFromOid(signer.digestAlgorithm.oid);
-  if (digest === null) return uncheckable(new SealpostError('ERR_UNSUPPORTED_DIGEST', `digest algorithm ${signer.digestAlgorithm.oid} is not supported by this backend`));
-  let contentDigest: Uint8Array;
-  try {
-    contentDigest = await computeDigest(ctx, digest, content);
-  } catch (error) {
-    if (isSealpostError(error)) return uncheckable(error);
-    throw error;
-  }
-
-  let messageDigestValid: boolean | null = null;
-  let signedBytes: Uint8Array = content;
-  if (signer.signedAttrs !== null && signer.signedAttrsForSignature !== null) {
-    const attributes = kit.decodeElement(signer.signedAttrsForSignature);
-    const claimed = attributes === null ? null : kit.messageDigestOf(attributes);
-    messageDigestValid = claimed !== null && constantTimeEqual(claimed, contentDigest);
-    signedBytes = signer.signedAttrsForSignature;
-  }
-  if (certificate === undefined) return { ...base, signatureValid: false, messageDigestValid, error: null };
-
-  try {
-    const valid = await signatureValid(ctx, signer, digest, certificate, signedBytes);
-    return { ...base, signatureValid: valid, messageDigestValid, error: null };
-  } catch (error) {
-    if (!isSealpostError(error)) throw error;
-    return { ...base, signatureValid: false, messageDigestValid, error: { code: error.code, message: error.message } };
-  }
-}
-
-function signatureValid(ctx: Context, signer: ReceivedSignerInfo, digest: DigestAlgorithm, certificate: CertificateFacts, signedBytes: Uint8Array): Promise<boolean> {
-  const params = kit.signatureParamsOf(signer.signatureAlgorithm, digest);
-  return verifySignature(ctx, certificate.publicKey, params, signedBytes, signer.signature);
+/** Core's CMS engine reads and decides; this backend digests and checks signatures. */
+export function verifyCms(ctx: Context, request: VerifyRequest): Promise<readonly SignerCheck[]> {
+  return kit.verifySignedData(primitivesFor(ctx), PKIJS_CAPABILITIES, request);
 }

@@ -1,3 +1,5 @@
+import type { CmsLimits } from './backend-kit/limits.js';
+
 /**
  * The seam between core (MIME, policy, verdicts) and a crypto backend (CMS bytes in, CMS bytes out).
  * A backend holds no certificate store and makes no trust decision: it reports cryptographic facts,
@@ -74,6 +76,8 @@ export interface VerifyRequest {
   readonly content?: Uint8Array;
   /** Certificates to search for signer certificates besides the embedded ones. */
   readonly certificates?: readonly Uint8Array[];
+  /** How many SignerInfos and certificates to read before refusing the input (core's defaults otherwise). */
+  readonly limits?: CmsLimits;
   readonly signal?: AbortSignal;
 }
 
@@ -115,6 +119,8 @@ export interface DecryptRequest {
   readonly cms: Uint8Array;
   readonly certificate: Uint8Array;
   readonly privateKey: PrivateKeyRef;
+  /** How many RecipientInfos to read before refusing the input (core's defaults otherwise). */
+  readonly limits?: CmsLimits;
   readonly signal?: AbortSignal;
 }
 

@@ -254,6 +254,14 @@ export function toHex(bytes: Uint8Array): string {
   return out.join('');
 }
 
+/** Big-endian octets of a hexadecimal magnitude (an odd number of digits gets a leading zero). */
+export function fromHex(hex: string): Uint8Array<ArrayBuffer> {
+  const even = hex.length % 2 === 0 ? hex : `0${hex}`;
+  const out = new Uint8Array(even.length / 2);
+  for (let i = 0; i < out.length; i++) out[i] = Number.parseInt(even.slice(2 * i, 2 * i + 2), 16);
+  return out;
+}
+
 /** First index of `needle` in `haystack` at or after `from`, or -1. */
 export function indexOfBytes(haystack: Uint8Array, needle: Uint8Array, from = 0): number {
   if (needle.length === 0) return from <= haystack.length ? from : -1;

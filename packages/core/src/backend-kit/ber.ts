@@ -55,6 +55,7 @@ export function octetsOf(node: Node | undefined): Uint8Array<ArrayBuffer> | null
   return joinBytes(parts);
 }
 
+/** Dotted OID text; null unless a primitive OBJECT IDENTIFIER with minimally encoded arcs (X.690 8.19.2). */
 export function oidOf(node: Node | undefined): string | null {
   if (!isUniversal(node, 6) || node.constructed || node.contents.length === 0) return null;
   const arcs: bigint[] = [];
@@ -62,6 +63,8 @@ export function oidOf(node: Node | undefined): string | null {
   const bytes = node.contents;
   for (let i = 0; i < bytes.length; i++) {
     const b = bytes[i] ?? 0;
+    // An arc may not start with 0x80: the same OID would have two encodings.
+    if (b === 0x80 && (i === 0 || ((bytes[i - 1] ?? 0) & 0x80) === 0)) return null;
     value = (value << 7n) | BigInt(b & 0x7f);
     if ((b & 0x80) === 0) {
       arcs.push(value);
@@ -79,10 +82,21 @@ export function integerContents(node: Node | undefined): Uint8Array | null {
   return node.contents;
 }
 
-/** A non-negative INTEGER small enough for a JavaScript number. */
+/**
+ * Whether INTEGER contents are in the one form X.690 8.3.2 allows in BER and DER alike: the first
+ * nine bits are neither all zero nor all one.
+ */
+export function isMinimalInteger(contents: Uint8Array): boolean {
+  if (contents.length < 2) return contents.length === 1;
+  const first = contents[0] ?? 0;
+  const second = contents[1] ?? 0;
+  return !((first === 0x00 && (second & 0x80) === 0) || (first === 0xff && (second & 0x80) !== 0));
+}
+
+/** A non-negative, minimally encoded INTEGER small enough for a JavaScript number. */
 export function smallIntegerOf(node: Node | undefined): number | null {
   const contents = integerContents(node);
-  if (contents === null || contents.length > 6 || (contents[0] ?? 0) & 0x80) return null;
+  if (contents === null || contents.length > 6 || (contents[0] ?? 0) & 0x80 || !isMinimalInteger(contents)) return null;
   let value = 0;
   for (const b of contents) value = value * 256 + b;
   return value;
@@ -101,6 +115,16 @@ export function unsignedIntegerOf(node: Node | undefined): Uint8Array<ArrayBuffe
 export function bitStringBytes(node: Node | undefined): Uint8Array<ArrayBuffer> | null {
   if (!isUniversal(node, 3) || node.constructed || node.contents.length === 0 || node.contents[0] !== 0) return null;
   return node.contents.slice(1);
+}
+
+/** Whether the element is a NULL: universal 5, primitive, empty. */
+export function isNull(node: Node | undefined): boolean {
+  return isUniversal(node, 5) && !node.constructed && node.contents.length === 0;
+}
+
+/** Whether algorithm parameters are absent or NULL, the two forms RFC 5754 and RFC 3370 let readers accept. */
+export function absentOrNull(parameters: Node | undefined): boolean {
+  return parameters === undefined || isNull(parameters);
 }
 
 export interface AlgorithmNode {

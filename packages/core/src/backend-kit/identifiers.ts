@@ -33,9 +33,21 @@ export function identifierOf(node: Node | undefined): Identifier | null {
   return null;
 }
 
-/** Whether `id` names `certificate`: issuer and serial octets equal, or the subjectKeyIdentifier. */
+/** INTEGER contents without the leading zero octets a non-minimal or sign-padded encoding adds. */
+function serialValue(contents: Uint8Array): Uint8Array {
+  let i = 0;
+  while (i < contents.length - 1 && contents[i] === 0) i++;
+  return contents.subarray(i);
+}
+
+/**
+ * Whether `id` names `certificate`: the issuer Name's exact encoding and the serial number's value
+ * equal, or the subjectKeyIdentifier equal. The one identifier rule for signers and recipients, the
+ * same as core's verdict code applies (smime/identifier.ts).
+ */
 export function identifies(id: Identifier, certificate: IdentifiedCertificate): boolean {
-  if (id.type === 'issuerAndSerialNumber') return constantTimeEqual(id.issuer, certificate.issuer) && constantTimeEqual(id.serial, certificate.serial);
+  if (id.type === 'issuerAndSerialNumber')
+    return constantTimeEqual(id.issuer, certificate.issuer) && constantTimeEqual(serialValue(id.serial), serialValue(certificate.serial));
   return certificate.subjectKeyId !== null && constantTimeEqual(id.keyId, certificate.subjectKeyId);
 }
 

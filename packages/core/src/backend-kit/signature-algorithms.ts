@@ -28,6 +28,11 @@ const ECDSA_WITH: Readonly<Record<string, DigestAlgorithm>> = {
   [OID.ecdsaWithSha512]: 'sha-512',
 };
 
+/** Whether a signature algorithm's parameters must be absent or NULL (RFC 3279, RFC 4055, RFC 5758): all but RSASSA-PSS. */
+export function takesNoParameters(oid: string): boolean {
+  return oid === OID.rsaEncryption || oid === OID.ecPublicKey || oid in RSA_WITH || oid in ECDSA_WITH;
+}
+
 function unsupported(message: string): SealpostError {
   return new SealpostError('ERR_UNSUPPORTED_SIGNATURE', message);
 }

@@ -1,0 +1,90 @@
+import { parseCertificate } from '../pki/certificate.js';
+import { fromHex } from '../bytes.js';
+import { OID } from './oids.js';
+import { algorithmOf, bitStringBytes, childrenOf, decodeElement, encodingOf, integerContents, isContext, isUniversal, oidOf, unsignedIntegerOf, type Node } from './ber.js';
+import type { IdentifiedCertificate } from './identifiers.js';
+
+/** What the CMS engine needs of a certificate: how identifiers name it, and its public key. */
+
+export type NamedCurve = 'P-256' | 'P-384' | 'P-521';
+
+const CURVES: Readonly<Record<string, NamedCurve>> = { [OID.p256]: 'P-256', [OID.p384]: 'P-384', [OID.p521]: 'P-521' };
+
+/** Octets of a field element of the curve (and of each half of an r||s signature). */
+export function curveSize(curve: NamedCurve): number {
+  return curve === 'P-256' ? 32 : curve === 'P-384' ? 48 : 66;
+}
+
+export type PublicKeyFacts =
+  | {
+      readonly kind: 'rsa';
+      /** Modulus and public exponent, big-endian, without leading zero octets. */
+      readonly modulus: Uint8Array;
+      readonly exponent: Uint8Array;
+      /** An id-RSASSA-PSS key (RFC 4055): for PSS signatures only. */
+      readonly pssOnly: boolean;
+    }
+  | {
+      readonly kind: 'ec';
+      /** Null for a curve that is not P-256, P-384 or P-521 (or explicit curve parameters). */
+      readonly curve: NamedCurve | null;
+      /** The SEC 1 encoded point. */
+      readonly point: Uint8Array;
+    }
+  | { readonly kind: 'other'; readonly oid: string };
+
+export interface CertificateFacts extends IdentifiedCertificate {
+  readonly der: Uint8Array;
+  /** The SubjectPublicKeyInfo exactly as the certificate holds it. */
+  readonly spki: Uint8Array;
+  /** Null when the key structure is malformed. */
+  readonly publicKey: PublicKeyFacts | null;
+}
+
+/** Reads a SubjectPublicKeyInfo element; null if it is malformed. */
+export function publicKeyFactsOf(spki: Node | undefined): PublicKeyFacts | null {
+  const parts = isUniversal(spki, 16) ? childrenOf(spki) : null;
+  const algorithm = algorithmOf(parts?.[0]);
+  const key = bitStringBytes(parts?.[1]);
+  if (parts === null || parts.length !== 2 || algorithm === null || key === null) return null;
+  if (algorithm.oid === OID.rsaEncryption || algorithm.oid === OID.rsassaPss) {
+    const rsa = childrenOf(decodeElement(key) ?? undefined);
+    const modulus = unsignedIntegerOf(rsa?.[0]);
+    const exponent = unsignedIntegerOf(rsa?.[1]);
+    if (rsa === null || rsa.length !== 2 || modulus === null || exponent === null || modulus[0] === 0) return null;
+    return { kind: 'rsa', modulus, exponent, pssOnly: algorithm.oid === OID.rsassaPss };
+  }
+  if (algorithm.oid === OID.ecPublicKey) {
+    const curveOid = oidOf(algorithm.parameters);
+    return { kind: 'ec', curve: curveOid === null ? null : (CURVES[curveOid] ?? null), point: key };
+  }
+  return { kind: 'other', oid: algorithm.oid };
+}
+
+/**
+ * Reads a certificate; null if it is not one. Core's certificate reader checks the whole RFC 5280
+ * structure; the exact bytes identifiers are matched against are taken here.
+ */
+export function certificateFactsOf(der: Uint8Array): CertificateFacts | null {
+  if (!(der instanceof Uint8Array)) return null;
+  let subjectKeyId: string | null;
+  try {
+    subjectKeyId = parseCertificate(der).subjectKeyId;
+  } catch {
+    return null;
+  }
+  const tbs = childrenOf(childrenOf(decodeElement(der) ?? undefined)?.[0]);
+  if (tbs === null) return null;
+  const fields = isContext(tbs[0], 0) ? tbs.slice(1) : tbs;
+  const [serialNode, , issuerNode, , , spkiNode] = fields;
+  const serial = integerContents(serialNode);
+  if (serial === null || !isUniversal(issuerNode, 16) || spkiNode === undefined) return null;
+  return {
+    der,
+    issuer: encodingOf(issuerNode),
+    serial: serial.slice(),
+    subjectKeyId: subjectKeyId === null ? null : fromHex(subjectKeyId),
+    spki: encodingOf(spkiNode),
+    publicKey: publicKeyFactsOf(spkiNode),
+  };
+}

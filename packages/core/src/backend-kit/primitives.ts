@@ -1,0 +1,66 @@
+import type { DigestAlgorithm, PrivateKeyRef } from '../backend.js';
+import type { CipherSpec } from './algorithms.js';
+import type { PublicKeyFacts } from './certificate-facts.js';
+import type { ContentParameters } from './content-parameters.js';
+import type { KeyTransportParams } from './key-transport.js';
+import type { SignatureParams } from './signature-algorithms.js';
+
+/**
+ * What a backend computes for the CMS engine (the seam, in the spirit of jose's runtime folder).
+ * The engine reads every structure, matches identifiers, checks parameters, digests and shapes, and
+ * decides what each result means; a primitive only does the cryptographic operation it names, on
+ * inputs the engine has already checked.
+ */
+
+export interface SignatureCheck {
+  /** The SubjectPublicKeyInfo exactly as the certificate holds it. */
+  readonly spki: Uint8Array;
+  /** The engine's reading of that key: its kind always fits `params.scheme`. */
+  readonly publicKey: Exclude<PublicKeyFacts, { kind: 'other' }>;
+  readonly params: SignatureParams;
+  /** The signed bytes (signed attributes re-tagged as SET OF, or the content). */
+  readonly data: Uint8Array;
+  /**
+   * RSA: exactly as long as the modulus. ECDSA: a DER Ecdsa-Sig-Value whose r and s are positive and
+   * no longer than the curve's field size.
+   */
+  readonly signature: Uint8Array;
+}
+
+export interface VerifyPrimitives {
+  digest(algorithm: DigestAlgorithm, data: Uint8Array): Uint8Array | Promise<Uint8Array>;
+  /** True iff the signature verifies; ERR_UNSUPPORTED_KEY for a key this backend cannot use. */
+  verifySignature(check: SignatureCheck): boolean | Promise<boolean>;
+}
+
+export interface KeyUnwrap {
+  readonly transport: KeyTransportParams;
+  readonly privateKey: PrivateKeyRef;
+  readonly encryptedKey: Uint8Array;
+  /** The content cipher's key length: PKCS#1 v1.5 needs it for the RFC 3218 countermeasure. */
+  readonly keyLength: number;
+  readonly signal?: AbortSignal | undefined;
+}
+
+export interface ContentDecryption {
+  readonly cipher: CipherSpec;
+  readonly key: Uint8Array;
+  /** CBC: a 16-octet IV. GCM: a 12-octet nonce and a 16-octet tag length. */
+  readonly parameters: ContentParameters;
+  readonly ciphertext: Uint8Array;
+  /** The GCM tag (as long as parameters.icvLength), null for CBC. */
+  readonly mac: Uint8Array | null;
+  /** The GCM additional data (authAttrs as SET OF), or null. */
+  readonly additionalData: Uint8Array | null;
+  readonly signal?: AbortSignal | undefined;
+}
+
+export interface DecryptPrimitives {
+  /**
+   * The content-encryption key of `keyLength` octets. RSAES-OAEP failures throw decryptionFailed();
+   * PKCS#1 v1.5 never fails here: a bad block yields a random key (RFC 3218 2.3.2, pkcs1v15UnpadKey).
+   */
+  unwrapKey(input: KeyUnwrap): Promise<Uint8Array>;
+  /** The plaintext; every failure (bad padding, bad tag, bad length) throws decryptionFailed(). */
+  decryptContent(input: ContentDecryption): Promise<Uint8Array>;
+}

@@ -1,0 +1,132 @@
+import * as der from '../asn1/der-writer.js';
+import type { BackendCapabilities, DigestAlgorithm, SignerCheck, VerifyRequest } from '../backend.js';
+import { bytesEqual, constantTimeEqual } from '../bytes.js';
+import { isSealpostError, SealpostError, throwIfAborted } from '../errors.js';
+import { digestFromOid } from './algorithms.js';
+import { childrenOf, decodeElement, integerContents, isMinimalInteger, isUniversal } from './ber.js';
+import { type CertificateFacts, type PublicKeyFacts, certificateFactsOf, curveSize } from './certificate-facts.js';
+import { type ReceivedSignerInfo, readSignedData } from './cms-reader.js';
+import { identifies } from './identifiers.js';
+import type { VerifyPrimitives } from './primitives.js';
+import { messageDigestOf } from './signed-attributes.js';
+import { type SignatureParams, signatureParamsOf } from './signature-algorithms.js';
+
+/**
+ * The CMS engine's verification: reads SignedData once, strictly, and reports the cryptographic facts
+ * of every SignerInfo in order. The backend only digests and checks signatures; everything else
+ * (which certificate, which hash, which shape of signature, what a failure means) is decided here,
+ * so every backend gives the same facts for the same bytes.
+ */
+export async function verifySignedData(primitives: VerifyPrimitives, capabilities: BackendCapabilities, request: VerifyRequest): Promise<readonly SignerCheck[]> {
+  throwIfAborted(request.signal);
+  if (request.content !== undefined && !(request.content instanceof Uint8Array)) throw new TypeError('content must be a Uint8Array');
+  if (request.certificates !== undefined && !Array.isArray(request.certificates)) throw new TypeError('certificates must be an array');
+  const signedData = readSignedData(request.cms, request.limits);
+  const content = request.content ?? signedData.eContent;
+  if (content === null) {
+    if (signedData.signers.length === 0) return [];
+    throw new SealpostError('ERR_INVALID_ARGUMENT', 'the signature is detached: pass the signed content');
+  }
+  const candidates = [...signedData.certificates, ...(request.certificates ?? [])]
+    .map(certificateFactsOf)
+    .filter((c): c is CertificateFacts => c !== null);
+  const digests = new Map<DigestAlgorithm, Uint8Array>();
+  const contentDigest = async (algorithm: DigestAlgorithm): Promise<Uint8Array> => {
+    const known = digests.get(algorithm) ?? (await primitives.digest(algorithm, content));
+    digests.set(algorithm, known);
+    return known;
+  };
+
+  const checks: SignerCheck[] = [];
+  for (const signer of signedData.signers) {
+    checks.push(await checkSigner(primitives, capabilities, signer, candidates, content, contentDigest));
+    throwIfAborted(request.signal);
+  }
+  return checks;
+}
+
+async function checkSigner(
+  primitives: VerifyPrimitives,
+  capabilities: BackendCapabilities,
+  signer: ReceivedSignerInfo,
+  candidates: readonly CertificateFacts[],
+  content: Uint8Array,
+  contentDigest: (algorithm: DigestAlgorithm) => Promise<Uint8Array>,
+): Promise<SignerCheck> {
+  const certificate = candidates.find((c) => identifies(signer.sid, c));
+  const base = { index: signer.index, certificate: certificate?.der ?? null };
+  const hasAttributes = signer.signedAttrs !== null;
+  const uncheckable = (error: SealpostError): SignerCheck => ({
+    ...base,
+    signatureValid: false,
+    messageDigestValid: hasAttributes ? false : null,
+    error: { code: error.code, message: error.message },
+  });
+
+  const digest = digestFromOid(signer.digestAlgorithm.oid);
+  if (digest === null || !capabilities.digests.includes(digest))
+    return uncheckable(new SealpostError('ERR_UNSUPPORTED_DIGEST', `digest algorithm ${digest ?? signer.digestAlgorithm.oid} is not supported by this backend`));
+  const computed = await contentDigest(digest);
+
+  let messageDigestValid: boolean | null = null;
+  let signedBytes: Uint8Array = content;
+  if (signer.signedAttrs !== null && signer.signedAttrsForSignature !== null) {
+    const claimed = messageDigestOf(signer.signedAttrs);
+    messageDigestValid = claimed !== null && constantTimeEqual(claimed, computed);
+    signedBytes = signer.signedAttrsForSignature;
+  }
+  if (certificate === undefined) return { ...base, signatureValid: false, messageDigestValid, error: null };
+
+  try {
+    const params = signatureParamsOf(signer.signatureAlgorithm, digest);
+    if (!capabilities.signatureSchemes.includes(params.scheme))
+      throw new SealpostError('ERR_UNSUPPORTED_SIGNATURE', `signature scheme ${params.scheme} is not supported by this backend`);
+    const publicKey = keyFor(certificate.publicKey, params);
+    const valid =
+      signatureShapeFits(publicKey, signer.signature) &&
+      (await primitives.verifySignature({ spki: certificate.spki, publicKey, params, data: signedBytes, signature: signer.signature }));
+    return { ...base, signatureValid: valid === true, messageDigestValid, error: null };
+  } catch (error) {
+    if (!isSealpostError(error)) throw error;
+    return { ...base, signatureValid: false, messageDigestValid, error: { code: error.code, message: error.message } };
+  }
+}
+
+/**
+ * The certificate's key, if it can make a signature of this scheme: an ECDSA signature is never
+ * checked with an RSA key nor the reverse, and an id-RSASSA-PSS key makes PSS signatures only.
+ */
+function keyFor(key: PublicKeyFacts | null, params: SignatureParams): Exclude<PublicKeyFacts, { kind: 'other' }> {
+  if (key === null) throw new SealpostError('ERR_CERTIFICATE_MALFORMED', "the certificate's public key is malformed");
+  if (key.kind === 'other') throw new SealpostError('ERR_UNSUPPORTED_KEY', `public keys of type ${key.oid} are not supported by this backend`);
+  if ((params.scheme === 'ecdsa') !== (key.kind === 'ec'))
+    throw new SealpostError('ERR_SIGNATURE_INVALID', `a ${params.scheme} signature cannot come from ${key.kind === 'rsa' ? 'an RSA' : 'an EC'} key`);
+  if (key.kind === 'ec' && key.curve === null) throw new SealpostError('ERR_UNSUPPORTED_KEY', 'only the named curves P-256, P-384 and P-521 are supported');
+  if (key.kind === 'rsa' && key.pssOnly && params.scheme !== 'rsa-pss')
+    throw new SealpostError('ERR_SIGNATURE_INVALID', 'an RSASSA-PSS key cannot make PKCS#1 v1.5 signatures');
+  return key;
+}
+
+/**
+ * Whether the signature value has the one shape a valid signature can have, so that no primitive's
+ * leniency (a short RSA value left-padded, a BER or padded ECDSA encoding) can change a verdict:
+ * RSA, exactly the modulus length; ECDSA, a DER SEQUENCE of two positive, minimal INTEGERs that fit
+ * the curve.
+ */
+function signatureShapeFits(key: Exclude<PublicKeyFacts, { kind: 'other' }>, signature: Uint8Array): boolean {
+  if (key.kind === 'rsa') return signature.length === key.modulus.length;
+  if (key.curve === null) return false;
+  const node = decodeElement(signature);
+  const parts = isUniversal(node ?? undefined, 16) ? childrenOf(node ?? undefined) : null;
+  if (parts === null || parts.length !== 2) return false;
+  const size = curveSize(key.curve);
+  const values = parts.map(integerContents);
+  for (const value of values) {
+    if (value === null || !isMinimalInteger(value) || (value[0] ?? 0) & 0x80) return false;
+    const magnitude = value[0] === 0 ? value.subarray(1) : value;
+    if (magnitude.length === 0 || magnitude.length > size || magnitude.every((b) => b === 0)) return false;
+  }
+  // Definite, minimal lengths: the DER encoding of the same two INTEGERs must be the received bytes.
+  const canonical = der.sequence(der.tlv(0x02, values[0] as Uint8Array), der.tlv(0x02, values[1] as Uint8Array));
+  return bytesEqual(canonical, signature);
+}
