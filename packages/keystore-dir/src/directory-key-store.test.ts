@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdir, mkdtemp, readFile, readdir, rm, utimes, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readFile, readdir, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type KeyStoreCertificates, LONGEST_ADDRESS, keyStoreCertificates } from '@sealpost/conformance';
@@ -265,6 +265,45 @@ describe('addresses that cannot be a plain file name', () => {
     expect((await store.list()).map((e) => e.address)).toEqual(['x|y@example.com']);
     expect(await store.put({ address: 'x|y@example.com', certificate: bob.cert })).toBe('seen');
     expect((await readdir(folder)).filter((n) => n.endsWith('.crt'))).toEqual([`${hashedName('x|y@example.com')}.crt`]);
+  });
+});
+
+describe('file modes', () => {
+  /** Every file and folder below `top` (and `top` itself), with its permission bits in octal. */
+  async function modesBelow(top: string): Promise<Record<string, string>> {
+    const modes: Record<string, string> = {};
+    for (const name of ['', ...(await readdir(top, { recursive: true }))]) {
+      const info = await stat(join(top, name));
+      modes[`${name}${info.isDirectory() ? '/' : ''}`] = (info.mode & 0o777).toString(8);
+    }
+    return modes;
+  }
+
+  for (const umask of [0o022, 0o000, 0o277]) {
+    it(`writes folders 0700 and files 0600 with umask ${umask.toString(8).padStart(3, '0')}`, async () => {
+      const folder = await freshDir();
+      const previous = process.umask(umask);
+      try {
+        const store = createDirectoryKeyStore({ dir: join(folder, 'new', 'store') });
+        await store.put({ address: 'alice@example.com', certificate: certs.pki.identities.alice.cert });
+        await store.put({ address: 'alice@example.com', certificate: certs.aliceNewer });
+        await store.put({ address: LONGEST_ADDRESS, certificate: certs.pki.identities.bob.cert });
+      } finally {
+        process.umask(previous);
+      }
+      const modes = await modesBelow(join(folder, 'new'));
+      expect(Object.keys(modes).length).toBeGreaterThan(10);
+      for (const [name, mode] of Object.entries(modes)) expect(`${name} ${mode}`).toBe(`${name} ${name.endsWith('/') ? '700' : '600'}`);
+    });
+  }
+
+  it('leaves the mode of a folder that was already there', async () => {
+    const folder = await freshDir();
+    await chmod(folder, 0o750);
+    await createDirectoryKeyStore({ dir: folder }).put({ address: 'alice@example.com', certificate: certs.pki.identities.alice.cert });
+    expect(((await stat(folder)).mode & 0o777).toString(8)).toBe('750');
+    expect(((await stat(join(folder, '.sealpost'))).mode & 0o777).toString(8)).toBe('700');
+    expect(((await stat(join(folder, 'alice@example.com.crt'))).mode & 0o777).toString(8)).toBe('600');
   });
 });
 

@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -40,6 +40,38 @@ async function asyncCodeOf(promise: Promise<unknown>): Promise<string> {
 }
 
 describe('the database file', () => {
+  const modeOf = async (path: string): Promise<string> => ((await stat(path)).mode & 0o777).toString(8);
+
+  for (const umask of [0o022, 0o000, 0o277]) {
+    it(`is created 0600, and so are its -wal and -shm files, with umask ${umask.toString(8).padStart(3, '0')}`, async () => {
+      const path = freshPath();
+      const previous = process.umask(umask);
+      let store;
+      try {
+        store = createSqliteKeyStore({ path });
+        await store.put({ address: 'alice@example.com', certificate: certs.pki.identities.alice.cert });
+      } finally {
+        process.umask(previous);
+      }
+      try {
+        // Both exist while a connection is open in WAL mode.
+        expect([await modeOf(path), await modeOf(`${path}-wal`), await modeOf(`${path}-shm`)]).toEqual(['600', '600', '600']);
+      } finally {
+        await store?.close?.();
+      }
+    });
+  }
+
+  it('keeps the mode of a database file that was already there', async () => {
+    const path = freshPath();
+    await writeFile(path, '');
+    await chmod(path, 0o640);
+    const store = createSqliteKeyStore({ path });
+    await store.put({ address: 'alice@example.com', certificate: certs.pki.identities.alice.cert });
+    await store.close?.();
+    expect(await modeOf(path)).toBe('640');
+  });
+
   it('is created in WAL mode, with a busy timeout and schema version 1', async () => {
     const path = freshPath();
     const store = createSqliteKeyStore({ path, busyTimeoutMs: 1234 });

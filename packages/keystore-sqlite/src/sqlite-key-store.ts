@@ -1,3 +1,4 @@
+import { closeSync, fchmodSync, openSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { type KeyStore, type StoredCertificate, SealpostError, isSealpostError, normalizeStoreAddress } from '@sealpost/core';
 import { applyPut, applyRemove, byAddress, certificateToStore } from '@sealpost/keystore-memory';
@@ -12,6 +13,7 @@ export interface SqliteKeyStoreOptions {
 }
 
 const DEFAULT_BUSY_TIMEOUT_MS = 5000;
+const PRIVATE_FILE_MODE = 0o600;
 
 /**
  * A key store in one SQLite file. Any number of processes may read and write it at once: every put and
@@ -86,6 +88,7 @@ export function createSqliteKeyStore(options: SqliteKeyStoreOptions): KeyStore {
 
 function openDatabase(path: string, busyTimeoutMs: number): Database.Database {
   if (!Number.isFinite(busyTimeoutMs) || busyTimeoutMs < 0) throw new RangeError('createSqliteKeyStore: busyTimeoutMs must be a non-negative number');
+  createPrivateFile(path);
   const db = new Database(path, { timeout: busyTimeoutMs });
   try {
     configureConnection(db, busyTimeoutMs);
@@ -94,6 +97,27 @@ function openDatabase(path: string, busyTimeoutMs: number): Database.Database {
   } catch (error) {
     db.close();
     throw error;
+  }
+}
+
+/**
+ * Creates a missing database file as 0600, whatever the umask, before SQLite opens it: the store says
+ * who wrote to its owner, and SQLite would make it 0644. SQLite gives the -wal and -shm files the mode
+ * of the database file. An existing file keeps its mode (its owner may share it with a group on purpose).
+ */
+function createPrivateFile(path: string): void {
+  if (path === ':memory:') return;
+  let fd: number;
+  try {
+    fd = openSync(path, 'wx', PRIVATE_FILE_MODE);
+  } catch (error) {
+    if ((error as { code?: unknown } | null)?.code === 'EEXIST') return;
+    throw error;
+  }
+  try {
+    fchmodSync(fd, PRIVATE_FILE_MODE);
+  } finally {
+    closeSync(fd);
   }
 }
 
