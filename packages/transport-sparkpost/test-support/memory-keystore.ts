@@ -1,6 +1,7 @@
-// A small Map-based KeyStore for tests, following the KeyStore contract in @sealpost/core.
+// A small Map-based KeyStore for tests, following the KeyStore contract in @sealpost/core and its
+// one address rule (normalizeStoreAddress), so it refuses the addresses every real store refuses.
 import { createHash } from 'node:crypto';
-import { normalizeAddress, parseCertificate } from '@sealpost/core';
+import { normalizeStoreAddress, parseCertificate } from '@sealpost/core';
 import type { KeyStore, KeyStoreEntrySummary, PutCertificate, PutOutcome, StoredCertificate } from '@sealpost/core';
 
 export interface TestKeyStore extends KeyStore {
@@ -11,11 +12,7 @@ export interface TestKeyStore extends KeyStore {
 export function createTestKeyStore(): TestKeyStore {
   const byAddress = new Map<string, StoredCertificate[]>();
   const puts: PutCertificate[] = [];
-  const key = (address: string): string => {
-    const normalized = normalizeAddress(address);
-    if (normalized === null) throw new TypeError('not an address');
-    return normalized;
-  };
+  const key = (address: string): string => normalizeStoreAddress(address);
   return {
     puts,
     async get(address) {
@@ -25,8 +22,8 @@ export function createTestKeyStore(): TestKeyStore {
       return [...(byAddress.get(key(address)) ?? [])];
     },
     async put(entry): Promise<PutOutcome> {
-      puts.push(entry);
       const address = key(entry.address);
+      puts.push(entry);
       const list = byAddress.get(address) ?? [];
       const fingerprint = createHash('sha256').update(entry.certificate).digest('hex');
       const seenAt = entry.seenAt ?? new Date();

@@ -2,6 +2,7 @@ import { certificateToCollect, toHex, validSigner } from '@sealpost/core';
 import type { KeyStore, Sealpost, VerifyReport } from '@sealpost/core';
 import type { RelayMessage } from '../relay/parse.js';
 import type { MessageEvent } from './events.js';
+import { isFinalRefusal, storeErrorCode } from './store-failure.js';
 
 export interface CollectContext {
   readonly sealpost: Sealpost;
@@ -29,7 +30,8 @@ function findingCodes(report: VerifyReport): string[] {
 /**
  * Verifies one relayed message and, only when core says `valid`, puts the signer's certificate into
  * the key store. Every other verdict stores nothing, so an untrusted certificate can never take the
- * place of a trusted one.
+ * place of a trusted one. A store refusal that no retry can change is `not-storable`; any other store
+ * failure is `store-failed`, which makes the batch be delivered again.
  */
 export async function collectMessage(ctx: CollectContext, relay: RelayMessage, index: number): Promise<MessageEvent> {
   const { backend } = ctx.sealpost;
@@ -49,7 +51,7 @@ export async function collectMessage(ctx: CollectContext, relay: RelayMessage, i
   try {
     const outcome = await ctx.keystore.put(entry);
     return { ...event, outcome, certificate: signer.certificate?.sha256 ?? '' };
-  } catch {
-    return { ...event, outcome: 'store-failed' };
+  } catch (error) {
+    return { ...event, outcome: isFinalRefusal(error) ? 'not-storable' : 'store-failed', storeError: storeErrorCode(error) };
   }
 }

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createPkijsBackend } from '@sealpost/backend-pkijs';
-import { createSealpost, generateTestCa, generateTestIdentity } from '@sealpost/core';
+import { SealpostError, createSealpost, generateTestCa, generateTestIdentity } from '@sealpost/core';
 import type { Identity } from '@sealpost/core';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type TestKeyStore, createTestKeyStore } from '../../test-support/memory-keystore.js';
@@ -254,7 +254,43 @@ describe('createRelayCollector', () => {
     const s = await setup({ keystore: failing });
     const response = await s.post(relayBatch([{ message: await mail.signed(mail.identity('alice'), 'alice@example.com') }]));
     expect(response.status).toBe(500);
-    expect(s.messageEvents()[0]).toMatchObject({ verdict: 'valid', outcome: 'store-failed' });
+    expect(s.messageEvents()[0]).toMatchObject({ verdict: 'valid', outcome: 'store-failed', storeError: 'unknown' });
+  });
+
+  it('answers 500 and reports the code when the store failure may pass (ERR_KEYSTORE: disk error, database busy)', async () => {
+    const keystore = createTestKeyStore();
+    const busy = { ...keystore, put: async () => Promise.reject(new SealpostError('ERR_KEYSTORE', 'key store database could not be read or written')) };
+    const s = await setup({ keystore: busy });
+    const response = await s.post(relayBatch([{ message: await mail.signed(mail.identity('alice'), 'alice@example.com') }]));
+    expect(response.status).toBe(500);
+    expect(s.messageEvents()[0]).toMatchObject({ verdict: 'valid', outcome: 'store-failed', storeError: 'ERR_KEYSTORE' });
+    expect(s.events.at(-1)).toEqual({ type: 'batch', status: 500, messages: 1 });
+  });
+
+  it('answers 200 when the store can never keep a message (its 254-octet address has a 100-octet local part): the others are stored, that one is reported', async () => {
+    const notBefore = new Date('2024-01-01T00:00:00Z');
+    const ca = await generateTestCa({ commonName: 'Long Address CA', notBefore });
+    const long = `${'l'.repeat(100)}@${'d'.repeat(60)}.${'e'.repeat(60)}.${'f'.repeat(27)}.com`;
+    expect(long).toHaveLength(254);
+    const sender = await generateTestIdentity({ email: long, ca, notBefore, commonName: 'Long Address' });
+    const s = await setup({ trustAnchors: [mail.pki.ca.cert, ca.certificate] });
+    const batch = relayBatch([
+      { message: await mail.signed(mail.identity('alice'), 'alice@example.com') },
+      { message: await mail.signed({ certificate: sender.certificate, privateKey: sender.privateKey }, long, { messageId: '<long@example.com>', body: 'long-body-marker' }) },
+    ]);
+    const first = await s.post(batch);
+    expect(first.status).toBe(200);
+    expect(await first.text()).toBe('ok\n');
+    expect((await s.keystore.get('alice@example.com'))?.source).toBe('relay-webhook');
+    expect(s.messageEvents().map((e) => [e.index, e.from, e.verdict, e.outcome, e.storeError])).toEqual([
+      [0, 'alice@example.com', 'valid', 'added', undefined],
+      [1, long, 'valid', 'not-storable', 'ERR_ADDRESS_MALFORMED'],
+    ]);
+    expect(s.events.at(-1)).toEqual({ type: 'batch', status: 200, messages: 2 });
+    expect(JSON.stringify(s.events)).not.toContain('long-body-marker');
+    // Redelivered, it is answered the same way: nothing is wedged.
+    expect((await s.post(batch)).status).toBe(200);
+    expect(s.messageEvents().slice(2).map((e) => e.outcome)).toEqual(['seen', 'not-storable']);
   });
 
   it('stores and answers the same when the logger throws', async () => {

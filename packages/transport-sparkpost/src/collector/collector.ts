@@ -58,8 +58,10 @@ function declaredLength(request: Request): number | null {
  * verdict is `valid`. SparkPost redelivers batches, and the key store's `put` makes that harmless.
  *
  * Answers: 401 for a wrong or missing token (nothing read), 405 for anything but POST, 413 for an
- * oversized body, 400 for a body that is not a relay batch, 500 when the key store failed (so that
- * SparkPost delivers the batch again), and otherwise 200 whatever the messages held.
+ * oversized body, 400 for a body that is not a relay batch, 500 when the key store failed in a way that
+ * may pass (so that SparkPost delivers the batch again), and otherwise 200 whatever the messages held.
+ * A store refusal that would fail the same way on every redelivery (an address the store cannot keep)
+ * is reported as `not-storable` in that message's event and does not hold back the batch.
  */
 export function createRelayCollector(options: RelayCollectorOptions): RelayCollector {
   assertOptions(options);

@@ -21,8 +21,15 @@ export interface MessageEvent {
   /** The From address core found, or null. Trust it only when the verdict is `valid`. */
   readonly from: string | null;
   readonly verdict: VerifyStatus | 'unreadable';
-  /** What the key store did; `not-stored` for every verdict but `valid`; `store-failed` when the store threw. */
-  readonly outcome: PutOutcome | 'not-stored' | 'store-failed';
+  /**
+   * What the key store did; `not-stored` for every verdict but `valid`; `not-storable` when the store
+   * refused the certificate for good (ERR_ADDRESS_MALFORMED: an address it cannot keep;
+   * ERR_CERTIFICATE_MALFORMED), which still lets the batch be answered 200; `store-failed` when the
+   * store failed in a way that may pass (ERR_KEYSTORE and anything else), which answers the batch 500.
+   */
+  readonly outcome: PutOutcome | 'not-stored' | 'not-storable' | 'store-failed';
+  /** With `not-storable` and `store-failed`: the store error's code, or `unknown` when it had none. */
+  readonly storeError?: string;
   /** SHA-256 fingerprint of the certificate put into the store. */
   readonly certificate?: string;
   /** Codes of the verification findings, e.g. ERR_CHAIN_UNTRUSTED. */
