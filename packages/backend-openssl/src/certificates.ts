@@ -1,5 +1,5 @@
-import type { CertificateInfo, SignerIdentifier } from '@sealpost/core';
-import { SealpostError, bytesEqual, parseBer, parseCertificate, pemEncode, toHex } from '@sealpost/core';
+import type { CertificateInfo } from '@sealpost/core';
+import { SealpostError, parseBer, parseCertificate, pemEncode } from '@sealpost/core';
 import { KEY_OID } from './algorithms.js';
 import { oidIs } from './bytes.js';
 
@@ -27,15 +27,6 @@ export function readCertificate(der: Uint8Array, role: string): Certificate {
   return { der, info, key: keyKindOf(info) };
 }
 
-/** A certificate or null: for candidates gathered from a message, where one bad entry is no reason to stop. */
-export function readCertificateOrNull(der: Uint8Array): Certificate | null {
-  try {
-    return readCertificate(der, 'candidate');
-  } catch {
-    return null;
-  }
-}
-
 function keyKindOf(info: CertificateInfo): KeyKind {
   const key = info.publicKey;
   if (key.type === 'rsa') return { kind: 'rsa', pssOnly: spkiAlgorithmIs(info.spki, KEY_OID.rsaPss) };
@@ -54,15 +45,4 @@ function spkiAlgorithmIs(spki: Uint8Array, oid: string): boolean {
 
 export function certificatePem(der: Uint8Array): string {
   return pemEncode(der, 'CERTIFICATE');
-}
-
-/** True when the signer or recipient identifier names this certificate. */
-export function identifies(id: SignerIdentifier, certificate: Certificate): boolean {
-  if (id.type === 'issuerAndSerialNumber') return bytesEqual(id.issuer, certificate.info.issuerDer) && id.serial === certificate.info.serial;
-  return certificate.info.subjectKeyId !== null && certificate.info.subjectKeyId.toLowerCase() === id.keyId.toLowerCase();
-}
-
-/** An INTEGER's content as core writes serial numbers: lower-case hex without leading zeros. */
-export function serialOf(content: Uint8Array): string {
-  return toHex(content).replace(/^0+(?=.)/, '');
 }

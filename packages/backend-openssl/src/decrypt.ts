@@ -1,19 +1,18 @@
-import type { DecryptRequest, DecryptResult, EnvelopedDataSummary } from '@sealpost/core';
-import { SealpostError, decryptionFailed, inspectCms, isAuthenticatedCipher, isSealpostError, throwIfAborted } from '@sealpost/core';
-import { assertCipher, assertKeyAgreement, assertKeyTransport, needsKeyAgreement } from './capabilities.js';
-import { certificatePem, readCertificate } from './certificates.js';
+import type { DecryptRequest, DecryptResult } from '@sealpost/core';
+import { backendKit as kit, decryptionFailed, isSealpostError, throwIfAborted } from '@sealpost/core';
+import { certificatePem } from './certificates.js';
 import type { Context } from './context.js';
 import { checkKeyRef, inkeyArgument, passphraseFor } from './keys.js';
-import { findRecipient } from './recipients.js';
 import { withPrivateDir } from './temp-dir.js';
 
 const VERB = ['cms', '-decrypt'] as const;
 
 /**
- * `openssl cms -decrypt -recip CERT -inkey KEY`. Structural and capability problems are typed
- * errors found before any key is used, and a message not addressed to the certificate is
- * ERR_NO_RECIPIENT; once openssl runs, every failure is the one `decryptionFailed()`, without
- * cause or stderr. The recovered content is taken only after exit code 0.
+ * `openssl cms -decrypt -recip CERT -inkey KEY`, after core's CMS engine has read the envelope and
+ * answered every structural, capability and addressing question exactly as for the other backends
+ * (a 1-octet GCM tag, a missing IV or a 16-octet nonce never reaches openssl). Once openssl runs,
+ * every failure is the one `decryptionFailed()`, without cause or stderr; the recovered content is
+ * taken only after exit code 0.
  *
  * With -recip given and without -debug_decrypt, OpenSSL applies the RFC 3218 countermeasure for
  * PKCS#1 v1.5 key transport (CMS_decrypt(3)): a key that fails to decrypt is replaced by a random
@@ -21,24 +20,16 @@ const VERB = ['cms', '-decrypt'] as const;
  */
 export async function decryptCms(ctx: Context, request: DecryptRequest): Promise<DecryptResult> {
   throwIfAborted(request.signal);
-  if (!(request.cms instanceof Uint8Array)) throw new TypeError('cms must be a Uint8Array');
-  const envelope = envelopeOf(request.cms);
-  checkCipher(ctx, envelope);
-  const certificate = readCertificate(request.certificate, 'recipient');
+  const plan = kit.planDecryption(ctx.capabilities, request);
   checkKeyRef(request.privateKey);
-  if (needsKeyAgreement(certificate.key)) assertKeyAgreement(ctx.capabilities, certificate.key);
-  const recipient = findRecipient(request.cms, envelope, certificate);
-  if (recipient === null) throw new SealpostError('ERR_NO_RECIPIENT', 'the message is not encrypted to this certificate');
-  if (recipient.kind === 'ktri') {
-    if (certificate.key.kind !== 'rsa') throw new SealpostError('ERR_UNSUPPORTED_KEY', 'key transport needs an RSA key');
-    if (recipient.keyTransport === null) throw new SealpostError('ERR_UNSUPPORTED_KEY_TRANSPORT', 'the key transport algorithm is not supported by this backend');
-    assertKeyTransport(ctx.capabilities, recipient.keyTransport);
-  }
+  // RFC 5084: the tag is exactly aes-ICVlen octets; OpenSSL would compare a shorter one as a prefix.
+  const parameters = plan.envelope.parameters;
+  if (parameters?.mode === 'gcm' && plan.envelope.mac?.length !== parameters.icvLength) throw decryptionFailed();
   const passphrase = await passphraseFor([request.privateKey], ctx.openssl.options);
 
   return withPrivateDir(ctx.openssl.options.tempDir, async (dir) => {
     const [certificatePath, inkey] = await Promise.all([
-      dir.write('recipient.pem', certificatePem(certificate.der)),
+      dir.write('recipient.pem', certificatePem(plan.certificate.der)),
       inkeyArgument(request.privateKey, dir, 'recipient-key'),
     ]);
     let exit;
@@ -59,19 +50,4 @@ export async function decryptCms(ctx: Context, request: DecryptRequest): Promise
     if (exit.exitCode !== 0 || exit.stdout === null) throw decryptionFailed();
     return { content: exit.stdout };
   });
-}
-
-function envelopeOf(cms: Uint8Array): EnvelopedDataSummary {
-  const summary = inspectCms(cms);
-  if (summary.type !== 'enveloped-data' && summary.type !== 'auth-enveloped-data')
-    throw new SealpostError('ERR_CMS_MALFORMED', 'malformed CMS: not EnvelopedData or AuthEnvelopedData');
-  return summary;
-}
-
-function checkCipher(ctx: Context, envelope: EnvelopedDataSummary): void {
-  assertCipher(ctx.capabilities, envelope.cipher ?? envelope.cipherOid);
-  // GCM belongs in AuthEnvelopedData (RFC 5084) and CBC in EnvelopedData; the mixes are refused.
-  const authenticated = envelope.type === 'auth-enveloped-data';
-  if (isAuthenticatedCipher(envelope.cipher ?? '') !== authenticated)
-    throw new SealpostError('ERR_UNSUPPORTED_CIPHER', `${envelope.cipher ?? envelope.cipherOid} is not supported inside ${authenticated ? 'AuthEnvelopedData' : 'EnvelopedData'}`);
 }

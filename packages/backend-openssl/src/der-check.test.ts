@@ -1,6 +1,6 @@
 import { der, parseBer } from '@sealpost/core';
 import { describe, expect, it } from 'vitest';
-import { isDer } from './der-check.js';
+import { isDer } from '../test-support/der-check.js';
 
 const check = (bytes: number[] | Uint8Array, setOf = false): boolean => isDer(parseBer(Uint8Array.from(bytes)), setOf);
 

@@ -4,7 +4,7 @@ import { ensureTestPki, opensslVerifyDer, type TestPki } from '@sealpost/fixture
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeIdentity, type ExtraIdentity } from '../test-support/extra-keys.js';
 import { invocations, makeScratch, recordingOpenssl } from '../test-support/fake-openssl.js';
-import { isDer } from './der-check.js';
+import { isDer } from '../test-support/der-check.js';
 import { createOpensslBackend, type OpensslBackend } from './index.js';
 
 const scratch = makeScratch();

@@ -1,16 +1,15 @@
-import { X509Certificate, constants, verify } from 'node:crypto';
-import type { backendKit as kit } from '@sealpost/core';
+import { type KeyObject, X509Certificate, constants, createPublicKey, verify } from 'node:crypto';
+import { SealpostError, type backendKit as kit } from '@sealpost/core';
 import { digestByName } from './algorithms.js';
 
 /**
- * True iff the certificate's public key verifies `signature` over `data` with these parameters.
- * In-process through node:crypto: it needs no private key, so no provider and no process.
+ * Signature checks in-process through node:crypto (Node's own OpenSSL 3): they need no private key, so
+ * no provider and no process. `key` is a SubjectPublicKeyInfo (DER) or a KeyObject.
  */
-export function signatureMatchesCertificate(certificateDer: Uint8Array, params: kit.SignatureParams, data: Uint8Array, signature: Uint8Array): boolean {
+export function signatureMatchesKey(key: KeyObject, params: kit.SignatureParams, data: Uint8Array, signature: Uint8Array): boolean {
   const hash = digestByName(params.hash)?.openssl;
   if (hash === undefined) return false;
   try {
-    const key = new X509Certificate(certificateDer).publicKey;
     if (params.scheme === 'ecdsa') return verify(hash, data, { key, dsaEncoding: 'der' }, signature);
     if (params.scheme === 'rsa-pss') return verify(hash, data, { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: params.saltLength }, signature);
     return verify(hash, data, { key, padding: constants.RSA_PKCS1_PADDING }, signature);
@@ -18,4 +17,24 @@ export function signatureMatchesCertificate(certificateDer: Uint8Array, params: 
     // A key or algorithm Node cannot check is no evidence that the signature is good.
     return false;
   }
+}
+
+/** The public key of a SubjectPublicKeyInfo; ERR_UNSUPPORTED_KEY when Node cannot load it. */
+export function publicKeyOf(spki: Uint8Array): KeyObject {
+  try {
+    return createPublicKey({ key: Buffer.from(spki.buffer, spki.byteOffset, spki.byteLength), format: 'der', type: 'spki' });
+  } catch (error) {
+    throw new SealpostError('ERR_UNSUPPORTED_KEY', 'the public key could not be loaded', { cause: error });
+  }
+}
+
+/** True iff the certificate's public key verifies `signature` over `data` with these parameters. */
+export function signatureMatchesCertificate(certificateDer: Uint8Array, params: kit.SignatureParams, data: Uint8Array, signature: Uint8Array): boolean {
+  let key: KeyObject;
+  try {
+    key = new X509Certificate(certificateDer).publicKey;
+  } catch {
+    return false;
+  }
+  return signatureMatchesKey(key, params, data, signature);
 }

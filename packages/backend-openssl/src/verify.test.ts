@@ -6,7 +6,7 @@ import { parseBer } from '@sealpost/core';
 import { ensureTestPki, type TestPki } from '@sealpost/fixtures';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { craftSigned, OIDS } from '../test-support/craft.js';
-import { invocations, leakyOpenssl, makeScratch, recordingOpenssl } from '../test-support/fake-openssl.js';
+import { invocations, makeScratch, recordingOpenssl } from '../test-support/fake-openssl.js';
 import { createOpensslBackend, type OpensslBackend } from './index.js';
 
 const scratch = makeScratch();
@@ -21,15 +21,14 @@ beforeAll(async () => {
 });
 afterAll(() => scratch.cleanup());
 
-const verifySpawns = (): number => invocations(scratch).filter((c) => c.argv[0] === 'cms' && c.argv[1] === '-verify').length;
 const signer = (name: 'alice' | 'bob' | 'mallory') => ({ certificate: pki.identities[name].cert, privateKey: pki.identities[name].keyDer });
 
 describe('verify: facts per SignerInfo', () => {
-  it('judges each signer alone, one openssl process per signer', async () => {
+  it('judges each signer on its own, in-process: no openssl process at all', async () => {
     const cms = craftSignedData({ content, includeContent: false, signers: [signer('alice'), { ...signer('bob'), corruptSignature: true }, signer('mallory')] });
-    const before = verifySpawns();
+    const before = invocations(scratch).length;
     const checks = await backend.verify({ cms, content });
-    expect(verifySpawns() - before).toBe(3);
+    expect(invocations(scratch).length - before).toBe(0);
     expect(checks.map((c) => [c.index, c.signatureValid, c.messageDigestValid, c.error])).toEqual([
       [0, true, true, null],
       [1, false, true, null],
@@ -57,18 +56,16 @@ describe('verify: facts per SignerInfo', () => {
     expect((await backend.verify({ cms, content: other }))[0]).toMatchObject({ signatureValid: false, messageDigestValid: null, error: null });
   });
 
-  it('finds the signer certificate among the caller-given ones, or reports none without running openssl', async () => {
+  it('finds the signer certificate among the caller-given ones, or reports none', async () => {
     const cms = craftSigned(content, [{ ...signer('alice') }], false);
     expect((await backend.verify({ cms, certificates: [pki.identities.bob.cert, pki.identities.alice.cert] }))[0]).toMatchObject({
       certificate: pki.identities.alice.cert,
       signatureValid: true,
       messageDigestValid: true,
     });
-    const before = verifySpawns();
     expect(await backend.verify({ cms, certificates: [pki.identities.bob.cert] })).toEqual([
       { index: 0, certificate: null, signatureValid: false, messageDigestValid: true, error: null },
     ]);
-    expect(verifySpawns()).toBe(before);
   });
 
   it('identifies a signer by subjectKeyIdentifier, crafted and as openssl -keyid writes it', async () => {
@@ -82,11 +79,9 @@ describe('verify: facts per SignerInfo', () => {
     expect((await backend.verify({ cms: byKeyId }))[0]).toMatchObject({ certificate: pki.identities.bob.cert, signatureValid: true, messageDigestValid: true });
   });
 
-  it('an algorithm it does not support is a per-signer error, not a throw, and runs no process', async () => {
+  it('an algorithm it does not support is a per-signer error, not a throw', async () => {
     const cms = craftSigned(content, [{ ...signer('alice'), digestOid: OIDS.sha3_256 }, { ...signer('bob'), signatureOid: OIDS.dsaWithSha256 }, signer('alice')]);
-    const before = verifySpawns();
     const checks = await backend.verify({ cms });
-    expect(verifySpawns() - before).toBe(1);
     const byDigest = checks.find((c) => c.error?.code === 'ERR_UNSUPPORTED_DIGEST');
     const bySignature = checks.find((c) => c.error?.code === 'ERR_UNSUPPORTED_SIGNATURE');
     expect(byDigest).toMatchObject({ signatureValid: false, messageDigestValid: false });
@@ -94,23 +89,11 @@ describe('verify: facts per SignerInfo', () => {
     expect(checks.filter((c) => c.signatureValid)).toHaveLength(1);
   });
 
-  it('signed attributes that are not DER are not checked as if they were', async () => {
-    // OpenSSL would check the signature over its own DER re-encoding, not over the bytes received.
+  it('checks the signature over the signed attributes exactly as received, in DER order or not', async () => {
+    // As `openssl cms -verify` and the other backends do: the signer signed these bytes, not a re-encoding.
     const cms = craftSigned(content, [{ ...signer('alice'), unsortedAttributes: true }]);
-    expect((await backend.verify({ cms }))[0]).toMatchObject({
-      signatureValid: false,
-      messageDigestValid: true,
-      error: { code: 'ERR_UNSUPPORTED_CMS' },
-    });
+    expect((await backend.verify({ cms }))[0]).toMatchObject({ signatureValid: true, messageDigestValid: true, error: null });
     expect((await backend.verify({ cms: craftSigned(content, [signer('alice')]) }))[0]).toMatchObject({ signatureValid: true, error: null });
-  });
-
-  it('a signer openssl could not judge (an exit code other than 0 and 4) carries ERR_BACKEND, not a verdict', async () => {
-    const failing = await createOpensslBackend({ binary: leakyOpenssl(scratch), tempDir: scratch.tempBase });
-    const [check] = await failing.verify({ cms: craftSigned(content, [signer('alice')]) });
-    expect(check).toMatchObject({ certificate: pki.identities.alice.cert, signatureValid: false, messageDigestValid: true, error: { code: 'ERR_BACKEND' } });
-    expect(check!.error!.message).toContain('(exit code 3)');
-    expect(check!.error!.message).not.toContain('MIIEvQIBADANBg');
   });
 
   it('reads BER: an indefinite-length ContentInfo', async () => {
@@ -119,10 +102,10 @@ describe('verify: facts per SignerInfo', () => {
     expect((await backend.verify({ cms: new Uint8Array(ber) }))[0]).toMatchObject({ signatureValid: true, messageDigestValid: true });
   });
 
-  it('throws ERR_CMS_MALFORMED for garbage and for other content types, ERR_INVALID_ARGUMENT for missing detached content', async () => {
+  it('throws ERR_CMS_MALFORMED for garbage, ERR_UNSUPPORTED_CMS for other content types, ERR_INVALID_ARGUMENT for missing detached content', async () => {
     await expect(backend.verify({ cms: Uint8Array.of(0x30, 0x82, 0xff, 0xff, 1, 2, 3) })).rejects.toMatchObject({ code: 'ERR_CMS_MALFORMED' });
     const sealed = await backend.encrypt({ content, recipients: [{ certificate: pki.identities.bob.cert }], cipher: 'aes-128-gcm', keyTransport: 'rsa-pkcs1' });
-    await expect(backend.verify({ cms: sealed })).rejects.toMatchObject({ code: 'ERR_CMS_MALFORMED' });
+    await expect(backend.verify({ cms: sealed })).rejects.toMatchObject({ code: 'ERR_UNSUPPORTED_CMS' });
     const detached = craftSignedData({ content, includeContent: false, signers: [signer('alice')] });
     await expect(backend.verify({ cms: detached })).rejects.toMatchObject({ code: 'ERR_INVALID_ARGUMENT' });
     await expect(backend.verify({ cms: detached, content, signal: AbortSignal.abort() })).rejects.toMatchObject({ code: 'ERR_ABORTED' });
