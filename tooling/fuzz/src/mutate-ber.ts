@@ -28,8 +28,12 @@ function fits(l: Located, m: BerMutation): boolean {
       return isUniversal(n, 4) && !n.constructed && n.contents.length > 1;
     case 'integer':
       return isUniversal(n, 2) && !n.constructed;
-    case 'null-parameters':
-      return isUniversal(n, 16) && n.children.length >= 1 && n.children.length <= 2 && isUniversal(n.children[0]!, 6);
+    case 'null-parameters': {
+      // SEQUENCE { OID, parameters? }; ContentInfo ({ OID, [0] }) and Attribute ({ OID, SET }) look alike and are not.
+      const params = n.children[1];
+      const algorithmLike = params === undefined || (params.cls === 0 && !isUniversal(params, 17));
+      return isUniversal(n, 16) && n.children.length >= 1 && n.children.length <= 2 && isUniversal(n.children[0]!, 6) && algorithmLike;
+    }
     case 'reorder-set':
       return n.constructed && n.children.length >= 2 && (isUniversal(n, 17) || n.cls === 2);
     case 'length':

@@ -96,12 +96,35 @@ function thrown(error: unknown): Outcome {
   return { kind: 'untyped', name: typeof e?.name === 'string' ? e.name : typeof error, message: typeof e?.message === 'string' ? e.message.slice(0, 200) : String(error).slice(0, 200) };
 }
 
-/** The part of an outcome that every backend must share, as short text. */
-export function outcomeText(o: Outcome): string {
+/** Codes and decrypt facts that every backend reported alike. */
+interface Shared {
+  readonly codes: ReadonlySet<string>;
+  readonly facts: ReadonlySet<string>;
+}
+
+const NOTHING_SHARED: Shared = { codes: new Set(), facts: new Set() };
+
+function factsOf(o: Outcome): string[] {
+  if (o.kind !== 'report') return [];
+  return [...(o.cipher === undefined ? [] : [o.cipher]), ...(o.authenticated === undefined ? [] : [o.authenticated ? 'auth' : 'unauth'])];
+}
+
+function sharedFacts(outcomes: readonly Outcome[]): Shared {
+  const everywhere = (lists: string[][]): Set<string> => new Set(lists[0]?.filter((x) => lists.every((l) => l.includes(x))) ?? []);
+  if (outcomes.some((o) => o.kind !== 'report')) return NOTHING_SHARED;
+  return { codes: everywhere(outcomes.map((o) => (o.kind === 'report' ? [...o.codes] : []))), facts: everywhere(outcomes.map(factsOf)) };
+}
+
+/**
+ * The part of an outcome that every backend must share, as short text. With `shared`, what all
+ * backends said alike is left out, so the same cause on different structures makes one class.
+ */
+export function outcomeText(o: Outcome, shared: Shared = NOTHING_SHARED): string {
   switch (o.kind) {
     case 'report': {
-      const facts = [...(o.cipher === undefined ? [] : [o.cipher]), ...(o.authenticated === undefined ? [] : [o.authenticated ? 'auth' : 'unauth'])];
-      return `${o.status}[${o.codes.join(',')}]${facts.length === 0 ? '' : `{${facts.join(',')}}`}`;
+      const facts = factsOf(o).filter((f) => !shared.facts.has(f));
+      const codes = o.codes.filter((c) => !shared.codes.has(c));
+      return `${o.status}[${codes.join(',')}]${facts.length === 0 ? '' : `{${facts.join(',')}}`}`;
     }
     case 'threw':
       return `throws ${o.code}`;
@@ -116,7 +139,11 @@ export function outcomeText(o: Outcome): string {
 export function failuresOf(r: OperationResult, timeoutMs: number): Failure[] {
   const failures: Failure[] = [];
   const texts = r.results.map((x) => outcomeText(x.outcome));
-  if (new Set(texts).size > 1) failures.push({ kind: 'disagreement', signature: `${r.operation}: ${grouped(r.results.map((x) => x.backend), texts)}` });
+  if (new Set(texts).size > 1) {
+    const shared = sharedFacts(r.results.map((x) => x.outcome));
+    const short = r.results.map((x) => outcomeText(x.outcome, shared));
+    failures.push({ kind: 'disagreement', signature: `${r.operation}: ${grouped(r.results.map((x) => x.backend), short)}` });
+  }
   for (const x of r.results) {
     if (x.outcome.kind === 'untyped') failures.push({ kind: 'untyped', signature: `${r.operation}: ${x.backend} threw ${x.outcome.name} out of ${r.operation}` });
     for (const inside of x.untypedInside)
@@ -126,7 +153,10 @@ export function failuresOf(r: OperationResult, timeoutMs: number): Failure[] {
   return unique(failures);
 }
 
-/** "pkijs+forge=valid[] | openssl=invalid[ERR_CMS_MALFORMED]": which backend said what. */
+/**
+ * "pkijs+forge=valid[] | openssl=invalid[ERR_CMS_MALFORMED]": which backend said what. Codes every
+ * backend reported are left out of the signature (they are in the reproduction's details).
+ */
 function grouped(names: readonly string[], texts: readonly string[]): string {
   const by = new Map<string, string[]>();
   texts.forEach((t, i) => by.set(t, [...(by.get(t) ?? []), names[i]!]));
