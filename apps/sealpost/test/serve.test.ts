@@ -1,6 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { request as httpRequest } from 'node:http';
 import { join } from 'node:path';
+import { generateTestCa, generateTestIdentity, pemEncode } from '@sealpost/core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { relayBatch } from '../src/demo/relay-batch.js';
 import { type Pki, type RunningCommand, assertBuilt, expectOk, makePki, sealpost, startSealpost, tempDir, waitFor } from './helpers.js';
@@ -44,8 +45,8 @@ function logLines(server: RunningCommand): LogLine[] {
     .map((l) => JSON.parse(l) as LogLine);
 }
 
-async function startServe(keystore: string): Promise<{ server: RunningCommand; url: string }> {
-  const server = startSealpost(['serve', '--keystore', keystore, '--trust', pki.ca, '--token-env', 'RELAY_TOKEN', '--port', '0'], { env: { RELAY_TOKEN: TOKEN } });
+async function startServe(keystore: string, extra: readonly string[] = []): Promise<{ server: RunningCommand; url: string }> {
+  const server = startSealpost(['serve', '--keystore', keystore, '--trust', pki.ca, '--token-env', 'RELAY_TOKEN', '--port', '0', ...extra], { env: { RELAY_TOKEN: TOKEN } });
   const url = await waitFor(() => logLines(server).find((l) => l.event === 'listening')?.['url'] as string | undefined, 'the server to listen');
   return { server, url };
 }
@@ -179,6 +180,92 @@ describe('sealpost serve', () => {
     } finally {
       server.kill('SIGTERM');
       await server.exited;
+    }
+  });
+});
+
+describe('sealpost serve with addresses at the limits of RFC 5321', () => {
+  // 254 octets, the longest legal address: a 64-octet local part, labels of at most 63 octets.
+  const LEGAL = `${'l'.repeat(64)}@${'d'.repeat(60)}.${'e'.repeat(60)}.${'f'.repeat(63)}.com`;
+  // 254 octets too, but a 100-octet local part: core verifies it, no key store may keep it.
+  const OVERLONG_LOCAL = `${'o'.repeat(100)}@${'d'.repeat(60)}.${'e'.repeat(60)}.${'f'.repeat(27)}.com`;
+  let longCa: string;
+  let signedByLegal: Uint8Array;
+  let signedByOverlong: Uint8Array;
+
+  /** An identity under a CA made here: `keygen` cannot, since it names its files after the address. */
+  async function signedByNew(ca: Awaited<ReturnType<typeof generateTestCa>>, address: string, name: string): Promise<Uint8Array> {
+    const id = await generateTestIdentity({ email: address, ca, commonName: name });
+    const cert = join(dir, `${name}.crt`);
+    const key = join(dir, `${name}.key`);
+    await writeFile(cert, pemEncode(id.certificate, 'CERTIFICATE'));
+    await writeFile(key, pemEncode(id.privateKey.der, 'PRIVATE KEY'), { mode: 0o600 });
+    const message = join(dir, `${name}.eml`);
+    await writeFile(message, `From: ${address}\r\nTo: keys@example.com\r\nSubject: my key\r\nMIME-Version: 1.0\r\nContent-Type: text/plain\r\n\r\nlong-body-marker\r\n`);
+    return (await expectOk(sealpost(['sign', '--cert', cert, '--key', key, '--in', message]))).stdout;
+  }
+
+  beforeAll(async () => {
+    expect([Buffer.byteLength(LEGAL), Buffer.byteLength(OVERLONG_LOCAL)]).toEqual([254, 254]);
+    const ca = await generateTestCa({ commonName: 'Long Address CA' });
+    longCa = join(dir, 'long-ca.crt');
+    await writeFile(longCa, pemEncode(ca.certificate, 'CERTIFICATE'));
+    signedByLegal = await signedByNew(ca, LEGAL, 'legal');
+    signedByOverlong = await signedByNew(ca, OVERLONG_LOCAL, 'overlong');
+  });
+
+  it('stores the longest legal address beside an ordinary one in a folder store, answers 200 and serves both', async () => {
+    const keystore = join(dir, 'longest-keys');
+    const { server, url } = await startServe(keystore, ['--trust', longCa]);
+    try {
+      const batch = relayBatch([
+        { bytes: signedByBob, from: 'bob@example.com', to: 'keys@example.com' },
+        { bytes: signedByLegal, from: LEGAL, to: 'keys@example.com' },
+      ]);
+      expect((await post(url, batch, TOKEN)).status).toBe(200);
+      expect((await fetch(`${url}/certificates/bob@example.com`)).status).toBe(200);
+      const served = await fetch(`${url}/certificates/${encodeURIComponent(LEGAL)}`);
+      expect(served.status).toBe(200);
+      expect(await served.text()).toBe(await readFile(join(dir, 'legal.crt'), 'utf8'));
+      server.kill('SIGTERM');
+      await server.exited;
+      expect(logLines(server).filter((l) => l.event === 'relay-message').map((l) => [l['from'], l['verdict'], l['outcome']])).toEqual([
+        ['bob@example.com', 'valid', 'added'],
+        [LEGAL, 'valid', 'added'],
+      ]);
+      const listed = await sealpost(['keys', 'list', '--keystore', keystore, '--json']);
+      expect((JSON.parse(listed.out) as { address: string }[]).map((e) => e.address)).toEqual(['bob@example.com', LEGAL]);
+    } finally {
+      server.kill('SIGKILL');
+    }
+  });
+
+  it('answers 200 to a batch with a message no store can keep: the other is stored, that one is logged not-storable', async () => {
+    const keystore = join(dir, 'overlong-keys');
+    const { server, url } = await startServe(keystore, ['--trust', longCa]);
+    try {
+      const batch = relayBatch([
+        { bytes: signedByBob, from: 'bob@example.com', to: 'keys@example.com' },
+        { bytes: signedByOverlong, from: OVERLONG_LOCAL, to: 'keys@example.com' },
+      ]);
+      expect((await post(url, batch, TOKEN)).status).toBe(200);
+      // SparkPost's redelivery (or the next batch) is answered the same way: nothing is wedged.
+      expect((await post(url, batch, TOKEN)).status).toBe(200);
+      expect((await fetch(`${url}/certificates/bob@example.com`)).status).toBe(200);
+      server.kill('SIGTERM');
+      await server.exited;
+      const log = logLines(server);
+      expect(log.filter((l) => l.event === 'relay-message').map((l) => [l['from'], l['verdict'], l['outcome'], l['storeError']])).toEqual([
+        ['bob@example.com', 'valid', 'added', undefined],
+        [OVERLONG_LOCAL, 'valid', 'not-storable', 'ERR_ADDRESS_MALFORMED'],
+        ['bob@example.com', 'valid', 'seen', undefined],
+        [OVERLONG_LOCAL, 'valid', 'not-storable', 'ERR_ADDRESS_MALFORMED'],
+      ]);
+      expect(log.filter((l) => l.event === 'relay-batch').map((l) => l['status'])).toEqual([200, 200]);
+      expect(server.stderr()).not.toContain('long-body-marker');
+      expect(server.stderr()).not.toContain(TOKEN);
+    } finally {
+      server.kill('SIGKILL');
     }
   });
 });
