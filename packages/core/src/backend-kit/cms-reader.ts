@@ -70,8 +70,11 @@ function asSetOf(attributes: Node): Uint8Array<ArrayBuffer> {
   return bytes;
 }
 
-/** ContentInfo ::= SEQUENCE { contentType OID, content [0] EXPLICIT ANY } */
-export function readContentInfo(cms: Uint8Array, expected: readonly string[], what: string): { readonly contentType: string; readonly content: Node } {
+/**
+ * ContentInfo ::= SEQUENCE { contentType OID, content [0] EXPLICIT ANY }. A content type outside
+ * `expected` (null: any) is ERR_UNSUPPORTED_CMS.
+ */
+export function readContentInfo(cms: Uint8Array, expected: readonly string[] | null, what: string): { readonly contentType: string; readonly content: Node } {
   if (!(cms instanceof Uint8Array)) throw new TypeError('cms must be a Uint8Array');
   const root = decodeElement(cms);
   if (root === null) throw cmsMalformed('the input is not one BER element');
@@ -80,9 +83,9 @@ export function readContentInfo(cms: Uint8Array, expected: readonly string[], wh
   const wrapper = parts?.[1];
   const inner = isContext(wrapper, 0) ? childrenOf(wrapper) : null;
   if (parts === null || parts.length !== 2 || contentType === null || inner === null || inner.length !== 1) throw cmsMalformed('the input is not a ContentInfo');
-  if (!expected.includes(contentType)) throw new SealpostError('ERR_UNSUPPORTED_CMS', `expected ${what}, found content type ${contentType}`);
+  if (expected !== null && !expected.includes(contentType)) throw new SealpostError('ERR_UNSUPPORTED_CMS', `expected ${what}, found content type ${contentType}`);
   const content = inner[0] as Node;
-  if (!isUniversal(content, UNIVERSAL_SEQUENCE) || !content.constructed) throw cmsMalformed(`the ${what} structure is malformed`);
+  if (expected !== null && (!isUniversal(content, UNIVERSAL_SEQUENCE) || !content.constructed)) throw cmsMalformed(`the ${what} structure is malformed`);
   return { contentType, content };
 }
 
@@ -241,7 +244,7 @@ export const GCM_NONCE_LENGTH = 12;
  * AuthEnvelopedData ::= SEQUENCE { version, [0] originatorInfo OPTIONAL, recipientInfos SET,
  *   authEncryptedContentInfo, [1] authAttrs OPTIONAL, mac OCTET STRING, [2] unauthAttrs OPTIONAL }
  */
-export function readEnvelope(cms: Uint8Array, limits?: CmsLimits): ReceivedEnvelope {
+export function readEnvelope(cms: Uint8Array, limits?: CmsLimits, options: { readonly cipherChecks?: boolean } = {}): ReceivedEnvelope {
   const { maxRecipients } = resolveCmsLimits(limits);
   const { contentType, content } = readContentInfo(cms, [OID.envelopedData, OID.authEnvelopedData], 'EnvelopedData or AuthEnvelopedData');
   const authenticated = contentType === OID.authEnvelopedData;
@@ -277,7 +280,7 @@ export function readEnvelope(cms: Uint8Array, limits?: CmsLimits): ReceivedEnvel
     if (unprotectedAttrs !== undefined) checkAttributes(unprotectedAttrs, 'unprotectedAttrs');
   }
 
-  const encryptedContent = readEncryptedContentInfo(encrypted, authenticated);
+  const encryptedContent = readEncryptedContentInfo(encrypted, authenticated, options.cipherChecks ?? true);
   return { authenticated, recipients: recipientNodes.map(readRecipient), ...encryptedContent, mac, additionalData };
 }
 
@@ -285,6 +288,7 @@ export function readEnvelope(cms: Uint8Array, limits?: CmsLimits): ReceivedEnvel
 function readEncryptedContentInfo(
   node: Node | undefined,
   authenticated: boolean,
+  cipherChecks: boolean,
 ): { cipherOid: string; cipher: CipherSpec | null; parameters: ContentParameters | null; ciphertext: Uint8Array<ArrayBuffer> } {
   const parts = isUniversal(node, UNIVERSAL_SEQUENCE) ? childrenOf(node) : null;
   const algorithm = algorithmOf(parts?.[1]);
@@ -294,7 +298,7 @@ function readEncryptedContentInfo(
   const ciphertext = isContext(encryptedContent, 0) ? octetsOf(encryptedContent) : null;
   if (ciphertext === null) throw cmsMalformed('the encrypted content is missing or malformed');
   const cipher = AES_CIPHERS.find((c) => c.oid === algorithm.oid) ?? null;
-  if (cipher === null) return { cipherOid: algorithm.oid, cipher, parameters: null, ciphertext };
+  if (cipher === null || !cipherChecks) return { cipherOid: algorithm.oid, cipher, parameters: null, ciphertext };
   // GCM belongs in AuthEnvelopedData (RFC 5084) and CBC in EnvelopedData; the mixes are refused.
   if ((cipher.mode === 'gcm') !== authenticated)
     throw new SealpostError('ERR_UNSUPPORTED_CIPHER', `${cipher.name} is not supported inside ${authenticated ? 'AuthEnvelopedData' : 'EnvelopedData'}`);

@@ -7,6 +7,7 @@ import type { MimeEntity } from '../mime/types.js';
 import { buildChain, parseCertificate } from '../pki/index.js';
 import type { CertificateInfo } from '../pki/types.js';
 import { findDescendant, isPkcs7SignatureType, smimeKind } from './detect.js';
+import { cmsLimitsOf } from './cms-limits.js';
 import { namesCertificate } from './identifier.js';
 import { type ResolvedPolicy, digestFindings, keyFindings, resolvePolicy } from './policy.js';
 import { errorOf, summarizeCertificate, uniqueErrors } from './report.js';
@@ -77,7 +78,7 @@ async function verifySignedEntity(ctx: VerifyContext, entity: MimeEntity, from: 
 
   let sd: SignedDataSummary;
   try {
-    const summary = inspectCms(cms);
+    const summary = inspectCms(cms, cmsLimitsOf(ctx.limits));
     if (summary.type !== 'signed-data') return invalid(from, [{ code: 'ERR_CMS_MALFORMED', message: 'the signature is not CMS SignedData' }], form);
     sd = summary;
   } catch (error) {
@@ -93,6 +94,7 @@ async function verifySignedEntity(ctx: VerifyContext, entity: MimeEntity, from: 
   try {
     checks = await ctx.backend.verify({
       cms,
+      limits: cmsLimitsOf(ctx.limits),
       ...(detachedContent === undefined ? {} : { content: detachedContent }),
       ...(options.certificates === undefined ? {} : { certificates: options.certificates }),
       ...(options.signal === undefined ? {} : { signal: options.signal }),
