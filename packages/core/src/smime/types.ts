@@ -87,9 +87,22 @@ export interface VerifyPolicy {
   readonly legacy?: boolean;
 }
 
+/**
+ * What Sealpost reads of a received message before refusing it with an ERR_LIMIT_* error (thrown, at
+ * any layer `open` unwraps). Each is a non-negative number; Infinity turns one off.
+ */
 export interface Limits extends MimeLimits {
   /** Maximum number of signed/encrypted layers `open` unwraps. Default 8. */
   readonly maxLayers?: number;
+  /** Maximum number of SignerInfos in one SignedData (ERR_LIMIT_SIGNERS). Default 64. */
+  readonly maxSignerInfos?: number;
+  /** Maximum number of certificates embedded in one SignedData (ERR_LIMIT_CERTIFICATES). Default 64. */
+  readonly maxCertificates?: number;
+  /**
+   * Maximum number of RecipientInfos in one EnvelopedData or AuthEnvelopedData (ERR_LIMIT_RECIPIENTS).
+   * Default 10 000: a message sealed once for a whole mailing list can carry thousands.
+   */
+  readonly maxRecipients?: number;
 }
 
 export interface SealpostOptions {
