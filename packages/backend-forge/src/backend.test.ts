@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { ensureTestPki, type TestPki } from '@sealpost/fixtures';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { editDer, replaceAt } from '../test-support/ber-edit.js';
+import { editDer, replaceAt } from '@sealpost/conformance';
 import { makeExtraPki, type ExtraPki } from '../test-support/extra-pki.js';
 import { createForgeBackend, FORGE_CAPABILITIES } from './index.js';
 

@@ -3,7 +3,7 @@ import type { ContentCipher, CryptoBackend, DigestAlgorithm, KeyTransport, Signa
 import { createSealpost, der } from '@sealpost/core';
 import { ensureTestPki, type TestIdentity, type TestPki } from '@sealpost/fixtures';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { editDer, nodeAt } from '../test-support/ber-edit.js';
+import { editDer, nodeAt } from '@sealpost/conformance';
 import { createForgeBackend } from './backend.js';
 
 const forgeBackend = createForgeBackend();

@@ -4,7 +4,7 @@ import { backendKit as kit, DECRYPTION_FAILED_MESSAGE, der } from '@sealpost/cor
 import { ensureTestPki, opensslDecryptDer, opensslEncryptDer, type TestIdentity, type TestPki } from '@sealpost/fixtures';
 import forge from 'node-forge';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { shortenAt } from '../test-support/ber-edit.js';
+import { shortenAt } from '@sealpost/conformance';
 import { opensslInFolder } from '../test-support/extra-pki.js';
 import { createForgeBackend } from './backend.js';
 import { parseCertificate } from './certificates.js';

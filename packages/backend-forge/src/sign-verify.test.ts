@@ -2,7 +2,7 @@ import { backendKit as kit, constantTimeEqual, der } from '@sealpost/core';
 import type { DigestAlgorithm, SignatureScheme, SignerCheck } from '@sealpost/core';
 import { ensureTestPki, opensslCmsSignRaw, opensslVerifyDer, type TestPki } from '@sealpost/fixtures';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { nodeAt, replaceAt } from '../test-support/ber-edit.js';
+import { nodeAt, replaceAt } from '@sealpost/conformance';
 import { makeExtraPki, openssl, writeTemp, type ExtraPki } from '../test-support/extra-pki.js';
 import { createForgeBackend } from './backend.js';
 import { parseCertificate } from './certificates.js';

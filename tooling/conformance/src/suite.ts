@@ -1,6 +1,7 @@
 import { createSealpost } from '@sealpost/core';
 import { ensureTestPki } from '@sealpost/fixtures';
 import { beforeAll, describe } from 'vitest';
+import { cmsReadingTests } from './cms-reading.js';
 import type { BackendSuiteOptions, SuiteContext } from './context.js';
 import { decryptionTests } from './decryption.js';
 import { roundTripTests } from './roundtrip.js';
@@ -23,6 +24,7 @@ export function defineBackendSuite(options: BackendSuiteOptions): void {
     roundTripTests(ctx);
     verdictTests(ctx);
     decryptionTests(ctx);
+    cmsReadingTests(ctx);
     vectorTests(ctx);
   });
 }
