@@ -112,16 +112,18 @@ export interface Located {
   readonly index: number;
   /** Inside an X.509 certificate (the certificate element itself excluded). */
   readonly inCertificate: boolean;
+  /** Child indices from the root, dot-separated ("" for the root). */
+  readonly path: string;
 }
 
 export function walk(root: TreeNode): Located[] {
   const out: Located[] = [];
-  const visit = (node: TreeNode, parent: TreeNode | null, index: number, inCertificate: boolean): void => {
-    out.push({ node, parent, index, inCertificate });
+  const visit = (node: TreeNode, parent: TreeNode | null, index: number, inCertificate: boolean, path: string): void => {
+    out.push({ node, parent, index, inCertificate, path });
     const below = inCertificate || looksLikeCertificate(node);
-    node.children.forEach((child, i) => visit(child, node, i, below));
+    node.children.forEach((child, i) => visit(child, node, i, below, path === '' ? String(i) : `${path}.${i}`));
   };
-  visit(root, null, 0, false);
+  visit(root, null, 0, false, '');
   return out;
 }
 
@@ -160,4 +162,27 @@ export function primitive(identifier: number, contents: Uint8Array): TreeNode {
 
 export function cloneTree(node: TreeNode): TreeNode {
   return { ...node, identifier: node.identifier.slice(), contents: node.contents.slice(), children: node.children.map(cloneTree) };
+}
+
+const UNIVERSAL_NAMES: Readonly<Record<number, string>> = {
+  1: 'BOOLEAN',
+  2: 'INTEGER',
+  3: 'BIT STRING',
+  4: 'OCTET STRING',
+  5: 'NULL',
+  6: 'OID',
+  12: 'UTF8String',
+  16: 'SEQUENCE',
+  17: 'SET',
+  19: 'PrintableString',
+  22: 'IA5String',
+  23: 'UTCTime',
+  24: 'GeneralizedTime',
+};
+
+/** "SEQUENCE", "[0]", "OCTET STRING (constructed)": for reports. */
+export function tagName(node: TreeNode): string {
+  const base = node.cls === 0 ? (UNIVERSAL_NAMES[node.tagNumber] ?? `UNIVERSAL ${node.tagNumber}`) : node.cls === 2 ? `[${node.tagNumber}]` : `class ${node.cls} tag ${node.tagNumber}`;
+  const natural = node.cls === 0 && (node.tagNumber === 16 || node.tagNumber === 17);
+  return node.constructed && !natural && node.cls === 0 ? `${base} (constructed)` : base;
 }

@@ -1,5 +1,5 @@
 import { mutateBase64, base64Lines, decodeRegion, findCmsRegion } from './mutate-base64.js';
-import { mutateBer } from './mutate-ber.js';
+import { describeBerTarget, mutateBer } from './mutate-ber.js';
 import { mutateMime } from './mutate-mime.js';
 import type { Base64Mutation, BerMutation, MimeMutation, Mutation } from './mutation.js';
 
@@ -22,4 +22,21 @@ export function materialize(message: Uint8Array, mutations: readonly Mutation[])
   }
   text = mime.reduce(mutateMime, text);
   return new Uint8Array(Buffer.from(text, 'latin1'));
+}
+
+/**
+ * For each mutation, the BER element it hit ("1.0.4.0.5 OCTET STRING"), "no target" when it had none,
+ * or null for base64 and MIME mutations: reports name the element, not only its index among candidates.
+ */
+export function berTargets(message: Uint8Array, mutations: readonly Mutation[]): (string | null)[] {
+  const text = Buffer.from(message).toString('latin1');
+  const region = findCmsRegion(text);
+  let cms = region === null ? null : decodeRegion(text, region);
+  const berInOrder = mutations.filter((m): m is BerMutation => m.level === 'ber');
+  const named = new Map<Mutation, string>();
+  for (const m of berInOrder) {
+    named.set(m, cms === null ? 'no target' : (describeBerTarget(cms, m) ?? 'no target'));
+    if (cms !== null) cms = mutateBer(cms, m);
+  }
+  return mutations.map((m) => named.get(m) ?? null);
 }

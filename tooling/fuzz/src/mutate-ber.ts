@@ -1,4 +1,4 @@
-import { type Located, type Span, type TreeNode, cloneTree, encodeLength, encodeWithSpans, isUniversal, primitive, toTree, walk } from './ber-tree.js';
+import { type Located, type Span, type TreeNode, cloneTree, encodeLength, encodeWithSpans, isUniversal, primitive, tagName, toTree, walk } from './ber-tree.js';
 import type { BerMutation } from './mutation.js';
 
 /**
@@ -6,16 +6,26 @@ import type { BerMutation } from './mutation.js';
  * apply (no element of the kind it needs, or the blob no longer parses after earlier raw damage).
  */
 export function mutateBer(cms: Uint8Array, m: BerMutation): Uint8Array {
+  const found = targetOf(cms, m);
+  return found === null ? cms : apply(found.root, found.target, m);
+}
+
+/** The element a mutation acts on, as "path tag" (e.g. "1.0.4.0.5 OCTET STRING"), or null if none. */
+export function describeBerTarget(cms: Uint8Array, m: BerMutation): string | null {
+  const found = targetOf(cms, m);
+  return found === null ? null : `${found.target.path === '' ? 'root' : found.target.path} ${tagName(found.target.node)}`;
+}
+
+function targetOf(cms: Uint8Array, m: BerMutation): { root: TreeNode; target: Located } | null {
   let root: TreeNode;
   try {
     root = toTree(cms);
   } catch {
-    return cms;
+    return null;
   }
   const candidates = walk(root).filter((l) => (m.scope === 'all' || !l.inCertificate) && fits(l, m));
-  if (candidates.length === 0) return cms;
-  const target = candidates[m.target % candidates.length]!;
-  return apply(root, target, m);
+  if (candidates.length === 0) return null;
+  return { root, target: candidates[m.target % candidates.length]! };
 }
 
 /** Which elements a mutation can act on. */

@@ -69,11 +69,11 @@ export interface FuzzCase {
   readonly mutations: readonly Mutation[];
 }
 
-/** One line per mutation, for reports. */
-export function describeMutation(m: Mutation): string {
+/** One line per mutation, for reports; `target` names the BER element it hit, when known. */
+export function describeMutation(m: Mutation, target?: string | null): string {
   const { level, op, ...rest } = m as Mutation & Record<string, unknown>;
   const args = Object.entries(rest)
     .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
     .join(' ');
-  return `${level}:${op}${args === '' ? '' : ` ${args}`}`;
+  return `${level}:${op}${args === '' ? '' : ` ${args}`}${target == null ? '' : ` -> ${target}`}`;
 }

@@ -7,7 +7,7 @@ export function renderReport(report: FuzzReport, files: ReadonlyMap<number, stri
   const h = report.heap;
   const kinds = (k: string) => report.classes.filter((c) => c.kind === k).length;
   const lines = [
-    `fuzz: ${report.cases} cases run, seed ${report.seed}, operations ${report.operations.join(',')}, ${report.structures.length} structure(s), ${(report.durationMs / 1000).toFixed(1)} s`,
+    `fuzz: ${report.cases} cases run${report.skipped === 0 ? '' : ` (${report.skipped} never reached the backends: the producer refused the mutated message)`}, seed ${report.seed}, operations ${report.operations.join(',')}, ${report.structures.length} structure(s), ${(report.durationMs / 1000).toFixed(1)} s`,
     `heap: ${h.baselineMb} MiB at start, ${h.endMb} MiB at end after GC (growth ${h.growthMb} MiB, limit ${h.limitMb} MiB${h.exceeded ? ', EXCEEDED' : ''}), peak ${h.peakMb} MiB; slowest call ${Math.round(report.slowestCallMs)} ms`,
     `failure classes: ${report.classes.length} (${kinds('disagreement')} disagreement, ${kinds('untyped')} untyped error, ${kinds('timeout')} timeout)`,
   ];
@@ -19,7 +19,7 @@ export function renderReport(report: FuzzReport, files: ReadonlyMap<number, stri
     }
     const s = c.shrunk;
     lines.push(`        minimized: ${s.input.structure} by ${s.result.producer}, seed ${report.seed}, path ${s.path} (${s.shrinks} shrinks)`);
-    for (const m of s.input.mutations) lines.push(`          ${describeMutation(m)}`);
+    s.input.mutations.forEach((m, j) => lines.push(`          ${describeMutation(m, s.targets[j])}`));
     const op = c.signature.split(':')[0]!;
     const byBackend = outcomesOf(s.result.operations)[op] ?? {};
     for (const [backend, text] of Object.entries(byBackend)) lines.push(`          ${backend.padEnd(8)} ${text}`);

@@ -14,6 +14,8 @@ export interface ReproMeta {
   readonly structure: string;
   readonly producer: string;
   readonly mutations: readonly Mutation[];
+  /** Per mutation, the BER element it hit in the seed message (null for base64 and MIME mutations). */
+  readonly targets?: readonly (string | null)[];
   readonly outcomes: Readonly<Record<string, Readonly<Record<string, string>>>>;
 }
 
@@ -30,6 +32,7 @@ export async function writeRepro(dir: string, index: number, report: FuzzReport,
     structure: shrunk.input.structure,
     producer: shrunk.result.producer,
     mutations: shrunk.input.mutations,
+    targets: shrunk.targets,
     outcomes: outcomesOf(shrunk.result.operations),
   };
   await writeFile(`${base}.eml`, shrunk.result.message);
@@ -67,7 +70,7 @@ export function renderReplay(r: Replay): string {
   if (r.meta !== null) {
     lines.push(`  recorded: ${r.meta.kind} ${r.meta.signature}`);
     lines.push(`  made from: ${r.meta.structure} by ${r.meta.producer}, seed ${r.meta.seed}, path ${r.meta.path}`);
-    for (const m of r.meta.mutations) lines.push(`    ${describeMutation(m)}`);
+    r.meta.mutations.forEach((m, j) => lines.push(`    ${describeMutation(m, r.meta?.targets?.[j])}`));
   }
   for (const [op, byBackend] of Object.entries(outcomesOf(r.result.operations))) {
     lines.push(`  ${op}:`);

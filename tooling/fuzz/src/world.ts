@@ -1,4 +1,4 @@
-import { type Sealpost, createSealpost } from '@sealpost/core';
+import { type Sealpost, createSealpost, isSealpostError } from '@sealpost/core';
 import { type TestPki, ensureTestPki } from '@sealpost/fixtures';
 import { BACKEND_FACTORIES, type BackendUnderTest, createBackendsUnderTest } from './backends.js';
 import { materialize } from './materialize.js';
@@ -20,6 +20,8 @@ export interface CaseResult {
   readonly producer: string;
   readonly operations: readonly OperationResult[];
   readonly failures: readonly Failure[];
+  /** Why the case did not reach the backends under test, if it did not. */
+  readonly skipped?: string;
 }
 
 export const DEFAULT_CALL_TIMEOUT_MS = 10_000;
@@ -57,7 +59,17 @@ export async function createFuzzWorld(options: { readonly timeoutMs?: number } =
 export async function runCase(world: FuzzWorld, c: FuzzCase, operations: readonly Operation[]): Promise<CaseResult> {
   const seed = await world.seed(c.structure, c.producer);
   const mutated = materialize(seed.message, c.mutations);
-  const message = seed.finish === undefined ? mutated : await seed.finish(mutated);
+  let message = mutated;
+  if (seed.finish !== undefined) {
+    try {
+      message = await seed.finish(mutated);
+    } catch (error) {
+      // The producer refused the mutated message with a typed error (say, MIME it cannot parse):
+      // nothing reached the backends under test, so there is nothing to compare.
+      if (!isSealpostError(error)) throw error;
+      return { message: mutated, producer: seed.producer, operations: [], failures: [], skipped: `the producer refused it: ${error.code}` };
+    }
+  }
   return { ...(await runMessage(world, message, operations)), producer: seed.producer };
 }
 
