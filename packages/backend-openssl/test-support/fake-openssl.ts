@@ -105,21 +105,6 @@ exec sleep 30`,
 }
 
 /**
- * Behaves like `openssl cms -decrypt` of OpenSSL 3.0.19 and earlier on a failed GCM tag: runs the
- * real openssl, and when that exits 4, writes `released` to stdout (standing in for the plaintext
- * those versions write before they check the tag) and still exits 4.
- */
-export function releasingOpenssl(scratch: Scratch, released: string): string {
-  return script(
-    join(scratch.dir, 'openssl-releasing'),
-    `${quote(REAL_OPENSSL)} "$@"
-status=$?
-if [ "$1 $2" = "cms -decrypt" ] && [ $status = 4 ]; then printf '%s' ${quote(released)}; fi
-exit $status`,
-  );
-}
-
-/**
  * Runs the real openssl and records, per call, the environment it was started with (`env -0`, one
  * file per call), so a test can see exactly which variables an openssl child inherits.
  */
@@ -168,13 +153,19 @@ export function leftovers(dir: string): string[] {
   return readdirSync(dir);
 }
 
-/** True while a process with this pid exists. */
+/** True while a process with this pid exists and has not ended (a zombie nobody reaped has ended). */
 export function isRunning(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch {
     return false;
+  }
+  // An orphan's parent becomes pid 1, which in a container may never reap it: it stays as a zombie.
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return true; // no /proc (macOS): kill(0) is all there is
   }
 }
 

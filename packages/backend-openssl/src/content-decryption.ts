@@ -1,0 +1,26 @@
+import { createDecipheriv } from 'node:crypto';
+import { type backendKit as kit, decryptionFailed } from '@sealpost/core';
+
+/**
+ * AES-CBC and AES-GCM content decryption in-process on node:crypto: no private key is involved, so
+ * no provider has to see it. Every failure (bad padding, bad tag, wrong length) is the one generic
+ * error, and GCM output is released only after `final()` has checked the tag.
+ */
+export function decryptContent(input: kit.ContentDecryption): Uint8Array {
+  const { cipher, parameters } = input;
+  try {
+    if (parameters.mode === 'cbc') {
+      const decipher = createDecipheriv(cipher.name, input.key, parameters.iv);
+      return new Uint8Array(Buffer.concat([decipher.update(input.ciphertext), decipher.final()]));
+    }
+    if (input.mac === null || input.mac.length !== parameters.icvLength) throw decryptionFailed();
+    const decipher = createDecipheriv(cipher.name as 'aes-256-gcm', input.key, parameters.nonce, { authTagLength: parameters.icvLength });
+    decipher.setAuthTag(input.mac);
+    if (input.additionalData !== null) decipher.setAAD(input.additionalData);
+    const head = decipher.update(input.ciphertext);
+    const tail = decipher.final();
+    return new Uint8Array(Buffer.concat([head, tail]));
+  } catch {
+    throw decryptionFailed();
+  }
+}
