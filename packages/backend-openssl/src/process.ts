@@ -1,6 +1,7 @@
 import { type ChildProcess, type IOType, spawn } from 'node:child_process';
 import type { Readable, Writable } from 'node:stream';
 import { SealpostError } from '@sealpost/core';
+import { registerCleanup } from './cleanup.js';
 import { redactStderr } from './redact.js';
 
 /**
@@ -55,6 +56,8 @@ export function runProcess(request: ProcessRequest): Promise<ProcessExit> {
   return new Promise((resolve, reject) => {
     const stdio: IOType[] = [request.stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe', ...(request.fd3 === undefined ? [] : ['pipe' as const])];
     const child: ChildProcess = spawn(request.file, [...request.args], { stdio, env: request.env, shell: false, windowsHide: true });
+    // A process that exits or is signalled while the child runs takes the child (and the key it holds) with it.
+    const forgetChild = registerCleanup(() => child.kill('SIGKILL'));
     const stdoutChunks: Buffer[] = [];
     let stdoutBytes = 0;
     const stderrChunks: Buffer[] = [];
@@ -75,6 +78,7 @@ export function runProcess(request: ProcessRequest): Promise<ProcessExit> {
     const finish = (ending: Ending): void => {
       if (settled) return;
       settled = true;
+      forgetChild();
       clearTimeout(timer);
       request.signal?.removeEventListener('abort', onAbort);
       const stderr = stderrText();

@@ -1,5 +1,7 @@
+import { rmSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { registerCleanup } from './cleanup.js';
 
 /** A private folder for one operation's input files. */
 export interface PrivateDir {
@@ -13,10 +15,12 @@ export const TEMP_PREFIX = 'sealpost-openssl-';
 /**
  * Runs `work` with a fresh folder under `base` (mkdtemp(3) makes it 0700) and removes the folder
  * afterwards, whatever happens. Callers only return once their openssl process has exited, so
- * nothing writes into the folder after it is removed.
+ * nothing writes into the folder after it is removed. A signal or process.exit() before then
+ * removes it too (cleanup.ts), since `finally` does not run in a process that is going away.
  */
 export async function withPrivateDir<T>(base: string, work: (dir: PrivateDir) => Promise<T>): Promise<T> {
   const path = await mkdtemp(join(base, TEMP_PREFIX));
+  const forget = registerCleanup(() => rmSync(path, { recursive: true, force: true }));
   try {
     return await work({
       path,
@@ -29,5 +33,6 @@ export async function withPrivateDir<T>(base: string, work: (dir: PrivateDir) =>
     });
   } finally {
     await rm(path, { recursive: true, force: true });
+    forget();
   }
 }
