@@ -1,7 +1,7 @@
 import { parseCertificate } from '../pki/certificate.js';
 import { fromHex } from '../bytes.js';
 import { OID } from './oids.js';
-import { algorithmOf, bitStringBytes, childrenOf, decodeElement, encodingOf, integerContents, isContext, isUniversal, oidOf, unsignedIntegerOf, type Node } from './ber.js';
+import { absentOrNull, algorithmOf, bitStringBytes, childrenOf, decodeElement, encodingOf, integerContents, isContext, isUniversal, oidOf, unsignedIntegerOf, type Node } from './ber.js';
 import type { IdentifiedCertificate } from './identifiers.js';
 
 /** What the CMS engine needs of a certificate: how identifiers name it, and its public key. */
@@ -48,6 +48,9 @@ export function publicKeyFactsOf(spki: Node | undefined): PublicKeyFacts | null 
   const key = bitStringBytes(parts?.[1]);
   if (parts === null || parts.length !== 2 || algorithm === null || key === null) return null;
   if (algorithm.oid === OID.rsaEncryption || algorithm.oid === OID.rsassaPss) {
+    // RFC 3279 2.3.1: rsaEncryption parameters are NULL (absent is read too); RFC 4055 1.2: PSS ones a SEQUENCE or absent.
+    const parametersValid = algorithm.oid === OID.rsaEncryption ? absentOrNull(algorithm.parameters) : algorithm.parameters === undefined || isUniversal(algorithm.parameters, 16);
+    if (!parametersValid) return null;
     const rsa = childrenOf(decodeElement(key) ?? undefined);
     const modulus = unsignedIntegerOf(rsa?.[0]);
     const exponent = unsignedIntegerOf(rsa?.[1]);
