@@ -93,23 +93,32 @@ export function cmsReadingTests(ctx: SuiteContext): void {
       expect(codes(report)).toEqual(['ERR_CMS_MALFORMED']);
     });
 
-    it('more SignerInfos than the limit: ERR_LIMIT_SIGNERS; a raised limit reads them', async () => {
+    it('more SignerInfos than the limit: thrown ERR_LIMIT_SIGNERS; a raised limit reads them', async () => {
       const cms = signedCms();
       const one = nodeAt(cms, firstSignerInfo(cms)).raw;
       const many = replaceAt(cms, signerInfosPath(cms), der.tlv(0x31, ...Array.from({ length: 65 }, () => one)));
-      const report = await verify(many);
-      expect(report.status).toBe('invalid');
-      expect(codes(report)).toEqual(['ERR_LIMIT_SIGNERS']);
+      await expect(verify(many)).rejects.toMatchObject({ code: 'ERR_LIMIT_SIGNERS' });
       const raised = createSealpost({ backend: ctx.backend, limits: { maxSignerInfos: 100 } });
       expect((await verify(many, raised)).status).toBe('valid');
     });
 
-    it('more certificates than the limit: ERR_LIMIT_CERTIFICATES', async () => {
+    it('more certificates than the limit: thrown ERR_LIMIT_CERTIFICATES', async () => {
       const cms = signedCms();
       const certificates = [...CONTENT, 3];
       const cert = nodeAt(cms, [...certificates, 0]).raw;
-      const report = await verify(replaceAt(cms, certificates, der.tlv(0xa0, ...Array.from({ length: 65 }, () => cert))));
-      expect(codes(report)).toEqual(['ERR_LIMIT_CERTIFICATES']);
+      await expect(verify(replaceAt(cms, certificates, der.tlv(0xa0, ...Array.from({ length: 65 }, () => cert))))).rejects.toMatchObject({
+        code: 'ERR_LIMIT_CERTIFICATES',
+      });
+    });
+
+    it('more recipients than the limit: thrown ERR_LIMIT_RECIPIENTS', async () => {
+      const cms = await sealed('aes-256-gcm');
+      const limited = createSealpost({ backend: ctx.backend, limits: { maxRecipients: 1 } });
+      const two = replaceAt(cms, [...CONTENT, 1], der.tlv(0x31, nodeAt(cms, KTRI).raw, nodeAt(cms, KTRI).raw));
+      await expect(limited.decrypt(envelopedMessage(headers, two, 'authEnveloped-data'), { identity: identityOf(ctx.pki.identities.bob) })).rejects.toMatchObject({
+        code: 'ERR_LIMIT_RECIPIENTS',
+      });
+      expect((await decrypt(two)).status).toBe('decrypted');
     });
 
     it.each([12, 8, 4, 1])('an AES-GCM tag cut to %i octets: failed, no plaintext', async (length) => {

@@ -1,5 +1,6 @@
 import type { CryptoBackend, SignerCheck } from '../backend.js';
 import { readOid } from '../asn1/ber-reader.js';
+import { isSealpostError } from '../errors.js';
 import { type SignedDataSummary, type SignerIdentifier, type SignerInfoSummary, inspectCms } from '../cms/inspect.js';
 import { OID } from '../cms/oids.js';
 import { addressesEqual, decodeBody, fromAddress, parseMime } from '../mime/index.js';
@@ -54,6 +55,11 @@ export function isSignedEntity(entity: MimeEntity): boolean {
   }
 }
 
+/** A limit is not a verdict: it is thrown with its own code, as for the outer message (docs/verdicts.md). */
+export function throwIfLimit(error: unknown): void {
+  if (isSealpostError(error) && error.code.startsWith('ERR_LIMIT_')) throw error;
+}
+
 function fromOf(from: FromResult): string | null {
   return from.status === 'ok' ? from.address : null;
 }
@@ -82,6 +88,7 @@ async function verifySignedEntity(ctx: VerifyContext, entity: MimeEntity, from: 
     if (summary.type !== 'signed-data') return invalid(from, [{ code: 'ERR_CMS_MALFORMED', message: 'the signature is not CMS SignedData' }], form);
     sd = summary;
   } catch (error) {
+    throwIfLimit(error);
     return invalid(from, [errorOf(error)], form);
   }
   if (form === 'detached' && sd.eContent !== null)
@@ -100,6 +107,7 @@ async function verifySignedEntity(ctx: VerifyContext, entity: MimeEntity, from: 
       ...(options.signal === undefined ? {} : { signal: options.signal }),
     });
   } catch (error) {
+    throwIfLimit(error);
     return invalid(from, [errorOf(error)], form);
   }
 
