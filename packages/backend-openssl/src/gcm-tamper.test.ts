@@ -86,6 +86,6 @@ describe('no plaintext escapes when GCM authentication fails', () => {
       .split('\n')
       .filter((line) => !line.startsWith('700 '))
       .map((line) => line.replace(/^600 .*\//, ''));
-    expect(files).toEqual(['recipient-key.der']);
+    expect(files).toEqual(['recipient-key']);
   });
 });

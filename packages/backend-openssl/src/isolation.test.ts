@@ -33,7 +33,7 @@ const secretsOf = (der: Uint8Array): string[] => [
 ];
 
 describe('keys and passphrases never appear in argv', () => {
-  it('PKCS#8 keys go to 0600 files in a 0700 folder that is gone afterwards', async () => {
+  it('PKCS#8 keys go through 0600 named pipes in a 0700 folder that is gone afterwards', async () => {
     const { alice, bob } = pki.identities;
     const before = cmsCalls().length;
     const signed = await backend.sign({ content, detached: true, signers: [{ certificate: alice.cert, privateKey: pkcs8(alice.keyDer), digest: 'sha-256' }] });
@@ -51,7 +51,7 @@ describe('keys and passphrases never appear in argv', () => {
     expect(keyPath.startsWith(`${scratch.tempBase}/sealpost-openssl-`)).toBe(true);
     expect(sign.listing).toMatch(new RegExp(`^700 ${scratch.tempBase}/sealpost-openssl-\\w+$`, 'm'));
     expect(sign.listing).toContain(`600 ${keyPath}`);
-    expect(calls[2]!.listing).toMatch(/^600 .*\/recipient-key\.der$/m);
+    expect(calls[2]!.listing).toMatch(/^600 .*\/recipient-key$/m);
     expect(leftovers(scratch.tempBase)).toEqual([]);
   });
 
@@ -136,7 +136,7 @@ describe('temporary folders are removed whatever happens', () => {
     const signer = { certificate: alice.cert, privateKey: pkcs8(alice.keyDer), digest: 'sha-256' as const };
 
     await expect(slow.sign({ content, detached: true, signers: [signer] })).rejects.toMatchObject({ code: 'ERR_TIMEOUT', detail: { timedOut: true } });
-    expect(readFileSync(hanging.listingFile, 'utf8')).toMatch(/signer-0-key\.der/);
+    expect(readFileSync(hanging.listingFile, 'utf8')).toMatch(/signer-0-key/);
     expect(isRunning(Number(readFileSync(hanging.pidFile, 'utf8')))).toBe(false);
     expect(leftovers(scratch.tempBase)).toEqual([]);
 
@@ -171,7 +171,7 @@ describe('errors carry redacted stderr', () => {
     expect(error.detail?.exitCode).toBe(3);
     expect(error.detail?.command).toBe('openssl pkeyutl -sign');
     const everything = `${error.message}\n${JSON.stringify(error.detail)}`;
-    expect(everything).toContain('<tmp>/signer-0-key.der');
+    expect(everything).toContain('<tmp>/signer-0-key');
     expect(everything).toContain('[PEM block removed]');
     for (const leak of [scratch.tempBase, 'MIIEvQIBADANBg', 'c3:7a:91', 'QUJDREVGR0hJSktMTU5P']) expect(everything).not.toContain(leak);
     expect(error.detail?.stderr?.split('\n').length).toBeLessThanOrEqual(4);

@@ -4,11 +4,10 @@ import type { ResolvedOptions } from './options.js';
 import type { PrivateDir } from './temp-dir.js';
 
 /**
- * Private keys reach openssl as a path to a 0600 file in the operation's private folder (PKCS#8
- * DER), or as the URI the caller gave (`pkcs11:...`, `file:...`, anything `-inkey` resolves
- * through OSSL_STORE and the loaded providers). Never as bytes in argv: argv is world-readable
- * in the process list. (A pipe would keep keys off disk, but openssl cannot open the socket pairs
- * Node uses for child stdio through /dev/fd; point options.tempDir at a tmpfs instead.)
+ * Private keys reach openssl as the path of a 0600 named pipe in the operation's private folder that
+ * hands over the PKCS#8 DER and stores nothing (key-pipe.ts), or as the URI the caller gave
+ * (`pkcs11:...`, `file:...`, anything `-inkey` resolves through OSSL_STORE and the loaded providers).
+ * Never as bytes in argv: argv is world-readable in the process list.
  */
 
 /** Checks a key reference's shape before any work; ERR_INVALID_ARGUMENT for a URI that carries a PIN. */
@@ -33,9 +32,9 @@ export async function checkKeyMatches(key: PrivateKeyRef, certificate: Uint8Arra
     throw new SealpostError('ERR_KEY_MISMATCH', 'the private key does not belong to the certificate');
 }
 
-/** The `-inkey` value for a key: a URI as given, or a fresh 0600 file holding the PKCS#8 DER. */
+/** The `-inkey` value for a key: a URI as given, or a fresh named pipe that hands over the PKCS#8 DER. */
 export async function inkeyArgument(key: PrivateKeyRef, dir: PrivateDir, name: string): Promise<string> {
-  return key.type === 'uri' ? key.uri : dir.write(`${name}.der`, key.der);
+  return key.type === 'uri' ? key.uri : dir.pipe(name, key.der);
 }
 
 /** The passphrase to send when a URI key is used and one is configured. */

@@ -32,8 +32,8 @@ export interface OpensslBackendOptions {
   readonly keyPassphrase?: string | (() => string | Promise<string>);
   /**
    * Folder in which each operation makes its private temporary folder (0700) for certificates and
-   * PKCS#8 keys (0600), removed when the operation ends. Default `os.tmpdir()`. A tmpfs
-   * (`/dev/shm`, `/run/user/UID`) keeps keys off disk.
+   * the named pipes (0600) that hand PKCS#8 keys to openssl without storing them, removed when the
+   * operation ends (also on SIGINT, SIGTERM, SIGHUP and exit). Default `os.tmpdir()`.
    */
   readonly tempDir?: string;
 }

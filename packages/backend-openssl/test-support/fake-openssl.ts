@@ -126,6 +126,31 @@ export function envRecordingOpenssl(scratch: Scratch, name = 'openssl-env'): { b
   return { binary, environments };
 }
 
+/**
+ * Before running the real openssl, copies every regular file of the operation's folder (the folders
+ * of the argv paths under tempBase) into `<name>-log/contents-N`, and lists what the folder holds as
+ * `<type> <mode> <name>` lines (find's %y: f regular file, p named pipe) into `<name>-log/types-N`.
+ * Named pipes are listed, never opened: reading one would take the key from openssl.
+ */
+export function snapshottingOpenssl(scratch: Scratch, name = 'openssl-snapshot'): { binary: string; contents: () => Buffer; types: () => string } {
+  const log = join(scratch.dir, `${name}-log`);
+  execFileSync('mkdir', ['-p', log]);
+  const binary = script(
+    join(scratch.dir, name),
+    `n=$(date +%s%N)
+for a in "$@"; do
+  case "$a" in ${quote(scratch.tempBase)}/*)
+    d=$(dirname "$a")
+    find "$d" -type f -exec cat {} + >> ${quote(log)}/contents-$n 2>/dev/null
+    find "$d" -mindepth 1 -printf '%y %m %f\\n' >> ${quote(log)}/types-$n 2>/dev/null;;
+  esac
+done
+exec ${quote(REAL_OPENSSL)} "$@"`,
+  );
+  const all = (prefix: string): Buffer => Buffer.concat(readdirSync(log).filter((f) => f.startsWith(prefix)).sort().map((f) => readFileSync(join(log, f))));
+  return { binary, contents: () => all('contents-'), types: () => all('types-').toString('utf8') };
+}
+
 /** Claims to be an old OpenSSL. */
 export function oldOpenssl(scratch: Scratch, versionLine: string): string {
   return script(join(scratch.dir, 'openssl-old'), `if [ "$1" = version ]; then echo ${quote(versionLine)}; exit 0; fi\necho "unknown option" >&2; exit 1`);
