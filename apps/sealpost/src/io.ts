@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
 import { link, lstat, mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { DEFAULT_MIME_LIMITS, SealpostError, isSealpostError } from '@sealpost/core';
 import { CliError, usageError } from './errors.js';
 
 /** A file named on the command line; a missing or unreadable file is an input error (exit 2). */
@@ -13,18 +14,63 @@ export async function readFileArg(path: string, what: string): Promise<Uint8Arra
   }
 }
 
-/** The message to work on: `--in FILE`, or everything on stdin. */
-export async function readInput(inPath: string | undefined): Promise<Uint8Array> {
-  if (inPath !== undefined) return readFileArg(inPath, 'input file');
+/**
+ * Most bytes of message read from `--in` or stdin: the SDK's own `maxBytes` (64 MiB), which would
+ * refuse a longer message anyway. Reading stops as soon as the input goes past it.
+ */
+export const MAX_INPUT_BYTES = DEFAULT_MIME_LIMITS.maxBytes;
+
+/** The message to work on: `--in FILE`, or everything on stdin, up to `limit` bytes (ERR_LIMIT_SIZE past it). */
+export async function readInput(inPath: string | undefined, limit = MAX_INPUT_BYTES): Promise<Uint8Array> {
+  if (inPath !== undefined) return readInputFile(inPath, limit);
   // Waiting on a terminal for a message nobody is going to paste looks like a hang.
   if (process.stdin.isTTY === true) throw usageError('no input: pass --in FILE or pipe a message into stdin');
-  return readStdin();
+  return readAtMost(process.stdin, limit, 'stdin');
 }
 
-async function readStdin(): Promise<Uint8Array> {
+/** A regular file over the limit is refused from its size alone; anything else is read up to the limit. */
+async function readInputFile(path: string, limit: number): Promise<Uint8Array> {
+  let handle;
+  try {
+    handle = await open(path, 'r');
+  } catch (error) {
+    throw new CliError('ERR_FILE_UNREADABLE', `cannot read input file ${path}: ${reasonOf(error)}`, { cause: error });
+  }
+  try {
+    const stats = await handle.stat();
+    if (stats.isFile() && stats.size > limit) throw inputTooLarge(`input file ${path}`, limit);
+    return await readAtMost(handle.createReadStream({ autoClose: false }), limit, `input file ${path}`);
+  } catch (error) {
+    if (isSealpostError(error)) throw error;
+    throw new CliError('ERR_FILE_UNREADABLE', `cannot read input file ${path}: ${reasonOf(error)}`, { cause: error });
+  } finally {
+    await handle.close().catch(() => undefined);
+  }
+}
+
+/** Everything `stream` yields, or ERR_LIMIT_SIZE as soon as it yields more than `limit` bytes. */
+async function readAtMost(stream: AsyncIterable<Buffer | string>, limit: number, what: string): Promise<Uint8Array> {
   const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : (chunk as Buffer));
-  return new Uint8Array(Buffer.concat(chunks));
+  let size = 0;
+  for await (const chunk of stream) {
+    const bytes = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
+    size += bytes.length;
+    // Leaving the loop destroys the stream: nothing more is read.
+    if (size > limit) throw inputTooLarge(what, limit);
+    chunks.push(bytes);
+  }
+  // One copy into a buffer of the message's own (a Buffer may be a view of a shared pool).
+  const message = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    message.set(chunk, offset);
+    offset += chunk.length;
+  }
+  return message;
+}
+
+function inputTooLarge(what: string, limit: number): SealpostError {
+  return new SealpostError('ERR_LIMIT_SIZE', `${what} is larger than ${limit} bytes, the most a message may have`, { detail: { limit } });
 }
 
 /** The command's product: `--out FILE` (atomically) or stdout. */

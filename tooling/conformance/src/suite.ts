@@ -4,6 +4,7 @@ import { beforeAll, describe } from 'vitest';
 import { cmsReadingTests } from './cms-reading.js';
 import type { BackendSuiteOptions, SuiteContext } from './context.js';
 import { decryptionTests } from './decryption.js';
+import { layerLimitTests } from './layer-limits.js';
 import { roundTripTests } from './roundtrip.js';
 import { verdictTests } from './verdicts.js';
 import { vectorTests } from './vectors.js';
@@ -25,6 +26,7 @@ export function defineBackendSuite(options: BackendSuiteOptions): void {
     verdictTests(ctx);
     decryptionTests(ctx);
     cmsReadingTests(ctx);
+    layerLimitTests(ctx);
     vectorTests(ctx);
   });
 }

@@ -64,6 +64,14 @@ describe('parseHeaderBlock', () => {
     expect(() => parseHeaderBlock(b('A: 1\r\n: x\r\n\r\n'))).toThrow(expect.objectContaining({ code: 'ERR_MIME_MALFORMED' }));
   });
 
+  it('refuses more fields, or more header bytes, than its limits allow', () => {
+    const input = b('A: 1\r\nB: 2\r\n folded\r\nC: 3\r\n\r\nbody');
+    expect(parseHeaderBlock(input, { maxHeaders: 3, maxHeaderBytes: 27 }).headers).toHaveLength(3);
+    expect(() => parseHeaderBlock(input, { maxHeaders: 2 })).toThrow(expect.objectContaining({ code: 'ERR_LIMIT_HEADERS' }));
+    expect(() => parseHeaderBlock(input, { maxHeaderBytes: 26 })).toThrow(expect.objectContaining({ code: 'ERR_LIMIT_HEADER_SIZE' }));
+    expect(() => parseHeaderBlock(b('X: y\r\n'.repeat(1001)))).toThrow(expect.objectContaining({ code: 'ERR_LIMIT_HEADERS' }));
+  });
+
   it('refuses NUL in a header field', () => {
     expect(() => parseHeaderBlock(b('A: 1\u0000\r\n\r\n'))).toThrow(expect.objectContaining({ code: 'ERR_MIME_MALFORMED' }));
     expect(() => parseHeaderBlock(b('A: 1\r\n \u0000\r\n\r\n'))).toThrow(expect.objectContaining({ code: 'ERR_MIME_MALFORMED' }));

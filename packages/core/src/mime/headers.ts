@@ -1,7 +1,8 @@
 import { SealpostError } from '../errors.js';
 import { latin1Decode } from '../bytes.js';
+import { resolveLimits } from './limits.js';
 import { endingBefore, lineEnd } from './lines.js';
-import type { MimeHeader } from './types.js';
+import type { MimeHeader, MimeLimits } from './types.js';
 
 const CR = 0x0d;
 const LF = 0x0a;
@@ -9,9 +10,8 @@ const SP = 0x20;
 const HTAB = 0x09;
 const COLON = 0x3a;
 
-/** Where an entity's header block ends and its body starts. */
-export interface HeaderBlock {
-  readonly headers: MimeHeader[];
+/** Where an entity's header block ends and its body starts, found without building any field. */
+export interface HeaderLayout {
   /** End of the header block (start of the blank separator line, or of the body when there is none). */
   readonly headerEnd: number;
   /** Start of the body, just past the blank separator line. */
@@ -19,41 +19,111 @@ export interface HeaderBlock {
   readonly lineEnding: '\r\n' | '\n';
 }
 
+export interface HeaderBlock extends HeaderLayout {
+  readonly headers: MimeHeader[];
+}
+
+export type HeaderLimits = Pick<MimeLimits, 'maxHeaders' | 'maxHeaderBytes'>;
+
+/** Splits an entity into header fields and body, as scanHeaderBlock reads it. */
+export function parseHeaderBlock(bytes: Uint8Array, limits?: HeaderLimits): HeaderBlock {
+  const layout = scanHeaderBlock(bytes, resolveLimits(limits));
+  return { headers: headerFields(bytes, layout.headerEnd), ...layout };
+}
+
 /**
- * Splits an entity into header fields and body. A first line that is not a header field means the
- * entity has no header block at all (the whole input is body), as sloppy senders produce; once a field
- * was seen, a line that is neither a field nor a fold is malformed.
+ * Finds where an entity's header block ends, checking every line and the limits as it goes, so that an
+ * oversized header is refused at the first field or line that takes it over a limit, and nothing is
+ * built for the fields before it. A first line that is not a
+ * header field means the entity has no header block at all (the whole input is body), as sloppy senders
+ * produce; once a field was seen, a line that is neither a field nor a fold is malformed.
  */
-export function parseHeaderBlock(bytes: Uint8Array): HeaderBlock {
-  const headers: MimeHeader[] = [];
+export function scanHeaderBlock(bytes: Uint8Array, limits: Required<HeaderLimits>): HeaderLayout {
   let lineEnding: '\r\n' | '\n' | undefined;
-  let fieldStart = -1;
+  let fields = 0;
   let pos = 0;
   while (pos < bytes.length) {
     const end = lineEnd(bytes, pos);
     const ending = endingBefore(bytes, end);
     lineEnding ??= ending;
     const contentEnd = end - (ending?.length ?? 0);
-    if (contentEnd === pos || isTruncatedBlankLine(bytes, pos, end)) {
-      if (fieldStart !== -1) headers.push(headerField(bytes.subarray(fieldStart, pos)));
-      return { headers, headerEnd: pos, bodyStart: end, lineEnding: lineEnding ?? '\r\n' };
-    }
+    if (contentEnd === pos || isTruncatedBlankLine(bytes, pos, end)) return { headerEnd: pos, bodyStart: end, lineEnding: lineEnding ?? '\r\n' };
     const first = bytes[pos] as number;
     if (first === SP || first === HTAB) {
-      if (fieldStart === -1) return noHeaderBlock(bytes);
+      if (fields === 0) return noHeaderBlock(bytes);
     } else if (fieldNameEnd(bytes, pos, contentEnd) !== -1) {
-      if (fieldStart !== -1) headers.push(headerField(bytes.subarray(fieldStart, pos)));
-      fieldStart = pos;
-    } else if (fieldStart === -1) {
+      if (++fields > limits.maxHeaders)
+        throw new SealpostError('ERR_LIMIT_HEADERS', `more than ${limits.maxHeaders} header fields in one entity`, { detail: { maxHeaders: limits.maxHeaders } });
+    } else if (fields === 0) {
       return noHeaderBlock(bytes);
     } else {
       throw new SealpostError('ERR_MIME_MALFORMED', 'header line is neither a field nor a continuation');
     }
-    if (bytes.subarray(pos, contentEnd).includes(0)) throw new SealpostError('ERR_MIME_MALFORMED', 'NUL byte in a header field');
+    if (end > limits.maxHeaderBytes)
+      throw new SealpostError('ERR_LIMIT_HEADER_SIZE', `header block of one entity exceeds ${limits.maxHeaderBytes} bytes`, {
+        detail: { maxHeaderBytes: limits.maxHeaderBytes },
+      });
+    if (hasNul(bytes, pos, contentEnd)) throw new SealpostError('ERR_MIME_MALFORMED', 'NUL byte in a header field');
     pos = end;
   }
-  if (fieldStart !== -1) headers.push(headerField(bytes.subarray(fieldStart)));
-  return { headers, headerEnd: bytes.length, bodyStart: bytes.length, lineEnding: lineEnding ?? '\r\n' };
+  return { headerEnd: bytes.length, bodyStart: bytes.length, lineEnding: lineEnding ?? '\r\n' };
+}
+
+/** Every field of a header block that scanHeaderBlock accepted, each a view into `bytes`. */
+export function headerFields(bytes: Uint8Array, headerEnd: number): MimeHeader[] {
+  const headers: MimeHeader[] = [];
+  forEachField(bytes, headerEnd, (start, end) => {
+    headers.push(headerField(bytes.subarray(start, end)));
+  });
+  return headers;
+}
+
+/**
+ * Values of the fields called `lowerName` (lower case) in an accepted header block, in order; only the
+ * first when `firstOnly`. Only matching fields are decoded, so a lookup builds nothing for the others.
+ */
+export function fieldValues(bytes: Uint8Array, headerEnd: number, lowerName: string, firstOnly: boolean): string[] {
+  const values: string[] = [];
+  forEachField(bytes, headerEnd, (start, end) => {
+    if (nameIs(bytes, start, lowerName)) values.push(headerField(bytes.subarray(start, end)).value);
+    return firstOnly && values.length > 0;
+  });
+  return values;
+}
+
+/**
+ * Calls `visit` with the byte range of each field (its first line and every fold after it) until
+ * `visit` returns true.
+ */
+function forEachField(bytes: Uint8Array, headerEnd: number, visit: (start: number, end: number) => boolean | void): void {
+  let start = 0;
+  for (let pos = 0; pos < headerEnd; ) {
+    const next = lineEnd(bytes, pos);
+    if (next >= headerEnd || !isWsp(bytes[next] as number)) {
+      if (visit(start, Math.min(next, headerEnd)) === true) return;
+      start = next;
+    }
+    pos = next;
+  }
+}
+
+/** Whether the field at `start` is called `lowerName`, compared case-insensitively (names are ASCII). */
+function nameIs(bytes: Uint8Array, start: number, lowerName: string): boolean {
+  for (let i = 0; i < lowerName.length; i++) {
+    const b = bytes[start + i];
+    if (b === undefined || toLowerAscii(b) !== lowerName.charCodeAt(i)) return false;
+  }
+  const after = bytes[start + lowerName.length];
+  return after === COLON || after === SP || after === HTAB;
+}
+
+function toLowerAscii(b: number): number {
+  return b >= 0x41 && b <= 0x5a ? b | 0x20 : b;
+}
+
+function hasNul(bytes: Uint8Array, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) if (bytes[i] === 0) return true;
+  return false;
 }
 
 /** A lone CR at the very end: a blank line whose LF was lost in truncation. */
@@ -61,9 +131,9 @@ function isTruncatedBlankLine(bytes: Uint8Array, start: number, end: number): bo
   return end === bytes.length && end - start === 1 && bytes[start] === CR;
 }
 
-function noHeaderBlock(bytes: Uint8Array): HeaderBlock {
+function noHeaderBlock(bytes: Uint8Array): HeaderLayout {
   const ending = endingBefore(bytes, lineEnd(bytes, 0));
-  return { headers: [], headerEnd: 0, bodyStart: 0, lineEnding: ending ?? '\r\n' };
+  return { headerEnd: 0, bodyStart: 0, lineEnding: ending ?? '\r\n' };
 }
 
 /**
@@ -120,14 +190,30 @@ function isWsp(c: number): boolean {
 
 type HasHeaders = { readonly headers: readonly MimeHeader[] };
 
+/**
+ * Implemented by parsed entities (parse.ts): field values looked up in the entity's bytes, so a lookup
+ * does not build a MimeHeader for every field of the entity.
+ */
+export const FIELD_VALUES: unique symbol = Symbol('sealpost.mime.fieldValues');
+
+interface FieldSource {
+  [FIELD_VALUES](lowerName: string, firstOnly: boolean): string[];
+}
+
+function isFieldSource(entity: object): entity is FieldSource {
+  return FIELD_VALUES in entity;
+}
+
 /** Value of the first field called `name` (case-insensitive), or undefined. */
 export function getHeader(entity: HasHeaders, name: string): string | undefined {
   const wanted = name.toLowerCase();
+  if (isFieldSource(entity)) return entity[FIELD_VALUES](wanted, true)[0];
   return entity.headers.find((h) => h.name.toLowerCase() === wanted)?.value;
 }
 
 /** Values of every field called `name` (case-insensitive), in order. */
 export function getHeaders(entity: HasHeaders, name: string): string[] {
   const wanted = name.toLowerCase();
+  if (isFieldSource(entity)) return entity[FIELD_VALUES](wanted, false);
   return entity.headers.filter((h) => h.name.toLowerCase() === wanted).map((h) => h.value);
 }

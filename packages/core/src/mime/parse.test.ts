@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { latin1Decode, latin1Encode } from '../bytes.js';
+import { getHeader, getHeaders } from './headers.js';
 import { parseMime } from './parse.js';
 import type { MimeEntity } from './types.js';
 
@@ -197,6 +198,23 @@ describe('parseMime: multipart', () => {
   });
 });
 
+describe('parseMime: header lookups', () => {
+  it('getHeader and getHeaders give the same values before and after the fields are built', () => {
+    const input = b('Subject : one\r\n  two\r\nX-Subject: no\r\nSubjects: no\r\nsubJECT:three\r\nContent-Type: text/plain\r\n\r\nbody');
+    const lookups = (e: MimeEntity) => [getHeader(e, 'SUBJECT'), getHeaders(e, 'subject'), getHeader(e, 'x-subject'), getHeader(e, 'subj'), getHeaders(e, 'from')];
+    const entity = parseMime(input);
+    const before = lookups(entity);
+    expect(before).toEqual(['one  two', ['one  two', 'three'], 'no', undefined, []]);
+    expect(entity.headers.map((h) => h.value)).toEqual(['one  two', 'no', 'no', 'three', 'text/plain']);
+    expect(lookups(entity)).toEqual(before);
+  });
+
+  it('keeps the same views on every access', () => {
+    const entity = parseMime(b('Content-Type: multipart/mixed; boundary=b\r\n\r\npre\r\n--b\r\n\r\nx\r\n--b--\r\npost'));
+    for (const key of ['headers', 'headerBytes', 'body', 'preamble', 'epilogue'] as const) expect(entity[key]).toBe(entity[key]);
+  });
+});
+
 describe('parseMime: limits', () => {
   function nested(depth: number): Uint8Array {
     let body = 'Content-Type: text/plain\r\n\r\nleaf';
@@ -228,6 +246,33 @@ describe('parseMime: limits', () => {
   it('refuses limits that are not non-negative numbers', () => {
     expect(() => parseMime(b(''), { maxDepth: -1 })).toThrow(RangeError);
     expect(() => parseMime(b(''), { maxParts: Number.NaN })).toThrow(RangeError);
+    expect(() => parseMime(b(''), { maxHeaders: -1 })).toThrow(RangeError);
+    expect(() => parseMime(b(''), { maxHeaderBytes: Number.NaN })).toThrow(RangeError);
+  });
+
+  const fields = (n: number) => 'X: y\r\n'.repeat(n);
+
+  it('enforces the header field count per entity, 1 000 by default', () => {
+    expect(parseMime(b(`${fields(3)}\r\nbody`), { maxHeaders: 3 }).headers).toHaveLength(3);
+    expect(() => parseMime(b(`${fields(4)}\r\nbody`), { maxHeaders: 3 })).toThrow(expect.objectContaining({ code: 'ERR_LIMIT_HEADERS' }));
+    expect(parseMime(b(`${fields(1000)}\r\nbody`)).headers).toHaveLength(1000);
+    expect(() => parseMime(b(`${fields(1001)}\r\nbody`))).toThrow(expect.objectContaining({ code: 'ERR_LIMIT_HEADERS' }));
+    // Per entity: each part may have up to the limit, and a part over it is refused like the root.
+    const parts = (n: number) => b(`Content-Type: multipart/mixed; boundary=m\r\n${fields(2)}\r\n--m\r\n${fields(n)}\r\nx\r\n--m\r\n${fields(n)}\r\nx\r\n--m--\r\n`);
+    expect(parseMime(parts(3), { maxHeaders: 3 }).children).toHaveLength(2);
+    expect(() => parseMime(parts(4), { maxHeaders: 3 })).toThrow(expect.objectContaining({ code: 'ERR_LIMIT_HEADERS' }));
+  });
+
+  it('enforces the header block size per entity, 1 MiB by default', () => {
+    const block = 'Subject: 0123456789\r\n'; // 21 bytes
+    expect(parseMime(b(`${block}\r\nbody`), { maxHeaderBytes: 21 }).headers).toHaveLength(1);
+    expect(() => parseMime(b(`${block}\r\nbody`), { maxHeaderBytes: 20 })).toThrow(expect.objectContaining({ code: 'ERR_LIMIT_HEADER_SIZE' }));
+    // One folded field counts all its lines; a body after the blank line does not count.
+    const folded = b(`Subject: a\r\n${' b\r\n'.repeat(300_000)}\r\n${'body\r\n'.repeat(300_000)}`);
+    expect(() => parseMime(folded)).toThrow(expect.objectContaining({ code: 'ERR_LIMIT_HEADER_SIZE' }));
+    expect(parseMime(b(`Subject: a\r\n\r\n${'body\r\n'.repeat(300_000)}`)).headers).toHaveLength(1);
+    // A message without any header block is all body, however long its first line.
+    expect(parseMime(b('x'.repeat(2 * 1024 * 1024))).headers).toHaveLength(0);
   });
 });
 

@@ -46,6 +46,14 @@ describe('splitMessage', () => {
   it('refuses a broken header block', () => {
     expect(() => splitMessage(b('From: a@example.com\r\ngarbage\r\n\r\nbody'))).toThrow(expect.objectContaining({ code: 'ERR_MIME_MALFORMED' }));
   });
+
+  it('applies the header limits: the defaults, or the ones given', () => {
+    const message = (n: number) => b(`${'X: y\r\n'.repeat(n)}\r\nbody`);
+    expect(splitMessage(message(1000)).outerHeaders).toHaveLength(1000);
+    expect(() => splitMessage(message(1001))).toThrow(expect.objectContaining({ code: 'ERR_LIMIT_HEADERS' }));
+    expect(splitMessage(message(1001), { maxHeaders: 2000 }).outerHeaders).toHaveLength(1001);
+    expect(() => splitMessage(message(10), { maxHeaderBytes: 59 })).toThrow(expect.objectContaining({ code: 'ERR_LIMIT_HEADER_SIZE' }));
+  });
 });
 
 describe('joinMessage', () => {
@@ -66,6 +74,14 @@ describe('joinMessage', () => {
   it('ends an outer field that had no line ending', () => {
     const { outerHeaders } = splitMessage(b('Subject: last'));
     expect(s(joinMessage(outerHeaders, b('\r\nx')))).toBe('Subject: last\r\nMIME-Version: 1.0\r\n\r\nx');
+  });
+
+  it('joins any number of outer fields (no argument list as long as the header)', () => {
+    const outerHeaders = parseHeaderBlock(b(`${'X: y\r\n'.repeat(200_000)}\r\n`), {
+      maxHeaders: Number.POSITIVE_INFINITY,
+      maxHeaderBytes: Number.POSITIVE_INFINITY,
+    }).headers;
+    expect(joinMessage(outerHeaders, b('\r\nx'))).toHaveLength(200_000 * 6 + 'MIME-Version: 1.0\r\n\r\nx'.length);
   });
 
   it('refuses Content-* fields among the outer ones', () => {

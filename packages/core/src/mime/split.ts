@@ -1,7 +1,7 @@
-import { concatBytes, latin1Encode } from '../bytes.js';
+import { concatBytes, joinBytes, latin1Encode } from '../bytes.js';
 import { parseHeaderBlock } from './headers.js';
 import { toCrlf, withFinalCrlf } from './lines.js';
-import type { MimeHeader, SplitMessage } from './types.js';
+import type { MimeHeader, MimeLimits, SplitMessage } from './types.js';
 
 const MIME_VERSION = latin1Encode('MIME-Version: 1.0\r\n');
 
@@ -14,9 +14,10 @@ function isContentField(header: MimeHeader): boolean {
  * MIME-Version, ...), which stay on the outside, and the content entity to seal: every Content-*
  * field, byte for byte, then the blank line and the body. A message without a Content-Type gets
  * `Content-Type: text/plain; charset=us-ascii` in the entity, its RFC 2045 meaning made explicit.
+ * The header is held to the `maxHeaders` and `maxHeaderBytes` of `limits` (defaults when not given).
  */
-export function splitMessage(message: Uint8Array): SplitMessage {
-  const block = parseHeaderBlock(message);
+export function splitMessage(message: Uint8Array, limits?: MimeLimits): SplitMessage {
+  const block = parseHeaderBlock(message, limits);
   const outerHeaders = block.headers.filter((h) => !isContentField(h));
   const contentHeaders = block.headers.filter(isContentField);
   const ending = latin1Encode(block.lineEnding);
@@ -26,7 +27,7 @@ export function splitMessage(message: Uint8Array): SplitMessage {
   for (const h of contentHeaders) chunks.push(endsWithLf(h.raw) ? h.raw : concatBytes(h.raw, ending));
   const separator = message.subarray(block.headerEnd, block.bodyStart);
   chunks.push(separator.length > 0 ? separator : ending, message.subarray(block.bodyStart));
-  return { outerHeaders, entity: concatBytes(...chunks) };
+  return { outerHeaders, entity: joinBytes(chunks) };
 }
 
 /**
@@ -39,7 +40,7 @@ export function joinMessage(outerHeaders: readonly MimeHeader[], entity: Uint8Ar
   const chunks = outerHeaders.map((h) => withFinalCrlf(toCrlf(h.raw)));
   if (!outerHeaders.some((h) => h.name.toLowerCase() === 'mime-version')) chunks.push(MIME_VERSION);
   chunks.push(entity);
-  return concatBytes(...chunks);
+  return joinBytes(chunks);
 }
 
 function endsWithLf(bytes: Uint8Array): boolean {

@@ -17,7 +17,11 @@ export interface ContentType {
   readonly params: Readonly<Record<string, string>>;
 }
 
-/** A parsed entity. Every byte range points into the input: nothing is re-encoded. */
+/**
+ * A parsed entity. Every byte range points into the input: nothing is re-encoded. parseMime's entities
+ * make their views and header fields on first use (accessors, not own properties): read the fields you
+ * need rather than spreading or serializing an entity.
+ */
 export interface MimeEntity {
   /** Exact bytes of the whole entity: header block, blank line, body. */
   readonly raw: Uint8Array;
@@ -46,6 +50,16 @@ export interface MimeLimits {
   readonly maxDepth?: number;
   /** Maximum number of entities in the tree. Default 10 000. */
   readonly maxParts?: number;
+  /**
+   * Maximum number of header fields in one entity (the message's own header, or one part's). Default
+   * 1 000: real mail has a few dozen, and RFC 5321 has relays treat about 100 Received fields as a loop.
+   */
+  readonly maxHeaders?: number;
+  /**
+   * Maximum size in bytes of one entity's header block, folds and line endings included. Default 1 MiB,
+   * ten times what Postfix keeps of a message header by default (`header_size_limit`, 100 KiB).
+   */
+  readonly maxHeaderBytes?: number;
 }
 
 export interface Mailbox {

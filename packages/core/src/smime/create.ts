@@ -5,6 +5,7 @@ import { openMessage } from './open.js';
 import { sendMessage } from './send.js';
 import { signEntity, signMessage } from './sign.js';
 import { joinMessage, splitMessage } from '../mime/index.js';
+import { resolveSealpostLimits } from './limits.js';
 import type { Sealpost, SealpostOptions } from './types.js';
 import { type VerifyContext, verifyMessage } from './verify.js';
 
@@ -17,7 +18,7 @@ function assertBackend(backend: CryptoBackend | undefined): asserts backend is C
 export function createSealpost(options: SealpostOptions): Sealpost {
   assertBackend(options.backend);
   const { backend } = options;
-  const ctx: VerifyContext = { backend, policy: options.policy, limits: options.limits };
+  const ctx: VerifyContext = { backend, policy: options.policy, limits: resolveSealpostLimits(options.limits) };
   return {
     backend,
     sign: (message, o) => signMessage(backend, message, o),

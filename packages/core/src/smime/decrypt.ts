@@ -63,17 +63,20 @@ export async function decryptParsed(ctx: VerifyContext, message: Uint8Array, roo
       ...facts,
       errors: [{ code: 'ERR_NOT_AUTHENTICATED', message: `${cipher} is not authenticated encryption and authenticated encryption is required` }],
     };
+  let content: Uint8Array;
   try {
-    const { content } = await ctx.backend.decrypt({
+    ({ content } = await ctx.backend.decrypt({
       cms,
       certificate: options.identity.certificate,
       privateKey: options.identity.privateKey,
       ...(options.signal === undefined ? {} : { signal: options.signal }),
-    });
-    return { status: 'decrypted', ...facts, errors: [], content: replaceContent(message, content) };
+    }));
   } catch (error) {
     return { status: 'failed', ...facts, errors: [decryptFailure(error)] };
   }
+  // Outside the try: decrypted content over a limit (or not MIME at all) is reported with its own
+  // code, thrown as for the outer message, and is not a decryption failure.
+  return { status: 'decrypted', ...facts, errors: [], content: replaceContent(message, content, ctx.limits) };
 }
 
 function decryptFailure(error: unknown): { code: string; message: string } {

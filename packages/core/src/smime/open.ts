@@ -36,7 +36,7 @@ export async function openMessage(ctx: VerifyContext, message: Uint8Array, optio
       const { content, ...layer } = report;
       layers.push({ type: 'signed', ...layer });
       if (content === undefined || report.status === 'invalid') return finish(layers, undefined);
-      current = replaceContent(current, content);
+      current = replaceContent(current, content, ctx.limits);
     }
   }
 }
