@@ -1,45 +1,32 @@
 import { backendKit as kit, constantTimeEqual, decryptionFailed, SealpostError } from '@sealpost/core';
 import forge from 'node-forge';
 import { fromBinaryString, toBinaryString } from './bytes.js';
-import type { Context } from './context.js';
 
 /** AES-CBC (RFC 3565) and AES-GCM (RFC 5084) content encryption on node-forge's AES. */
 
 const BLOCK = 16;
-const GCM_NONCE_LENGTH = 12;
-const GCM_TAG_LENGTH = 16;
-
-export interface EncryptedContent {
-  /** DER of the algorithm parameters: the IV, or GCMParameters. */
-  readonly parameters: Uint8Array;
-  readonly ciphertext: Uint8Array;
-  /** The GCM tag, which AuthEnvelopedData carries in its mac field, apart from the ciphertext. */
-  readonly mac: Uint8Array | null;
-}
 
 function keyBuffer(cek: Uint8Array): forge.util.ByteStringBuffer {
   return forge.util.createBuffer(toBinaryString(cek));
 }
 
-export function encryptContent(ctx: Context, cipher: kit.CipherSpec, cek: Uint8Array, content: Uint8Array): EncryptedContent {
-  if (cipher.mode === 'cbc') {
-    const iv = ctx.random(BLOCK);
+/**
+ * Encrypts content with the key and the fresh IV or nonce core's engine chose; for GCM the 16-octet
+ * tag comes back apart from the ciphertext, as AuthEnvelopedData carries it in its mac field.
+ */
+export function encryptContent(cipher: kit.CipherSpec, cek: Uint8Array, parameters: kit.ContentParameters, content: Uint8Array): { ciphertext: Uint8Array; mac: Uint8Array | null } {
+  if (parameters.mode === 'cbc') {
     const aes = forge.cipher.createCipher('AES-CBC', keyBuffer(cek));
-    aes.start({ iv: toBinaryString(iv) });
+    aes.start({ iv: toBinaryString(parameters.iv) });
     aes.update(forge.util.createBuffer(toBinaryString(content)));
     if (!aes.finish()) throw new SealpostError('ERR_BACKEND', 'AES-CBC encryption failed');
-    return { parameters: kit.cbcParameters(iv), ciphertext: fromBinaryString(aes.output.getBytes()), mac: null };
+    return { ciphertext: fromBinaryString(aes.output.getBytes()), mac: null };
   }
-  const nonce = ctx.random(GCM_NONCE_LENGTH);
   const aes = forge.cipher.createCipher('AES-GCM', keyBuffer(cek));
-  aes.start({ iv: toBinaryString(nonce), tagLength: GCM_TAG_LENGTH * 8 });
+  aes.start({ iv: toBinaryString(parameters.nonce), tagLength: parameters.icvLength * 8 });
   aes.update(forge.util.createBuffer(toBinaryString(content)));
   if (!aes.finish()) throw new SealpostError('ERR_BACKEND', 'AES-GCM encryption failed');
-  return {
-    parameters: kit.gcmParameters(nonce, GCM_TAG_LENGTH),
-    ciphertext: fromBinaryString(aes.output.getBytes()),
-    mac: fromBinaryString(aes.mode.tag.getBytes()),
-  };
+  return { ciphertext: fromBinaryString(aes.output.getBytes()), mac: fromBinaryString(aes.mode.tag.getBytes()) };
 }
 
 /**

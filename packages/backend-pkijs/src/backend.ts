@@ -1,28 +1,27 @@
 import type { CryptoBackend, DigestRequest } from '@sealpost/core';
-import { throwIfAborted } from '@sealpost/core';
+import { backendKit as kit, throwIfAborted } from '@sealpost/core';
 import { PKIJS_CAPABILITIES } from './capabilities.js';
 import { verifyCertificateSignatureWith } from './certificate-signature.js';
 import { createContext } from './context.js';
-import { decryptCms } from './decrypt.js';
 import { computeDigest } from './digest.js';
-import { encryptCms } from './encrypt.js';
 import type { PkijsBackendOptions } from './options.js';
-import { signCms } from './sign.js';
-import { verifyCms } from './verify.js';
+import { pkijsPrimitives } from './primitives.js';
 
 /**
- * A CryptoBackend on PKI.js and WebCrypto. It keeps no global state: the WebCrypto implementation
- * (and the optional raw RSA hook) are captured here and passed to every operation.
+ * A CryptoBackend on WebCrypto under core's CMS engine, which reads and writes the CMS. It keeps no
+ * global state: the WebCrypto implementation (and the optional raw RSA hook) are captured here and
+ * passed to every operation.
  */
 export function createPkijsBackend(options: PkijsBackendOptions = {}): CryptoBackend {
   const ctx = createContext(options);
+  const primitives = pkijsPrimitives(ctx);
   const backend: CryptoBackend = {
     name: 'pkijs',
     capabilities: PKIJS_CAPABILITIES,
-    sign: (request) => signCms(ctx, request),
-    verify: (request) => verifyCms(ctx, request),
-    encrypt: (request) => encryptCms(ctx, request),
-    decrypt: (request) => decryptCms(ctx, request),
+    sign: (request) => kit.signContent(primitives, PKIJS_CAPABILITIES, request),
+    verify: (request) => kit.verifySignedData(primitives, PKIJS_CAPABILITIES, request),
+    encrypt: (request) => kit.encryptContent(primitives, PKIJS_CAPABILITIES, request),
+    decrypt: (request) => kit.decryptEnvelope(primitives, PKIJS_CAPABILITIES, request),
     verifyCertificateSignature: (request) => verifyCertificateSignatureWith(ctx, request),
     digest: async (request: DigestRequest) => {
       throwIfAborted(request.signal);

@@ -4,31 +4,18 @@ import type { Context } from './context.js';
 
 /** AES-CBC (RFC 3565) and AES-GCM (RFC 5084) content encryption through WebCrypto. */
 
-const GCM_NONCE_LENGTH = 12;
-const GCM_TAG_LENGTH = 16;
-
-export interface EncryptedContent {
-  /** DER of the algorithm parameters: the IV, or GCMParameters. */
-  readonly parameters: Bytes;
-  readonly ciphertext: Bytes;
-  /** The GCM tag, carried apart from the ciphertext in AuthEnvelopedData's mac field. */
-  readonly mac: Bytes | null;
-}
-
-export async function encryptContent(ctx: Context, cipher: kit.CipherSpec, cek: Bytes, content: Uint8Array): Promise<EncryptedContent> {
+/**
+ * Encrypts content with the key and the fresh IV or nonce core's engine chose; for GCM the tag comes
+ * back apart from the ciphertext, as AuthEnvelopedData carries it in its mac field.
+ */
+export async function encryptContent(ctx: Context, cipher: kit.CipherSpec, cek: Bytes, parameters: kit.ContentParameters, content: Uint8Array): Promise<{ ciphertext: Bytes; mac: Bytes | null }> {
   const key = await importAesKey(ctx, cipher, cek, 'encrypt');
-  if (cipher.mode === 'cbc') {
-    const iv = ctx.random(16);
-    const ciphertext = new Uint8Array(await ctx.subtle.encrypt({ name: 'AES-CBC', iv }, key, arrayBufferBacked(content)));
-    return { parameters: kit.cbcParameters(iv), ciphertext, mac: null };
+  if (parameters.mode === 'cbc') {
+    return { ciphertext: new Uint8Array(await ctx.subtle.encrypt({ name: 'AES-CBC', iv: parameters.iv }, key, arrayBufferBacked(content))), mac: null };
   }
-  const nonce = ctx.random(GCM_NONCE_LENGTH);
-  const sealed = new Uint8Array(await ctx.subtle.encrypt({ name: 'AES-GCM', iv: nonce, tagLength: GCM_TAG_LENGTH * 8 }, key, arrayBufferBacked(content)));
-  return {
-    parameters: kit.gcmParameters(nonce, GCM_TAG_LENGTH),
-    ciphertext: sealed.slice(0, sealed.length - GCM_TAG_LENGTH),
-    mac: sealed.slice(sealed.length - GCM_TAG_LENGTH),
-  };
+  const tagLength = parameters.icvLength;
+  const sealed = new Uint8Array(await ctx.subtle.encrypt({ name: 'AES-GCM', iv: parameters.nonce, tagLength: tagLength * 8 }, key, arrayBufferBacked(content)));
+  return { ciphertext: sealed.slice(0, sealed.length - tagLength), mac: sealed.slice(sealed.length - tagLength) };
 }
 
 /**

@@ -2,7 +2,7 @@ import { SealpostError } from '@sealpost/core';
 
 /** The codes of core's ErrorCode this package throws besides the common ones (ERR_INVALID_ARGUMENT, ERR_ABORTED, ...). */
 export type TransportErrorCode =
-  /** The API refused the transmission (4xx other than the ones below, 420 sending limit, redirects, no recipient accepted). */
+  /** The API answered with a redirect (not followed: check baseUrl). A 4xx refusal is a result, not an error. */
   | 'ERR_TRANSPORT_REJECTED'
   /** 401 or 403: the API key is missing, wrong, or lacks the Transmissions permission. */
   | 'ERR_TRANSPORT_AUTH'
@@ -12,7 +12,7 @@ export type TransportErrorCode =
   | 'ERR_TRANSPORT_UNAVAILABLE'
   /** The request was sent but no usable answer came back (5xx, timeout, connection lost): it may have been accepted. */
   | 'ERR_TRANSPORT_OUTCOME_UNKNOWN'
-  /** The message is over the size limit (checked before sending) or the API answered 413. */
+  /** The message is over the size limit, checked before sending (a 413 from the API is a `rejected` result). */
   | 'ERR_MESSAGE_TOO_LARGE'
   /** A relay-webhook body that is not the documented batch shape. */
   | 'ERR_WEBHOOK_MALFORMED';

@@ -16,3 +16,5 @@ export * from './decrypt-envelope.js';
 export * from './limits.js';
 export * from './primitives.js';
 export * from './verify-signed-data.js';
+export * from './encrypt-content.js';
+export * from './sign-content.js';

@@ -1,4 +1,4 @@
-import type { DigestAlgorithm, PrivateKeyRef } from '../backend.js';
+import type { DigestAlgorithm, KeyTransport, PrivateKeyRef } from '../backend.js';
 import type { CipherSpec } from './algorithms.js';
 import type { PublicKeyFacts } from './certificate-facts.js';
 import type { ContentParameters } from './content-parameters.js';
@@ -63,4 +63,50 @@ export interface DecryptPrimitives {
   unwrapKey(input: KeyUnwrap): Promise<Uint8Array>;
   /** The plaintext; every failure (bad padding, bad tag, bad length) throws decryptionFailed(). */
   decryptContent(input: ContentDecryption): Promise<Uint8Array>;
+}
+
+export interface SignatureCreation {
+  readonly privateKey: PrivateKeyRef;
+  /** The signer's certificate as the engine read it: its key says which algorithm family to use. */
+  readonly publicKey: Exclude<PublicKeyFacts, { kind: 'other' }>;
+  readonly params: SignatureParams;
+  /** The bytes to sign: the DER SET OF signed attributes. */
+  readonly data: Uint8Array;
+  readonly signal?: AbortSignal | undefined;
+}
+
+export interface SignPrimitives extends VerifyPrimitives {
+  /** The signature value as CMS carries it: RSA octets, or a DER Ecdsa-Sig-Value. */
+  sign(input: SignatureCreation): Promise<Uint8Array>;
+}
+
+export interface KeyWrap {
+  readonly transport: KeyTransport;
+  /** The recipient's RSA key as the engine read it, and its SubjectPublicKeyInfo as the certificate holds it. */
+  readonly publicKey: Extract<PublicKeyFacts, { kind: 'rsa' }>;
+  readonly spki: Uint8Array;
+  /** The content-encryption key. */
+  readonly key: Uint8Array;
+  readonly signal?: AbortSignal | undefined;
+}
+
+export interface ContentEncryption {
+  readonly cipher: CipherSpec;
+  readonly key: Uint8Array;
+  /** A fresh IV, or a fresh 12-octet nonce and the 16-octet tag length, from the engine. */
+  readonly parameters: ContentParameters;
+  readonly content: Uint8Array;
+  readonly signal?: AbortSignal | undefined;
+}
+
+export interface EncryptPrimitives {
+  /** `length` octets from a cryptographically secure source. */
+  random(length: number): Uint8Array;
+  /**
+   * The encryptedKey: RSAES-PKCS1-v1_5 (pkcs1v15Pad), or RSAES-OAEP with SHA-256 and MGF1-SHA-256.
+   * ERR_UNSUPPORTED_KEY when the key is too small for it.
+   */
+  wrapKey(input: KeyWrap): Promise<Uint8Array>;
+  /** The ciphertext, and for GCM the tag apart from it. */
+  encryptContent(input: ContentEncryption): Promise<{ readonly ciphertext: Uint8Array; readonly mac: Uint8Array | null }>;
 }

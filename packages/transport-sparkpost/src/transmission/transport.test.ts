@@ -174,14 +174,17 @@ describe('createSparkPostTransport: tracking and content checks', () => {
 });
 
 describe('createSparkPostTransport: answers', () => {
-  it('maps 400 with errors[] to ERR_TRANSPORT_REJECTED carrying the status and the errors', async () => {
+  it('resolves a 400 with every recipient rejected, carrying the status and the errors, without retrying', async () => {
     const apiErrors = [{ message: 'Invalid domain', description: 'Unconfigured or unverified sending domain.', code: '7001' }];
     const s = await server(() => ({ status: 400, body: { errors: apiErrors } }));
-    const error = await rejection(transport(s.baseUrl).send(sealedRequest()));
-    expect(isSealpostError(error)).toBe(true);
-    expect(error.code).toBe('ERR_TRANSPORT_REJECTED');
-    expect(error.message).toContain('Invalid domain');
-    expect(error.detail).toMatchObject({ status: 400, errors: apiErrors, attempts: 1 });
+    const result = await transport(s.baseUrl).send(sealedRequest({ envelope: { from: 'alice@example.com', to: ['bob@example.com', 'carol@example.com'] } }));
+    expect(result).toMatchObject({ status: 400, errors: apiErrors, attempts: 1, accepted: 0 });
+    expect(result.id).toBeUndefined();
+    expect(result.recipients.map((r) => [r.address, r.status])).toEqual([
+      ['bob@example.com', 'rejected'],
+      ['carol@example.com', 'rejected'],
+    ]);
+    expect(result.recipients[0]!.response).toBe('SparkPost refused the transmission (HTTP 400): Invalid domain (Unconfigured or unverified sending domain.)');
     expect(s.requests).toHaveLength(1);
   });
 
@@ -195,15 +198,17 @@ describe('createSparkPostTransport: answers', () => {
     expect(s.requests).toHaveLength(1);
   });
 
-  it('maps 420 (sending limit) to ERR_TRANSPORT_REJECTED and 413 to ERR_MESSAGE_TOO_LARGE, without retrying', async () => {
+  it('resolves 420 (sending limit) as deferred and 413 as rejected, without retrying', async () => {
     const s = await server((_, i) =>
       i === 0 ? { status: 420, body: { errors: [{ message: 'Exceed Sending Limit (hourly)', code: '2101' }] } } : { status: 413, body: '' },
     );
-    const limit = await rejection(transport(s.baseUrl).send(sealedRequest()));
-    expect(limit.code).toBe('ERR_TRANSPORT_REJECTED');
-    expect(limit.detail).toMatchObject({ status: 420, errors: [{ message: 'Exceed Sending Limit (hourly)', code: '2101' }] });
-    const large = await rejection(transport(s.baseUrl).send(sealedRequest()));
-    expect(large.code).toBe('ERR_MESSAGE_TOO_LARGE');
+    const limit = await transport(s.baseUrl).send(sealedRequest());
+    expect(limit).toMatchObject({ status: 420, errors: [{ message: 'Exceed Sending Limit (hourly)', code: '2101' }] });
+    expect(limit.recipients).toEqual([
+      { address: 'bob@example.com', status: 'deferred', response: 'SparkPost sending limit reached (HTTP 420), nothing was sent: Exceed Sending Limit (hourly)' },
+    ]);
+    const large = await transport(s.baseUrl).send(sealedRequest());
+    expect(large.recipients).toEqual([{ address: 'bob@example.com', status: 'rejected', response: 'SparkPost found the transmission too large (HTTP 413)' }]);
     expect(s.requests).toHaveLength(2);
   });
 
@@ -229,11 +234,11 @@ describe('createSparkPostTransport: answers', () => {
     expect(result.recipients[0]!.response).toMatch(/accepted 1 of 2/);
   });
 
-  it('throws ERR_TRANSPORT_REJECTED when no recipient was accepted', async () => {
+  it('resolves with every recipient rejected when SparkPost accepted none of them', async () => {
     const s = await server(() => ({ status: 200, body: { results: { total_rejected_recipients: 1, total_accepted_recipients: 0, id: '42' } } }));
-    const error = await rejection(transport(s.baseUrl).send(sealedRequest()));
-    expect(error.code).toBe('ERR_TRANSPORT_REJECTED');
-    expect(error.detail).toMatchObject({ rejected: 1, transmissionId: '42' });
+    const result = await transport(s.baseUrl).send(sealedRequest());
+    expect(result).toMatchObject({ id: '42', accepted: 0, rejected: 1, status: 200 });
+    expect(result.recipients).toEqual([{ address: 'bob@example.com', status: 'rejected', response: 'SparkPost accepted none of the recipients' }]);
   });
 
   it('treats a 200 without results as an unknown outcome', async () => {

@@ -7,7 +7,7 @@ import { backoffDelayMs, sleep } from './backoff.js';
 import { type ResolvedOptions, type SparkPostTransportOptions, resolveOptions } from './options.js';
 import { envelopeRecipients, transmissionPayload } from './payload.js';
 import { retryAfterMs } from './retry-after.js';
-import { type Failure, answerOutcome } from './status.js';
+import { type Failure, type Refusal, answerOutcome } from './status.js';
 
 export interface SparkPostSendResult extends SendResult {
   readonly transport: 'sparkpost';
@@ -19,6 +19,10 @@ export interface SparkPostSendResult extends SendResult {
   readonly recipientErrors: readonly SparkPostApiError[];
   /** Requests made, retries included. */
   readonly attempts: number;
+  /** HTTP status of the answer that decided the send. */
+  readonly status: number;
+  /** That answer's errors[]: the reasons of a refusal, or warnings next to results. */
+  readonly errors: readonly SparkPostApiError[];
 }
 
 export interface SparkPostTransport extends Transport {
@@ -47,7 +51,7 @@ function recipientResults(recipients: readonly string[], results: TransmissionRe
   return recipients.map((address) => ({ address, status: 'deferred', response }));
 }
 
-function sendResult(recipients: readonly string[], results: TransmissionResults, attempts: number): SparkPostSendResult {
+function sendResult(recipients: readonly string[], results: TransmissionResults, attempts: number, status: number, errors: readonly SparkPostApiError[]): SparkPostSendResult {
   return {
     transport: 'sparkpost',
     ...(results.id === null ? {} : { id: results.id }),
@@ -56,6 +60,24 @@ function sendResult(recipients: readonly string[], results: TransmissionResults,
     rejected: results.rejected,
     recipientErrors: results.recipientErrors,
     attempts,
+    status,
+    errors,
+  };
+}
+
+/** A transmission SparkPost refused: every recipient gets the refusal, as each gets an SMTP server's reply. */
+function refusedResult(recipients: readonly string[], refusal: Refusal, attempts: number): SparkPostSendResult {
+  const { results } = refusal;
+  return {
+    transport: 'sparkpost',
+    ...(results?.id == null ? {} : { id: results.id }),
+    recipients: recipients.map((address) => ({ address, status: refusal.recipientStatus, response: refusal.response })),
+    accepted: 0,
+    rejected: results?.rejected ?? 0,
+    recipientErrors: results?.recipientErrors ?? [],
+    attempts,
+    status: refusal.status,
+    errors: refusal.errors,
   };
 }
 
@@ -111,6 +133,9 @@ function thrown(failure: Failure, attempts: number): SealpostError {
  * A Transport for SparkPost's Transmissions API: the message goes as `content.email_rfc822`, byte for
  * byte, with tracking off. Connection failures before anything was sent and 429s are retried; a 5xx,
  * a timeout or a lost connection may follow an accepted transmission and is only retried on request.
+ * A transmission SparkPost refused (a 4xx about the request, 420, or no recipient accepted) resolves
+ * with each recipient `rejected` or `deferred`, as an SMTP server's reply would; failures that say
+ * nothing about the message (the API key, rate limiting, an unreachable or redirecting API) throw.
  */
 export function createSparkPostTransport(options: SparkPostTransportOptions): SparkPostTransport {
   const resolved = resolveOptions(options);
@@ -126,7 +151,8 @@ export function createSparkPostTransport(options: SparkPostTransportOptions): Sp
         let verdict: Verdict;
         if (result.kind === 'answer') {
           const outcome = answerOutcome(result.status, result.answer);
-          if (outcome.kind === 'accepted') return sendResult(recipients, outcome.results, attempt);
+          if (outcome.kind === 'accepted') return sendResult(recipients, outcome.results, attempt, result.status, result.answer.errors);
+          if (outcome.kind === 'refused') return refusedResult(recipients, outcome.refusal, attempt);
           if (outcome.kind === 'rate-limited') verdict = rateLimitVerdict(outcome.error, result.retryAfter, resolved);
           else verdict = { failure: outcome.error, retry: outcome.kind === 'outcome-unknown' && resolved.retryUnknownOutcome, delayMs: null };
         } else {

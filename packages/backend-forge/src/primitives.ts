@@ -1,0 +1,31 @@
+import { backendKit as kit, SealpostError } from '@sealpost/core';
+import { decryptContent, encryptContent } from './content-encryption.js';
+import type { Context } from './context.js';
+import { computeDigest } from './digest.js';
+import { unwrapKey, wrapKey } from './key-transport.js';
+import { privateKeyFacts } from './keys.js';
+import { createSignature } from './signature-create.js';
+import { verifySignature } from './signature-verify.js';
+
+export type ForgePrimitives = kit.SignPrimitives & kit.DecryptPrimitives & kit.EncryptPrimitives;
+
+/**
+ * node-forge (RSA arithmetic, AES, hashes) and @noble/curves (ECDSA) as the primitives of core's CMS
+ * engine, which reads and writes every CMS structure; nothing here parses received CMS.
+ */
+export function forgePrimitives(ctx: Context): ForgePrimitives {
+  return {
+    random: (length) => ctx.random(length),
+    digest: (algorithm, data) => computeDigest(algorithm, data),
+    verifySignature: (check) => verifySignature(check.publicKey, check.params, check.data, check.signature),
+    sign: async (input) => createSignature(ctx, privateKeyFacts(kit.pkcs8Of(input.privateKey)), input.params, input.data),
+    wrapKey: async (input) => wrapKey(ctx, input.transport, input.publicKey, input.key).encryptedKey,
+    encryptContent: async (input) => encryptContent(input.cipher, input.key, input.parameters, input.content),
+    unwrapKey: async (input) => {
+      const key = privateKeyFacts(kit.pkcs8Of(input.privateKey));
+      if (key.kind !== 'rsa') throw new SealpostError('ERR_UNSUPPORTED_KEY', 'key transport needs an RSA private key');
+      return unwrapKey(ctx, input.transport, key, input.encryptedKey, input.keyLength);
+    },
+    decryptContent: async (input) => decryptContent(input.cipher, input.key, input.parameters, input.ciphertext, input.mac, input.additionalData),
+  };
+}

@@ -1,0 +1,42 @@
+import { arrayBufferBacked, backendKit as kit, SealpostError } from '@sealpost/core';
+import { decodeElement } from './asn1.js';
+import { decryptContent, encryptContent } from './content-encryption.js';
+import type { Context } from './context.js';
+import { computeDigest } from './digest.js';
+import { unwrapKey, wrapKey } from './key-transport.js';
+import { privateKeyFacts, publicKeyFacts } from './keys.js';
+import { createSignature } from './signature-create.js';
+import { verifySignature } from './signature-verify.js';
+
+export type PkijsPrimitives = kit.SignPrimitives & kit.DecryptPrimitives & kit.EncryptPrimitives;
+
+/**
+ * WebCrypto (and, for RSA PKCS#1 v1.5 key transport, the raw-RSA hook or BigInt RSA) as the primitives
+ * of core's CMS engine, which reads and writes every CMS structure; nothing here parses received CMS.
+ */
+export function pkijsPrimitives(ctx: Context): PkijsPrimitives {
+  const rsaKey = (input: { readonly spki: Uint8Array }) => {
+    // WebCrypto takes the SubjectPublicKeyInfo; RSASSA-PSS keys come back rewrapped as rsaEncryption.
+    const key = publicKeyFacts(decodeElement(input.spki) ?? undefined);
+    if (key === null) throw new SealpostError('ERR_CERTIFICATE_MALFORMED', "the certificate's public key is malformed");
+    return key;
+  };
+  return {
+    random: (length) => ctx.random(length),
+    digest: (algorithm, data) => computeDigest(ctx, algorithm, data),
+    verifySignature: (check) => verifySignature(ctx, rsaKey(check), check.params, check.data, check.signature),
+    sign: (input) => createSignature(ctx, privateKeyFacts(kit.pkcs8Of(input.privateKey)), input.params.scheme, input.params.hash, input.data),
+    wrapKey: async (input) => {
+      const key = rsaKey(input);
+      if (key.kind !== 'rsa') throw new SealpostError('ERR_UNSUPPORTED_KEY', 'key transport needs an RSA key');
+      return (await wrapKey(ctx, input.transport, key, arrayBufferBacked(input.key))).encryptedKey;
+    },
+    encryptContent: (input) => encryptContent(ctx, input.cipher, arrayBufferBacked(input.key), input.parameters, input.content),
+    unwrapKey: async (input) => {
+      const key = privateKeyFacts(kit.pkcs8Of(input.privateKey));
+      if (key.kind !== 'rsa') throw new SealpostError('ERR_UNSUPPORTED_KEY', 'key transport needs an RSA private key');
+      return unwrapKey(ctx, input.transport, key.pkcs8, key.rsaPrivateKey, arrayBufferBacked(input.encryptedKey), input.keyLength);
+    },
+    decryptContent: (input) => decryptContent(ctx, input.cipher, arrayBufferBacked(input.key), input.parameters, input.ciphertext, input.mac, input.additionalData),
+  };
+}

@@ -1,0 +1,98 @@
+import * as der from '../asn1/der-writer.js';
+import type { BackendCapabilities, DigestAlgorithm, SignatureScheme, SignerInput, SignRequest } from '../backend.js';
+import { SealpostError, throwIfAborted } from '../errors.js';
+import { privateKeyInfo } from '../pki/keys.js';
+import { assertDigest, assertSignatureScheme, pkcs8Of } from './capabilities.js';
+import { type CertificateFacts, type PublicKeyFacts, certificateFactsOf } from './certificate-facts.js';
+import type { SignPrimitives } from './primitives.js';
+import { newSignedAttributes } from './signed-attributes.js';
+import { type SignatureParams, signatureAlgorithmIdentifier, signingParams } from './signature-algorithms.js';
+import { signedDataContentInfo, signerInfo } from './signed-data-writer.js';
+
+/**
+ * The CMS engine's signing: every request, capability and key check, the signed attributes and the
+ * SignedData are core's; the backend digests and makes each signature. ContentInfo(SignedData), DER:
+ * eContentType id-data, SignerInfo version 1 by issuerAndSerialNumber, signed attributes always.
+ */
+
+interface PreparedSigner {
+  readonly input: SignerInput;
+  readonly certificate: CertificateFacts;
+  readonly publicKey: Exclude<PublicKeyFacts, { kind: 'other' }>;
+  readonly params: SignatureParams;
+}
+
+const CURVE_KEY_TYPES = { 'P-256': 'ec-p256', 'P-384': 'ec-p384', 'P-521': 'ec-p521' } as const;
+
+export async function signContent(primitives: SignPrimitives, capabilities: BackendCapabilities, request: SignRequest): Promise<Uint8Array> {
+  throwIfAborted(request.signal);
+  if (!(request.content instanceof Uint8Array)) throw new TypeError('content must be a Uint8Array');
+  if (!Array.isArray(request.signers) || request.signers.length === 0) throw new TypeError('at least one signer is required');
+  if (request.certificates !== undefined && !Array.isArray(request.certificates)) throw new TypeError('certificates must be an array');
+  const signers = request.signers.map((input) => prepareSigner(capabilities, input));
+  const extras = (request.certificates ?? []).map((certificate) => {
+    if (certificateFactsOf(certificate) === null) throw new SealpostError('ERR_CERTIFICATE_MALFORMED', 'an extra certificate is not a readable X.509 certificate');
+    return certificate;
+  });
+
+  const digests = new Map<DigestAlgorithm, Uint8Array>();
+  for (const digest of new Set(signers.map((s) => s.input.digest))) digests.set(digest, await primitives.digest(digest, request.content));
+
+  const signerInfos: Uint8Array[] = [];
+  for (const signer of signers) {
+    throwIfAborted(request.signal);
+    signerInfos.push(await signOne(primitives, signer, digests.get(signer.input.digest)!, request.signal));
+  }
+  throwIfAborted(request.signal);
+  return signedDataContentInfo({
+    digests: signers.map((s) => s.input.digest),
+    content: request.detached ? null : request.content,
+    certificates: [...signers.map((s) => s.certificate.der), ...extras],
+    signerInfos,
+  });
+}
+
+/** Every capability and key check, before any signing work starts. */
+function prepareSigner(capabilities: BackendCapabilities, input: SignerInput): PreparedSigner {
+  if (typeof input !== 'object' || input === null) throw new TypeError('each signer must be an object');
+  assertDigest(capabilities, input.digest);
+  if (input.scheme !== undefined) assertSignatureScheme(capabilities, input.scheme);
+  const keyRef: unknown = input.privateKey;
+  const isUri = capabilities.keyUris && typeof keyRef === 'object' && keyRef !== null && (keyRef as { type?: unknown }).type === 'uri';
+  const pkcs8 = isUri ? null : pkcs8Of(input.privateKey);
+  const certificate = certificateFactsOf(input.certificate);
+  if (certificate === null) throw new SealpostError('ERR_CERTIFICATE_MALFORMED', 'the signer certificate is not a readable X.509 certificate');
+  const publicKey = certificate.publicKey;
+  if (publicKey === null) throw new SealpostError('ERR_CERTIFICATE_MALFORMED', "the signer certificate's public key is malformed");
+  if (publicKey.kind === 'other') throw new SealpostError('ERR_UNSUPPORTED_KEY', `${publicKey.oid} keys cannot sign CMS through this backend`);
+  // A URI key is whatever its certificate says; a PKCS#8 key must at least be of the same kind.
+  const privateKind = pkcs8 === null ? publicKey.kind : privateKeyInfo(pkcs8).type;
+  if (privateKind !== 'rsa' && privateKind !== 'ec') throw new SealpostError('ERR_UNSUPPORTED_KEY', `${privateKind} keys cannot sign CMS through this backend`);
+  if (privateKind !== publicKey.kind) throw keyMismatch();
+  if (publicKey.kind === 'ec' && (publicKey.curve === null || !capabilities.keyTypes.includes(CURVE_KEY_TYPES[publicKey.curve])))
+    throw new SealpostError('ERR_UNSUPPORTED_KEY', `EC keys on ${publicKey.curve ?? 'this curve'} are not supported for signing by this backend`);
+  if (publicKey.kind === 'rsa' && !capabilities.keyTypes.includes('rsa')) throw new SealpostError('ERR_UNSUPPORTED_KEY', 'RSA keys are not supported by this backend');
+  const pssOnly = publicKey.kind === 'rsa' && publicKey.pssOnly;
+  const scheme: SignatureScheme = input.scheme ?? (publicKey.kind === 'ec' ? 'ecdsa' : pssOnly ? 'rsa-pss' : 'rsa-pkcs1');
+  if ((scheme === 'ecdsa') !== (publicKey.kind === 'ec') || (scheme !== 'ecdsa' && scheme !== 'rsa-pkcs1' && scheme !== 'rsa-pss'))
+    throw new SealpostError('ERR_UNSUPPORTED_SIGNATURE', `signature scheme ${scheme} cannot be used with ${publicKey.kind === 'rsa' ? 'an RSA' : 'an EC'} key`);
+  if (pssOnly && scheme !== 'rsa-pss') throw new SealpostError('ERR_UNSUPPORTED_SIGNATURE', 'an RSASSA-PSS key signs with rsa-pss only');
+  assertSignatureScheme(capabilities, scheme);
+  return { input, certificate, publicKey, params: signingParams(scheme, input.digest) };
+}
+
+function keyMismatch(): SealpostError {
+  return new SealpostError('ERR_KEY_MISMATCH', 'the private key does not belong to the signer certificate');
+}
+
+async function signOne(primitives: SignPrimitives, signer: PreparedSigner, messageDigest: Uint8Array, signal: AbortSignal | undefined): Promise<Uint8Array> {
+  const { input, certificate, publicKey, params } = signer;
+  const signedAttributes = newSignedAttributes({ messageDigest, signingTime: input.signingTime, smimeCapabilities: input.smimeCapabilities });
+  const data = der.setOf(signedAttributes);
+  const signature = await primitives.sign({ privateKey: input.privateKey, publicKey, params, data, signal });
+  // The fresh signature checked with the certificate's key catches a key that belongs to another
+  // certificate (a URI names the wrong one, a PKCS#8 key of the right kind but not the pair) and a
+  // faulty RSA-CRT result, which would leak the key, before anything is sent.
+  if (!(await primitives.verifySignature({ spki: certificate.spki, publicKey, params, data, signature }))) throw keyMismatch();
+  return signerInfo({ certificate, digest: input.digest, signedAttributes, signatureAlgorithm: signatureAlgorithmIdentifier(params), signature });
+}
