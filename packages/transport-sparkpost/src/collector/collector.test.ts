@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { connect } from 'node:net';
 import { createPkijsBackend } from '@sealpost/backend-pkijs';
 import { SealpostError, createSealpost, generateTestCa, generateTestIdentity } from '@sealpost/core';
 import type { Identity } from '@sealpost/core';
@@ -193,6 +194,21 @@ describe('createRelayCollector', () => {
     const s = await setup();
     expect((await s.post('{"msys": ')).status).toBe(400);
     expect((await s.post('[{"msys":{"message_event":{}}}]')).status).toBe(400);
+    await expectNothingStored(s);
+  });
+
+  it('reports a body that stops before its end as incomplete, not malformed, and stores nothing', async () => {
+    const s = await setup();
+    const body = relayBatch([{ message: await mail.signed(mail.identity('alice'), 'alice@example.com') }]);
+    const { hostname, port } = new URL(s.url);
+    const socket = connect(Number(port), hostname);
+    socket.on('error', () => undefined);
+    socket.write(`POST /relay HTTP/1.1\r\nHost: ${hostname}\r\nX-MessageSystems-Webhook-Token: ${TOKEN}\r\nContent-Length: ${body.length}\r\n\r\n${body.slice(0, 100)}`);
+    // The sender goes away with most of the batch unsent.
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    socket.destroy();
+    for (let i = 0; i < 100 && s.events.length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(s.events).toEqual([{ type: 'request', status: 400, reason: 'incomplete' }]);
     await expectNothingStored(s);
   });
 

@@ -93,7 +93,8 @@ export function createRelayCollector(options: RelayCollectorOptions): RelayColle
     try {
       body = await readCapped(request.body, maxBodyBytes);
     } catch {
-      return refuse(400, 'malformed');
+      // The body stream failed: what arrived says nothing about the batch, and the sender may be gone.
+      return refuse(400, 'incomplete');
     }
     if (body === null) return refuse(413, 'too-large');
     try {

@@ -1,7 +1,10 @@
 import type { PutOutcome, VerifyStatus } from '@sealpost/core';
 
-/** Why a whole request was answered without looking at its messages. */
-export type RequestRejection = 'unauthorized' | 'method' | 'too-large' | 'malformed' | 'internal';
+/**
+ * Why a whole request was answered without looking at its messages. `incomplete`: the body stopped
+ * before its end (the client went away, or the server's request timeout closed the connection).
+ */
+export type RequestRejection = 'unauthorized' | 'method' | 'too-large' | 'incomplete' | 'malformed' | 'internal';
 
 export interface RequestEvent {
   readonly type: 'request';
