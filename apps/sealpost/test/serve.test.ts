@@ -1,5 +1,6 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { request as httpRequest } from 'node:http';
+import { type Socket, connect } from 'node:net';
 import { join } from 'node:path';
 import { generateTestCa, generateTestIdentity, pemEncode } from '@sealpost/core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -267,5 +268,132 @@ describe('sealpost serve with addresses at the limits of RFC 5321', () => {
     } finally {
       server.kill('SIGKILL');
     }
+  });
+});
+
+describe('sealpost serve against slow and idle clients', () => {
+  interface Ending {
+    /** Milliseconds from connecting to the server closing the connection. */
+    readonly ms: number;
+    /** Everything the server sent. */
+    readonly received: string;
+  }
+
+  /** Connects to the server, lets `act` talk (its returned function stops it), and waits for the server to close. */
+  async function untilClosed(url: string, act: (socket: Socket) => (() => void) | void, giveUpMs = 10_000): Promise<Ending> {
+    const { hostname, port } = new URL(url);
+    const started = performance.now();
+    const socket = connect(Number(port), hostname);
+    let received = '';
+    socket.on('data', (chunk: Buffer) => (received += chunk.toString('latin1')));
+    socket.on('error', () => undefined);
+    await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+    const stop = act(socket);
+    const giveUp = setTimeout(() => socket.destroy(), giveUpMs);
+    await new Promise<void>((resolve) => socket.once('close', () => resolve()));
+    clearTimeout(giveUp);
+    stop?.();
+    return { ms: performance.now() - started, received };
+  }
+
+  const headers = (length: number): string =>
+    `POST /webhooks/relay HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nX-MessageSystems-Webhook-Token: ${TOKEN}\r\nContent-Length: ${length}\r\n\r\n`;
+
+  /** Writes `text` one byte every `everyMs`; returns what stops it. */
+  function trickle(socket: Socket, text: string, everyMs: number): () => void {
+    let i = 0;
+    const timer = setInterval(() => socket.write(text[i++ % text.length]!), everyMs);
+    return () => clearInterval(timer);
+  }
+
+  it('answers 408 and closes the connection of a client that sends the headers, then trickles or stalls the body, within --request-timeout', async () => {
+    const { server, url } = await startServe(join(dir, 'slow-keys'), ['--request-timeout', '1', '--headers-timeout', '0.5']);
+    try {
+      const trickled = await untilClosed(url, (socket) => {
+        socket.write(headers(100_000));
+        return trickle(socket, '[{"msys":', 50);
+      });
+      const stalled = await untilClosed(url, (socket) => void socket.write(`${headers(100_000)}[{"msys"`));
+      for (const ending of [trickled, stalled]) {
+        expect(ending.received).toMatch(/^HTTP\/1\.1 408 /);
+        expect(ending.ms).toBeGreaterThan(900);
+        expect(ending.ms).toBeLessThan(3_000);
+      }
+      // Each timed-out request is answered and logged, not left waiting in the server.
+      await waitFor(() => (logLines(server).filter((l) => l.event === 'http').length === 2 ? true : undefined), 'both requests to be logged', 5_000);
+      expect(logLines(server).filter((l) => l.event === 'http').map((l) => [l['status'], l['reason']])).toEqual([
+        [408, 'request-timeout'],
+        [408, 'request-timeout'],
+      ]);
+      expect(logLines(server).filter((l) => l.event === 'relay-refused').map((l) => l['reason'])).toEqual(['incomplete', 'incomplete']);
+      // The server still answers.
+      expect((await fetch(`${url}/healthz`)).status).toBe(200);
+      server.kill('SIGTERM');
+      expect(await server.exited).toEqual({ code: 0, signal: null });
+    } finally {
+      server.kill('SIGKILL');
+    }
+  });
+
+  it('closes the connection of a client that trickles its headers, or sends nothing, within --headers-timeout', async () => {
+    const { server, url } = await startServe(join(dir, 'slow-header-keys'), ['--headers-timeout', '0.5', '--request-timeout', '5']);
+    try {
+      const trickled = await untilClosed(url, (socket) => trickle(socket, headers(10), 50));
+      const silent = await untilClosed(url, () => undefined);
+      for (const ending of [trickled, silent]) {
+        expect(ending.ms).toBeGreaterThan(400);
+        expect(ending.ms).toBeLessThan(2_500);
+      }
+    } finally {
+      server.kill('SIGKILL');
+    }
+  });
+
+  it('closes an idle keep-alive connection after --keep-alive-timeout', async () => {
+    const { server, url } = await startServe(join(dir, 'keep-alive-keys'), ['--keep-alive-timeout', '0.5']);
+    try {
+      const idle = await untilClosed(url, (socket) => void socket.write('GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r\n'));
+      expect(idle.received).toMatch(/^HTTP\/1\.1 200 [^]*keep-alive/i);
+      expect(idle.ms).toBeGreaterThan(400);
+      expect(idle.ms).toBeLessThan(2_500);
+    } finally {
+      server.kill('SIGKILL');
+    }
+  });
+
+  it('closes connections beyond --max-connections as soon as they are accepted', async () => {
+    const { server, url } = await startServe(join(dir, 'capped-keys'), ['--max-connections', '2']);
+    const { hostname, port } = new URL(url);
+    const held: Socket[] = [];
+    try {
+      for (let i = 0; i < 2; i++) {
+        const socket = connect(Number(port), hostname);
+        socket.on('error', () => undefined);
+        await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+        held.push(socket);
+      }
+      // Let the server accept both before the third one comes.
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const third = await untilClosed(url, (socket) => void socket.write('GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r\n'), 5_000);
+      expect(third.received).toBe('');
+      expect(third.ms).toBeLessThan(1_000);
+      for (const socket of held) socket.destroy();
+      await waitFor(async () => ((await fetch(`${url}/healthz`).then((r) => r.status, () => 0)) === 200 ? true : undefined), 'a free connection', 5_000);
+    } finally {
+      for (const socket of held) socket.destroy();
+      server.kill('SIGKILL');
+    }
+  });
+
+  it.each([
+    [['--request-timeout', '0'], /--request-timeout takes a number of seconds above 0/],
+    [['--headers-timeout', 'soon'], /--headers-timeout takes a number of seconds above 0/],
+    [['--keep-alive-timeout', '-1'], /--keep-alive-timeout takes a number of seconds above 0/],
+    [['--headers-timeout', '20', '--request-timeout', '10'], /--headers-timeout cannot be longer than --request-timeout/],
+    [['--max-connections', '0'], /--max-connections takes a number from 1 to 65535/],
+  ])('exits 2 for %j', async (extra, message) => {
+    const result = await sealpost(['serve', '--keystore', join(dir, 'x'), '--trust', pki.ca, '--token-env', 'RELAY_TOKEN', ...extra], { env: { RELAY_TOKEN: TOKEN } });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(message);
   });
 });

@@ -5,6 +5,7 @@ import { type CollectorEvent, createRelayCollector } from '@sealpost/transport-s
 import { CliError } from '../errors.js';
 import type { Log } from './log.js';
 import { keyServerRoutes } from './key-server-routes.js';
+import { DEFAULT_HTTP_LIMITS, type HttpLimits, assertHttpLimits, serverOptionsOf } from './limits.js';
 import { sendFetchResponse, toFetchRequest } from './node-fetch-adapter.js';
 
 export interface KeyServerOptions {
@@ -21,6 +22,8 @@ export interface KeyServerOptions {
   readonly maxBodyBytes?: number;
   /** How long `close` waits for requests in flight before cutting their connections. Default 10 s. */
   readonly drainMs?: number;
+  /** Timeouts and the connection cap; each missing one is taken from DEFAULT_HTTP_LIMITS. */
+  readonly limits?: Partial<HttpLimits>;
 }
 
 export interface KeyServer {
@@ -32,6 +35,8 @@ export interface KeyServer {
 
 /** The relay-webhook key collector and certificate look-up, served over node:http. */
 export async function startKeyServer(options: KeyServerOptions): Promise<KeyServer> {
+  const limits: HttpLimits = { ...DEFAULT_HTTP_LIMITS, ...options.limits };
+  assertHttpLimits(limits);
   const collector = createRelayCollector({
     sealpost: options.sealpost,
     keystore: options.keystore,
@@ -45,13 +50,15 @@ export async function startKeyServer(options: KeyServerOptions): Promise<KeyServ
   let drained: (() => void) | undefined;
   let origin = '';
 
-  const server = createServer((req, res) => {
+  const server = createServer(serverOptionsOf(limits), (req, res) => {
     inFlight += 1;
     void answer(req, res).finally(() => {
       inFlight -= 1;
       if (inFlight === 0) drained?.();
     });
   });
+  server.keepAliveTimeout = limits.keepAliveTimeoutMs;
+  server.maxConnections = limits.maxConnections;
 
   async function answer(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const started = performance.now();
@@ -62,10 +69,13 @@ export async function startKeyServer(options: KeyServerOptions): Promise<KeyServ
       status = response.status;
       await sendFetchResponse(response, res, req);
     } catch {
-      if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'text/plain; charset=utf-8' }).end('500\n');
+      if (!res.headersSent && !res.destroyed) res.writeHead(500, { 'Content-Type': 'text/plain; charset=utf-8' }).end('500\n');
       else res.destroy();
     }
-    options.log({ event: 'http', method: req.method ?? '', path, status, ms: Math.round(performance.now() - started) });
+    const ms = Math.round(performance.now() - started);
+    // Node answered 408 itself and closed the connection: that is what the client got.
+    if (timedOut(req)) options.log({ event: 'http', method: req.method ?? '', path, status: 408, ms, reason: 'request-timeout' });
+    else options.log({ event: 'http', method: req.method ?? '', path, status, ms });
   }
 
   await listen(server, options.port, options.host);
@@ -100,6 +110,11 @@ function listen(server: ReturnType<typeof createServer>, port: number, host: str
     });
     server.listen(port, host, () => resolve());
   });
+}
+
+/** True when the server's request timeout closed the connection before the request had arrived. */
+function timedOut(req: IncomingMessage): boolean {
+  return (req.socket.errored as NodeJS.ErrnoException | null)?.code === 'ERR_HTTP_REQUEST_TIMEOUT';
 }
 
 /** The path alone: a query string may carry something a client should not have put there. */

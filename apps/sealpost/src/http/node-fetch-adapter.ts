@@ -22,14 +22,22 @@ export function toFetchRequest(req: IncomingMessage, origin: string, signal?: Ab
   return new Request(new URL(req.url ?? '/', origin), init);
 }
 
-/** Writes a fetch-API Response to a node:http response, then ends it. */
+/**
+ * Writes a fetch-API Response to a node:http response, then ends it. Resolves once it is written, or at
+ * once when the connection is already gone (the client left, or a timeout closed it): `end`'s callback
+ * never runs then, and waiting for it would keep every such request in memory.
+ */
 export async function sendFetchResponse(response: Response, res: ServerResponse, req: IncomingMessage): Promise<void> {
   const body = req.method === 'HEAD' ? new Uint8Array(0) : new Uint8Array(await response.arrayBuffer());
+  if (res.destroyed) return;
   const headers: Record<string, string> = {};
   response.headers.forEach((value, name) => {
     headers[name] = value;
   });
   if (req.method !== 'HEAD') headers['content-length'] = String(body.length);
   res.writeHead(response.status, headers);
-  await new Promise<void>((resolve) => res.end(body, () => resolve()));
+  await new Promise<void>((resolve) => {
+    res.once('close', resolve);
+    res.end(body, () => resolve());
+  });
 }
