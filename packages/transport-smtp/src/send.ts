@@ -1,9 +1,9 @@
 import { SealpostError, throwIfAborted, type RecipientResult, type SendRequest, type SendResult } from '@sealpost/core';
 import { checkedEnvelope, checkedMessage } from './checked-request.js';
-import type { ConnectionSource } from './connection-source.js';
+import type { ConnectionSource, Lease } from './connection-source.js';
 import { backoffDelay, sleep } from './backoff.js';
 import { redactText } from './redact.js';
-import { where, type SessionContext } from './session.js';
+import { SessionDeferred, where, type SessionContext } from './session.js';
 import { AuthenticationRequired, MessageTooLarge, runTransaction, TransactionFailure, type TransactionOutcome } from './transaction.js';
 
 export const TRANSPORT_NAME = 'smtp';
@@ -44,7 +44,8 @@ export async function sendWithRetries(request: SendRequest, source: ConnectionSo
 
 async function transactOnce(source: ConnectionSource, request: Parameters<typeof runTransaction>[1]): Promise<TransactionOutcome> {
   for (let stale = false; ; stale = true) {
-    const lease = await source.acquire(request.signal);
+    const lease = await acquireOrDeferred(source, request);
+    if ('results' in lease) return lease;
     try {
       const outcome = await runTransaction(lease.connection, request);
       lease.release(outcome.reusable);
@@ -57,6 +58,20 @@ async function transactOnce(source: ConnectionSource, request: Parameters<typeof
       if (beforeData && lease.reused && !stale) continue;
       throw error;
     }
+  }
+}
+
+/**
+ * A connection, or, when the server answered the connection with a 4xx (421: busy, try later), every
+ * recipient deferred with that reply, so that the retry loop waits and tries again as for any 4xx.
+ */
+async function acquireOrDeferred(source: ConnectionSource, request: Parameters<typeof runTransaction>[1]): Promise<Lease | TransactionOutcome> {
+  try {
+    return await source.acquire(request.signal);
+  } catch (error) {
+    if (!(error instanceof SessionDeferred)) throw error;
+    const results = request.to.map((address): RecipientResult => ({ address, status: 'deferred', response: error.response, code: error.replyCode }));
+    return { results, id: undefined, reusable: false };
   }
 }
 

@@ -13,8 +13,28 @@ export interface SessionContext {
 }
 
 /**
+ * The server answered the connection, or EHLO/HELO, with a 4xx: it cannot serve right now (421,
+ * "Service not available, closing transmission channel", RFC 5321 3.8 and 4.2.2) and the client is to
+ * try again later. Nothing of the message was sent, so the caller retries it like a 4xx to a command.
+ */
+export class SessionDeferred extends Error {
+  override readonly name = 'SessionDeferred';
+  constructor(
+    readonly replyCode: number,
+    /** The server's reply, redacted. */
+    readonly response: string,
+  ) {
+    super(response);
+  }
+}
+
+/** The commands of opening a session whose 4xx means "not now": the greeting (nodemailer's CONN) and EHLO/HELO. */
+const OPENING_COMMANDS = new Set(['CONN', 'EHLO', 'HELO']);
+
+/**
  * A connection that has greeted, satisfied the TLS policy and logged in: ready for MAIL FROM.
- * Every failure is a SealpostError; the connection is closed before it is thrown.
+ * Every failure is a SealpostError, or a SessionDeferred for a 4xx while the session opens; the
+ * connection is closed before it is thrown.
  */
 export async function openSession(context: SessionContext, signal: AbortSignal | undefined): Promise<SMTPConnection> {
   const { settings } = context;
@@ -63,10 +83,12 @@ function assertTlsPolicy(connection: SMTPConnection, context: SessionContext): v
   }
 }
 
-function sessionError(error: unknown, context: SessionContext): SealpostError {
+function sessionError(error: unknown, context: SessionContext): SealpostError | SessionDeferred {
   if (error instanceof SealpostError) return error;
   if (error instanceof AbortedStep) return new SealpostError('ERR_ABORTED', 'SMTP send aborted', { cause: error.reason });
   const failure = smtpFailureOf(error);
+  if (failure.replyCode !== undefined && failure.replyCode < 500 && OPENING_COMMANDS.has(failure.command ?? '') && !isTlsFailure(failure))
+    return new SessionDeferred(failure.replyCode, redactText(failure.response ?? failure.message, context.secrets));
   const detail = { ...(failure.replyCode === undefined ? {} : { smtpCode: failure.replyCode }), ...(failure.command === undefined ? {} : { command: failure.command }) };
   const reason = redactText(failure.message, context.secrets);
   if (isTlsFailure(failure)) {

@@ -25,6 +25,11 @@ export interface TestServerOptions {
   readonly implicitTls?: boolean;
   /** Do not offer STARTTLS. */
   readonly hideStartTls?: boolean;
+  /**
+   * A reply instead of the 220 greeting (e.g. 421, service not available: the server then closes the
+   * connection, RFC 5321 3.8); CONNECTION counts connections from 1.
+   */
+  readonly greeting?: (connection: number) => TestReply | undefined;
   /** user -> password; without it AUTH is neither offered nor required. */
   readonly users?: Readonly<Record<string, string>>;
   readonly authMethods?: readonly ('PLAIN' | 'LOGIN')[];
@@ -92,7 +97,8 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       counts.connections += 1;
       live += 1;
       counts.maxConcurrent = Math.max(counts.maxConcurrent, live);
-      callback();
+      const refusal = options.greeting?.(counts.connections);
+      callback(refusal === undefined ? undefined : replyError(refusal));
     },
     onClose() {
       live -= 1;
