@@ -76,10 +76,34 @@ function reportsFrom(result: SendResult, addresses: readonly string[], sealing: 
   });
 }
 
+/**
+ * The reports for a send the transport ended with an error. A transport that retries may already have
+ * a final answer for some recipients (SMTP: accepted in an earlier try, or refused at RCPT TO) and say
+ * exactly whose outcome is in doubt: `detail.recipients` and `detail.outcomeUnknown`. Those are kept;
+ * everyone else is `unknown` for ERR_TRANSPORT_OUTCOME_UNKNOWN without that list, else `failed` (not sent).
+ */
 function failureReports(error: unknown, addresses: readonly string[], sealing: Omit<SendRecipientReport, 'address' | 'status'>): SendRecipientReport[] {
   const e = errorOf(error);
-  const status = isSealpostError(error, 'ERR_TRANSPORT_OUTCOME_UNKNOWN') ? 'unknown' : 'failed';
-  return addresses.map((address) => ({ address, ...sealing, status, error: e }));
+  const detail = isSealpostError(error) ? error.detail : undefined;
+  const answered = answeredRecipients(detail?.['recipients']);
+  const doubtful = Array.isArray(detail?.['outcomeUnknown']) ? (detail['outcomeUnknown'] as unknown[]).filter((a): a is string => typeof a === 'string') : undefined;
+  const unknownForAll = isSealpostError(error, 'ERR_TRANSPORT_OUTCOME_UNKNOWN') && doubtful === undefined;
+  return addresses.map((address) => {
+    const final = answered.find((r) => addressesEqual(r.address, address));
+    if (final !== undefined)
+      return { address, ...sealing, status: final.status, ...(final.response === undefined ? {} : { response: final.response }), ...(final.code === undefined ? {} : { code: final.code }) };
+    const unknown = unknownForAll || (doubtful?.some((a) => addressesEqual(a, address)) ?? false);
+    return { address, ...sealing, status: unknown ? 'unknown' : 'failed', error: e };
+  });
+}
+
+/** The final answers (accepted, rejected) among a transport error's `detail.recipients`; a deferral is not final. */
+function answeredRecipients(value: unknown): RecipientResult[] {
+  if (!Array.isArray(value)) return [];
+  return value.filter(
+    (r): r is RecipientResult =>
+      typeof r === 'object' && r !== null && typeof (r as RecipientResult).address === 'string' && ((r as RecipientResult).status === 'accepted' || (r as RecipientResult).status === 'rejected'),
+  );
 }
 
 /**
