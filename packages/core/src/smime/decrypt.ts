@@ -5,11 +5,12 @@ import { decodeBody, parseMime } from '../mime/index.js';
 import type { MimeEntity } from '../mime/types.js';
 import { parseCertificate } from '../pki/index.js';
 import { findDescendant, smimeKind } from './detect.js';
+import { cmsLimitsOf } from './cms-limits.js';
 import { namesCertificate } from './identifier.js';
 import { replaceContent } from './layers.js';
 import { errorOf } from './report.js';
 import type { DecryptOptions, DecryptReport } from './types.js';
-import type { VerifyContext } from './verify.js';
+import { type VerifyContext, throwIfLimit } from './verify.js';
 
 export async function decryptMessage(ctx: VerifyContext, message: Uint8Array, options: DecryptOptions): Promise<DecryptReport> {
   return decryptParsed(ctx, message, parseMime(message, ctx.limits), options);
@@ -46,11 +47,12 @@ export async function decryptParsed(ctx: VerifyContext, message: Uint8Array, roo
   const cms = decodeBody(root);
   let env: EnvelopedDataSummary;
   try {
-    const summary = inspectCms(cms);
+    const summary = inspectCms(cms, cmsLimitsOf(ctx.limits));
     if (summary.type !== 'enveloped-data' && summary.type !== 'auth-enveloped-data')
       return { status: 'failed', errors: [{ code: 'ERR_CMS_MALFORMED', message: 'the encrypted part is not CMS EnvelopedData' }] };
     env = summary;
   } catch (error) {
+    throwIfLimit(error);
     return { status: 'failed', errors: [errorOf(error)] };
   }
   const cipher = env.cipher ?? env.cipherOid;
@@ -67,11 +69,13 @@ export async function decryptParsed(ctx: VerifyContext, message: Uint8Array, roo
   try {
     ({ content } = await ctx.backend.decrypt({
       cms,
+      limits: cmsLimitsOf(ctx.limits),
       certificate: options.identity.certificate,
       privateKey: options.identity.privateKey,
       ...(options.signal === undefined ? {} : { signal: options.signal }),
     }));
   } catch (error) {
+    throwIfLimit(error);
     return { status: 'failed', ...facts, errors: [decryptFailure(error)] };
   }
   // Outside the try: decrypted content over a limit (or not MIME at all) is reported with its own
@@ -79,8 +83,12 @@ export async function decryptParsed(ctx: VerifyContext, message: Uint8Array, roo
   return { status: 'decrypted', ...facts, errors: [], content: replaceContent(message, content, ctx.limits) };
 }
 
+// Decided before any key is used (the message's shape, the caller's own certificate and key, the
+// backend's capabilities, the operation's plumbing), so saying which tells an attacker nothing.
+const BEFORE_ANY_KEY_USE = new Set(['ERR_NO_RECIPIENT', 'ERR_CMS_MALFORMED', 'ERR_CERTIFICATE_MALFORMED', 'ERR_KEY_MALFORMED', 'ERR_ABORTED', 'ERR_TIMEOUT']);
+
 function decryptFailure(error: unknown): { code: string; message: string } {
-  if (isSealpostError(error) && (error.code === 'ERR_NO_RECIPIENT' || error.code.startsWith('ERR_UNSUPPORTED_') || error.code === 'ERR_ABORTED'))
+  if (isSealpostError(error) && (BEFORE_ANY_KEY_USE.has(error.code) || error.code.startsWith('ERR_UNSUPPORTED_')))
     return { code: error.code, message: error.message };
   // Whatever went wrong, one code and one message: no padding or tag oracle.
   return { code: 'ERR_DECRYPTION_FAILED', message: DECRYPTION_FAILED_MESSAGE };
