@@ -79,15 +79,17 @@ function reportsFrom(result: SendResult, addresses: readonly string[], sealing: 
 /**
  * The reports for a send the transport ended with an error. A transport that retries may already have
  * a final answer for some recipients (SMTP: accepted in an earlier try, or refused at RCPT TO) and say
- * exactly whose outcome is in doubt: `detail.recipients` and `detail.outcomeUnknown`. Those are kept;
- * everyone else is `unknown` for ERR_TRANSPORT_OUTCOME_UNKNOWN without that list, else `failed` (not sent).
+ * exactly whose outcome is in doubt: `detail.recipients` and `detail.outcomeUnknown` (a list of
+ * addresses). Those are kept. Everyone else is `unknown` when the error says the message may have been
+ * taken (ERR_TRANSPORT_OUTCOME_UNKNOWN without that list, or `detail.outcomeUnknown: true`, as on an
+ * abort while the request was out), else `failed` (not sent).
  */
 function failureReports(error: unknown, addresses: readonly string[], sealing: Omit<SendRecipientReport, 'address' | 'status'>): SendRecipientReport[] {
   const e = errorOf(error);
   const detail = isSealpostError(error) ? error.detail : undefined;
   const answered = answeredRecipients(detail?.['recipients']);
   const doubtful = Array.isArray(detail?.['outcomeUnknown']) ? (detail['outcomeUnknown'] as unknown[]).filter((a): a is string => typeof a === 'string') : undefined;
-  const unknownForAll = isSealpostError(error, 'ERR_TRANSPORT_OUTCOME_UNKNOWN') && doubtful === undefined;
+  const unknownForAll = detail?.['outcomeUnknown'] === true || (isSealpostError(error, 'ERR_TRANSPORT_OUTCOME_UNKNOWN') && doubtful === undefined);
   return addresses.map((address) => {
     const final = answered.find((r) => addressesEqual(r.address, address));
     if (final !== undefined)

@@ -3,7 +3,7 @@ import { type SendRecipientReport, createSealpost } from '@sealpost/core';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type FakeSparkPost, type Reply, TEST_API_KEY, startFakeSparkPost } from '../../test-support/fake-sparkpost.js';
 import { type TestMail, testMail } from '../../test-support/mail.js';
-import { createSparkPostTransport } from '../index.js';
+import { type SparkPostTransportOptions, createSparkPostTransport } from '../index.js';
 
 // Every answer SparkPost documents for POST /transmissions, through createSealpost(...).send, as the
 // recipient's outcome in the send report: the table in docs/transports.md ("SparkPost outcomes").
@@ -23,12 +23,22 @@ const message = new TextEncoder().encode(
 );
 
 /** The one recipient's report for a server that answers every request with `reply`. */
-async function outcomeFor(reply: Reply): Promise<{ report: SendRecipientReport; requests: number }> {
+async function outcomeFor(
+  reply: Reply,
+  options: { readonly transport?: Partial<SparkPostTransportOptions>; readonly abortAfterRequests?: number } = {},
+): Promise<{ report: SendRecipientReport; requests: number }> {
   const server = await startFakeSparkPost(() => reply);
   servers.push(server);
-  const transport = createSparkPostTransport({ apiKey: TEST_API_KEY, baseUrl: server.baseUrl, retry: { maxAttempts: 2, baseDelayMs: 5, maxDelayMs: 20 } });
+  const transport = createSparkPostTransport({ apiKey: TEST_API_KEY, baseUrl: server.baseUrl, retry: { maxAttempts: 2, baseDelayMs: 5, maxDelayMs: 20 }, ...options.transport });
   const sealpost = createSealpost({ backend: createPkijsBackend(), transport, identity: mail.identity('alice') });
-  const { recipients } = await sealpost.send(message, { encrypt: false });
+  const controller = new AbortController();
+  const sending = sealpost.send(message, { encrypt: false, signal: controller.signal });
+  if (options.abortAfterRequests !== undefined) {
+    while (server.requests.length < options.abortAfterRequests) await new Promise((resolve) => setTimeout(resolve, 5));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    controller.abort();
+  }
+  const { recipients } = await sending;
   return { report: recipients[0]!, requests: server.requests.length };
 }
 
@@ -91,6 +101,30 @@ describe('SparkPost answers as send outcomes', () => {
   it('5xx: unknown (SparkPost may have accepted it), not retried', async () => {
     const { report, requests } = await outcomeFor({ status: 503, body: apiError('Service Unavailable', '1600') });
     expect(report).toMatchObject({ status: 'unknown', error: { code: 'ERR_TRANSPORT_OUTCOME_UNKNOWN' } });
+    expect(requests).toBe(1);
+  });
+
+  it('an abort while SparkPost has the request: unknown (it may have accepted it), not failed', async () => {
+    const { report, requests } = await outcomeFor({ hang: true }, { abortAfterRequests: 1 });
+    expect(report).toMatchObject({ status: 'unknown', error: { code: 'ERR_ABORTED' } });
+    expect(requests).toBe(1);
+  });
+
+  it('an abort while waiting to retry a 5xx (retryUnknownOutcome): still unknown, the first request may have been accepted', async () => {
+    const { report, requests } = await outcomeFor(
+      { status: 500, body: apiError('Internal Server Error', '1600') },
+      { transport: { retryUnknownOutcome: true, retry: { maxAttempts: 3, baseDelayMs: 60_000, maxDelayMs: 60_000 } }, abortAfterRequests: 1 },
+    );
+    expect(report).toMatchObject({ status: 'unknown', error: { code: 'ERR_ABORTED' } });
+    expect(requests).toBe(1);
+  });
+
+  it('an abort while waiting to retry a 429: failed, nothing was taken', async () => {
+    const { report, requests } = await outcomeFor(
+      { status: 429, body: apiError('Too many requests', '1600'), headers: { 'Retry-After': '30' } },
+      { transport: { retry: { maxAttempts: 3, baseDelayMs: 10, maxDelayMs: 60_000 } }, abortAfterRequests: 1 },
+    );
+    expect(report).toMatchObject({ status: 'failed', error: { code: 'ERR_ABORTED' } });
     expect(requests).toBe(1);
   });
 

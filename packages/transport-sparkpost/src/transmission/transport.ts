@@ -1,5 +1,5 @@
-import { throwIfAborted } from '@sealpost/core';
-import type { RecipientResult, SealpostError, SendRequest, SendResult, Transport } from '@sealpost/core';
+import { SealpostError, isSealpostError, throwIfAborted } from '@sealpost/core';
+import type { RecipientResult, SendRequest, SendResult, Transport } from '@sealpost/core';
 import { type SparkPostApiError, transportError } from '../errors.js';
 import type { TransmissionResults } from './api-answer.js';
 import { type AttemptResult, attemptTransmission } from './attempt.js';
@@ -125,6 +125,22 @@ function verdictOf(result: Exclude<AttemptResult, { kind: 'answer' }>, options: 
   }
 }
 
+/**
+ * The wait before the next attempt. Aborted after an attempt whose outcome is unknown (a 5xx retried
+ * with retryUnknownOutcome), the ERR_ABORTED says so: that earlier request may have been accepted.
+ */
+async function waitToRetry(verdict: Verdict, attempt: number, options: ResolvedOptions, signal: AbortSignal | undefined): Promise<void> {
+  try {
+    await sleep(verdict.delayMs ?? backoffDelayMs(attempt, options.retry), signal);
+  } catch (error) {
+    if (verdict.failure.detail.outcomeUnknown !== true || !isSealpostError(error, 'ERR_ABORTED')) throw error;
+    throw new SealpostError('ERR_ABORTED', 'operation aborted; an earlier attempt may already have been accepted', {
+      cause: signal?.reason,
+      detail: { outcomeUnknown: true, attempts: attempt },
+    });
+  }
+}
+
 function thrown(failure: Failure, attempts: number): SealpostError {
   return transportError(failure.code, failure.message, { ...failure.detail, attempts }, failure.cause);
 }
@@ -159,7 +175,7 @@ export function createSparkPostTransport(options: SparkPostTransportOptions): Sp
           verdict = verdictOf(result, resolved);
         }
         if (!verdict.retry || attempt >= resolved.retry.maxAttempts) throw thrown(verdict.failure, attempt);
-        await sleep(verdict.delayMs ?? backoffDelayMs(attempt, resolved.retry), request.signal);
+        await waitToRetry(verdict, attempt, resolved, request.signal);
       }
     },
   };
