@@ -1,13 +1,17 @@
-import type { CryptoBackend } from '@sealpost/core';
+import { randomBytes } from 'node:crypto';
+import { backendKit as kit, type CryptoBackend } from '@sealpost/core';
+import { encryptContent } from './content-cipher.js';
 import type { Context } from './context.js';
 import { decryptCms } from './decrypt.js';
 import { detectOpenssl } from './detect.js';
 import { encryptCms } from './encrypt.js';
 import { computeDigest, verifyCertificateSignature } from './node-crypto.js';
+import { wrapKey } from './key-transport.js';
+import { digestOf } from './node-crypto.js';
 import { createOpenssl } from './openssl.js';
 import { type OpensslBackendOptions, resolveOptions } from './options.js';
-import { signCms } from './sign.js';
-import { verifyCms } from './verify.js';
+import { signWithOpenssl } from './sign.js';
+import { publicKeyOf, signatureMatchesKey } from './signature-check.js';
 
 /** A CryptoBackend on the system's openssl binary, with the version it found. */
 export interface OpensslBackend extends CryptoBackend {
@@ -19,23 +23,40 @@ export interface OpensslBackend extends CryptoBackend {
 /**
  * Probes the openssl binary once (version 3.0 or later, then the algorithms the configured
  * providers offer) and returns a backend whose capabilities say what that setup can do.
- * Every later operation runs one openssl process (signing: one per signer), except digests and certificate signatures,
- * which node:crypto computes in-process.
+ * Every private-key operation runs one openssl process (signing: one per signer); what needs no
+ * private key (verification, digests, certificate signatures, encryption to RSA keys, AES) runs
+ * in-process on node:crypto.
  */
 export async function createOpensslBackend(options: OpensslBackendOptions = {}): Promise<OpensslBackend> {
   const openssl = createOpenssl(resolveOptions(options));
   const { version, capabilities } = await detectOpenssl(openssl);
   const ctx: Context = { openssl, capabilities };
+  const primitives = opensslPrimitives(ctx);
   const backend: OpensslBackend = {
     name: 'openssl',
     opensslVersion: version.text,
     capabilities,
-    sign: (request) => signCms(ctx, request),
-    verify: (request) => verifyCms(ctx, request),
-    encrypt: (request) => encryptCms(ctx, request),
+    sign: (request) => kit.signContent(primitives, capabilities, request),
+    verify: (request) => kit.verifySignedData(primitives, capabilities, request),
+    encrypt: (request) => encryptCms(ctx, primitives, request),
     decrypt: (request) => decryptCms(ctx, request),
     verifyCertificateSignature: (request) => verifyCertificateSignature(request),
     digest: (request) => computeDigest(ctx, request),
   };
   return Object.freeze(backend);
+}
+
+/**
+ * The primitives core's CMS engine runs on: openssl (`pkeyutl`) for every private-key operation,
+ * node:crypto, Node's own OpenSSL 3, for everything public.
+ */
+function opensslPrimitives(ctx: Context): kit.SignPrimitives & kit.EncryptPrimitives {
+  return {
+    random: (length) => new Uint8Array(randomBytes(length)),
+    digest: (algorithm, data) => digestOf(algorithm, data),
+    verifySignature: (check) => signatureMatchesKey(publicKeyOf(check.spki), check.params, check.data, check.signature),
+    sign: (input) => signWithOpenssl(ctx, input),
+    wrapKey: async (input) => wrapKey(input),
+    encryptContent: async (input) => encryptContent(input),
+  };
 }

@@ -1,7 +1,7 @@
 import type { DecryptRequest, DecryptResult } from '@sealpost/core';
 import { backendKit as kit, decryptionFailed, isSealpostError, throwIfAborted } from '@sealpost/core';
 import { certificatePem } from './certificates.js';
-import { decryptContent } from './content-decryption.js';
+import { decryptContent } from './content-cipher.js';
 import type { Context } from './context.js';
 import { unwrapKey } from './key-transport.js';
 import { checkKeyRef, inkeyArgument, passphraseFor } from './keys.js';

@@ -1,5 +1,5 @@
 import type { EncryptRequest } from '@sealpost/core';
-import { SealpostError, inspectCms, isAuthenticatedCipher, throwIfAborted } from '@sealpost/core';
+import { SealpostError, backendKit as kit, inspectCms, isAuthenticatedCipher, throwIfAborted } from '@sealpost/core';
 import { cipherByName } from './algorithms.js';
 import { assertCipher, assertKeyAgreement, assertKeyTransport, needsKeyAgreement } from './capabilities.js';
 import { type Certificate, certificatePem, readCertificate } from './certificates.js';
@@ -15,11 +15,26 @@ const OAEP_OPTIONS = ['-keyopt', 'rsa_padding_mode:oaep', '-keyopt', 'rsa_oaep_m
 const ECDH_OPTIONS = ['-keyopt', 'ecdh_kdf_md:sha256'] as const;
 
 /**
+ * Encryption to RSA recipients with an AES cipher runs under core's CMS engine on `primitives`
+ * (public-key operations and AES in node:crypto: no process). A recipient that needs key agreement
+ * (ECDH), or a legacy cipher, goes to `openssl cms -encrypt`.
+ */
+export function encryptCms(ctx: Context, primitives: kit.EncryptPrimitives, request: EncryptRequest): Promise<Uint8Array> {
+  const recipients: readonly unknown[] = Array.isArray(request.recipients) ? request.recipients : [];
+  const agreement = recipients.some((r) => {
+    const facts = kit.certificateFactsOf((r as { certificate?: Uint8Array } | undefined)?.certificate as Uint8Array);
+    return facts !== null && kit.needsKeyAgreement(facts.publicKey);
+  });
+  const aes = typeof request.cipher === 'string' && kit.aesCipherByName(request.cipher) !== null;
+  return agreement || !aes ? encryptWithCms(ctx, request) : kit.encryptContent(primitives, ctx.capabilities, request);
+}
+
+/**
  * ContentInfo(EnvelopedData) for CBC ciphers, ContentInfo(AuthEnvelopedData) for GCM (OpenSSL 3.0
  * writes RFC 5083/5084 AuthEnvelopedData for GCM), DER, one RecipientInfo per certificate:
  * key transport for RSA keys, ECDH key agreement for EC keys.
  */
-export async function encryptCms(ctx: Context, request: EncryptRequest): Promise<Uint8Array> {
+async function encryptWithCms(ctx: Context, request: EncryptRequest): Promise<Uint8Array> {
   throwIfAborted(request.signal);
   if (!(request.content instanceof Uint8Array)) throw new TypeError('content must be a Uint8Array');
   if (!Array.isArray(request.recipients) || request.recipients.length === 0) throw new TypeError('at least one recipient is required');

@@ -1,8 +1,9 @@
-import { randomBytes } from 'node:crypto';
-import { backendKit as kit, decryptionFailed, isSealpostError, toHex } from '@sealpost/core';
+import { constants, publicEncrypt, randomBytes } from 'node:crypto';
+import { backendKit as kit, decryptionFailed, isSealpostError, SealpostError, toHex } from '@sealpost/core';
 import { digestByName } from './algorithms.js';
 import type { Context } from './context.js';
 import { inkeyArgument, passphraseFor } from './keys.js';
+import { publicKeyOf } from './signature-check.js';
 import type { PrivateDir } from './temp-dir.js';
 
 const VERB = ['pkeyutl', '-decrypt'] as const;
@@ -54,4 +55,18 @@ function paddingOptions(transport: kit.KeyTransportParams): string[] {
     '-pkeyopt', `rsa_mgf1_md:${md}`,
     ...(transport.label.length === 0 ? [] : ['-pkeyopt', `rsa_oaep_label:${toHex(transport.label)}`]),
   ];
+}
+
+/**
+ * The encryptedKey for a recipient: a public-key operation, so in-process on node:crypto (Node's own
+ * OpenSSL 3), RSAES-PKCS1-v1_5 or RSAES-OAEP with SHA-256 and MGF1-SHA-256.
+ */
+export function wrapKey(input: kit.KeyWrap): Uint8Array {
+  const key = publicKeyOf(input.spki);
+  try {
+    const padding = input.transport === 'rsa-oaep' ? { padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha256' } : { padding: constants.RSA_PKCS1_PADDING };
+    return new Uint8Array(publicEncrypt({ key, ...padding }, input.key));
+  } catch (error) {
+    throw new SealpostError('ERR_UNSUPPORTED_KEY', `the recipient key cannot be used for ${input.transport}`, { cause: error });
+  }
 }

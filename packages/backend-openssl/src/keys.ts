@@ -1,5 +1,5 @@
 import type { PrivateKeyRef } from '@sealpost/core';
-import { SealpostError, keyMatchesCertificate } from '@sealpost/core';
+import { SealpostError } from '@sealpost/core';
 import type { ResolvedOptions } from './options.js';
 import type { PrivateDir } from './temp-dir.js';
 
@@ -23,13 +23,6 @@ export function checkKeyRef(key: PrivateKeyRef): void {
     throw new TypeError('privateKey.uri must be a non-empty string that does not start with "-"');
   if (/[?;&]pin-value=/i.test(uri))
     throw new SealpostError('ERR_INVALID_ARGUMENT', 'a key URI must not carry its PIN (argv is visible in the process list): use options.keyPassphrase');
-}
-
-/** ERR_KEY_MISMATCH when a PKCS#8 key does not belong to the certificate; a URI key is left to openssl. */
-export async function checkKeyMatches(key: PrivateKeyRef, certificate: Uint8Array): Promise<void> {
-  if (key.type !== 'pkcs8') return;
-  if (!(await keyMatchesCertificate(key.der, certificate)))
-    throw new SealpostError('ERR_KEY_MISMATCH', 'the private key does not belong to the certificate');
 }
 
 /** The `-inkey` value for a key: a URI as given, or a fresh named pipe that hands over the PKCS#8 DER. */

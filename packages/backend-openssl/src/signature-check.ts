@@ -1,4 +1,4 @@
-import { type KeyObject, X509Certificate, constants, createPublicKey, verify } from 'node:crypto';
+import { type KeyObject, constants, createPublicKey, verify } from 'node:crypto';
 import { SealpostError, type backendKit as kit } from '@sealpost/core';
 import { digestByName } from './algorithms.js';
 
@@ -26,15 +26,4 @@ export function publicKeyOf(spki: Uint8Array): KeyObject {
   } catch (error) {
     throw new SealpostError('ERR_UNSUPPORTED_KEY', 'the public key could not be loaded', { cause: error });
   }
-}
-
-/** True iff the certificate's public key verifies `signature` over `data` with these parameters. */
-export function signatureMatchesCertificate(certificateDer: Uint8Array, params: kit.SignatureParams, data: Uint8Array, signature: Uint8Array): boolean {
-  let key: KeyObject;
-  try {
-    key = new X509Certificate(certificateDer).publicKey;
-  } catch {
-    return false;
-  }
-  return signatureMatchesKey(key, params, data, signature);
 }

@@ -66,6 +66,8 @@ export interface DecryptPrimitives {
 }
 
 export interface SignatureCreation {
+  /** The signer's position in the request (for naming, never for meaning). */
+  readonly index: number;
   readonly privateKey: PrivateKeyRef;
   /** The signer's certificate as the engine read it: its key says which algorithm family to use. */
   readonly publicKey: Exclude<PublicKeyFacts, { kind: 'other' }>;

@@ -1,7 +1,7 @@
 import * as der from '../asn1/der-writer.js';
 import type { BackendCapabilities, DigestAlgorithm, SignatureScheme, SignerInput, SignRequest } from '../backend.js';
 import { SealpostError, throwIfAborted } from '../errors.js';
-import { privateKeyInfo } from '../pki/keys.js';
+import { keyMatchesCertificate, privateKeyInfo } from '../pki/keys.js';
 import { assertDigest, assertSignatureScheme, pkcs8Of } from './capabilities.js';
 import { type CertificateFacts, type PublicKeyFacts, certificateFactsOf } from './certificate-facts.js';
 import type { SignPrimitives } from './primitives.js';
@@ -30,6 +30,9 @@ export async function signContent(primitives: SignPrimitives, capabilities: Back
   if (!Array.isArray(request.signers) || request.signers.length === 0) throw new TypeError('at least one signer is required');
   if (request.certificates !== undefined && !Array.isArray(request.certificates)) throw new TypeError('certificates must be an array');
   const signers = request.signers.map((input) => prepareSigner(capabilities, input));
+  // A PKCS#8 key must be the certificate's pair: found here, before any private-key operation runs.
+  for (const { input, certificate } of signers)
+    if (input.privateKey.type === 'pkcs8' && !(await keyMatchesCertificate(input.privateKey, certificate.der))) throw keyMismatch();
   const extras = (request.certificates ?? []).map((certificate) => {
     if (certificateFactsOf(certificate) === null) throw new SealpostError('ERR_CERTIFICATE_MALFORMED', 'an extra certificate is not a readable X.509 certificate');
     return certificate;
@@ -39,9 +42,9 @@ export async function signContent(primitives: SignPrimitives, capabilities: Back
   for (const digest of new Set(signers.map((s) => s.input.digest))) digests.set(digest, await primitives.digest(digest, request.content));
 
   const signerInfos: Uint8Array[] = [];
-  for (const signer of signers) {
+  for (const [index, signer] of signers.entries()) {
     throwIfAborted(request.signal);
-    signerInfos.push(await signOne(primitives, signer, digests.get(signer.input.digest)!, request.signal));
+    signerInfos.push(await signOne(primitives, signer, index, digests.get(signer.input.digest)!, request.signal));
   }
   throwIfAborted(request.signal);
   return signedDataContentInfo({
@@ -85,11 +88,11 @@ function keyMismatch(): SealpostError {
   return new SealpostError('ERR_KEY_MISMATCH', 'the private key does not belong to the signer certificate');
 }
 
-async function signOne(primitives: SignPrimitives, signer: PreparedSigner, messageDigest: Uint8Array, signal: AbortSignal | undefined): Promise<Uint8Array> {
+async function signOne(primitives: SignPrimitives, signer: PreparedSigner, index: number, messageDigest: Uint8Array, signal: AbortSignal | undefined): Promise<Uint8Array> {
   const { input, certificate, publicKey, params } = signer;
   const signedAttributes = newSignedAttributes({ messageDigest, signingTime: input.signingTime, smimeCapabilities: input.smimeCapabilities });
   const data = der.setOf(signedAttributes);
-  const signature = await primitives.sign({ privateKey: input.privateKey, publicKey, params, data, signal });
+  const signature = await primitives.sign({ index, privateKey: input.privateKey, publicKey, params, data, signal });
   // The fresh signature checked with the certificate's key catches a key that belongs to another
   // certificate (a URI names the wrong one, a PKCS#8 key of the right kind but not the pair) and a
   // faulty RSA-CRT result, which would leak the key, before anything is sent.

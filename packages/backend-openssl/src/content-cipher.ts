@@ -1,8 +1,8 @@
-import { createDecipheriv } from 'node:crypto';
+import { createCipheriv, createDecipheriv } from 'node:crypto';
 import { type backendKit as kit, decryptionFailed } from '@sealpost/core';
 
 /**
- * AES-CBC and AES-GCM content decryption in-process on node:crypto: no private key is involved, so
+ * AES-CBC and AES-GCM content decryption (and encryption) in-process on node:crypto: no private key is involved, so
  * no provider has to see it. Every failure (bad padding, bad tag, wrong length) is the one generic
  * error, and GCM output is released only after `final()` has checked the tag.
  */
@@ -23,4 +23,16 @@ export function decryptContent(input: kit.ContentDecryption): Uint8Array {
   } catch {
     throw decryptionFailed();
   }
+}
+
+/** AES-CBC or AES-GCM encryption in node:crypto with the key and the fresh IV or nonce core chose. */
+export function encryptContent(input: kit.ContentEncryption): { ciphertext: Uint8Array; mac: Uint8Array | null } {
+  const { cipher, parameters } = input;
+  if (parameters.mode === 'cbc') {
+    const encipher = createCipheriv(cipher.name, input.key, parameters.iv);
+    return { ciphertext: new Uint8Array(Buffer.concat([encipher.update(input.content), encipher.final()])), mac: null };
+  }
+  const encipher = createCipheriv(cipher.name as 'aes-256-gcm', input.key, parameters.nonce, { authTagLength: parameters.icvLength });
+  const ciphertext = new Uint8Array(Buffer.concat([encipher.update(input.content), encipher.final()]));
+  return { ciphertext, mac: new Uint8Array(encipher.getAuthTag()) };
 }
