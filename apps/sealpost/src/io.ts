@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { constants } from 'node:fs';
+import { constants, unlinkSync } from 'node:fs';
 import { link, lstat, mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { DEFAULT_MIME_LIMITS, SealpostError, isSealpostError } from '@sealpost/core';
+import { cleanupOnSignal } from './cleanup-on-signal.js';
 import { CliError, usageError } from './errors.js';
 
 /** A file named on the command line; a missing or unreadable file is an input error (exit 2). */
@@ -112,10 +113,14 @@ export interface WriteFileOptions {
 export async function writeFileAtomic(path: string, bytes: Uint8Array, mode: number, options: WriteFileOptions = {}): Promise<void> {
   const dir = dirname(path);
   const temp = join(dir, `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
+  // A signal before the rename must not leave the partial file (decrypted content, a new key) behind.
+  // Registered before the open: the file exists as soon as open(2) returns, before this code runs again.
+  const forget = cleanupOnSignal(() => unlinkSync(temp));
   let handle;
   try {
     handle = await open(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, mode);
   } catch (error) {
+    forget();
     throw new CliError('ERR_FILE_WRITE', `cannot write ${path}: ${reasonOf(error)}`, { cause: error });
   }
   try {
@@ -132,6 +137,8 @@ export async function writeFileAtomic(path: string, bytes: Uint8Array, mode: num
     await unlink(temp).catch(() => undefined);
     if (error instanceof CliError) throw error;
     throw new CliError('ERR_FILE_WRITE', `cannot write ${path}: ${reasonOf(error)}`, { cause: error });
+  } finally {
+    forget();
   }
 }
 

@@ -1,9 +1,11 @@
+import { rmSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type ContentCipher, chooseCipher, createSealpost } from '@sealpost/core';
 import { createDirectoryKeyStore } from '@sealpost/keystore-dir';
 import { createBackend } from '../backends.js';
+import { cleanupOnSignal } from '../cleanup-on-signal.js';
 import { makeCast } from './cast.js';
 import { collectBobsCertificate } from './collect.js';
 import type { DemoContext, Say } from './context.js';
@@ -22,6 +24,8 @@ export async function runDemo(backendName: string, say: Say): Promise<string[]> 
   const failures: string[] = [];
   const backend = await createBackend(backendName);
   const dir = await mkdtemp(join(tmpdir(), 'sealpost-demo-')); // mode 0700
+  // It holds test keys: a Ctrl-C must not leave it behind.
+  const forget = cleanupOnSignal(() => rmSync(dir, { recursive: true, force: true }));
   try {
     await say(
       'Sealpost demo: S/MIME mail from Alice to Bob, end to end. Everything runs on this machine: the servers\n' +
@@ -51,6 +55,7 @@ export async function runDemo(backendName: string, say: Say): Promise<string[]> 
     return failures;
   } finally {
     await rm(dir, { recursive: true, force: true });
+    forget();
   }
 }
 
