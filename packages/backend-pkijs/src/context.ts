@@ -1,11 +1,14 @@
-import type { PkijsBackendOptions } from './options.js';
 import type { Bytes } from './bytes.js';
+import { type KeyCache, createKeyCache } from './key-cache.js';
+import type { PkijsBackendOptions } from './options.js';
 
 /** Everything an operation needs from its environment, passed explicitly (no global engine). */
 export interface Context {
   readonly subtle: SubtleCrypto;
   random(length: number): Bytes;
   readonly rsaDecryptRaw: PkijsBackendOptions['rsaDecryptRaw'] | undefined;
+  /** Keys read and imported once per backend (key-cache.ts). */
+  readonly keys: KeyCache;
 }
 
 // getRandomValues fills at most 65536 bytes per call.
@@ -26,5 +29,6 @@ export function createContext(options: PkijsBackendOptions): Context {
       return out;
     },
     rsaDecryptRaw: options.rsaDecryptRaw,
+    keys: createKeyCache(),
   };
 }

@@ -3,13 +3,14 @@ import { arrayBufferBacked, backendKit as kit, decryptionFailed } from '@sealpos
 import { webCryptoHash } from './algorithms.js';
 import type { Bytes } from './bytes.js';
 import type { Context } from './context.js';
-import type { PublicKeyFacts } from './keys.js';
+import type { PrivateKeyFacts, PublicKeyFacts } from './keys.js';
 import { bigIntToBytes, bytesToBigInt, modPow } from './rsa-math.js';
 import { rsaPrivateRaw } from './rsa-private.js';
 
 /** RSA key transport of the content-encryption key: PKCS#1 v1.5 and RSAES-OAEP. */
 
 type RsaPublicKey = Extract<PublicKeyFacts, { kind: 'rsa' }>;
+type RsaPrivateKey = Extract<PrivateKeyFacts, { kind: 'rsa' }>;
 
 export interface WrappedKey {
   readonly keyEncryptionAlgorithm: Bytes;
@@ -18,7 +19,7 @@ export interface WrappedKey {
 
 export async function wrapKey(ctx: Context, transport: KeyTransport, key: RsaPublicKey, cek: Bytes): Promise<WrappedKey> {
   if (transport === 'rsa-oaep') {
-    const publicKey = await ctx.subtle.importKey('spki', key.spki, { name: 'RSA-OAEP', hash: 'SHA-256' }, false, ['encrypt']);
+    const publicKey = await ctx.keys.publicKey(key.spki, 'encrypt:RSA-OAEP:SHA-256', () => ctx.subtle.importKey('spki', key.spki, { name: 'RSA-OAEP', hash: 'SHA-256' }, false, ['encrypt']));
     const encryptedKey = new Uint8Array(await ctx.subtle.encrypt({ name: 'RSA-OAEP' }, publicKey, cek));
     return { keyEncryptionAlgorithm: kit.oaepKeyTransportIdentifier('sha-256'), encryptedKey };
   }
@@ -35,11 +36,13 @@ export async function wrapKey(ctx: Context, transport: KeyTransport, key: RsaPub
  * PKCS#1 v1.5 never fails here: a bad block yields a random key (RFC 3218 2.3.2), drawn before the
  * RSA operation, so the failure only shows later as a content that does not decrypt.
  */
-export async function unwrapKey(ctx: Context, params: kit.KeyTransportParams, pkcs8: Bytes, rsaPrivateKey: Bytes, encryptedKey: Bytes, keyLength: number): Promise<Bytes> {
+export async function unwrapKey(ctx: Context, params: kit.KeyTransportParams, rsa: RsaPrivateKey, encryptedKey: Bytes, keyLength: number): Promise<Bytes> {
+  const { pkcs8, rsaPrivateKey } = rsa;
   if (params.kind === 'rsa-oaep') {
     let key: Bytes;
     try {
-      const privateKey = await ctx.subtle.importKey('pkcs8', pkcs8, { name: 'RSA-OAEP', hash: webCryptoHash(params.hash) }, false, ['decrypt']);
+      const hash = webCryptoHash(params.hash);
+      const privateKey = await ctx.keys.privateKey(rsa, `decrypt:RSA-OAEP:${hash}`, () => ctx.subtle.importKey('pkcs8', pkcs8, { name: 'RSA-OAEP', hash }, false, ['decrypt']));
       key = new Uint8Array(await ctx.subtle.decrypt({ name: 'RSA-OAEP', label: params.label }, privateKey, encryptedKey));
     } catch {
       throw decryptionFailed();

@@ -1,10 +1,8 @@
 import { arrayBufferBacked, backendKit as kit, SealpostError } from '@sealpost/core';
-import { decodeElement } from './asn1.js';
 import { decryptContent, encryptContent } from './content-encryption.js';
 import type { Context } from './context.js';
 import { computeDigest } from './digest.js';
 import { unwrapKey, wrapKey } from './key-transport.js';
-import { privateKeyFacts, publicKeyFacts } from './keys.js';
 import { createSignature } from './signature-create.js';
 import { verifySignature } from './signature-verify.js';
 
@@ -17,7 +15,7 @@ export type PkijsPrimitives = kit.SignPrimitives & kit.DecryptPrimitives & kit.E
 export function pkijsPrimitives(ctx: Context): PkijsPrimitives {
   const rsaKey = (input: { readonly spki: Uint8Array }) => {
     // WebCrypto takes the SubjectPublicKeyInfo; RSASSA-PSS keys come back rewrapped as rsaEncryption.
-    const key = publicKeyFacts(decodeElement(input.spki) ?? undefined);
+    const key = ctx.keys.publicFacts(input.spki);
     if (key === null) throw new SealpostError('ERR_CERTIFICATE_MALFORMED', "the certificate's public key is malformed");
     return key;
   };
@@ -25,7 +23,7 @@ export function pkijsPrimitives(ctx: Context): PkijsPrimitives {
     random: (length) => ctx.random(length),
     digest: (algorithm, data) => computeDigest(ctx, algorithm, data),
     verifySignature: (check) => verifySignature(ctx, rsaKey(check), check.params, check.data, check.signature),
-    sign: (input) => createSignature(ctx, privateKeyFacts(kit.pkcs8Of(input.privateKey)), input.params.scheme, input.params.hash, input.data),
+    sign: (input) => createSignature(ctx, ctx.keys.privateFacts(kit.pkcs8Of(input.privateKey)), input.params.scheme, input.params.hash, input.data),
     wrapKey: async (input) => {
       const key = rsaKey(input);
       if (key.kind !== 'rsa') throw new SealpostError('ERR_UNSUPPORTED_KEY', 'key transport needs an RSA key');
@@ -33,9 +31,9 @@ export function pkijsPrimitives(ctx: Context): PkijsPrimitives {
     },
     encryptContent: (input) => encryptContent(ctx, input.cipher, arrayBufferBacked(input.key), input.parameters, input.content),
     unwrapKey: async (input) => {
-      const key = privateKeyFacts(kit.pkcs8Of(input.privateKey));
+      const key = ctx.keys.privateFacts(kit.pkcs8Of(input.privateKey));
       if (key.kind !== 'rsa') throw new SealpostError('ERR_UNSUPPORTED_KEY', 'key transport needs an RSA private key');
-      return unwrapKey(ctx, input.transport, key.pkcs8, key.rsaPrivateKey, arrayBufferBacked(input.encryptedKey), input.keyLength);
+      return unwrapKey(ctx, input.transport, key, arrayBufferBacked(input.encryptedKey), input.keyLength);
     },
     decryptContent: (input) => decryptContent(ctx, input.cipher, arrayBufferBacked(input.key), input.parameters, input.ciphertext, input.mac, input.additionalData),
   };

@@ -11,18 +11,18 @@ export async function createSignature(ctx: Context, key: PrivateKeyFacts, scheme
   const hash = webCryptoHash(digest);
   if (key.kind === 'rsa') {
     const name = scheme === 'rsa-pss' ? 'RSA-PSS' : 'RSASSA-PKCS1-v1_5';
-    const cryptoKey = await importPrivateKey(ctx, key.pkcs8, { name, hash });
+    const cryptoKey = await importPrivateKey(ctx, key, { name, hash });
     // The salt is as long as the hash, as RFC 4055 recommends and signingParams() declares.
     const algorithm = scheme === 'rsa-pss' ? { name, saltLength: kit.digestLength(digest) } : { name };
     return new Uint8Array(await ctx.subtle.sign(algorithm, cryptoKey, arrayBufferBacked(data)));
   }
-  const cryptoKey = await importPrivateKey(ctx, key.pkcs8, { name: 'ECDSA', namedCurve: key.curve });
+  const cryptoKey = await importPrivateKey(ctx, key, { name: 'ECDSA', namedCurve: key.curve });
   return ecdsaSignatureToDer(new Uint8Array(await ctx.subtle.sign({ name: 'ECDSA', hash }, cryptoKey, arrayBufferBacked(data))));
 }
 
-async function importPrivateKey(ctx: Context, pkcs8: Uint8Array, algorithm: RsaHashedImportParams | EcKeyImportParams): Promise<CryptoKey> {
+async function importPrivateKey(ctx: Context, key: PrivateKeyFacts, algorithm: RsaHashedImportParams | EcKeyImportParams): Promise<CryptoKey> {
   try {
-    return await ctx.subtle.importKey('pkcs8', arrayBufferBacked(pkcs8), algorithm, false, ['sign']);
+    return await ctx.keys.privateKey(key, `sign:${JSON.stringify(algorithm)}`, () => ctx.subtle.importKey('pkcs8', arrayBufferBacked(key.pkcs8), algorithm, false, ['sign']));
   } catch {
     throw new SealpostError('ERR_KEY_MALFORMED', 'the private key could not be imported into WebCrypto');
   }

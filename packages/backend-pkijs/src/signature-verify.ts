@@ -33,7 +33,7 @@ export async function verifySignature(ctx: Context, key: PublicKeyFacts | null, 
 
 async function importPublicKey(ctx: Context, spki: Uint8Array, algorithm: RsaHashedImportParams | EcKeyImportParams): Promise<CryptoKey> {
   try {
-    return await ctx.subtle.importKey('spki', arrayBufferBacked(spki), algorithm, false, ['verify']);
+    return await ctx.keys.publicKey(spki, `verify:${JSON.stringify(algorithm)}`, () => ctx.subtle.importKey('spki', arrayBufferBacked(spki), algorithm, false, ['verify']));
   } catch {
     throw new SealpostError('ERR_UNSUPPORTED_KEY', 'the public key could not be imported into WebCrypto');
   }

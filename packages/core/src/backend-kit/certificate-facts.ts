@@ -1,3 +1,4 @@
+import { createBytesMemo } from '../bytes-cache.js';
 import { parseCertificate } from '../pki/certificate.js';
 import { fromHex } from '../bytes.js';
 import { OID } from './oids.js';
@@ -70,6 +71,13 @@ export function publicKeyFactsOf(spki: Node | undefined): PublicKeyFacts | null 
  */
 export function certificateFactsOf(der: Uint8Array): CertificateFacts | null {
   if (!(der instanceof Uint8Array)) return null;
+  return READ_FACTS.get(der, readFacts);
+}
+
+// Certificates are public and the same ones come with every message of a sender: each is read once.
+const READ_FACTS = createBytesMemo<CertificateFacts | null>(1024);
+
+function readFacts(der: Uint8Array): CertificateFacts | null {
   let subjectKeyId: string | null;
   try {
     subjectKeyId = parseCertificate(der).subjectKeyId;

@@ -18,3 +18,4 @@ export * from './primitives.js';
 export * from './verify-signed-data.js';
 export * from './encrypt-content.js';
 export * from './sign-content.js';
+export { createBytesMemo, type BytesMemo } from '../bytes-cache.js';

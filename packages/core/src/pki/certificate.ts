@@ -21,7 +21,9 @@ import {
   smallIntegerOf,
   timeOf,
 } from './asn1.js';
+import { createBytesMemo } from '../bytes-cache.js';
 import { bytesEqual, latin1Decode, toHex } from '../bytes.js';
+import { SealpostError } from '../errors.js';
 import { formatName, nameValues } from './name.js';
 import { OID } from './oids.js';
 import { readSpki } from './spki.js';
@@ -54,8 +56,13 @@ export function parseCertificate(der: Uint8Array): CertificateInfo {
   return parseCertificateDetails(der).info;
 }
 
+// The same certificates arrive with every message of a sender and are read again by chain building,
+// identifier matching and reports: each is read once (a copy is kept; certificates are public).
+const READ_CERTIFICATES = createBytesMemo<CertificateDetails>(1024);
+
 export function parseCertificateDetails(der: Uint8Array): CertificateDetails {
-  return readAs('ERR_CERTIFICATE_MALFORMED', 'certificate is malformed', () => readCertificate(der));
+  if (!(der instanceof Uint8Array)) throw new SealpostError('ERR_CERTIFICATE_MALFORMED', 'certificate is malformed: not bytes');
+  return READ_CERTIFICATES.get(der, (copy) => readAs('ERR_CERTIFICATE_MALFORMED', 'certificate is malformed', () => readCertificate(copy)));
 }
 
 /** The certificate's e-mail addresses (SAN rfc822Name first, then subject emailAddress). */

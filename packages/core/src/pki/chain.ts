@@ -4,6 +4,7 @@
  * `now`, CA constraints, and the leaf's permission to protect e-mail.
  */
 import type { CryptoBackend } from '../backend.js';
+import { type BytesMemo, createBytesMemo } from '../bytes-cache.js';
 import { SealpostError, throwIfAborted } from '../errors.js';
 import { bytesEqual } from '../bytes.js';
 import { parseCertificateDetails, type CertificateDetails } from './certificate.js';
@@ -150,16 +151,21 @@ class PathSearch {
     const known = this.verdicts.get(key);
     if (known !== undefined) return known;
     throwIfAborted(this.options.signal);
-    this.signatureChecks++;
-    let valid: boolean;
-    try {
-      const { signal } = this.options;
-      const request = { certificate: child.info.der, issuer: issuer.info.der };
-      valid = await this.options.backend.verifyCertificateSignature(signal === undefined ? request : { ...request, signal });
-    } catch (error) {
-      if (error instanceof SealpostError && (error.code === 'ERR_ABORTED' || error.code === 'ERR_TIMEOUT')) throw error;
-      // An algorithm the backend cannot check is no evidence of the issuer: treat it as not signed.
-      valid = false;
+    const pair = certificatePair(child.info.der, issuer.info.der);
+    const memo = signatureMemoOf(this.options.backend);
+    let valid = memo.peek(pair);
+    if (valid === undefined) {
+      this.signatureChecks++;
+      try {
+        const { signal } = this.options;
+        const request = { certificate: child.info.der, issuer: issuer.info.der };
+        valid = await this.options.backend.verifyCertificateSignature(signal === undefined ? request : { ...request, signal });
+      } catch (error) {
+        if (error instanceof SealpostError && (error.code === 'ERR_ABORTED' || error.code === 'ERR_TIMEOUT')) throw error;
+        // An algorithm the backend cannot check is no evidence of the issuer: treat it as not signed.
+        valid = false;
+      }
+      memo.set(pair, valid);
     }
     throwIfAborted(this.options.signal);
     if (!valid) this.signatureFailed = true;
@@ -264,4 +270,26 @@ function issuerErrors(path: readonly Node[], index: number): ChainError[] {
     }
   }
   return errors;
+}
+
+// Whether an issuer signed a certificate is a fact about their bytes (and the backend that checked it):
+// remembered across messages, so the same sender's chain is checked once, not once per message.
+const SIGNATURE_MEMOS = new WeakMap<object, BytesMemo<boolean>>();
+
+function signatureMemoOf(backend: object): BytesMemo<boolean> {
+  let memo = SIGNATURE_MEMOS.get(backend);
+  if (memo === undefined) {
+    memo = createBytesMemo<boolean>(4096);
+    SIGNATURE_MEMOS.set(backend, memo);
+  }
+  return memo;
+}
+
+/** The two certificates as one key: the first one's length, then both, so no two pairs share a key. */
+function certificatePair(certificate: Uint8Array, issuer: Uint8Array): Uint8Array {
+  const out = new Uint8Array(4 + certificate.length + issuer.length);
+  new DataView(out.buffer).setUint32(0, certificate.length);
+  out.set(certificate, 4);
+  out.set(issuer, 4 + certificate.length);
+  return out;
 }
