@@ -1,4 +1,4 @@
-import { constants, createPrivateKey, privateDecrypt } from 'node:crypto';
+import { type KeyObject, constants, createPrivateKey, privateDecrypt } from 'node:crypto';
 import type { CryptoBackend } from '@sealpost/core';
 import { CliError, usageError } from './errors.js';
 
@@ -38,6 +38,18 @@ function isBackendName(name: string): name is BackendName {
  * blinds it; the backend checks the padding itself, in constant time, with the RFC 3218 countermeasure.
  */
 async function rsaDecryptRaw(pkcs8: Uint8Array, ciphertext: Uint8Array): Promise<Uint8Array> {
-  const key = createPrivateKey({ key: Buffer.from(pkcs8), format: 'der', type: 'pkcs8' });
-  return new Uint8Array(privateDecrypt({ key, padding: constants.RSA_NO_PADDING }, ciphertext));
+  return new Uint8Array(privateDecrypt({ key: nodeKeyOf(pkcs8), padding: constants.RSA_NO_PADDING }, ciphertext));
+}
+
+// The backend hands over the same key array for the same key, so each key is loaded into OpenSSL once
+// (a WeakMap: it goes when the backend drops the key).
+const NODE_KEYS = new WeakMap<Uint8Array, KeyObject>();
+
+function nodeKeyOf(pkcs8: Uint8Array): KeyObject {
+  let key = NODE_KEYS.get(pkcs8);
+  if (key === undefined) {
+    key = createPrivateKey({ key: Buffer.from(pkcs8), format: 'der', type: 'pkcs8' });
+    NODE_KEYS.set(pkcs8, key);
+  }
+  return key;
 }
