@@ -1,15 +1,23 @@
 import type { CryptoBackend } from '../backend.js';
+import { createBytesMemo } from '../bytes-cache.js';
 import { toHex } from '../mime/index.js';
 import type { CertificateInfo } from '../pki/types.js';
 import type { CertificateSummary, ReportError } from './types.js';
 
+// A certificate's fingerprint is a fact about its bytes: computed once, not once per message.
+const FINGERPRINTS = createBytesMemo<string>(1024);
+
 export async function summarizeCertificate(backend: CryptoBackend, info: CertificateInfo, signal?: AbortSignal): Promise<CertificateSummary> {
-  const fingerprint = await backend.digest({ algorithm: 'sha-256', data: info.der, ...(signal === undefined ? {} : { signal }) });
+  let sha256 = FINGERPRINTS.peek(info.der);
+  if (sha256 === undefined) {
+    sha256 = toHex(await backend.digest({ algorithm: 'sha-256', data: info.der, ...(signal === undefined ? {} : { signal }) }));
+    FINGERPRINTS.set(info.der, sha256);
+  }
   return {
     subject: info.subject,
     issuer: info.issuer,
     serial: info.serial,
-    sha256: toHex(fingerprint),
+    sha256,
     notBefore: info.notBefore.toISOString(),
     notAfter: info.notAfter.toISOString(),
   };
