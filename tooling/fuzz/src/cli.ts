@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { runFuzz } from './fuzz.js';
-import { OPERATIONS, type Operation } from './outcome.js';
+import { OPERATIONS, type Operation, isFailure } from './outcome.js';
 import { renderReport } from './render.js';
 import { renderReplay, replay, writeRepro } from './repro.js';
 import { STRUCTURES, structureNamed } from './structures.js';
@@ -51,7 +51,7 @@ async function main(): Promise<number> {
     // `pnpm fuzz` runs in the repository root: a relative path means one relative to where pnpm was started.
     const r = await replay(world, resolve(process.env['INIT_CWD'] ?? '.', values.replay));
     process.stdout.write(renderReplay(r));
-    return r.result.failures.length === 0 ? 0 : 1;
+    return r.result.failures.some(isFailure) ? 1 : 0;
   }
 
   const seed = optionalNumber(values.seed, 'seed') ?? randomInt(0, 2 ** 31);
@@ -78,7 +78,7 @@ async function main(): Promise<number> {
   const files = new Map<number, string>();
   for (const [i, cls] of report.classes.entries()) if (cls.shrunk !== undefined) files.set(i, await writeRepro(dir, i, report, cls));
   process.stdout.write(renderReport(report, files));
-  return report.classes.length === 0 && !report.heap.exceeded ? 0 : 1;
+  return !report.classes.some(isFailure) && !report.heap.exceeded ? 0 : 1;
 }
 
 function optionalNumber(text: string | undefined, name: string): number | undefined {

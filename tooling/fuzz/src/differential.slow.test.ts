@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_HEAP_LIMIT_MB, type FuzzReport, runFuzz } from './fuzz.js';
 import { type HeapWatch, watchHeap } from './heap.js';
 import { describeMutation } from './mutation.js';
+import { isFailure } from './outcome.js';
 import { STRUCTURES } from './structures.js';
 import { type FuzzWorld, createFuzzWorld } from './world.js';
 
@@ -24,7 +25,7 @@ beforeAll(async () => {
 });
 
 function explain(report: FuzzReport): string[] {
-  return report.classes.map((c) => {
+  return report.classes.filter(isFailure).map((c) => {
     const input = c.shrunk?.input ?? c.first.input;
     const mutations = input.mutations.map((m, j) => describeMutation(m, c.shrunk?.targets[j]));
     return `${c.kind} ${c.signature} <- ${input.structure}: ${mutations.join('; ')}`;

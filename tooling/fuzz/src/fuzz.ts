@@ -3,7 +3,7 @@ import { fuzzCase } from './arbitraries.js';
 import { berTargets } from './materialize.js';
 import { type HeapSummary, watchHeap } from './heap.js';
 import type { FuzzCase } from './mutation.js';
-import { type Failure, OPERATIONS, type Operation } from './outcome.js';
+import { type Failure, OPERATIONS, type Operation, isFailure } from './outcome.js';
 import { STRUCTURES } from './structures.js';
 import { type CaseResult, type FuzzWorld, runCase } from './world.js';
 
@@ -90,8 +90,9 @@ export async function runFuzz(world: FuzzWorld, options: FuzzOptions): Promise<F
   heap.sample();
 
   // Pass 2: shrink the most frequent classes, each from its first case, for the same class only.
-  const ranked = [...classes.values()].sort((a, b) => b.count - a.count);
-  for (const cls of ranked.slice(0, options.maxShrunk ?? 10)) {
+  // Unstable classes are not shrunk: they do not repeat, so shrinking would chase noise.
+  const ranked = [...classes.values()].sort((a, b) => Number(isFailure(b)) - Number(isFailure(a)) || b.count - a.count);
+  for (const cls of ranked.filter(isFailure).slice(0, options.maxShrunk ?? 10)) {
     cls.shrunk = await shrink(world, arbitrary, cls, options.seed, operations, options.shrinkTimeMs ?? 30_000);
   }
   return {

@@ -3,6 +3,6 @@ export { runFuzz, type FailureClass, type FuzzOptions, type FuzzReport, type Shr
 export { STRUCTURES, structureNamed, type Structure } from './structures.js';
 export { materialize } from './materialize.js';
 export { describeMutation, type FuzzCase, type Mutation } from './mutation.js';
-export { OPERATIONS, failuresOf, outcomeText, type Failure, type Operation, type Outcome } from './outcome.js';
+export { OPERATIONS, failuresOf, isFailure, outcomeText, type Failure, type Operation, type Outcome } from './outcome.js';
 export { renderReport } from './render.js';
 export { renderReplay, replay, writeRepro } from './repro.js';

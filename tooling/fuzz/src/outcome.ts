@@ -32,10 +32,19 @@ export interface OperationResult {
   readonly results: readonly BackendResult[];
 }
 
-/** A broken promise, named by a short signature so that many cases with the same cause count as one class. */
+/**
+ * A broken promise, named by a short signature so that many cases with the same cause count as one class.
+ * `unstable`: a disagreement that a second run of the same bytes did not repeat. It is reported, not
+ * counted as a failure: with PKCS#1 v1.5 key transport a damaged key block must yield a random content
+ * key (RFC 3218), so about 1 time in 256 a backend "decrypts" CBC content to garbage where the others fail.
+ */
 export interface Failure {
-  readonly kind: 'disagreement' | 'untyped' | 'timeout';
+  readonly kind: 'disagreement' | 'untyped' | 'timeout' | 'unstable';
   readonly signature: string;
+}
+
+export function isFailure(f: { readonly kind: Failure['kind'] }): boolean {
+  return f.kind !== 'unstable';
 }
 
 export interface CallSettings {

@@ -9,7 +9,8 @@ export function renderReport(report: FuzzReport, files: ReadonlyMap<number, stri
   const lines = [
     `fuzz: ${report.cases} cases run${report.skipped === 0 ? '' : ` (${report.skipped} never reached the backends: the producer refused the mutated message)`}, seed ${report.seed}, operations ${report.operations.join(',')}, ${report.structures.length} structure(s), ${(report.durationMs / 1000).toFixed(1)} s`,
     `heap: ${h.baselineMb} MiB at start, ${h.endMb} MiB at end after GC (growth ${h.growthMb} MiB, limit ${h.limitMb} MiB${h.exceeded ? ', EXCEEDED' : ''}), peak ${h.peakMb} MiB; slowest call ${Math.round(report.slowestCallMs)} ms`,
-    `failure classes: ${report.classes.length} (${kinds('disagreement')} disagreement, ${kinds('untyped')} untyped error, ${kinds('timeout')} timeout)`,
+    `failure classes: ${report.classes.length - kinds('unstable')} (${kinds('disagreement')} disagreement, ${kinds('untyped')} untyped error, ${kinds('timeout')} timeout)` +
+      `${kinds('unstable') === 0 ? '' : `; ${kinds('unstable')} unstable class(es), not failures: a second run of the same bytes did not repeat them`}`,
   ];
   report.classes.forEach((c, i) => {
     lines.push(`  [${i + 1}] ${String(c.count).padStart(5)} case(s)  ${c.kind}  ${c.signature}`);

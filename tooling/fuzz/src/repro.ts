@@ -76,7 +76,7 @@ export function renderReplay(r: Replay): string {
     lines.push(`  ${op}:`);
     for (const [backend, text] of Object.entries(byBackend)) lines.push(`    ${backend.padEnd(8)} ${text}`);
   }
-  lines.push(r.result.failures.length === 0 ? '  all backends agree' : `  ${r.result.failures.length} failure(s):`);
+  lines.push(r.result.failures.length === 0 ? '  all backends agree' : `  ${r.result.failures.length} finding(s):`);
   for (const f of r.result.failures) lines.push(`    ${f.kind}: ${f.signature}`);
   return `${lines.join('\n')}\n`;
 }

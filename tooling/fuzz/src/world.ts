@@ -73,7 +73,18 @@ export async function runCase(world: FuzzWorld, c: FuzzCase, operations: readonl
   return { ...(await runMessage(world, message, operations)), producer: seed.producer };
 }
 
+/** Runs one message; a disagreement counts only if a second run of the same bytes repeats it. */
 export async function runMessage(world: FuzzWorld, message: Uint8Array, operations: readonly Operation[]): Promise<CaseResult> {
+  const first = await runOnce(world, message, operations);
+  if (!first.failures.some((f) => f.kind === 'disagreement')) return first;
+  const repeated = new Set((await runOnce(world, message, operations)).failures.map((f) => f.signature));
+  return {
+    ...first,
+    failures: first.failures.map((f) => (f.kind !== 'disagreement' || repeated.has(f.signature) ? f : { kind: 'unstable', signature: f.signature })),
+  };
+}
+
+async function runOnce(world: FuzzWorld, message: Uint8Array, operations: readonly Operation[]): Promise<CaseResult> {
   const results = await runOperations(world.backends, message, operations, world.settings);
   return { message, producer: '', operations: results, failures: results.flatMap((r) => failuresOf(r, world.settings.timeoutMs)) };
 }
