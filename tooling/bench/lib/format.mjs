@@ -30,3 +30,21 @@ export function cell(result) {
   const { median, p95, opsPerSecond: ops } = result.stats;
   return `${ms(median)} / ${ms(p95)} (${opsPerSecond(ops)}/s)`;
 }
+
+/** A multiple as the ratio columns print it: 0.42×, 1.3×, 12×. */
+export function times(value) {
+  if (value < 0.1) return `${value.toPrecision(2)}×`;
+  if (value < 1) return `${value.toFixed(2)}×`;
+  return value < 10 ? `${value.toFixed(1)}×` : `${value.toFixed(0)}×`;
+}
+
+/** MiB with one decimal. */
+export function mib(bytes) {
+  return `${(bytes / 2 ** 20).toFixed(1)} MiB`;
+}
+
+/** A rate with a thin thousands separator: 12 345/s. */
+export function rate(value, unit = '/s') {
+  const rounded = value < 10 ? value.toFixed(1) : Math.round(value).toString();
+  return `${rounded.replace(/\B(?=(\d{3})+(?!\d))/g, ' ')}${unit}`;
+}

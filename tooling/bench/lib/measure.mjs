@@ -51,6 +51,11 @@ export function summarize(samples) {
   };
 }
 
+/** The median of values in any order. */
+export function median(values) {
+  return medianOf([...values].sort((a, b) => a - b));
+}
+
 function medianOf(sorted) {
   const mid = sorted.length >> 1;
   return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;

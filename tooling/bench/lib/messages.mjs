@@ -28,6 +28,16 @@ export function attachmentMessage({ from, to, attachmentKiB }) {
   );
 }
 
+/**
+ * The same text message sent to many: every recipient in Bcc (folded, one address a line), To naming
+ * nobody, so each sealed copy carries only the short outer header.
+ */
+export function messageToMany({ from, recipients, bodyKiB }) {
+  const text = new TextDecoder().decode(textMessage({ from, to: 'undisclosed-recipients:;', bodyKiB }));
+  const bcc = `Bcc: ${recipients.join(',\r\n ')}\r\n`;
+  return encode(text.replace('MIME-Version: 1.0\r\n', `${bcc}MIME-Version: 1.0\r\n`));
+}
+
 function headers(from, to, subject, id, contentHeaders) {
   return [
     `From: ${from}`,

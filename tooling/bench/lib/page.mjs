@@ -1,14 +1,30 @@
 // docs/benchmarks.md: how the numbers were measured, the machine, the tables and what they say.
+import { GOALS } from './cases.mjs';
+import { LARGE_GOALS } from './large.mjs';
+import { SIGNED_ATTRIBUTES } from './raw.mjs';
+import { SEND_GOAL } from './send-many.mjs';
+import { STARTUP_GOALS } from './startup.mjs';
 import { machineTable, processStartTable } from './tables.mjs';
 
-export function benchmarkPage({ date, seconds, command, settings, machine, sections, processStart, reading }) {
+export function benchmarkPage({ date, seconds, timeSpent, command, settings, options, machine, sections, summary, processStart, measured, reading }) {
   return `# Benchmarks
 
-Generated ${date} by \`${command}\` (tooling/bench/backends.mjs) in ${seconds.toFixed(0)} s. Do not edit by hand: run it again.
+Generated ${date} by \`${command}\` (tooling/bench/backends.mjs) in ${seconds.toFixed(0)} s (${timeSpent}). Do not edit by hand: run it again.
 
 What one S/MIME operation costs with each backend, measured through \`createSealpost({ backend })\` on whole
 messages: the same code path an application takes, so core's MIME work (parsing, canonical form, base64,
-policy, chain building) is in every number, not only the backend's CMS.
+policy, chain building) is in every number, not only the backend's CMS. A figure means something only
+next to what the hardware can do, so each one is given as a **ratio** to the raw primitives doing the same
+cryptographic work, measured in the same run, in turn with it: 1.0× is as fast as the limit, 0.25× four
+times slower. The goals are the product's; they are reported here, never asserted by a test.
+
+## Summary
+
+Every figure with a goal or a reference. For throughput (operations, recipients per second) the ratio is
+Sealpost's throughput over the raw primitives' (higher is better); for time and memory it is Sealpost's
+cost over the reference's (lower is better). Ratios come from medians.
+
+${summary}
 
 ## How it was measured
 
@@ -27,12 +43,56 @@ policy, chain building) is in every number, not only the backend's CMS.
 - **Timing**: one operation at a time, never two at once. ${settings.text.warmup} warm-up runs and
   ${settings.text.iterations} timed runs per cell for the 10 KiB message, ${settings.attachment.warmup} and ${settings.attachment.iterations} for the 1 MiB one;
   each run is one awaited call between two \`performance.now()\`, and a full garbage collection runs before
-  each row. Rows are measured one at a time and the backends of a row take turns run by run, so a slow
-  spell of the machine falls on the whole row rather than on one column. Every result is checked outside
+  each row. Rows are measured one at a time and the backends and raw primitives of a row take turns run
+  by run, so a slow spell of the machine falls on the whole row rather than on one column. Every result is checked outside
   the timed region (a verify must say \`valid\`, a decrypt \`decrypted\`, an open \`valid\`), so no cell
   times a failure. A backend that does not claim an algorithm refuses it with a typed error: "—".
-- **A cell** reads \`median / p95 (ops/s)\`: median and 95th percentile (nearest rank) in milliseconds, and
-  sequential throughput, runs divided by their total time (so the slow tail counts).
+- **A cell** reads \`median / p95 (ops/s) ratio\`: median and 95th percentile (nearest rank) in milliseconds,
+  sequential throughput (runs divided by their total time, so the slow tail counts), and in bold the
+  throughput as a share of the raw primitives' (the faster raw median over the cell's median).
+- **Raw primitives** (tooling/bench/lib/raw.mjs): the cryptographic work of the operation and nothing else,
+  once with WebCrypto (\`globalThis.crypto.subtle\`) and once with node:crypto, keys imported once outside
+  the timed region; the faster of the two is the limit. They take turns with the backends in the same
+  row. \`sign\` is SHA-256 of the message plus one signature over ${SIGNED_ATTRIBUTES} bytes (the signed attributes);
+  \`verify\` is SHA-256 of the message, the signer's signature over ${SIGNED_ATTRIBUTES} bytes and the CA's signature on
+  the signer's certificate (RSA-3072 here); \`encrypt\` is one key transport (RSA public operation, or an
+  ephemeral ECDH key, the X9.63 KDF and AES key wrap) and the content cipher over the message;
+  \`decrypt\` the same the other way (PKCS#1 v1.5 with Node's raw RSA, \`RSA_NO_PADDING\`, as the sealpost CLI
+  runs pkijs); \`signAndEncrypt\` and \`open\` the two in turn. WebCrypto has no RSAES-PKCS1-v1_5, hence "—" in its
+  column for those rows. The raw figures leave out the small work Sealpost must also do (parsing, the
+  signed attributes' own DER, base64), so a ratio of 1.0× cannot quite be reached.
+- **Goals** (throughput as a share of the raw primitives'): ${Object.entries(GOALS).map(([kind, goal]) => `${kind} ≥ ${goal}×`).join(', ')}.
+  Other rows have none.
+- **send() to many**: ${options.sendRecipients} recipients' certificates (bob's RSA-2048 key under ${options.sendRecipients} certificates issued by the
+  test root, made with node:crypto and core's DER writer) in a memory key store; one 10 KiB message with
+  every recipient in Bcc; a transport that takes every copy in-process and counts it. A child process
+  ${measured.pinned ? 'pinned to one core with `taskset`' : 'on any core (taskset was not found, so it was not pinned)'} calls \`send(message, { cipher: 'aes-256-gcm' })\` through each backend in turn,
+  ${options.sendRuns} runs each, with the raw primitives in between: node:crypto (WebCrypto has no PKCS#1 v1.5
+  encryption), once SHA-256 and one signature, then per copy two RSA public operations (send() encrypts
+  each copy to its recipient and to the sender) and AES-256-GCM over the signed entity. Recipients per
+  second from the median run. Goal: at least ${SEND_GOAL} recipients per second per core.
+- **The CLI's bulk send**: \`sealpost send --via smtp --bulk rows.csv --template letter.eml --cipher aes-256-gcm
+  --no-progress --json\` with ${options.bulkRows} rows, the same 10 KiB letter, a folder key store of ${options.bulkRows} \`.crt\` files,
+  against the loopback SMTP server of the CLI's own tests (smtp-server, STARTTLS required, verified with
+  \`--smtp-ca\`) running in a child process ${measured.pinned ? 'pinned to the other core' : ''}; the CLI ${measured.pinned ? 'pinned to one core' : 'not pinned'}, its default
+  \`--concurrency 4\`, a new report and journal each run (the journal is flushed to disk twice per row: this
+  machine's disk is in the figure). Wall time from spawn to exit, so Node's start-up (well under a second) is
+  in it; ${options.bulkRuns} runs. Raw: per row one SHA-256 and one signature (each row is its own message), two RSA
+  public operations and AES-256-GCM, node:crypto in this process between the CLI's runs. No goal is set.
+- **${options.largeMib} MiB attachment**: the attachment message of the 1 MiB rows with a ${options.largeMib} MiB attachment, and the same
+  signed and encrypted to bob by pkijs (the input of every \`open\`). Each backend and operation runs in a
+  fresh Node process per run, which times reading the file, the operation and writing the result inside
+  the process (Node's start-up is left out) and reports its peak RSS (\`process.resourceUsage().maxRSS\`) and
+  its RSS before reading the input. For the openssl backend the largest peak of its own openssl processes
+  (${measured.gnuTime ? 'from GNU time around each of them, which adds a fork of about a millisecond to each' : 'not measured: GNU time was not found'}) is added, an upper bound. \`openssl cms\` does the same work on the same files
+  (\`-sign -md sha256\`; \`-encrypt -aes-256-gcm\`; \`-decrypt\`, then \`-verify -CAfile\`), timed from spawn to exit
+  minus the median time of \`openssl version\` run the same way (once per process), its peak RSS from GNU
+  time. ${options.largeRuns} runs, everything in turn. Goals: peak RSS at most ${LARGE_GOALS.rss}× the input message, time at most
+  ${LARGE_GOALS.time}× \`openssl cms\`. The peak RSS includes what Node holds before any work (the "RSS added" column
+  leaves that out).
+- **Starting the CLI**: \`node -e 0\`, \`node apps/sealpost/bin/sealpost.js --help\` and \`... verify --trust ca.crt --in
+  signed.eml\` (a 1 KiB message signed by alice, pkijs), in turn, ${options.startupRuns} runs after 2 warm-up rounds, wall time
+  from spawn to exit, medians. Goals: \`--help\` at most ${STARTUP_GOALS.help}× and \`verify\` at most ${STARTUP_GOALS.verify}× \`node -e 0\`.
 
 \`node tooling/bench/openssl.mjs [iterations] [contentKiB]\` measures the openssl and pkijs backends alone,
 without core's MIME work, as quoted in packages/backend-openssl/README.md.

@@ -1,17 +1,22 @@
-// Runs every case on every backend: one case (a table row) at a time, its backends taking turns run by
-// run, so that a slow spell of the machine falls on the whole row rather than on one column.
+// Runs every case on every backend: one case (a table row) at a time, its backends and the raw
+// primitives taking turns run by run, so that a slow spell of the machine falls on the whole row
+// rather than on one column, and each ratio compares runs made side by side.
 import { createSealpost } from '../../../packages/core/dist/index.js';
 import { collectGarbage } from './gc.mjs';
 import { measureInTurn } from './measure.mjs';
+import { prepareRaw } from './raw.mjs';
 
-/** Map of case id to Map of variant id to `{ stats }` or `{ unsupported: code }`. */
-export async function runCases({ cases, backends, settingsFor, onProgress = () => {} }) {
+/**
+ * Map of case id to Map of variant id to `{ stats }` or `{ unsupported: code or reason }`; the raw
+ * variants (`raw`, see raw.mjs) are in the same map under their ids.
+ */
+export async function runCases({ cases, backends, raw = [], settingsFor, onProgress = () => {} }) {
   const sealposts = new Map(backends.map((v) => [v.id, createSealpost({ backend: v.backend })]));
   const results = new Map();
   for (const [index, benchCase] of cases.entries()) {
     const variants = backends.filter((v) => appliesTo(v, benchCase));
     onProgress({ index, total: cases.length, benchCase, variants });
-    results.set(benchCase.id, await measureRow(benchCase, variants, sealposts, settingsFor(benchCase.group)));
+    results.set(benchCase.id, await measureRow(benchCase, variants, raw, sealposts, settingsFor(benchCase.group)));
   }
   return results;
 }
@@ -20,24 +25,33 @@ function appliesTo(variant, benchCase) {
   return variant.only === undefined || (variant.only === 'rsa-pkcs1-decrypt' && benchCase.rsaPkcs1Decrypt === true);
 }
 
-async function measureRow(benchCase, variants, sealposts, settings) {
+async function measureRow(benchCase, variants, raw, sealposts, settings) {
   const row = new Map();
   const prepared = [];
+  const take = (id, operation) => {
+    if (operation.unsupported !== undefined) row.set(id, operation);
+    else prepared.push([id, operation]);
+  };
   for (const variant of variants) {
-    const operation = await attempt(benchCase, async () => {
+    take(variant.id, await attempt(benchCase, async () => {
       const op = await benchCase.prepare(sealposts.get(variant.id));
       op.check(await op.run());
       return op;
-    });
-    if (operation.unsupported !== undefined) row.set(variant.id, operation);
-    else prepared.push([variant.id, operation]);
+    }));
+  }
+  for (const variant of raw) {
+    take(variant.id, await attempt(benchCase, async () => {
+      const op = await prepareRaw(variant.flavor, benchCase.work);
+      if (op.unsupported === undefined) op.check(await op.run());
+      return op;
+    }));
   }
   collectGarbage();
   const stats = await measureInTurn(prepared.map(([, op]) => op), settings).catch((error) => {
     throw failure(benchCase, error);
   });
   prepared.forEach(([id], i) => row.set(id, { stats: stats[i] }));
-  return new Map(variants.map((v) => [v.id, row.get(v.id)]));
+  return new Map([...variants, ...raw].map((v) => [v.id, row.get(v.id)]));
 }
 
 /**

@@ -1,14 +1,22 @@
 // The Markdown tables: one per message, one for pkijs's two ways of decrypting PKCS#1 v1.5, the machine.
-import { GROUPS } from './cases.mjs';
-import { cell, ms } from './format.mjs';
+import { GOALS, GROUPS } from './cases.mjs';
+import { cell, ms, times } from './format.mjs';
+import { rawLimitOf, throughputRatio } from './ratio.mjs';
 
-export function resultTables({ cases, backends, results }) {
+export function resultTables({ cases, backends, raw = [], results }) {
   const columns = backends.filter((v) => v.only === undefined);
+  const withRatio = (c, id) => ratioCell(results.get(c.id), id, raw);
   const sections = GROUPS.filter((g) => cases.some((c) => c.group === g.id)).map((group) => ({
     title: group.title,
     table: table(
-      ['key', 'operation', ...columns.map((v) => v.label)],
-      cases.filter((c) => c.group === group.id).map((c) => [c.key, c.operation, ...columns.map((v) => cell(results.get(c.id).get(v.id)))]),
+      ['key', 'operation', ...columns.map((v) => v.label), ...raw.map((v) => v.label), 'goal'],
+      cases.filter((c) => c.group === group.id).map((c) => [
+        c.key,
+        c.operation,
+        ...columns.map((v) => withRatio(c, v.id)),
+        ...raw.map((v) => cell(results.get(c.id).get(v.id))),
+        goalCell(c),
+      ]),
       2,
     ),
   }));
@@ -19,13 +27,28 @@ export function resultTables({ cases, backends, results }) {
       id: 'pkijs-rsa',
       title: 'pkijs: PKCS#1 v1.5 decryption in BigInt JavaScript or through Node',
       table: table(
-        ['message', 'key', 'operation', 'pkijs (BigInt RSA)', 'pkijs + Node raw RSA'],
-        cases.filter((c) => c.rsaPkcs1Decrypt === true).map((c) => [groupTitle[c.group], c.key, c.operation, cell(results.get(c.id).get('pkijs')), cell(results.get(c.id).get(hook.id))]),
+        ['message', 'key', 'operation', 'pkijs (BigInt RSA)', 'pkijs + Node raw RSA', 'goal'],
+        cases
+          .filter((c) => c.rsaPkcs1Decrypt === true)
+          .map((c) => [groupTitle[c.group], c.key, c.operation, withRatio(c, 'pkijs'), withRatio(c, hook.id), goalCell(c)]),
         3,
       ),
     });
   }
   return sections;
+}
+
+/** A backend's cell with, after it, its throughput as a share of the faster raw variant's (medians). */
+function ratioCell(row, id, raw) {
+  const result = row?.get(id);
+  const limit = rawLimitOf(row, raw);
+  if (result?.stats === undefined || limit === undefined) return cell(result);
+  return `${cell(result)} **${times(throughputRatio(result.stats.median, limit.stats.median))}**`;
+}
+
+function goalCell(benchCase) {
+  const goal = GOALS[benchCase.kind];
+  return goal === undefined ? '—' : `≥ ${goal}×`;
 }
 
 export function processStartTable(stats) {
@@ -46,7 +69,7 @@ export function machineTable(machine) {
 }
 
 /** The first `textColumns` columns are left-aligned, the rest (numbers) right-aligned. */
-function table(header, rows, textColumns) {
+export function table(header, rows, textColumns) {
   return [
     `| ${header.join(' | ')} |`,
     `|${header.map((_, i) => (i < textColumns ? '---' : '---:')).join('|')}|`,
