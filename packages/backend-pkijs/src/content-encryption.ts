@@ -15,7 +15,8 @@ export async function encryptContent(ctx: Context, cipher: kit.CipherSpec, cek: 
   }
   const tagLength = parameters.icvLength;
   const sealed = new Uint8Array(await ctx.subtle.encrypt({ name: 'AES-GCM', iv: parameters.nonce, tagLength: tagLength * 8 }, key, arrayBufferBacked(content)));
-  return { ciphertext: sealed.slice(0, sealed.length - tagLength), mac: sealed.slice(sealed.length - tagLength) };
+  // Views, not copies: the ciphertext is as large as the message.
+  return { ciphertext: sealed.subarray(0, sealed.length - tagLength), mac: sealed.slice(sealed.length - tagLength) };
 }
 
 /**

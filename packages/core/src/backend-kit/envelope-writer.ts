@@ -1,7 +1,8 @@
+import { encodeLayout, node } from '../asn1/der-layout.js';
 import * as der from '../asn1/der-writer.js';
 import type { IdentifiedCertificate } from './identifiers.js';
 import { issuerAndSerialNumber } from './identifiers.js';
-import { OID } from './oids.js';
+import { OID } from '../asn1/oids.js';
 
 /** Writing EnvelopedData (RFC 5652 6) and AuthEnvelopedData (RFC 5083) around a backend's crypto results. */
 
@@ -29,11 +30,12 @@ export interface EncryptedContentParts {
  * version 0 with id-data content and no originatorInfo or attributes.
  */
 export function envelopeContentInfo(parts: EncryptedContentParts): Uint8Array<ArrayBuffer> {
-  const encryptedContentInfo = der.sequence(der.oid(OID.data), der.algorithmIdentifier(parts.cipherOid, parts.parameters), der.implicitPrimitive(0, parts.ciphertext));
+  // One pass: the ciphertext (as large as the message) is copied once, not once per nesting level.
+  const encryptedContentInfo = node(0x30, der.oid(OID.data), der.algorithmIdentifier(parts.cipherOid, parts.parameters), node(0x80, parts.ciphertext));
   if (parts.mac === null) {
-    const envelopedData = der.sequence(der.integer(0), der.setOf(parts.recipientInfos), encryptedContentInfo);
-    return der.sequence(der.oid(OID.envelopedData), der.explicit(0, envelopedData));
+    const envelopedData = node(0x30, der.integer(0), der.setOf(parts.recipientInfos), encryptedContentInfo);
+    return encodeLayout(node(0x30, der.oid(OID.envelopedData), node(0xa0, envelopedData)));
   }
-  const authEnvelopedData = der.sequence(der.integer(0), der.setOf(parts.recipientInfos), encryptedContentInfo, der.octetString(parts.mac));
-  return der.sequence(der.oid(OID.authEnvelopedData), der.explicit(0, authEnvelopedData));
+  const authEnvelopedData = node(0x30, der.integer(0), der.setOf(parts.recipientInfos), encryptedContentInfo, der.octetString(parts.mac));
+  return encodeLayout(node(0x30, der.oid(OID.authEnvelopedData), node(0xa0, authEnvelopedData)));
 }

@@ -1,9 +1,10 @@
+import { encodeLayout, node } from '../asn1/der-layout.js';
 import * as der from '../asn1/der-writer.js';
 import type { DigestAlgorithm } from '../backend.js';
 import { digestOid } from './algorithms.js';
 import type { IdentifiedCertificate } from './identifiers.js';
 import { issuerAndSerialNumber } from './identifiers.js';
-import { OID } from './oids.js';
+import { OID } from '../asn1/oids.js';
 
 /** Writing SignedData (RFC 5652 5) around a backend's signatures. */
 
@@ -38,15 +39,17 @@ export interface SignedDataParts {
 
 /** ContentInfo(SignedData) version 1 with id-data content; digest algorithms and certificates each once. */
 export function signedDataContentInfo(parts: SignedDataParts): Uint8Array<ArrayBuffer> {
-  const encapsulated = parts.content === null ? der.sequence(der.oid(OID.data)) : der.sequence(der.oid(OID.data), der.explicit(0, der.octetString(parts.content)));
-  const signedData = der.sequence(
+  // One pass: opaque content (as large as the message) is copied once, not once per nesting level.
+  const encapsulated = parts.content === null ? node(0x30, der.oid(OID.data)) : node(0x30, der.oid(OID.data), node(0xa0, node(0x04, parts.content)));
+  const signedData = node(
+    0x30,
     der.integer(1),
     der.setOf(uniqueEncodings([...new Set(parts.digests)].map((digest) => der.algorithmIdentifier(digestOid(digest))))),
     encapsulated,
     der.setOf(uniqueEncodings(parts.certificates), 0xa0),
     der.setOf(parts.signerInfos),
   );
-  return der.sequence(der.oid(OID.signedData), der.explicit(0, signedData));
+  return encodeLayout(node(0x30, der.oid(OID.signedData), node(0xa0, signedData)));
 }
 
 /** The items with byte-equal duplicates removed, first occurrence kept. */

@@ -1,4 +1,4 @@
-import { base64Encode } from '../mime/index.js';
+import { base64EncodeToAscii } from '../bytes.js';
 import { buildEntity } from '../mime/index.js';
 
 /** An application/pkcs7-mime entity carrying `cms` (base64, as RFC 8551 section 3.2 asks). */
@@ -9,7 +9,7 @@ export function pkcs7MimeEntity(smimeType: 'signed-data' | 'enveloped-data' | 'a
       ['Content-Transfer-Encoding', 'base64'],
       ['Content-Disposition', 'attachment; filename="smime.p7m"'],
     ],
-    base64Encode(cms, 76),
+    base64EncodeToAscii(cms, 76),
   );
 }
 
@@ -22,6 +22,6 @@ export function pkcs7SignatureEntity(cms: Uint8Array): Uint8Array {
       ['Content-Disposition', 'attachment; filename="smime.p7s"'],
       ['Content-Description', 'S/MIME Cryptographic Signature'],
     ],
-    base64Encode(cms, 76),
+    base64EncodeToAscii(cms, 76),
   );
 }
