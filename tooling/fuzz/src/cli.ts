@@ -76,7 +76,7 @@ async function main(): Promise<number> {
   });
   const dir = resolve(values.out ?? join(tmpdir(), `sealpost-fuzz-${seed}`));
   const files = new Map<number, string>();
-  for (const [i, cls] of report.classes.entries()) if (cls.shrunk !== undefined) files.set(i, await writeRepro(dir, i, report, cls));
+  for (const [i, cls] of report.classes.entries()) if (cls.shrunk !== undefined) files.set(i, await writeRepro(world, dir, i, report, cls));
   process.stdout.write(renderReport(report, files));
   return !report.classes.some(isFailure) && !report.heap.exceeded ? 0 : 1;
 }

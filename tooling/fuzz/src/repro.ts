@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FailureClass, FuzzReport } from './fuzz.js';
@@ -17,10 +18,12 @@ export interface ReproMeta {
   /** Per mutation, the BER element it hit in the seed message (null for base64 and MIME mutations). */
   readonly targets?: readonly (string | null)[];
   readonly outcomes: Readonly<Record<string, Readonly<Record<string, string>>>>;
+  /** SHA-256 of the test root the message was checked against: a replay needs the same test PKI. */
+  readonly pkiRoot?: string;
 }
 
 /** Writes `NN-<operation>.eml` (the exact bytes) and `NN-<operation>.json` (how it was made) into `dir`. */
-export async function writeRepro(dir: string, index: number, report: FuzzReport, cls: FailureClass): Promise<string> {
+export async function writeRepro(world: FuzzWorld, dir: string, index: number, report: FuzzReport, cls: FailureClass): Promise<string> {
   const shrunk = cls.shrunk!;
   await mkdir(dir, { recursive: true, mode: 0o755 });
   const base = join(dir, `${String(index + 1).padStart(2, '0')}-${cls.signature.split(':')[0]}-${cls.kind}`);
@@ -34,6 +37,7 @@ export async function writeRepro(dir: string, index: number, report: FuzzReport,
     mutations: shrunk.input.mutations,
     targets: shrunk.targets,
     outcomes: outcomesOf(shrunk.result.operations),
+    pkiRoot: rootFingerprint(world),
   };
   await writeFile(`${base}.eml`, shrunk.result.message);
   await writeFile(`${base}.json`, `${JSON.stringify(meta, null, 2)}\n`);
@@ -49,8 +53,14 @@ export function outcomesOf(operations: readonly OperationResult[]): Record<strin
   );
 }
 
+function rootFingerprint(world: FuzzWorld): string {
+  return createHash('sha256').update(world.pki.ca.cert).digest('hex');
+}
+
 export interface Replay {
   readonly file: string;
+  /** False when the file was made with another test PKI (trust and recipient verdicts then differ). */
+  readonly samePki: boolean | null;
   readonly meta: ReproMeta | null;
   readonly result: CaseResult;
 }
@@ -62,7 +72,8 @@ export async function replay(world: FuzzWorld, file: string): Promise<Replay> {
     (text) => JSON.parse(text) as ReproMeta,
     () => null,
   );
-  return { file, meta, result: await runMessage(world, message, OPERATIONS) };
+  const samePki = meta?.pkiRoot === undefined ? null : meta.pkiRoot === rootFingerprint(world);
+  return { file, meta, samePki, result: await runMessage(world, message, OPERATIONS) };
 }
 
 export function renderReplay(r: Replay): string {
@@ -72,6 +83,8 @@ export function renderReplay(r: Replay): string {
     lines.push(`  made from: ${r.meta.structure} by ${r.meta.producer}, seed ${r.meta.seed}, path ${r.meta.path}`);
     r.meta.mutations.forEach((m, j) => lines.push(`    ${describeMutation(m, r.meta?.targets?.[j])}`));
   }
+  if (r.samePki === false)
+    lines.push('  WARNING: made with another test PKI (tooling/fixtures/pki was regenerated since): the signer no longer chains to the test root and bob no longer holds the recipient key, so trust and recipient verdicts differ from the recorded ones');
   for (const [op, byBackend] of Object.entries(outcomesOf(r.result.operations))) {
     lines.push(`  ${op}:`);
     for (const [backend, text] of Object.entries(byBackend)) lines.push(`    ${backend.padEnd(8)} ${text}`);
