@@ -92,14 +92,6 @@ function outputError(error: Error): CliError {
   return new CliError('ERR_FILE_WRITE', `cannot write the output: ${reasonOf(error)}`, { cause: error });
 }
 
-/**
- * A reader that goes away (`sealpost inspect | head -1`) makes stdout emit EPIPE; without a listener
- * Node would crash with a stack trace. The failed write itself is reported by writeStream.
- */
-export function tolerateClosedStreams(): void {
-  for (const stream of [process.stdout, process.stderr]) stream.on('error', () => undefined);
-}
-
 export interface WriteFileOptions {
   /** Refuse to replace an existing file. */
   readonly exclusive?: boolean;

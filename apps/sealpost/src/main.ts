@@ -1,48 +1,45 @@
-import { CommanderError } from 'commander';
-import { EXIT, debugEnabled, errorLine, oneLine } from './errors.js';
-import { tolerateClosedStreams } from './io.js';
-import { buildProgram } from './program.js';
-import { refuseSecretFlags } from './secrets.js';
+import { ROOT_HELP } from './help.js';
 
-/** Runs the command line and returns the exit status; never throws. */
+/**
+ * Runs the command line and returns the exit status; never throws. The root's help, when it goes to
+ * a pipe or a file, is printed from a static text, before anything else is loaded; everything else is
+ * run.ts, which loads commander and the one command asked for.
+ */
 export async function main(argv: readonly string[]): Promise<number> {
   tolerateClosedStreams();
-  const program = buildProgram();
-  if (argv.length === 0) {
-    program.outputHelp({ error: true });
-    return EXIT.usage;
-  }
-  try {
-    refuseSecretFlags(argv);
-    process.exitCode = undefined;
-    await program.parseAsync([...argv], { from: 'user' });
-    return typeof process.exitCode === 'number' ? process.exitCode : EXIT.ok;
-  } catch (error) {
-    return reportFailure(error);
-  }
+  const quick = staticHelp(argv);
+  if (quick !== undefined) return quick;
+  return (await import('./run.js')).run(argv);
 }
 
-function reportFailure(error: unknown): number {
-  if (error instanceof CommanderError) return commanderExit(error);
-  process.stderr.write(`${errorLine(error)}\n`);
-  if (debugEnabled()) process.stderr.write(`${debugDetail(error)}\n`);
-  return EXIT.usage;
+/**
+ * `sealpost`, `sealpost --help`, `-h` and `help`, with the exit status commander gives each. Not for a
+ * terminal: there commander wraps the text to the terminal's width (run.ts, without loading a command).
+ */
+function staticHelp(argv: readonly string[]): number | undefined {
+  if (argv.length === 0) return process.stderr.isTTY === true ? undefined : writeHelp(process.stderr, EXIT_USAGE);
+  if (argv.length > 1 || process.stdout.isTTY === true) return undefined;
+  if (argv[0] === '-h' || argv[0] === '--help') return writeHelp(process.stdout, EXIT_OK);
+  // The help command shows the same text; commander counts it a usage error like a missing command.
+  if (argv[0] === 'help') return writeHelp(process.stdout, EXIT_USAGE);
+  return undefined;
 }
 
-/** Help and version are successes; help shown for a missing command, and every parse error, are usage errors. */
-function commanderExit(error: CommanderError): number {
-  if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return EXIT.ok;
-  if (error.code === 'commander.help') return EXIT.usage;
-  process.stderr.write(`sealpost: ${oneLine(error.message.replace(/^error: /, ''))} [ERR_USAGE]\n`);
-  return EXIT.usage;
+// EXIT of errors.ts, which is not imported here: it loads @sealpost/core.
+const EXIT_OK = 0;
+const EXIT_USAGE = 2;
+
+function writeHelp(stream: NodeJS.WriteStream, status: number): number {
+  stream.write(ROOT_HELP);
+  return status;
 }
 
-function debugDetail(error: unknown): string {
-  const parts: string[] = [];
-  for (let e: unknown = error, depth = 0; e !== undefined && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
-    parts.push(e instanceof Error ? (e.stack ?? String(e)) : String(e));
-  }
-  return parts.join('\ncaused by: ');
+/**
+ * A reader that goes away (`sealpost inspect | head -1`) makes stdout emit EPIPE; without a listener
+ * Node would crash with a stack trace. The failed write itself is reported by writeStream.
+ */
+function tolerateClosedStreams(): void {
+  for (const stream of [process.stdout, process.stderr]) stream.on('error', () => undefined);
 }
 
 process.exitCode = await main(process.argv.slice(2));

@@ -1,17 +1,31 @@
 import { readFileSync } from 'node:fs';
-import { Command } from 'commander';
-import { addDecryptCommand } from './commands/decrypt.js';
-import { addDemoCommand } from './commands/demo.js';
-import { addEncryptCommand } from './commands/encrypt.js';
-import { addInspectCommand } from './commands/inspect.js';
-import { addKeygenCommand } from './commands/keygen.js';
-import { addKeysCommand } from './commands/keys.js';
-import { addOpenCommand } from './commands/open.js';
-import { addSendCommand } from './commands/send.js';
-import { addServeCommand } from './commands/serve.js';
-import { addSignEncryptCommand } from './commands/sign-encrypt.js';
-import { addSignCommand } from './commands/sign.js';
-import { addVerifyCommand } from './commands/verify.js';
+import { Command, Help } from 'commander';
+import { COMMAND_LIST, HELP_AFTER, PROGRAM_DESCRIPTION } from './help.js';
+
+type AddCommand = (program: Command) => void;
+
+/**
+ * Each command's module, imported only when that command runs: `sealpost verify` loads neither the
+ * transports, nor the key stores, nor the HTTP server. The order of help is COMMAND_LIST's.
+ */
+const COMMANDS: Readonly<Record<string, () => Promise<AddCommand>>> = {
+  keygen: async () => (await import('./commands/keygen.js')).addKeygenCommand,
+  sign: async () => (await import('./commands/sign.js')).addSignCommand,
+  encrypt: async () => (await import('./commands/encrypt.js')).addEncryptCommand,
+  'sign-encrypt': async () => (await import('./commands/sign-encrypt.js')).addSignEncryptCommand,
+  verify: async () => (await import('./commands/verify.js')).addVerifyCommand,
+  decrypt: async () => (await import('./commands/decrypt.js')).addDecryptCommand,
+  open: async () => (await import('./commands/open.js')).addOpenCommand,
+  inspect: async () => (await import('./commands/inspect.js')).addInspectCommand,
+  send: async () => (await import('./commands/send.js')).addSendCommand,
+  serve: async () => (await import('./commands/serve.js')).addServeCommand,
+  keys: async () => (await import('./commands/keys.js')).addKeysCommand,
+  demo: async () => (await import('./commands/demo.js')).addDemoCommand,
+};
+
+export function isCommandName(name: string | undefined): boolean {
+  return name !== undefined && Object.hasOwn(COMMANDS, name);
+}
 
 function packageVersion(): string {
   const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version?: string };
@@ -19,31 +33,37 @@ function packageVersion(): string {
 }
 
 /**
- * The `sealpost` command tree. Commander's own exits are turned into exceptions (exitOverride) and its
- * error printing is silenced, so main.ts decides every exit status and prints every error line.
+ * The `sealpost` command tree with the commands named (every command when none is), in help's order.
+ * Commander's own exits are turned into exceptions (exitOverride) and its error printing is silenced,
+ * so main.ts decides every exit status and prints every error line.
  */
-export function buildProgram(): Command {
-  const program = new Command('sealpost')
-    .description('Sign, encrypt, send, verify and open S/MIME e-mail (RFC 8551), and collect recipients\' certificates.')
+export async function buildProgram(names: readonly string[] = COMMAND_LIST.map((c) => c.name)): Promise<Command> {
+  const program = rootCommand();
+  const adders = await Promise.all(COMMAND_LIST.filter((c) => names.includes(c.name)).map((c) => COMMANDS[c.name]!()));
+  for (const add of adders) add(program);
+  return program;
+}
+
+/**
+ * The root alone, for its help at a terminal's width: each command is a placeholder with the summary
+ * and term of COMMAND_LIST, so no command module is loaded and the text is the one buildProgram()'s
+ * commander would print.
+ */
+export function buildHelpProgram(): Command {
+  const program = rootCommand();
+  const terms = new Map(COMMAND_LIST.map((c) => [c.name, c.term]));
+  const standard = new Help();
+  program.configureHelp({ subcommandTerm: (cmd) => terms.get(cmd.name()) ?? standard.subcommandTerm(cmd) });
+  for (const c of COMMAND_LIST) program.command(c.name).summary(c.summary);
+  return program;
+}
+
+function rootCommand(): Command {
+  return new Command('sealpost')
+    .description(PROGRAM_DESCRIPTION)
     .version(packageVersion(), '-V, --version')
     .exitOverride()
     .configureOutput({ outputError: () => undefined })
     .showSuggestionAfterError(true)
-    .addHelpText(
-      'after',
-      '\nExit status: 0 good verdict (send: every recipient accepted), 1 negative verdict (send: some not), 2 usage error or unreadable input.\nStart with: sealpost demo',
-    );
-  addKeygenCommand(program);
-  addSignCommand(program);
-  addEncryptCommand(program);
-  addSignEncryptCommand(program);
-  addVerifyCommand(program);
-  addDecryptCommand(program);
-  addOpenCommand(program);
-  addInspectCommand(program);
-  addSendCommand(program);
-  addServeCommand(program);
-  addKeysCommand(program);
-  addDemoCommand(program);
-  return program;
+    .addHelpText('after', HELP_AFTER);
 }
