@@ -31,11 +31,10 @@ export function cell(result) {
   return `${ms(median)} / ${ms(p95)} (${opsPerSecond(ops)}/s)`;
 }
 
-/** A multiple as the ratio columns print it: 0.42×, 1.3×, 12×. */
+/** A multiple as the ratio columns print it: 0.042×, 0.42×, 1.32× (two decimals, so 1.32 is not read as 1.3), 12×. */
 export function times(value) {
   if (value < 0.1) return `${value.toPrecision(2)}×`;
-  if (value < 1) return `${value.toFixed(2)}×`;
-  return value < 10 ? `${value.toFixed(1)}×` : `${value.toFixed(0)}×`;
+  return value < 10 ? `${value.toFixed(2)}×` : `${value.toFixed(0)}×`;
 }
 
 /** MiB with one decimal. */
