@@ -6,8 +6,6 @@ import { toHex } from './bytes.js';
 
 export type NamedCurve = 'P-256' | 'P-384' | 'P-521';
 
-const CURVES: Readonly<Record<string, NamedCurve>> = { [kit.OID.p256]: 'P-256', [kit.OID.p384]: 'P-384', [kit.OID.p521]: 'P-521' };
-
 /** Octets of a field element, of a private scalar and of each half of r||s. */
 export function curveSize(curve: NamedCurve): number {
   return curve === 'P-256' ? 32 : curve === 'P-384' ? 48 : 66;
@@ -47,7 +45,7 @@ export function publicKeyFacts(spki: kit.Node | undefined): PublicKeyFacts | nul
   }
   if (algorithm.oid === kit.OID.ecPublicKey) {
     const curveOid = kit.oidOf(algorithm.parameters);
-    return { kind: 'ec', curve: curveOid === null ? null : (CURVES[curveOid] ?? null), point: key };
+    return { kind: 'ec', curve: curveOid === null ? null : (kit.NAMED_CURVE_BY_OID[curveOid] ?? null), point: key };
   }
   return { kind: 'other', oid: algorithm.oid };
 }
@@ -108,7 +106,7 @@ function ecPrivateKey(der: Uint8Array, algorithmCurve: string | null): EcPrivate
   const scalar = kit.isUniversal(fields?.[1], 4) ? kit.octetsOf(fields?.[1]) : null;
   if (fields === null || kit.smallIntegerOf(fields[0]) !== 1 || scalar === null || scalar.length === 0) throw malformedKey();
   const curveOid = algorithmCurve ?? kit.oidOf(kit.childrenOf(fields.find((f) => kit.isContext(f, 0)))?.[0]);
-  const curve = curveOid === null ? undefined : CURVES[curveOid];
+  const curve = curveOid === null ? undefined : kit.NAMED_CURVE_BY_OID[curveOid];
   if (curve === undefined) throw new SealpostError('ERR_UNSUPPORTED_KEY', 'only the named curves P-256, P-384 and P-521 are supported');
   if (scalar.length > curveSize(curve)) throw malformedKey();
   return { kind: 'ec', curve, scalar: leftPad(scalar, curveSize(curve)) };

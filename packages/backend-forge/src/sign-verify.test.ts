@@ -302,10 +302,10 @@ describe('verification failures are reported, not thrown', () => {
     const asEcdsa = withSignatureAlgorithm(rsa, der.algorithmIdentifier(kit.OID.ecdsaWithSha256));
     expect((await backend.verify({ cms: asEcdsa, content }))[0]).toMatchObject({ signatureValid: false, messageDigestValid: true, error: { code: 'ERR_SIGNATURE_INVALID' } });
     const ec = await backend.sign({ content, detached: true, signers: [signer(carol, 'sha-256')] });
-    const asRsa = withSignatureAlgorithm(ec, der.algorithmIdentifier(kit.OID.sha256WithRsa, der.nullValue()));
+    const asRsa = withSignatureAlgorithm(ec, der.algorithmIdentifier(kit.OID.sha256WithRSAEncryption, der.nullValue()));
     expect((await backend.verify({ cms: asRsa, content }))[0]).toMatchObject({ signatureValid: false, error: { code: 'ERR_SIGNATURE_INVALID' } });
     // Control: sha256WithRSAEncryption in place of rsaEncryption names the same thing and verifies.
-    const renamed = withSignatureAlgorithm(rsa, der.algorithmIdentifier(kit.OID.sha256WithRsa, der.nullValue()));
+    const renamed = withSignatureAlgorithm(rsa, der.algorithmIdentifier(kit.OID.sha256WithRSAEncryption, der.nullValue()));
     expect((await backend.verify({ cms: renamed, content }))[0]).toMatchObject({ signatureValid: true, error: null });
   });
 
@@ -313,7 +313,7 @@ describe('verification failures are reported, not thrown', () => {
     const rsa = await backend.sign({ content, detached: true, signers: [signer(pki.identities.alice, 'sha-256')] });
     const asDsa = withSignatureAlgorithm(rsa, der.algorithmIdentifier('2.16.840.1.101.3.4.3.2'));
     expect((await backend.verify({ cms: asDsa, content }))[0]).toMatchObject({ signatureValid: false, error: { code: 'ERR_UNSUPPORTED_SIGNATURE' } });
-    const mixed = withSignatureAlgorithm(rsa, der.algorithmIdentifier(kit.OID.sha512WithRsa, der.nullValue()));
+    const mixed = withSignatureAlgorithm(rsa, der.algorithmIdentifier(kit.OID.sha512WithRSAEncryption, der.nullValue()));
     expect((await backend.verify({ cms: mixed, content }))[0]).toMatchObject({ signatureValid: false, error: { code: 'ERR_SIGNATURE_INVALID' } });
   });
 

@@ -5,7 +5,7 @@ import { craftSignedData } from '@sealpost/conformance';
 import { parseBer } from '@sealpost/core';
 import { ensureTestPki, type TestPki } from '@sealpost/fixtures';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { craftSigned, OIDS } from '../test-support/craft.js';
+import { craftSigned, UNSUPPORTED_OIDS } from '../test-support/craft.js';
 import { invocations, makeScratch, recordingOpenssl } from '../test-support/fake-openssl.js';
 import { createOpensslBackend, type OpensslBackend } from './index.js';
 
@@ -80,7 +80,7 @@ describe('verify: facts per SignerInfo', () => {
   });
 
   it('an algorithm it does not support is a per-signer error, not a throw', async () => {
-    const cms = craftSigned(content, [{ ...signer('alice'), digestOid: OIDS.sha3_256 }, { ...signer('bob'), signatureOid: OIDS.dsaWithSha256 }, signer('alice')]);
+    const cms = craftSigned(content, [{ ...signer('alice'), digestOid: UNSUPPORTED_OIDS.sha3_256 }, { ...signer('bob'), signatureOid: UNSUPPORTED_OIDS.dsaWithSha256 }, signer('alice')]);
     const checks = await backend.verify({ cms });
     const byDigest = checks.find((c) => c.error?.code === 'ERR_UNSUPPORTED_DIGEST');
     const bySignature = checks.find((c) => c.error?.code === 'ERR_UNSUPPORTED_SIGNATURE');

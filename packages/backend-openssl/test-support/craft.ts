@@ -1,16 +1,10 @@
 // SignedData built field by field with node:crypto, for verification cases no signer tool writes:
 // unknown algorithms, signed attributes out of DER order, subjectKeyIdentifier signers.
 import { createHash, createPrivateKey, sign as nodeSign } from 'node:crypto';
-import { der, parseCertificate } from '@sealpost/core';
+import { OID, der, parseCertificate } from '@sealpost/core';
 
-export const OIDS = {
-  data: '1.2.840.113549.1.7.1',
-  signedData: '1.2.840.113549.1.7.2',
-  contentType: '1.2.840.113549.1.9.3',
-  messageDigest: '1.2.840.113549.1.9.4',
-  signingTime: '1.2.840.113549.1.9.5',
-  rsaEncryption: '1.2.840.113549.1.1.1',
-  sha256: '2.16.840.1.101.3.4.2.1',
+/** Algorithms no backend supports, for signers a verifier must refuse: SHA3-256 (RFC 8702) and DSA with SHA-256 (RFC 5758). */
+export const UNSUPPORTED_OIDS = {
   sha3_256: '2.16.840.1.101.3.4.2.8',
   dsaWithSha256: '2.16.840.1.101.3.4.3.2',
 } as const;
@@ -29,22 +23,22 @@ export interface CraftedSigner {
 
 export function craftSigned(content: Uint8Array, signers: readonly CraftedSigner[], embedCertificates = true): Uint8Array {
   const infos = signers.map((s) => signerInfo(content, s));
-  const digestAlgorithms = [...new Set(signers.map((s) => s.digestOid ?? OIDS.sha256))].map((oid) => der.algorithmIdentifier(oid));
+  const digestAlgorithms = [...new Set(signers.map((s) => s.digestOid ?? OID.sha256))].map((oid) => der.algorithmIdentifier(oid));
   const signedData = der.sequence(
     der.integer(signers.some((s) => s.bySubjectKeyId === true) ? 3 : 1),
     der.setOf(digestAlgorithms),
-    der.sequence(der.oid(OIDS.data), der.explicit(0, der.octetString(content))),
+    der.sequence(der.oid(OID.data), der.explicit(0, der.octetString(content))),
     ...(embedCertificates ? [der.setOf(signers.map((s) => s.certificate), 0xa0)] : []),
     der.setOf(infos),
   );
-  return der.sequence(der.oid(OIDS.signedData), der.explicit(0, signedData));
+  return der.sequence(der.oid(OID.signedData), der.explicit(0, signedData));
 }
 
 function signerInfo(content: Uint8Array, s: CraftedSigner): Uint8Array {
   const cert = parseCertificate(s.certificate);
   const attributes = [
-    der.sequence(der.oid(OIDS.messageDigest), der.setOf([der.octetString(createHash('sha256').update(content).digest())])),
-    der.sequence(der.oid(OIDS.contentType), der.setOf([der.oid(OIDS.data)])),
+    der.sequence(der.oid(OID.messageDigest), der.setOf([der.octetString(createHash('sha256').update(content).digest())])),
+    der.sequence(der.oid(OID.contentType), der.setOf([der.oid(OID.data)])),
   ];
   // setOf sorts (contentType first); the unsorted form keeps messageDigest first.
   const signedSet = s.unsortedAttributes === true ? der.tlv(0x31, ...attributes) : der.setOf(attributes);
@@ -56,9 +50,9 @@ function signerInfo(content: Uint8Array, s: CraftedSigner): Uint8Array {
   return der.sequence(
     der.integer(s.bySubjectKeyId === true ? 3 : 1),
     sid,
-    der.algorithmIdentifier(s.digestOid ?? OIDS.sha256),
+    der.algorithmIdentifier(s.digestOid ?? OID.sha256),
     Uint8Array.of(0xa0, ...signedSet.subarray(1)),
-    der.algorithmIdentifier(s.signatureOid ?? OIDS.rsaEncryption, der.nullValue()),
+    der.algorithmIdentifier(s.signatureOid ?? OID.rsaEncryption, der.nullValue()),
     der.octetString(signature),
   );
 }

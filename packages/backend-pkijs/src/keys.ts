@@ -6,8 +6,6 @@ import type { Bytes } from './bytes.js';
 
 export type NamedCurve = 'P-256' | 'P-384' | 'P-521';
 
-const CURVES: Readonly<Record<string, NamedCurve>> = { [kit.OID.p256]: 'P-256', [kit.OID.p384]: 'P-384', [kit.OID.p521]: 'P-521' };
-
 /** Octets in a field element (and in each half of a raw r||s signature). */
 export function curveSize(curve: NamedCurve): number {
   return curve === 'P-256' ? 32 : curve === 'P-384' ? 48 : 66;
@@ -44,7 +42,7 @@ export function publicKeyFacts(spki: Node | undefined): PublicKeyFacts | null {
   }
   if (algorithm.oid === kit.OID.ecPublicKey) {
     const curveOid = kit.oidOf(algorithm.parameters);
-    return { kind: 'ec', curve: curveOid === null ? null : (CURVES[curveOid] ?? null), spki: encodingOf(spki) };
+    return { kind: 'ec', curve: curveOid === null ? null : (kit.NAMED_CURVE_BY_OID[curveOid] ?? null), spki: encodingOf(spki) };
   }
   return { kind: 'other', oid: algorithm.oid };
 }
@@ -71,7 +69,7 @@ export function privateKeyFacts(pkcs8: Uint8Array): PrivateKeyFacts {
   }
   if (algorithm.oid === kit.OID.ecPublicKey) {
     const curveOid = kit.oidOf(algorithm.parameters) ?? ecPrivateKeyCurve(inner);
-    const curve = curveOid === null ? undefined : CURVES[curveOid];
+    const curve = curveOid === null ? undefined : kit.NAMED_CURVE_BY_OID[curveOid];
     if (curve === undefined) throw new SealpostError('ERR_UNSUPPORTED_KEY', 'only named curves P-256, P-384 and P-521 are supported');
     return { kind: 'ec', curve, pkcs8: new Uint8Array(pkcs8) };
   }

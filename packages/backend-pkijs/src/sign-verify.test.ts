@@ -284,7 +284,7 @@ describe('verification failures are reported, not thrown', () => {
     const asEcdsa = editCms(rsa, (si) => replaceSignatureAlgorithm(si, der.algorithmIdentifier(kit.OID.ecdsaWithSha256)));
     expect((await backend.verify({ cms: asEcdsa, content }))[0]).toMatchObject({ signatureValid: false, messageDigestValid: true, error: { code: 'ERR_SIGNATURE_INVALID' } });
     const ec = await backend.sign({ content, detached: true, signers: [signer(pki.carol, 'sha-256')] });
-    const asRsa = editCms(ec, (si) => replaceSignatureAlgorithm(si, der.algorithmIdentifier(kit.OID.sha256WithRsa, der.nullValue())));
+    const asRsa = editCms(ec, (si) => replaceSignatureAlgorithm(si, der.algorithmIdentifier(kit.OID.sha256WithRSAEncryption, der.nullValue())));
     expect((await backend.verify({ cms: asRsa, content }))[0]).toMatchObject({ signatureValid: false, error: { code: 'ERR_SIGNATURE_INVALID' } });
     // The control: the untouched re-encoding still verifies, so the edit is what made the difference.
     expect((await backend.verify({ cms: editCms(rsa, () => undefined), content }))[0]?.signatureValid).toBe(true);
@@ -298,7 +298,7 @@ describe('verification failures are reported, not thrown', () => {
 
   it('a hash in the signature algorithm that differs from the digest algorithm is refused', async () => {
     const rsa = await backend.sign({ content, detached: true, signers: [signer(pki.alice, 'sha-256')] });
-    const mixed = editCms(rsa, (si) => replaceSignatureAlgorithm(si, der.algorithmIdentifier(kit.OID.sha512WithRsa, der.nullValue())));
+    const mixed = editCms(rsa, (si) => replaceSignatureAlgorithm(si, der.algorithmIdentifier(kit.OID.sha512WithRSAEncryption, der.nullValue())));
     expect((await backend.verify({ cms: mixed, content }))[0]).toMatchObject({ signatureValid: false, error: { code: 'ERR_SIGNATURE_INVALID' } });
   });
 });

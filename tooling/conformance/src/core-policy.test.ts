@@ -1,5 +1,5 @@
 import { X509Certificate, createHash } from 'node:crypto';
-import { type CryptoBackend, createSealpost, parseCertificate } from '@sealpost/core';
+import { type CryptoBackend, OID, createSealpost, parseCertificate } from '@sealpost/core';
 import { ensureTestPki, type TestPki } from '@sealpost/fixtures';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { craftSignedData } from './craft.js';
@@ -62,7 +62,7 @@ describe('core decides verdicts even when a backend is lax', () => {
   });
 
   it.each([
-    ['contentType attribute differs from eContentType', { contentTypeAttrs: ['1.2.840.113549.1.7.2'] }, 'ERR_CONTENT_TYPE_ATTRIBUTE'],
+    ['contentType attribute differs from eContentType', { contentTypeAttrs: [OID.signedData] }, 'ERR_CONTENT_TYPE_ATTRIBUTE'],
     ['contentType attribute missing', { contentTypeAttrs: [] }, 'ERR_CONTENT_TYPE_ATTRIBUTE'],
     ['SHA-1 digest', { digest: 'sha-1' as const }, 'ERR_WEAK_DIGEST'],
   ])('%s: invalid', async (_name, override, code) => {

@@ -1,20 +1,12 @@
 import { createHash, createPrivateKey, sign as nodeSign } from 'node:crypto';
-import { der, joinBytes, parseCertificate } from '@sealpost/core';
+import { OID, der, joinBytes, parseCertificate } from '@sealpost/core';
 
 /**
  * Builds SignedData with full control over every field, signing with node:crypto, so the suite can
  * present each backend with signatures that are cryptographically sound but break one verdict rule.
  */
 
-const OIDS = {
-  data: '1.2.840.113549.1.7.1',
-  signedData: '1.2.840.113549.1.7.2',
-  contentType: '1.2.840.113549.1.9.3',
-  messageDigest: '1.2.840.113549.1.9.4',
-  signingTime: '1.2.840.113549.1.9.5',
-  rsaEncryption: '1.2.840.113549.1.1.1',
-} as const;
-const DIGEST_OIDS = { md5: '1.2.840.113549.2.5', 'sha-1': '1.3.14.3.2.26', 'sha-256': '2.16.840.1.101.3.4.2.1' } as const;
+const DIGEST_OIDS = { md5: OID.md5, 'sha-1': OID.sha1, 'sha-256': OID.sha256 } as const;
 const NODE_DIGEST = { md5: 'md5', 'sha-1': 'sha1', 'sha-256': 'sha256' } as const;
 
 const { explicit, implicitConstructed, integer: int, nullValue: nul, octetString: octets, oid, sequence: seq, time } = der;
@@ -61,10 +53,10 @@ function signerInfo(signer: CraftSigner, content: Uint8Array, eContentType: stri
   let toSign: Uint8Array = content;
   let signedAttrs: Uint8Array | null = null;
   if (signer.noSignedAttributes !== true) {
-    const digestAttr = seq(oid(OIDS.messageDigest), set(octets(signer.messageDigest ?? contentDigest)));
+    const digestAttr = seq(oid(OID.messageDigest), set(octets(signer.messageDigest ?? contentDigest)));
     const attrs = [
-      ...(signer.contentTypeAttrs ?? [eContentType]).map((t) => seq(oid(OIDS.contentType), set(oid(t)))),
-      seq(oid(OIDS.signingTime), set(time(new Date()))),
+      ...(signer.contentTypeAttrs ?? [eContentType]).map((t) => seq(oid(OID.contentType), set(oid(t)))),
+      seq(oid(OID.signingTime), set(time(new Date()))),
       ...Array.from({ length: signer.messageDigestCount ?? 1 }, () => digestAttr),
     ];
     const asSet = set(...(signer.unsortedAttributes === true ? attrs.reverse() : attrs));
@@ -79,14 +71,14 @@ function signerInfo(signer: CraftSigner, content: Uint8Array, eContentType: stri
     issuerAndSerial(signer.certificate),
     digestAlg,
     ...(signedAttrs === null ? [] : [signedAttrs]),
-    seq(oid(OIDS.rsaEncryption), nul()),
+    seq(oid(OID.rsaEncryption), nul()),
     octets(signature),
   );
 }
 
 /** ContentInfo(SignedData) DER. */
 export function craftSignedData(options: CraftOptions): Uint8Array {
-  const eContentType = options.eContentType ?? OIDS.data;
+  const eContentType = options.eContentType ?? OID.data;
   const digests = [...new Set(options.signers.map((s) => s.digest ?? 'sha-256'))].map((d) => seq(oid(DIGEST_OIDS[d]), nul()));
   const certs = [...options.signers.map((s) => s.certificate), ...(options.certificates ?? [])];
   const signedData = seq(
@@ -96,5 +88,5 @@ export function craftSignedData(options: CraftOptions): Uint8Array {
     ...(certs.length > 0 ? [implicitConstructed(0, ...certs)] : []),
     set(...options.signers.map((s) => signerInfo(s, options.content, eContentType))),
   );
-  return seq(oid(OIDS.signedData), explicit(0, signedData));
+  return seq(oid(OID.signedData), explicit(0, signedData));
 }

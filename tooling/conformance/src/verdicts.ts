@@ -1,11 +1,9 @@
-import { parseBer } from '@sealpost/core';
+import { OID, parseBer } from '@sealpost/core';
 import type { IdentityName } from '@sealpost/fixtures';
 import { describe, expect, it } from 'vitest';
 import { type SuiteContext, codes, identityOf } from './context.js';
 import { craftSignedData } from './craft.js';
 import { detachedSignedMessage, mixedMessage, opaqueSignedMessage, textEntity, textMessage } from './messages.js';
-
-const SIGNED_DATA_OID = '1.2.840.113549.1.7.2';
 
 /**
  * One test per verdict rule, each with a message built to break exactly that rule, next to a
@@ -178,13 +176,13 @@ export function verdictTests(ctx: SuiteContext): void {
     });
 
     it('contentType attribute different from eContentType: invalid (even where the library accepts it)', async () => {
-      const report = await verify(detachedSignedMessage({ from: 'alice@example.com' }, entity(), crafted('alice', { contentTypeAttrs: [SIGNED_DATA_OID] })));
+      const report = await verify(detachedSignedMessage({ from: 'alice@example.com' }, entity(), crafted('alice', { contentTypeAttrs: [OID.signedData] })));
       expect(report.status).toBe('invalid');
       expect(codes(report)).toContain('ERR_CONTENT_TYPE_ATTRIBUTE');
     });
 
     it('contentType attribute missing or repeated: invalid', async () => {
-      for (const contentTypeAttrs of [[], ['1.2.840.113549.1.7.1', '1.2.840.113549.1.7.1']]) {
+      for (const contentTypeAttrs of [[], [OID.data, OID.data]]) {
         const report = await verify(detachedSignedMessage({ from: 'alice@example.com' }, entity(), crafted('alice', { contentTypeAttrs })));
         expect(report.status).toBe('invalid');
         expect(codes(report)).toContain('ERR_CONTENT_TYPE_ATTRIBUTE');
@@ -198,7 +196,7 @@ export function verdictTests(ctx: SuiteContext): void {
     });
 
     it('a signature without signed attributes over anything but id-data: invalid', async () => {
-      const cms = crafted('alice', { noSignedAttributes: true }, { includeContent: true, eContentType: SIGNED_DATA_OID });
+      const cms = crafted('alice', { noSignedAttributes: true }, { includeContent: true, eContentType: OID.signedData });
       const report = await verify(opaqueSignedMessage({ from: 'alice@example.com' }, cms));
       expect(report.status).toBe('invalid');
       expect(codes(report)).toContain('ERR_CONTENT_TYPE_ATTRIBUTE');

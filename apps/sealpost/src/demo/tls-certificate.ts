@@ -1,20 +1,10 @@
 import { generateKeyPairSync, randomBytes, sign } from 'node:crypto';
-import { der, pemEncode } from '@sealpost/core';
+import { OID, der, pemEncode } from '@sealpost/core';
 
 export interface TlsCertificate {
   readonly certPem: string;
   readonly keyPem: string;
 }
-
-const OID = {
-  ecdsaWithSha256: '1.2.840.10045.4.3.2',
-  commonName: '2.5.4.3',
-  subjectAltName: '2.5.29.17',
-  basicConstraints: '2.5.29.19',
-  keyUsage: '2.5.29.15',
-  extKeyUsage: '2.5.29.37',
-  serverAuth: '1.3.6.1.5.5.7.3.1',
-} as const;
 
 const HOUR = 60 * 60 * 1000;
 

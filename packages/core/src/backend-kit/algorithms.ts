@@ -1,6 +1,6 @@
 import type { ContentCipher, DigestAlgorithm } from '../backend.js';
 import { SealpostError } from '../errors.js';
-import { OID } from './oids.js';
+import { CIPHER_BY_OID, DIGEST_BY_OID, OID } from '../asn1/oids.js';
 
 /** Names, OIDs and sizes of the digests and content ciphers CMS names; no implementations. */
 
@@ -35,8 +35,7 @@ export function digestLength(digest: DigestAlgorithm): number {
 }
 
 export function digestFromOid(oid: string): DigestAlgorithm | null {
-  for (const [name, spec] of Object.entries(DIGESTS)) if (spec.oid === oid) return name as DigestAlgorithm;
-  return null;
+  return DIGEST_BY_OID[oid] ?? null;
 }
 
 export interface CipherSpec {
@@ -60,20 +59,11 @@ export function aesCipherByName(name: ContentCipher): CipherSpec | null {
   return AES_CIPHERS.find((c) => c.name === name) ?? null;
 }
 
-/** Every content cipher's OID: for SMIMECapabilities and for naming refused ciphers. */
-export const CONTENT_CIPHER_OIDS: Readonly<Record<ContentCipher, string>> = {
-  'aes-128-cbc': OID.aes128Cbc,
-  'aes-192-cbc': OID.aes192Cbc,
-  'aes-256-cbc': OID.aes256Cbc,
-  'aes-128-gcm': OID.aes128Gcm,
-  'aes-192-gcm': OID.aes192Gcm,
-  'aes-256-gcm': OID.aes256Gcm,
-  'des-ede3-cbc': OID.desEde3Cbc,
-  'rc2-cbc': OID.rc2Cbc,
-  'chacha20-poly1305': OID.chacha20Poly1305,
-};
-
 export function contentCipherFromOid(oid: string): ContentCipher | null {
-  for (const [name, value] of Object.entries(CONTENT_CIPHER_OIDS)) if (value === oid) return name as ContentCipher;
-  return null;
+  return CIPHER_BY_OID[oid] ?? null;
+}
+
+/** Whether the content cipher authenticates (AuthEnvelopedData, RFC 5083) rather than only encrypts. */
+export function isAuthenticatedCipher(cipher: ContentCipher | string): boolean {
+  return cipher.endsWith('-gcm') || cipher === 'chacha20-poly1305';
 }

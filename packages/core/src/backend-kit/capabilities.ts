@@ -1,6 +1,6 @@
 import type { BackendCapabilities, ContentCipher, DigestAlgorithm, KeyTransport, PrivateKeyRef, SignatureScheme } from '../backend.js';
 import { SealpostError } from '../errors.js';
-import { OID } from './oids.js';
+import { OID } from '../asn1/oids.js';
 
 /**
  * The typed refusals of a backend, checked against its own capabilities: a request outside them is

@@ -1,15 +1,13 @@
 import { createBytesMemo } from '../bytes-cache.js';
 import { parseCertificate } from '../pki/certificate.js';
 import { fromHex } from '../bytes.js';
-import { OID } from './oids.js';
+import { NAMED_CURVE_BY_OID, OID } from '../asn1/oids.js';
 import { absentOrNull, algorithmOf, bitStringBytes, childrenOf, decodeElement, encodingOf, integerContents, isContext, isUniversal, oidOf, unsignedIntegerOf, type Node } from './ber.js';
 import type { IdentifiedCertificate } from './identifiers.js';
 
 /** What the CMS engine needs of a certificate: how identifiers name it, and its public key. */
 
 export type NamedCurve = 'P-256' | 'P-384' | 'P-521';
-
-const CURVES: Readonly<Record<string, NamedCurve>> = { [OID.p256]: 'P-256', [OID.p384]: 'P-384', [OID.p521]: 'P-521' };
 
 /** Octets of a field element of the curve (and of each half of an r||s signature). */
 export function curveSize(curve: NamedCurve): number {
@@ -60,7 +58,7 @@ export function publicKeyFactsOf(spki: Node | undefined): PublicKeyFacts | null 
   }
   if (algorithm.oid === OID.ecPublicKey) {
     const curveOid = oidOf(algorithm.parameters);
-    return { kind: 'ec', curve: curveOid === null ? null : (CURVES[curveOid] ?? null), point: key };
+    return { kind: 'ec', curve: curveOid === null ? null : (NAMED_CURVE_BY_OID[curveOid] ?? null), point: key };
   }
   return { kind: 'other', oid: algorithm.oid };
 }

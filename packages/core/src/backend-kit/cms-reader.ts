@@ -18,7 +18,7 @@ import { type ContentParameters, contentParametersOf } from './content-parameter
 import { type Identifier, identifierOf } from './identifiers.js';
 import { type CmsLimits, resolveCmsLimits } from './limits.js';
 import { takesNoParameters } from './signature-algorithms.js';
-import { OID } from './oids.js';
+import { OID } from '../asn1/oids.js';
 
 /**
  * The one reading of received CMS (RFC 5652, RFC 5083) that every backend uses: strict about shape

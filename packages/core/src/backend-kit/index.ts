@@ -5,7 +5,7 @@ export * from './content-parameters.js';
 export * from './envelope-writer.js';
 export * from './identifiers.js';
 export * from './key-transport.js';
-export * from './oids.js';
+export * from '../asn1/oids.js';
 export * from './pkcs1v15.js';
 export * from './signature-algorithms.js';
 export * from './signed-attributes.js';

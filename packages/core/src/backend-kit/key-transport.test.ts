@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import * as der from '../asn1/der-writer.js';
 import { algorithmOf, decodeElement, type AlgorithmNode } from './ber.js';
 import { keyTransportOf, oaepKeyTransportIdentifier, rsaPkcs1KeyTransportIdentifier } from './key-transport.js';
-import { OID } from './oids.js';
+import { OID } from '../asn1/oids.js';
 
 // The keyEncryptionAlgorithm of a message made by
 // `openssl cms -encrypt -keyopt rsa_padding_mode:oaep -keyopt rsa_oaep_md:sha256` (OpenSSL 3).

@@ -3,7 +3,7 @@ import type { DigestAlgorithm } from '../backend.js';
 import { SealpostError } from '../errors.js';
 import { digestFromOid, digestOid } from './algorithms.js';
 import { algorithmOf, explicitFields, isUniversal, octetsOf, type AlgorithmNode } from './ber.js';
-import { OID } from './oids.js';
+import { OID } from '../asn1/oids.js';
 
 /** RSA key-transport AlgorithmIdentifiers (RFC 3370 4.2.1, RFC 3560): writing them and reading them. */
 

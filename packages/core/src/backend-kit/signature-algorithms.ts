@@ -3,7 +3,7 @@ import type { DigestAlgorithm, SignatureScheme } from '../backend.js';
 import { SealpostError } from '../errors.js';
 import { digestFromOid, digestLength, digestOid } from './algorithms.js';
 import { algorithmOf, explicitFields, isUniversal, smallIntegerOf, type AlgorithmNode } from './ber.js';
-import { OID } from './oids.js';
+import { ECDSA_SIGNATURE_DIGEST_BY_OID, OID, RSA_SIGNATURE_DIGEST_BY_OID } from '../asn1/oids.js';
 
 /** A signature algorithm resolved to a scheme and its parameters. */
 export type SignatureParams =
@@ -11,26 +11,9 @@ export type SignatureParams =
   | { readonly scheme: 'rsa-pss'; readonly hash: DigestAlgorithm; readonly saltLength: number }
   | { readonly scheme: 'ecdsa'; readonly hash: DigestAlgorithm };
 
-const RSA_WITH: Readonly<Record<string, DigestAlgorithm>> = {
-  [OID.md5WithRsa]: 'md5',
-  [OID.sha1WithRsa]: 'sha-1',
-  [OID.sha224WithRsa]: 'sha-224',
-  [OID.sha256WithRsa]: 'sha-256',
-  [OID.sha384WithRsa]: 'sha-384',
-  [OID.sha512WithRsa]: 'sha-512',
-};
-
-const ECDSA_WITH: Readonly<Record<string, DigestAlgorithm>> = {
-  [OID.ecdsaWithSha1]: 'sha-1',
-  [OID.ecdsaWithSha224]: 'sha-224',
-  [OID.ecdsaWithSha256]: 'sha-256',
-  [OID.ecdsaWithSha384]: 'sha-384',
-  [OID.ecdsaWithSha512]: 'sha-512',
-};
-
 /** Whether a signature algorithm's parameters must be absent or NULL (RFC 3279, RFC 4055, RFC 5758): all but RSASSA-PSS. */
 export function takesNoParameters(oid: string): boolean {
-  return oid === OID.rsaEncryption || oid === OID.ecPublicKey || oid in RSA_WITH || oid in ECDSA_WITH;
+  return oid === OID.rsaEncryption || oid === OID.ecPublicKey || oid in RSA_SIGNATURE_DIGEST_BY_OID || oid in ECDSA_SIGNATURE_DIGEST_BY_OID;
 }
 
 function unsupported(message: string): SealpostError {
@@ -55,9 +38,9 @@ function resolve(algorithm: AlgorithmNode, digest: DigestAlgorithm | null): Sign
     if (digest === null) throw unsupported(`signature algorithm ${oid} names no hash`);
     return { scheme: oid === OID.rsaEncryption ? 'rsa-pkcs1' : 'ecdsa', hash: digest };
   }
-  const rsaHash = RSA_WITH[oid];
+  const rsaHash = RSA_SIGNATURE_DIGEST_BY_OID[oid];
   if (rsaHash !== undefined) return { scheme: 'rsa-pkcs1', hash: rsaHash };
-  const ecdsaHash = ECDSA_WITH[oid];
+  const ecdsaHash = ECDSA_SIGNATURE_DIGEST_BY_OID[oid];
   if (ecdsaHash !== undefined) return { scheme: 'ecdsa', hash: ecdsaHash };
   if (oid === OID.rsassaPss) return pssParamsOf(algorithm);
   throw unsupported(`signature algorithm ${oid} is not supported by this backend`);

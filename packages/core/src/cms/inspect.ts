@@ -5,7 +5,7 @@ import { oidOf as kitOidOf } from '../backend-kit/ber.js';
 import { type ReceivedRecipient, type ReceivedSignerInfo, readContentInfo, readEnvelope, readSignedData } from '../backend-kit/cms-reader.js';
 import type { Identifier } from '../backend-kit/identifiers.js';
 import type { CmsLimits } from '../backend-kit/limits.js';
-import { CIPHER_BY_OID, DIGEST_BY_OID, KEY_TRANSPORT_BY_OID, OID, SIGNATURE_DIGEST_BY_OID, SIGNATURE_NAME_BY_OID } from './oids.js';
+import { CIPHER_BY_OID, DIGEST_BY_OID, KEY_TRANSPORT_BY_OID, OID, SIGNATURE_DIGEST_BY_OID, SIGNATURE_NAME_BY_OID } from '../asn1/oids.js';
 
 /**
  * Core's summary of a CMS structure, for the verdict rules and for reports: what the CMS engine read,
@@ -86,7 +86,7 @@ function readAttributes(node: BerNode): CmsAttribute[] {
 }
 
 function readSmimeCapabilities(attrs: readonly CmsAttribute[]): ContentCipher[] {
-  const attr = attrs.find((a) => a.type === OID.smimeCapabilitiesAttr);
+  const attr = attrs.find((a) => a.type === OID.smimeCapabilities);
   const value = attr?.values[0];
   if (value === undefined || !isUniversal(value, TAG.SEQUENCE)) return [];
   const out: ContentCipher[] = [];
@@ -99,7 +99,7 @@ function readSmimeCapabilities(attrs: readonly CmsAttribute[]): ContentCipher[] 
 }
 
 function signingTimeOf(attrs: readonly CmsAttribute[] | null): Date | null {
-  const value = attrs?.find((a) => a.type === OID.signingTimeAttr)?.values[0];
+  const value = attrs?.find((a) => a.type === OID.signingTime)?.values[0];
   if (value === undefined) return null;
   try {
     return readTime(value);

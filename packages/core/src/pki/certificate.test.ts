@@ -7,7 +7,7 @@ import { isSealpostError } from '../errors.js';
 import { concatBytes, utf8Encode } from '../bytes.js';
 import { certificateAddresses, normalizeAddress, parseCertificate, parseCertificateDetails, sameCertificate } from './certificate.js';
 import { explicit, integer, oid, sequence, setOf, utf8String } from '../asn1/der-writer.js';
-import { OID } from './oids.js';
+import { OID } from '../asn1/oids.js';
 import { pemDecode } from './pem.js';
 import { basicConstraints, generateKeyPair, keyUsage, nameDer, signCertificate, type ExtensionSpec } from './testcert.js';
 import { generateTestIdentity } from './testpki.js';

@@ -25,7 +25,7 @@ import { createBytesMemo } from '../bytes-cache.js';
 import { bytesEqual, latin1Decode, toHex } from '../bytes.js';
 import { SealpostError } from '../errors.js';
 import { formatName, nameValues } from './name.js';
-import { OID } from './oids.js';
+import { OID } from '../asn1/oids.js';
 import { readSpki } from './spki.js';
 import type { CertificateInfo } from './types.js';
 

@@ -5,7 +5,7 @@ import { at, decodeAsn1, sequenceOf, unsignedIntegerOf } from './asn1.js';
 import { arrayBufferBacked } from '../bytes.js';
 import { buildChain, type BuildChainOptions } from './chain.js';
 import { parseCertificate, parseCertificateDetails } from './certificate.js';
-import { OID } from './oids.js';
+import { OID } from '../asn1/oids.js';
 import {
   authorityKeyIdentifier,
   basicConstraints,

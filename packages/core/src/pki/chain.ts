@@ -8,7 +8,7 @@ import { type BytesMemo, createBytesMemo } from '../bytes-cache.js';
 import { SealpostError, throwIfAborted } from '../errors.js';
 import { bytesEqual } from '../bytes.js';
 import { parseCertificateDetails, type CertificateDetails } from './certificate.js';
-import { OID } from './oids.js';
+import { OID } from '../asn1/oids.js';
 import type { CertificateInfo, ChainError, ChainPurpose, ChainResult } from './types.js';
 
 export interface BuildChainOptions {

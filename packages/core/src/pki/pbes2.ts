@@ -9,7 +9,7 @@ import { TAG } from '../asn1/ber-reader.js';
 import { type Asn1, at, decodeAsn1, hasTag, octetsOf, oidOf, sequenceOf, shapeError, smallIntegerOf } from './asn1.js';
 import { arrayBufferBacked, randomBytes } from '../bytes.js';
 import { algorithmIdentifier, integer, nullValue, octetString, sequence } from '../asn1/der-writer.js';
-import { LEGACY_PBE_NAMES, OID, UNSUPPORTED_PBES2_CIPHERS } from './oids.js';
+import { LEGACY_PBE_NAMES, OID, UNSUPPORTED_PBES2_CIPHERS } from '../asn1/oids.js';
 
 /** The data names an encryption scheme WebCrypto cannot run. */
 export class UnsupportedEncryption extends Error {
@@ -33,11 +33,11 @@ export class DecryptionFailed extends Error {
 export const MAX_ITERATIONS = 10_000_000;
 
 const PRF_HASHES: Readonly<Record<string, string>> = {
-  [OID.hmacWithSha1]: 'SHA-1',
-  [OID.hmacWithSha224]: 'SHA-224',
-  [OID.hmacWithSha256]: 'SHA-256',
-  [OID.hmacWithSha384]: 'SHA-384',
-  [OID.hmacWithSha512]: 'SHA-512',
+  [OID.hmacWithSHA1]: 'SHA-1',
+  [OID.hmacWithSHA224]: 'SHA-224',
+  [OID.hmacWithSHA256]: 'SHA-256',
+  [OID.hmacWithSHA384]: 'SHA-384',
+  [OID.hmacWithSHA512]: 'SHA-512',
 };
 
 const AES_KEY_BYTES: Readonly<Record<string, number>> = {
@@ -141,7 +141,7 @@ export async function pbes2Encrypt(
   const algorithm = algorithmIdentifier(
     OID.pbes2,
     sequence(
-      algorithmIdentifier(OID.pbkdf2, sequence(octetString(salt), integer(options.iterations), algorithmIdentifier(OID.hmacWithSha256, nullValue()))),
+      algorithmIdentifier(OID.pbkdf2, sequence(octetString(salt), integer(options.iterations), algorithmIdentifier(OID.hmacWithSHA256, nullValue()))),
       algorithmIdentifier(OID.aes256Cbc, octetString(iv)),
     ),
   );

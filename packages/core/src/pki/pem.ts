@@ -16,7 +16,7 @@ import {
 } from './asn1.js';
 import { base64DecodeOrNull, base64Encode, latin1Decode } from '../bytes.js';
 import { parseCertificate } from './certificate.js';
-import { OID } from './oids.js';
+import { OID } from '../asn1/oids.js';
 
 export interface PemBlock {
   readonly label: string;

@@ -7,7 +7,7 @@ import { sha1 } from '@noble/hashes/legacy.js';
 import { sha224, sha256, sha384, sha512 } from '@noble/hashes/sha2.js';
 import type { CHash } from '@noble/hashes/utils.js';
 import { concatBytes, utf16beEncode } from '../bytes.js';
-import { OID } from './oids.js';
+import { OID } from '../asn1/oids.js';
 
 export type MacHash = CHash;
 

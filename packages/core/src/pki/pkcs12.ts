@@ -36,7 +36,7 @@ import {
   setOf as derSetOf,
 } from '../asn1/der-writer.js';
 import { keyMatchesCertificate, type Pkcs8PrivateKey } from './keys.js';
-import { LEGACY_PBE_NAMES, OID } from './oids.js';
+import { LEGACY_PBE_NAMES, OID } from '../asn1/oids.js';
 import {
   DecryptionFailed,
   encryptPrivateKeyInfo,

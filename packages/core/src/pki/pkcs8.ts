@@ -20,7 +20,7 @@ import {
   unsignedIntegerOf,
 } from './asn1.js';
 import { algorithmIdentifier, integer, nullValue, octetString, oid, sequence } from '../asn1/der-writer.js';
-import { OID } from './oids.js';
+import { OID } from '../asn1/oids.js';
 
 export interface Pkcs8Key {
   readonly der: Uint8Array;

@@ -13,7 +13,7 @@ import {
   shapeError,
   unsignedIntegerOf,
 } from './asn1.js';
-import { OID } from './oids.js';
+import { OID } from '../asn1/oids.js';
 import type { PublicKeyInfo } from './types.js';
 
 export interface PublicKeyDetails {
@@ -28,9 +28,9 @@ export interface PublicKeyDetails {
 }
 
 const CURVES: Readonly<Record<string, { readonly name: string; readonly bits: number }>> = {
-  [OID.p256]: { name: 'P-256', bits: 256 },
-  [OID.p384]: { name: 'P-384', bits: 384 },
-  [OID.p521]: { name: 'P-521', bits: 521 },
+  [OID.secp256r1]: { name: 'P-256', bits: 256 },
+  [OID.secp384r1]: { name: 'P-384', bits: 384 },
+  [OID.secp521r1]: { name: 'P-521', bits: 521 },
   [OID.secp256k1]: { name: 'secp256k1', bits: 256 },
   '1.3.36.3.3.2.8.1.1.7': { name: 'brainpoolP256r1', bits: 256 },
   '1.3.36.3.3.2.8.1.1.11': { name: 'brainpoolP384r1', bits: 384 },

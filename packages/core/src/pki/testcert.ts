@@ -22,7 +22,7 @@ import {
   unsignedInteger,
   utf8String,
 } from '../asn1/der-writer.js';
-import { OID } from './oids.js';
+import { OID } from '../asn1/oids.js';
 import type { TestKeyType } from './types.js';
 
 export interface TestKeyPair {

@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { isSealpostError } from '../errors.js';
 import { parseCertificate } from './certificate.js';
 import { keyMatchesCertificate, privateKeyInfo } from './keys.js';
-import { OID } from './oids.js';
+import { OID } from '../asn1/oids.js';
 import { pemEncode } from './pem.js';
 import { generateTestCa, generateTestIdentity } from './testpki.js';
 import type { TestKeyType } from './types.js';

@@ -4,7 +4,7 @@
  */
 import { SealpostError } from '../errors.js';
 import { normalizeAddress, parseCertificate } from './certificate.js';
-import { OID } from './oids.js';
+import { OID } from '../asn1/oids.js';
 import {
   authorityKeyIdentifier,
   basicConstraints,

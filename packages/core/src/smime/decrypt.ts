@@ -1,6 +1,6 @@
 import { DECRYPTION_FAILED_MESSAGE, isSealpostError } from '../errors.js';
 import { type EnvelopedDataSummary, type RecipientSummary, inspectCms } from '../cms/inspect.js';
-import { isAuthenticatedCipher } from '../cms/oids.js';
+import { isAuthenticatedCipher } from '../backend-kit/algorithms.js';
 import { decodeBody, parseMime } from '../mime/index.js';
 import type { MimeEntity } from '../mime/types.js';
 import { parseCertificate } from '../pki/index.js';

@@ -2,7 +2,7 @@ import type { CryptoBackend } from '../backend.js';
 import { SealpostError } from '../errors.js';
 import { toCrlf } from '../mime/index.js';
 import { joinMessage, splitMessage } from '../mime/index.js';
-import { isAuthenticatedCipher } from '../cms/oids.js';
+import { isAuthenticatedCipher } from '../backend-kit/algorithms.js';
 import type { EncryptOptions } from './types.js';
 import { pkcs7MimeEntity } from './wrap.js';
 

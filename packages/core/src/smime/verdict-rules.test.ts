@@ -151,7 +151,7 @@ describe('verdict rules core enforces whatever the backend reports', () => {
   });
 
   it('a signature algorithm over SHA-1 is refused even when the digest algorithm is SHA-256', async () => {
-    const signed = await signedByAlice({ signatureAlgorithm: algorithmIdentifier(OID.sha1WithRsa, nullValue()) });
+    const signed = await signedByAlice({ signatureAlgorithm: algorithmIdentifier(OID.sha1WithRSAEncryption, nullValue()) });
     const report = await createSealpost({ backend: scriptedBackend({}) }).verify(signed, { trustAnchors: [ca.certificate] });
     expect(report.status).toBe('invalid');
     expect(report.errors.map((e) => e.code)).toContain('ERR_WEAK_DIGEST');

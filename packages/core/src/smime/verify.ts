@@ -2,7 +2,7 @@ import type { CryptoBackend, SignerCheck } from '../backend.js';
 import { readOid } from '../asn1/ber-reader.js';
 import { isSealpostError } from '../errors.js';
 import { type SignedDataSummary, type SignerIdentifier, type SignerInfoSummary, inspectCms } from '../cms/inspect.js';
-import { OID } from '../cms/oids.js';
+import { OID } from '../asn1/oids.js';
 import { addressesEqual, decodeBody, fromAddress, parseMime } from '../mime/index.js';
 import type { MimeEntity } from '../mime/types.js';
 import { buildChain, parseCertificate } from '../pki/index.js';
@@ -156,7 +156,7 @@ function structuralFindings(sd: SignedDataSummary, s: SignerInfoSummary): Report
       : [{ code: 'ERR_CONTENT_TYPE_ATTRIBUTE', message: 'signed attributes are required when the content is not id-data' }];
   }
   const out: ReportError[] = [];
-  const contentTypes = attrs.filter((a) => a.type === OID.contentTypeAttr);
+  const contentTypes = attrs.filter((a) => a.type === OID.contentType);
   const only = contentTypes.length === 1 && contentTypes[0]!.values.length === 1 ? contentTypes[0]!.values[0] : undefined;
   if (only === undefined) {
     out.push({ code: 'ERR_CONTENT_TYPE_ATTRIBUTE', message: 'the contentType attribute must appear exactly once with one value' });
@@ -170,7 +170,7 @@ function structuralFindings(sd: SignedDataSummary, s: SignerInfoSummary): Report
     if (value !== sd.eContentType)
       out.push({ code: 'ERR_CONTENT_TYPE_ATTRIBUTE', message: 'the contentType attribute differs from the signed content type' });
   }
-  const digests = attrs.filter((a) => a.type === OID.messageDigestAttr);
+  const digests = attrs.filter((a) => a.type === OID.messageDigest);
   if (digests.length !== 1 || digests[0]!.values.length !== 1)
     out.push({ code: 'ERR_MESSAGE_DIGEST_MISSING', message: 'the messageDigest attribute must appear exactly once with one value' });
   return out;

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { ContentCipher } from '@sealpost/core';
+import { type ContentCipher, OID } from '@sealpost/core';
 import { type TestIdentity, withTempDir } from '@sealpost/fixtures';
 import type { Abilities } from '../abilities.js';
 import type { ActorContext, ActorFactory } from '../actor.js';
@@ -41,9 +41,9 @@ const CIPHER_NAMES: Readonly<Partial<Record<ContentCipher, string>>> = {
   'aes-128-cbc': 'AES128',
   'aes-192-cbc': 'AES192',
   'aes-256-cbc': 'AES256',
-  'aes-128-gcm': '2.16.840.1.101.3.4.1.6',
-  'aes-192-gcm': '2.16.840.1.101.3.4.1.26',
-  'aes-256-gcm': '2.16.840.1.101.3.4.1.46',
+  'aes-128-gcm': OID.aes128Gcm,
+  'aes-192-gcm': OID.aes192Gcm,
+  'aes-256-gcm': OID.aes256Gcm,
 };
 
 export const gpgsmPeer: ActorFactory = {
