@@ -1,3 +1,4 @@
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   type Pkcs8PrivateKey,
@@ -13,6 +14,7 @@ import {
   readPrivateKey,
   writePkcs12,
 } from '@sealpost/core';
+import { cleanupOnSignal } from './cleanup-on-signal.js';
 import { CliError, usageError } from './errors.js';
 import { loadCertificateFile } from './identity.js';
 import { exists, makeDirectory, readFileArg, writeFileAtomic } from './io.js';
@@ -49,20 +51,42 @@ export async function writeTestIdentity(options: KeygenOptions): Promise<KeygenR
   await refuseExisting(paths);
   await makeDirectory(options.outDir);
 
-  const keyType = options.keyType;
-  const ca = options.caDir === undefined ? await newCa(paths, keyType) : await existingCa(options.caDir);
-  const identity = await generateTestIdentity({ email, ca, ...(keyType === undefined ? {} : { keyType }) });
-  await writeFileAtomic(paths.cert, text(pemEncode(identity.certificate, 'CERTIFICATE')), CERT_MODE, { exclusive: true });
-  await writeFileAtomic(paths.key, text(pemEncode(identity.privateKey.der, 'PRIVATE KEY')), SECRET_MODE, { exclusive: true });
-  const p12 = await writePkcs12({ certificate: identity.certificate, privateKey: identity.privateKey, chain: [ca.certificate] }, options.p12Passphrase ?? '');
-  await writeFileAtomic(paths.p12, p12, SECRET_MODE, { exclusive: true });
-  return paths;
+  // The files make one set: a signal half way removes the ones this run wrote, so that neither a key
+  // without its certificate stays behind nor a rerun is refused for files it would have to replace.
+  const written: string[] = [];
+  const forget = cleanupOnSignal(() => {
+    for (const path of written) rmSync(path, { force: true });
+  });
+  const write = async (path: string, bytes: Uint8Array, mode: number): Promise<void> => {
+    // Listed first: the file is there as soon as link(2) returns, before this code runs again.
+    written.push(path);
+    try {
+      await writeFileAtomic(path, bytes, mode, { exclusive: true });
+    } catch (error) {
+      written.pop(); // not ours (ERR_FILE_EXISTS) or not written
+      throw error;
+    }
+  };
+  try {
+    const keyType = options.keyType;
+    const ca = options.caDir === undefined ? await newCa(paths, keyType, write) : await existingCa(options.caDir);
+    const identity = await generateTestIdentity({ email, ca, ...(keyType === undefined ? {} : { keyType }) });
+    await write(paths.cert, text(pemEncode(identity.certificate, 'CERTIFICATE')), CERT_MODE);
+    await write(paths.key, text(pemEncode(identity.privateKey.der, 'PRIVATE KEY')), SECRET_MODE);
+    const p12 = await writePkcs12({ certificate: identity.certificate, privateKey: identity.privateKey, chain: [ca.certificate] }, options.p12Passphrase ?? '');
+    await write(paths.p12, p12, SECRET_MODE);
+    return paths;
+  } finally {
+    forget();
+  }
 }
 
-async function newCa(paths: KeygenResult, keyType: TestKeyType | undefined): Promise<TestCa> {
+type WriteNew = (path: string, bytes: Uint8Array, mode: number) => Promise<void>;
+
+async function newCa(paths: KeygenResult, keyType: TestKeyType | undefined, write: WriteNew): Promise<TestCa> {
   const ca = await generateTestCa({ commonName: TEST_CA_NAME, ...(keyType === undefined ? {} : { keyType }) });
-  await writeFileAtomic(paths.caCert, text(pemEncode(ca.certificate, 'CERTIFICATE')), CERT_MODE, { exclusive: true });
-  await writeFileAtomic(paths.caKey!, text(pemEncode(ca.privateKey.der, 'PRIVATE KEY')), SECRET_MODE, { exclusive: true });
+  await write(paths.caCert, text(pemEncode(ca.certificate, 'CERTIFICATE')), CERT_MODE);
+  await write(paths.caKey!, text(pemEncode(ca.privateKey.der, 'PRIVATE KEY')), SECRET_MODE);
   return ca;
 }
 

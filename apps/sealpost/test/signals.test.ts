@@ -2,7 +2,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, watch, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { type Pki, assertBuilt, makePki, startSealpost, tempDir, waitFor } from './helpers.js';
+import { type Pki, assertBuilt, makePki, sealpost, startSealpost, tempDir, waitFor } from './helpers.js';
 
 // Ctrl-C (SIGINT), a service manager's SIGTERM or a closed terminal's SIGHUP in the middle of a command
 // must leave neither half-written output nor secrets on disk, and the command still dies of the signal.
@@ -64,6 +64,29 @@ describe('--out interrupted while it is written', () => {
     expect(seen, command.stderr()).toMatch(/^\.signed\.eml\.[0-9a-f]+\.tmp$/);
     expect(ended).toEqual({ code: null, signal });
     expect(readdirSync(outDir)).toEqual([]);
+  });
+});
+
+describe('keygen interrupted', () => {
+  it('SIGINT after the first file removes every file this run wrote: no CA key without its identity, and a rerun is not refused', async () => {
+    const outDir = join(dir, 'keygen-interrupted');
+    mkdirSync(outDir);
+    // RSA-3072 keys take a while to make: the CA files are written long before the identity's.
+    const command = startSealpost(['keygen', '--email', 'dave@example.com', '--key-type', 'rsa-3072', '--out', outDir]);
+    let seen: string | undefined;
+    const watcher = watch(outDir, (_event, name) => {
+      if (seen === undefined && name === 'ca.key') {
+        seen = name;
+        command.kill('SIGINT');
+      }
+    });
+    const ended = await command.exited;
+    watcher.close();
+    expect(seen, command.stderr()).toBe('ca.key');
+    expect(ended).toEqual({ code: null, signal: 'SIGINT' });
+    expect(readdirSync(outDir)).toEqual([]);
+    const again = await sealpost(['keygen', '--email', 'dave@example.com', '--out', outDir]);
+    expect(again.code, again.stderr).toBe(0);
   });
 });
 
