@@ -106,6 +106,14 @@ describe('a host application that handles signals itself', () => {
     expect(end.opensslAlive).toBe(false);
   });
 
+  it('the listener of another Sealpost cleanup registry is not a host handler: the signal still cleans up and kills', async () => {
+    const end = await runWorker('sign', 'other-registry');
+    expect(end.signal).toBe('SIGINT');
+    expect(end.listing).toMatch(/signer-0-key/);
+    expect(end.left).toEqual([]);
+    expect(end.opensslAlive).toBe(false);
+  });
+
   it('process.exit in the middle of an operation removes the folder and stops openssl', async () => {
     const end = await runWorker('decrypt', 'exit');
     expect(end.code).toBe(4);

@@ -3,7 +3,7 @@
 // operation's private folder exists), then does what argv says: sends itself a signal, or lets the host's
 // own SIGINT handler take over, or calls process.exit mid-operation.
 //
-// argv: binary tempDir sign|decrypt certFile keyFile cmsFile pidFile signal:NAME|host-handler|exit
+// argv: binary tempDir sign|decrypt certFile keyFile cmsFile pidFile signal:NAME|host-handler|other-registry|exit
 import { existsSync, readFileSync } from 'node:fs';
 import { createOpensslBackend } from '../dist/index.js';
 
@@ -11,6 +11,23 @@ const [binary, tempDir, operation, certFile, keyFile, cmsFile, pidFile, action] 
 const certificate = new Uint8Array(readFileSync(certFile));
 const privateKey = { type: 'pkcs8', der: new Uint8Array(readFileSync(keyFile)) };
 const backend = await createOpensslBackend({ binary, tempDir });
+
+if (action === 'other-registry') {
+  // Another Sealpost cleanup registry (the CLI's, or a second copy of this package), installed first:
+  // its listener carries the shared marker, so neither takes the other for the host's own handler. It
+  // follows the same rule: it acts only when no unmarked listener is there, by removing itself and
+  // raising the signal again. Were the two not to recognise each other, both would stand aside.
+  const marker = Symbol.for('sealpost.cleanup-on-signal');
+  const other = Object.assign(
+    (signal) => {
+      if (process.listeners('SIGINT').some((listener) => !(marker in listener))) return;
+      process.off('SIGINT', other);
+      process.kill(process.pid, signal);
+    },
+    { [marker]: true },
+  );
+  process.on('SIGINT', other);
+}
 
 if (action === 'host-handler') {
   // A host application with its own SIGINT handling: it decides, and here it decides to finish up its way.
@@ -36,7 +53,7 @@ while (!existsSync(pidFile)) {
 }
 process.stdout.write('openssl running\n');
 if (action.startsWith('signal:')) process.kill(process.pid, action.slice('signal:'.length));
-else if (action === 'host-handler') process.kill(process.pid, 'SIGINT');
+else if (action === 'host-handler' || action === 'other-registry') process.kill(process.pid, 'SIGINT');
 else if (action === 'exit') process.exit(4);
 // Only reached when the process outlived its signal.
 setTimeout(() => {
