@@ -74,10 +74,13 @@ ${summary}
 - **The CLI's bulk send**: \`sealpost send --via smtp --bulk rows.csv --template letter.eml --cipher aes-256-gcm
   --no-progress --json\` with ${options.bulkRows} rows, the same 10 KiB letter, a folder key store of ${options.bulkRows} \`.crt\` files,
   against the loopback SMTP server of the CLI's own tests (smtp-server, STARTTLS required, verified with
-  \`--smtp-ca\`) running in a child process ${measured.pinned ? 'pinned to the other core' : ''}; the CLI ${measured.pinned ? 'pinned to one core' : 'not pinned'}, its default
-  \`--concurrency 4\`, a new report and journal each run (the journal is flushed to disk twice per row: this
-  machine's disk is in the figure). Wall time from spawn to exit, so Node's start-up (well under a second) is
-  in it; ${options.bulkRuns} runs. Raw: per row one SHA-256 and one signature (each row is its own message), two RSA
+  \`--smtp-ca\`) running in a child process ${measured.pinned ? 'pinned to the other core' : ''}; the CLI with its default \`--concurrency 4\`,
+  ${measured.bulk?.workersFlag === undefined
+    ? `${measured.pinned ? 'pinned to one core' : 'not pinned'} (it has no \`--workers\` flag yet, so the N-worker row is not measured)`
+    : `once with \`${measured.bulk.workersFlag} 1\` (sealing in its main thread)${measured.pinned ? ' pinned to one core' : ''}, once with \`${measured.bulk.workersFlag} ${measured.bulk.workers}\` not pinned (its threads share the cores with the server); the latter is compared with ${measured.bulk.workers}× the one-core raw figure, an ideal`},
+  a new report and journal each run (the journal is flushed to disk twice per row: this machine's disk is
+  in the figure). Wall time from spawn to exit, so Node's start-up (well under a second) is in it;
+  ${options.bulkRuns} runs, taking turns. Raw: per row one SHA-256 and one signature (each row is its own message), two RSA
   public operations and AES-256-GCM, node:crypto in this process between the CLI's runs. No goal is set.
 - **${options.largeMib} MiB attachment**: the attachment message of the 1 MiB rows with a ${options.largeMib} MiB attachment, and the same
   signed and encrypted to bob by pkijs (the input of every \`open\`). Each backend and operation runs in a
@@ -91,8 +94,8 @@ ${summary}
   ${LARGE_GOALS.time}× \`openssl cms\`. The peak RSS includes what Node holds before any work (the "RSS added" column
   leaves that out).
 - **Starting the CLI**: \`node -e 0\`, \`node apps/sealpost/bin/sealpost.js --help\` and \`... verify --trust ca.crt --in
-  signed.eml\` (a 1 KiB message signed by alice, pkijs), in turn, ${options.startupRuns} runs after 2 warm-up rounds, wall time
-  from spawn to exit, medians. Goals: \`--help\` at most ${STARTUP_GOALS.help}× and \`verify\` at most ${STARTUP_GOALS.verify}× \`node -e 0\`.
+  signed.eml\` (a 1 KiB message signed by alice, pkijs), in turn, ${options.startupRuns} runs after 2 warm-up rounds, stdout and
+  stderr to pipes (not a terminal), wall time from spawn to exit, medians. Goals: \`--help\` at most ${STARTUP_GOALS.help}× and \`verify\` at most ${STARTUP_GOALS.verify}× \`node -e 0\`.
 
 \`node tooling/bench/openssl.mjs [iterations] [contentKiB]\` measures the openssl and pkijs backends alone,
 without core's MIME work, as quoted in packages/backend-openssl/README.md.
