@@ -147,11 +147,11 @@ function bulkReading(bulk, send) {
   const workers = many === undefined
     ? ''
     : `With \`${bulk.workersFlag} ${bulk.workers}\` it delivers ${rate(many.perSecond, ' rcpt/s')} (${times(many.perSecond / one.perSecond)} the one-worker figure), the SMTP server sharing the cores. `;
-  return `**The CLI's bulk send** delivers ${rate(one.perSecond, ' rcpt/s')} over SMTP with one worker on one core (raw primitives: ${rate(raw.perSecond, ' rcpt/s')}, `
+  return (`**The CLI's bulk send** delivers ${rate(one.perSecond, ' rcpt/s')} over SMTP with one worker on one core (raw primitives: ${rate(raw.perSecond, ' rcpt/s')}, `
     + `${times(one.perSecond / raw.perSecond)}). Every row is its own message, signed and sealed, handed to a real SMTP server over STARTTLS and journaled `
     + `(two flushes to disk per row)${inProcess === undefined ? '' : `; send() with pkijs seals ${rate(inProcess.perSecond, ' rcpt/s')} in-process, with one signature for all`}. `
     + workers
-    + (bulk.workersFlag === undefined ? 'There is no `--workers` flag yet, so the second core is left to the server; the N-worker row waits for one.' : '');
+    + (bulk.workersFlag === undefined ? 'There is no `--workers` flag yet, so the second core is left to the server; the N-worker row waits for one.' : '')).trimEnd();
 }
 
 function largeReading(large) {
