@@ -275,11 +275,98 @@ describe('sealpost send --bulk', () => {
     }
   });
 
+  it('with --workers 2 sends every recipient exactly one copy, signed per row and encrypted where a certificate is known, and journals each', async () => {
+    const certificate = makeLocalhostCertificate();
+    const smtp = await startSmtpSink(certificate);
+    try {
+      const ca = join(dir, 'workers-smtp-ca.pem');
+      await writeFile(ca, certificate.certPem);
+      const keystore = join(dir, 'workers-keys');
+      await expectOk(sealpost(['keys', 'import', '--keystore', keystore, '--cert', pki.bob.cert, '--address', pki.bob.email]));
+      const { path: csv, addresses } = await writeCsv('workers.csv', 30);
+      const rows = [pki.bob.email, ...addresses];
+      await writeFile(csv, ['email,name', ...rows.map((a, i) => `${a},Customer ${i}`)].join('\r\n') + '\r\n');
+      const report = join(dir, 'workers.jsonl');
+      const args = ['send', '--via', 'smtp', '--smtp-url', `smtp://127.0.0.1:${smtp.port}`, '--smtp-ca', ca, '--cert', pki.alice.cert, '--key', pki.alice.key, '--keystore', keystore,
+        '--missing-certificate', 'sign-only', '--bulk', csv, ...template(), '--report', report, '--workers', '2', '--concurrency', '4', '--no-progress'];
+
+      const run = await sealpost(args);
+      expect(run.code, run.stderr).toBe(0);
+      expect(run.out).toMatch(/^bulk: 31 of 31 recipient\(s\) accepted$/m);
+      expect(smtp.received.map((m) => m.to.join()).sort()).toEqual([...rows].sort());
+
+      // The journal: for each address one "sending" on disk before its one "done", accepted.
+      const records = await journalRecords(`${report}.journal`);
+      for (const address of rows) {
+        const mine = records.filter((r) => r.address === address).map((r) => r.event);
+        expect(mine, address).toEqual(['sending', 'done']);
+      }
+      expect((await reportLines(report)).map((l) => [l.address, l.status])).toEqual(rows.map((a) => [a, 'accepted']));
+
+      // Signed in a thread, per row (the body names the row), and encrypted there for Bob.
+      const bob = smtp.received.find((m) => m.to.join() === pki.bob.email)!;
+      const opened = await sealpost(['open', '--cert', pki.bob.cert, '--key', pki.bob.key, '--trust', pki.ca], { input: bob.bytes });
+      expect(opened.code, opened.stderr).toBe(0);
+      expect(opened.stderr).toMatch(/layer 1 \(encrypted\): decrypted[\s\S]*layer 2 \(signed\): valid/);
+      expect(opened.out).toContain('Dear Customer 0,');
+      const other = smtp.received.find((m) => m.to.join() === addresses[7])!;
+      const verified = await sealpost(['verify', '--trust', pki.ca], { input: other.bytes });
+      expect(verified.code, verified.out).toBe(0);
+
+      const again = await sealpost(args);
+      expect(again.code).toBe(0);
+      expect(again.stderr).toMatch(/^bulk: 0 of 31 recipient\(s\) to send now/);
+      expect(smtp.received).toHaveLength(31);
+    } finally {
+      await smtp.close();
+    }
+  });
+
+  it('with --workers 2, killed half way, the second run sends each remaining one exactly once', async () => {
+    const server = await startHoldingSparkPost();
+    try {
+      const { path: csv, addresses } = await writeCsv('workers-killed.csv', 60);
+      const report = join(dir, 'workers-killed.jsonl');
+      const journal = `${report}.journal`;
+      const env = { SPARKPOST_API_KEY: API_KEY, SPARKPOST_BASE_URL: server.baseUrl };
+      const args = ['send', ...signOnly(), '--bulk', csv, ...template(), '--concurrency', '4', '--workers', '2', '--report', report, '--no-progress'];
+
+      server.hold(30, true);
+      const first = startSealpost(args, { env });
+      await waitFor(async () => {
+        const done = (await journalRecords(journal)).filter((r) => r.event === 'done').length;
+        return done >= 30 && server.held.length === 4 ? true : undefined;
+      }, 'half of the journal to be done with four sends in flight');
+      first.kill('SIGKILL');
+      expect(await first.exited).toEqual({ code: null, signal: 'SIGKILL' });
+      const records = await journalRecords(journal);
+      const doneBefore = new Set(records.filter((r) => r.event === 'done').map((r) => r.address));
+      const inFlight = records.filter((r) => r.event === 'sending' && !doneBefore.has(r.address)).map((r) => r.address);
+      expect(inFlight.sort()).toEqual([...server.held].sort());
+
+      server.answerAll();
+      const second = await sealpost(args, { env });
+      expect(second.code, second.stderr).toBe(1);
+      expect(second.out).toMatch(/^bulk: 56 of 60 recipient\(s\) accepted \(34 outcome\(s\) from earlier runs, not sent again\)$/m);
+      expect(server.deliveries.size).toBe(60);
+      expect([...server.deliveries.values()].every((n) => n === 1)).toBe(true);
+      // Complete: every address has its outcome in the journal, or the "sending" of a copy in doubt.
+      const after = await journalRecords(journal);
+      for (const address of addresses) {
+        const events = after.filter((r) => r.address === address).map((r) => r.event);
+        expect(events, address).toEqual(inFlight.includes(address) ? ['sending'] : ['sending', 'done']);
+      }
+    } finally {
+      await server.close();
+    }
+  });
+
   it.each([
     ['a CSV that breaks RFC 4180', 'email,name\r\nbob@example.com,Bo"b\r\n', [], /line 2: a double quote inside an unquoted field .*\[ERR_CSV_MALFORMED\]/],
     ['an address twice', 'email\r\nbob@example.com\r\nbob@example.com\r\n', [], /line 3: bob@example.com is already on line 2; each address may appear once \[ERR_CSV_MALFORMED\]/],
     ['a placeholder naming no column', 'email\r\nbob@example.com\r\n', ['--subject', 'Hi {{nmae}}'], /\{\{nmae\}\} names no column of the CSV \(columns: email\) \[ERR_TEMPLATE\]/],
     ['--to with --bulk', 'email\r\nbob@example.com\r\n', ['--to', 'x@example.com'], /--to does not go with --bulk/],
+    ['--workers 0', 'email\r\nbob@example.com\r\n', ['--workers', '0'], /--workers takes a number from 1 to 64, not "0" \[ERR_USAGE\]/],
   ])('refuses %s before sending anything (exit 2)', async (_what, csvText, extra, message) => {
     const csv = join(dir, 'bad.csv');
     await writeFile(csv, csvText);

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { addressesEqual, certificateAddresses, fromAddress, parseMime } from '@sealpost/core';
 import { EXIT, usageError } from '../errors.js';
 import { readFileArg, writeFileAtomic, writeStream } from '../io.js';
@@ -7,16 +8,20 @@ import { openJournal } from './journal.js';
 import { type MessageTemplate, emlTemplate, flagTemplate } from './message-template.js';
 import { planRun } from './plan.js';
 import { createProgress } from './progress.js';
+import { type SendPool, openSendPool } from './send-pool.js';
+import { createSignatureMemo, signingOnce } from './signing-once.js';
 import { type BulkList, readBulkList } from './recipients.js';
 import { type BulkLine, runBulk } from './run.js';
 import { bulkSummary, renderBulkSummary } from './summary.js';
 
 const MAX_CONCURRENCY = 64;
 const DEFAULT_CONCURRENCY = 4;
+const MAX_WORKERS = 64;
 
 /** `sealpost send --bulk FILE.csv`: one sealed message per row, journaled, resumable. */
 export async function runBulkSend(flags: SendFlags): Promise<number> {
   const concurrency = concurrencyOf(flags.concurrency ?? String(DEFAULT_CONCURRENCY));
+  const workers = workersOf(flags.workers);
   const reportPath = flags.report;
   if (reportPath === undefined) throw usageError('--bulk needs --report FILE: one JSON line per recipient is written there');
   for (const name of ['in', 'to', 'cc', 'bcc'] as const)
@@ -39,6 +44,7 @@ export async function runBulkSend(flags: SendFlags): Promise<number> {
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   let lines: BulkLine[];
+  let pool: SendPool | undefined;
   try {
     checkSenderMatchesFrom(sender, template, list);
     const decisions = planRun(list.recipients, journal.state, { resendUnknown: flags.resendUnknown === true, retryFailed: flags.retryFailed === true });
@@ -49,23 +55,27 @@ export async function runBulkSend(flags: SendFlags): Promise<number> {
       stream: flags.progress ? process.stderr : nullStream(),
       tty: process.stderr.isTTY === true,
     });
+    if (workers > 1 && toSend.length > 0) pool = await openSendPool({ workers, concurrency, flags, identity: sender.identity, journal });
     lines = await runBulk({
       decisions,
       template,
       journal,
       concurrency,
-      backend: sender.backend,
+      // Without threads, signatures are remembered here; with them, the pool's memo does that.
+      backend: signingOnce(sender.backend, sender.identity, createSignatureMemo()),
       transport: sender.opened.transport,
       keystore: sender.keystore,
       identity: sender.identity,
       sendOptions: sender.options,
       progress,
       stop: stop.signal,
+      ...(pool === undefined ? {} : { sendRow: pool.sendRow }),
     });
     progress.finish();
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
+    await pool?.close();
     await journal.close();
     await sender.close();
   }
@@ -78,6 +88,13 @@ export async function runBulkSend(flags: SendFlags): Promise<number> {
 function concurrencyOf(value: string): number {
   if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > MAX_CONCURRENCY)
     throw usageError(`--concurrency takes a number from 1 to ${MAX_CONCURRENCY}, not "${value}"`);
+  return Number(value);
+}
+
+/** `--workers N`: threads that seal; by default one per core this process may use. */
+function workersOf(value: string | undefined): number {
+  if (value === undefined) return Math.min(availableParallelism(), MAX_WORKERS);
+  if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > MAX_WORKERS) throw usageError(`--workers takes a number from 1 to ${MAX_WORKERS}, not "${value}"`);
   return Number(value);
 }
 

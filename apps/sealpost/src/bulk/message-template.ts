@@ -11,7 +11,7 @@ import {
   transferEncodingOf,
 } from '@sealpost/core';
 import { CliError } from '../errors.js';
-import { type Attachment, composeMessage, formatMailboxes } from '../send/compose.js';
+import { type Attachment, composeContent, composeMessage, formatMailboxes } from '../send/compose.js';
 import { checkPlaceholders, escapeHtml, renderPlaceholders } from './placeholders.js';
 import type { BulkRecipient } from './recipients.js';
 
@@ -36,20 +36,35 @@ export function flagTemplate(options: FlagTemplateOptions): MessageTemplate {
   if (options.text !== undefined) checkPlaceholders(options.text, options.columns, '--text');
   if (options.html !== undefined) checkPlaceholders(options.html, options.columns, '--html');
   if (options.from.includes('{{')) throw new CliError('ERR_TEMPLATE', '--from takes no placeholders: every message of a bulk send comes from one sender');
+  const contents = contentsOnce(options.attachments);
   return {
     render(recipient) {
       const subject = singleLine(renderPlaceholders(options.subject, recipient.fields), 'Subject', recipient);
-      return composeMessage({
-        from: options.from,
-        to: [recipient.address],
-        cc: [],
-        bcc: [],
-        subject,
-        text: options.text === undefined ? undefined : renderPlaceholders(options.text, recipient.fields, lineBreaksAsCrlf),
-        html: options.html === undefined ? undefined : renderPlaceholders(options.html, recipient.fields, (v) => escapeHtml(lineBreaksAsCrlf(v))),
-        attachments: options.attachments,
-      });
+      const text = options.text === undefined ? undefined : renderPlaceholders(options.text, recipient.fields, lineBreaksAsCrlf);
+      const html = options.html === undefined ? undefined : renderPlaceholders(options.html, recipient.fields, (v) => escapeHtml(lineBreaksAsCrlf(v)));
+      return composeMessage({ from: options.from, to: [recipient.address], cc: [], bcc: [], subject, text, html, attachments: options.attachments, content: contents(text, html) });
     },
+  };
+}
+
+/** Distinct bodies whose content entity is kept: a few variants of a body are sent many times each. */
+const CONTENTS_KEPT = 64;
+
+/**
+ * The content entity for a rendered text and HTML, made once for each distinct pair: rows whose body
+ * comes out the same get the same bytes (multipart boundaries included), so the run signs it once.
+ */
+function contentsOnce(attachments: readonly Attachment[]): (text: string | undefined, html: string | undefined) => Uint8Array {
+  const made = new Map<string, Uint8Array>();
+  return (text, html) => {
+    const key = JSON.stringify([text ?? null, html ?? null]);
+    let content = made.get(key);
+    if (content === undefined) {
+      content = composeContent({ text, html, attachments });
+      made.set(key, content);
+      if (made.size > CONTENTS_KEPT) made.delete(made.keys().next().value!);
+    }
+    return content;
   };
 }
 

@@ -27,7 +27,18 @@ export interface BulkRunOptions {
   readonly progress: Progress;
   /** Once aborted, no further recipient is started; those already started finish. */
   readonly stop: AbortSignal;
+  /**
+   * Where each rendered message is sealed and sent (the worker threads of send-pool.ts); by default
+   * here, with the fields above. Either way the journal's "sending" record is on disk before the
+   * transport has the message.
+   */
+  readonly sendRow?: RowSend;
 }
+
+/** Seals and sends one rendered message to its row's recipient; never throws. */
+export type RowSend = (recipient: BulkRecipient, message: Uint8Array) => Promise<RowOutcome>;
+
+export type RowOutcome = RecipientOutcome & { readonly line: number };
 
 /** A bulk report line: the outcome, whether an earlier run produced it, or `pending` if nobody tried yet. */
 export type BulkLine =
@@ -66,14 +77,28 @@ export async function runBulk(options: BulkRunOptions): Promise<BulkLine[]> {
   return lines;
 }
 
-async function sendOne(recipient: BulkRecipient, options: BulkRunOptions): Promise<RecipientOutcome & { line: number }> {
-  const base = { address: recipient.address, line: recipient.line };
+async function sendOne(recipient: BulkRecipient, options: BulkRunOptions): Promise<RowOutcome> {
   let message: Uint8Array;
   try {
     message = options.template.render(recipient);
   } catch (error) {
-    return { ...base, status: 'failed', signed: false, encrypted: false, error: errorOf(error) };
+    return { address: recipient.address, line: recipient.line, status: 'failed', signed: false, encrypted: false, error: errorOf(error) };
   }
+  return options.sendRow === undefined ? sendRow(recipient, message, options) : options.sendRow(recipient, message);
+}
+
+export interface RowContext {
+  readonly journal: Pick<Journal, 'sending'>;
+  readonly backend: CryptoBackend;
+  readonly transport: Transport;
+  readonly keystore: KeyStore | undefined;
+  readonly identity: Identity | undefined;
+  readonly sendOptions: SendOptions;
+}
+
+/** send() of one row's message, the journal's "sending" record written just before the transport has it. */
+export async function sendRow(recipient: BulkRecipient, message: Uint8Array, options: RowContext): Promise<RowOutcome> {
+  const base = { address: recipient.address, line: recipient.line };
   const sealpost = createSealpost({
     backend: options.backend,
     transport: journaled(options.transport, options.journal, recipient),
@@ -91,7 +116,7 @@ async function sendOne(recipient: BulkRecipient, options: BulkRunOptions): Promi
 }
 
 /** The transport, with the journal's "sending" record written (and flushed) before each hand-over. */
-function journaled(transport: Transport, journal: Journal, recipient: BulkRecipient): Transport {
+function journaled(transport: Transport, journal: Pick<Journal, 'sending'>, recipient: BulkRecipient): Transport {
   return {
     name: transport.name,
     async send(request: SendRequest) {
@@ -101,7 +126,7 @@ function journaled(transport: Transport, journal: Journal, recipient: BulkRecipi
   };
 }
 
-function errorOf(error: unknown): { code: string; message: string } {
+export function errorOf(error: unknown): { code: string; message: string } {
   const e = error as { code?: unknown; message?: unknown } | null;
   if (error instanceof Error && typeof e?.code === 'string' && /^ERR_[A-Z_]+$/.test(e.code)) return { code: e.code, message: error.message };
   return { code: 'ERR_INTERNAL', message: 'internal error' };

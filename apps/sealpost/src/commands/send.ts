@@ -43,6 +43,7 @@ export function addSendCommand(program: Command): void {
     .option('--bulk <file.csv>', 'bulk: one message per row of this CSV (header row with an email or address column)')
     .option('--template <file.eml>', 'bulk: the message template, instead of --subject/--text/--html')
     .option('--concurrency <n>', 'bulk: messages in flight at once (default 4)')
+    .option('--workers <n>', 'bulk: threads that sign and encrypt (default: the number of cores; 1 seals in the main thread)')
     .option('--report <file>', 'bulk: write one JSON line per recipient here (required with --bulk)')
     .option('--journal <file>', 'bulk: the journal that makes the run resumable (default: REPORT.journal)')
     .option('--resend-unknown', 'bulk: also send again recipients whose earlier send has no known outcome (they may get it twice)')

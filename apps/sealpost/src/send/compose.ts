@@ -20,6 +20,8 @@ export interface ComposeOptions {
   readonly attachments: readonly Attachment[];
   /** Default: now. */
   readonly date?: Date;
+  /** The content entity made earlier by composeContent (for the same text, html and attachments). */
+  readonly content?: Uint8Array;
 }
 
 /**
@@ -43,11 +45,15 @@ export function composeMessage(options: ComposeOptions): Uint8Array {
   headers.push(['Date', rfc5322Date(options.date ?? new Date())]);
   headers.push(['Message-ID', messageId(from[0]!.address)]);
   headers.push(['MIME-Version', '1.0']);
-  const entity = contentEntity(options);
-  return joinHeaders(headers, entity);
+  return joinHeaders(headers, options.content ?? composeContent(options));
 }
 
-function contentEntity(options: ComposeOptions): Uint8Array {
+/**
+ * The content entity alone (what is signed): the text, HTML and attachments. Each multipart gets a
+ * fresh random boundary, so two calls never give the same bytes; a caller sending one content many
+ * times makes it once.
+ */
+export function composeContent(options: Pick<ComposeOptions, 'text' | 'html' | 'attachments'>): Uint8Array {
   const bodies: Uint8Array[] = [];
   if (options.text !== undefined) bodies.push(textPart('plain', options.text));
   if (options.html !== undefined) bodies.push(textPart('html', options.html));

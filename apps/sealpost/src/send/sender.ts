@@ -27,6 +27,7 @@ export interface SendFlags extends BackendFlags, IdentityFlags, TransportFlags {
   readonly bulk?: string;
   readonly template?: string;
   readonly concurrency?: string;
+  readonly workers?: string;
   readonly report?: string;
   readonly journal?: string;
   readonly resendUnknown?: boolean;
@@ -50,24 +51,28 @@ export async function openSender(flags: SendFlags, concurrency: number): Promise
   const backend = await createBackend(flags.backend);
   const opened = await openTransport(flags, concurrency);
   const keystore = flags.keystore === undefined ? undefined : await openKeyStore(flags.keystore);
-  const options: SendOptions = {
+  return {
+    backend,
+    identity,
+    keystore,
+    opened,
+    options: sendOptionsOf(flags),
+    async close() {
+      await opened.transport.close?.();
+      await keystore?.close?.();
+    },
+  };
+}
+
+/** What send() is asked to do, from the flags. */
+export function sendOptionsOf(flags: SendFlags): SendOptions {
+  return {
     sign: flags.sign,
     encrypt: flags.encrypt,
     digest: flags.digest,
     missingCertificate: flags.missingCertificate,
     ...(flags.cipher === undefined ? {} : { cipher: flags.cipher }),
     ...(flags.oaep === true ? { keyTransport: 'rsa-oaep' as const } : {}),
-  };
-  return {
-    backend,
-    identity,
-    keystore,
-    opened,
-    options,
-    async close() {
-      await opened.transport.close?.();
-      await keystore?.close?.();
-    },
   };
 }
 
