@@ -6,11 +6,10 @@
 //
 // Prints a Markdown table of the median and 90th percentile, in milliseconds.
 import { createOpensslBackend } from '../../packages/backend-openssl/dist/index.js';
-import { createPkijsBackend } from '../../packages/backend-pkijs/dist/index.js';
+import { createPkijsBackend } from '../../packages/backend-pkijs/dist/index.node.js';
 import { ensureTestPki } from '../fixtures/dist/index.js';
 import { ms } from './lib/format.mjs';
 import { measure } from './lib/measure.mjs';
-import { nodeRsaDecryptRaw } from './lib/node-rsa.mjs';
 import { measureOpensslStart } from './lib/process-start.mjs';
 
 const iterations = Number(process.argv[2] ?? 50);
@@ -22,7 +21,7 @@ const pki = await ensureTestPki();
 const { alice, bob } = pki.identities;
 const openssl = await createOpensslBackend();
 // The Node setup its README recommends: OpenSSL does the raw RSA operation for PKCS#1 v1.5.
-const pkijs = createPkijsBackend({ rsaDecryptRaw: nodeRsaDecryptRaw });
+const pkijs = createPkijsBackend();
 
 const signer = { certificate: alice.cert, privateKey: { type: 'pkcs8', der: alice.keyDer }, digest: 'sha-256' };
 const operations = {

@@ -1,6 +1,6 @@
 // Package lint, run from a package directory:
 // - runtime-neutral packages ("sealpost": { "runtime": "neutral" } in package.json) import no node:* module
-//   and no Node-only global (Buffer, process);
+//   and no Node-only global (Buffer, process), except in a `*.node.ts` entry for the `node` export condition;
 // - no source file logs through console except the CLI (apps/*), so no key or body can reach a log by accident.
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -23,7 +23,8 @@ for (const file of sources('src')) {
   const lines = readFileSync(file, 'utf8').split('\n');
   lines.forEach((line, i) => {
     const where = `${relative(process.cwd(), file)}:${i + 1}`;
-    if (neutral && !isTest) {
+    // A `*.node.ts` file is a package's Node entry (the `node` export condition): Node imports belong there.
+    if (neutral && !isTest && !/\.node\.ts$/.test(file)) {
       if (/from\s+['"](node:|fs['"]|crypto['"]|path['"]|child_process['"])/.test(line) || /import\(\s*['"]node:/.test(line))
         problems.push(`${where}: node import in a runtime-neutral package`);
       if (/\b(Buffer|process)\./.test(line) && !/^\s*(\/\/|\*)/.test(line))

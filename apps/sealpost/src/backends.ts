@@ -1,4 +1,3 @@
-import { type KeyObject, constants, createPrivateKey, privateDecrypt } from 'node:crypto';
 import type { CryptoBackend } from '@sealpost/core';
 import { CliError, usageError } from './errors.js';
 
@@ -11,7 +10,8 @@ export const DEFAULT_BACKEND: BackendName = 'pkijs';
  * only for the backend it uses.
  */
 const FACTORIES: Readonly<Record<BackendName, () => Promise<CryptoBackend>>> = {
-  pkijs: async () => (await import('@sealpost/backend-pkijs')).createPkijsBackend({ rsaDecryptRaw }),
+  // On Node the package's Node entry loads: Node's OpenSSL does the raw RSA of PKCS#1 v1.5 decryption.
+  pkijs: async () => (await import('@sealpost/backend-pkijs')).createPkijsBackend(),
   forge: async () => (await import('@sealpost/backend-forge')).createForgeBackend(),
   // Probes the openssl binary once (version, algorithms); a missing or too old one is a typed error.
   openssl: async () => (await import('@sealpost/backend-openssl')).createOpensslBackend(),
@@ -30,26 +30,4 @@ export async function createBackend(name: string): Promise<CryptoBackend> {
 
 function isBackendName(name: string): name is BackendName {
   return (BACKEND_NAMES as readonly string[]).includes(name);
-}
-
-/**
- * The raw RSA private operation, for PKCS#1 v1.5 key transport. WebCrypto has no RSAES-PKCS1-v1_5 and
- * Node 20 refuses RSA_PKCS1_PADDING for decryption (CVE-2023-46809), but raw RSA is allowed and OpenSSL
- * blinds it; the backend checks the padding itself, in constant time, with the RFC 3218 countermeasure.
- */
-async function rsaDecryptRaw(pkcs8: Uint8Array, ciphertext: Uint8Array): Promise<Uint8Array> {
-  return new Uint8Array(privateDecrypt({ key: nodeKeyOf(pkcs8), padding: constants.RSA_NO_PADDING }, ciphertext));
-}
-
-// The backend hands over the same key array for the same key, so each key is loaded into OpenSSL once
-// (a WeakMap: it goes when the backend drops the key).
-const NODE_KEYS = new WeakMap<Uint8Array, KeyObject>();
-
-function nodeKeyOf(pkcs8: Uint8Array): KeyObject {
-  let key = NODE_KEYS.get(pkcs8);
-  if (key === undefined) {
-    key = createPrivateKey({ key: Buffer.from(pkcs8), format: 'der', type: 'pkcs8' });
-    NODE_KEYS.set(pkcs8, key);
-  }
-  return key;
 }

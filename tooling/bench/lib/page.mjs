@@ -28,9 +28,10 @@ ${summary}
 
 ## How it was measured
 
-- **Backends**, built from each package's \`dist\`: \`createPkijsBackend()\`; \`createPkijsBackend({ rsaDecryptRaw })\`
-  with Node's raw RSA, as the sealpost CLI runs it (it changes only PKCS#1 v1.5 decryption, so it is
-  measured only there); \`createForgeBackend()\`; \`await createOpensslBackend()\`.
+- **Backends**, built from each package's \`dist\`: \`createPkijsBackend()\` from its portable entry, and from its
+  Node entry (the \`node\` export condition, what Node applications and the sealpost CLI load: Node's raw RSA
+  for PKCS#1 v1.5 decryption, the only difference, so it is measured only there); \`createForgeBackend()\`;
+  \`await createOpensslBackend()\`.
 - **Messages**, the same bytes for every backend: a plain-text message with a 10 KiB 7-bit body, and a
   multipart/mixed with a short note and a 1 MiB binary attachment (base64; 1.4 MB in all).
 - **Keys** from the test PKI (\`ensureTestPki()\`): RSA-2048, alice signs and bob receives; EC P-256, carol

@@ -25,9 +25,9 @@ export function resultTables({ cases, backends, raw = [], results }) {
     const groupTitle = Object.fromEntries(GROUPS.map((g) => [g.id, g.title]));
     sections.push({
       id: 'pkijs-rsa',
-      title: 'pkijs: PKCS#1 v1.5 decryption in BigInt JavaScript or through Node',
+      title: 'pkijs: PKCS#1 v1.5 decryption in BigInt JavaScript (portable entry) or through Node (Node entry)',
       table: table(
-        ['message', 'key', 'operation', 'pkijs (BigInt RSA)', 'pkijs + Node raw RSA', 'goal'],
+        ['message', 'key', 'operation', 'pkijs portable (BigInt RSA)', 'pkijs on Node (Node raw RSA)', 'goal'],
         cases
           .filter((c) => c.rsaPkcs1Decrypt === true)
           .map((c) => [groupTitle[c.group], c.key, c.operation, withRatio(c, 'pkijs'), withRatio(c, hook.id), goalCell(c)]),

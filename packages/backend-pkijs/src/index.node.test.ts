@@ -1,0 +1,40 @@
+import { makeTestPki, type TestPki } from '../test-support/openssl-pki.js';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { createPkijsBackend } from './index.node.js';
+import { nodeRsaDecryptRaw } from './node-rsa.node.js';
+
+let pki: TestPki;
+beforeAll(async () => {
+  pki = makeTestPki();
+});
+
+const content = new TextEncoder().encode('Content-Type: text/plain\r\n\r\nSealed for the Node entry.\r\n');
+
+describe('the Node entry', () => {
+  it("does PKCS#1 v1.5 key transport's raw RSA with Node's OpenSSL by default", async () => {
+    const { bob } = pki;
+    const cms = await createPkijsBackend().encrypt({ content, recipients: [{ certificate: bob.cert }], cipher: 'aes-256-gcm', keyTransport: 'rsa-pkcs1' });
+    const opened = await createPkijsBackend().decrypt({ cms, certificate: bob.cert, privateKey: { type: 'pkcs8', der: bob.key } });
+    expect(opened.content).toEqual(content);
+  });
+
+  it('a hook passed in options wins over the default', async () => {
+    const { bob } = pki;
+    const hook = vi.fn(nodeRsaDecryptRaw);
+    const backend = createPkijsBackend({ rsaDecryptRaw: hook });
+    const cms = await backend.encrypt({ content, recipients: [{ certificate: bob.cert }], cipher: 'aes-128-cbc', keyTransport: 'rsa-pkcs1' });
+    await backend.decrypt({ cms, certificate: bob.cert, privateKey: { type: 'pkcs8', der: bob.key } });
+    expect(hook).toHaveBeenCalledTimes(1);
+  });
+
+  it('nodeRsaDecryptRaw computes c^d mod n: the raw block of a PKCS#1 v1.5 encryption', async () => {
+    const { publicEncrypt, constants, createPrivateKey } = await import('node:crypto');
+    const { bob } = pki;
+    const key = createPrivateKey({ key: Buffer.from(bob.key), format: 'der', type: 'pkcs8' });
+    const block = new Uint8Array(publicEncrypt({ key, padding: constants.RSA_PKCS1_PADDING }, Buffer.from('sixteen octets!!')));
+    const raw = await nodeRsaDecryptRaw(bob.key, block);
+    expect(raw[0]).toBe(0);
+    expect(raw[1]).toBe(2);
+    expect(Buffer.from(raw.subarray(raw.length - 16)).toString()).toBe('sixteen octets!!');
+  });
+});

@@ -1,0 +1,23 @@
+/// <reference types="node" />
+import { type KeyObject, constants, createPrivateKey, privateDecrypt } from 'node:crypto';
+
+/**
+ * c^d mod n by Node's OpenSSL (RSA_NO_PADDING: allowed for decryption on Node 20, unlike
+ * RSA_PKCS1_PADDING since CVE-2023-46809; OpenSSL blinds it). The backend checks the padding itself, in
+ * constant time, with the RFC 3218 countermeasure. The backend hands over the same key array for the
+ * same key, so each key is loaded into OpenSSL once (a WeakMap: it goes when the backend drops the key).
+ */
+export async function nodeRsaDecryptRaw(pkcs8: Uint8Array, ciphertext: Uint8Array): Promise<Uint8Array> {
+  return new Uint8Array(privateDecrypt({ key: nodeKeyOf(pkcs8), padding: constants.RSA_NO_PADDING }, ciphertext));
+}
+
+const NODE_KEYS = new WeakMap<Uint8Array, KeyObject>();
+
+function nodeKeyOf(pkcs8: Uint8Array): KeyObject {
+  let key = NODE_KEYS.get(pkcs8);
+  if (key === undefined) {
+    key = createPrivateKey({ key: Buffer.from(pkcs8), format: 'der', type: 'pkcs8' });
+    NODE_KEYS.set(pkcs8, key);
+  }
+  return key;
+}
