@@ -136,12 +136,35 @@ async function createHome(
   await writePrivate(dir, 'gpg-agent.conf', 'allow-loopback-pinentry\n');
   await writePrivate(dir, 'trustlist.txt', `${sha1Fingerprint(pki.ca.cert)} S relax\n`);
   const base = ['--homedir', dir, '--batch'];
-  requireSuccess(
-    'gpgsm --import (PKCS#12)',
-    await runPeerWithStdin(passphrase, 'gpgsm', [...base, '--pinentry-mode', 'loopback', '--passphrase-fd', '0', '--import', owner.p12LegacyPath], context.signal),
-  );
+  await importLegacyPkcs12(context, dir, base, owner, passphrase);
   requireSuccess('gpgsm --import', await runPeer('gpgsm', [...base, '--import', pki.ca.certPath, ...others.map((o) => o.certPath)], context.signal));
   return home;
+}
+
+// gpgsm 2.2.40 refuses about one in twenty of the 3DES PKCS#12 files `openssl pkcs12 -export` writes
+// ("encryptedData error at outer.outer.seq ... possibly bad passphrase"), depending only on the random
+// salts and IV: the same key and certificate exported again import. So a refused file is exported again,
+// with fresh salts, into the peer's private home, a few times; a real problem still fails every time.
+const PKCS12_ATTEMPTS = 5;
+
+/** `passphraseFile` holds the .p12 password on one line: gpgsm and openssl both read it from stdin. */
+async function importLegacyPkcs12(context: ActorContext, dir: string, base: readonly string[], owner: TestIdentity, passphraseFile: string): Promise<void> {
+  let file = owner.p12LegacyPath;
+  for (let attempt = 1; ; attempt++) {
+    const result = await runPeerWithStdin(passphraseFile, 'gpgsm', [...base, '--pinentry-mode', 'loopback', '--passphrase-fd', '0', '--import', file], context.signal);
+    if (result.exitCode === 0 || attempt === PKCS12_ATTEMPTS) {
+      requireSuccess('gpgsm --import (PKCS#12)', result);
+      return;
+    }
+    file = join(dir, `reexported-${attempt}.p12`);
+    requireSuccess(
+      'openssl pkcs12 -export (3DES, for gpgsm)',
+      await runPeerWithStdin(passphraseFile, 'openssl', [
+        'pkcs12', '-export', '-in', owner.certPath, '-inkey', owner.keyPath, '-name', owner.name,
+        '-keypbe', 'PBE-SHA1-3DES', '-certpbe', 'PBE-SHA1-3DES', '-macalg', 'sha1', '-passout', 'stdin', '-out', file,
+      ], context.signal),
+    );
+  }
 }
 
 /** "AB:CD:..." as trustlist.txt wants it. */
