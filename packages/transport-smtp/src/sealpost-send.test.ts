@@ -91,6 +91,21 @@ describe('createSealpost send through SMTP', () => {
     expect(byAddress['nobody@example.com']!.code).toBe(550);
   });
 
+  it('sends each mailbox of a long list once, in header order: domains compared without case, local parts exactly', async () => {
+    const { sealpost, transport } = await setup();
+    const many = Array.from({ length: 400 }, (_, i) => `reader${i}@example.com`);
+    const before = smtp.received.length;
+    const headers = `To: bob@EXAMPLE.com, ${many.join(', ')}\r\nCc: Bob <bob@example.com>, BOB@example.com, ${many.slice(0, 50).map((a) => a.replace('example.com', 'Example.Com')).join(', ')}\r\n`;
+    const report = await sealpost.send(message(headers), { missingCertificate: 'sign-only' });
+    await transport.close();
+    // The parser writes domains in lower case; the local part keeps its case, so BOB is someone else.
+    expect(report.recipients.map((r) => r.address)).toEqual(['bob@example.com', ...many, 'BOB@example.com']);
+    expect(report.recipients.every((r) => r.status === 'accepted' && r.signed)).toBe(true);
+    expect(report.recipients.filter((r) => r.encrypted).map((r) => r.address)).toEqual(['bob@example.com']);
+    const received = smtp.received.slice(before);
+    expect(received.map((m) => m.to.length).sort((a, b) => a - b)).toEqual([1, many.length + 1]);
+  });
+
   it('refuses to sign as someone the certificate does not name', async () => {
     const keystore = createMemoryKeyStore();
     const transport = createSmtpTransport({ host: '127.0.0.1', port: smtp.port, ca: certificate.certPem });

@@ -25,12 +25,44 @@ interface Plan {
   readonly outer: ReturnType<typeof splitMessage>;
 }
 
+/**
+ * What addressesEqual compares, as one string: the local part exactly, the domain in ASCII lower case.
+ * Undefined for something without a local part and an `@`, which addressesEqual finds equal to nothing.
+ * Lists of thousands of recipients are matched through it in one pass instead of pair by pair.
+ */
+function mailboxKey(address: string): string | undefined {
+  const at = address.lastIndexOf('@');
+  if (at <= 0) return undefined;
+  return `${address.slice(0, at)}@${address.slice(at + 1).replace(/[A-Z]+/g, (c) => c.toLowerCase())}`;
+}
+
+/** The first entry for each mailbox of `items`, by mailboxKey. */
+function byMailbox<T>(items: readonly T[], addressOf: (item: T) => string): Map<string, T> {
+  const out = new Map<string, T>();
+  for (const item of items) {
+    const key = mailboxKey(addressOf(item));
+    if (key !== undefined && !out.has(key)) out.set(key, item);
+  }
+  return out;
+}
+
+function lookUp<T>(map: ReadonlyMap<string, T>, address: string): T | undefined {
+  const key = mailboxKey(address);
+  return key === undefined ? undefined : map.get(key);
+}
+
 /** Every To, Cc and Bcc mailbox, de-duplicated (domain case-insensitive). */
 function recipientsOf(root: ReturnType<typeof parseMime>): string[] {
   const out: string[] = [];
+  const seen = new Set<string>();
   for (const field of ['to', 'cc', 'bcc']) {
     for (const value of getHeaders(root, field)) {
-      for (const { address } of parseMailboxList(value)) if (!out.some((a) => addressesEqual(a, address))) out.push(address);
+      for (const { address } of parseMailboxList(value)) {
+        const key = mailboxKey(address);
+        if (key !== undefined && seen.has(key)) continue;
+        if (key !== undefined) seen.add(key);
+        out.push(address);
+      }
     }
   }
   return out;
@@ -63,8 +95,9 @@ async function certificatesFor(keystore: KeyStore, recipients: readonly string[]
 }
 
 function reportsFrom(result: SendResult, addresses: readonly string[], sealing: Omit<SendRecipientReport, 'address' | 'status'>): SendRecipientReport[] {
+  const results = byMailbox(result.recipients, (x) => x.address);
   return addresses.map((address) => {
-    const r: RecipientResult | undefined = result.recipients.find((x) => addressesEqual(x.address, address));
+    const r: RecipientResult | undefined = lookUp(results, address);
     return {
       address,
       ...sealing,
@@ -90,11 +123,13 @@ function failureReports(error: unknown, addresses: readonly string[], sealing: O
   const answered = answeredRecipients(detail?.['recipients']);
   const doubtful = Array.isArray(detail?.['outcomeUnknown']) ? (detail['outcomeUnknown'] as unknown[]).filter((a): a is string => typeof a === 'string') : undefined;
   const unknownForAll = detail?.['outcomeUnknown'] === true || (isSealpostError(error, 'ERR_TRANSPORT_OUTCOME_UNKNOWN') && doubtful === undefined);
+  const finals = byMailbox(answered, (r) => r.address);
+  const inDoubt = byMailbox(doubtful ?? [], (a) => a);
   return addresses.map((address) => {
-    const final = answered.find((r) => addressesEqual(r.address, address));
+    const final = lookUp(finals, address);
     if (final !== undefined)
       return { address, ...sealing, status: final.status, ...(final.response === undefined ? {} : { response: final.response }), ...(final.code === undefined ? {} : { code: final.code }) };
-    const unknown = unknownForAll || (doubtful?.some((a) => addressesEqual(a, address)) ?? false);
+    const unknown = unknownForAll || lookUp(inDoubt, address) !== undefined;
     return { address, ...sealing, status: unknown ? 'unknown' : 'failed', error: e };
   });
 }
@@ -163,5 +198,7 @@ export async function sendMessage(ctx: SendContext, message: Uint8Array, options
       reports.push(...failureReports(error, plain, sealing));
     }
   }
-  return { recipients: plan.recipients.map((r) => reports.find((x) => x.address === r)!) };
+  const reportOf = new Map<string, SendRecipientReport>();
+  for (const report of reports) if (!reportOf.has(report.address)) reportOf.set(report.address, report);
+  return { recipients: plan.recipients.map((r) => reportOf.get(r)!) };
 }
