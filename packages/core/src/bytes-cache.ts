@@ -28,7 +28,7 @@ interface Entry<T> {
 }
 
 /** FNV-1a over the bytes: 32 bits, no allocation, a few hundred ns for a certificate. */
-function checksum(bytes: Uint8Array): number {
+export function checksum(bytes: Uint8Array): number {
   let hash = 0x811c9dc5;
   for (let i = 0; i < bytes.length; i++) hash = Math.imul(hash ^ (bytes[i] as number), 0x01000193);
   return hash >>> 0;

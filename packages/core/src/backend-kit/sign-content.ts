@@ -1,5 +1,6 @@
 import * as der from '../asn1/der-writer.js';
 import type { BackendCapabilities, DigestAlgorithm, SignatureScheme, SignerInput, SignRequest } from '../backend.js';
+import { checksum } from '../bytes-cache.js';
 import { SealpostError, throwIfAborted } from '../errors.js';
 import { keyMatchesCertificate, privateKeyInfo } from '../pki/keys.js';
 import { assertDigest, assertSignatureScheme, pkcs8Of } from './capabilities.js';
@@ -31,8 +32,7 @@ export async function signContent(primitives: SignPrimitives, capabilities: Back
   if (request.certificates !== undefined && !Array.isArray(request.certificates)) throw new TypeError('certificates must be an array');
   const signers = request.signers.map((input) => prepareSigner(capabilities, input));
   // A PKCS#8 key must be the certificate's pair: found here, before any private-key operation runs.
-  for (const { input, certificate } of signers)
-    if (input.privateKey.type === 'pkcs8' && !(await keyMatchesCertificate(input.privateKey, certificate.der))) throw keyMismatch();
+  for (const { input, certificate } of signers) if (input.privateKey.type === 'pkcs8' && !(await isPair(input.privateKey.der, certificate))) throw keyMismatch();
   const extras = (request.certificates ?? []).map((certificate) => {
     if (certificateFactsOf(certificate) === null) throw new SealpostError('ERR_CERTIFICATE_MALFORMED', 'an extra certificate is not a readable X.509 certificate');
     return certificate;
@@ -82,6 +82,23 @@ function prepareSigner(capabilities: BackendCapabilities, input: SignerInput): P
   if (pssOnly && scheme !== 'rsa-pss') throw new SealpostError('ERR_UNSUPPORTED_SIGNATURE', 'an RSASSA-PSS key signs with rsa-pss only');
   assertSignatureScheme(capabilities, scheme);
   return { input, certificate, publicKey, params: signingParams(scheme, input.digest) };
+}
+
+// Whether a key array the caller holds is a certificate's pair, remembered per array (a WeakMap: it goes
+// with the array; a checksum notices an array changed in place) and per certificate read: checking it
+// can mean deriving an EC public point, which costs more than the signature.
+const PAIRS = new WeakMap<Uint8Array, { readonly sum: number; readonly certificates: WeakMap<CertificateFacts, boolean> }>();
+
+async function isPair(pkcs8: Uint8Array, certificate: CertificateFacts): Promise<boolean> {
+  const sum = checksum(pkcs8);
+  let known = PAIRS.get(pkcs8);
+  if (known === undefined || known.sum !== sum) PAIRS.set(pkcs8, (known = { sum, certificates: new WeakMap() }));
+  let pair = known.certificates.get(certificate);
+  if (pair === undefined) {
+    pair = await keyMatchesCertificate(pkcs8, certificate.der);
+    known.certificates.set(certificate, pair);
+  }
+  return pair;
 }
 
 function keyMismatch(): SealpostError {
