@@ -52,6 +52,8 @@ export async function createOpensslBackend(options: OpensslBackendOptions = {}):
  */
 function opensslPrimitives(ctx: Context): kit.SignPrimitives & kit.EncryptPrimitives {
   return {
+    // OpenSSL verifies its RSA-CRT result; a key URI's signature is still checked by core.
+    checksOwnSignatures: true,
     random: (length) => new Uint8Array(randomBytes(length)),
     digest: (algorithm, data) => digestOf(algorithm, data),
     verifySignature: (check) => signatureMatchesKey(publicKeyOf(check.spki), check.params, check.data, check.signature),

@@ -20,6 +20,8 @@ export function pkijsPrimitives(ctx: Context): PkijsPrimitives {
     return key;
   };
   return {
+    // WebCrypto's RSA is OpenSSL's, BoringSSL's or NSS's, each of which verifies its CRT result.
+    checksOwnSignatures: true,
     random: (length) => ctx.random(length),
     digest: (algorithm, data) => computeDigest(ctx, algorithm, data),
     verifySignature: (check) => verifySignature(ctx, rsaKey(check), check.params, check.data, check.signature),

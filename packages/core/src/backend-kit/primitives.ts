@@ -80,6 +80,13 @@ export interface SignatureCreation {
 export interface SignPrimitives extends VerifyPrimitives {
   /** The signature value as CMS carries it: RSA octets, or a DER Ecdsa-Sig-Value. */
   sign(input: SignatureCreation): Promise<Uint8Array>;
+  /**
+   * True when the implementation checks its own RSA results before returning them (OpenSSL, BoringSSL
+   * and NSS verify an RSA-CRT result, so a fault cannot leak the key). Core then verifies a fresh
+   * signature itself only where the key was not checked against the certificate in advance (key URIs);
+   * otherwise it verifies every one.
+   */
+  readonly checksOwnSignatures?: boolean;
 }
 
 export interface KeyWrap {
