@@ -1,4 +1,3 @@
-import { joinBytes, latin1Decode, toHex } from '../bytes.js';
 import { SealpostError } from '../errors.js';
 
 /**
@@ -137,33 +136,6 @@ export const TAG = {
   BMP_STRING: 30,
 } as const;
 
-export function isUniversal(node: BerNode, tagNumber: number): boolean {
-  return node.cls === UNIVERSAL && node.tagNumber === tagNumber;
-}
-
-export function isContext(node: BerNode, tagNumber: number): boolean {
-  return node.cls === CONTEXT && node.tagNumber === tagNumber;
-}
-
-export function expectUniversal(node: BerNode | undefined, tagNumber: number, what: string): BerNode {
-  if (node === undefined || !isUniversal(node, tagNumber)) throw malformed(`expected ${what}`);
-  return node;
-}
-
-export function childAt(node: BerNode, index: number, what: string): BerNode {
-  const child = node.children[index];
-  if (child === undefined) throw malformed(`missing ${what}`);
-  return child;
-}
-
-export function readOid(node: BerNode | undefined): string {
-  const n = expectUniversal(node, TAG.OID, 'OBJECT IDENTIFIER');
-  if (n.contents.length === 0) throw malformed('empty OBJECT IDENTIFIER');
-  const dotted = oidText(n.contents);
-  if (dotted === null) throw malformed('truncated OBJECT IDENTIFIER');
-  return dotted;
-}
-
 /** Dotted text of OBJECT IDENTIFIER contents octets, or null when they are empty or truncated. */
 export function oidText(contents: Uint8Array): string | null {
   if (contents.length === 0) return null;
@@ -179,32 +151,4 @@ export function oidText(contents: Uint8Array): string | null {
   const first = arcs[0]!;
   const head = first < 40n ? [0n, first] : first < 80n ? [1n, first - 40n] : [2n, first - 80n];
   return [...head, ...arcs.slice(1)].join('.');
-}
-
-/** OCTET STRING contents; a constructed (BER) OCTET STRING is the concatenation of its segments. */
-export function readOctets(node: BerNode | undefined): Uint8Array {
-  if (node === undefined) throw malformed('expected OCTET STRING');
-  if (!node.constructed) return node.contents;
-  return joinBytes(node.children.map((child) => readOctets(child)));
-}
-
-/** INTEGER as unsigned lower-case hex without leading zeros ("0" for zero). */
-export function readIntegerHex(node: BerNode | undefined): string {
-  const hex = toHex(expectUniversal(node, TAG.INTEGER, 'INTEGER').contents).replace(/^0+/, '');
-  return hex === '' ? '0' : hex;
-}
-
-export function readTime(node: BerNode | undefined): Date {
-  if (node === undefined) throw malformed('expected Time');
-  // latin1Decode builds the string in slices: spreading a long hostile value into arguments would overflow.
-  const text = latin1Decode(node.contents);
-  let m: RegExpMatchArray | null;
-  if (isUniversal(node, TAG.UTC_TIME) && (m = /^(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})Z$/.exec(text))) {
-    const yy = Number(m[1]);
-    return new Date(Date.UTC(yy < 50 ? 2000 + yy : 1900 + yy, Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6])));
-  }
-  if (isUniversal(node, TAG.GENERALIZED_TIME) && (m = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(?:\.\d+)?Z$/.exec(text))) {
-    return new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6])));
-  }
-  throw malformed('bad Time');
 }

@@ -2,7 +2,7 @@ import { createBytesMemo } from '../bytes-cache.js';
 import { parseCertificate } from '../pki/certificate.js';
 import { fromHex } from '../bytes.js';
 import { NAMED_CURVE_BY_OID, OID } from '../asn1/oids.js';
-import { absentOrNull, algorithmOf, bitStringBytes, childrenOf, decodeElement, encodingOf, integerContents, isContext, isUniversal, oidOf, unsignedIntegerOf, type Node } from './ber.js';
+import { absentOrNull, algorithmOf, bitStringBytes, childrenOf, decodeElement, encodingOf, integerContents, isContext, isUniversal, oidOf, unsignedIntegerOf, type Node } from '../asn1/accessors.js';
 import type { IdentifiedCertificate } from './identifiers.js';
 
 /** What the CMS engine needs of a certificate: how identifiers name it, and its public key. */

@@ -13,7 +13,7 @@ import {
   octetsOf,
   oidOf,
   smallIntegerOf,
-} from './ber.js';
+} from '../asn1/accessors.js';
 import { type ContentParameters, contentParametersOf } from './content-parameters.js';
 import { type Identifier, identifierOf } from './identifiers.js';
 import { type CmsLimits, resolveCmsLimits } from './limits.js';

@@ -1,7 +1,7 @@
 import * as der from '../asn1/der-writer.js';
 import { SealpostError } from '../errors.js';
 import type { CipherSpec } from './algorithms.js';
-import { childrenOf, isUniversal, octetsOf, smallIntegerOf, type Node } from './ber.js';
+import { childrenOf, isUniversal, octetsOf, smallIntegerOf, type Node } from '../asn1/accessors.js';
 
 /** Parameters of the AES content ciphers: the CBC IV (RFC 3565) and GCMParameters (RFC 5084). */
 

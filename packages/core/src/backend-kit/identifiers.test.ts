@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as der from '../asn1/der-writer.js';
-import { decodeElement } from './ber.js';
+import { decodeElement } from '../asn1/accessors.js';
 import { identifierOf, identifies, issuerAndSerialNumber, recipientFor } from './identifiers.js';
 
 const issuer = der.sequence(der.setOf([der.sequence(der.oid('2.5.4.3'), der.utf8String('Test CA'))]));

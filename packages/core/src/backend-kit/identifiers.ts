@@ -1,7 +1,7 @@
 import * as der from '../asn1/der-writer.js';
 import { constantTimeEqual } from '../bytes.js';
 import { SealpostError } from '../errors.js';
-import { childrenOf, encodingOf, integerContents, isContext, isUniversal, octetsOf, type Node } from './ber.js';
+import { childrenOf, encodingOf, integerContents, isContext, isUniversal, octetsOf, type Node } from '../asn1/accessors.js';
 
 /** SignerIdentifier and RecipientIdentifier (RFC 5652 5.3, 6.2.1): reading, matching and writing. */
 

@@ -1,5 +1,5 @@
 export * from './algorithms.js';
-export * from './ber.js';
+export * from '../asn1/accessors.js';
 export * from './capabilities.js';
 export * from './content-parameters.js';
 export * from './envelope-writer.js';

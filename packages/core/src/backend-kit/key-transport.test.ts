@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as der from '../asn1/der-writer.js';
-import { algorithmOf, decodeElement, type AlgorithmNode } from './ber.js';
+import { algorithmOf, decodeElement, type AlgorithmNode } from '../asn1/accessors.js';
 import { keyTransportOf, oaepKeyTransportIdentifier, rsaPkcs1KeyTransportIdentifier } from './key-transport.js';
 import { OID } from '../asn1/oids.js';
 

@@ -2,7 +2,7 @@ import * as der from '../asn1/der-writer.js';
 import type { DigestAlgorithm } from '../backend.js';
 import { SealpostError } from '../errors.js';
 import { digestFromOid, digestOid } from './algorithms.js';
-import { algorithmOf, explicitFields, isUniversal, octetsOf, type AlgorithmNode } from './ber.js';
+import { algorithmOf, explicitFields, isUniversal, octetsOf, type AlgorithmNode } from '../asn1/accessors.js';
 import { OID } from '../asn1/oids.js';
 
 /** RSA key-transport AlgorithmIdentifiers (RFC 3370 4.2.1, RFC 3560): writing them and reading them. */

@@ -2,7 +2,7 @@ import * as der from '../asn1/der-writer.js';
 import type { DigestAlgorithm, SignatureScheme } from '../backend.js';
 import { SealpostError } from '../errors.js';
 import { digestFromOid, digestLength, digestOid } from './algorithms.js';
-import { algorithmOf, explicitFields, isUniversal, smallIntegerOf, type AlgorithmNode } from './ber.js';
+import { algorithmOf, explicitFields, isUniversal, smallIntegerOf, type AlgorithmNode } from '../asn1/accessors.js';
 import { ECDSA_SIGNATURE_DIGEST_BY_OID, OID, RSA_SIGNATURE_DIGEST_BY_OID } from '../asn1/oids.js';
 
 /** A signature algorithm resolved to a scheme and its parameters. */

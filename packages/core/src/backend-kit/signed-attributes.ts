@@ -1,6 +1,6 @@
 import * as der from '../asn1/der-writer.js';
 import type { ContentCipher } from '../backend.js';
-import { childrenOf, isUniversal, octetsOf, oidOf, type Node } from './ber.js';
+import { childrenOf, isUniversal, octetsOf, oidOf, type Node } from '../asn1/accessors.js';
 import { CONTENT_CIPHER_OIDS, OID } from '../asn1/oids.js';
 
 /** Signed attributes (RFC 5652 11, RFC 8551 2.5): the set a new SignerInfo carries, and reading one. */

@@ -3,7 +3,7 @@ import type { BackendCapabilities, DigestAlgorithm, SignerCheck, VerifyRequest }
 import { bytesEqual, constantTimeEqual } from '../bytes.js';
 import { isSealpostError, SealpostError, throwIfAborted } from '../errors.js';
 import { digestFromOid } from './algorithms.js';
-import { childrenOf, decodeElement, integerContents, isMinimalInteger, isUniversal } from './ber.js';
+import { childrenOf, decodeElement, integerContents, isMinimalInteger, isUniversal } from '../asn1/accessors.js';
 import { type CertificateFacts, type PublicKeyFacts, certificateFactsOf, curveSize } from './certificate-facts.js';
 import { type ReceivedSignerInfo, readSignedData } from './cms-reader.js';
 import { identifies } from './identifiers.js';

@@ -1,7 +1,8 @@
 import type { ContentCipher, DigestAlgorithm, KeyTransport } from '../backend.js';
 import { toHex } from '../bytes.js';
-import { type BerNode, TAG, isContext, isUniversal, readTime } from '../asn1/ber-reader.js';
-import { oidOf as kitOidOf } from '../backend-kit/ber.js';
+import { isContext, isUniversal, oidOf } from '../asn1/accessors.js';
+import { type BerNode, TAG } from '../asn1/ber-reader.js';
+import { timeOf } from '../asn1/time.js';
 import { type ReceivedRecipient, type ReceivedSignerInfo, readContentInfo, readEnvelope, readSignedData } from '../backend-kit/cms-reader.js';
 import type { Identifier } from '../backend-kit/identifiers.js';
 import type { CmsLimits } from '../backend-kit/limits.js';
@@ -70,7 +71,7 @@ function pssDigest(parameters: BerNode | undefined): DigestAlgorithm | null {
   if (parameters === undefined || !isUniversal(parameters, TAG.SEQUENCE)) return 'sha-1';
   const hash = parameters.children.find((c) => isContext(c, 0));
   if (hash === undefined) return 'sha-1';
-  const oid = kitOidOf(hash.children[0]?.children[0]);
+  const oid = oidOf(hash.children[0]?.children[0]);
   return oid === null ? null : (DIGEST_BY_OID[oid] ?? null);
 }
 
@@ -82,7 +83,7 @@ function summaryIdentifier(id: Identifier): SignerIdentifier {
 
 function readAttributes(node: BerNode): CmsAttribute[] {
   // The engine's reader has checked the shape: SEQUENCE { OID, SET SIZE (1..MAX) } each.
-  return node.children.map((attr) => ({ type: kitOidOf(attr.children[0]) ?? '', values: attr.children[1]?.children ?? [] }));
+  return node.children.map((attr) => ({ type: oidOf(attr.children[0]) ?? '', values: attr.children[1]?.children ?? [] }));
 }
 
 function readSmimeCapabilities(attrs: readonly CmsAttribute[]): ContentCipher[] {
@@ -91,7 +92,7 @@ function readSmimeCapabilities(attrs: readonly CmsAttribute[]): ContentCipher[] 
   if (value === undefined || !isUniversal(value, TAG.SEQUENCE)) return [];
   const out: ContentCipher[] = [];
   for (const cap of value.children) {
-    const oid = isUniversal(cap, TAG.SEQUENCE) ? kitOidOf(cap.children[0]) : null;
+    const oid = isUniversal(cap, TAG.SEQUENCE) ? oidOf(cap.children[0]) : null;
     const cipher = oid === null ? undefined : CIPHER_BY_OID[oid];
     if (cipher !== undefined) out.push(cipher);
   }
@@ -100,12 +101,7 @@ function readSmimeCapabilities(attrs: readonly CmsAttribute[]): ContentCipher[] 
 
 function signingTimeOf(attrs: readonly CmsAttribute[] | null): Date | null {
   const value = attrs?.find((a) => a.type === OID.signingTime)?.values[0];
-  if (value === undefined) return null;
-  try {
-    return readTime(value);
-  } catch {
-    return null;
-  }
+  return timeOf(value, 'signingTime');
 }
 
 function summarizeSigner(signer: ReceivedSignerInfo): SignerInfoSummary {

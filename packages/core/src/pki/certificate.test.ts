@@ -6,7 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isSealpostError } from '../errors.js';
 import { concatBytes, utf8Encode } from '../bytes.js';
 import { certificateAddresses, normalizeAddress, parseCertificate, parseCertificateDetails, sameCertificate } from './certificate.js';
-import { explicit, integer, oid, sequence, setOf, utf8String } from '../asn1/der-writer.js';
+import { parseBer } from '../asn1/ber-reader.js';
+import { explicit, integer, oid, sequence, setOf, tlv, utf8String } from '../asn1/der-writer.js';
 import { OID } from '../asn1/oids.js';
 import { pemDecode } from './pem.js';
 import { basicConstraints, generateKeyPair, keyUsage, nameDer, signCertificate, type ExtensionSpec } from './testcert.js';
@@ -207,6 +208,25 @@ describe('parseCertificate on malformed input', () => {
     expect(last).toBeGreaterThan(0);
     tampered[last + 7] = 0x03;
     expect(codeOf(() => parseCertificate(tampered))).toBe('ERR_CERTIFICATE_MALFORMED');
+  });
+
+  it('takes validity times only in the forms RFC 5280 4.1.2.5 allows', async () => {
+    const der = await certificateWith(nameDer([[OID.commonName, 'times']]), []);
+    const [tbs, algorithm, signature] = parseBer(der).children;
+    // tbsCertificate: [0] version, serialNumber, signature, issuer, validity (index 4), ...
+    const withValidity = (notBefore: Uint8Array, notAfter: Uint8Array): Uint8Array =>
+      sequence(sequence(...tbs!.children.map((field, index) => (index === 4 ? sequence(notBefore, notAfter) : field.raw))), algorithm!.raw, signature!.raw);
+    const ascii = (tag: number, text: string) => tlv(tag, utf8Encode(text));
+    const strict = withValidity(ascii(0x17, '200101000000Z'), ascii(0x18, '20500101000000Z'));
+    expect(parseCertificate(strict).notAfter.toISOString()).toBe('2050-01-01T00:00:00.000Z');
+    for (const [notBefore, notAfter] of [
+      [ascii(0x17, '2001010000Z'), ascii(0x18, '20500101000000Z')], // UTCTime without seconds
+      [ascii(0x17, '200101000000+0100'), ascii(0x18, '20500101000000Z')], // UTCTime with an offset
+      [ascii(0x17, '200101000000Z'), ascii(0x18, '20500101000000.5Z')], // GeneralizedTime with a fraction
+      [ascii(0x17, '200101000000Z'), ascii(0x18, '205001010000Z')], // GeneralizedTime without seconds
+    ] as const) {
+      expect(codeOf(() => parseCertificate(withValidity(notBefore, notAfter)))).toBe('ERR_CERTIFICATE_MALFORMED');
+    }
   });
 
   it('refuses a version field out of range', () => {

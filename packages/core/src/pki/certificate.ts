@@ -1,26 +1,7 @@
 /** Reading X.509 certificates (RFC 5280) into CertificateInfo. */
-import { TAG } from '../asn1/ber-reader.js';
-import {
-  type Asn1,
-  at,
-  bitStringBytesOf,
-  bitStringOf,
-  booleanOf,
-  contentOctets,
-  decodeAsn1,
-  encodingOf,
-  explicitInner,
-  hasTag,
-  integerContent,
-  isContextTag,
-  octetsOf,
-  oidOf,
-  readAs,
-  sequenceOf,
-  shapeError,
-  smallIntegerOf,
-  timeOf,
-} from './asn1.js';
+import { TAG, type BerNode } from '../asn1/ber-reader.js';
+import { isContext, isUniversal } from '../asn1/accessors.js';
+import { at, decodeAsn1, expectBitString, expectBitStringBytes, expectBoolean, expectExplicit, expectIntegerContents, expectOctetString, expectOctets, expectOid, expectSequence, expectSmallInteger, expectTime, readAs, shapeError } from '../asn1/shape.js';
 import { createBytesMemo } from '../bytes-cache.js';
 import { bytesEqual, latin1Decode, toHex } from '../bytes.js';
 import { SealpostError } from '../errors.js';
@@ -98,33 +79,33 @@ interface Extensions {
 }
 
 function readCertificate(der: Uint8Array): CertificateDetails {
-  const certificate = sequenceOf(decodeAsn1(der, 'Certificate'), 'Certificate');
+  const certificate = expectSequence(decodeAsn1(der, 'Certificate'), 'Certificate');
   if (certificate.length !== 3) shapeError('Certificate: expected three fields');
   const tbsNode = at(certificate, 0, 'tbsCertificate');
-  const tbs = sequenceOf(tbsNode, 'tbsCertificate');
+  const tbs = expectSequence(tbsNode, 'tbsCertificate');
   const outerAlgorithm = algorithmOid(at(certificate, 1, 'signatureAlgorithm'));
-  const signature = bitStringBytesOf(at(certificate, 2, 'signatureValue'), 'signatureValue');
+  const signature = expectBitStringBytes(at(certificate, 2, 'signatureValue'), 'signatureValue');
 
   let index = 0;
   let version = 0;
-  if (isContextTag(at(tbs, 0, 'version'), 0)) {
-    version = smallIntegerOf(explicitInner(at(tbs, 0, 'version'), 0, 'version'), 'version', 2);
+  if (isContext(at(tbs, 0, 'version'), 0)) {
+    version = expectSmallInteger(expectExplicit(at(tbs, 0, 'version'), 0, 'version'), 'version', 2);
     index++;
   }
-  const serial = serialHex(integerContent(at(tbs, index++, 'serialNumber'), 'serialNumber'));
+  const serial = serialHex(expectIntegerContents(at(tbs, index++, 'serialNumber'), 'serialNumber'));
   if (algorithmOid(at(tbs, index++, 'signature')) !== outerAlgorithm) shapeError('signature algorithms in and outside tbsCertificate differ');
   const issuer = at(tbs, index++, 'issuer');
-  const validity = sequenceOf(at(tbs, index++, 'validity'), 'validity');
+  const validity = expectSequence(at(tbs, index++, 'validity'), 'validity');
   const subject = at(tbs, index++, 'subject');
   const publicKey = readSpki(at(tbs, index++, 'subjectPublicKeyInfo'));
   let extensions = emptyExtensions();
   for (const optional of tbs.slice(index)) {
-    if (isContextTag(optional, 3)) extensions = readExtensions(explicitInner(optional, 3, 'extensions'));
-    else if (!isContextTag(optional, 1) && !isContextTag(optional, 2)) shapeError('tbsCertificate: unexpected field');
+    if (isContext(optional, 3)) extensions = readExtensions(expectExplicit(optional, 3, 'extensions'));
+    else if (!isContext(optional, 1) && !isContext(optional, 2)) shapeError('tbsCertificate: unexpected field');
   }
 
-  const subjectDer = encodingOf(subject);
-  const issuerDer = encodingOf(issuer);
+  const subjectDer = subject.raw;
+  const issuerDer = issuer.raw;
   const info: CertificateInfo = {
     der,
     subject: formatName(subject),
@@ -132,8 +113,8 @@ function readCertificate(der: Uint8Array): CertificateDetails {
     subjectDer,
     issuerDer,
     serial,
-    notBefore: timeOf(at(validity, 0, 'notBefore'), 'notBefore'),
-    notAfter: timeOf(at(validity, 1, 'notAfter'), 'notAfter'),
+    notBefore: expectTime(at(validity, 0, 'notBefore'), 'notBefore'),
+    notAfter: expectTime(at(validity, 1, 'notAfter'), 'notAfter'),
     emailAddresses: uniqueAddresses([...extensions.sanEmails, ...nameValues(subject, OID.emailAddress)]),
     keyUsage: extensions.keyUsage,
     extendedKeyUsage: extensions.extendedKeyUsage,
@@ -146,11 +127,11 @@ function readCertificate(der: Uint8Array): CertificateDetails {
     signatureAlgorithm: outerAlgorithm,
     selfIssued: bytesEqual(subjectDer, issuerDer),
   };
-  return { info, version, criticalExtensions: extensions.critical, tbs: encodingOf(tbsNode), signature };
+  return { info, version, criticalExtensions: extensions.critical, tbs: tbsNode.raw, signature };
 }
 
-function algorithmOid(node: Asn1): string {
-  return oidOf(at(sequenceOf(node, 'AlgorithmIdentifier'), 0, 'algorithm'), 'algorithm');
+function algorithmOid(node: BerNode): string {
+  return expectOid(at(expectSequence(node, 'AlgorithmIdentifier'), 0, 'algorithm'), 'algorithm');
 }
 
 /** Lower-case hex without leading zeros; the content octets as written, so negative serials stay distinct. */
@@ -180,29 +161,29 @@ function emptyExtensions(): Extensions {
   };
 }
 
-function readExtensions(node: Asn1): Extensions {
+function readExtensions(node: BerNode): Extensions {
   const extensions = emptyExtensions();
   const seen = new Set<string>();
-  for (const extension of sequenceOf(node, 'extensions')) {
-    const parts = sequenceOf(extension, 'Extension');
-    const id = oidOf(at(parts, 0, 'extnID'), 'extnID');
+  for (const extension of expectSequence(node, 'extensions')) {
+    const parts = expectSequence(extension, 'Extension');
+    const id = expectOid(at(parts, 0, 'extnID'), 'extnID');
     if (seen.has(id)) shapeError(`extension ${id} appears twice`);
     seen.add(id);
-    const critical = parts.length === 3 ? booleanOf(at(parts, 1, 'critical'), 'critical') : false;
-    const value = decodeAsn1(octetsOf(at(parts, parts.length - 1, 'extnValue'), 'extnValue'), `extension ${id}`);
+    const critical = parts.length === 3 ? expectBoolean(at(parts, 1, 'critical'), 'critical') : false;
+    const value = decodeAsn1(expectOctetString(at(parts, parts.length - 1, 'extnValue'), 'extnValue'), `extension ${id}`);
     if (critical) extensions.critical.push(id);
     readExtension(extensions, id, value);
   }
   return extensions;
 }
 
-function readExtension(extensions: Extensions, id: string, value: Asn1): void {
+function readExtension(extensions: Extensions, id: string, value: BerNode): void {
   switch (id) {
     case OID.keyUsage:
       extensions.keyUsage = keyUsageNames(value);
       break;
     case OID.extKeyUsage:
-      extensions.extendedKeyUsage = sequenceOf(value, 'extKeyUsage').map((purpose) => oidOf(purpose, 'KeyPurposeId'));
+      extensions.extendedKeyUsage = expectSequence(value, 'extKeyUsage').map((purpose) => expectOid(purpose, 'KeyPurposeId'));
       break;
     case OID.basicConstraints:
       readBasicConstraints(extensions, value);
@@ -211,11 +192,11 @@ function readExtension(extensions: Extensions, id: string, value: Asn1): void {
       extensions.sanEmails = rfc822Names(value);
       break;
     case OID.subjectKeyIdentifier:
-      extensions.subjectKeyId = toHex(octetsOf(value, 'subjectKeyIdentifier'));
+      extensions.subjectKeyId = toHex(expectOctetString(value, 'subjectKeyIdentifier'));
       break;
     case OID.authorityKeyIdentifier: {
-      const keyIdentifier = sequenceOf(value, 'authorityKeyIdentifier').find((field) => isContextTag(field, 0));
-      extensions.authorityKeyId = keyIdentifier === undefined ? null : toHex(contentOctets(keyIdentifier, 'keyIdentifier'));
+      const keyIdentifier = expectSequence(value, 'authorityKeyIdentifier').find((field) => isContext(field, 0));
+      extensions.authorityKeyId = keyIdentifier === undefined ? null : toHex(expectOctets(keyIdentifier, 'keyIdentifier'));
       break;
     }
     default:
@@ -223,23 +204,23 @@ function readExtension(extensions: Extensions, id: string, value: Asn1): void {
   }
 }
 
-function keyUsageNames(value: Asn1): string[] {
-  const { bytes, unusedBits } = bitStringOf(value, 'keyUsage');
+function keyUsageNames(value: BerNode): string[] {
+  const { bytes, unusedBits } = expectBitString(value, 'keyUsage');
   const totalBits = bytes.length * 8 - unusedBits;
   return KEY_USAGE_BITS.filter((_, bit) => bit < totalBits && ((bytes[bit >> 3] ?? 0) & (0x80 >> (bit & 7))) !== 0);
 }
 
-function readBasicConstraints(extensions: Extensions, value: Asn1): void {
-  for (const field of sequenceOf(value, 'basicConstraints')) {
-    if (hasTag(field, TAG.BOOLEAN)) extensions.isCA = booleanOf(field, 'cA');
-    else extensions.pathLength = smallIntegerOf(field, 'pathLenConstraint', 0x7fffffff);
+function readBasicConstraints(extensions: Extensions, value: BerNode): void {
+  for (const field of expectSequence(value, 'basicConstraints')) {
+    if (isUniversal(field, TAG.BOOLEAN)) extensions.isCA = expectBoolean(field, 'cA');
+    else extensions.pathLength = expectSmallInteger(field, 'pathLenConstraint', 0x7fffffff);
   }
 }
 
 /** rfc822Name entries of a GeneralNames ([1] IMPLICIT IA5String). */
-function rfc822Names(value: Asn1): string[] {
-  return sequenceOf(value, 'subjectAltName')
-    .filter((name) => isContextTag(name, 1))
-    .map((name) => latin1Decode(contentOctets(name, 'rfc822Name')));
+function rfc822Names(value: BerNode): string[] {
+  return expectSequence(value, 'subjectAltName')
+    .filter((name) => isContext(name, 1))
+    .map((name) => latin1Decode(expectOctets(name, 'rfc822Name')));
 }
 

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { CertificateSignatureRequest } from '../backend.js';
 import { isSealpostError, SealpostError } from '../errors.js';
-import { at, decodeAsn1, sequenceOf, unsignedIntegerOf } from './asn1.js';
+import { at, decodeAsn1, expectSequence, expectUnsignedInteger } from '../asn1/shape.js';
 import { arrayBufferBacked } from '../bytes.js';
 import { buildChain, type BuildChainOptions } from './chain.js';
 import { parseCertificate, parseCertificateDetails } from './certificate.js';
@@ -53,10 +53,10 @@ function webCryptoBackend(): BuildChainOptions['backend'] & { calls: number } {
 }
 
 function rawEcdsa(der: Uint8Array): Uint8Array {
-  const parts = sequenceOf(decodeAsn1(der, 'Ecdsa-Sig-Value'), 'Ecdsa-Sig-Value');
+  const parts = expectSequence(decodeAsn1(der, 'Ecdsa-Sig-Value'), 'Ecdsa-Sig-Value');
   const out = new Uint8Array(64);
-  const r = unsignedIntegerOf(at(parts, 0, 'r'), 'r');
-  const s = unsignedIntegerOf(at(parts, 1, 's'), 's');
+  const r = expectUnsignedInteger(at(parts, 0, 'r'), 'r');
+  const s = expectUnsignedInteger(at(parts, 1, 's'), 's');
   out.set(r, 32 - r.length);
   out.set(s, 64 - s.length);
   return out;

@@ -1,7 +1,7 @@
 /** Reading private keys (PEM or DER, plain or encrypted) into PKCS#8, and matching them to certificates. */
 import type { PrivateKeyRef } from '../backend.js';
 import { SealpostError } from '../errors.js';
-import { decodeAsn1, readAs, readAsAsync } from './asn1.js';
+import { decodeAsn1, readAs, readAsAsync } from '../asn1/shape.js';
 import { bitLength, curveBits, curveName, readSpki } from './spki.js';
 import { arrayBufferBacked, base64DecodeOrNull, bytesEqual, latin1Decode, utf8Encode } from '../bytes.js';
 import { parseCertificate } from './certificate.js';

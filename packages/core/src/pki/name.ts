@@ -1,5 +1,6 @@
 /** X.501 Names: RFC 4514 strings for display and attribute lookup. */
-import { type Asn1, at, encodingOf, oidOf, sequenceOf, setOf, stringOf } from './asn1.js';
+import type { BerNode } from '../asn1/ber-reader.js';
+import { at, expectOid, expectSequence, expectSet, stringOf } from '../asn1/shape.js';
 import { toHex } from '../bytes.js';
 
 const SHORT_NAMES: Readonly<Record<string, string>> = {
@@ -21,20 +22,20 @@ const SHORT_NAMES: Readonly<Record<string, string>> = {
 
 interface Attribute {
   readonly type: string;
-  readonly value: Asn1;
+  readonly value: BerNode;
 }
 
-function relativeNames(name: Asn1): Attribute[][] {
-  return sequenceOf(name, 'Name').map((rdn) =>
-    setOf(rdn, 'RelativeDistinguishedName').map((atv) => {
-      const parts = sequenceOf(atv, 'AttributeTypeAndValue');
-      return { type: oidOf(at(parts, 0, 'attribute type'), 'attribute type'), value: at(parts, 1, 'attribute value') };
+function relativeNames(name: BerNode): Attribute[][] {
+  return expectSequence(name, 'Name').map((rdn) =>
+    expectSet(rdn, 'RelativeDistinguishedName').map((atv) => {
+      const parts = expectSequence(atv, 'AttributeTypeAndValue');
+      return { type: expectOid(at(parts, 0, 'attribute type'), 'attribute type'), value: at(parts, 1, 'attribute value') };
     }),
   );
 }
 
 /** RFC 4514 string: most specific RDN first ("CN=Alice,O=Example"), multi-valued RDNs joined by "+". */
-export function formatName(name: Asn1): string {
+export function formatName(name: BerNode): string {
   return relativeNames(name)
     .reverse()
     .map((rdn) => rdn.map(formatAttribute).join('+'))
@@ -45,7 +46,7 @@ function formatAttribute(attribute: Attribute): string {
   const type = SHORT_NAMES[attribute.type] ?? attribute.type;
   const text = stringOf(attribute.value, 'attribute value');
   // RFC 4514 2.4: values that are not strings are written as "#" and the hex of their encoding.
-  return `${type}=${text === null ? `#${toHex(encodingOf(attribute.value))}` : escapeValue(text)}`;
+  return `${type}=${text === null ? `#${toHex(attribute.value.raw)}` : escapeValue(text)}`;
 }
 
 function escapeValue(text: string): string {
@@ -56,7 +57,7 @@ function escapeValue(text: string): string {
 }
 
 /** String values of every attribute of the given type, in encoding order. */
-export function nameValues(name: Asn1, type: string): string[] {
+export function nameValues(name: BerNode, type: string): string[] {
   return relativeNames(name)
     .flat()
     .filter((attribute) => attribute.type === type)

@@ -5,8 +5,9 @@
  */
 import { pbkdf2Async } from '@noble/hashes/pbkdf2.js';
 import { sha224 } from '@noble/hashes/sha2.js';
-import { TAG } from '../asn1/ber-reader.js';
-import { type Asn1, at, decodeAsn1, hasTag, octetsOf, oidOf, sequenceOf, shapeError, smallIntegerOf } from './asn1.js';
+import { TAG, type BerNode } from '../asn1/ber-reader.js';
+import { isUniversal } from '../asn1/accessors.js';
+import { at, decodeAsn1, expectOctetString, expectOid, expectSequence, expectSmallInteger, shapeError } from '../asn1/shape.js';
 import { arrayBufferBacked, randomBytes } from '../bytes.js';
 import { algorithmIdentifier, integer, nullValue, octetString, sequence } from '../asn1/der-writer.js';
 import { LEGACY_PBE_NAMES, OID, UNSUPPORTED_PBES2_CIPHERS } from '../asn1/oids.js';
@@ -60,7 +61,7 @@ export function encryptionName(algorithm: string): string {
 }
 
 /** Decrypts `ciphertext` under the scheme in `algorithm` (an AlgorithmIdentifier node). */
-export async function pbeDecrypt(algorithm: Asn1, ciphertext: Uint8Array, password: Uint8Array): Promise<Uint8Array> {
+export async function pbeDecrypt(algorithm: BerNode, ciphertext: Uint8Array, password: Uint8Array): Promise<Uint8Array> {
   const parameters = readPbes2(algorithm);
   const key = await deriveAesKey(password, parameters, 'decrypt');
   try {
@@ -71,37 +72,37 @@ export async function pbeDecrypt(algorithm: Asn1, ciphertext: Uint8Array, passwo
   }
 }
 
-function readPbes2(algorithm: Asn1): Pbes2Parameters {
-  const parts = sequenceOf(algorithm, 'encryptionAlgorithm');
-  const scheme = oidOf(at(parts, 0, 'algorithm'), 'algorithm');
+function readPbes2(algorithm: BerNode): Pbes2Parameters {
+  const parts = expectSequence(algorithm, 'encryptionAlgorithm');
+  const scheme = expectOid(at(parts, 0, 'algorithm'), 'algorithm');
   if (scheme !== OID.pbes2) throw new UnsupportedEncryption(encryptionName(scheme));
-  const pbes2 = sequenceOf(at(parts, 1, 'PBES2-params'), 'PBES2-params');
-  const kdf = sequenceOf(at(pbes2, 0, 'keyDerivationFunc'), 'keyDerivationFunc');
-  const kdfOid = oidOf(at(kdf, 0, 'keyDerivationFunc'), 'keyDerivationFunc');
+  const pbes2 = expectSequence(at(parts, 1, 'PBES2-params'), 'PBES2-params');
+  const kdf = expectSequence(at(pbes2, 0, 'keyDerivationFunc'), 'keyDerivationFunc');
+  const kdfOid = expectOid(at(kdf, 0, 'keyDerivationFunc'), 'keyDerivationFunc');
   if (kdfOid !== OID.pbkdf2) throw new UnsupportedEncryption(kdfOid === '1.3.6.1.4.1.11591.4.11' ? 'scrypt' : kdfOid);
-  const cipher = sequenceOf(at(pbes2, 1, 'encryptionScheme'), 'encryptionScheme');
-  const cipherOid = oidOf(at(cipher, 0, 'encryptionScheme'), 'encryptionScheme');
+  const cipher = expectSequence(at(pbes2, 1, 'encryptionScheme'), 'encryptionScheme');
+  const cipherOid = expectOid(at(cipher, 0, 'encryptionScheme'), 'encryptionScheme');
   const keyBytes = AES_KEY_BYTES[cipherOid];
   if (keyBytes === undefined) throw new UnsupportedEncryption(encryptionName(cipherOid));
-  const iv = octetsOf(at(cipher, 1, 'iv'), 'iv');
+  const iv = expectOctetString(at(cipher, 1, 'iv'), 'iv');
   if (iv.length !== 16) shapeError('AES-CBC: IV is not 16 octets');
   return { ...readPbkdf2(at(kdf, 1, 'PBKDF2-params'), keyBytes), keyBytes, iv };
 }
 
-function readPbkdf2(node: Asn1, keyBytes: number): { salt: Uint8Array; iterations: number; prfHash: string } {
-  const fields = sequenceOf(node, 'PBKDF2-params');
+function readPbkdf2(node: BerNode, keyBytes: number): { salt: Uint8Array; iterations: number; prfHash: string } {
+  const fields = expectSequence(node, 'PBKDF2-params');
   const saltNode = at(fields, 0, 'salt');
-  if (!hasTag(saltNode, TAG.OCTET_STRING)) throw new UnsupportedEncryption('PBKDF2 with a non-octet salt source');
-  const salt = octetsOf(saltNode, 'salt');
-  const iterations = smallIntegerOf(at(fields, 1, 'iterationCount'), 'iterationCount', Number.MAX_SAFE_INTEGER);
+  if (!isUniversal(saltNode, TAG.OCTET_STRING)) throw new UnsupportedEncryption('PBKDF2 with a non-octet salt source');
+  const salt = expectOctetString(saltNode, 'salt');
+  const iterations = expectSmallInteger(at(fields, 1, 'iterationCount'), 'iterationCount', Number.MAX_SAFE_INTEGER);
   if (iterations < 1) shapeError('PBKDF2: iteration count below 1');
   if (iterations > MAX_ITERATIONS) throw new UnsupportedEncryption(`PBKDF2 with ${iterations} iterations (limit ${MAX_ITERATIONS})`);
   let prfHash = 'SHA-1';
   for (const field of fields.slice(2)) {
-    if (hasTag(field, TAG.INTEGER)) {
-      if (smallIntegerOf(field, 'keyLength', 1024) !== keyBytes) shapeError('PBKDF2: keyLength does not fit the cipher');
+    if (isUniversal(field, TAG.INTEGER)) {
+      if (expectSmallInteger(field, 'keyLength', 1024) !== keyBytes) shapeError('PBKDF2: keyLength does not fit the cipher');
     } else {
-      const prfOid = oidOf(at(sequenceOf(field, 'prf'), 0, 'prf'), 'prf');
+      const prfOid = expectOid(at(expectSequence(field, 'prf'), 0, 'prf'), 'prf');
       const hash = PRF_HASHES[prfOid];
       if (hash === undefined) throw new UnsupportedEncryption(`PBKDF2 with PRF ${prfOid}`);
       prfHash = hash;
@@ -149,10 +150,10 @@ export async function pbes2Encrypt(
 }
 
 /** EncryptedPrivateKeyInfo: the encryption AlgorithmIdentifier node and the ciphertext. */
-export function readEncryptedPrivateKeyInfo(der: Uint8Array): { algorithm: Asn1; ciphertext: Uint8Array } {
-  const items = sequenceOf(decodeAsn1(der, 'EncryptedPrivateKeyInfo'), 'EncryptedPrivateKeyInfo');
+export function readEncryptedPrivateKeyInfo(der: Uint8Array): { algorithm: BerNode; ciphertext: Uint8Array } {
+  const items = expectSequence(decodeAsn1(der, 'EncryptedPrivateKeyInfo'), 'EncryptedPrivateKeyInfo');
   if (items.length !== 2) shapeError('EncryptedPrivateKeyInfo: expected two fields');
-  return { algorithm: at(items, 0, 'encryptionAlgorithm'), ciphertext: octetsOf(at(items, 1, 'encryptedData'), 'encryptedData') };
+  return { algorithm: at(items, 0, 'encryptionAlgorithm'), ciphertext: expectOctetString(at(items, 1, 'encryptedData'), 'encryptedData') };
 }
 
 export async function encryptPrivateKeyInfo(pkcs8: Uint8Array, password: Uint8Array, options: Pbes2Options): Promise<Uint8Array> {

@@ -1,19 +1,8 @@
 /** PEM (RFC 7468) and the containers certificates arrive in: PEM bundles, DER, PKCS#7 certs-only. */
 import { SealpostError, type ErrorCode } from '../errors.js';
 import { TAG } from '../asn1/ber-reader.js';
-import {
-  at,
-  childrenOf,
-  decodeAsn1,
-  encodingOf,
-  explicitInner,
-  hasTag,
-  isContextTag,
-  oidOf,
-  readAs,
-  sequenceOf,
-  splitConcatenated,
-} from './asn1.js';
+import { isContext, isUniversal } from '../asn1/accessors.js';
+import { at, decodeAsn1, expectChildren, expectExplicit, expectOid, expectSequence, readAs, splitConcatenated } from '../asn1/shape.js';
 import { base64DecodeOrNull, base64Encode, latin1Decode } from '../bytes.js';
 import { parseCertificate } from './certificate.js';
 import { OID } from '../asn1/oids.js';
@@ -110,8 +99,8 @@ function certificatesFromDer(bytes: Uint8Array): Uint8Array[] {
 
 function isPkcs7(der: Uint8Array): boolean {
   try {
-    const items = sequenceOf(decodeAsn1(der, 'ContentInfo'), 'ContentInfo');
-    return oidOf(at(items, 0, 'contentType'), 'contentType') === OID.signedData;
+    const items = expectSequence(decodeAsn1(der, 'ContentInfo'), 'ContentInfo');
+    return expectOid(at(items, 0, 'contentType'), 'contentType') === OID.signedData;
   } catch {
     return false;
   }
@@ -120,14 +109,14 @@ function isPkcs7(der: Uint8Array): boolean {
 /** The certificates field of a SignedData (a PKCS#7 "certs-only" bundle). */
 function certificatesFromPkcs7(der: Uint8Array): Uint8Array[] {
   return readAs('ERR_CERTIFICATE_MALFORMED', 'PKCS#7 certificate bundle is malformed', () => {
-    const contentInfo = sequenceOf(decodeAsn1(der, 'ContentInfo'), 'ContentInfo');
-    if (oidOf(at(contentInfo, 0, 'contentType'), 'contentType') !== OID.signedData) return [];
-    const signedData = sequenceOf(explicitInner(at(contentInfo, 1, 'content'), 0, 'content'), 'SignedData');
-    const certificates = signedData.find((item) => isContextTag(item, 0));
+    const contentInfo = expectSequence(decodeAsn1(der, 'ContentInfo'), 'ContentInfo');
+    if (expectOid(at(contentInfo, 0, 'contentType'), 'contentType') !== OID.signedData) return [];
+    const signedData = expectSequence(expectExplicit(at(contentInfo, 1, 'content'), 0, 'content'), 'SignedData');
+    const certificates = signedData.find((item) => isContext(item, 0));
     if (certificates === undefined) return [];
     // Other CertificateChoices (attribute certificates...) are tagged; plain certificates are SEQUENCEs.
-    return childrenOf(certificates, 'certificates')
-      .filter((choice) => hasTag(choice, TAG.SEQUENCE))
-      .map((choice) => encodingOf(choice));
+    return expectChildren(certificates, 'certificates')
+      .filter((choice) => isUniversal(choice, TAG.SEQUENCE))
+      .map((choice) => choice.raw);
   });
 }

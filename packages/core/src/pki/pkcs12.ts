@@ -4,23 +4,9 @@
  */
 import { sha1 } from '@noble/hashes/legacy.js';
 import { SealpostError } from '../errors.js';
-import {
-  type Asn1,
-  at,
-  contentOctets,
-  decodeAsn1,
-  encodingOf,
-  explicitInner,
-  isContextTag,
-  octetsOf,
-  oidOf,
-  readAs,
-  sequenceOf,
-  setOf,
-  shapeError,
-  smallIntegerOf,
-  stringOf,
-} from './asn1.js';
+import type { BerNode } from '../asn1/ber-reader.js';
+import { isContext } from '../asn1/accessors.js';
+import { at, decodeAsn1, expectExplicit, expectOctetString, expectOctets, expectOid, expectSequence, expectSet, expectSmallInteger, readAs, shapeError, stringOf } from '../asn1/shape.js';
 import { bytesEqual, constantTimeEqual, randomBytes, utf8Encode } from '../bytes.js';
 import { parseCertificate } from './certificate.js';
 import {
@@ -96,7 +82,7 @@ export async function readPkcs12(bytes: Uint8Array, password: string): Promise<P
   if (pfx.mac !== null) verifyMac(pfx.mac, pfx.authSafe, password);
   const bags: Bag[] = [];
   const contentInfos = readAs('ERR_PKCS12_MALFORMED', MALFORMED_MESSAGE, () =>
-    sequenceOf(decodeAsn1(pfx.authSafe, 'AuthenticatedSafe'), 'AuthenticatedSafe'),
+    expectSequence(decodeAsn1(pfx.authSafe, 'AuthenticatedSafe'), 'AuthenticatedSafe'),
   );
   for (const contentInfo of contentInfos) {
     const safeContents = await openContentInfo(contentInfo, password);
@@ -111,30 +97,30 @@ interface Pfx {
 }
 
 function readPfx(bytes: Uint8Array): Pfx {
-  const items = sequenceOf(decodeAsn1(bytes, 'PFX'), 'PFX');
-  if (smallIntegerOf(at(items, 0, 'version'), 'version', 255) !== 3) shapeError('PFX: version is not 3');
-  const authSafe = sequenceOf(at(items, 1, 'authSafe'), 'authSafe');
-  const contentType = oidOf(at(authSafe, 0, 'contentType'), 'contentType');
+  const items = expectSequence(decodeAsn1(bytes, 'PFX'), 'PFX');
+  if (expectSmallInteger(at(items, 0, 'version'), 'version', 255) !== 3) shapeError('PFX: version is not 3');
+  const authSafe = expectSequence(at(items, 1, 'authSafe'), 'authSafe');
+  const contentType = expectOid(at(authSafe, 0, 'contentType'), 'contentType');
   if (contentType === OID.signedData) throw unsupported('public-key integrity mode (signedData)');
   if (contentType !== OID.data) shapeError('authSafe: unexpected content type');
-  const content = octetsOf(explicitInner(at(authSafe, 1, 'content'), 0, 'content'), 'content');
+  const content = expectOctetString(expectExplicit(at(authSafe, 1, 'content'), 0, 'content'), 'content');
   const macNode = items[2];
   return { authSafe: content, mac: macNode === undefined ? null : readMacData(macNode) };
 }
 
-function readMacData(node: Asn1): NonNullable<Pfx['mac']> {
-  const items = sequenceOf(node, 'MacData');
-  const digestInfo = sequenceOf(at(items, 0, 'mac'), 'DigestInfo');
-  const digestOid = oidOf(at(sequenceOf(at(digestInfo, 0, 'digestAlgorithm'), 'digestAlgorithm'), 0, 'digestAlgorithm'), 'digestAlgorithm');
+function readMacData(node: BerNode): NonNullable<Pfx['mac']> {
+  const items = expectSequence(node, 'MacData');
+  const digestInfo = expectSequence(at(items, 0, 'mac'), 'DigestInfo');
+  const digestOid = expectOid(at(expectSequence(at(digestInfo, 0, 'digestAlgorithm'), 'digestAlgorithm'), 0, 'digestAlgorithm'), 'digestAlgorithm');
   if (digestOid === OID.pbmac1) throw unsupported('a PBMAC1 integrity check');
   const iterationsNode = items[2];
-  const iterations = iterationsNode === undefined ? 1 : smallIntegerOf(iterationsNode, 'iterations', Number.MAX_SAFE_INTEGER);
+  const iterations = iterationsNode === undefined ? 1 : expectSmallInteger(iterationsNode, 'iterations', Number.MAX_SAFE_INTEGER);
   if (iterations < 1) shapeError('MacData: iteration count below 1');
   if (iterations > MAX_ITERATIONS) throw unsupported(`a MAC with ${iterations} iterations`);
   return {
     digestOid,
-    digest: octetsOf(at(digestInfo, 1, 'digest'), 'digest'),
-    salt: octetsOf(at(items, 1, 'macSalt'), 'macSalt'),
+    digest: expectOctetString(at(digestInfo, 1, 'digest'), 'digest'),
+    salt: expectOctetString(at(items, 1, 'macSalt'), 'macSalt'),
     iterations,
   };
 }
@@ -150,28 +136,28 @@ function verifyMac(mac: NonNullable<Pfx['mac']>, authSafe: Uint8Array, password:
 }
 
 /** The SafeContents DER inside one ContentInfo of the AuthenticatedSafe, decrypted if need be. */
-async function openContentInfo(contentInfo: Asn1, password: string): Promise<{ der: Uint8Array; decrypted: boolean }> {
+async function openContentInfo(contentInfo: BerNode, password: string): Promise<{ der: Uint8Array; decrypted: boolean }> {
   const { contentType, content } = readAs('ERR_PKCS12_MALFORMED', MALFORMED_MESSAGE, () => {
-    const items = sequenceOf(contentInfo, 'ContentInfo');
-    return { contentType: oidOf(at(items, 0, 'contentType'), 'contentType'), content: explicitInner(at(items, 1, 'content'), 0, 'content') };
+    const items = expectSequence(contentInfo, 'ContentInfo');
+    return { contentType: expectOid(at(items, 0, 'contentType'), 'contentType'), content: expectExplicit(at(items, 1, 'content'), 0, 'content') };
   });
-  if (contentType === OID.data) return { der: readAs('ERR_PKCS12_MALFORMED', MALFORMED_MESSAGE, () => octetsOf(content, 'data')), decrypted: false };
+  if (contentType === OID.data) return { der: readAs('ERR_PKCS12_MALFORMED', MALFORMED_MESSAGE, () => expectOctetString(content, 'data')), decrypted: false };
   if (contentType === OID.envelopedData) throw unsupported('public-key privacy mode (envelopedData)');
   if (contentType !== OID.encryptedData) throw new SealpostError('ERR_PKCS12_MALFORMED', `${MALFORMED_MESSAGE} (unexpected content type)`);
   const { algorithm, ciphertext } = readAs('ERR_PKCS12_MALFORMED', MALFORMED_MESSAGE, () => readEncryptedData(content));
   return { der: await decrypt(algorithm, ciphertext, password), decrypted: true };
 }
 
-function readEncryptedData(node: Asn1): { algorithm: Asn1; ciphertext: Uint8Array } {
-  const items = sequenceOf(node, 'EncryptedData');
-  const encryptedContentInfo = sequenceOf(at(items, 1, 'encryptedContentInfo'), 'EncryptedContentInfo');
+function readEncryptedData(node: BerNode): { algorithm: BerNode; ciphertext: Uint8Array } {
+  const items = expectSequence(node, 'EncryptedData');
+  const encryptedContentInfo = expectSequence(at(items, 1, 'encryptedContentInfo'), 'EncryptedContentInfo');
   const encryptedContent = at(encryptedContentInfo, 2, 'encryptedContent');
-  if (!isContextTag(encryptedContent, 0)) shapeError('encryptedContent: expected [0]');
-  return { algorithm: at(encryptedContentInfo, 1, 'contentEncryptionAlgorithm'), ciphertext: contentOctets(encryptedContent, 'encryptedContent') };
+  if (!isContext(encryptedContent, 0)) shapeError('encryptedContent: expected [0]');
+  return { algorithm: at(encryptedContentInfo, 1, 'contentEncryptionAlgorithm'), ciphertext: expectOctets(encryptedContent, 'encryptedContent') };
 }
 
-async function decrypt(algorithm: Asn1, ciphertext: Uint8Array, password: string): Promise<Uint8Array> {
-  const scheme = readAs('ERR_PKCS12_MALFORMED', MALFORMED_MESSAGE, () => oidOf(at(sequenceOf(algorithm, 'algorithm'), 0, 'algorithm'), 'algorithm'));
+async function decrypt(algorithm: BerNode, ciphertext: Uint8Array, password: string): Promise<Uint8Array> {
+  const scheme = readAs('ERR_PKCS12_MALFORMED', MALFORMED_MESSAGE, () => expectOid(at(expectSequence(algorithm, 'algorithm'), 0, 'algorithm'), 'algorithm'));
   const legacy = LEGACY_PBE_NAMES[scheme];
   if (legacy !== undefined) throw unsupported(legacy);
   try {
@@ -187,8 +173,8 @@ async function readSafeContents(der: Uint8Array, decrypted: boolean, password: s
   if (depth > MAX_NESTING) throw new SealpostError('ERR_PKCS12_MALFORMED', `${MALFORMED_MESSAGE} (bags nested too deep)`);
   // Decrypted bytes that do not parse mean the password was wrong (possible only without a MAC).
   const safeBags = decrypted
-    ? readAs('ERR_PKCS12_PASSWORD', PASSWORD_MESSAGE, () => sequenceOf(decodeAsn1(der, 'SafeContents'), 'SafeContents'))
-    : readAs('ERR_PKCS12_MALFORMED', MALFORMED_MESSAGE, () => sequenceOf(decodeAsn1(der, 'SafeContents'), 'SafeContents'));
+    ? readAs('ERR_PKCS12_PASSWORD', PASSWORD_MESSAGE, () => expectSequence(decodeAsn1(der, 'SafeContents'), 'SafeContents'))
+    : readAs('ERR_PKCS12_MALFORMED', MALFORMED_MESSAGE, () => expectSequence(decodeAsn1(der, 'SafeContents'), 'SafeContents'));
   const bags: Bag[] = [];
   for (const safeBag of safeBags) {
     const { bagId, value, attributes } = readAs('ERR_PKCS12_MALFORMED', MALFORMED_MESSAGE, () => readSafeBag(safeBag));
@@ -204,32 +190,32 @@ async function readSafeContents(der: Uint8Array, decrypted: boolean, password: s
   return bags;
 }
 
-function readSafeBag(node: Asn1): { bagId: string; value: Uint8Array; attributes: { localKeyId: Uint8Array | null; friendlyName: string | null } } {
-  const items = sequenceOf(node, 'SafeBag');
-  const bagId = oidOf(at(items, 0, 'bagId'), 'bagId');
-  const valueNode = explicitInner(at(items, 1, 'bagValue'), 0, 'bagValue');
+function readSafeBag(node: BerNode): { bagId: string; value: Uint8Array; attributes: { localKeyId: Uint8Array | null; friendlyName: string | null } } {
+  const items = expectSequence(node, 'SafeBag');
+  const bagId = expectOid(at(items, 0, 'bagId'), 'bagId');
+  const valueNode = expectExplicit(at(items, 1, 'bagValue'), 0, 'bagValue');
   const attributesNode = items[2];
   const attributes = attributesNode === undefined ? { localKeyId: null, friendlyName: null } : readBagAttributes(attributesNode);
-  return { bagId, value: encodingOf(valueNode), attributes };
+  return { bagId, value: valueNode.raw, attributes };
 }
 
-function readBagAttributes(node: Asn1): { localKeyId: Uint8Array | null; friendlyName: string | null } {
+function readBagAttributes(node: BerNode): { localKeyId: Uint8Array | null; friendlyName: string | null } {
   let localKeyId: Uint8Array | null = null;
   let friendlyName: string | null = null;
-  for (const attribute of setOf(node, 'bagAttributes')) {
-    const parts = sequenceOf(attribute, 'PKCS12Attribute');
-    const type = oidOf(at(parts, 0, 'attrId'), 'attrId');
-    const value = at(setOf(at(parts, 1, 'attrValues'), 'attrValues'), 0, 'attrValue');
-    if (type === OID.localKeyId) localKeyId = octetsOf(value, 'localKeyId');
+  for (const attribute of expectSet(node, 'bagAttributes')) {
+    const parts = expectSequence(attribute, 'PKCS12Attribute');
+    const type = expectOid(at(parts, 0, 'attrId'), 'attrId');
+    const value = at(expectSet(at(parts, 1, 'attrValues'), 'attrValues'), 0, 'attrValue');
+    if (type === OID.localKeyId) localKeyId = expectOctetString(value, 'localKeyId');
     else if (type === OID.friendlyName) friendlyName = stringOf(value, 'friendlyName');
   }
   return { localKeyId, friendlyName };
 }
 
 function x509FromCertBag(der: Uint8Array): Uint8Array | null {
-  const items = sequenceOf(decodeAsn1(der, 'CertBag'), 'CertBag');
-  if (oidOf(at(items, 0, 'certId'), 'certId') !== OID.x509Certificate) return null;
-  const certificate = octetsOf(explicitInner(at(items, 1, 'certValue'), 0, 'certValue'), 'certValue');
+  const items = expectSequence(decodeAsn1(der, 'CertBag'), 'CertBag');
+  if (expectOid(at(items, 0, 'certId'), 'certId') !== OID.x509Certificate) return null;
+  const certificate = expectOctetString(expectExplicit(at(items, 1, 'certValue'), 0, 'certValue'), 'certValue');
   parseCertificate(certificate);
   return certificate;
 }

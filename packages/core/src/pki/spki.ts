@@ -1,18 +1,7 @@
 /** SubjectPublicKeyInfo: what kind of key it is and its public components. */
-import { TAG } from '../asn1/ber-reader.js';
-import {
-  type Asn1,
-  at,
-  bitStringBytesOf,
-  decodeAsn1,
-  encodingOf,
-  hasTag,
-  integerOf,
-  oidOf,
-  sequenceOf,
-  shapeError,
-  unsignedIntegerOf,
-} from './asn1.js';
+import { TAG, type BerNode } from '../asn1/ber-reader.js';
+import { isUniversal } from '../asn1/accessors.js';
+import { at, decodeAsn1, expectBitStringBytes, expectInteger, expectOid, expectSequence, expectUnsignedInteger, shapeError } from '../asn1/shape.js';
 import { OID } from '../asn1/oids.js';
 import type { PublicKeyInfo } from './types.js';
 
@@ -61,18 +50,18 @@ export function bitLength(magnitude: Uint8Array): number {
 }
 
 function readRsaPublicKey(der: Uint8Array): { modulus: Uint8Array; exponent: bigint } {
-  const parts = sequenceOf(decodeAsn1(der, 'RSAPublicKey'), 'RSAPublicKey');
+  const parts = expectSequence(decodeAsn1(der, 'RSAPublicKey'), 'RSAPublicKey');
   if (parts.length !== 2) shapeError('RSAPublicKey: expected two fields');
-  return { modulus: unsignedIntegerOf(at(parts, 0, 'modulus'), 'modulus'), exponent: integerOf(at(parts, 1, 'publicExponent'), 'publicExponent') };
+  return { modulus: expectUnsignedInteger(at(parts, 0, 'modulus'), 'modulus'), exponent: expectInteger(at(parts, 1, 'publicExponent'), 'publicExponent') };
 }
 
 /** Reads a SubjectPublicKeyInfo node. */
-export function readSpki(node: Asn1): PublicKeyDetails {
-  const parts = sequenceOf(node, 'SubjectPublicKeyInfo');
-  const algorithmParts = sequenceOf(at(parts, 0, 'algorithm'), 'algorithm');
-  const algorithm = oidOf(at(algorithmParts, 0, 'algorithm'), 'algorithm');
-  const keyBytes = bitStringBytesOf(at(parts, 1, 'subjectPublicKey'), 'subjectPublicKey');
-  const base = { spki: encodingOf(node), algorithm, keyBytes };
+export function readSpki(node: BerNode): PublicKeyDetails {
+  const parts = expectSequence(node, 'SubjectPublicKeyInfo');
+  const algorithmParts = expectSequence(at(parts, 0, 'algorithm'), 'algorithm');
+  const algorithm = expectOid(at(algorithmParts, 0, 'algorithm'), 'algorithm');
+  const keyBytes = expectBitStringBytes(at(parts, 1, 'subjectPublicKey'), 'subjectPublicKey');
+  const base = { spki: node.raw, algorithm, keyBytes };
   if (algorithm === OID.rsaEncryption || algorithm === OID.rsassaPss) {
     const rsa = readRsaPublicKey(keyBytes);
     return { ...base, rsa, info: { type: 'rsa', bits: bitLength(rsa.modulus), exponent: rsa.exponent } };
@@ -80,7 +69,7 @@ export function readSpki(node: Asn1): PublicKeyDetails {
   if (algorithm === OID.ecPublicKey) {
     const parameters = at(algorithmParts, 1, 'EC parameters');
     // Explicit curve parameters (rare, discouraged by RFC 5480) are reported by their absence of a name.
-    const curveOid = hasTag(parameters, TAG.OID) ? oidOf(parameters, 'namedCurve') : 'explicit';
+    const curveOid = isUniversal(parameters, TAG.OID) ? expectOid(parameters, 'namedCurve') : 'explicit';
     const pointBits = Math.floor((keyBytes.length - 1) / 2) * 8;
     return { ...base, rsa: null, info: { type: 'ec', curve: curveName(curveOid), bits: curveBits(curveOid, pointBits) } };
   }

@@ -3,7 +3,7 @@
  * testpki.ts so tests can make certificates with unusual extensions (for chain rules).
  */
 import { sha1 } from '@noble/hashes/legacy.js';
-import { bitStringBytesOf, at, decodeAsn1, sequenceOf } from './asn1.js';
+import { at, decodeAsn1, expectBitStringBytes, expectSequence } from '../asn1/shape.js';
 import { arrayBufferBacked, randomBytes, utf8Encode } from '../bytes.js';
 import {
   algorithmIdentifier,
@@ -74,8 +74,8 @@ export async function importSigningKey(pkcs8: Uint8Array, keyType: TestKeyType):
 
 /** RFC 5280 4.2.1.2 method 1: SHA-1 of the subjectPublicKey BIT STRING contents. */
 export function keyIdentifier(spki: Uint8Array): Uint8Array {
-  const parts = sequenceOf(decodeAsn1(spki, 'SubjectPublicKeyInfo'), 'SubjectPublicKeyInfo');
-  return sha1(bitStringBytesOf(at(parts, 1, 'subjectPublicKey'), 'subjectPublicKey'));
+  const parts = expectSequence(decodeAsn1(spki, 'SubjectPublicKeyInfo'), 'SubjectPublicKeyInfo');
+  return sha1(expectBitStringBytes(at(parts, 1, 'subjectPublicKey'), 'subjectPublicKey'));
 }
 
 /** A Name of single-valued RDNs, most general first as encoded (["O", ...], ["CN", ...]). */

@@ -1,5 +1,6 @@
 import type { CryptoBackend, SignerCheck } from '../backend.js';
-import { readOid } from '../asn1/ber-reader.js';
+import { isUniversal } from '../asn1/accessors.js';
+import { TAG, oidText } from '../asn1/ber-reader.js';
 import { isSealpostError } from '../errors.js';
 import { type SignedDataSummary, type SignerIdentifier, type SignerInfoSummary, inspectCms } from '../cms/inspect.js';
 import { OID } from '../asn1/oids.js';
@@ -161,12 +162,8 @@ function structuralFindings(sd: SignedDataSummary, s: SignerInfoSummary): Report
   if (only === undefined) {
     out.push({ code: 'ERR_CONTENT_TYPE_ATTRIBUTE', message: 'the contentType attribute must appear exactly once with one value' });
   } else {
-    let value: string | null = null;
-    try {
-      value = readOid(only);
-    } catch {
-      value = null;
-    }
+    // Read as it always was: any OBJECT IDENTIFIER whose arcs decode (the engine checks eContentType's encoding).
+    const value = isUniversal(only, TAG.OID) ? oidText(only.contents) : null;
     if (value !== sd.eContentType)
       out.push({ code: 'ERR_CONTENT_TYPE_ATTRIBUTE', message: 'the contentType attribute differs from the signed content type' });
   }

@@ -1,15 +1,14 @@
-import { parseBer, type BerNode } from '../asn1/ber-reader.js';
 import { joinBytes } from '../bytes.js';
+import { CONTEXT, TAG, UNIVERSAL, oidText, parseBer, type BerNode } from './ber-reader.js';
 
 /**
- * Reading helpers over core's BER reader, which keeps the exact received bytes of every element.
- * Each helper returns null for a shape it does not expect, so callers decide which error that is.
+ * The one set of accessors over core's BER reader (which keeps the exact received bytes of every
+ * element), for the CMS engine, pki/, reports and the backends. Each returns null (or false) for a
+ * shape it does not expect, so the caller decides which error that is; pki/'s shape readers
+ * (asn1/shape.ts) are thin throwing wrappers over these.
  */
 
 export type Node = BerNode;
-
-const UNIVERSAL = 0;
-const CONTEXT = 2;
 
 /** One BER or DER element spanning all of `bytes`, or null. */
 export function decodeElement(bytes: Uint8Array): Node | null {
@@ -48,7 +47,7 @@ export function octetsOf(node: Node | undefined): Uint8Array<ArrayBuffer> | null
   if (!node.constructed) return node.contents.slice();
   const parts: Uint8Array[] = [];
   for (const child of node.children) {
-    const part = isUniversal(child, 4) ? octetsOf(child) : null;
+    const part = isUniversal(child, TAG.OCTET_STRING) ? octetsOf(child) : null;
     if (part === null) return null;
     parts.push(part);
   }
@@ -57,28 +56,18 @@ export function octetsOf(node: Node | undefined): Uint8Array<ArrayBuffer> | null
 
 /** Dotted OID text; null unless a primitive OBJECT IDENTIFIER with minimally encoded arcs (X.690 8.19.2). */
 export function oidOf(node: Node | undefined): string | null {
-  if (!isUniversal(node, 6) || node.constructed || node.contents.length === 0) return null;
-  const arcs: bigint[] = [];
-  let value = 0n;
+  if (!isUniversal(node, TAG.OID) || node.constructed) return null;
   const bytes = node.contents;
   for (let i = 0; i < bytes.length; i++) {
-    const b = bytes[i] ?? 0;
     // An arc may not start with 0x80: the same OID would have two encodings.
-    if (b === 0x80 && (i === 0 || ((bytes[i - 1] ?? 0) & 0x80) === 0)) return null;
-    value = (value << 7n) | BigInt(b & 0x7f);
-    if ((b & 0x80) === 0) {
-      arcs.push(value);
-      value = 0n;
-    } else if (i === bytes.length - 1) return null;
+    if (bytes[i] === 0x80 && (i === 0 || ((bytes[i - 1] ?? 0) & 0x80) === 0)) return null;
   }
-  const first = arcs[0] ?? 0n;
-  const head = first < 40n ? [0n, first] : first < 80n ? [1n, first - 40n] : [2n, first - 80n];
-  return [...head, ...arcs.slice(1)].join('.');
+  return oidText(bytes);
 }
 
 /** The contents octets of a primitive INTEGER as encoded (sign octet included). */
 export function integerContents(node: Node | undefined): Uint8Array | null {
-  if (!isUniversal(node, 2) || node.constructed || node.contents.length === 0) return null;
+  if (!isUniversal(node, TAG.INTEGER) || node.constructed || node.contents.length === 0) return null;
   return node.contents;
 }
 
@@ -111,15 +100,43 @@ export function unsignedIntegerOf(node: Node | undefined): Uint8Array<ArrayBuffe
   return contents.slice(i);
 }
 
+export interface BitStringValue {
+  readonly bytes: Uint8Array;
+  readonly unusedBits: number;
+}
+
+/**
+ * A primitive BIT STRING: its octets (a view) and the unused bits of the last one, at most seven. An
+ * empty BIT STRING may leave out the unused-bits octet.
+ */
+export function bitStringOf(node: Node | undefined): BitStringValue | null {
+  if (!isUniversal(node, TAG.BIT_STRING) || node.constructed) return null;
+  const unusedBits = node.contents[0] ?? 0;
+  const bytes = node.contents.subarray(1);
+  return unusedBits > 7 || (bytes.length === 0 && unusedBits !== 0) ? null : { bytes, unusedBits };
+}
+
 /** BIT STRING contents of a primitive string with no unused bits (keys and signatures). */
 export function bitStringBytes(node: Node | undefined): Uint8Array<ArrayBuffer> | null {
-  if (!isUniversal(node, 3) || node.constructed || node.contents.length === 0 || node.contents[0] !== 0) return null;
+  if (!isUniversal(node, TAG.BIT_STRING) || node.constructed || node.contents.length === 0 || node.contents[0] !== 0) return null;
   return node.contents.slice(1);
+}
+
+/** A primitive BOOLEAN of one octet: any non-zero octet is true (BER), as X.690 8.2.2 reads it. */
+export function booleanOf(node: Node | undefined): boolean | null {
+  if (!isUniversal(node, TAG.BOOLEAN) || node.constructed || node.contents.length !== 1) return null;
+  return node.contents[0] !== 0;
+}
+
+/** The one element inside an [n] EXPLICIT tag, or null. */
+export function explicitOf(node: Node | undefined, tagNumber: number): Node | null {
+  const inner = isContext(node, tagNumber) ? childrenOf(node) : null;
+  return inner === null || inner.length !== 1 ? null : (inner[0] ?? null);
 }
 
 /** Whether the element is a NULL: universal 5, primitive, empty. */
 export function isNull(node: Node | undefined): boolean {
-  return isUniversal(node, 5) && !node.constructed && node.contents.length === 0;
+  return isUniversal(node, TAG.NULL) && !node.constructed && node.contents.length === 0;
 }
 
 /** Whether algorithm parameters are absent or NULL, the two forms RFC 5754 and RFC 3370 let readers accept. */
@@ -134,7 +151,7 @@ export interface AlgorithmNode {
 }
 
 export function algorithmOf(node: Node | undefined): AlgorithmNode | null {
-  const parts = isUniversal(node, 16) ? childrenOf(node) : null;
+  const parts = isUniversal(node, TAG.SEQUENCE) ? childrenOf(node) : null;
   if (parts === null || parts.length < 1 || parts.length > 2) return null;
   const oid = oidOf(parts[0]);
   return oid === null ? null : { oid, parameters: parts[1] };
@@ -146,7 +163,7 @@ export function algorithmOf(node: Node | undefined): AlgorithmNode | null {
  * tag order.
  */
 export function explicitFields(node: Node | undefined): Map<number, Node> | null {
-  const parts = isUniversal(node, 16) ? childrenOf(node) : null;
+  const parts = isUniversal(node, TAG.SEQUENCE) ? childrenOf(node) : null;
   if (parts === null) return null;
   const fields = new Map<number, Node>();
   let last = -1;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { toHex } from '../bytes.js';
-import { bitStringOf, decodeAsn1, encodingOf, oidOf, readAs, sequenceOf, splitConcatenated } from './asn1.js';
+import { decodeAsn1, expectBitString, expectOid, expectSequence, readAs, splitConcatenated } from './shape.js';
 
 const hexBytes = (hex: string) => Uint8Array.from(hex.match(/../g) ?? [], (pair) => Number.parseInt(pair, 16));
 
@@ -13,13 +13,13 @@ function codeOf(read: () => unknown): string | undefined {
   return undefined;
 }
 
-describe('pki ASN.1 reading', () => {
+describe('shape readers', () => {
   it('gives views of the exact received bytes, as plain Uint8Arrays even from a subclass', () => {
     class Sub extends Uint8Array {}
     const input = new Sub(hexBytes('3006300402020080'));
-    const inner = sequenceOf(decodeAsn1(input, 'outer'), 'outer')[0];
+    const inner = expectSequence(decodeAsn1(input, 'outer'), 'outer')[0];
     expect(inner).toBeDefined();
-    const encoding = encodingOf(inner!);
+    const encoding = inner!.raw;
     expect(toHex(encoding)).toBe('300402020080');
     expect(encoding.constructor).toBe(Uint8Array);
     expect(encoding.buffer).toBe(input.buffer);
@@ -28,7 +28,7 @@ describe('pki ASN.1 reading', () => {
   it('reports a parse failure with the caller code, not the reader one', () => {
     expect(codeOf(() => decodeAsn1(hexBytes('3003020101ff'), 'x'))).toBe('ERR_CERTIFICATE_MALFORMED');
     expect(codeOf(() => decodeAsn1(new Uint8Array(0), 'x'))).toBe('ERR_CERTIFICATE_MALFORMED');
-    expect(codeOf(() => oidOf(decodeAsn1(hexBytes('06022a86'), 'x'), 'x'))).toBe('ERR_CERTIFICATE_MALFORMED');
+    expect(codeOf(() => expectOid(decodeAsn1(hexBytes('06022a86'), 'x'), 'x'))).toBe('ERR_CERTIFICATE_MALFORMED');
   });
 
   it('refuses encodings X.690 forbids even where nothing reads them', () => {
@@ -42,13 +42,13 @@ describe('pki ASN.1 reading', () => {
     ]) {
       expect(codeOf(() => decodeAsn1(hexBytes(bad), 'x')), bad).toBe('ERR_CERTIFICATE_MALFORMED');
     }
-    expect(toHex(encodingOf(decodeAsn1(hexBytes('3007240504030a0b0c'), 'x')))).toBe('3007240504030a0b0c');
+    expect(toHex(decodeAsn1(hexBytes('3007240504030a0b0c'), 'x').raw)).toBe('3007240504030a0b0c');
   });
 
   it('reads BIT STRINGs, an empty one included', () => {
-    expect(bitStringOf(decodeAsn1(hexBytes('030205a0'), 'x'), 'x')).toEqual({ bytes: Uint8Array.of(0xa0), unusedBits: 5 });
-    expect(bitStringOf(decodeAsn1(hexBytes('0300'), 'x'), 'x')).toEqual({ bytes: new Uint8Array(0), unusedBits: 0 });
-    expect(codeOf(() => bitStringOf(decodeAsn1(hexBytes('030103'), 'x'), 'x'))).toBe('ERR_CERTIFICATE_MALFORMED');
+    expect(expectBitString(decodeAsn1(hexBytes('030205a0'), 'x'), 'x')).toEqual({ bytes: Uint8Array.of(0xa0), unusedBits: 5 });
+    expect(expectBitString(decodeAsn1(hexBytes('0300'), 'x'), 'x')).toEqual({ bytes: new Uint8Array(0), unusedBits: 0 });
+    expect(codeOf(() => expectBitString(decodeAsn1(hexBytes('030103'), 'x'), 'x'))).toBe('ERR_CERTIFICATE_MALFORMED');
   });
 
   it('splits a concatenation of values into their exact encodings', () => {

@@ -1,14 +1,14 @@
 /**
- * Shape-checked reading of certificates, keys and PKCS#12 on core's BER reader, which keeps the
- * exact received bytes of every value (names, SubjectPublicKeyInfo, TBSCertificate). The helpers
- * throw Asn1ShapeError naming the structure that did not fit; `readAs` turns that (or any other
- * failure) into a SealpostError with the caller's code.
+ * Throwing readers for certificates, keys and PKCS#12: thin wrappers over the accessors in
+ * accessors.ts (one reader, one set of accessors), for callers that want an error naming the
+ * structure that did not fit rather than a null. They throw Asn1ShapeError; `readAs` turns that (or
+ * any other failure) into a SealpostError with the caller's code.
  */
-import { CONTEXT, TAG, UNIVERSAL, oidText, parseBer, parseBerSequence, type BerNode } from '../asn1/ber-reader.js';
-import { joinBytes, latin1Decode, stripLeadingZeros } from '../bytes.js';
+import { latin1Decode, stripLeadingZeros } from '../bytes.js';
 import { SealpostError, isSealpostError, type ErrorCode } from '../errors.js';
-
-export type Asn1 = BerNode;
+import { bitStringOf, booleanOf, childrenOf, explicitOf, integerContents, isContext, isUniversal, octetsOf, type BitStringValue } from './accessors.js';
+import { TAG, UNIVERSAL, oidText, parseBer, parseBerSequence, type BerNode } from './ber-reader.js';
+import { timeOf } from './time.js';
 
 export class Asn1ShapeError extends Error {
   constructor(message: string) {
@@ -22,7 +22,7 @@ export function shapeError(what: string): never {
 }
 
 /** Parses exactly one value filling all of `bytes` (BER accepted: PKCS#12 files are often BER). */
-export function decodeAsn1(bytes: Uint8Array, what: string): Asn1 {
+export function decodeAsn1(bytes: Uint8Array, what: string): BerNode {
   if (bytes.length === 0) shapeError(`${what}: empty input`);
   let node: BerNode;
   try {
@@ -52,7 +52,7 @@ function assertWellFormed(node: BerNode, what: string): void {
     if ((tag === 0 && node.constructed && node.contents.length > 0) || tag === 15 || tag >= 37) shapeError(`${what}: reserved universal tag`);
     if (node.constructed && PRIMITIVE_ONLY.has(tag)) shapeError(`${what}: constructed encoding of a primitive type`);
     if (node.constructed && (tag === TAG.OCTET_STRING || tag === TAG.BIT_STRING)) {
-      if (node.children.some((segment) => !hasTag(segment, tag))) shapeError(`${what}: bad constructed segment`);
+      if (node.children.some((segment) => !isUniversal(segment, tag))) shapeError(`${what}: bad constructed segment`);
     }
     if (!node.constructed && tag === TAG.BIT_STRING && (node.contents[0] ?? 0) > 7) shapeError(`${what}: bad BIT STRING`);
     if (!node.constructed && tag === TAG.OID && node.contents.length > 0 && oidText(node.contents) === null) shapeError(`${what}: bad OBJECT IDENTIFIER`);
@@ -89,28 +89,19 @@ function toSealpostError(error: unknown, code: ErrorCode, message: string): Seal
   return new SealpostError(code, message);
 }
 
-export function hasTag(node: Asn1, tagNumber: number): boolean {
-  return node.cls === UNIVERSAL && node.tagNumber === tagNumber;
-}
-
-export function isContextTag(node: Asn1, tagNumber: number): boolean {
-  return node.cls === CONTEXT && node.tagNumber === tagNumber;
-}
-
 /** The elements of any constructed value. */
-export function childrenOf(node: Asn1, what: string): readonly Asn1[] {
-  if (!node.constructed) shapeError(`${what}: expected a constructed value`);
-  return node.children;
+export function expectChildren(node: BerNode, what: string): readonly BerNode[] {
+  return childrenOf(node) ?? shapeError(`${what}: expected a constructed value`);
 }
 
-export function sequenceOf(node: Asn1, what: string): readonly Asn1[] {
-  if (!hasTag(node, TAG.SEQUENCE)) shapeError(`${what}: expected SEQUENCE`);
-  return childrenOf(node, what);
+export function expectSequence(node: BerNode, what: string): readonly BerNode[] {
+  if (!isUniversal(node, TAG.SEQUENCE)) shapeError(`${what}: expected SEQUENCE`);
+  return expectChildren(node, what);
 }
 
-export function setOf(node: Asn1, what: string): readonly Asn1[] {
-  if (!hasTag(node, TAG.SET)) shapeError(`${what}: expected SET`);
-  return childrenOf(node, what);
+export function expectSet(node: BerNode, what: string): readonly BerNode[] {
+  if (!isUniversal(node, TAG.SET)) shapeError(`${what}: expected SET`);
+  return expectChildren(node, what);
 }
 
 /** Element `index` of a list, or a shape error naming what was expected there. */
@@ -121,36 +112,31 @@ export function at<T>(list: readonly T[], index: number, what: string): T {
 }
 
 /** The inner value of an [n] EXPLICIT tag. */
-export function explicitInner(node: Asn1, tagNumber: number, what: string): Asn1 {
-  if (!isContextTag(node, tagNumber)) shapeError(`${what}: expected [${tagNumber}]`);
-  const inner = childrenOf(node, what);
-  if (inner.length !== 1) shapeError(`${what}: expected one value inside [${tagNumber}]`);
-  return at(inner, 0, what);
+export function expectExplicit(node: BerNode, tagNumber: number, what: string): BerNode {
+  if (!isContext(node, tagNumber)) shapeError(`${what}: expected [${tagNumber}]`);
+  return explicitOf(node, tagNumber) ?? shapeError(`${what}: expected one value inside [${tagNumber}]`);
 }
 
-function primitiveContent(node: Asn1, what: string): Uint8Array {
+/**
+ * Dotted OID text. Certificates, keys and PKCS#12 have always been read without the CMS engine's
+ * check that no arc starts with 0x80 (accessors' oidOf); that leniency is kept here as it was.
+ */
+export function expectOid(node: BerNode, what: string): string {
+  if (!isUniversal(node, TAG.OID)) shapeError(`${what}: expected OBJECT IDENTIFIER`);
   if (node.constructed) shapeError(`${what}: expected a primitive value`);
-  return node.contents;
-}
-
-export function oidOf(node: Asn1, what: string): string {
-  if (!hasTag(node, TAG.OID)) shapeError(`${what}: expected OBJECT IDENTIFIER`);
-  return oidText(primitiveContent(node, what)) ?? shapeError(`${what}: bad OBJECT IDENTIFIER`);
-}
-
-export function integerOf(node: Asn1, what: string): bigint {
-  return twosComplement(integerContent(node, what));
+  return oidText(node.contents) ?? shapeError(`${what}: bad OBJECT IDENTIFIER`);
 }
 
 /** The content octets of an INTEGER (two's complement, as encoded). */
-export function integerContent(node: Asn1, what: string): Uint8Array {
-  if (!hasTag(node, TAG.INTEGER)) shapeError(`${what}: expected INTEGER`);
-  const content = primitiveContent(node, what);
-  if (content.length === 0) shapeError(`${what}: empty INTEGER`);
-  return content;
+export function expectIntegerContents(node: BerNode, what: string): Uint8Array {
+  if (!isUniversal(node, TAG.INTEGER)) shapeError(`${what}: expected INTEGER`);
+  if (node.constructed) shapeError(`${what}: expected a primitive value`);
+  return integerContents(node) ?? shapeError(`${what}: empty INTEGER`);
 }
 
-function twosComplement(content: Uint8Array): bigint {
+/** Any INTEGER as a bigint (an encoding with redundant leading octets is read too, as it always was here). */
+export function expectInteger(node: BerNode, what: string): bigint {
+  const content = expectIntegerContents(node, what);
   let value = 0n;
   for (const byte of content) value = (value << 8n) | BigInt(byte);
   if (((content[0] ?? 0) & 0x80) !== 0) value -= 1n << BigInt(content.length * 8);
@@ -158,73 +144,59 @@ function twosComplement(content: Uint8Array): bigint {
 }
 
 /** A non-negative INTEGER no larger than `max`, as a number (versions, counts, lengths). */
-export function smallIntegerOf(node: Asn1, what: string, max: number): number {
-  const value = integerOf(node, what);
+export function expectSmallInteger(node: BerNode, what: string, max: number): number {
+  const value = expectInteger(node, what);
   if (value < 0n || value > BigInt(max)) shapeError(`${what}: out of range`);
   return Number(value);
 }
 
-/** Big-endian magnitude of a non-negative INTEGER, without sign octets. */
-export function unsignedIntegerOf(node: Asn1, what: string): Uint8Array {
-  const content = integerContent(node, what);
+/** Big-endian magnitude of a non-negative INTEGER, without sign octets (a view). */
+export function expectUnsignedInteger(node: BerNode, what: string): Uint8Array {
+  const content = expectIntegerContents(node, what);
   if (((content[0] ?? 0) & 0x80) !== 0) shapeError(`${what}: negative INTEGER`);
   return stripLeadingZeros(content);
 }
 
-export function booleanOf(node: Asn1, what: string): boolean {
-  if (!hasTag(node, TAG.BOOLEAN)) shapeError(`${what}: expected BOOLEAN`);
-  const content = primitiveContent(node, what);
-  if (content.length !== 1) shapeError(`${what}: bad BOOLEAN`);
-  return content[0] !== 0;
+export function expectBoolean(node: BerNode, what: string): boolean {
+  if (!isUniversal(node, TAG.BOOLEAN)) shapeError(`${what}: expected BOOLEAN`);
+  if (node.constructed) shapeError(`${what}: expected a primitive value`);
+  return booleanOf(node) ?? shapeError(`${what}: bad BOOLEAN`);
 }
 
 /** OCTET STRING contents, joining the segments of a BER constructed encoding. */
-export function octetsOf(node: Asn1, what: string): Uint8Array {
-  if (!hasTag(node, TAG.OCTET_STRING)) shapeError(`${what}: expected OCTET STRING`);
-  return contentOctets(node, what);
+export function expectOctetString(node: BerNode, what: string): Uint8Array {
+  if (!isUniversal(node, TAG.OCTET_STRING)) shapeError(`${what}: expected OCTET STRING`);
+  return expectOctets(node, what);
 }
 
 /**
  * Content octets of a string-like value whatever its tag (for [n] IMPLICIT OCTET STRING); a
  * constructed encoding is the concatenation of its OCTET STRING segments.
  */
-export function contentOctets(node: Asn1, what: string): Uint8Array {
-  if (!node.constructed) return primitiveContent(node, what);
-  const segments = childrenOf(node, what).map((segment) => {
-    if (!hasTag(segment, TAG.OCTET_STRING)) shapeError(`${what}: bad constructed segment`);
-    return contentOctets(segment, what);
-  });
-  return joinBytes(segments);
+export function expectOctets(node: BerNode, what: string): Uint8Array {
+  return octetsOf(node) ?? shapeError(`${what}: bad constructed segment`);
 }
 
-export interface BitStringValue {
-  readonly bytes: Uint8Array;
-  readonly unusedBits: number;
-}
-
-export function bitStringOf(node: Asn1, what: string): BitStringValue {
-  if (!hasTag(node, TAG.BIT_STRING) || node.constructed) shapeError(`${what}: expected BIT STRING`);
-  // The first contents octet counts the unused bits of the last; an empty BIT STRING may omit it.
-  const unusedBits = node.contents[0] ?? 0;
-  const bytes = node.contents.subarray(1);
-  if (unusedBits > 7 || (bytes.length === 0 && unusedBits !== 0)) shapeError(`${what}: bad BIT STRING`);
-  return { bytes, unusedBits };
+export function expectBitString(node: BerNode, what: string): BitStringValue {
+  if (!isUniversal(node, TAG.BIT_STRING) || node.constructed) shapeError(`${what}: expected BIT STRING`);
+  return bitStringOf(node) ?? shapeError(`${what}: bad BIT STRING`);
 }
 
 /** BIT STRING holding whole octets (keys, signatures). */
-export function bitStringBytesOf(node: Asn1, what: string): Uint8Array {
-  const value = bitStringOf(node, what);
+export function expectBitStringBytes(node: BerNode, what: string): Uint8Array {
+  const value = expectBitString(node, what);
   if (value.unusedBits !== 0) shapeError(`${what}: BIT STRING is not a whole number of octets`);
   return value.bytes;
 }
 
-/** The complete encoding of a value, identifier and length included. */
-export function encodingOf(node: Asn1): Uint8Array {
-  return node.raw;
+/** A certificate time, strictly as RFC 5280 4.1.2.5 writes it (see time.ts). */
+export function expectTime(node: BerNode, what: string): Date {
+  if (!isUniversal(node, TAG.UTC_TIME) && !isUniversal(node, TAG.GENERALIZED_TIME)) shapeError(`${what}: expected a time`);
+  return timeOf(node, 'certificate') ?? shapeError(`${what}: bad ${isUniversal(node, TAG.UTC_TIME) ? 'UTCTime' : 'GeneralizedTime'}`);
 }
 
 /** Text of a directory or IA5 string, or null when `node` is not a string type. */
-export function stringOf(node: Asn1, what: string): string | null {
+export function stringOf(node: BerNode, what: string): string | null {
   if (node.cls !== UNIVERSAL) return null;
   const tagNumber = node.tagNumber;
   const known: readonly number[] = [
@@ -238,7 +210,7 @@ export function stringOf(node: Asn1, what: string): string | null {
     TAG.BMP_STRING,
   ];
   if (!known.includes(tagNumber)) return null;
-  const content = contentOctets(node, what);
+  const content = expectOctets(node, what);
   switch (tagNumber) {
     case TAG.UTF8_STRING:
       return utf8Strict(content, what);
@@ -276,30 +248,6 @@ function utf32beDecode(bytes: Uint8Array, what: string): string {
     out += String.fromCodePoint(point);
   }
   return out;
-}
-
-/** UTCTime (years 1950-2049, RFC 5280) or GeneralizedTime, both in UTC ("Z"). */
-export function timeOf(node: Asn1, what: string): Date {
-  const text = latin1Decode(contentOctets(node, what));
-  let match: RegExpExecArray | null;
-  let year: number;
-  if (hasTag(node, TAG.UTC_TIME)) {
-    match = /^(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})?Z$/.exec(text);
-    if (match === null) shapeError(`${what}: bad UTCTime`);
-    const yy = Number(match[1]);
-    year = yy >= 50 ? 1900 + yy : 2000 + yy;
-  } else if (hasTag(node, TAG.GENERALIZED_TIME)) {
-    match = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(?:\.\d+)?Z$/.exec(text);
-    if (match === null) shapeError(`${what}: bad GeneralizedTime`);
-    year = Number(match[1]);
-  } else {
-    return shapeError(`${what}: expected a time`);
-  }
-  const [month, day, hour, minute, second] = [2, 3, 4, 5, 6].map((i) => Number(match[i] ?? '0')) as [number, number, number, number, number];
-  if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 60) shapeError(`${what}: time out of range`);
-  const date = new Date(Date.UTC(year, month - 1, day, hour, minute, second));
-  date.setUTCFullYear(year);
-  return date;
 }
 
 /** Splits concatenated top-level values (a DER certificate bundle) into their encodings. */
