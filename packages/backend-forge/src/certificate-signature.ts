@@ -1,18 +1,15 @@
 import type { CertificateSignatureRequest } from '@sealpost/core';
-import { backendKit as kit, constantTimeEqual, isSealpostError, throwIfAborted } from '@sealpost/core';
-import { parseCertificateOrThrow } from './certificates.js';
+import { backendKit as kit, isSealpostError, throwIfAborted } from '@sealpost/core';
 import { verifySignature } from './signature-verify.js';
 
 /** True iff the issuer's key verifies the certificate's signature over its exact TBSCertificate bytes. */
 export async function verifyCertificateSignatureWith(request: CertificateSignatureRequest): Promise<boolean> {
   throwIfAborted(request.signal);
-  const certificate = parseCertificateOrThrow(request.certificate, 'subject');
-  const issuer = parseCertificateOrThrow(request.issuer, 'issuer');
-  // RFC 5280 4.1.1.2: the signature field inside TBSCertificate must equal signatureAlgorithm.
-  if (!constantTimeEqual(certificate.tbsSignatureAlgorithm, certificate.signatureAlgorithmEncoding)) return false;
-  const params = kit.signatureParamsOf(certificate.signatureAlgorithm, null);
+  // Core reads both certificates and the algorithm; an inner signature field that differs from the outer one is null.
+  const input = kit.certificateSignatureInput(request.certificate, request.issuer);
+  if (input === null) return false;
   try {
-    return verifySignature(issuer.publicKey, params, certificate.tbs, certificate.signatureValue);
+    return verifySignature(input.issuer.publicKey, input.params, input.tbs, input.signature);
   } catch (error) {
     if (isSealpostError(error, 'ERR_SIGNATURE_INVALID')) return false;
     throw error;

@@ -7,7 +7,6 @@ import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { shortenAt } from '@sealpost/conformance';
 import { opensslInFolder } from '../test-support/extra-pki.js';
 import { createForgeBackend } from './backend.js';
-import { parseCertificate } from './certificates.js';
 import { createContext } from './context.js';
 import { wrapKey } from './key-transport.js';
 import type { RsaPublicKey } from './keys.js';
@@ -285,7 +284,7 @@ describe('unsupported requests', () => {
 });
 
 describe('AuthEnvelopedData variants this backend does not write but reads', () => {
-  const bobKey = (): RsaPublicKey => parseCertificate(pki.identities.bob.cert)!.publicKey as RsaPublicKey;
+  const bobKey = (): RsaPublicKey => kit.certificateFactsOf(pki.identities.bob.cert)!.publicKey as RsaPublicKey;
 
   type Wrap = (cek: Uint8Array) => { keyEncryptionAlgorithm: Uint8Array; encryptedKey: Uint8Array };
 
@@ -297,7 +296,7 @@ describe('AuthEnvelopedData variants this backend does not write but reads', () 
     if (options.authAttrs !== undefined) aes.setAAD(Uint8Array.from([0x31, ...options.authAttrs.subarray(1)]));
     const ciphertext = Buffer.concat([aes.update(content), aes.final()]);
     const wrapped = options.wrap?.(cek) ?? wrapKey(createContext({}), 'rsa-pkcs1', bobKey(), cek);
-    const bob = parseCertificate(pki.identities.bob.cert)!;
+    const bob = kit.certificateFactsOf(pki.identities.bob.cert)!;
     const ktri = der.sequence(der.integer(0), der.sequence(bob.issuer, der.tlv(0x02, bob.serial)), wrapped.keyEncryptionAlgorithm, der.octetString(wrapped.encryptedKey));
     const gcmParameters = options.icvLength === undefined ? der.sequence(der.octetString(nonce)) : der.sequence(der.octetString(nonce), der.integer(icv));
     const eci = der.sequence(der.oid(kit.OID.data), der.algorithmIdentifier(kit.OID.aes128Gcm, gcmParameters), der.implicitPrimitive(0, ciphertext));

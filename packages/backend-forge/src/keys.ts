@@ -2,53 +2,17 @@ import { backendKit as kit, leftPad, SealpostError } from '@sealpost/core';
 import forge from 'node-forge';
 import { toHex } from './bytes.js';
 
-/** Public and private keys, read from SubjectPublicKeyInfo and PKCS#8 into what the arithmetic needs. */
+/** Private keys, read from PKCS#8 into what the arithmetic needs; public keys are core's reading. */
 
-export type NamedCurve = 'P-256' | 'P-384' | 'P-521';
+export type NamedCurve = kit.NamedCurve;
 
 /** Octets of a field element, of a private scalar and of each half of r||s. */
-export function curveSize(curve: NamedCurve): number {
-  return curve === 'P-256' ? 32 : curve === 'P-384' ? 48 : 66;
-}
+export const curveSize = kit.curveSize;
 
-export type RsaPublicKey = {
-  readonly kind: 'rsa';
-  /** Modulus and public exponent, big-endian, without leading zero octets. */
-  readonly modulus: Uint8Array;
-  readonly exponent: Uint8Array;
-  /** An id-RSASSA-PSS key (RFC 4055): for PSS signatures only. */
-  readonly pssOnly: boolean;
-};
-
-export type EcPublicKey = {
-  readonly kind: 'ec';
-  /** Null for a curve this backend does not know (or explicit curve parameters). */
-  readonly curve: NamedCurve | null;
-  /** The SEC 1 encoded point. */
-  readonly point: Uint8Array;
-};
-
-export type PublicKeyFacts = RsaPublicKey | EcPublicKey | { readonly kind: 'other'; readonly oid: string };
-
-/** Reads a SubjectPublicKeyInfo element; null if it is malformed. */
-export function publicKeyFacts(spki: kit.Node | undefined): PublicKeyFacts | null {
-  const parts = kit.isUniversal(spki, 16) ? kit.childrenOf(spki) : null;
-  const algorithm = kit.algorithmOf(parts?.[0]);
-  const key = kit.bitStringBytes(parts?.[1]);
-  if (parts === null || parts.length !== 2 || algorithm === null || key === null) return null;
-  if (algorithm.oid === kit.OID.rsaEncryption || algorithm.oid === kit.OID.rsassaPss) {
-    const rsa = kit.childrenOf(kit.decodeElement(key) ?? undefined);
-    const modulus = kit.unsignedIntegerOf(rsa?.[0]);
-    const exponent = kit.unsignedIntegerOf(rsa?.[1]);
-    if (rsa === null || rsa.length !== 2 || modulus === null || exponent === null || modulus[0] === 0) return null;
-    return { kind: 'rsa', modulus, exponent, pssOnly: algorithm.oid === kit.OID.rsassaPss };
-  }
-  if (algorithm.oid === kit.OID.ecPublicKey) {
-    const curveOid = kit.oidOf(algorithm.parameters);
-    return { kind: 'ec', curve: curveOid === null ? null : (kit.NAMED_CURVE_BY_OID[curveOid] ?? null), point: key };
-  }
-  return { kind: 'other', oid: algorithm.oid };
-}
+/** Public keys as core's CMS engine reads them from a SubjectPublicKeyInfo (kit.publicKeyFactsOf). */
+export type PublicKeyFacts = kit.PublicKeyFacts;
+export type RsaPublicKey = Extract<PublicKeyFacts, { kind: 'rsa' }>;
+export type EcPublicKey = Extract<PublicKeyFacts, { kind: 'ec' }>;
 
 export type RsaPrivateKey = {
   readonly kind: 'rsa';

@@ -5,7 +5,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { nodeAt, replaceAt } from '@sealpost/conformance';
 import { makeExtraPki, openssl, writeTemp, type ExtraPki } from '../test-support/extra-pki.js';
 import { createForgeBackend } from './backend.js';
-import { parseCertificate } from './certificates.js';
 import { createContext } from './context.js';
 import { computeDigest } from './digest.js';
 import { privateKeyFacts } from './keys.js';
@@ -151,7 +150,7 @@ describe('RSASSA-PSS keys (id-RSASSA-PSS, RFC 4055)', () => {
 
   it('a PKCS#1 v1.5 signature claimed for a PSS-only key is invalid', async () => {
     const cms = await backend.sign({ content, detached: true, signers: [signer(pki.identities.alice, 'sha-256')] });
-    const pssCert = parseCertificate(extra.pssKey.cert)!;
+    const pssCert = kit.certificateFactsOf(extra.pssKey.cert)!;
     const repointed = replaceAt(cms, [...signerInfoPath(cms), 1], der.sequence(pssCert.issuer, der.tlv(0x02, pssCert.serial)));
     const [check] = await backend.verify({ cms: repointed, content, certificates: [extra.pssKey.cert] });
     expect(check).toMatchObject({ certificate: extra.pssKey.cert, signatureValid: false, error: { code: 'ERR_SIGNATURE_INVALID' } });
@@ -277,7 +276,7 @@ describe('verification failures are reported, not thrown', () => {
   it('signed attributes are hashed as received, not re-encoded (an unsorted SET still verifies)', async () => {
     const alice = pki.identities.alice;
     const ctx = createContext({});
-    const cert = parseCertificate(alice.cert)!;
+    const cert = kit.certificateFactsOf(alice.cert)!;
     const attributes = kit.newSignedAttributes({ messageDigest: computeDigest('sha-256', content), signingTime: new Date('2026-01-02T03:04:05Z') });
     const unsorted = [...attributes].reverse();
     const asSent = der.tlv(0x31, ...unsorted);

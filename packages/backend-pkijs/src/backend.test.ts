@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { backendKit as kit } from '@sealpost/core';
 import { makeTestPki, type TestPki } from '../test-support/openssl-pki.js';
-import { childrenOf, decodeElement, type Node } from './asn1.js';
 import { createPkijsBackend, PKIJS_CAPABILITIES } from './index.js';
 
 const content = new TextEncoder().encode('Content-Type: text/plain\r\n\r\nbackend-level checks\r\n');
@@ -76,10 +76,10 @@ describe('createPkijsBackend', () => {
   });
 
   it('a certificate altered after signing no longer verifies', async () => {
-    const root = decodeElement(pki.alice.cert) as Node;
-    const tbs = childrenOf(root)?.[0] as Node;
+    const root = kit.decodeElement(pki.alice.cert) as kit.Node;
+    const tbs = kit.childrenOf(root)?.[0] as kit.Node;
     // The last octet of TBSCertificate is inside the last extension's value: the DER stays readable.
-    const tbsEnd = tbs.valueBeforeDecodeView.byteOffset - root.valueBeforeDecodeView.byteOffset + tbs.valueBeforeDecodeView.length - 1;
+    const tbsEnd = tbs.raw.byteOffset - root.raw.byteOffset + tbs.raw.length - 1;
     const altered = pki.alice.cert.slice();
     altered[tbsEnd] = (altered[tbsEnd] ?? 0) ^ 0x01;
     expect(await backend.verifyCertificateSignature({ certificate: altered, issuer: pki.ca.cert })).toBe(false);

@@ -1,5 +1,4 @@
-import { concatBytes, der, leftPad, stripLeadingZeros } from '@sealpost/core';
-import { childrenOf, decodeElement, unsignedIntegerOf } from './asn1.js';
+import { backendKit as kit, concatBytes, der, leftPad, stripLeadingZeros } from '@sealpost/core';
 import type { Bytes } from './bytes.js';
 import { bytesToBigInt } from './rsa-math.js';
 
@@ -14,9 +13,9 @@ export function ecdsaSignatureToDer(raw: Uint8Array): Bytes {
 
 /** Null when the DER is malformed or a value does not fit the curve. */
 export function ecdsaSignatureToRaw(encoding: Uint8Array, size: number): Bytes | null {
-  const parts = childrenOf(decodeElement(encoding) ?? undefined);
-  const r = unsignedIntegerOf(parts?.[0]);
-  const s = unsignedIntegerOf(parts?.[1]);
+  const parts = kit.childrenOf(kit.decodeElement(encoding) ?? undefined);
+  const r = kit.unsignedIntegerOf(parts?.[0]);
+  const s = kit.unsignedIntegerOf(parts?.[1]);
   if (parts === null || parts.length !== 2 || r === null || s === null || r.length > size || s.length > size) return null;
   return concatBytes(leftPad(r, size), leftPad(s, size));
 }

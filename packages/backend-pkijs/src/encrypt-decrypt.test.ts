@@ -3,11 +3,10 @@ import { backendKit as kit, bytesEqual, DECRYPTION_FAILED_MESSAGE, der } from '@
 import { constants, createPrivateKey, privateDecrypt } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTestPki, openssl, opensslOk, readTemp, writeTemp, type Identity, type TestPki } from '../test-support/openssl-pki.js';
-import { childrenOf, decodeElement, octetsOf, oidOf, smallIntegerOf, type Node } from './asn1.js';
 import { createPkijsBackend } from './backend.js';
-import { parseCertificate } from './certificates.js';
 import { createContext } from './context.js';
 import { wrapKey } from './key-transport.js';
+import { publicKeyFacts } from './keys.js';
 
 const backend = createPkijsBackend();
 const content = new TextEncoder().encode('Content-Type: text/plain; charset=utf-8\r\n\r\nA sealed message for the pkijs backend.\r\n');
@@ -39,19 +38,19 @@ function opensslEncrypt(args: readonly string[], recipients: readonly Identity[]
 }
 
 /** The node at `path` (child indexes) below the root of a DER/BER element. */
-function nodeAt(root: Node, path: readonly number[]): Node {
-  let node: Node | undefined = root;
-  for (const i of path) node = childrenOf(node)?.[i];
+function nodeAt(root: kit.Node, path: readonly number[]): kit.Node {
+  let node: kit.Node | undefined = root;
+  for (const i of path) node = kit.childrenOf(node)?.[i];
   if (node === undefined) throw new Error(`no node at ${path.join('.')}`);
   return node;
 }
 
 /** Flips one bit at the last content octet of the node at `path`. */
 function flipIn(cms: Uint8Array, path: readonly number[], fromEnd = 1): Uint8Array {
-  const root = decodeElement(cms);
+  const root = kit.decodeElement(cms);
   if (root === null) throw new Error('unreadable');
   const node = nodeAt(root, path);
-  const offset = node.valueBeforeDecodeView.byteOffset - root.valueBeforeDecodeView.byteOffset + node.valueBeforeDecodeView.length - fromEnd;
+  const offset = node.raw.byteOffset - root.raw.byteOffset + node.raw.length - fromEnd;
   const out = cms.slice();
   out[offset] = (out[offset] ?? 0) ^ 0x10;
   return out;
@@ -88,7 +87,7 @@ describe('encryption made here', () => {
     for (const keyTransport of transports) {
       it(`${cipher} with ${keyTransport}: decrypts here for each recipient and with openssl cms`, async () => {
         const cms = await backend.encrypt({ content, recipients: [{ certificate: pki.alice.cert }, { certificate: pki.bob.cert }], cipher, keyTransport });
-        expect(oidOf(childrenOf(decodeElement(cms) ?? undefined)?.[0])).toBe(cipher.endsWith('gcm') ? kit.OID.authEnvelopedData : kit.OID.envelopedData);
+        expect(kit.oidOf(kit.childrenOf(kit.decodeElement(cms) ?? undefined)?.[0])).toBe(cipher.endsWith('gcm') ? kit.OID.authEnvelopedData : kit.OID.envelopedData);
         for (const id of [pki.alice, pki.bob]) {
           expect((await backend.decrypt({ cms, ...identity(id) })).content).toEqual(content);
           expect(opensslDecrypts(cms, id)).toEqual(content);
@@ -99,24 +98,24 @@ describe('encryption made here', () => {
 
   it('writes standard AuthEnvelopedData (RFC 5083/5084): GCMParameters, ciphertext without tag, 16-octet mac', async () => {
     const cms = await backend.encrypt({ content, recipients: [{ certificate: pki.alice.cert }], cipher: 'aes-256-gcm', keyTransport: 'rsa-oaep' });
-    const root = decodeElement(cms);
+    const root = kit.decodeElement(cms);
     if (root === null) throw new Error('unreadable');
     const aed = nodeAt(root, [1, 0]);
-    const parts = childrenOf(aed) ?? [];
+    const parts = kit.childrenOf(aed) ?? [];
     expect(parts).toHaveLength(4); // version, recipientInfos, authEncryptedContentInfo, mac: no authAttrs
-    expect(smallIntegerOf(parts[0])).toBe(0);
-    const eci = childrenOf(parts[2]) ?? [];
-    expect(oidOf(eci[0])).toBe(kit.OID.data);
-    expect(oidOf(childrenOf(eci[1])?.[0])).toBe(kit.OID.aes256Gcm);
-    const gcmParameters = childrenOf(childrenOf(eci[1])?.[1]) ?? [];
-    expect(octetsOf(gcmParameters[0])?.length).toBe(12);
-    expect(smallIntegerOf(gcmParameters[1])).toBe(16);
-    expect(eci[2]?.idBlock.tagClass).toBe(3);
-    expect(octetsOf(eci[2])?.length).toBe(content.length);
-    expect(octetsOf(parts[3])?.length).toBe(16);
-    const ktri = childrenOf(childrenOf(parts[1])?.[0]) ?? [];
-    expect(smallIntegerOf(ktri[0])).toBe(0);
-    expect(oidOf(childrenOf(ktri[2])?.[0])).toBe(kit.OID.rsaesOaep);
+    expect(kit.smallIntegerOf(parts[0])).toBe(0);
+    const eci = kit.childrenOf(parts[2]) ?? [];
+    expect(kit.oidOf(eci[0])).toBe(kit.OID.data);
+    expect(kit.oidOf(kit.childrenOf(eci[1])?.[0])).toBe(kit.OID.aes256Gcm);
+    const gcmParameters = kit.childrenOf(kit.childrenOf(eci[1])?.[1]) ?? [];
+    expect(kit.octetsOf(gcmParameters[0])?.length).toBe(12);
+    expect(kit.smallIntegerOf(gcmParameters[1])).toBe(16);
+    expect(eci[2]?.cls).toBe(2); // context-specific
+    expect(kit.octetsOf(eci[2])?.length).toBe(content.length);
+    expect(kit.octetsOf(parts[3])?.length).toBe(16);
+    const ktri = kit.childrenOf(kit.childrenOf(parts[1])?.[0]) ?? [];
+    expect(kit.smallIntegerOf(ktri[0])).toBe(0);
+    expect(kit.oidOf(kit.childrenOf(ktri[2])?.[0])).toBe(kit.OID.rsaesOaep);
     const printed = opensslOk(pki.dir, 'cms', '-cmsout', '-print', '-inform', 'DER', '-in', writeTemp(pki, 'oaep.der', cms)).stdout.toString();
     expect(printed).toMatch(/sha256/);
     expect(printed).toMatch(/mgf1/);
@@ -125,7 +124,7 @@ describe('encryption made here', () => {
   it('uses a fresh key and nonce for every message', async () => {
     const a = await backend.encrypt({ content, recipients: [{ certificate: pki.alice.cert }], cipher: 'aes-128-gcm', keyTransport: 'rsa-pkcs1' });
     const b = await backend.encrypt({ content, recipients: [{ certificate: pki.alice.cert }], cipher: 'aes-128-gcm', keyTransport: 'rsa-pkcs1' });
-    const nonce = (cms: Uint8Array) => octetsOf(nodeAt(decodeElement(cms) as Node, [1, 0, 2, 1, 1, 0]));
+    const nonce = (cms: Uint8Array) => kit.octetsOf(nodeAt(kit.decodeElement(cms) as kit.Node, [1, 0, 2, 1, 1, 0]));
     expect(bytesEqual(nonce(a) ?? new Uint8Array(0), nonce(b) ?? new Uint8Array(0))).toBe(false);
     expect(bytesEqual(a.subarray(a.length - 16), b.subarray(b.length - 16))).toBe(false);
   });
@@ -250,11 +249,12 @@ describe('AuthEnvelopedData variants this backend does not write but must read',
 
   /** Builds AuthEnvelopedData by hand: optional authAttrs (authenticated as AAD) and a chosen ICV length. */
   async function handMade(icvLength: number, authAttrs: readonly Uint8Array[] | null): Promise<Uint8Array> {
-    const cert = parseCertificate(pki.alice.cert);
-    if (cert === null || cert.publicKey?.kind !== 'rsa') throw new Error('test certificate unreadable');
+    const cert = kit.certificateFactsOf(pki.alice.cert);
+    const publicKey = cert === null ? null : publicKeyFacts(cert.spki);
+    if (cert === null || publicKey?.kind !== 'rsa') throw new Error('test certificate unreadable');
     const cek = ctx.random(16);
     const nonce = ctx.random(12);
-    const wrapped = await wrapKey(ctx, 'rsa-oaep', cert.publicKey, cek);
+    const wrapped = await wrapKey(ctx, 'rsa-oaep', publicKey, cek);
     const key = await ctx.subtle.importKey('raw', cek, 'AES-GCM', false, ['encrypt']);
     const aad = authAttrs === null ? undefined : der.setOf(authAttrs);
     const sealed = new Uint8Array(
@@ -286,9 +286,9 @@ describe('AuthEnvelopedData variants this backend does not write but must read',
     const cms = await handMade(16, attrs);
     expect((await backend.decrypt({ cms, ...identity(pki.alice) })).content).toEqual(content);
     // Change one octet inside the last authenticated attribute (its kit.OID's last arc).
-    const root = decodeElement(cms) as Node;
+    const root = kit.decodeElement(cms) as kit.Node;
     const authAttrs = nodeAt(root, [1, 0, 3]);
-    expect(authAttrs.idBlock.tagNumber).toBe(1);
+    expect(authAttrs.tagNumber).toBe(1);
     const tampered = flipIn(cms, [1, 0, 3], 1);
     await expectGenericFailure(backend.decrypt({ cms: tampered, ...identity(pki.alice) }));
   });

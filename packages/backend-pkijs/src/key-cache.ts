@@ -1,5 +1,4 @@
 import { backendKit as kit } from '@sealpost/core';
-import { decodeElement } from './asn1.js';
 import { privateKeyFacts, publicKeyFacts, type PrivateKeyFacts, type PublicKeyFacts } from './keys.js';
 
 /**
@@ -48,7 +47,7 @@ export function createKeyCache(): KeyCache {
       privateFacts.set(pkcs8, { sum, length: pkcs8.length, facts });
       return facts;
     },
-    publicFacts: (spki) => publicFacts.get(spki, (copy) => publicKeyFacts(decodeElement(copy) ?? undefined)),
+    publicFacts: (spki) => publicFacts.get(spki, (copy) => publicKeyFacts(copy)),
     privateKey(facts, algorithm, load) {
       let byAlgorithm = privateKeys.get(facts);
       if (byAlgorithm === undefined) privateKeys.set(facts, (byAlgorithm = new Map()));

@@ -1,50 +1,31 @@
 import { backendKit as kit, der, SealpostError } from '@sealpost/core';
-import { algorithmOf, bitStringBytes, childrenOf, decodeElement, encodingOf, isContext, isUniversal, octetsOf, oidOf, smallIntegerOf, unsignedIntegerOf, type Node } from './asn1.js';
-import type { Bytes } from './bytes.js';
+import { copyOf, type Bytes } from './bytes.js';
 
 /** What a key is, in the forms WebCrypto and the RSA arithmetic need. */
 
-export type NamedCurve = 'P-256' | 'P-384' | 'P-521';
+export type NamedCurve = kit.NamedCurve;
 
 /** Octets in a field element (and in each half of a raw r||s signature). */
-export function curveSize(curve: NamedCurve): number {
-  return curve === 'P-256' ? 32 : curve === 'P-384' ? 48 : 66;
-}
+export const curveSize = kit.curveSize;
 
+/** Core's reading of a public key (kit.publicKeyFactsOf), with the SubjectPublicKeyInfo WebCrypto imports. */
 export type PublicKeyFacts =
-  | {
-      readonly kind: 'rsa';
-      readonly spki: Bytes;
-      readonly modulus: Uint8Array;
-      readonly exponent: Uint8Array;
-      /** An id-RSASSA-PSS key (RFC 4055): for PSS signatures only. */
-      readonly pssOnly: boolean;
-    }
-  | { readonly kind: 'ec'; readonly curve: NamedCurve | null; readonly spki: Bytes }
-  | { readonly kind: 'other'; readonly oid: string };
+  | (Extract<kit.PublicKeyFacts, { kind: 'rsa' }> & { readonly spki: Bytes })
+  | (Extract<kit.PublicKeyFacts, { kind: 'ec' }> & { readonly spki: Bytes })
+  | Extract<kit.PublicKeyFacts, { kind: 'other' }>;
 
 /**
- * Reads a SubjectPublicKeyInfo. RSA keys are rewrapped under rsaEncryption, because WebCrypto
- * refuses the id-RSASSA-PSS form some certificates use. Null if the structure is malformed.
+ * Reads a SubjectPublicKeyInfo with core's reader. RSA keys are rewrapped under rsaEncryption, because
+ * WebCrypto refuses the id-RSASSA-PSS form some certificates use. Null if the structure is malformed.
  */
-export function publicKeyFacts(spki: Node | undefined): PublicKeyFacts | null {
-  const parts = isUniversal(spki, 16) ? childrenOf(spki) : null;
-  const algorithm = algorithmOf(parts?.[0]);
-  const key = bitStringBytes(parts?.[1]);
-  if (spki === undefined || parts === null || parts.length !== 2 || algorithm === null || key === null) return null;
-  if (algorithm.oid === kit.OID.rsaEncryption || algorithm.oid === kit.OID.rsassaPss) {
-    const rsa = childrenOf(decodeElement(key) ?? undefined);
-    const modulus = unsignedIntegerOf(rsa?.[0]);
-    const exponent = unsignedIntegerOf(rsa?.[1]);
-    if (rsa === null || rsa.length !== 2 || modulus === null || exponent === null) return null;
-    const normalized = der.sequence(der.algorithmIdentifier(kit.OID.rsaEncryption, der.nullValue()), der.tlv(0x03, Uint8Array.of(0), key));
-    return { kind: 'rsa', spki: normalized, modulus, exponent, pssOnly: algorithm.oid === kit.OID.rsassaPss };
-  }
-  if (algorithm.oid === kit.OID.ecPublicKey) {
-    const curveOid = kit.oidOf(algorithm.parameters);
-    return { kind: 'ec', curve: curveOid === null ? null : (kit.NAMED_CURVE_BY_OID[curveOid] ?? null), spki: encodingOf(spki) };
-  }
-  return { kind: 'other', oid: algorithm.oid };
+export function publicKeyFacts(spki: Uint8Array): PublicKeyFacts | null {
+  const node = kit.decodeElement(spki);
+  const facts = kit.publicKeyFactsOf(node ?? undefined);
+  if (facts === null || facts.kind === 'other') return facts;
+  if (facts.kind === 'ec') return { ...facts, spki: copyOf(spki) };
+  const key = kit.bitStringBytes(kit.childrenOf(node ?? undefined)?.[1]);
+  if (key === null) return null;
+  return { ...facts, spki: der.sequence(der.algorithmIdentifier(kit.OID.rsaEncryption, der.nullValue()), der.tlv(0x03, Uint8Array.of(0), key)) };
 }
 
 export type PrivateKeyFacts =
@@ -57,13 +38,13 @@ function malformedKey(): SealpostError {
 
 /** Reads a PKCS#8 PrivateKeyInfo; RSA keys come back rewrapped under rsaEncryption. */
 export function privateKeyFacts(pkcs8: Uint8Array): PrivateKeyFacts {
-  const parts = childrenOf(decodeElement(pkcs8) ?? undefined);
-  const version = smallIntegerOf(parts?.[0]);
-  const algorithm = algorithmOf(parts?.[1]);
-  const inner = isUniversal(parts?.[2], 4) ? octetsOf(parts?.[2]) : null;
+  const parts = kit.childrenOf(kit.decodeElement(pkcs8) ?? undefined);
+  const version = kit.smallIntegerOf(parts?.[0]);
+  const algorithm = kit.algorithmOf(parts?.[1]);
+  const inner = kit.isUniversal(parts?.[2], 4) ? kit.octetsOf(parts?.[2]) : null;
   if (parts === null || (version !== 0 && version !== 1) || algorithm === null || inner === null) throw malformedKey();
   if (algorithm.oid === kit.OID.rsaEncryption || algorithm.oid === kit.OID.rsassaPss) {
-    if (childrenOf(decodeElement(inner) ?? undefined) === null) throw malformedKey();
+    if (kit.childrenOf(kit.decodeElement(inner) ?? undefined) === null) throw malformedKey();
     const normalized = der.sequence(der.integer(0), der.algorithmIdentifier(kit.OID.rsaEncryption, der.nullValue()), der.octetString(inner));
     return { kind: 'rsa', pkcs8: normalized, rsaPrivateKey: inner };
   }
@@ -78,6 +59,6 @@ export function privateKeyFacts(pkcs8: Uint8Array): PrivateKeyFacts {
 
 /** ECPrivateKey ::= SEQUENCE { version, privateKey, [0] parameters OPTIONAL, [1] publicKey OPTIONAL } */
 function ecPrivateKeyCurve(ecPrivateKey: Uint8Array): string | null {
-  const parts = childrenOf(decodeElement(ecPrivateKey) ?? undefined) ?? [];
-  return oidOf(childrenOf(parts.find((p) => isContext(p, 0)))?.[0]);
+  const parts = kit.childrenOf(kit.decodeElement(ecPrivateKey) ?? undefined) ?? [];
+  return kit.oidOf(kit.childrenOf(parts.find((p) => kit.isContext(p, 0)))?.[0]);
 }

@@ -1,4 +1,4 @@
-import { childrenOf, decodeElement, smallIntegerOf, unsignedIntegerOf } from './asn1.js';
+import { backendKit as kit } from '@sealpost/core';
 import { bigIntToBytes, byteLength, bytesToBigInt, modInverse, modPow } from './rsa-math.js';
 import type { Bytes } from './bytes.js';
 
@@ -23,11 +23,11 @@ interface RsaPrivateKey {
 
 /** RSAPrivateKey (RFC 8017 A.1.2), two-prime only; null if malformed. */
 function parseRsaPrivateKey(der: Uint8Array): RsaPrivateKey | null {
-  const parts = childrenOf(decodeElement(der) ?? undefined);
-  if (parts === null || parts.length !== 9 || smallIntegerOf(parts[0]) !== 0) return null;
+  const parts = kit.childrenOf(kit.decodeElement(der) ?? undefined);
+  if (parts === null || parts.length !== 9 || kit.smallIntegerOf(parts[0]) !== 0) return null;
   const values: bigint[] = [];
   for (const node of parts.slice(1)) {
-    const magnitude = unsignedIntegerOf(node);
+    const magnitude = kit.unsignedIntegerOf(node);
     if (magnitude === null) return null;
     values.push(bytesToBigInt(magnitude));
   }

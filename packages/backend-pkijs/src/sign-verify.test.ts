@@ -3,9 +3,7 @@ import { backendKit as kit, bytesEqual, der } from '@sealpost/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as asn1js from 'asn1js';
 import { makeTestPki, openssl, opensslOk, readTemp, writeTemp, type Identity, type TestPki } from '../test-support/openssl-pki.js';
-import { childrenOf, oidOf } from './asn1.js';
 import { createPkijsBackend } from './backend.js';
-import { parseCertificate } from './certificates.js';
 import { createContext } from './context.js';
 import { computeDigest } from './digest.js';
 import { privateKeyFacts } from './keys.js';
@@ -144,7 +142,7 @@ describe('RSASSA-PSS keys (id-RSASSA-PSS, RFC 4055)', () => {
 
   it('a PKCS#1 v1.5 signature claimed for a PSS-only key is invalid', async () => {
     const cms = await backend.sign({ content, detached: true, signers: [signer(pki.alice, 'sha-256')] });
-    const pssCert = parseCertificate(pki.pssKey.cert);
+    const pssCert = kit.certificateFactsOf(pki.pssKey.cert);
     if (pssCert === null) throw new Error('test certificate unreadable');
     // Point the signer identifier at the PSS-only certificate; the v1.5 signature must not pass with it.
     const sid = asn1js.fromBER(der.sequence(pssCert.issuer, der.tlv(0x02, pssCert.serial))).result as asn1js.Sequence;
@@ -258,7 +256,7 @@ describe('verification failures are reported, not thrown', () => {
 
   it('signed attributes are hashed as received, not re-encoded (an unsorted SET still verifies)', async () => {
     const ctx = createContext({});
-    const cert = parseCertificate(pki.alice.cert);
+    const cert = kit.certificateFactsOf(pki.alice.cert);
     if (cert === null) throw new Error('test certificate unreadable');
     const attributes = kit.newSignedAttributes({ messageDigest: await computeDigest(ctx, 'sha-256', content), signingTime: new Date('2026-01-02T03:04:05Z') });
     const unsorted = [...attributes].sort((a, b) => (b[b.length - 1] ?? 0) - (a[a.length - 1] ?? 0) || b.length - a.length);

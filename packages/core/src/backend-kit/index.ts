@@ -11,6 +11,7 @@ export * from './signature-algorithms.js';
 export * from './signed-attributes.js';
 export * from './signed-data-writer.js';
 export * from './certificate-facts.js';
+export * from './certificate-signature.js';
 export * from './cms-reader.js';
 export * from './decrypt-envelope.js';
 export * from './limits.js';
