@@ -4,7 +4,6 @@
  * `now`, CA constraints, and the leaf's permission to protect e-mail.
  */
 import type { CryptoBackend } from '../backend.js';
-import { type BytesMemo, createBytesMemo } from '../bytes-cache.js';
 import { SealpostError, throwIfAborted } from '../errors.js';
 import { bytesEqual } from '../bytes.js';
 import { parseCertificateDetails, type CertificateDetails } from './certificate.js';
@@ -151,9 +150,8 @@ class PathSearch {
     const known = this.verdicts.get(key);
     if (known !== undefined) return known;
     throwIfAborted(this.options.signal);
-    const pair = certificatePair(child.info.der, issuer.info.der);
-    const memo = signatureMemoOf(this.options.backend);
-    let valid = memo.peek(pair);
+    const memo = signatureMemoOf(this.options.backend, child.details);
+    let valid = memo.get(issuer.details);
     if (valid === undefined) {
       this.signatureChecks++;
       try {
@@ -165,7 +163,7 @@ class PathSearch {
         // An algorithm the backend cannot check is no evidence of the issuer: treat it as not signed.
         valid = false;
       }
-      memo.set(pair, valid);
+      memo.set(issuer.details, valid);
     }
     throwIfAborted(this.options.signal);
     if (!valid) this.signatureFailed = true;
@@ -273,23 +271,15 @@ function issuerErrors(path: readonly Node[], index: number): ChainError[] {
 }
 
 // Whether an issuer signed a certificate is a fact about their bytes (and the backend that checked it):
-// remembered across messages, so the same sender's chain is checked once, not once per message.
-const SIGNATURE_MEMOS = new WeakMap<object, BytesMemo<boolean>>();
+// remembered across messages, so the same sender's chain is checked once, not once per message. Keyed by
+// the certificates as read (parseCertificateDetails gives the same object for the same bytes while it
+// remembers them), so the entries go when those do.
+const SIGNATURE_VERDICTS = new WeakMap<object, WeakMap<CertificateDetails, WeakMap<CertificateDetails, boolean>>>();
 
-function signatureMemoOf(backend: object): BytesMemo<boolean> {
-  let memo = SIGNATURE_MEMOS.get(backend);
-  if (memo === undefined) {
-    memo = createBytesMemo<boolean>(4096);
-    SIGNATURE_MEMOS.set(backend, memo);
-  }
-  return memo;
-}
-
-/** The two certificates as one key: the first one's length, then both, so no two pairs share a key. */
-function certificatePair(certificate: Uint8Array, issuer: Uint8Array): Uint8Array {
-  const out = new Uint8Array(4 + certificate.length + issuer.length);
-  new DataView(out.buffer).setUint32(0, certificate.length);
-  out.set(certificate, 4);
-  out.set(issuer, 4 + certificate.length);
-  return out;
+function signatureMemoOf(backend: object, certificate: CertificateDetails): WeakMap<CertificateDetails, boolean> {
+  let byCertificate = SIGNATURE_VERDICTS.get(backend);
+  if (byCertificate === undefined) SIGNATURE_VERDICTS.set(backend, (byCertificate = new WeakMap()));
+  let byIssuer = byCertificate.get(certificate);
+  if (byIssuer === undefined) byCertificate.set(certificate, (byIssuer = new WeakMap()));
+  return byIssuer;
 }
