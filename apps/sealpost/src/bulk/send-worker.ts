@@ -4,8 +4,8 @@ import { openKeyStore } from '../keystore.js';
 import { sendOptionsOf } from '../send/sender.js';
 import { openTransport } from '../send/transports.js';
 import { type FromWorker, type SendWorkerData, type ToWorker, errorFrom, workerError } from './send-protocol.js';
-import { sendRow } from './run.js';
-import { type SignatureMemo, signingOnce } from './signing-once.js';
+import { errorOf, sendRow } from './run.js';
+import { type SignatureMemo, createSignatureMemo, signingOnce } from './signing-once.js';
 
 /**
  * A thread of a bulk run (send-pool.ts): seals and sends the rows the main thread hands it, with a
@@ -27,25 +27,29 @@ const sendingAcks = new Map<number, { resolve: () => void; reject: (error: unkno
 const signatureAnswers = new Map<number, (answer: ToWorker) => void>();
 let asks = 0;
 
-/** The main thread's memo: its signature when there is one, else this thread signs and tells it. */
-const memo: SignatureMemo = {
-  async get(key, sign) {
-    const ask = asks++;
-    const answer = await new Promise<ToWorker>((resolve) => {
-      signatureAnswers.set(ask, resolve);
-      post({ kind: 'signature?', ask, key });
-    });
-    if (answer.kind === 'signature') return answer.cms;
-    try {
-      const cms = await sign();
-      post({ kind: 'signed', key, cms });
-      return cms;
-    } catch (error) {
-      post({ kind: 'sign-failed', key });
-      throw error;
-    }
-  },
-};
+/**
+ * The signatures this thread has, in front of the main thread's memo: its signature when there is
+ * one, else this thread signs and tells it. After the first row of a content, no message is needed.
+ */
+const known = createSignatureMemo();
+const memo: SignatureMemo = { get: (key, sign) => known.get(key, () => askMainThread(key, sign)) };
+
+async function askMainThread(key: string, sign: () => Promise<Uint8Array>): Promise<Uint8Array> {
+  const ask = asks++;
+  const answer = await new Promise<ToWorker>((resolve) => {
+    signatureAnswers.set(ask, resolve);
+    post({ kind: 'signature?', ask, key });
+  });
+  if (answer.kind === 'signature') return answer.cms;
+  try {
+    const cms = await sign();
+    post({ kind: 'signed', key, cms });
+    return cms;
+  } catch (error) {
+    post({ kind: 'sign-failed', key });
+    throw error;
+  }
+}
 
 try {
   const backend = signingOnce(await createBackend(flags.backend), identity, memo);
@@ -57,7 +61,11 @@ try {
       case 'row': {
         const { id, recipient } = message;
         const journal = { sending: () => sendingRecorded(id) };
-        void sendRow(recipient, message.message, { journal, backend, transport: opened.transport, keystore, identity, sendOptions }).then((outcome) => post({ kind: 'row', id, outcome }));
+        sendRow(recipient, message.message, { journal, backend, transport: opened.transport, keystore, identity, sendOptions }).then(
+          (outcome) => post({ kind: 'row', id, outcome }),
+          // sendRow reports every failure of send() itself; this is anything before it, so nothing was sent.
+          (error: unknown) => post({ kind: 'row', id, outcome: { address: recipient.address, line: recipient.line, status: 'failed', signed: false, encrypted: false, error: errorOf(error) } }),
+        );
         return;
       }
       case 'sending-ok':
