@@ -3,10 +3,6 @@ import { join } from 'node:path';
 import {
   type Pkcs8PrivateKey,
   SealpostError,
-  type TestCa,
-  type TestKeyType,
-  generateTestCa,
-  generateTestIdentity,
   keyMatchesCertificate,
   parseCertificate,
   pemEncode,
@@ -14,6 +10,7 @@ import {
   readPrivateKey,
   writePkcs12,
 } from '@sealpost/core';
+import { type TestCa, type TestKeyType, generateTestCa, generateTestIdentity } from '@sealpost/core/testing';
 import { cleanupOnSignal } from './cleanup-on-signal.js';
 import { CliError, usageError } from './errors.js';
 import { loadCertificateFile } from './identity.js';

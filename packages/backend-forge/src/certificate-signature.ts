@@ -1,5 +1,6 @@
 import type { CertificateSignatureRequest } from '@sealpost/core';
-import { backendKit as kit, isSealpostError, throwIfAborted } from '@sealpost/core';
+import { isSealpostError, throwIfAborted } from '@sealpost/core';
+import * as kit from '@sealpost/core/backend-kit';
 import { verifySignature } from './signature-verify.js';
 
 /** True iff the issuer's key verifies the certificate's signature over its exact TBSCertificate bytes. */

@@ -1,5 +1,6 @@
 import { cbc, gcm } from '@noble/ciphers/aes.js';
-import { backendKit as kit, concatBytes, constantTimeEqual, decryptionFailed, SealpostError } from '@sealpost/core';
+import { concatBytes, constantTimeEqual, decryptionFailed, SealpostError } from '@sealpost/core';
+import * as kit from '@sealpost/core/backend-kit';
 import forge from 'node-forge';
 import { fromBinaryString, toBinaryString } from './bytes.js';
 

@@ -1,5 +1,6 @@
-import { backendKit as kit, der, joinBytes } from '@sealpost/core';
+import { der, joinBytes } from '@sealpost/core';
 import type { DigestAlgorithm } from '@sealpost/core';
+import * as kit from '@sealpost/core/backend-kit';
 
 /**
  * EMSA-PKCS1-v1_5 (RFC 8017 9.2): EM = 0x00 || 0x01 || PS (0xFF octets) || 0x00 || DigestInfo.

@@ -1,5 +1,6 @@
-import { backendKit as kit, constantTimeEqual, joinBytes } from '@sealpost/core';
+import { constantTimeEqual, joinBytes } from '@sealpost/core';
 import type { DigestAlgorithm } from '@sealpost/core';
+import * as kit from '@sealpost/core/backend-kit';
 import { computeDigest } from './digest.js';
 
 /**

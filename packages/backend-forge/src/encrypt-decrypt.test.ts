@@ -1,6 +1,7 @@
 import { constants, createCipheriv, publicEncrypt, X509Certificate } from 'node:crypto';
 import type { ContentCipher, KeyTransport } from '@sealpost/core';
-import { backendKit as kit, DECRYPTION_FAILED_MESSAGE, der } from '@sealpost/core';
+import { DECRYPTION_FAILED_MESSAGE, der } from '@sealpost/core';
+import * as kit from '@sealpost/core/backend-kit';
 import { ensureTestPki, opensslDecryptDer, opensslEncryptDer, type TestIdentity, type TestPki } from '@sealpost/fixtures';
 import forge from 'node-forge';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';

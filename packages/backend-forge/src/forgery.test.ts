@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { backendKit as kit, der, parseCertificate } from '@sealpost/core';
+import { der, parseCertificate } from '@sealpost/core';
+import * as kit from '@sealpost/core/backend-kit';
 import { ensureTestPki, type TestPki } from '@sealpost/fixtures';
 import forge from 'node-forge';
 import { beforeAll, describe, expect, it } from 'vitest';

@@ -1,5 +1,6 @@
 import type { KeyTransport } from '@sealpost/core';
-import { backendKit as kit, decryptionFailed, SealpostError } from '@sealpost/core';
+import { decryptionFailed, SealpostError } from '@sealpost/core';
+import * as kit from '@sealpost/core/backend-kit';
 import { messageDigest } from './algorithms.js';
 import { fromBinaryString, toBinaryString } from './bytes.js';
 import type { Context } from './context.js';

@@ -1,4 +1,5 @@
-import { backendKit as kit, leftPad, SealpostError } from '@sealpost/core';
+import { leftPad, SealpostError } from '@sealpost/core';
+import * as kit from '@sealpost/core/backend-kit';
 import forge from 'node-forge';
 import { toHex } from './bytes.js';
 

@@ -1,4 +1,5 @@
-import { backendKit as kit, SealpostError } from '@sealpost/core';
+import { SealpostError } from '@sealpost/core';
+import * as kit from '@sealpost/core/backend-kit';
 import { decryptContent, encryptContent } from './content-encryption.js';
 import type { Context } from './context.js';
 import { computeDigest } from './digest.js';

@@ -1,5 +1,6 @@
-import { backendKit as kit, constantTimeEqual, der } from '@sealpost/core';
+import { constantTimeEqual, der } from '@sealpost/core';
 import type { DigestAlgorithm, SignatureScheme, SignerCheck } from '@sealpost/core';
+import * as kit from '@sealpost/core/backend-kit';
 import { ensureTestPki, opensslCmsSignRaw, opensslVerifyDer, type TestPki } from '@sealpost/fixtures';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { nodeAt, replaceAt } from '@sealpost/conformance';

@@ -1,4 +1,5 @@
-import { backendKit as kit, leftPad, SealpostError } from '@sealpost/core';
+import { leftPad, SealpostError } from '@sealpost/core';
+import * as kit from '@sealpost/core/backend-kit';
 import type { Context } from './context.js';
 import { computeDigest } from './digest.js';
 import { ecdsaSign } from './ecdsa.js';

@@ -1,4 +1,5 @@
-import { backendKit as kit, constantTimeEqual, SealpostError } from '@sealpost/core';
+import { constantTimeEqual, SealpostError } from '@sealpost/core';
+import * as kit from '@sealpost/core/backend-kit';
 import { FORGE_CAPABILITIES } from './capabilities.js';
 import { computeDigest } from './digest.js';
 import { ecdsaVerify } from './ecdsa.js';

@@ -1,5 +1,5 @@
 import type { ContentCipher, DigestAlgorithm, KeyAgreement } from '@sealpost/core';
-import { backendKit as kit } from '@sealpost/core';
+import * as kit from '@sealpost/core/backend-kit';
 
 /** The algorithms `openssl cms` (3.0 and later) uses in CMS, with their OIDs and OpenSSL names. */
 

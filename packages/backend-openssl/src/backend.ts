@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { backendKit as kit, type CryptoBackend } from '@sealpost/core';
+import type { CryptoBackend } from '@sealpost/core';
+import * as kit from '@sealpost/core/backend-kit';
 import { encryptContent } from './content-cipher.js';
 import type { Context } from './context.js';
 import { decryptCms } from './decrypt.js';

@@ -1,5 +1,6 @@
 import { createCipheriv, createDecipheriv } from 'node:crypto';
-import { type backendKit as kit, decryptionFailed } from '@sealpost/core';
+import { decryptionFailed } from '@sealpost/core';
+import type * as kit from '@sealpost/core/backend-kit';
 
 /**
  * AES-CBC and AES-GCM content decryption (and encryption) in-process on node:crypto: no private key is involved, so

@@ -1,5 +1,6 @@
 import type { DecryptRequest, DecryptResult } from '@sealpost/core';
-import { backendKit as kit, decryptionFailed, isSealpostError, throwIfAborted } from '@sealpost/core';
+import { decryptionFailed, isSealpostError, throwIfAborted } from '@sealpost/core';
+import * as kit from '@sealpost/core/backend-kit';
 import { certificatePem } from './certificates.js';
 import { decryptContent } from './content-cipher.js';
 import type { Context } from './context.js';

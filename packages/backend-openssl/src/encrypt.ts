@@ -1,5 +1,6 @@
 import type { EncryptRequest } from '@sealpost/core';
-import { SealpostError, backendKit as kit, inspectCms, isAuthenticatedCipher, throwIfAborted } from '@sealpost/core';
+import { SealpostError, inspectCms, isAuthenticatedCipher, throwIfAborted } from '@sealpost/core';
+import * as kit from '@sealpost/core/backend-kit';
 import { cipherByName } from './algorithms.js';
 import { assertCipher, assertKeyAgreement, assertKeyTransport, needsKeyAgreement } from './capabilities.js';
 import { type Certificate, certificatePem, readCertificate } from './certificates.js';

@@ -1,5 +1,6 @@
 import { constants, publicEncrypt, randomBytes } from 'node:crypto';
-import { backendKit as kit, decryptionFailed, isSealpostError, SealpostError, toHex } from '@sealpost/core';
+import { decryptionFailed, isSealpostError, SealpostError, toHex } from '@sealpost/core';
+import * as kit from '@sealpost/core/backend-kit';
 import { digestByName } from './algorithms.js';
 import type { Context } from './context.js';
 import { inkeyArgument, passphraseFor } from './keys.js';

@@ -1,4 +1,5 @@
-import { backendKit as kit, SealpostError } from '@sealpost/core';
+import { SealpostError } from '@sealpost/core';
+import * as kit from '@sealpost/core/backend-kit';
 import { digestByName } from './algorithms.js';
 import type { Context } from './context.js';
 import { checkKeyRef, inkeyArgument, passphraseFor } from './keys.js';
@@ -10,7 +11,7 @@ import { type PrivateDir, withPrivateDir } from './temp-dir.js';
 const VERB = ['pkeyutl', '-sign'] as const;
 
 /**
- * Signing runs under core's CMS engine (`backendKit.signContent`), which checks the request, writes
+ * Signing runs under core's CMS engine (`signContent` from the backend kit), which checks the request, writes
  * the signed attributes and the SignedData (exactly the request's attributes: signingTime and
  * SMIMECapabilities only when asked for) and checks each fresh signature with the certificate.
  * OpenSSL does the private-key operation alone, one `openssl pkeyutl -sign` per signer over the digest

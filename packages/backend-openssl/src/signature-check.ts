@@ -1,5 +1,6 @@
 import { type KeyObject, constants, createPublicKey, verify } from 'node:crypto';
-import { SealpostError, type backendKit as kit } from '@sealpost/core';
+import { SealpostError } from '@sealpost/core';
+import type * as kit from '@sealpost/core/backend-kit';
 import { digestByName } from './algorithms.js';
 
 /**

@@ -1,6 +1,6 @@
+import * as kit from '@sealpost/core/backend-kit';
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { backendKit as kit } from '@sealpost/core';
 import { makeTestPki, type TestPki } from '../test-support/openssl-pki.js';
 import { createPkijsBackend, PKIJS_CAPABILITIES } from './index.js';
 

@@ -1,5 +1,6 @@
 import type { CryptoBackend, DigestRequest } from '@sealpost/core';
-import { backendKit as kit, throwIfAborted } from '@sealpost/core';
+import { throwIfAborted } from '@sealpost/core';
+import * as kit from '@sealpost/core/backend-kit';
 import { PKIJS_CAPABILITIES } from './capabilities.js';
 import { verifyCertificateSignatureWith } from './certificate-signature.js';
 import { createContext } from './context.js';

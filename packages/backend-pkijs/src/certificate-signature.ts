@@ -1,5 +1,6 @@
 import type { CertificateSignatureRequest } from '@sealpost/core';
-import { backendKit as kit, isSealpostError, throwIfAborted } from '@sealpost/core';
+import { isSealpostError, throwIfAborted } from '@sealpost/core';
+import * as kit from '@sealpost/core/backend-kit';
 import type { Context } from './context.js';
 import { verifySignature } from './signature-verify.js';
 

@@ -1,4 +1,5 @@
-import { arrayBufferBacked, backendKit as kit, concatBytes, decryptionFailed, SealpostError } from '@sealpost/core';
+import { arrayBufferBacked, concatBytes, decryptionFailed, SealpostError } from '@sealpost/core';
+import * as kit from '@sealpost/core/backend-kit';
 import type { Bytes } from './bytes.js';
 import type { Context } from './context.js';
 

@@ -1,4 +1,5 @@
-import { backendKit as kit, concatBytes, der, leftPad, stripLeadingZeros } from '@sealpost/core';
+import { concatBytes, der, leftPad, stripLeadingZeros } from '@sealpost/core';
+import * as kit from '@sealpost/core/backend-kit';
 import type { Bytes } from './bytes.js';
 import { bytesToBigInt } from './rsa-math.js';
 

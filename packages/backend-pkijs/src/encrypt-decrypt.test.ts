@@ -1,5 +1,6 @@
 import type { ContentCipher, KeyTransport } from '@sealpost/core';
-import { backendKit as kit, bytesEqual, DECRYPTION_FAILED_MESSAGE, der } from '@sealpost/core';
+import { bytesEqual, DECRYPTION_FAILED_MESSAGE, der } from '@sealpost/core';
+import * as kit from '@sealpost/core/backend-kit';
 import { constants, createPrivateKey, privateDecrypt } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTestPki, openssl, opensslOk, readTemp, writeTemp, type Identity, type TestPki } from '../test-support/openssl-pki.js';

@@ -1,4 +1,4 @@
-import { backendKit as kit } from '@sealpost/core';
+import * as kit from '@sealpost/core/backend-kit';
 import { privateKeyFacts, publicKeyFacts, type PrivateKeyFacts, type PublicKeyFacts } from './keys.js';
 
 /**

@@ -1,5 +1,6 @@
 import type { KeyTransport } from '@sealpost/core';
-import { arrayBufferBacked, backendKit as kit, decryptionFailed } from '@sealpost/core';
+import { arrayBufferBacked, decryptionFailed } from '@sealpost/core';
+import * as kit from '@sealpost/core/backend-kit';
 import { webCryptoHash } from './algorithms.js';
 import type { Bytes } from './bytes.js';
 import type { Context } from './context.js';

@@ -1,4 +1,5 @@
-import { backendKit as kit, der, SealpostError } from '@sealpost/core';
+import { der, SealpostError } from '@sealpost/core';
+import * as kit from '@sealpost/core/backend-kit';
 import { copyOf, type Bytes } from './bytes.js';
 
 /** What a key is, in the forms WebCrypto and the RSA arithmetic need. */

@@ -1,4 +1,4 @@
-import { backendKit as kit } from '@sealpost/core';
+import * as kit from '@sealpost/core/backend-kit';
 import { bigIntToBytes, byteLength, bytesToBigInt, modInverse, modPow } from './rsa-math.js';
 import type { Bytes } from './bytes.js';
 

@@ -1,5 +1,6 @@
 import type { DigestAlgorithm, SignatureScheme, SignerCheck } from '@sealpost/core';
-import { backendKit as kit, bytesEqual, der } from '@sealpost/core';
+import { bytesEqual, der } from '@sealpost/core';
+import * as kit from '@sealpost/core/backend-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as asn1js from 'asn1js';
 import { makeTestPki, openssl, opensslOk, readTemp, writeTemp, type Identity, type TestPki } from '../test-support/openssl-pki.js';

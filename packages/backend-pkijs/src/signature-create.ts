@@ -1,5 +1,6 @@
 import type { DigestAlgorithm, SignatureScheme } from '@sealpost/core';
-import { arrayBufferBacked, backendKit as kit, SealpostError } from '@sealpost/core';
+import { arrayBufferBacked, SealpostError } from '@sealpost/core';
+import * as kit from '@sealpost/core/backend-kit';
 import { webCryptoHash } from './algorithms.js';
 import type { Bytes } from './bytes.js';
 import type { Context } from './context.js';

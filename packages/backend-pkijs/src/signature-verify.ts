@@ -1,4 +1,5 @@
-import { arrayBufferBacked, backendKit as kit, SealpostError } from '@sealpost/core';
+import { arrayBufferBacked, SealpostError } from '@sealpost/core';
+import * as kit from '@sealpost/core/backend-kit';
 import { webCryptoHash } from './algorithms.js';
 import type { Context } from './context.js';
 import { ecdsaSignatureToRaw } from './ecdsa-signature.js';

@@ -1,23 +1,140 @@
-export * from './errors.js';
-export type * from './backend.js';
-export type * from './mime/types.js';
-export type * from './pki/types.js';
-export type * from './smime/types.js';
-export * from './mime/index.js';
-export * from './pki/index.js';
-export * from './cms/index.js';
-export * from './smime/index.js';
-export { parseBer, type BerNode } from './asn1/ber-reader.js';
-// For backend authors: the byte helpers and DER writer core itself uses, so a backend can write its
-// output structures (and compare digests) the same way without a copy of its own.
-export { arrayBufferBacked, constantTimeEqual, joinBytes, leftPad, stripLeadingZeros } from './bytes.js';
-export * as der from './asn1/der-writer.js';
-// For backend authors: the algorithm-independent CMS plumbing every backend needs (OIDs, algorithm
-// identifiers, PKCS#1 v1.5 padding with the RFC 3218 unpadding, signed attributes, typed capability
-// refusals, readers over core's BER parser). Crypto primitives stay in each backend.
-export * as backendKit from './backend-kit/index.js';
-export type * from './keystore/types.js';
-export type * from './transport/types.js';
+// @sealpost/core: the SDK. Every name is exported explicitly, so what is public is what is listed here.
+// Backend authors import `@sealpost/core/backend-kit`; tests that need a throwaway PKI import
+// `@sealpost/core/testing`.
+
+// Errors
+export {
+  DECRYPTION_FAILED_MESSAGE,
+  decryptionFailed,
+  type ErrorCode,
+  isSealpostError,
+  SealpostError,
+  type SealpostErrorOptions,
+  throwIfAborted,
+} from './errors.js';
+
+// S/MIME: the entry point, reports and policy
+export { createSealpost } from './smime/create.js';
+export { assertValid } from './smime/assert.js';
+export { DEFAULT_LIMITS } from './smime/limits.js';
+export { isSignedEntity } from './smime/verify.js';
+export { isEncryptedEntity } from './smime/decrypt.js';
+export { type SmimeKind, smimeKind } from './smime/detect.js';
+export type {
+  CertificateSummary,
+  DecryptOptions,
+  DecryptReport,
+  DecryptStatus,
+  EncryptOptions,
+  Limits,
+  OpenLayer,
+  OpenOptions,
+  OpenReport,
+  ReportError,
+  Sealpost,
+  SealpostOptions,
+  SendOptions,
+  SendRecipientReport,
+  SendReport,
+  SignAndEncryptOptions,
+  SignerReport,
+  SignOptions,
+  VerifyOptions,
+  VerifyPolicy,
+  VerifyReport,
+  VerifyStatus,
+} from './smime/types.js';
+
+// The interfaces a backend, a transport and a key store implement
+export type {
+  BackendCapabilities,
+  CertificateSignatureRequest,
+  ContentCipher,
+  CryptoBackend,
+  DecryptRequest,
+  DecryptResult,
+  DigestAlgorithm,
+  DigestRequest,
+  EncryptRequest,
+  KeyAgreement,
+  KeyTransport,
+  PrivateKeyRef,
+  RecipientInput,
+  Runtime,
+  SignatureScheme,
+  SignerCheck,
+  SignerInput,
+  SignRequest,
+  VerifyRequest,
+} from './backend.js';
+export type { Envelope, RecipientResult, RecipientStatus, SendRequest, SendResult, Transport } from './transport/types.js';
+export type { KeyStore, KeyStoreEntrySummary, PutCertificate, PutOutcome, StoredCertificate } from './keystore/types.js';
+export { MAX_ADDRESS_OCTETS, MAX_LOCAL_PART_OCTETS, normalizeStoreAddress, type StoreAddressProblem } from './keystore/address.js';
 export { CIPHER_PREFERENCE, chooseCipher } from './keystore/cipher-choice.js';
 export { certificateToCollect, validSigner } from './keystore/collect.js';
-export { MAX_ADDRESS_OCTETS, MAX_LOCAL_PART_OCTETS, type StoreAddressProblem, normalizeStoreAddress } from './keystore/address.js';
+
+// MIME
+export { parseMime } from './mime/parse.js';
+export { DEFAULT_MIME_LIMITS } from './mime/limits.js';
+export { getHeader, getHeaders } from './mime/headers.js';
+export { parseContentType } from './mime/content-type.js';
+export { type ParameterizedValue, parseParameterizedValue } from './mime/parameters.js';
+export { decodeHeaderWords, encodeHeaderWords } from './mime/encoded-words.js';
+export { decodeBody, quotedPrintableDecode, transferEncodingOf } from './mime/transfer-encoding.js';
+export { isSevenBitSafe, toCrlf } from './mime/lines.js';
+export { canonicalizeForSigning } from './mime/canonical.js';
+export { buildEntity, buildMultipart, foldHeaderField, formatParameter, generateBoundary, type HeaderField } from './mime/build.js';
+export { joinMessage, splitMessage } from './mime/split.js';
+export { addressesEqual, fromAddress, parseMailboxList } from './mime/address.js';
+export type { ContentType, FromAddress, Mailbox, MimeEntity, MimeHeader, MimeLimits, SplitMessage } from './mime/types.js';
+
+// Certificates, keys, PKCS#12 and chains
+export { pemDecode, pemEncode, readCertificates } from './pki/pem.js';
+export { certificateAddresses, normalizeAddress, parseCertificate, sameCertificate } from './pki/certificate.js';
+export { keyMatchesCertificate, type Pkcs8PrivateKey, privateKeyInfo, readPrivateKey } from './pki/keys.js';
+export { DEFAULT_PKCS12_ITERATIONS, type Pkcs12Identity, readPkcs12, writePkcs12, type WritePkcs12Options } from './pki/pkcs12.js';
+export { buildChain, type BuildChainOptions } from './pki/chain.js';
+export type { CertificateInfo, ChainError, ChainPurpose, ChainResult, Identity, PublicKeyInfo } from './pki/types.js';
+
+// CMS as core reads it, and the OID table
+export {
+  type CmsAttribute,
+  type CmsSummary,
+  type EnvelopedDataSummary,
+  inspectCms,
+  type RecipientSummary,
+  type SignedDataSummary,
+  type SignerIdentifier,
+  type SignerInfoSummary,
+} from './cms/inspect.js';
+export {
+  CIPHER_BY_OID,
+  cipherOid,
+  CONTENT_CIPHER_OIDS,
+  DIGEST_BY_OID,
+  KEY_TRANSPORT_BY_OID,
+  OID,
+  SIGNATURE_DIGEST_BY_OID,
+  SIGNATURE_NAME_BY_OID,
+} from './asn1/oids.js';
+export { isAuthenticatedCipher } from './backend-kit/algorithms.js';
+
+// Bytes, the BER reader and the DER writer
+export {
+  arrayBufferBacked,
+  base64Decode,
+  base64Encode,
+  bytesEqual,
+  concatBytes,
+  constantTimeEqual,
+  joinBytes,
+  latin1Decode,
+  latin1Encode,
+  leftPad,
+  stripLeadingZeros,
+  toHex,
+  utf8Decode,
+  utf8Encode,
+} from './bytes.js';
+export { type BerNode, parseBer } from './asn1/ber-reader.js';
+export * as der from './asn1/der-writer.js';

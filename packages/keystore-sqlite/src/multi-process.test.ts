@@ -4,7 +4,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { generateTestIdentity, type PutOutcome } from '@sealpost/core';
+import type { PutOutcome } from '@sealpost/core';
+import { generateTestIdentity } from '@sealpost/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSqliteKeyStore } from './index.js';
 

@@ -3,8 +3,8 @@
 // certificate (DER, base64) that every worker puts under common@example.com.
 // It makes its certificates first, says "ready", waits for "go" on stdin so that every worker starts
 // writing at the same moment, then prints its put outcomes as one JSON line.
+import { generateTestIdentity } from '@sealpost/core/testing';
 import { once } from 'node:events';
-import { generateTestIdentity } from '@sealpost/core';
 import { createSqliteKeyStore } from '@sealpost/keystore-sqlite';
 
 const [path, workerText, countText, commonBase64] = process.argv.slice(2);

@@ -1,4 +1,4 @@
-import { generateTestIdentity } from '@sealpost/core';
+import { generateTestIdentity } from '@sealpost/core/testing';
 import { type TestPki, ensureTestPki } from '@sealpost/fixtures';
 
 /** The certificates the key store suite puts: the test PKI's, and made-to-measure ones with set dates. */

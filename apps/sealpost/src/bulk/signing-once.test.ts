@@ -1,4 +1,5 @@
-import { type CryptoBackend, type SendRequest, type SendResult, type Transport, generateTestIdentity } from '@sealpost/core';
+import type { CryptoBackend, SendRequest, SendResult, Transport } from '@sealpost/core';
+import { generateTestIdentity } from '@sealpost/core/testing';
 import { describe, expect, it } from 'vitest';
 import { createBackend } from '../backends.js';
 import type { Journal } from './journal.js';

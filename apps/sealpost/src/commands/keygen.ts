@@ -1,5 +1,5 @@
 import { type Command, Option } from 'commander';
-import type { TestKeyType } from '@sealpost/core';
+import type { TestKeyType } from '@sealpost/core/testing';
 import { EXIT } from '../errors.js';
 import { passphraseFromEnv } from '../identity.js';
 import { writeStream } from '../io.js';

@@ -1,4 +1,5 @@
-import { generateTestCa, generateTestIdentity, pemEncode } from '@sealpost/core';
+import { pemEncode } from '@sealpost/core';
+import { generateTestCa, generateTestIdentity } from '@sealpost/core/testing';
 import { createMemoryKeyStore } from '@sealpost/keystore-memory';
 import type { RelayCollector } from '@sealpost/transport-sparkpost';
 import { describe, expect, it } from 'vitest';

@@ -1,22 +1,50 @@
-export * from './algorithms.js';
-export * from '../asn1/accessors.js';
-export * from './capabilities.js';
-export * from './content-parameters.js';
-export * from './envelope-writer.js';
-export * from './identifiers.js';
-export * from './key-transport.js';
-export * from '../asn1/oids.js';
-export * from './pkcs1v15.js';
-export * from './signature-algorithms.js';
-export * from './signed-attributes.js';
-export * from './signed-data-writer.js';
-export * from './certificate-facts.js';
-export * from './certificate-signature.js';
-export * from './cms-reader.js';
-export * from './decrypt-envelope.js';
-export * from './limits.js';
-export * from './primitives.js';
-export * from './verify-signed-data.js';
-export * from './encrypt-content.js';
-export * from './sign-content.js';
-export { createBytesMemo, type BytesMemo } from '../bytes-cache.js';
+// @sealpost/core/backend-kit: what backend authors use, the algorithm-independent CMS plumbing every backend needs
+// (the CMS engine, OIDs, algorithm identifiers, PKCS#1 v1.5 padding with the RFC 3218 unpadding, signed
+// attributes, typed capability refusals, the ASN.1 accessors over core's BER reader). Crypto primitives stay
+// in each backend.
+export {
+  absentOrNull, type AlgorithmNode, algorithmOf, bitStringBytes, bitStringOf, type BitStringValue, booleanOf,
+  childrenOf, decodeElement, encodingOf, explicitFields, explicitOf, integerContents, isContext,
+  isMinimalInteger, isNull, isUniversal, type Node, octetsOf, oidOf, smallIntegerOf, unsignedIntegerOf,
+} from '../asn1/accessors.js';
+export {
+  CIPHER_BY_OID, cipherOid, CONTENT_CIPHER_OIDS, DIGEST_BY_OID, ECDSA_SIGNATURE_DIGEST_BY_OID,
+  KEY_TRANSPORT_BY_OID, LEGACY_PBE_NAMES, NAMED_CURVE_BY_OID, OID, RSA_SIGNATURE_DIGEST_BY_OID,
+  SIGNATURE_DIGEST_BY_OID, SIGNATURE_NAME_BY_OID, UNSUPPORTED_PBES2_CIPHERS,
+} from '../asn1/oids.js';
+export {
+  AES_CIPHERS, aesCipherByName, type CipherSpec, contentCipherFromOid, digestFromOid, digestLength,
+  digestOid, isAuthenticatedCipher,
+} from './algorithms.js';
+export {
+  assertContentCipher, assertDigest, assertKeyTransport, assertSignatureScheme, keyAgreementUnsupported,
+  needsKeyAgreement, pkcs8Of,
+} from './capabilities.js';
+export { type CertificateFacts, certificateFactsOf, curveSize, type NamedCurve, type PublicKeyFacts, publicKeyFactsOf } from './certificate-facts.js';
+export { type CertificateSignatureInput, certificateSignatureInput } from './certificate-signature.js';
+export {
+  aesCipherOf, cipherNameOf, cmsMalformed, GCM_NONCE_LENGTH, type KeyAgreeRecipient, type KeyTransRecipient,
+  octetStringOf, type OtherRecipient, readContentInfo, readEnvelope, readSignedData, type ReceivedEnvelope,
+  type ReceivedRecipient, type ReceivedSignedData, type ReceivedSignerInfo,
+} from './cms-reader.js';
+export { cbcParameters, type ContentParameters, contentParametersOf, gcmParameters } from './content-parameters.js';
+export { decryptEnvelope, type DecryptionPlan, decryptPlanned, planDecryption } from './decrypt-envelope.js';
+export { checkEncryptRequest, encryptContent, type RsaRecipient } from './encrypt-content.js';
+export { type EncryptedContentParts, envelopeContentInfo, keyTransRecipientInfo } from './envelope-writer.js';
+export { type IdentifiedCertificate, type Identifier, identifierOf, identifies, issuerAndSerialNumber, recipientFor } from './identifiers.js';
+export { keyTransportOf, type KeyTransportParams, oaepKeyTransportIdentifier, rsaPkcs1KeyTransportIdentifier } from './key-transport.js';
+export { type CmsLimits, DEFAULT_CMS_LIMITS, resolveCmsLimits } from './limits.js';
+export { pkcs1v15Pad, pkcs1v15UnpadKey } from './pkcs1v15.js';
+export type {
+  ContentDecryption, ContentEncryption, DecryptPrimitives, EncryptPrimitives, KeyUnwrap, KeyWrap,
+  SignatureCheck, SignatureCreation, SignPrimitives, VerifyPrimitives,
+} from './primitives.js';
+export { signContent } from './sign-content.js';
+export {
+  hashIdentifierWithNull, signatureAlgorithmIdentifier, type SignatureParams, signatureParamsOf,
+  signingParams, takesNoParameters,
+} from './signature-algorithms.js';
+export { messageDigestOf, newSignedAttributes, type SignedAttributeInput } from './signed-attributes.js';
+export { signedDataContentInfo, type SignedDataParts, signerInfo, type SignerInfoParts, uniqueEncodings } from './signed-data-writer.js';
+export { verifySignedData } from './verify-signed-data.js';
+export { type BytesMemo, createBytesMemo } from '../bytes-cache.js';

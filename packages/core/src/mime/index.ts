@@ -1,4 +1,4 @@
-export type * from './types.js';
+export type { ContentType, FromAddress, Mailbox, MimeEntity, MimeHeader, MimeLimits, SplitMessage } from './types.js';
 export { parseMime } from './parse.js';
 export { DEFAULT_MIME_LIMITS } from './limits.js';
 export { getHeader, getHeaders } from './headers.js';

@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
 import { connect } from 'node:net';
 import { createPkijsBackend } from '@sealpost/backend-pkijs';
-import { SealpostError, createSealpost, generateTestCa, generateTestIdentity } from '@sealpost/core';
+import { SealpostError, createSealpost } from '@sealpost/core';
 import type { Identity } from '@sealpost/core';
+import { generateTestCa, generateTestIdentity } from '@sealpost/core/testing';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type TestKeyStore, createTestKeyStore } from '../../test-support/memory-keystore.js';
 import { type TestMail, plainMessage, relayBatch, testMail } from '../../test-support/mail.js';
