@@ -49,13 +49,18 @@ export async function runBulkSend(flags: SendFlags): Promise<number> {
     checkSenderMatchesFrom(sender, template, list);
     const decisions = planRun(list.recipients, journal.state, { resendUnknown: flags.resendUnknown === true, retryFailed: flags.retryFailed === true });
     const toSend = decisions.filter((d) => d.kind === 'send');
-    await announce(flags, sender, toSend.length, list.recipients.length, toSend.map((d) => d.recipient.address));
+    // The threads load while the key store is looked through for the announcement.
+    const opening = workers > 1 && toSend.length > 0 ? openSendPool({ workers, concurrency, flags, identity: sender.identity, journal }) : undefined;
+    try {
+      await announce(flags, sender, toSend.length, list.recipients.length, toSend.map((d) => d.recipient.address));
+    } finally {
+      pool = await opening;
+    }
     const progress = createProgress({
       total: toSend.length,
       stream: flags.progress ? process.stderr : nullStream(),
       tty: process.stderr.isTTY === true,
     });
-    if (workers > 1 && toSend.length > 0) pool = await openSendPool({ workers, concurrency, flags, identity: sender.identity, journal });
     lines = await runBulk({
       decisions,
       template,
