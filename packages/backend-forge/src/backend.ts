@@ -2,7 +2,6 @@ import type { CryptoBackend, DigestRequest } from '@sealpost/core';
 import { throwIfAborted } from '@sealpost/core';
 import * as kit from '@sealpost/core/backend-kit';
 import { FORGE_CAPABILITIES } from './capabilities.js';
-import { verifyCertificateSignatureWith } from './certificate-signature.js';
 import { createContext } from './context.js';
 import { computeDigest } from './digest.js';
 import type { ForgeBackendOptions } from './options.js';
@@ -23,7 +22,7 @@ export function createForgeBackend(options: ForgeBackendOptions = {}): CryptoBac
     verify: (request) => kit.verifySignedData(primitives, FORGE_CAPABILITIES, request),
     encrypt: (request) => kit.encryptContent(primitives, FORGE_CAPABILITIES, request),
     decrypt: (request) => kit.decryptEnvelope(primitives, FORGE_CAPABILITIES, request),
-    verifyCertificateSignature: async (request) => verifyCertificateSignatureWith(request),
+    verifyCertificateSignature: (request) => kit.checkCertificateSignature(primitives, request),
     digest: async (request: DigestRequest) => {
       throwIfAborted(request.signal);
       if (!(request.data instanceof Uint8Array)) throw new TypeError('data must be a Uint8Array');

@@ -6,9 +6,8 @@ import type { Context } from './context.js';
 import { decryptCms } from './decrypt.js';
 import { detectOpenssl } from './detect.js';
 import { encryptCms } from './encrypt.js';
-import { computeDigest, verifyCertificateSignature } from './node-crypto.js';
 import { wrapKey } from './key-transport.js';
-import { digestOf } from './node-crypto.js';
+import { computeDigest, digestOf } from './node-crypto.js';
 import { createOpenssl } from './openssl.js';
 import { type OpensslBackendOptions, resolveOptions } from './options.js';
 import { signWithOpenssl } from './sign.js';
@@ -41,7 +40,7 @@ export async function createOpensslBackend(options: OpensslBackendOptions = {}):
     verify: (request) => kit.verifySignedData(primitives, capabilities, request),
     encrypt: (request) => encryptCms(ctx, primitives, request),
     decrypt: (request) => decryptCms(ctx, request),
-    verifyCertificateSignature: (request) => verifyCertificateSignature(request),
+    verifyCertificateSignature: (request) => kit.checkCertificateSignature(primitives, request),
     digest: (request) => computeDigest(ctx, request),
   };
   return Object.freeze(backend);

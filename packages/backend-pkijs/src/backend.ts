@@ -2,7 +2,6 @@ import type { CryptoBackend, DigestRequest } from '@sealpost/core';
 import { throwIfAborted } from '@sealpost/core';
 import * as kit from '@sealpost/core/backend-kit';
 import { PKIJS_CAPABILITIES } from './capabilities.js';
-import { verifyCertificateSignatureWith } from './certificate-signature.js';
 import { createContext } from './context.js';
 import { computeDigest } from './digest.js';
 import type { PkijsBackendOptions } from './options.js';
@@ -23,7 +22,7 @@ export function createPkijsBackend(options: PkijsBackendOptions = {}): CryptoBac
     verify: (request) => kit.verifySignedData(primitives, PKIJS_CAPABILITIES, request),
     encrypt: (request) => kit.encryptContent(primitives, PKIJS_CAPABILITIES, request),
     decrypt: (request) => kit.decryptEnvelope(primitives, PKIJS_CAPABILITIES, request),
-    verifyCertificateSignature: (request) => verifyCertificateSignatureWith(ctx, request),
+    verifyCertificateSignature: (request) => kit.checkCertificateSignature(primitives, request),
     digest: async (request: DigestRequest) => {
       throwIfAborted(request.signal);
       if (!(request.data instanceof Uint8Array)) throw new TypeError('data must be a Uint8Array');

@@ -121,6 +121,20 @@ export function cmsReadingTests(ctx: SuiteContext): void {
       expect((await decrypt(two)).status).toBe('decrypted');
     });
 
+    it("a signer certificate whose outer signatureAlgorithm is re-sent with a long-form length: not the issuer's signature, untrusted", async () => {
+      // X.509 is DER, and RFC 5280 4.1.1.2 wants the outer algorithm identical to the inner one: byte for byte, on every backend.
+      const cert = ctx.pki.identities.alice.cert;
+      const outer = nodeAt(cert, [1]);
+      const longForm = Uint8Array.of(0x30, 0x81, outer.contents.length, ...outer.contents);
+      const altered = replaceAt(cert, [1], longForm);
+      const cms = craftSignedData({ content: entity(), includeContent: true, signers: [{ certificate: altered, privateKey: ctx.pki.identities.alice.keyDer }] });
+      const report = await verify(cms);
+      expect(report.status).toBe('untrusted');
+      expect(codes(report)).toEqual(['ERR_CHAIN_UNTRUSTED']);
+      // Control: the same message with the certificate as issued is valid.
+      expect((await verify(signedCms())).status).toBe('valid');
+    });
+
     it.each([12, 8, 4, 1])('an AES-GCM tag cut to %i octets: failed, no plaintext', async (length) => {
       const cms = await sealed('aes-256-gcm');
       const report = await decrypt(replaceAt(cms, MAC, der.octetString(nodeAt(cms, MAC).contents.subarray(0, length))));

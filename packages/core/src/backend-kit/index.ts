@@ -46,5 +46,5 @@ export {
 } from './signature-algorithms.js';
 export { messageDigestOf, newSignedAttributes, type SignedAttributeInput } from './signed-attributes.js';
 export { signedDataContentInfo, type SignedDataParts, signerInfo, type SignerInfoParts, uniqueEncodings } from './signed-data-writer.js';
-export { verifySignedData } from './verify-signed-data.js';
+export { checkCertificateSignature, verifySignedData } from './verify-signed-data.js';
 export { type BytesMemo, createBytesMemo } from '../bytes-cache.js';

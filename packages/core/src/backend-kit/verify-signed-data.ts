@@ -1,5 +1,6 @@
 import * as der from '../asn1/der-writer.js';
-import type { BackendCapabilities, DigestAlgorithm, SignerCheck, VerifyRequest } from '../backend.js';
+import type { BackendCapabilities, CertificateSignatureRequest, DigestAlgorithm, SignerCheck, VerifyRequest } from '../backend.js';
+import { certificateSignatureInput } from './certificate-signature.js';
 import { bytesEqual, constantTimeEqual } from '../bytes.js';
 import { isSealpostError, SealpostError, throwIfAborted } from '../errors.js';
 import { digestFromOid } from './algorithms.js';
@@ -90,6 +91,27 @@ async function checkSigner(
     if (!isSealpostError(error)) throw error;
     return { ...base, signatureValid: false, messageDigestValid, error: { code: error.code, message: error.message } };
   }
+}
+
+/**
+ * Whether `request.issuer`'s key made `request.certificate`'s signature, by the one rule every backend
+ * follows: core reads both certificates (an inner signature algorithm that differs from the outer one,
+ * byte for byte, is no signature), fits the key to the algorithm and checks the signature's shape; the
+ * backend only checks the signature over the exact TBSCertificate bytes.
+ */
+export async function checkCertificateSignature(primitives: VerifyPrimitives, request: CertificateSignatureRequest): Promise<boolean> {
+  throwIfAborted(request.signal);
+  const input = certificateSignatureInput(request.certificate, request.issuer);
+  if (input === null) return false;
+  let publicKey: Exclude<PublicKeyFacts, { kind: 'other' }>;
+  try {
+    publicKey = keyFor(input.issuer.publicKey, input.params);
+  } catch (error) {
+    if (isSealpostError(error, 'ERR_SIGNATURE_INVALID')) return false;
+    throw error;
+  }
+  if (!signatureShapeFits(publicKey, input.signature)) return false;
+  return (await primitives.verifySignature({ spki: input.issuer.spki, publicKey, params: input.params, data: input.tbs, signature: input.signature })) === true;
 }
 
 /**
