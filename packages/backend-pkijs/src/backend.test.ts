@@ -1,5 +1,6 @@
-import * as kit from '@sealpost/core/backend-kit';
 import { createHash } from 'node:crypto';
+import { concatBytes, der } from '@sealpost/core';
+import * as kit from '@sealpost/core/backend-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTestPki, type TestPki } from '../test-support/openssl-pki.js';
 import { createPkijsBackend, PKIJS_CAPABILITIES } from './index.js';
@@ -86,6 +87,15 @@ describe('createPkijsBackend', () => {
     await expect(backend.verifyCertificateSignature({ certificate: new Uint8Array([0x30, 0x00]), issuer: pki.ca.cert })).rejects.toMatchObject({
       code: 'ERR_CERTIFICATE_MALFORMED',
     });
+  });
+
+  it('an ECDSA certificate signature with octets after its DER does not verify, as on the other backends', async () => {
+    const [tbs, algorithm, signature] = kit.childrenOf(kit.decodeElement(pki.ecSigned.cert) ?? undefined) ?? [];
+    const value = kit.bitStringBytes(signature);
+    if (tbs === undefined || algorithm === undefined || value === null) throw new Error('test certificate unreadable');
+    const padded = der.sequence(tbs.raw, algorithm.raw, der.bitString(concatBytes(value, Uint8Array.of(0, 0))));
+    expect(await backend.verifyCertificateSignature({ certificate: pki.ecSigned.cert, issuer: pki.ecCa.cert })).toBe(true);
+    expect(await backend.verifyCertificateSignature({ certificate: padded, issuer: pki.ecCa.cert })).toBe(false);
   });
 });
 
