@@ -1,4 +1,5 @@
 import type { CmsLimits } from './backend-kit/limits.js';
+import type { ErrorCode } from './errors.js';
 
 /**
  * The seam between core (MIME, policy, verdicts) and a crypto backend (CMS bytes in, CMS bytes out).
@@ -97,7 +98,7 @@ export interface SignerCheck {
    */
   readonly messageDigestValid: boolean | null;
   /** Why the backend could not check (unsupported algorithm...), for the report; null otherwise. */
-  readonly error: { readonly code: string; readonly message: string } | null;
+  readonly error: { readonly code: ErrorCode; readonly message: string } | null;
 }
 
 export interface RecipientInput {

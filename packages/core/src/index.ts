@@ -35,6 +35,7 @@ export type {
   SealpostOptions,
   SendOptions,
   SendRecipientReport,
+  SendError,
   SendReport,
   SignAndEncryptOptions,
   SignerReport,

@@ -1,4 +1,4 @@
-import { DECRYPTION_FAILED_MESSAGE, isSealpostError } from '../errors.js';
+import { DECRYPTION_FAILED_MESSAGE, type ErrorCode, isSealpostError } from '../errors.js';
 import { type EnvelopedDataSummary, type RecipientSummary, inspectCms } from '../cms/inspect.js';
 import { isAuthenticatedCipher } from '../backend-kit/algorithms.js';
 import { decodeBody, parseMime } from '../mime/index.js';
@@ -9,7 +9,7 @@ import { cmsLimitsOf } from './cms-limits.js';
 import { namesCertificate } from './identifier.js';
 import { replaceContent } from './layers.js';
 import { errorOf } from './report.js';
-import type { DecryptOptions, DecryptReport } from './types.js';
+import type { DecryptOptions, DecryptReport, ReportError } from './types.js';
 import { type VerifyContext, throwIfLimit } from './verify.js';
 
 export async function decryptMessage(ctx: VerifyContext, message: Uint8Array, options: DecryptOptions): Promise<DecryptReport> {
@@ -85,9 +85,9 @@ export async function decryptParsed(ctx: VerifyContext, message: Uint8Array, roo
 
 // Decided before any key is used (the message's shape, the caller's own certificate and key, the
 // backend's capabilities, the operation's plumbing), so saying which tells an attacker nothing.
-const BEFORE_ANY_KEY_USE = new Set(['ERR_NO_RECIPIENT', 'ERR_CMS_MALFORMED', 'ERR_CERTIFICATE_MALFORMED', 'ERR_KEY_MALFORMED', 'ERR_ABORTED', 'ERR_TIMEOUT']);
+const BEFORE_ANY_KEY_USE: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['ERR_NO_RECIPIENT', 'ERR_CMS_MALFORMED', 'ERR_CERTIFICATE_MALFORMED', 'ERR_KEY_MALFORMED', 'ERR_ABORTED', 'ERR_TIMEOUT']);
 
-function decryptFailure(error: unknown): { code: string; message: string } {
+function decryptFailure(error: unknown): ReportError {
   if (isSealpostError(error) && (BEFORE_ANY_KEY_USE.has(error.code) || error.code.startsWith('ERR_UNSUPPORTED_')))
     return { code: error.code, message: error.message };
   // Whatever went wrong, one code and one message: no padding or tag oracle.

@@ -31,7 +31,7 @@ export function uniqueErrors(errors: readonly ReportError[]): ReportError[] {
 
 export function errorOf(error: unknown): ReportError {
   if (typeof error === 'object' && error !== null && (error as { name?: unknown }).name === 'SealpostError') {
-    const e = error as { code: string; message: string };
+    const e = error as ReportError;
     return { code: e.code, message: e.message };
   }
   return { code: 'ERR_BACKEND', message: 'the crypto backend failed unexpectedly' };

@@ -1,4 +1,5 @@
 import type { ContentCipher, CryptoBackend, DigestAlgorithm, KeyTransport, SignatureScheme } from '../backend.js';
+import type { ErrorCode } from '../errors.js';
 import type { MimeLimits } from '../mime/types.js';
 import type { Identity } from '../pki/types.js';
 import type { KeyStore } from '../keystore/types.js';
@@ -7,8 +8,9 @@ import type { Transport } from '../transport/types.js';
 export type VerifyStatus = 'valid' | 'invalid' | 'untrusted' | 'not-signed' | 'partially-signed';
 export type DecryptStatus = 'decrypted' | 'failed' | 'partially-encrypted' | 'not-encrypted';
 
+/** A finding in a report: `code` is one of core's stable error codes (docs/verdicts.md). */
 export interface ReportError {
-  readonly code: string;
+  readonly code: ErrorCode;
   readonly message: string;
 }
 
@@ -189,7 +191,18 @@ export interface SendRecipientReport {
   readonly id?: string;
   readonly response?: string;
   readonly code?: number;
-  readonly error?: ReportError;
+  /**
+   * Why the recipient was not sent to. Core's own sends use its error codes (`ReportError`); the type
+   * stays open because applications build send reports too, with codes of their own (the CLI's bulk
+   * sends and ERR_NOT_SENT).
+   */
+  readonly error?: SendError;
+}
+
+/** A send report's error: a `ReportError` when core made it, an application's own code otherwise. */
+export interface SendError {
+  readonly code: ErrorCode | (string & {});
+  readonly message: string;
 }
 
 export interface SendReport {
