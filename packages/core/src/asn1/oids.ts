@@ -42,7 +42,7 @@ export const OID = {
   // DSA (RFC 3279)
   dsa: '1.2.840.10040.4.1',
   dsaWithSha1: '1.2.840.10040.4.3',
-  // elliptic curves (RFC 5480, RFC 5758, RFC 8410)
+  // elliptic curves (RFC 5480, RFC 5758, RFC 8410, RFC 5639)
   ecPublicKey: '1.2.840.10045.2.1',
   ecdsaWithSha1: '1.2.840.10045.4.1',
   ecdsaWithSha224: '1.2.840.10045.4.3.1',
@@ -53,6 +53,9 @@ export const OID = {
   secp384r1: '1.3.132.0.34',
   secp521r1: '1.3.132.0.35',
   secp256k1: '1.3.132.0.10',
+  brainpoolP256r1: '1.3.36.3.3.2.8.1.1.7',
+  brainpoolP384r1: '1.3.36.3.3.2.8.1.1.11',
+  brainpoolP512r1: '1.3.36.3.3.2.8.1.1.13',
   x25519: '1.3.101.110',
   x448: '1.3.101.111',
   ed25519: '1.3.101.112',
@@ -67,10 +70,11 @@ export const OID = {
   desEde3Cbc: '1.2.840.113549.3.7',
   rc2Cbc: '1.2.840.113549.3.2',
   aeadChaCha20Poly1305: '1.2.840.113549.1.9.16.3.18',
-  // PKCS#5 (RFC 8018, RFC 9579)
+  // PKCS#5 (RFC 8018, RFC 9579) and scrypt (RFC 7914)
   pbes2: '1.2.840.113549.1.5.13',
   pbkdf2: '1.2.840.113549.1.5.12',
   pbmac1: '1.2.840.113549.1.5.14',
+  scrypt: '1.3.6.1.4.1.11591.4.11',
   hmacWithSHA1: '1.2.840.113549.2.7',
   hmacWithSHA224: '1.2.840.113549.2.8',
   hmacWithSHA256: '1.2.840.113549.2.9',
@@ -84,10 +88,21 @@ export const OID = {
   x509Certificate: '1.2.840.113549.1.9.22.1',
   friendlyName: '1.2.840.113549.1.9.20',
   localKeyId: '1.2.840.113549.1.9.21',
-  // name attributes (RFC 5280 appendix A)
+  // name attributes (RFC 5280 appendix A, RFC 4519)
   emailAddress: '1.2.840.113549.1.9.1',
   commonName: '2.5.4.3',
+  surname: '2.5.4.4',
+  serialNumber: '2.5.4.5',
+  countryName: '2.5.4.6',
+  localityName: '2.5.4.7',
+  stateOrProvinceName: '2.5.4.8',
+  streetAddress: '2.5.4.9',
   organizationName: '2.5.4.10',
+  organizationalUnitName: '2.5.4.11',
+  title: '2.5.4.12',
+  givenName: '2.5.4.42',
+  uid: '0.9.2342.19200300.100.1.1',
+  domainComponent: '0.9.2342.19200300.100.1.25',
   // certificate extensions (RFC 5280 4.2)
   subjectKeyIdentifier: '2.5.29.14',
   keyUsage: '2.5.29.15',

@@ -1,23 +1,24 @@
 /** X.501 Names: RFC 4514 strings for display and attribute lookup. */
 import type { BerNode } from '../asn1/ber-reader.js';
 import { at, expectOid, expectSequence, expectSet, stringOf } from '../asn1/shape.js';
+import { OID } from '../asn1/oids.js';
 import { toHex } from '../bytes.js';
 
 const SHORT_NAMES: Readonly<Record<string, string>> = {
-  '2.5.4.3': 'CN',
-  '2.5.4.4': 'SN',
-  '2.5.4.5': 'SERIALNUMBER',
-  '2.5.4.6': 'C',
-  '2.5.4.7': 'L',
-  '2.5.4.8': 'ST',
-  '2.5.4.9': 'STREET',
-  '2.5.4.10': 'O',
-  '2.5.4.11': 'OU',
-  '2.5.4.12': 'T',
-  '2.5.4.42': 'GN',
-  '0.9.2342.19200300.100.1.1': 'UID',
-  '0.9.2342.19200300.100.1.25': 'DC',
-  '1.2.840.113549.1.9.1': 'E',
+  [OID.commonName]: 'CN',
+  [OID.surname]: 'SN',
+  [OID.serialNumber]: 'SERIALNUMBER',
+  [OID.countryName]: 'C',
+  [OID.localityName]: 'L',
+  [OID.stateOrProvinceName]: 'ST',
+  [OID.streetAddress]: 'STREET',
+  [OID.organizationName]: 'O',
+  [OID.organizationalUnitName]: 'OU',
+  [OID.title]: 'T',
+  [OID.givenName]: 'GN',
+  [OID.uid]: 'UID',
+  [OID.domainComponent]: 'DC',
+  [OID.emailAddress]: 'E',
 };
 
 interface Attribute {

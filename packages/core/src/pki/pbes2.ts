@@ -79,7 +79,7 @@ function readPbes2(algorithm: BerNode): Pbes2Parameters {
   const pbes2 = expectSequence(at(parts, 1, 'PBES2-params'), 'PBES2-params');
   const kdf = expectSequence(at(pbes2, 0, 'keyDerivationFunc'), 'keyDerivationFunc');
   const kdfOid = expectOid(at(kdf, 0, 'keyDerivationFunc'), 'keyDerivationFunc');
-  if (kdfOid !== OID.pbkdf2) throw new UnsupportedEncryption(kdfOid === '1.3.6.1.4.1.11591.4.11' ? 'scrypt' : kdfOid);
+  if (kdfOid !== OID.pbkdf2) throw new UnsupportedEncryption(kdfOid === OID.scrypt ? 'scrypt' : kdfOid);
   const cipher = expectSequence(at(pbes2, 1, 'encryptionScheme'), 'encryptionScheme');
   const cipherOid = expectOid(at(cipher, 0, 'encryptionScheme'), 'encryptionScheme');
   const keyBytes = AES_KEY_BYTES[cipherOid];

@@ -21,9 +21,9 @@ const CURVES: Readonly<Record<string, { readonly name: string; readonly bits: nu
   [OID.secp384r1]: { name: 'P-384', bits: 384 },
   [OID.secp521r1]: { name: 'P-521', bits: 521 },
   [OID.secp256k1]: { name: 'secp256k1', bits: 256 },
-  '1.3.36.3.3.2.8.1.1.7': { name: 'brainpoolP256r1', bits: 256 },
-  '1.3.36.3.3.2.8.1.1.11': { name: 'brainpoolP384r1', bits: 384 },
-  '1.3.36.3.3.2.8.1.1.13': { name: 'brainpoolP512r1', bits: 512 },
+  [OID.brainpoolP256r1]: { name: 'brainpoolP256r1', bits: 256 },
+  [OID.brainpoolP384r1]: { name: 'brainpoolP384r1', bits: 384 },
+  [OID.brainpoolP512r1]: { name: 'brainpoolP512r1', bits: 512 },
 };
 
 /** Curve name for a namedCurve OID: P-256/P-384/P-521 as WebCrypto spells them, else a common name or the OID. */
