@@ -1,2 +1,31 @@
 #!/usr/bin/env node
-import('../dist/main.js');
+'use strict';
+// CommonJS on purpose (bin/package.json): the root help printed into a pipe or a file is read from
+// help.txt before Node sets up its ES module loader, which costs more than printing it. Everything
+// else (and the help at a terminal, wrapped to its width by commander) is dist/main.js.
+const { readFileSync } = require('node:fs');
+const { join } = require('node:path');
+
+const EXIT_OK = 0;
+const EXIT_USAGE = 2;
+
+/** `sealpost`, `--help`, `-h` and `help`, with the exit status commander gives each; undefined for the rest. */
+function staticHelp(args) {
+  if (args.length === 0) return process.stderr.isTTY === true ? undefined : writeHelp(process.stderr, EXIT_USAGE);
+  if (args.length > 1 || process.stdout.isTTY === true) return undefined;
+  if (args[0] === '-h' || args[0] === '--help') return writeHelp(process.stdout, EXIT_OK);
+  // The help command shows the same text; commander counts it a usage error like a missing command.
+  if (args[0] === 'help') return writeHelp(process.stdout, EXIT_USAGE);
+  return undefined;
+}
+
+function writeHelp(stream, status) {
+  // A reader that goes away (`sealpost --help | head -1`) must not crash Node with a stack trace.
+  stream.on('error', () => undefined);
+  stream.write(readFileSync(join(__dirname, 'help.txt'), 'utf8'));
+  return status;
+}
+
+const status = staticHelp(process.argv.slice(2));
+if (status === undefined) import('../dist/main.js');
+else process.exitCode = status;
