@@ -7,6 +7,7 @@ export interface Context {
   readonly subtle: SubtleCrypto;
   random(length: number): Bytes;
   readonly rsaDecryptRaw: PkijsBackendOptions['rsaDecryptRaw'] | undefined;
+  readonly rsaEncryptRaw: PkijsBackendOptions['rsaEncryptRaw'] | undefined;
   /** Keys read and imported once per backend (key-cache.ts). */
   readonly keys: KeyCache;
 }
@@ -20,6 +21,8 @@ export function createContext(options: PkijsBackendOptions): Context {
     throw new TypeError('createPkijsBackend needs WebCrypto: pass options.crypto or run where globalThis.crypto exists');
   if (options.rsaDecryptRaw !== undefined && typeof options.rsaDecryptRaw !== 'function')
     throw new TypeError('options.rsaDecryptRaw must be a function');
+  if (options.rsaEncryptRaw !== undefined && typeof options.rsaEncryptRaw !== 'function')
+    throw new TypeError('options.rsaEncryptRaw must be a function');
   return {
     subtle: crypto.subtle,
     random(length: number): Bytes {
@@ -29,6 +32,7 @@ export function createContext(options: PkijsBackendOptions): Context {
       return out;
     },
     rsaDecryptRaw: options.rsaDecryptRaw,
+    rsaEncryptRaw: options.rsaEncryptRaw,
     keys: createKeyCache(),
   };
 }

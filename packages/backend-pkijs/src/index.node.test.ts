@@ -1,7 +1,7 @@
 import { makeTestPki, type TestPki } from '../test-support/openssl-pki.js';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { createPkijsBackend } from './index.node.js';
-import { nodeRsaDecryptRaw } from './node-rsa.node.js';
+import { nodeRsaDecryptRaw, nodeRsaEncryptRaw } from './node-rsa.node.js';
 
 let pki: TestPki;
 beforeAll(async () => {
@@ -36,5 +36,20 @@ describe('the Node entry', () => {
     expect(raw[0]).toBe(0);
     expect(raw[1]).toBe(2);
     expect(Buffer.from(raw.subarray(raw.length - 16)).toString()).toBe('sixteen octets!!');
+  });
+
+  it('nodeRsaEncryptRaw computes m^e mod n: a padded block it encrypts decrypts back with the private key', async () => {
+    const { constants, createPrivateKey, createPublicKey, privateDecrypt } = await import('node:crypto');
+    const { bob } = pki;
+    const privateKey = createPrivateKey({ key: Buffer.from(bob.key), format: 'der', type: 'pkcs8' });
+    const spki = new Uint8Array(createPublicKey(privateKey).export({ format: 'der', type: 'spki' }));
+    const block = new Uint8Array(256);
+    block[1] = 2;
+    block.fill(0x5a, 2, 239);
+    block.set(new TextEncoder().encode('sixteen octets!!'), 240);
+    const sealed = await nodeRsaEncryptRaw(spki, block);
+    expect(sealed).not.toEqual(block);
+    // Node refuses PKCS#1 v1.5 unpadding for decryption (CVE-2023-46809): the raw inverse gives the block back.
+    expect(new Uint8Array(privateDecrypt({ key: privateKey, padding: constants.RSA_NO_PADDING }, sealed))).toEqual(block);
   });
 });

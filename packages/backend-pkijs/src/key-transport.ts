@@ -1,5 +1,5 @@
 import type { KeyTransport } from '@sealpost/core';
-import { arrayBufferBacked, decryptionFailed } from '@sealpost/core';
+import { arrayBufferBacked, decryptionFailed, SealpostError } from '@sealpost/core';
 import * as kit from '@sealpost/core/backend-kit';
 import { webCryptoHash } from './algorithms.js';
 import type { Bytes } from './bytes.js';
@@ -24,11 +24,12 @@ export async function wrapKey(ctx: Context, transport: KeyTransport, key: RsaPub
     const encryptedKey = new Uint8Array(await ctx.subtle.encrypt({ name: 'RSA-OAEP' }, publicKey, cek));
     return { keyEncryptionAlgorithm: kit.oaepKeyTransportIdentifier('sha-256'), encryptedKey };
   }
-  // WebCrypto has no RSAES-PKCS1-v1_5; the public operation involves no secret, so BigInt is fine.
-  const n = bytesToBigInt(key.modulus);
+  // WebCrypto has no RSAES-PKCS1-v1_5: the block is padded here, and m^e mod n (no secret involved) is
+  // the rsaEncryptRaw hook's (Node's OpenSSL from the Node entry) or BigInt arithmetic's.
   const size = key.modulus.length;
   const em = kit.pkcs1v15Pad(cek, size, (length) => ctx.random(length));
-  const encryptedKey = bigIntToBytes(modPow(bytesToBigInt(em), bytesToBigInt(key.exponent), n), size);
+  const encryptedKey =
+    ctx.rsaEncryptRaw === undefined ? bigIntToBytes(modPow(bytesToBigInt(em), bytesToBigInt(key.exponent), bytesToBigInt(key.modulus)), size) : await rawPublic(ctx.rsaEncryptRaw, key.spki, em, size);
   return { keyEncryptionAlgorithm: kit.rsaPkcs1KeyTransportIdentifier(), encryptedKey };
 }
 
@@ -71,4 +72,13 @@ async function rawRsaBlock(ctx: Context, pkcs8: Bytes, rsaPrivateKey: Bytes, enc
   const block = new Uint8Array(size);
   if (raw instanceof Uint8Array && raw.length <= size) block.set(raw, size - raw.length);
   return arrayBufferBacked(block);
+}
+
+/** The hook's m^e mod n, left-padded to the modulus length; anything else is a backend failure, not a short key block. */
+async function rawPublic(hook: NonNullable<Context['rsaEncryptRaw']>, spki: Uint8Array, block: Uint8Array, size: number): Promise<Bytes> {
+  const out = await hook(spki, block);
+  if (!(out instanceof Uint8Array) || out.length > size) throw new SealpostError('ERR_BACKEND', 'the RSA public-key hook returned something other than one block');
+  const padded = new Uint8Array(size);
+  padded.set(out, size - out.length);
+  return padded;
 }

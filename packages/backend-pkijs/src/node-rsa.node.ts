@@ -1,5 +1,5 @@
 /// <reference types="node" />
-import { type KeyObject, constants, createPrivateKey, privateDecrypt } from 'node:crypto';
+import { type KeyObject, constants, createPrivateKey, createPublicKey, privateDecrypt, publicEncrypt } from 'node:crypto';
 
 /**
  * c^d mod n by Node's OpenSSL (RSA_NO_PADDING: allowed for decryption on Node 20, unlike
@@ -21,3 +21,18 @@ function nodeKeyOf(pkcs8: Uint8Array): KeyObject {
   }
   return key;
 }
+
+/**
+ * m^e mod n by Node's OpenSSL, for PKCS#1 v1.5 key transport when encrypting: the backend pads the
+ * block itself, OpenSSL only exponentiates (RSA_NO_PADDING). Public keys are loaded once per key array.
+ */
+export async function nodeRsaEncryptRaw(spki: Uint8Array, block: Uint8Array): Promise<Uint8Array> {
+  let key = PUBLIC_KEYS.get(spki);
+  if (key === undefined) {
+    key = createPublicKey({ key: Buffer.from(spki), format: 'der', type: 'spki' });
+    PUBLIC_KEYS.set(spki, key);
+  }
+  return new Uint8Array(publicEncrypt({ key, padding: constants.RSA_NO_PADDING }, block));
+}
+
+const PUBLIC_KEYS = new WeakMap<Uint8Array, KeyObject>();

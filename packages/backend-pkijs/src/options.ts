@@ -10,4 +10,10 @@ export interface PkijsBackendOptions {
    * CRT and blinding. The padding is always checked by this backend, never by the hook.
    */
   readonly rsaDecryptRaw?: (pkcs8: Uint8Array, ciphertext: Uint8Array) => Promise<Uint8Array>;
+  /**
+   * The raw RSA public-key operation (m^e mod n, no padding) for PKCS#1 v1.5 key transport when
+   * encrypting: receives the recipient's SubjectPublicKeyInfo (DER, rsaEncryption) and the padded block
+   * this backend made. No secret is involved. Default: BigInt arithmetic; the Node entry passes Node's.
+   */
+  readonly rsaEncryptRaw?: (spki: Uint8Array, block: Uint8Array) => Promise<Uint8Array>;
 }
