@@ -27,17 +27,9 @@ export type EcPrivateKey = { readonly kind: 'ec'; readonly curve: NamedCurve; re
 
 export type PrivateKeyFacts = RsaPrivateKey | EcPrivateKey;
 
-function malformedKey(): SealpostError {
-  return new SealpostError('ERR_KEY_MALFORMED', 'the private key is not a readable PKCS#8 key');
-}
-
 /** Reads a PKCS#8 PrivateKeyInfo (RSA, RSASSA-PSS or EC on a named curve). */
 export function privateKeyFacts(pkcs8: Uint8Array): PrivateKeyFacts {
-  const parts = kit.childrenOf(kit.decodeElement(pkcs8) ?? undefined);
-  const version = kit.smallIntegerOf(parts?.[0]);
-  const algorithm = kit.algorithmOf(parts?.[1]);
-  const inner = kit.isUniversal(parts?.[2], 4) ? kit.octetsOf(parts?.[2]) : null;
-  if (parts === null || (version !== 0 && version !== 1) || algorithm === null || inner === null) throw malformedKey();
+  const { algorithm, privateKey: inner } = kit.privateKeyInfoOf(pkcs8);
   if (algorithm.oid === kit.OID.rsaEncryption || algorithm.oid === kit.OID.rsassaPss) return rsaPrivateKey(inner, algorithm.oid === kit.OID.rsassaPss);
   if (algorithm.oid === kit.OID.ecPublicKey) return ecPrivateKey(inner, kit.oidOf(algorithm.parameters));
   throw new SealpostError('ERR_UNSUPPORTED_KEY', `private keys of type ${algorithm.oid} are not supported by this backend`);
@@ -49,7 +41,7 @@ function rsaPrivateKey(der: Uint8Array, pssOnly: boolean): RsaPrivateKey {
   const version = kit.smallIntegerOf(fields?.[0]);
   if (version === 1) throw new SealpostError('ERR_UNSUPPORTED_KEY', 'multi-prime RSA keys are not supported by this backend');
   const numbers = (fields ?? []).slice(1, 9).map(kit.unsignedIntegerOf);
-  if (fields === null || fields.length !== 9 || version !== 0 || numbers.some((n) => n === null)) throw malformedKey();
+  if (fields === null || fields.length !== 9 || version !== 0 || numbers.some((n) => n === null)) throw kit.malformedKey();
   const [n, e, d, p, q, dP, dQ, qInv] = (numbers as Uint8Array[]).map(bigIntegerOf) as [
     forge.jsbn.BigInteger,
     forge.jsbn.BigInteger,
@@ -61,7 +53,7 @@ function rsaPrivateKey(der: Uint8Array, pssOnly: boolean): RsaPrivateKey {
     forge.jsbn.BigInteger,
   ];
   const size = (numbers[0] as Uint8Array).length;
-  if (size < 64 || (numbers[0] as Uint8Array)[0] === 0) throw malformedKey();
+  if (size < 64 || (numbers[0] as Uint8Array)[0] === 0) throw kit.malformedKey();
   return { kind: 'rsa', key: forge.pki.setRsaPrivateKey(n, e, d, p, q, dP, dQ, qInv), size, pssOnly };
 }
 
@@ -69,11 +61,11 @@ function rsaPrivateKey(der: Uint8Array, pssOnly: boolean): RsaPrivateKey {
 function ecPrivateKey(der: Uint8Array, algorithmCurve: string | null): EcPrivateKey {
   const fields = kit.childrenOf(kit.decodeElement(der) ?? undefined);
   const scalar = kit.isUniversal(fields?.[1], 4) ? kit.octetsOf(fields?.[1]) : null;
-  if (fields === null || kit.smallIntegerOf(fields[0]) !== 1 || scalar === null || scalar.length === 0) throw malformedKey();
+  if (fields === null || kit.smallIntegerOf(fields[0]) !== 1 || scalar === null || scalar.length === 0) throw kit.malformedKey();
   const curveOid = algorithmCurve ?? kit.oidOf(kit.childrenOf(fields.find((f) => kit.isContext(f, 0)))?.[0]);
   const curve = curveOid === null ? undefined : kit.NAMED_CURVE_BY_OID[curveOid];
   if (curve === undefined) throw new SealpostError('ERR_UNSUPPORTED_KEY', 'only the named curves P-256, P-384 and P-521 are supported');
-  if (scalar.length > curveSize(curve)) throw malformedKey();
+  if (scalar.length > curveSize(curve)) throw kit.malformedKey();
   return { kind: 'ec', curve, scalar: leftPad(scalar, curveSize(curve)) };
 }
 

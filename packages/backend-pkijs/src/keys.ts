@@ -33,19 +33,11 @@ export type PrivateKeyFacts =
   | { readonly kind: 'rsa'; readonly pkcs8: Bytes; readonly rsaPrivateKey: Bytes }
   | { readonly kind: 'ec'; readonly curve: NamedCurve; readonly pkcs8: Bytes };
 
-function malformedKey(): SealpostError {
-  return new SealpostError('ERR_KEY_MALFORMED', 'the private key is not a readable PKCS#8 key');
-}
-
 /** Reads a PKCS#8 PrivateKeyInfo; RSA keys come back rewrapped under rsaEncryption. */
 export function privateKeyFacts(pkcs8: Uint8Array): PrivateKeyFacts {
-  const parts = kit.childrenOf(kit.decodeElement(pkcs8) ?? undefined);
-  const version = kit.smallIntegerOf(parts?.[0]);
-  const algorithm = kit.algorithmOf(parts?.[1]);
-  const inner = kit.isUniversal(parts?.[2], 4) ? kit.octetsOf(parts?.[2]) : null;
-  if (parts === null || (version !== 0 && version !== 1) || algorithm === null || inner === null) throw malformedKey();
+  const { algorithm, privateKey: inner } = kit.privateKeyInfoOf(pkcs8);
   if (algorithm.oid === kit.OID.rsaEncryption || algorithm.oid === kit.OID.rsassaPss) {
-    if (kit.childrenOf(kit.decodeElement(inner) ?? undefined) === null) throw malformedKey();
+    if (kit.childrenOf(kit.decodeElement(inner) ?? undefined) === null) throw kit.malformedKey();
     const normalized = der.sequence(der.integer(0), der.algorithmIdentifier(kit.OID.rsaEncryption, der.nullValue()), der.octetString(inner));
     return { kind: 'rsa', pkcs8: normalized, rsaPrivateKey: inner };
   }

@@ -35,6 +35,7 @@ export { type IdentifiedCertificate, type Identifier, identifierOf, identifies, 
 export { keyTransportOf, type KeyTransportParams, oaepKeyTransportIdentifier, rsaPkcs1KeyTransportIdentifier } from './key-transport.js';
 export { type CmsLimits, DEFAULT_CMS_LIMITS, resolveCmsLimits } from './limits.js';
 export { pkcs1v15Pad, pkcs1v15UnpadKey } from './pkcs1v15.js';
+export { malformedKey, type PrivateKeyInfoParts, privateKeyInfoOf } from './private-key-info.js';
 export type {
   ContentDecryption, ContentEncryption, DecryptPrimitives, EncryptPrimitives, KeyUnwrap, KeyWrap,
   SignatureCheck, SignatureCreation, SignPrimitives, VerifyPrimitives,
