@@ -233,7 +233,7 @@ describe('addresses that cannot be a plain file name', () => {
       expect((await readdir(folder)).sort()).toEqual(['.sealpost', `${name}.crt`]);
       expect(await readFile(join(folder, `${name}.crt`), 'utf8')).toBe(pem(alice.cert));
       expect(await readFile(join(folder, '.sealpost', name, 'address'), 'utf8')).toBe(`${address}\n`);
-      expect((await readdir(join(folder, '.sealpost', name))).sort()).toEqual([`${fingerprint(alice.cert)}.pem`, 'address', 'index.json']);
+      expect((await readdir(join(folder, '.sealpost', name))).sort()).toEqual([`${fingerprint(alice.cert)}.pem`, 'address', 'index.json'].sort());
 
       const reopened = createDirectoryKeyStore({ dir: folder });
       expect((await reopened.get(address))?.source).toBe('relay-webhook');
