@@ -8,6 +8,7 @@ export interface Context {
   random(length: number): Bytes;
   readonly rsaDecryptRaw: PkijsBackendOptions['rsaDecryptRaw'] | undefined;
   readonly rsaEncryptRaw: PkijsBackendOptions['rsaEncryptRaw'] | undefined;
+  readonly digest: PkijsBackendOptions['digest'] | undefined;
   /** Keys read and imported once per backend (key-cache.ts). */
   readonly keys: KeyCache;
 }
@@ -23,6 +24,7 @@ export function createContext(options: PkijsBackendOptions): Context {
     throw new TypeError('options.rsaDecryptRaw must be a function');
   if (options.rsaEncryptRaw !== undefined && typeof options.rsaEncryptRaw !== 'function')
     throw new TypeError('options.rsaEncryptRaw must be a function');
+  if (options.digest !== undefined && typeof options.digest !== 'function') throw new TypeError('options.digest must be a function');
   return {
     subtle: crypto.subtle,
     random(length: number): Bytes {
@@ -33,6 +35,7 @@ export function createContext(options: PkijsBackendOptions): Context {
     },
     rsaDecryptRaw: options.rsaDecryptRaw,
     rsaEncryptRaw: options.rsaEncryptRaw,
+    digest: options.digest,
     keys: createKeyCache(),
   };
 }

@@ -1,7 +1,7 @@
 import { makeTestPki, type TestPki } from '../test-support/openssl-pki.js';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { createPkijsBackend } from './index.node.js';
-import { nodeRsaDecryptRaw, nodeRsaEncryptRaw } from './node-rsa.node.js';
+import { nodeDigest, nodeRsaDecryptRaw, nodeRsaEncryptRaw } from './node-rsa.node.js';
 
 let pki: TestPki;
 beforeAll(async () => {
@@ -51,5 +51,18 @@ describe('the Node entry', () => {
     expect(sealed).not.toEqual(block);
     // Node refuses PKCS#1 v1.5 unpadding for decryption (CVE-2023-46809): the raw inverse gives the block back.
     expect(new Uint8Array(privateDecrypt({ key: privateKey, padding: constants.RSA_NO_PADDING }, sealed))).toEqual(block);
+  });
+
+  it('nodeDigest gives what WebCrypto gives, for every hash the backend claims', async () => {
+    const data = new TextEncoder().encode('digest me, once');
+    for (const name of ['SHA-1', 'SHA-256', 'SHA-384', 'SHA-512'] as const)
+      expect(nodeDigest(name, data)).toEqual(new Uint8Array(await globalThis.crypto.subtle.digest(name, data)));
+  });
+
+  it('the Node entry digests through the digest option when one is given', async () => {
+    const digest = vi.fn(nodeDigest);
+    const backend = createPkijsBackend({ digest });
+    await backend.digest({ algorithm: 'sha-256', data: content });
+    expect(digest).toHaveBeenCalledWith('SHA-256', content);
   });
 });

@@ -1,5 +1,5 @@
 /// <reference types="node" />
-import { type KeyObject, constants, createPrivateKey, createPublicKey, privateDecrypt, publicEncrypt } from 'node:crypto';
+import { type KeyObject, constants, createHash, createPrivateKey, createPublicKey, privateDecrypt, publicEncrypt } from 'node:crypto';
 
 /**
  * c^d mod n by Node's OpenSSL (RSA_NO_PADDING: allowed for decryption on Node 20, unlike
@@ -36,3 +36,10 @@ export async function nodeRsaEncryptRaw(spki: Uint8Array, block: Uint8Array): Pr
 }
 
 const PUBLIC_KEYS = new WeakMap<Uint8Array, KeyObject>();
+
+const NODE_HASHES = { 'SHA-1': 'sha1', 'SHA-256': 'sha256', 'SHA-384': 'sha384', 'SHA-512': 'sha512' } as const;
+
+/** SHA-1/SHA-2 by node:crypto, synchronously: no WebCrypto job (and its thread-pool round trip) per digest. */
+export function nodeDigest(algorithm: keyof typeof NODE_HASHES, data: Uint8Array): Uint8Array {
+  return new Uint8Array(createHash(NODE_HASHES[algorithm]).update(data).digest());
+}

@@ -16,4 +16,9 @@ export interface PkijsBackendOptions {
    * this backend made. No secret is involved. Default: BigInt arithmetic; the Node entry passes Node's.
    */
   readonly rsaEncryptRaw?: (spki: Uint8Array, block: Uint8Array) => Promise<Uint8Array>;
+  /**
+   * A SHA-1/SHA-2 implementation to use instead of WebCrypto's `digest` (named as WebCrypto names them).
+   * The Node entry passes node:crypto's, which saves an asynchronous WebCrypto job per operation.
+   */
+  readonly digest?: (algorithm: 'SHA-1' | 'SHA-256' | 'SHA-384' | 'SHA-512', data: Uint8Array) => Uint8Array | Promise<Uint8Array>;
 }
