@@ -32,10 +32,10 @@ export function checkEncryptRequest(capabilities: BackendCapabilities, request: 
   if (cipher === null) throw new SealpostError('ERR_UNSUPPORTED_CIPHER', `content cipher ${request.cipher} is not written by this backend`);
   if (!(request.content instanceof Uint8Array)) throw new TypeError('content must be a Uint8Array');
   if (!Array.isArray(request.recipients) || request.recipients.length === 0) throw new TypeError('at least one recipient is required');
-  return { cipher, recipients: request.recipients.map((r) => rsaRecipient(capabilities, r?.certificate)) };
+  return { cipher, recipients: request.recipients.map((r) => rsaRecipient(r?.certificate)) };
 }
 
-function rsaRecipient(capabilities: BackendCapabilities, certificateDer: Uint8Array | undefined): RsaRecipient {
+function rsaRecipient(certificateDer: Uint8Array | undefined): RsaRecipient {
   const certificate = certificateDer === undefined ? null : certificateFactsOf(certificateDer);
   if (certificate === null) throw new SealpostError('ERR_CERTIFICATE_MALFORMED', 'the recipient certificate is not a readable X.509 certificate');
   const publicKey = certificate.publicKey;

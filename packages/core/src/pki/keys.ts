@@ -6,7 +6,7 @@ import { bitLength, curveBits, curveName, readSpki } from './spki.js';
 import { arrayBufferBacked, base64DecodeOrNull, bytesEqual, latin1Decode, utf8Encode } from '../bytes.js';
 import { parseCertificate } from './certificate.js';
 import { OID } from '../asn1/oids.js';
-import { DecryptionFailed, encryptionName, pbeDecrypt, readEncryptedPrivateKeyInfo, UnsupportedEncryption } from './pbes2.js';
+import { DecryptionFailed, pbeDecrypt, readEncryptedPrivateKeyInfo, UnsupportedEncryption } from './pbes2.js';
 import { isPem, pemBlocks } from './pem.js';
 import { keyPackaging, pkcs8FromPkcs1, pkcs8FromSec1, readPkcs8, readRsaPrivateKey, type Pkcs8Key } from './pkcs8.js';
 import type { PublicKeyInfo } from './types.js';
