@@ -4,7 +4,7 @@ import * as kit from '@sealpost/core/backend-kit';
 import { webCryptoHash } from './algorithms.js';
 import type { Bytes } from './bytes.js';
 import type { Context } from './context.js';
-import type { PrivateKeyFacts, PublicKeyFacts } from './keys.js';
+import { importPublicKey, type PrivateKeyFacts, type PublicKeyFacts } from './keys.js';
 import { bigIntToBytes, bytesToBigInt, modPow } from './rsa-math.js';
 import { rsaPrivateRaw } from './rsa-private.js';
 
@@ -20,7 +20,7 @@ export interface WrappedKey {
 
 export async function wrapKey(ctx: Context, transport: KeyTransport, key: RsaPublicKey, cek: Bytes): Promise<WrappedKey> {
   if (transport === 'rsa-oaep') {
-    const publicKey = await ctx.keys.publicKey(key.spki, 'encrypt:RSA-OAEP:SHA-256', () => ctx.subtle.importKey('spki', key.spki, { name: 'RSA-OAEP', hash: 'SHA-256' }, false, ['encrypt']));
+    const publicKey = await ctx.keys.publicKey(key.spki, 'encrypt:RSA-OAEP:SHA-256', () => importPublicKey(ctx, key, { name: 'RSA-OAEP', hash: 'SHA-256' }, 'encrypt'));
     const encryptedKey = new Uint8Array(await ctx.subtle.encrypt({ name: 'RSA-OAEP' }, publicKey, cek));
     return { keyEncryptionAlgorithm: kit.oaepKeyTransportIdentifier('sha-256'), encryptedKey };
   }

@@ -1,4 +1,5 @@
-import { der, SealpostError } from '@sealpost/core';
+import { arrayBufferBacked, der, SealpostError } from '@sealpost/core';
+import type { Context } from './context.js';
 import * as kit from '@sealpost/core/backend-kit';
 import { copyOf, type Bytes } from './bytes.js';
 
@@ -27,6 +28,20 @@ export function publicKeyFacts(spki: Uint8Array): PublicKeyFacts | null {
   const key = kit.bitStringBytes(kit.childrenOf(node ?? undefined)?.[1]);
   if (key === null) return null;
   return { ...facts, spki: der.sequence(der.algorithmIdentifier(kit.OID.rsaEncryption, der.nullValue()), der.tlv(0x03, Uint8Array.of(0), key)) };
+}
+
+/**
+ * Loads a public key into WebCrypto: RSA keys as a JWK (Node's WebCrypto loads one several times faster
+ * than an SPKI; browsers take either), EC keys from their SubjectPublicKeyInfo.
+ */
+export function importPublicKey(
+  ctx: Context,
+  key: Exclude<PublicKeyFacts, { kind: 'other' }>,
+  algorithm: RsaHashedImportParams | EcKeyImportParams,
+  usage: KeyUsage,
+): Promise<CryptoKey> {
+  if (key.kind === 'rsa') return ctx.subtle.importKey('jwk', kit.rsaPublicJwk(key), algorithm, false, [usage]);
+  return ctx.subtle.importKey('spki', arrayBufferBacked(key.spki), algorithm, false, [usage]);
 }
 
 export type PrivateKeyFacts =

@@ -1,5 +1,6 @@
 /// <reference types="node" />
 import { type KeyObject, constants, createHash, createPrivateKey, createPublicKey, privateDecrypt, publicEncrypt } from 'node:crypto';
+import { rsaPublicJwkOfSpki } from '@sealpost/core/backend-kit';
 
 /**
  * c^d mod n by Node's OpenSSL (RSA_NO_PADDING: allowed for decryption on Node 20, unlike
@@ -29,7 +30,9 @@ function nodeKeyOf(pkcs8: Uint8Array): KeyObject {
 export async function nodeRsaEncryptRaw(spki: Uint8Array, block: Uint8Array): Promise<Uint8Array> {
   let key = PUBLIC_KEYS.get(spki);
   if (key === undefined) {
-    key = createPublicKey({ key: Buffer.from(spki), format: 'der', type: 'spki' });
+    // A JWK loads some 20 times faster than an SPKI (OpenSSL 3's decoder search), and a campaign loads one per recipient.
+    const jwk = rsaPublicJwkOfSpki(spki);
+    key = jwk === null ? createPublicKey({ key: Buffer.from(spki), format: 'der', type: 'spki' }) : createPublicKey({ key: jwk, format: 'jwk' });
     PUBLIC_KEYS.set(spki, key);
   }
   return new Uint8Array(publicEncrypt({ key, padding: constants.RSA_NO_PADDING }, block));

@@ -3,7 +3,7 @@ import * as kit from '@sealpost/core/backend-kit';
 import { webCryptoHash } from './algorithms.js';
 import type { Context } from './context.js';
 import { ecdsaSignatureToRaw } from './ecdsa-signature.js';
-import { curveSize, type PublicKeyFacts } from './keys.js';
+import { curveSize, importPublicKey, type PublicKeyFacts } from './keys.js';
 
 /**
  * True iff `signature` over `data` verifies with `key` under `params`. The algorithm must fit the
@@ -21,20 +21,20 @@ export async function verifySignature(ctx: Context, key: PublicKeyFacts | null, 
   if (key.kind === 'rsa') {
     if (key.pssOnly && params.scheme !== 'rsa-pss') throw new SealpostError('ERR_SIGNATURE_INVALID', 'an RSASSA-PSS key cannot make PKCS#1 v1.5 signatures');
     const name = params.scheme === 'rsa-pss' ? 'RSA-PSS' : 'RSASSA-PKCS1-v1_5';
-    const publicKey = await importPublicKey(ctx, key.spki, { name, hash });
+    const publicKey = await verifyingKey(ctx, key, { name, hash });
     const algorithm = params.scheme === 'rsa-pss' ? { name, saltLength: params.saltLength } : { name };
     return verifyOrFalse(ctx, algorithm, publicKey, signature, data);
   }
   if (key.curve === null) throw new SealpostError('ERR_UNSUPPORTED_KEY', 'only named curves P-256, P-384 and P-521 are supported');
   const raw = ecdsaSignatureToRaw(signature, curveSize(key.curve));
   if (raw === null) return false;
-  const publicKey = await importPublicKey(ctx, key.spki, { name: 'ECDSA', namedCurve: key.curve });
+  const publicKey = await verifyingKey(ctx, key, { name: 'ECDSA', namedCurve: key.curve });
   return verifyOrFalse(ctx, { name: 'ECDSA', hash }, publicKey, raw, data);
 }
 
-async function importPublicKey(ctx: Context, spki: Uint8Array, algorithm: RsaHashedImportParams | EcKeyImportParams): Promise<CryptoKey> {
+async function verifyingKey(ctx: Context, key: Exclude<PublicKeyFacts, { kind: 'other' }>, algorithm: RsaHashedImportParams | EcKeyImportParams): Promise<CryptoKey> {
   try {
-    return await ctx.keys.publicKey(spki, `verify:${JSON.stringify(algorithm)}`, () => ctx.subtle.importKey('spki', arrayBufferBacked(spki), algorithm, false, ['verify']));
+    return await ctx.keys.publicKey(key.spki, `verify:${JSON.stringify(algorithm)}`, () => importPublicKey(ctx, key, algorithm, 'verify'));
   } catch {
     throw new SealpostError('ERR_UNSUPPORTED_KEY', 'the public key could not be imported into WebCrypto');
   }

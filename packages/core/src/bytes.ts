@@ -35,6 +35,11 @@ export function base64Encode(bytes: Uint8Array, lineLength?: number): string {
   return asciiDecode(chars);
 }
 
+/** Unpadded base64url of `bytes` (RFC 4648 section 5), as JSON Web Keys spell binary values. */
+export function base64UrlEncode(bytes: Uint8Array): string {
+  return base64Encode(bytes).replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_');
+}
+
 /** Base64 of `bytes` as ASCII bytes, lines as in base64Encode. */
 export function base64EncodeToAscii(bytes: Uint8Array, lineLength?: number): Uint8Array {
   const encodedLength = Math.ceil(bytes.length / 3) * 4;

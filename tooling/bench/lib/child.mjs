@@ -45,9 +45,15 @@ export function runToEnd(command, args, { env, timeoutMs = 600_000, input, cwd }
   });
 }
 
+/**
+ * Node flags for the benchmark's own Node children, from BENCH_PROFILE_DIR: set it to a folder and each
+ * child writes a CPU profile there (`node --cpu-prof`), so a row can be profiled as it is measured.
+ */
+const PROFILE_FLAGS = process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : [];
+
 /** Runs a Node script of the benchmark (optionally pinned) and returns the JSON it printed last. */
 export async function runNodeJson(script, options, { core, timeoutMs } = {}) {
-  const [command, args] = pinned(core, process.execPath, [script, JSON.stringify(options)]);
+  const [command, args] = pinned(core, process.execPath, [...PROFILE_FLAGS, script, JSON.stringify(options)]);
   const result = await runToEnd(command, args, { timeoutMs });
   if (result.code !== 0) throw new Error(`${script} exited with ${result.code}: ${result.stderr.trim().split('\n').slice(-5).join(' | ')}`);
   const last = result.stdout.trim().split('\n').at(-1);

@@ -28,9 +28,10 @@ ${summary}
 
 ## How it was measured
 
-- **Backends**, built from each package's \`dist\`: \`createPkijsBackend()\` from its portable entry, and from its
-  Node entry (the \`node\` export condition, what Node applications and the sealpost CLI load: Node's raw RSA
-  for PKCS#1 v1.5 decryption, the only difference, so it is measured only there); \`createForgeBackend()\`;
+- **Backends**, built from each package's \`dist\`: \`createPkijsBackend()\` from its Node entry (the \`node\`
+  export condition, what Node applications and the sealpost CLI load: Node's raw RSA for PKCS#1 v1.5 and
+  node:crypto digests), and from its portable entry (what browsers and workers load: BigInt RSA, WebCrypto
+  digests) for PKCS#1 v1.5 decryption, where the two differ most; \`createForgeBackend()\`;
   \`await createOpensslBackend()\`.
 - **Messages**, the same bytes for every backend: a plain-text message with a 10 KiB 7-bit body, and a
   multipart/mixed with a short note and a 1 MiB binary attachment (base64; 1.4 MB in all).

@@ -64,12 +64,12 @@ export function readingOf({ cases, results, processStart, machine, raw = [], sen
   }
 
   const v15 = 'text.rsa2048.decrypt.aes-256-gcm.rsa-pkcs1';
-  if (known(median(v15, 'pkijs'), median(v15, 'pkijs-node-rsa'))) {
+  if (known(median(v15, 'pkijs-portable'), median(v15, 'pkijs'))) {
     paragraphs.push(
       '**pkijs and PKCS#1 v1.5.** WebCrypto has no RSAES-PKCS1-v1_5, so the portable `createPkijsBackend()` does the raw RSA '
-        + `step in blinded BigInt JavaScript: ${ms(median(v15, 'pkijs'))} ms per 10 KiB decryption (AES-256-GCM) against `
-        + `${ms(median(v15, 'pkijs-node-rsa'))} ms from the package's Node entry, which Node applications load by default and which does it with Node's OpenSSL `
-        + `(${ratio(median(v15, 'pkijs'), median(v15, 'pkijs-node-rsa'))}×). `
+        + `step in blinded BigInt JavaScript: ${ms(median(v15, 'pkijs-portable'))} ms per 10 KiB decryption (AES-256-GCM) against `
+        + `${ms(median(v15, 'pkijs'))} ms from the package's Node entry, which Node applications load by default and which does it with Node's OpenSSL `
+        + `(${ratio(median(v15, 'pkijs-portable'), median(v15, 'pkijs'))}×). `
         + (median(oaep, 'pkijs') === undefined ? '' : `RSA-OAEP goes through WebCrypto either way (${ms(median(oaep, 'pkijs'))} ms). `)
         + 'Browsers and workers pay the BigInt price; Node does not.',
     );
@@ -114,9 +114,8 @@ function againstTheLimit({ cases, results, raw }) {
     if (row === undefined || limit === undefined) continue;
     const figures = ['pkijs', 'forge', 'openssl']
       .map((backend) => {
-        const variant = kind === 'open' && row.get('pkijs-node-rsa')?.stats !== undefined && backend === 'pkijs' ? 'pkijs-node-rsa' : backend;
-        const stats = row.get(variant)?.stats;
-        return stats === undefined ? undefined : `${variant === 'pkijs-node-rsa' ? 'pkijs on Node' : backend} ${times(throughputRatio(stats.median, limit.stats.median))}`;
+        const stats = row.get(backend)?.stats;
+        return stats === undefined ? undefined : `${backend} ${times(throughputRatio(stats.median, limit.stats.median))}`;
       })
       .filter((f) => f !== undefined);
     if (figures.length > 0) parts.push(`${kind} ${ms(limit.stats.median)} ms raw (${limit.variant.label.replace(/^raw /, '')}), ${figures.join(', ')} (goal ≥ ${GOALS[kind]}×)`);

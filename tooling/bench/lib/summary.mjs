@@ -9,8 +9,7 @@ const GROUP_SHORT = { text: '10 KiB', attachment: '1 MiB' };
 
 /**
  * Lines for the rows of the main tables that have a goal (sign, verify, open), for every backend as
- * Node applications run it: pkijs with Node's raw RSA where PKCS#1 v1.5 is decrypted (the sealpost CLI's
- * configuration, and the one the raw figure assumes).
+ * Node applications run it (pkijs from its Node entry, the sealpost CLI's configuration).
  */
 export function caseSummary({ cases, backends, raw, results }) {
   const columns = backends.filter((v) => v.only === undefined);
@@ -20,8 +19,7 @@ export function caseSummary({ cases, backends, raw, results }) {
     const row = results.get(c.id);
     if (goal === undefined || row === undefined) continue;
     const limit = rawLimitOf(row, raw);
-    for (const column of columns) {
-      const variant = backends.find((v) => v.follows === column.id && c.rsaPkcs1Decrypt === true && row.get(v.id)?.stats !== undefined) ?? column;
+    for (const variant of columns) {
       const stats = row.get(variant.id)?.stats;
       if (stats === undefined) continue;
       const ratio = limit === undefined ? undefined : throughputRatio(stats.median, limit.stats.median);

@@ -20,8 +20,8 @@ export function resultTables({ cases, backends, raw = [], results }) {
       2,
     ),
   }));
-  const hook = backends.find((v) => v.id === 'pkijs-node-rsa');
-  if (hook !== undefined) {
+  const portable = backends.find((v) => v.id === 'pkijs-portable');
+  if (portable !== undefined) {
     const groupTitle = Object.fromEntries(GROUPS.map((g) => [g.id, g.title]));
     sections.push({
       id: 'pkijs-rsa',
@@ -30,7 +30,7 @@ export function resultTables({ cases, backends, raw = [], results }) {
         ['message', 'key', 'operation', 'pkijs portable (BigInt RSA)', 'pkijs on Node (Node raw RSA)', 'goal'],
         cases
           .filter((c) => c.rsaPkcs1Decrypt === true)
-          .map((c) => [groupTitle[c.group], c.key, c.operation, withRatio(c, 'pkijs'), withRatio(c, hook.id), goalCell(c)]),
+          .map((c) => [groupTitle[c.group], c.key, c.operation, withRatio(c, portable.id), withRatio(c, 'pkijs'), goalCell(c)]),
         3,
       ),
     });

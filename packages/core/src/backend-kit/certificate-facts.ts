@@ -1,6 +1,6 @@
 import { createBytesMemo } from '../bytes-cache.js';
 import { parseCertificate } from '../pki/certificate.js';
-import { fromHex } from '../bytes.js';
+import { base64UrlEncode, fromHex } from '../bytes.js';
 import { NAMED_CURVE_BY_OID, OID } from '../asn1/oids.js';
 import { absentOrNull, algorithmOf, bitStringBytes, childrenOf, decodeElement, encodingOf, integerContents, isContext, isUniversal, oidOf, unsignedIntegerOf, type Node } from '../asn1/accessors.js';
 import type { IdentifiedCertificate } from './identifiers.js';
@@ -61,6 +61,30 @@ export function publicKeyFactsOf(spki: Node | undefined): PublicKeyFacts | null 
     return { kind: 'ec', curve: curveOid === null ? null : (NAMED_CURVE_BY_OID[curveOid] ?? null), point: key };
   }
   return { kind: 'other', oid: algorithm.oid };
+}
+
+/** An RSA public key as a JSON Web Key (RFC 7518 6.3.1). */
+export type RsaPublicJwk = {
+  readonly kty: 'RSA';
+  readonly n: string;
+  readonly e: string;
+};
+
+/**
+ * An RSA public key as a JWK, for loading it into WebCrypto or node:crypto: OpenSSL 3 (under both)
+ * loads a JWK several times faster than a SubjectPublicKeyInfo, which goes through its decoder search.
+ */
+export function rsaPublicJwk(key: { readonly modulus: Uint8Array; readonly exponent: Uint8Array }): RsaPublicJwk {
+  return { kty: 'RSA', n: base64UrlEncode(key.modulus), e: base64UrlEncode(key.exponent) };
+}
+
+/**
+ * rsaPublicJwk of a SubjectPublicKeyInfo's DER when it holds an rsaEncryption key; null for any other,
+ * id-RSASSA-PSS keys included (their restrictions live in the SPKI).
+ */
+export function rsaPublicJwkOfSpki(spki: Uint8Array): RsaPublicJwk | null {
+  const key = publicKeyFactsOf(decodeElement(spki) ?? undefined);
+  return key?.kind === 'rsa' && !key.pssOnly ? rsaPublicJwk(key) : null;
 }
 
 /**

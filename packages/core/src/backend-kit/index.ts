@@ -20,7 +20,17 @@ export {
   assertContentCipher, assertDigest, assertKeyTransport, assertSignatureScheme, keyAgreementUnsupported,
   needsKeyAgreement, pkcs8Of,
 } from './capabilities.js';
-export { type CertificateFacts, certificateFactsOf, curveSize, type NamedCurve, type PublicKeyFacts, publicKeyFactsOf } from './certificate-facts.js';
+export {
+  type CertificateFacts,
+  certificateFactsOf,
+  curveSize,
+  type NamedCurve,
+  type PublicKeyFacts,
+  publicKeyFactsOf,
+  rsaPublicJwk,
+  type RsaPublicJwk,
+  rsaPublicJwkOfSpki,
+} from './certificate-facts.js';
 export { type CertificateSignatureInput, certificateSignatureInput } from './certificate-signature.js';
 export {
   aesCipherOf, cipherNameOf, cmsMalformed, GCM_NONCE_LENGTH, type KeyAgreeRecipient, type KeyTransRecipient,
