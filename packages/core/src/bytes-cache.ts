@@ -29,8 +29,22 @@ interface Entry<T> {
 
 /** FNV-1a over the bytes: 32 bits, no allocation, a few hundred ns for a certificate. */
 export function checksum(bytes: Uint8Array): number {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < bytes.length; i++) hash = Math.imul(hash ^ (bytes[i] as number), 0x01000193);
+  return fnv1a(bytes, 0, bytes.length, 0x811c9dc5);
+}
+
+/**
+ * FNV-1a over the first 32 and the last 96 octets (all of a short input), the memo's bucket key. The end
+ * of a certificate is its signature and the end of a key its key bits, so different inputs of one length
+ * rarely share a sample; when they do they share a bucket, and the full comparison tells them apart.
+ */
+function sampledChecksum(bytes: Uint8Array): number {
+  if (bytes.length <= 128) return checksum(bytes);
+  return fnv1a(bytes, bytes.length - 96, bytes.length, fnv1a(bytes, 0, 32, 0x811c9dc5));
+}
+
+function fnv1a(bytes: Uint8Array, from: number, to: number, seed: number): number {
+  let hash = seed;
+  for (let i = from; i < to; i++) hash = Math.imul(hash ^ (bytes[i] as number), 0x01000193);
   return hash >>> 0;
 }
 
@@ -39,7 +53,7 @@ export function createBytesMemo<T>(limit: number): BytesMemo<T> {
   const entries = new Map<string, Entry<T>[]>();
   let size = 0;
   const find = (bytes: Uint8Array): Entry<T> | undefined => {
-    const key = `${bytes.length}:${checksum(bytes)}`;
+    const key = `${bytes.length}:${sampledChecksum(bytes)}`;
     const bucket = entries.get(key);
     const hit = bucket?.find((entry) => bytesEqual(entry.bytes, bytes));
     if (hit !== undefined) {
@@ -49,7 +63,7 @@ export function createBytesMemo<T>(limit: number): BytesMemo<T> {
     return hit;
   };
   const remember = (copy: Uint8Array, value: T): void => {
-    const key = `${copy.length}:${checksum(copy)}`;
+    const key = `${copy.length}:${sampledChecksum(copy)}`;
     const bucket = entries.get(key);
     if (bucket === undefined) entries.set(key, [{ bytes: copy, value }]);
     else bucket.push({ bytes: copy, value });

@@ -67,6 +67,17 @@ function contextTagNumber(tagNumber: number): number {
 
 /** OBJECT IDENTIFIER from its dotted form ("1.2.840.113549.1.7.2"). */
 export function oid(dotted: string): Bytes {
+  // The same few dozen identifiers are written into every structure: each is encoded once (a copy is handed out).
+  const known = OID_ENCODINGS.get(dotted);
+  if (known !== undefined) return known.slice();
+  const encoded = encodeOid(dotted);
+  if (OID_ENCODINGS.size < 256) OID_ENCODINGS.set(dotted, encoded.slice());
+  return encoded;
+}
+
+const OID_ENCODINGS = new Map<string, Bytes>();
+
+function encodeOid(dotted: string): Bytes {
   const arcs = dotted.split('.').map((arc) => {
     if (!/^\d+$/.test(arc)) throw new TypeError(`oid: invalid arc in ${dotted}`);
     return BigInt(arc);

@@ -5,6 +5,7 @@ import { digestOid } from './algorithms.js';
 import type { IdentifiedCertificate } from './identifiers.js';
 import { issuerAndSerialNumber } from './identifiers.js';
 import { OID } from '../asn1/oids.js';
+import { bytesEqual } from '../bytes.js';
 
 /** Writing SignedData (RFC 5652 5) around a backend's signatures. */
 
@@ -52,14 +53,12 @@ export function signedDataContentInfo(parts: SignedDataParts): Uint8Array<ArrayB
   return encodeLayout(node(0x30, der.oid(OID.signedData), node(0xa0, signedData)));
 }
 
-/** The items with byte-equal duplicates removed, first occurrence kept. */
+/**
+ * The items with byte-equal duplicates removed, first occurrence kept. The lists are short (a chain, a
+ * few digest algorithms; the reader caps certificates at maxCertificates), so items are compared directly.
+ */
 export function uniqueEncodings(items: readonly Uint8Array[]): Uint8Array[] {
-  const seen = new Set<string>();
   const out: Uint8Array[] = [];
-  for (const item of items) {
-    const key = Array.from(item, (b) => b.toString(16).padStart(2, '0')).join('');
-    if (!seen.has(key)) out.push(item);
-    seen.add(key);
-  }
+  for (const item of items) if (!out.some((kept) => bytesEqual(kept, item))) out.push(item);
   return out;
 }
