@@ -2,7 +2,8 @@
 'use strict';
 // CommonJS on purpose (bin/package.json): the root help printed into a pipe or a file is read from
 // help.txt before Node sets up its ES module loader, which costs more than printing it. Everything
-// else (and the help at a terminal, wrapped to its width by commander) is dist/main.js.
+// else (and the help at a terminal, wrapped to its width by commander) is bundle/main.js, dist/ bundled
+// by bundle.mjs at build time.
 const { readFileSync } = require('node:fs');
 const { join } = require('node:path');
 
@@ -27,5 +28,5 @@ function writeHelp(stream, status) {
 }
 
 const status = staticHelp(process.argv.slice(2));
-if (status === undefined) import('../dist/main.js');
+if (status === undefined) import('../bundle/main.js');
 else process.exitCode = status;

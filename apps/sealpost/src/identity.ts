@@ -1,4 +1,5 @@
-import { type ErrorCode, type Identity, SealpostError, isSealpostError, readCertificates, readPkcs12, readPrivateKey } from '@sealpost/core';
+import { type Identity, isSealpostError, readPkcs12, readPrivateKey } from '@sealpost/core';
+import { loadCertificateFile, loadCertificateFiles, withFileContext } from './certificate-files.js';
 import { CliError, usageError } from './errors.js';
 import { readFileArg } from './io.js';
 import { checkVariableName } from './secrets.js';
@@ -68,28 +69,4 @@ async function identityFromPkcs12(path: string, passphrase: string | undefined, 
   // No --pass-env: try the empty password, which is what unprotected exports use.
   const p12 = await withFileContext(path, 'PKCS#12 file', () => readPkcs12(bytes, passphrase ?? ''));
   return { certificate: p12.certificate, privateKey: p12.privateKey, chain: [...p12.chain, ...chain] };
-}
-
-/** Every certificate in one PEM (possibly several blocks) or DER file; at least one. */
-export async function loadCertificateFile(path: string, what: string): Promise<Uint8Array[]> {
-  const bytes = await readFileArg(path, what);
-  const certs = await withFileContext(path, what, async () => readCertificates(bytes));
-  if (certs.length === 0) throw new SealpostError('ERR_CERTIFICATE_MALFORMED', `${what} ${path}: no certificate found`);
-  return certs;
-}
-
-export async function loadCertificateFiles(paths: readonly string[], what: string): Promise<Uint8Array[]> {
-  const all: Uint8Array[] = [];
-  for (const path of paths) all.push(...(await loadCertificateFile(path, what)));
-  return all;
-}
-
-/** Core's error, with the file it came from in front, code unchanged. */
-async function withFileContext<T>(path: string, what: string, read: () => Promise<T>): Promise<T> {
-  try {
-    return await read();
-  } catch (error) {
-    if (!isSealpostError(error)) throw error;
-    throw new SealpostError(error.code as ErrorCode, `${what} ${path}: ${error.message}`, { cause: error });
-  }
 }

@@ -13,7 +13,7 @@ import {
 import { type TestCa, type TestKeyType, generateTestCa, generateTestIdentity } from '@sealpost/core/testing';
 import { cleanupOnSignal } from './cleanup-on-signal.js';
 import { CliError, usageError } from './errors.js';
-import { loadCertificateFile } from './identity.js';
+import { loadCertificateFile } from './certificate-files.js';
 import { exists, makeDirectory, readFileArg, writeFileAtomic } from './io.js';
 
 export interface KeygenOptions {

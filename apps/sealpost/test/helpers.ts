@@ -26,7 +26,7 @@ export interface RunOptions {
 
 /** The tests drive the built command exactly as a user does: a separate process, its real exit status. */
 export function assertBuilt(): void {
-  if (!existsSync(join(APP_DIR, 'dist', 'main.js')))
+  if (!existsSync(join(APP_DIR, 'bundle', 'main.js')))
     throw new Error('apps/sealpost is not built: run `pnpm exec turbo run build --filter=@sealpost/cli...` first');
 }
 

@@ -49,14 +49,26 @@ beforeAll(async () => {
 
 afterAll(() => cleanup());
 
-/** The modules of this repository and its dependencies that `sealpost ARGS` loads, as paths from the repository root. */
+/**
+ * The modules of this repository and its dependencies that `sealpost ARGS` loads, as paths from the
+ * repository root. A file of the CLI's bundle stands for the source modules bundled into it, as
+ * bundle/modules.json (written with the bundle) lists them.
+ */
 async function modulesLoaded(args: readonly string[]): Promise<{ code: number | null; modules: string[] }> {
   const list = join(dir, 'modules.txt');
   const result = await run(process.execPath, ['--import', pathToFileURL(recorder).href, BIN, ...args], { env: { SEALPOST_TEST_MODULES: list } });
   const root = pathToFileURL(REPO_ROOT).href + '/';
+  const bundleDir = `${APP_DIR.slice(REPO_ROOT.length + 1)}/bundle/`;
+  const bundled = JSON.parse(await readFile(join(APP_DIR, 'bundle', 'modules.json'), 'utf8')) as Record<string, string[]>;
   // A CommonJS module can be seen by both the hook and the compiler: each is counted once.
-  const modules = [...new Set((await readFile(list, 'utf8')).split('\n'))].filter((u) => u.startsWith(root)).map((u) => u.slice(root.length));
-  return { code: result.code, modules };
+  const loaded = [...new Set((await readFile(list, 'utf8')).split('\n'))].filter((u) => u.startsWith(root)).map((u) => u.slice(root.length));
+  const modules = loaded.flatMap((m) => {
+    if (!m.startsWith(bundleDir)) return [m];
+    const sources = bundled[m.slice(bundleDir.length)];
+    if (sources === undefined) throw new Error(`${m} is not in bundle/modules.json`);
+    return sources;
+  });
+  return { code: result.code, modules: [...new Set(modules)] };
 }
 
 describe('what a command loads', () => {
@@ -72,6 +84,7 @@ describe('what a command loads', () => {
     const commands = modules.filter((m) => m.includes('/dist/commands/'));
     expect(commands.map((m) => m.replace(/.*\//, ''))).toEqual(['verify.js']);
     expect(modules.some((m) => m.includes('backend-pkijs/'))).toBe(true);
+    expect(modules.some((m) => m.startsWith('packages/core/dist/'))).toBe(true);
     for (const unwanted of ['backend-forge', 'backend-openssl', 'node-forge', 'keystore-', 'transport-', 'smtp-server', '/dist/bulk/', '/dist/send/', '/dist/http/', '/dist/demo/'])
       expect(modules.filter((m) => m.includes(unwanted))).toEqual([]);
   });

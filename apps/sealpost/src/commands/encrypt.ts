@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { type ContentCipher, createSealpost } from '@sealpost/core';
 import { createBackend } from '../backends.js';
 import { EXIT } from '../errors.js';
-import { loadCertificateFiles } from '../identity.js';
+import { loadCertificateFiles } from '../certificate-files.js';
 import { readInput, writeOutput } from '../io.js';
 import { type BackendFlags, type InOutFlags, backendOption, encryptionOptions, inOutOptions } from '../options.js';
 

@@ -10,7 +10,7 @@ import {
 } from '@sealpost/core';
 import { createBackend } from '../backends.js';
 import { EXIT, usageError } from '../errors.js';
-import { loadCertificateFile, loadCertificateFiles } from '../identity.js';
+import { loadCertificateFile, loadCertificateFiles } from '../certificate-files.js';
 import { importSignedMessage } from '../import-signed.js';
 import { readInput, writeStream } from '../io.js';
 import { withKeyStore } from '../keystore.js';

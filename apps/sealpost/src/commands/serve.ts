@@ -5,7 +5,7 @@ import { EXIT, usageError } from '../errors.js';
 import { CERTIFICATES_PATH, HEALTH_PATH, RELAY_WEBHOOK_PATH } from '../http/key-server-routes.js';
 import { DEFAULT_HTTP_LIMITS, type HttpLimits } from '../http/limits.js';
 import { jsonLineLog } from '../http/log.js';
-import { loadCertificateFiles } from '../identity.js';
+import { loadCertificateFiles } from '../certificate-files.js';
 import { openKeyStore } from '../keystore.js';
 import { type BackendFlags, backendOption, collect } from '../options.js';
 import { secretFromEnv } from '../secrets.js';

@@ -2,7 +2,8 @@ import type { Command } from 'commander';
 import { type ContentCipher, type DigestAlgorithm, createSealpost } from '@sealpost/core';
 import { createBackend } from '../backends.js';
 import { EXIT } from '../errors.js';
-import { type IdentityFlags, loadCertificateFiles, loadIdentity } from '../identity.js';
+import { loadCertificateFiles } from '../certificate-files.js';
+import { type IdentityFlags, loadIdentity } from '../identity.js';
 import { readInput, writeOutput } from '../io.js';
 import { type BackendFlags, type InOutFlags, backendOption, encryptionOptions, identityOptions, inOutOptions, signingOptions } from '../options.js';
 

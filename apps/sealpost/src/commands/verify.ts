@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { createSealpost } from '@sealpost/core';
 import { createBackend } from '../backends.js';
 import { EXIT, usageError } from '../errors.js';
-import { loadCertificateFiles } from '../identity.js';
+import { loadCertificateFiles } from '../certificate-files.js';
 import { readInput, writeOutput, writeStream } from '../io.js';
 import { type BackendFlags, type InOutFlags, backendOption, collect, inOutOptions, trustOptions } from '../options.js';
 import { renderVerify, toJson, withoutContent } from '../report.js';

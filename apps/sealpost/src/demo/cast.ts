@@ -1,4 +1,5 @@
-import { loadCertificateFile, loadIdentity } from '../identity.js';
+import { loadCertificateFile } from '../certificate-files.js';
+import { loadIdentity } from '../identity.js';
 import { writeTestIdentity } from '../keygen.js';
 import type { Cast } from './context.js';
 

@@ -1,7 +1,7 @@
 import type { Transport } from '@sealpost/core';
 import type { SmtpTlsPolicy } from '@sealpost/transport-smtp';
 import { usageError } from '../errors.js';
-import { loadCertificateFiles } from '../identity.js';
+import { loadCertificateFiles } from '../certificate-files.js';
 import { secretFromEnv } from '../secrets.js';
 
 export type Via = 'sparkpost' | 'smtp';
