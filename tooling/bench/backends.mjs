@@ -125,7 +125,7 @@ const sections = [
 const summary = [
   ...caseSummary({ cases, backends, raw: RAW_VARIANTS, results }),
   ...(send === undefined ? [] : sendSummary(send, backends)),
-  ...(bulk === undefined ? [] : bulkSummary(bulk)),
+  ...(bulk === undefined ? [] : bulkSummary(bulk, send?.results.get('pkijs')?.perSecond)),
   ...(large === undefined ? [] : largeSummary(large, backends.filter((v) => v.follows === undefined))),
   ...(startup === undefined ? [] : startupSummary(startup)),
 ];

@@ -153,5 +153,6 @@ function messageStream(message: Uint8Array, onFirstRead: () => void): Readable {
 }
 
 function hasEightBitBytes(message: Uint8Array): boolean {
-  return message.some((byte) => byte >= 0x80);
+  for (let i = 0; i < message.length; i++) if ((message[i] as number) >= 0x80) return true;
+  return false;
 }

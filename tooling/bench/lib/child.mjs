@@ -49,7 +49,7 @@ export function runToEnd(command, args, { env, timeoutMs = 600_000, input, cwd }
  * Node flags for the benchmark's own Node children, from BENCH_PROFILE_DIR: set it to a folder and each
  * child writes a CPU profile there (`node --cpu-prof`), so a row can be profiled as it is measured.
  */
-const PROFILE_FLAGS = process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : [];
+export const PROFILE_FLAGS = process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : [];
 
 /** Runs a Node script of the benchmark (optionally pinned) and returns the JSON it printed last. */
 export async function runNodeJson(script, options, { core, timeoutMs } = {}) {
