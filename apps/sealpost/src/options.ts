@@ -1,5 +1,6 @@
 import { type Command, Option } from 'commander';
 import { BACKEND_NAMES, DEFAULT_BACKEND } from './backends.js';
+import { usageError } from './errors.js';
 
 /** Commander reducer for repeatable flags: `--to a --to b` gives ['a', 'b']. */
 export function collect(value: string, previous: string[] | undefined): string[] {
@@ -56,5 +57,18 @@ export function trustOptions(cmd: Command, what: string): Command {
     .option('--trust <file>', `trust anchor (CA certificate, PEM or DER) ${what} (repeatable)`, collect)
     .option('--intermediate <file>', 'extra intermediate certificates to build chains with (repeatable)', collect)
     .option('--legacy', 'read old archives: accept MD5/SHA-1 and RSA keys from 1024 bits')
+    .option('--at <time>', 'judge certificate validity at this time (ISO 8601, e.g. 2021-03-01T12:00:00Z) instead of now: for archives')
     .option('--json', 'print the report as JSON; it is then the only thing on stdout');
+}
+
+/**
+ * The verification time `--at` names: an ISO 8601 date (2021-03-01) or date and time with a zone
+ * (2021-03-01T12:00:00Z, +01:00). A time without a zone would depend on the machine's, so it is refused.
+ */
+export function verificationTimeFlag(at: string | undefined): { verificationTime?: Date } {
+  if (at === undefined) return {};
+  const match = /^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:\d{2}))?$/.exec(at);
+  const time = match === null ? Number.NaN : Date.parse(at.length === 10 ? `${at}T00:00:00Z` : at);
+  if (Number.isNaN(time)) throw usageError(`--at ${JSON.stringify(at)} is not an ISO 8601 date or date and time with a zone (2021-03-01 or 2021-03-01T12:00:00Z)`);
+  return { verificationTime: new Date(time) };
 }

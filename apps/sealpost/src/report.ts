@@ -46,10 +46,13 @@ function layerName(layer: OpenLayer): string {
 type SignedFacts = Omit<VerifyReport, 'content'>;
 type EnvelopedFacts = Omit<DecryptReport, 'content'>;
 
-function signedLines(report: SignedFacts, indent: string): string[] {
+function signedLines(report: SignedFacts & { readonly coversCiphertextOnly?: boolean }, indent: string): string[] {
   const lines = [`${indent}from:           ${report.from ?? '(none)'}`];
   if (report.form !== undefined) lines.push(`${indent}form:           ${report.form}`);
   if (report.signedPath !== undefined) lines.push(`${indent}signed part:    ${report.signedPath}`);
+  if (report.coversCiphertextOnly === true) lines.push(`${indent}covers:         encrypted content only (not the message inside)`);
+  if (report.canonicalized === true) lines.push(`${indent}line ends:      verified as CRLF (the message was stored with LF)`);
+  if (report.verificationTime !== undefined) lines.push(`${indent}checked at:     ${report.verificationTime}`);
   report.signers.forEach((signer, i) => lines.push(...signerLines(signer, i, indent)));
   lines.push(...errorLines(report.errors, indent));
   return lines;

@@ -222,3 +222,28 @@ describe('sealpost verify', () => {
     expect(result.stderr).toMatch(/^sealpost: cannot read trust anchor .*nope\.crt: no such file or directory \[ERR_FILE_UNREADABLE\]\n$/);
   });
 });
+
+describe('sealpost verify --at', () => {
+  it('judges the certificates at the time given and says which time it used', async () => {
+    const lastYear = new Date(Date.now() - 365 * 86_400_000).toISOString().slice(0, 10);
+    const before = await verifyJson(detached, pki.ca, ['--at', lastYear]);
+    expect(before.code).toBe(1);
+    const report = JSON.parse(before.out) as VerifyJson & { verificationTime: string };
+    expect(report.status).toBe('untrusted');
+    expect(report.errors.map((e) => e.code)).toContain('ERR_CERTIFICATE_NOT_YET_VALID');
+    expect(report.verificationTime).toBe(`${lastYear}T00:00:00.000Z`);
+
+    const tomorrow = new Date(Date.now() + 86_400_000).toISOString().replace(/\.\d+Z$/, 'Z');
+    const text = await expectOk(sealpost(['verify', '--trust', pki.ca, '--at', tomorrow], { input: detached }));
+    expect(text.out).toMatch(/^verify: valid/);
+    expect(text.out).toContain(`checked at:     ${tomorrow.replace('Z', '.000Z')}`);
+  });
+
+  it('refuses a time that is not ISO 8601 with a zone, as a usage error', async () => {
+    for (const at of ['yesterday', '2021-13-01', '2021-03-01T12:00:00']) {
+      const result = await verifyJson(detached, pki.ca, ['--at', at]);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain('[ERR_USAGE]');
+    }
+  });
+});

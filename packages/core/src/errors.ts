@@ -55,6 +55,7 @@ export type ErrorCode =
   | 'ERR_WEAK_KEY'
   | 'ERR_NOT_ROOT_SIGNED'
   | 'ERR_PARTIALLY_ENCRYPTED'
+  | 'ERR_SIGNED_CIPHERTEXT_ONLY'
   | 'ERR_NOT_VALID'
   // sending and key collection
   | 'ERR_NO_CERTIFICATE'

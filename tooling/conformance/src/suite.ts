@@ -6,6 +6,7 @@ import type { BackendSuiteOptions, SuiteContext } from './context.js';
 import { decryptionTests } from './decryption.js';
 import { layerLimitTests } from './layer-limits.js';
 import { roundTripTests } from './roundtrip.js';
+import { storedMailTests } from './stored-mail.js';
 import { verdictTests } from './verdicts.js';
 import { vectorTests } from './vectors.js';
 
@@ -28,5 +29,6 @@ export function defineBackendSuite(options: BackendSuiteOptions): void {
     cmsReadingTests(ctx);
     layerLimitTests(ctx);
     vectorTests(ctx);
+    storedMailTests(ctx);
   });
 }

@@ -5,7 +5,7 @@ import { EXIT } from '../errors.js';
 import { loadCertificateFiles } from '../certificate-files.js';
 import { type IdentityFlags, loadIdentities } from '../identity.js';
 import { readInput, writeOutput, writeStream } from '../io.js';
-import { type BackendFlags, type InOutFlags, backendOption, identityOptions, inOutOptions, trustOptions } from '../options.js';
+import { type BackendFlags, type InOutFlags, backendOption, identityOptions, inOutOptions, trustOptions, verificationTimeFlag } from '../options.js';
 import { renderOpen, toJson, withoutContent } from '../report.js';
 
 export interface OpenFlags extends BackendFlags, InOutFlags, IdentityFlags {
@@ -13,6 +13,7 @@ export interface OpenFlags extends BackendFlags, InOutFlags, IdentityFlags {
   readonly intermediate?: readonly string[];
   readonly requireAuthenticated?: boolean;
   readonly legacy?: boolean;
+  readonly at?: string;
   readonly json?: boolean;
 }
 
@@ -49,6 +50,7 @@ async function runOpen(flags: OpenFlags): Promise<number> {
     trustAnchors,
     certificates,
     requireAuthenticated: flags.requireAuthenticated === true,
+    ...verificationTimeFlag(flags.at),
     ...(flags.legacy === true ? { policy: { legacy: true } } : {}),
   });
   const good = isGoodOpen(report);

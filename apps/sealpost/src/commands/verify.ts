@@ -4,7 +4,7 @@ import { createBackend } from '../backends.js';
 import { EXIT, usageError } from '../errors.js';
 import { loadCertificateFiles } from '../certificate-files.js';
 import { readInput, writeOutput, writeStream } from '../io.js';
-import { type BackendFlags, type InOutFlags, backendOption, collect, inOutOptions, trustOptions } from '../options.js';
+import { type BackendFlags, type InOutFlags, backendOption, collect, inOutOptions, trustOptions, verificationTimeFlag } from '../options.js';
 import { renderVerify, toJson, withoutContent } from '../report.js';
 
 export interface VerifyFlags extends BackendFlags, InOutFlags {
@@ -12,6 +12,7 @@ export interface VerifyFlags extends BackendFlags, InOutFlags {
   readonly cert?: readonly string[];
   readonly intermediate?: readonly string[];
   readonly legacy?: boolean;
+  readonly at?: string;
   readonly json?: boolean;
 }
 
@@ -37,7 +38,12 @@ async function runVerify(flags: VerifyFlags): Promise<number> {
   const trustAnchors = await loadCertificateFiles(flags.trust, 'trust anchor');
   const certificates = await loadCertificateFiles([...(flags.intermediate ?? []), ...(flags.cert ?? [])], 'intermediate certificate');
   const message = await readInput(flags.in);
-  const report = await sealpost.verify(message, { trustAnchors, certificates, ...(flags.legacy === true ? { policy: { legacy: true } } : {}) });
+  const report = await sealpost.verify(message, {
+    trustAnchors,
+    certificates,
+    ...verificationTimeFlag(flags.at),
+    ...(flags.legacy === true ? { policy: { legacy: true } } : {}),
+  });
   const valid = report.status === 'valid';
   if (valid && flags.out !== undefined && report.content !== undefined) await writeOutput(report.content, flags.out);
   await writeStream(process.stdout, flags.json === true ? toJson(withoutContent(report)) : renderVerify(report));

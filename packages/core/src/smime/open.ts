@@ -26,6 +26,10 @@ export async function openMessage(ctx: VerifyContext, message: Uint8Array, optio
     if (layers.length >= maxLayers)
       throw new SealpostError('ERR_LIMIT_DEPTH', `more than ${maxLayers} signed or encrypted layers`, { detail: { maxLayers } });
     if (encrypted) {
+      // A signature around encrypted content signs only ciphertext, which anyone can sign: whatever the
+      // decryption yields is not that signer's message.
+      const outer = layers.at(-1);
+      if (outer?.type === 'signed') layers[layers.length - 1] = overCiphertext(outer);
       const report = await decryptWithAny(ctx, current, root, options);
       const { content, ...layer } = report;
       layers.push({ type: 'enveloped', ...layer });
@@ -67,9 +71,25 @@ async function decryptWithAny(ctx: VerifyContext, message: Uint8Array, root: Ret
   return last!;
 }
 
+/** A signed layer whose content is encrypted: reported, flagged, and no longer a verdict on the message. */
+function overCiphertext(layer: Extract<OpenLayer, { type: 'signed' }>): OpenLayer {
+  return {
+    ...layer,
+    coversCiphertextOnly: true,
+    errors: [
+      ...layer.errors,
+      {
+        code: 'ERR_SIGNED_CIPHERTEXT_ONLY',
+        message: 'this signature covers only encrypted content: anyone can sign ciphertext, so it says nothing about who wrote the decrypted message',
+      },
+    ],
+  };
+}
+
 function finish(layers: readonly OpenLayer[], content: Uint8Array | undefined): OpenReport {
-  const statuses = layers.map((l) => l.status);
-  const status = layers.length === 0 ? 'not-signed' : (SEVERITY.find((s) => (statuses as string[]).includes(s)) ?? statuses[0]!);
+  // A signature over ciphertext only is no verdict on the message, unless it is broken (then it is still the worst news).
+  const statuses = layers.filter((l) => !(l.type === 'signed' && l.coversCiphertextOnly === true && l.status !== 'invalid')).map((l) => l.status);
+  const status = statuses.length === 0 ? 'not-signed' : (SEVERITY.find((s) => (statuses as string[]).includes(s)) ?? statuses[0]!);
   const errors: ReportError[] = layers.flatMap((l) => l.errors);
   return { status, layers, errors, ...(content === undefined ? {} : { content }) };
 }

@@ -50,6 +50,13 @@ export interface VerifyReport {
   readonly form?: 'detached' | 'opaque';
   readonly signers: readonly SignerReport[];
   readonly errors: readonly ReportError[];
+  /**
+   * True when a detached signature verified only over the CRLF canonical form of its content, which was
+   * stored with bare LF line ends (mbox, maildir, a client's "save as"); `content` is then that form.
+   */
+  readonly canonicalized?: boolean;
+  /** The time certificate validity was judged at (ISO 8601), when a signature was checked. */
+  readonly verificationTime?: string;
   /** Exactly the bytes that were verified (the signed MIME entity), when a signature was found. */
   readonly content?: Uint8Array;
 }
@@ -68,7 +75,15 @@ export interface DecryptReport {
 
 export type OpenLayer =
   | ({ readonly type: 'enveloped' } & Omit<DecryptReport, 'content'>)
-  | ({ readonly type: 'signed' } & Omit<VerifyReport, 'content'>);
+  | ({
+      readonly type: 'signed';
+      /**
+       * True when the content this signature covers is encrypted (a signature around EnvelopedData):
+       * it signs ciphertext only, which anyone can do, so the decrypted message is not attributed to its
+       * signer; its errors carry ERR_SIGNED_CIPHERTEXT_ONLY and it does not decide the message's status.
+       */
+      readonly coversCiphertextOnly?: boolean;
+    } & Omit<VerifyReport, 'content'>);
 
 export interface OpenReport {
   readonly status: VerifyStatus | DecryptStatus;
@@ -148,7 +163,12 @@ export interface VerifyOptions {
   readonly trustAnchors: readonly Uint8Array[];
   /** Extra intermediates to build chains with. */
   readonly certificates?: readonly Uint8Array[];
-  /** Validation time. Default now. */
+  /**
+   * The time certificate validity is judged at, for reading archives: a signature made while its
+   * certificates were valid stays `valid` after they expire. Default now. The report says which time was used.
+   */
+  readonly verificationTime?: Date;
+  /** @deprecated The older name of `verificationTime`. */
   readonly now?: Date;
   readonly policy?: VerifyPolicy;
   readonly signal?: AbortSignal;

@@ -140,7 +140,8 @@ describe('verdict rules core enforces whatever the backend reports', () => {
     const boundary = /boundary="?([^";\r\n]+)/.exec(signed)![1]!;
     const variants = [
       signed.replace(`--${boundary}--`, `--${boundary}\r\nContent-Type: text/plain\r\n\r\nPay 900 EUR.\r\n--${boundary}--`),
-      signed.replace(/Content-Type: application\/(x-)?pkcs7-signature/, 'Content-Type: application/octet-stream'),
+      // octet-stream counts as a signature only when it is named like one (smime.p7s): not this one.
+      signed.replace(/Content-Type: application\/(x-)?pkcs7-signature[^\r\n]*/, 'Content-Type: application/octet-stream; name="signature.bin"'),
     ];
     for (const variant of variants) {
       expect(variant).not.toBe(signed);

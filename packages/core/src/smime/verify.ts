@@ -1,10 +1,11 @@
 import type { CryptoBackend, SignerCheck } from '../backend.js';
 import { isUniversal } from '../asn1/accessors.js';
 import { TAG, oidText } from '../asn1/ber-reader.js';
-import { isSealpostError } from '../errors.js';
+import { SealpostError, isSealpostError } from '../errors.js';
 import { type SignedDataSummary, type SignerIdentifier, type SignerInfoSummary, inspectCms } from '../cms/inspect.js';
 import { OID } from '../asn1/oids.js';
 import { addressesEqual, decodeBody, fromAddress, parseMime } from '../mime/index.js';
+import { toCrlf } from '../mime/lines.js';
 import type { MimeEntity } from '../mime/types.js';
 import { buildChain, parseCertificate } from '../pki/index.js';
 import type { CertificateInfo } from '../pki/types.js';
@@ -98,18 +99,36 @@ async function verifySignedEntity(ctx: VerifyContext, entity: MimeEntity, from: 
   if (content === null) return invalid(from, [{ code: 'ERR_CMS_MALFORMED', message: 'opaque signed-data without content' }], form);
   if (sd.signers.length === 0) return invalid(from, [{ code: 'ERR_NO_SIGNERS', message: 'the signature has no signers' }], form);
 
-  let checks: readonly SignerCheck[];
-  try {
-    checks = await ctx.backend.verify({
+  const backendCheck = (signed: Uint8Array | undefined): Promise<readonly SignerCheck[]> =>
+    ctx.backend.verify({
       cms,
       limits: cmsLimitsOf(ctx.limits),
-      ...(detachedContent === undefined ? {} : { content: detachedContent }),
+      ...(signed === undefined ? {} : { content: signed }),
       ...(options.certificates === undefined ? {} : { certificates: options.certificates }),
       ...(options.signal === undefined ? {} : { signal: options.signal }),
     });
+  let checks: readonly SignerCheck[];
+  try {
+    checks = await backendCheck(detachedContent);
   } catch (error) {
     throwIfLimit(error);
     return invalid(from, [errorOf(error)], form);
+  }
+  let verified = content;
+  let canonicalized = false;
+  const canonical = detachedContent === undefined ? undefined : crlfFormOf(detachedContent, checks);
+  if (canonical !== undefined) {
+    // Stored with LF line ends (mbox, maildir, "save as"): the signer signed the CRLF canonical form.
+    // Only that one rewriting is tried, and only when the bytes as received fail.
+    const retried = await backendCheck(canonical).catch((error: unknown) => {
+      throwIfLimit(error);
+      return undefined;
+    });
+    if (retried !== undefined && retried.every((c) => c.messageDigestValid !== false)) {
+      checks = retried;
+      verified = canonical;
+      canonicalized = true;
+    }
   }
 
   const policy = resolvePolicy(ctx.policy, options.policy);
@@ -128,8 +147,28 @@ async function verifySignedEntity(ctx: VerifyContext, entity: MimeEntity, from: 
     form,
     signers,
     errors,
-    content,
+    ...(canonicalized ? { canonicalized } : {}),
+    verificationTime: verificationTimeOf(options).toISOString(),
+    content: verified,
   };
+}
+
+/**
+ * The CRLF canonical form of a detached signature's content that failed its digest as received, when
+ * that content has bare LF line ends (RFC 8551 3.1.1: the signature covers the canonical form); else undefined.
+ */
+function crlfFormOf(content: Uint8Array, checks: readonly SignerCheck[]): Uint8Array | undefined {
+  if (!checks.some((c) => c.messageDigestValid === false)) return undefined;
+  const canonical = toCrlf(content);
+  return canonical === content ? undefined : canonical;
+}
+
+/** The time the chain is judged at: the caller's `verificationTime` (or its older name `now`), else now. */
+export function verificationTimeOf(options: Pick<VerifyOptions, 'verificationTime' | 'now'>): Date {
+  const given = options.verificationTime ?? options.now;
+  if (given === undefined) return new Date();
+  if (!(given instanceof Date) || Number.isNaN(given.getTime())) throw new SealpostError('ERR_INVALID_ARGUMENT', 'verificationTime must be a valid Date');
+  return given;
 }
 
 function decideStatus(signers: readonly SignerReport[], policyFailed: readonly boolean[], from: FromResult): VerifyReport['status'] {
@@ -220,7 +259,7 @@ async function checkSigner(
     const chain = await buildChain(cert.der, {
       intermediates: [...sd.certificates, ...(options.certificates ?? [])],
       anchors: options.trustAnchors,
-      now: options.now ?? new Date(),
+      now: verificationTimeOf(options),
       backend: ctx.backend,
       purpose: 'smime-sign',
       ...(options.signal === undefined ? {} : { signal: options.signal }),
