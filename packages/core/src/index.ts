@@ -95,7 +95,7 @@ export { certificateAddresses, normalizeAddress, parseCertificate, sameCertifica
 export { keyMatchesCertificate, type Pkcs8PrivateKey, privateKeyInfo, readPrivateKey } from './pki/keys.js';
 export { DEFAULT_PKCS12_ITERATIONS, type Pkcs12Identity, readPkcs12, writePkcs12, type WritePkcs12Options } from './pki/pkcs12.js';
 export { buildChain, type BuildChainOptions } from './pki/chain.js';
-export type { CertificateInfo, ChainError, ChainPurpose, ChainResult, Identity, PublicKeyInfo } from './pki/types.js';
+export type { CertificateInfo, ChainError, ChainPolicy, ChainPurpose, ChainResult, Identity, PublicKeyInfo } from './pki/types.js';
 
 // CMS as core reads it, and the OID table
 export {

@@ -5,6 +5,7 @@ import { cmsReadingTests } from './cms-reading.js';
 import type { BackendSuiteOptions, SuiteContext } from './context.js';
 import { decryptionTests } from './decryption.js';
 import { layerLimitTests } from './layer-limits.js';
+import { pathTests } from './paths.js';
 import { roundTripTests } from './roundtrip.js';
 import { storedMailTests } from './stored-mail.js';
 import { verdictTests } from './verdicts.js';
@@ -25,6 +26,7 @@ export function defineBackendSuite(options: BackendSuiteOptions): void {
     });
     roundTripTests(ctx);
     verdictTests(ctx);
+    pathTests(ctx);
     decryptionTests(ctx);
     cmsReadingTests(ctx);
     layerLimitTests(ctx);

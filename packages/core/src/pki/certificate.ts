@@ -1,10 +1,13 @@
 /** Reading X.509 certificates (RFC 5280) into CertificateInfo. */
 import { TAG, type BerNode } from '../asn1/ber-reader.js';
-import { isContext, isUniversal } from '../asn1/accessors.js';
+import { algorithmOf, isContext, isUniversal } from '../asn1/accessors.js';
 import { at, decodeAsn1, expectBitString, expectBitStringBytes, expectBoolean, expectExplicit, expectIntegerContents, expectOctetString, expectOctets, expectOid, expectSequence, expectSmallInteger, expectTime, readAs, shapeError } from '../asn1/shape.js';
 import { createBytesMemo } from '../bytes-cache.js';
-import { bytesEqual, latin1Decode, toHex } from '../bytes.js';
+import { bytesEqual, toHex } from '../bytes.js';
+import type { DigestAlgorithm } from '../backend.js';
+import { signatureParamsOf } from '../backend-kit/signature-algorithms.js';
 import { SealpostError } from '../errors.js';
+import { readGeneralNames, readNameConstraints, type GeneralName, type NameConstraints } from './general-name.js';
 import { formatName, nameValues } from './name.js';
 import { OID } from '../asn1/oids.js';
 import { readSpki } from './spki.js';
@@ -27,6 +30,12 @@ export interface CertificateDetails {
   readonly version: number;
   /** OIDs of the extensions marked critical. */
   readonly criticalExtensions: readonly string[];
+  /** Every subjectAltName entry, in order (empty without the extension). */
+  readonly subjectAltNames: readonly GeneralName[];
+  /** The nameConstraints extension, critical or not; null when absent. */
+  readonly nameConstraints: NameConstraints | null;
+  /** The hash the certificate's own signature uses, when its algorithm names one Sealpost knows. */
+  readonly signatureDigest: DigestAlgorithm | null;
   /** The signed part and the signature, for checking it. */
   readonly tbs: Uint8Array;
   readonly signature: Uint8Array;
@@ -72,7 +81,8 @@ interface Extensions {
   extendedKeyUsage: string[] | null;
   isCA: boolean;
   pathLength: number | null;
-  sanEmails: string[];
+  subjectAltNames: GeneralName[];
+  nameConstraints: NameConstraints | null;
   subjectKeyId: string | null;
   authorityKeyId: string | null;
   critical: string[];
@@ -83,7 +93,8 @@ function readCertificate(der: Uint8Array): CertificateDetails {
   if (certificate.length !== 3) shapeError('Certificate: expected three fields');
   const tbsNode = at(certificate, 0, 'tbsCertificate');
   const tbs = expectSequence(tbsNode, 'tbsCertificate');
-  const outerAlgorithm = algorithmOid(at(certificate, 1, 'signatureAlgorithm'));
+  const outerAlgorithmNode = at(certificate, 1, 'signatureAlgorithm');
+  const outerAlgorithm = algorithmOid(outerAlgorithmNode);
   const signature = expectBitStringBytes(at(certificate, 2, 'signatureValue'), 'signatureValue');
 
   let index = 0;
@@ -115,7 +126,7 @@ function readCertificate(der: Uint8Array): CertificateDetails {
     serial,
     notBefore: expectTime(at(validity, 0, 'notBefore'), 'notBefore'),
     notAfter: expectTime(at(validity, 1, 'notAfter'), 'notAfter'),
-    emailAddresses: uniqueAddresses([...extensions.sanEmails, ...nameValues(subject, OID.emailAddress)]),
+    emailAddresses: uniqueAddresses([...rfc822Names(extensions.subjectAltNames), ...nameValues(subject, OID.emailAddress)]),
     keyUsage: extensions.keyUsage,
     extendedKeyUsage: extensions.extendedKeyUsage,
     isCA: extensions.isCA,
@@ -127,7 +138,28 @@ function readCertificate(der: Uint8Array): CertificateDetails {
     signatureAlgorithm: outerAlgorithm,
     selfIssued: bytesEqual(subjectDer, issuerDer),
   };
-  return { info, version, criticalExtensions: extensions.critical, tbs: tbsNode.raw, signature };
+  return {
+    info,
+    version,
+    criticalExtensions: extensions.critical,
+    subjectAltNames: extensions.subjectAltNames,
+    nameConstraints: extensions.nameConstraints,
+    signatureDigest: signatureDigestOf(outerAlgorithmNode),
+    tbs: tbsNode.raw,
+    signature,
+  };
+}
+
+/** The hash of a certificate signature algorithm (RSASSA-PSS names it in its parameters), for the policy. */
+function signatureDigestOf(node: BerNode): DigestAlgorithm | null {
+  const algorithm = algorithmOf(node);
+  if (algorithm === null) return null;
+  try {
+    return signatureParamsOf(algorithm, null).hash;
+  } catch {
+    // An algorithm the engine cannot resolve cannot be checked by a backend either: no path goes through it.
+    return null;
+  }
 }
 
 function algorithmOid(node: BerNode): string {
@@ -154,7 +186,8 @@ function emptyExtensions(): Extensions {
     extendedKeyUsage: null,
     isCA: false,
     pathLength: null,
-    sanEmails: [],
+    subjectAltNames: [],
+    nameConstraints: null,
     subjectKeyId: null,
     authorityKeyId: null,
     critical: [],
@@ -189,7 +222,10 @@ function readExtension(extensions: Extensions, id: string, value: BerNode): void
       readBasicConstraints(extensions, value);
       break;
     case OID.subjectAltName:
-      extensions.sanEmails = rfc822Names(value);
+      extensions.subjectAltNames = readGeneralNames(value, 'subjectAltName');
+      break;
+    case OID.nameConstraints:
+      extensions.nameConstraints = readNameConstraints(value);
       break;
     case OID.subjectKeyIdentifier:
       extensions.subjectKeyId = toHex(expectOctetString(value, 'subjectKeyIdentifier'));
@@ -217,10 +253,7 @@ function readBasicConstraints(extensions: Extensions, value: BerNode): void {
   }
 }
 
-/** rfc822Name entries of a GeneralNames ([1] IMPLICIT IA5String). */
-function rfc822Names(value: BerNode): string[] {
-  return expectSequence(value, 'subjectAltName')
-    .filter((name) => isContext(name, 1))
-    .map((name) => latin1Decode(expectOctets(name, 'rfc822Name')));
+function rfc822Names(names: readonly GeneralName[]): string[] {
+  return names.flatMap((name) => (name.form === 'rfc822Name' ? [name.text] : []));
 }
 

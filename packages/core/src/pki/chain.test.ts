@@ -3,6 +3,7 @@ import type { CertificateSignatureRequest } from '../backend.js';
 import { isSealpostError, SealpostError } from '../errors.js';
 import { at, decodeAsn1, expectSequence, expectUnsignedInteger } from '../asn1/shape.js';
 import { arrayBufferBacked } from '../bytes.js';
+import { explicit, implicitConstructed, implicitPrimitive, oid, sequence, setOf, tlv } from '../asn1/der-writer.js';
 import { buildChain, type BuildChainOptions } from './chain.js';
 import { parseCertificate, parseCertificateDetails } from './certificate.js';
 import { OID } from '../asn1/oids.js';
@@ -31,6 +32,7 @@ const SIGNATURE_HASHES: Readonly<Record<string, { readonly ec: boolean; readonly
   '1.2.840.113549.1.1.12': { ec: false, hash: 'SHA-384' },
   '1.2.840.113549.1.1.13': { ec: false, hash: 'SHA-512' },
   [OID.ecdsaWithSha256]: { ec: true, hash: 'SHA-256' },
+  [OID.ecdsaWithSha1]: { ec: true, hash: 'SHA-1' },
 };
 
 /** Verifies certificate signatures with WebCrypto (RSA PKCS#1 v1.5 with SHA-2, ECDSA P-256), counting calls. */
@@ -83,12 +85,19 @@ interface CertOptions {
   readonly notAfter?: Date;
   readonly authorityKeyId?: Uint8Array | null;
   readonly extra?: readonly ExtensionSpec[];
+  /** Subject Name DER; default CN=`cn`. */
+  readonly subject?: Uint8Array;
+  /** subjectAltName value (GeneralNames DER) instead of the leaf's default address; null for none. */
+  readonly subjectAltName?: Uint8Array | null;
+  /** 1: an X.509 v1 certificate, without any extension. */
+  readonly version?: 1;
+  readonly ecdsaHash?: 'SHA-1';
 }
 
 /** A certificate named `cn`, EC P-256, shaped by `options` (defaults: a valid CA or S/MIME leaf). */
 async function issue(cn: string, options: CertOptions = {}): Promise<Cert> {
   const keys = options.keys ?? (await generateKeyPair('ec-p256'));
-  const name = nameDer([[OID.commonName, cn]]);
+  const name = options.subject ?? nameDer([[OID.commonName, cn]]);
   const ca = options.ca ?? false;
   const defaultUsage = ca ? ['keyCertSign', 'cRLSign'] : ['digitalSignature', 'keyAgreement'];
   const usage = options.keyUsage === undefined ? defaultUsage : options.keyUsage;
@@ -99,7 +108,7 @@ async function issue(cn: string, options: CertOptions = {}): Promise<Cert> {
     basicConstraints(ca, options.pathLength),
     ...(usage === null ? [] : [keyUsage(usage)]),
     ...(eku === null ? [] : [extendedKeyUsage(eku)]),
-    ...(ca ? [] : [subjectAltNameEmail(options.email ?? `${cn.toLowerCase().replace(/\W/g, '')}@example.com`)]),
+    ...sanExtension(ca, cn, options),
     subjectKeyIdentifier(keyId),
     ...(akid === null ? [] : [authorityKeyIdentifier(akid)]),
     ...(options.extra ?? []),
@@ -112,12 +121,20 @@ async function issue(cn: string, options: CertOptions = {}): Promise<Cert> {
       spki: keys.spki,
       notBefore: options.notBefore ?? new Date(NOW.getTime() - YEAR),
       notAfter: options.notAfter ?? new Date(NOW.getTime() + YEAR),
-      extensions,
+      extensions: options.version === 1 ? [] : extensions,
+      ...(options.version === undefined ? {} : { version: options.version }),
+      ...(options.ecdsaHash === undefined ? {} : { ecdsaHash: options.ecdsaHash }),
     },
     signer.privateKey,
-    'ec-p256',
+    signer.keyType,
   );
   return { der, name, keys, keyId };
+}
+
+function sanExtension(ca: boolean, cn: string, options: CertOptions): ExtensionSpec[] {
+  if (options.subjectAltName === null) return [];
+  if (options.subjectAltName !== undefined) return [{ oid: OID.subjectAltName, critical: false, value: options.subjectAltName }];
+  return ca ? [] : [subjectAltNameEmail(options.email ?? `${cn.toLowerCase().replace(/\W/g, '')}@example.com`)];
 }
 
 function codes(result: ChainResult): string[] {
@@ -286,12 +303,17 @@ describe('buildChain', () => {
   });
 
   it('refuses a certificate with an unsupported critical extension, and accepts it when not critical', async () => {
-    const nameConstraints = { oid: '2.5.29.30', critical: true, value: Uint8Array.of(0x30, 0x00) };
-    const constrained = await issue('Constrained CA', { ca: true, issuer: root, extra: [nameConstraints] });
+    // policyConstraints: requireExplicitPolicy 0. Policies are not processed, so a critical one is refused.
+    const policyConstraints = { oid: OID.policyConstraints, critical: true, value: Uint8Array.of(0x30, 0x03, 0x80, 0x01, 0x00) };
+    const constrained = await issue('Constrained CA', { ca: true, issuer: root, extra: [policyConstraints] });
     const under = await issue('Under Constrained', { issuer: constrained });
     const result = await buildChain(under.der, options({ intermediates: [constrained.der] }));
-    expect(result.errors).toEqual([{ code: 'ERR_CHAIN_UNTRUSTED', message: 'certificate "CN=Constrained CA" has an unsupported critical extension 2.5.29.30' }]);
-    const informational = await issue('Info CA', { ca: true, issuer: root, extra: [{ ...nameConstraints, oid: '1.2.3.4', critical: false }] });
+    expect(result.errors).toEqual([{ code: 'ERR_CHAIN_UNTRUSTED', message: 'certificate "CN=Constrained CA" has an unsupported critical extension 2.5.29.36' }]);
+    for (const oid of [OID.inhibitAnyPolicy, OID.policyMappings]) {
+      const refused = await issue('Policy CA', { ca: true, issuer: root, extra: [{ oid, critical: true, value: Uint8Array.of(0x02, 0x01, 0x00) }] });
+      expect(codes(await buildChain((await issue('Under Policy', { issuer: refused })).der, options({ intermediates: [refused.der] })))).toEqual(['ERR_CHAIN_UNTRUSTED']);
+    }
+    const informational = await issue('Info CA', { ca: true, issuer: root, extra: [{ ...policyConstraints, oid: '1.2.3.4', critical: false }] });
     expect((await buildChain((await issue('Under Info', { issuer: informational })).der, options({ intermediates: [informational.der] }))).trusted).toBe(true);
   });
 
@@ -321,7 +343,7 @@ describe('buildChain', () => {
     expect(codes(result)).toEqual(['ERR_CHAIN_UNTRUSTED']);
     expect(result.chain).toEqual([loopLeaf.der, a.der, b.der]);
 
-    expect(codes(await buildChain(leaf.der, options({ maxLength: 2 })))).toEqual(['ERR_CHAIN_UNTRUSTED']);
+    expect(codes(await buildChain(leaf.der, options({ maxLength: 2 })))).toEqual(['ERR_CHAIN_TOO_LONG']);
     expect((await buildChain(leaf.der, options({ maxLength: 3 }))).trusted).toBe(true);
     await expect(buildChain(leaf.der, options({ maxLength: 0 }))).rejects.toThrow(RangeError);
   });
@@ -388,3 +410,230 @@ describe('buildChain on RFC 9216 example certificates', () => {
     expect(codes(encryptTo)).toEqual(['ERR_CERTIFICATE_USAGE']);
   });
 });
+
+/** GeneralName encodings for subjectAltName and nameConstraints values. */
+const ascii = (text: string): Uint8Array => new TextEncoder().encode(text);
+const general = {
+  email: (address: string): Uint8Array => implicitPrimitive(1, ascii(address)),
+  dns: (host: string): Uint8Array => implicitPrimitive(2, ascii(host)),
+  directory: (name: Uint8Array): Uint8Array => explicit(4, name),
+  uri: (uri: string): Uint8Array => implicitPrimitive(6, ascii(uri)),
+  ip: (...octets: number[]): Uint8Array => implicitPrimitive(7, Uint8Array.from(octets)),
+};
+
+interface Subtrees {
+  readonly permitted?: readonly Uint8Array[];
+  readonly excluded?: readonly Uint8Array[];
+  readonly critical?: boolean;
+}
+
+function nameConstraints({ permitted = [], excluded = [], critical = true }: Subtrees): ExtensionSpec {
+  const subtrees = (tag: number, bases: readonly Uint8Array[]): Uint8Array[] =>
+    bases.length === 0 ? [] : [implicitConstructed(tag, ...bases.map((base) => sequence(base)))];
+  return { oid: OID.nameConstraints, critical, value: sequence(...subtrees(0, permitted), ...subtrees(1, excluded)) };
+}
+
+/** A Name of single-valued RDNs with PrintableString values, most general first. */
+function printableName(attributes: readonly (readonly [string, string])[]): Uint8Array {
+  return sequence(...attributes.map(([type, value]) => setOf([sequence(oid(type), tlv(0x13, ascii(value)))])));
+}
+
+describe('buildChain: name constraints (RFC 5280 4.2.1.10)', () => {
+  let root: Cert;
+  const backend = webCryptoBackend();
+  const check = async (constraints: Subtrees, leafOptions: CertOptions, cn = 'Leaf'): Promise<ChainResult> => {
+    const ca = await issue('Constrained CA', { ca: true, issuer: root, extra: [nameConstraints(constraints)] });
+    const leaf = await issue(cn, { ...leafOptions, issuer: ca });
+    return buildChain(leaf.der, { intermediates: [ca.der], anchors: [root.der], now: NOW, backend, purpose: 'smime-sign' });
+  };
+  const san = (...names: Uint8Array[]): CertOptions => ({ subjectAltName: sequence(...names) });
+
+  beforeAll(async () => {
+    root = await issue('NC Root', { ca: true });
+  });
+
+  it('a host constraint permits mailboxes on exactly that host, critical or not', async () => {
+    for (const critical of [true, false]) {
+      const host = { permitted: [general.email('example.com')], critical };
+      expect((await check(host, { email: 'alice@example.com' })).trusted).toBe(true);
+      expect((await check(host, { email: 'alice@EXAMPLE.com' })).trusted).toBe(true);
+      const outside = await check(host, { email: 'mallory@evil.test' });
+      expect(outside.trusted).toBe(false);
+      expect(outside.errors).toEqual([
+        { code: 'ERR_NAME_CONSTRAINTS', message: 'the address "mallory@evil.test" in "CN=Leaf" is not permitted by the name constraints of "CN=Constrained CA"' },
+      ]);
+      expect(codes(await check(host, { email: 'alice@mail.example.com' }))).toEqual(['ERR_NAME_CONSTRAINTS']);
+    }
+  });
+
+  it('a domain constraint (".example.com") permits hosts below it, not the domain itself', async () => {
+    const domain = { permitted: [general.email('.example.com')] };
+    expect((await check(domain, { email: 'alice@mail.example.com' })).trusted).toBe(true);
+    expect(codes(await check(domain, { email: 'alice@example.com' }))).toEqual(['ERR_NAME_CONSTRAINTS']);
+    expect(codes(await check(domain, { email: 'alice@badexample.com' }))).toEqual(['ERR_NAME_CONSTRAINTS']);
+  });
+
+  it('a mailbox constraint permits that mailbox only, its local part exactly', async () => {
+    const mailbox = { permitted: [general.email('boss@example.com')] };
+    expect((await check(mailbox, { email: 'boss@Example.COM' })).trusted).toBe(true);
+    expect(codes(await check(mailbox, { email: 'Boss@example.com' }))).toEqual(['ERR_NAME_CONSTRAINTS']);
+    expect(codes(await check(mailbox, { email: 'other@example.com' }))).toEqual(['ERR_NAME_CONSTRAINTS']);
+  });
+
+  it('excluded subtrees refuse, and win over permitted ones', async () => {
+    const both = { permitted: [general.email('.example.com')], excluded: [general.email('hr.example.com')] };
+    expect((await check(both, { email: 'a@it.example.com' })).trusted).toBe(true);
+    expect((await check(both, { email: 'a@hr.example.com' })).errors).toEqual([
+      { code: 'ERR_NAME_CONSTRAINTS', message: 'the address "a@hr.example.com" in "CN=Leaf" is excluded by the name constraints of "CN=Constrained CA"' },
+    ]);
+  });
+
+  it('applies rfc822Name constraints to every address: each SAN entry and the subject emailAddress', async () => {
+    const host = { permitted: [general.email('example.com')] };
+    expect(codes(await check(host, san(general.email('a@example.com'), general.email('b@evil.test'))))).toEqual(['ERR_NAME_CONSTRAINTS']);
+    const legacy = { subjectAltName: null, subject: nameDer([[OID.commonName, 'Legacy'], [OID.emailAddress, 'legacy@evil.test']]) };
+    expect(codes(await check(host, legacy))).toEqual(['ERR_NAME_CONSTRAINTS']);
+    const fine = { subjectAltName: null, subject: nameDer([[OID.commonName, 'Legacy'], [OID.emailAddress, 'legacy@example.com']]) };
+    expect((await check(host, fine)).trusted).toBe(true);
+  });
+
+  it('directoryName subtrees hold the names that start with them, compared without case or string type', async () => {
+    const base = printableName([[OID.organizationName, 'Example Corp'], [OID.organizationalUnitName, 'Mail']]);
+    const inside = nameDer([[OID.organizationName, 'example  corp'], [OID.organizationalUnitName, 'MAIL'], [OID.commonName, 'Alice']]);
+    const outside = nameDer([[OID.organizationName, 'Example Corp'], [OID.organizationalUnitName, 'Sales'], [OID.commonName, 'Bob']]);
+    expect((await check({ permitted: [general.directory(base)] }, { subject: inside })).trusted).toBe(true);
+    expect((await check({ permitted: [general.directory(base)] }, { subject: outside })).errors).toEqual([
+      { code: 'ERR_NAME_CONSTRAINTS', message: 'the name "CN=Bob,OU=Sales,O=Example Corp" in "CN=Bob,OU=Sales,O=Example Corp" is not permitted by the name constraints of "CN=Constrained CA"' },
+    ]);
+    expect(codes(await check({ excluded: [general.directory(base)] }, { subject: inside }))).toEqual(['ERR_NAME_CONSTRAINTS']);
+    expect((await check({ excluded: [general.directory(base)] }, { subject: outside })).trusted).toBe(true);
+    // A directoryName in subjectAltName is held to the same subtrees.
+    expect(codes(await check({ permitted: [general.directory(base)] }, { subject: inside, ...san(general.email('a@example.com'), general.directory(outside)) }))).toEqual([
+      'ERR_NAME_CONSTRAINTS',
+    ]);
+  });
+
+  it('checks dNSName and iPAddress entries of subjectAltName', async () => {
+    const dns = { permitted: [general.dns('example.com')] };
+    expect((await check(dns, san(general.email('a@x.test'), general.dns('www.example.com')))).trusted).toBe(true);
+    expect(codes(await check(dns, san(general.dns('example.com.evil.test'))))).toEqual(['ERR_NAME_CONSTRAINTS']);
+    const net = { permitted: [general.ip(192, 0, 2, 0, 255, 255, 255, 0)] };
+    expect((await check(net, san(general.ip(192, 0, 2, 7)))).trusted).toBe(true);
+    expect((await check(net, san(general.ip(198, 51, 100, 7)))).errors[0]?.message).toContain('the IP address 198.51.100.7');
+  });
+
+  it('refuses a name of a form it does not process when an issuer constrains that form', async () => {
+    const uri = { permitted: [general.email('example.com'), general.uri('.example.com')] };
+    expect((await check(uri, { email: 'a@example.com' })).trusted).toBe(true);
+    expect((await check(uri, san(general.email('a@example.com'), general.uri('https://www.example.com/')))).errors).toEqual([
+      { code: 'ERR_NAME_CONSTRAINTS', message: 'the name constraints of "CN=Constrained CA" constrain uniformResourceIdentifier names, which Sealpost does not process, and "CN=Leaf" has one' },
+    ]);
+  });
+
+  it('refuses a subtree with a maximum, which RFC 5280 forbids', async () => {
+    const bounded: ExtensionSpec = { oid: OID.nameConstraints, critical: true, value: sequence(implicitConstructed(0, sequence(general.email('example.com'), implicitPrimitive(1, Uint8Array.of(1))))) };
+    const ca = await issue('Bounded CA', { ca: true, issuer: root, extra: [bounded] });
+    const leaf = await issue('Leaf', { issuer: ca, email: 'a@example.com' });
+    const result = await buildChain(leaf.der, { intermediates: [ca.der], anchors: [root.der], now: NOW, backend, purpose: 'smime-sign' });
+    expect(codes(result)).toEqual(['ERR_NAME_CONSTRAINTS']);
+  });
+
+  it("binds every certificate below the constrained CA, under the anchor's own constraints too", async () => {
+    const constrainedRoot = await issue('Constrained Root', { ca: true, extra: [nameConstraints({ permitted: [general.email('example.com')] })] });
+    const sub = await issue('Sub CA', { ca: true, issuer: constrainedRoot });
+    const inside = await issue('Inside', { issuer: sub, email: 'a@example.com' });
+    const outside = await issue('Outside', { issuer: sub, email: 'a@evil.test' });
+    const opts = { intermediates: [sub.der], anchors: [constrainedRoot.der], now: NOW, backend, purpose: 'smime-sign' } as const;
+    expect((await buildChain(inside.der, opts)).trusted).toBe(true);
+    expect(codes(await buildChain(outside.der, opts))).toEqual(['ERR_NAME_CONSTRAINTS']);
+  });
+});
+
+describe('buildChain: the algorithm policy on every certificate', () => {
+  let root: Cert;
+  const backend = webCryptoBackend();
+  const legacy = { refusedDigests: [], minRsaBits: 1024, minRsaExponent: 3n } as const;
+  const opts = (intermediates: Uint8Array[], anchor: Cert, extra: Partial<BuildChainOptions> = {}): BuildChainOptions => ({
+    intermediates,
+    anchors: [anchor.der],
+    now: NOW,
+    backend,
+    purpose: 'smime-sign',
+    ...extra,
+  });
+
+  beforeAll(async () => {
+    root = await issue('Policy Root', { ca: true });
+  });
+
+  it('refuses a SHA-1 certificate signature anywhere below the anchor, unless the policy allows it', async () => {
+    const sha1Intermediate = await issue('SHA-1 CA', { ca: true, issuer: root, ecdsaHash: 'SHA-1' });
+    const leaf = await issue('Leaf', { issuer: sha1Intermediate });
+    const result = await buildChain(leaf.der, opts([sha1Intermediate.der], root));
+    expect(result.trusted).toBe(false);
+    expect(result.errors).toEqual([{ code: 'ERR_WEAK_DIGEST', message: 'certificate "CN=SHA-1 CA" is signed with sha-1, which the policy refuses' }]);
+    expect((await buildChain(leaf.der, opts([sha1Intermediate.der], root, { policy: legacy }))).trusted).toBe(true);
+    const sha1Leaf = await issue('SHA-1 Leaf', { issuer: root, ecdsaHash: 'SHA-1' });
+    expect(codes(await buildChain(sha1Leaf.der, opts([], root)))).toEqual(['ERR_WEAK_DIGEST']);
+  });
+
+  it("does not judge a trust anchor's own self-signature", async () => {
+    const sha1Root = await issue('SHA-1 Root', { ca: true, ecdsaHash: 'SHA-1' });
+    const leaf = await issue('Leaf', { issuer: sha1Root });
+    expect((await buildChain(leaf.der, opts([], sha1Root))).trusted).toBe(true);
+  });
+
+  it('refuses an RSA-1024 intermediate or anchor, unless the policy allows it', async () => {
+    const weak = await rsaKeyPair(1024);
+    const weakIntermediate = await issue('RSA-1024 CA', { ca: true, issuer: root, keys: weak });
+    const leaf = await issue('Leaf', { issuer: weakIntermediate });
+    expect((await buildChain(leaf.der, opts([weakIntermediate.der], root))).errors).toEqual([
+      { code: 'ERR_WEAK_KEY', message: 'issuer "CN=RSA-1024 CA" has an RSA key of 1024 bits, under the policy minimum of 2048' },
+    ]);
+    expect((await buildChain(leaf.der, opts([weakIntermediate.der], root, { policy: legacy }))).trusted).toBe(true);
+    const weakRoot = await issue('RSA-1024 Root', { ca: true, keys: weak });
+    const underWeakRoot = await issue('Under Weak Root', { issuer: weakRoot });
+    expect(codes(await buildChain(underWeakRoot.der, opts([], weakRoot)))).toEqual(['ERR_WEAK_KEY']);
+  });
+});
+
+describe('buildChain: maximum path length', () => {
+  it('stops at 16 certificates by default with ERR_CHAIN_TOO_LONG; the limit is the caller’s', async () => {
+    const root = await issue('Deep Root', { ca: true });
+    const cas: Cert[] = [root];
+    for (let i = 1; i <= 15; i++) cas.push(await issue(`Deep CA ${i}`, { ca: true, issuer: cas[i - 1]! }));
+    const leaf = await issue('Deep Leaf', { issuer: cas[15]! });
+    const base = { intermediates: cas.slice(1).map((ca) => ca.der), now: NOW, backend: webCryptoBackend(), purpose: 'smime-sign' } as const;
+    // 17 certificates from the leaf to the root.
+    const tooLong = await buildChain(leaf.der, { ...base, anchors: [root.der] });
+    expect(tooLong.trusted).toBe(false);
+    expect(tooLong.errors).toEqual([{ code: 'ERR_CHAIN_TOO_LONG', message: 'no chain from "CN=Deep Leaf" to a trust anchor within 16 certificates (the maximum path length)' }]);
+    expect((await buildChain(leaf.der, { ...base, anchors: [root.der], maxLength: 17 })).trusted).toBe(true);
+    // 16 certificates from the leaf to the first intermediate.
+    expect((await buildChain(leaf.der, { ...base, anchors: [cas[1]!.der] })).trusted).toBe(true);
+  });
+});
+
+describe('buildChain: X.509 v1 certificates', () => {
+  it('accepts a v1 trust anchor as a CA, never a v1 intermediate', async () => {
+    const v1Root = await issue('V1 Root', { version: 1 });
+    expect(parseCertificateDetails(v1Root.der).version).toBe(0);
+    const leaf = await issue('Under V1', { issuer: v1Root, authorityKeyId: null });
+    const opts = { intermediates: [], anchors: [v1Root.der], now: NOW, backend: webCryptoBackend(), purpose: 'smime-sign' } as const;
+    expect(await buildChain(leaf.der, opts)).toEqual({ trusted: true, chain: [leaf.der, v1Root.der], errors: [] });
+
+    const v1Intermediate = await issue('V1 Intermediate', { version: 1, issuer: v1Root });
+    const underIntermediate = await issue('Under V1 Intermediate', { issuer: v1Intermediate, authorityKeyId: null });
+    const result = await buildChain(underIntermediate.der, { ...opts, intermediates: [v1Intermediate.der] });
+    expect(result.errors).toEqual([{ code: 'ERR_CERTIFICATE_USAGE', message: 'issuer "CN=V1 Intermediate" is not a CA (basicConstraints)' }]);
+  });
+});
+
+/** An RSA key pair of `bits` (generateKeyPair makes 2048 bits and up only). */
+async function rsaKeyPair(bits: number): Promise<TestKeyPair> {
+  const algorithm = { name: 'RSASSA-PKCS1-v1_5', modulusLength: bits, publicExponent: new Uint8Array([1, 0, 1]), hash: 'SHA-256' };
+  const pair = (await globalThis.crypto.subtle.generateKey(algorithm, true, ['sign', 'verify'])) as CryptoKeyPair;
+  const pkcs8 = new Uint8Array(await globalThis.crypto.subtle.exportKey('pkcs8', pair.privateKey));
+  const spki = new Uint8Array(await globalThis.crypto.subtle.exportKey('spki', pair.publicKey));
+  return { keyType: 'rsa-2048', privateKey: pair.privateKey, pkcs8, spki };
+}

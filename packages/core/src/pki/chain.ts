@@ -1,14 +1,16 @@
 /**
  * Certificate path building and checking for S/MIME (a profile of RFC 5280 section 6): issuer by
  * Name (and key identifiers when both are present), signatures through the backend, validity at
- * `now`, CA constraints, and the leaf's permission to protect e-mail.
+ * `now`, CA constraints, name constraints, the algorithm policy on every certificate, and the leaf's
+ * permission to protect e-mail. docs/verdicts.md (rule 7) lists each rule and its code.
  */
 import type { CryptoBackend } from '../backend.js';
 import { SealpostError, throwIfAborted } from '../errors.js';
 import { bytesEqual } from '../bytes.js';
 import { parseCertificateDetails, type CertificateDetails } from './certificate.js';
 import { OID } from '../asn1/oids.js';
-import type { CertificateInfo, ChainError, ChainPurpose, ChainResult } from './types.js';
+import { nameConstraintErrors } from './name-constraints.js';
+import type { CertificateInfo, ChainError, ChainPolicy, ChainPurpose, ChainResult } from './types.js';
 
 export interface BuildChainOptions {
   /** Candidate intermediates (from the message, a store...); unreadable ones are skipped. */
@@ -19,11 +21,19 @@ export interface BuildChainOptions {
   readonly backend: Pick<CryptoBackend, 'verifyCertificateSignature'>;
   readonly purpose: ChainPurpose;
   readonly signal?: AbortSignal;
-  /** Most certificates in a path, leaf and anchor included. Default 10. */
+  /**
+   * Most certificates in a path, leaf and anchor included (ERR_CHAIN_TOO_LONG beyond it). Default 16:
+   * deeper than any public or enterprise S/MIME hierarchy, and it bounds the search.
+   */
   readonly maxLength?: number;
+  /** Algorithms refused anywhere on the path. Default DEFAULT_CHAIN_POLICY. */
+  readonly policy?: ChainPolicy;
 }
 
-const DEFAULT_MAX_LENGTH = 10;
+export const DEFAULT_MAX_CHAIN_LENGTH = 16;
+
+/** The default policy: no MD5 or SHA-1 certificate signatures, no RSA key under 2048 bits or with an exponent under 65537. */
+export const DEFAULT_CHAIN_POLICY: ChainPolicy = Object.freeze({ refusedDigests: Object.freeze(['md5', 'sha-1'] as const), minRsaBits: 2048, minRsaExponent: 65537n });
 /**
  * Work one call may spend, so a message full of look-alike certificates (which can form
  * exponentially many paths) cannot stall it.
@@ -39,7 +49,10 @@ const UNDERSTOOD_EXTENSIONS = new Set<string>([
   OID.subjectAltName,
   OID.subjectKeyIdentifier,
   OID.authorityKeyIdentifier,
-  // No policy is required of S/MIME chains, so policies need no processing (RFC 5280 6.1.1 any-policy).
+  OID.nameConstraints,
+  // No policy is required of S/MIME chains, so policies need no processing (RFC 5280 6.1.1 any-policy
+  // with initial-explicit-policy unset). policyConstraints, policyMappings and inhibitAnyPolicy could
+  // change that outcome, so they are not listed: marked critical, they make the certificate unusable.
   OID.certificatePolicies,
 ]);
 
@@ -58,7 +71,7 @@ function node(details: CertificateDetails, anchor: boolean, id: number): Node {
 /** Builds a path from `leaf` to one of `options.anchors` and checks it for `options.purpose`. */
 export async function buildChain(leaf: Uint8Array, options: BuildChainOptions): Promise<ChainResult> {
   throwIfAborted(options.signal);
-  const maxLength = options.maxLength ?? DEFAULT_MAX_LENGTH;
+  const maxLength = options.maxLength ?? DEFAULT_MAX_CHAIN_LENGTH;
   if (!Number.isInteger(maxLength) || maxLength < 1) throw new RangeError('buildChain: maxLength must be a positive integer');
   const anchors = options.anchors.map((der, index) => node(parseCertificateDetails(der), true, index));
   const leafNode = node(parseCertificateDetails(leaf), false, -1);
@@ -69,7 +82,7 @@ export async function buildChain(leaf: Uint8Array, options: BuildChainOptions): 
   const search = new PathSearch(pool, options, maxLength);
   const found = await search.run(leafNode);
   if (found !== null) return resultFor(found, true, options);
-  return resultFor(search.longest, false, options, search.untrustedMessage(leafNode.info));
+  return resultFor(search.longest, false, options, search.untrustedError(leafNode.info));
 }
 
 function readableIntermediates(intermediates: readonly Uint8Array[], anchors: readonly Node[]): Node[] {
@@ -92,6 +105,8 @@ class PathSearch {
   private signatureChecks = 0;
   private steps = 0;
   private signatureFailed = false;
+  /** A path stopped at maxLength with issuers still to try. */
+  private cutShort = false;
   private readonly verdicts = new Map<string, boolean>();
 
   constructor(
@@ -107,17 +122,26 @@ class PathSearch {
     return clean ?? this.firstFailed;
   }
 
-  untrustedMessage(leaf: CertificateInfo): string {
-    return this.signatureFailed
+  untrustedError(leaf: CertificateInfo): ChainError {
+    if (this.cutShort) {
+      const message = `no chain from "${leaf.subject}" to a trust anchor within ${this.maxLength} certificates (the maximum path length)`;
+      return { code: 'ERR_CHAIN_TOO_LONG', message };
+    }
+    const message = this.signatureFailed
       ? `a certificate signature on the way from "${leaf.subject}" to a trust anchor does not verify`
       : `no chain from "${leaf.subject}" to a trust anchor`;
+    return { code: 'ERR_CHAIN_UNTRUSTED', message };
   }
 
   private async extend(path: Node[]): Promise<Node[] | null> {
     const last = path[path.length - 1];
     if (last === undefined) return null;
     if (path.length > this.longest.length) this.longest = path;
-    if (path.length >= this.maxLength || ++this.steps > MAX_PATH_STEPS) return null;
+    if (path.length >= this.maxLength) {
+      if (this.issuerCandidates(last, path).length > 0) this.cutShort = true;
+      return null;
+    }
+    if (++this.steps > MAX_PATH_STEPS) return null;
     for (const issuer of this.issuerCandidates(last, path)) {
       if (this.signatureChecks >= MAX_SIGNATURE_CHECKS || this.steps > MAX_PATH_STEPS) return null;
       if (!(await this.signedBy(last, issuer))) continue;
@@ -177,8 +201,8 @@ function keyIdentifiersAgree(child: CertificateInfo, candidate: CertificateInfo)
   return child.authorityKeyId === null || candidate.subjectKeyId === null || child.authorityKeyId === candidate.subjectKeyId;
 }
 
-function resultFor(path: readonly Node[], reachedAnchor: boolean, options: BuildChainOptions, untrusted?: string): ChainResult {
-  const errors = [...(untrusted === undefined ? [] : [{ code: 'ERR_CHAIN_UNTRUSTED' as const, message: untrusted }]), ...pathErrors(path, options)];
+function resultFor(path: readonly Node[], reachedAnchor: boolean, options: BuildChainOptions, untrusted?: ChainError): ChainResult {
+  const errors = [...(untrusted === undefined ? [] : [untrusted]), ...pathErrors(path, options)];
   return { trusted: reachedAnchor && errors.length === 0, chain: path.map((item) => item.info.der), errors };
 }
 
@@ -206,7 +230,35 @@ function pathErrors(path: readonly Node[], options: BuildChainOptions): ChainErr
     }
     if (index === 0) errors.push(...leafUsageErrors(info, options.purpose));
     else errors.push(...issuerErrors(path, index));
+    errors.push(...policyErrors(item, index, options.policy ?? DEFAULT_CHAIN_POLICY));
   });
+  errors.push(...nameConstraintErrors(path));
+  return errors;
+}
+
+/**
+ * The algorithm policy for one certificate: the hash of its signature, unless it is a trust anchor
+ * (RFC 5280 6.1 never checks an anchor's own signature: it is trusted as given, so its self-signature
+ * proves nothing either way), and the RSA key of every issuer, anchors included, since that key is
+ * what vouches for the certificate below. The leaf's own key is the signer's, which the verifier's
+ * policy checks (rule 6).
+ */
+function policyErrors(item: Node, index: number, policy: ChainPolicy): ChainError[] {
+  const { info, signatureDigest } = item.details;
+  const errors: ChainError[] = [];
+  if (!item.anchor && signatureDigest !== null && policy.refusedDigests.includes(signatureDigest)) {
+    errors.push({ code: 'ERR_WEAK_DIGEST', message: `certificate "${info.subject}" is signed with ${signatureDigest}, which the policy refuses` });
+  }
+  const key = info.publicKey;
+  if (index > 0 && key.type === 'rsa') {
+    if (key.bits < policy.minRsaBits) {
+      errors.push({ code: 'ERR_WEAK_KEY', message: `issuer "${info.subject}" has an RSA key of ${key.bits} bits, under the policy minimum of ${policy.minRsaBits}` });
+    }
+    if (key.exponent < policy.minRsaExponent) {
+      const message = `issuer "${info.subject}" has RSA public exponent ${key.exponent}, under the policy minimum of ${policy.minRsaExponent}`;
+      errors.push({ code: 'ERR_WEAK_KEY', message });
+    }
+  }
   return errors;
 }
 
@@ -255,7 +307,11 @@ function issuerErrors(path: readonly Node[], index: number): ChainError[] {
   if (item === undefined) return [];
   const { info } = item;
   const errors: ChainError[] = [];
-  if (!info.isCA) errors.push(usageError(`issuer "${info.subject}" is not a CA (basicConstraints)`));
+  // RFC 5280 6.1.4 (k) asks that a CA be known as one "as specified in a basicConstraints extension or
+  // as verified out-of-band": a caller's own X.509 v1 anchor (which cannot carry extensions) is
+  // trusted out of band, as OpenSSL trusts it. A v1 intermediate is not.
+  const v1Anchor = item.anchor && item.details.version === 0;
+  if (!info.isCA && !v1Anchor) errors.push(usageError(`issuer "${info.subject}" is not a CA (basicConstraints)`));
   if (info.keyUsage !== null && !info.keyUsage.includes('keyCertSign')) {
     errors.push(usageError(`issuer "${info.subject}" keyUsage does not allow keyCertSign`));
   }

@@ -1,6 +1,7 @@
 export type {
   CertificateInfo,
   ChainError,
+  ChainPolicy,
   ChainPurpose,
   ChainResult,
   Identity,

@@ -21,12 +21,13 @@ const SHORT_NAMES: Readonly<Record<string, string>> = {
   [OID.emailAddress]: 'E',
 };
 
-interface Attribute {
+export interface Attribute {
   readonly type: string;
   readonly value: BerNode;
 }
 
-function relativeNames(name: BerNode): Attribute[][] {
+/** The RDNs of a Name, most general first as encoded, each a list of its attributes. */
+export function relativeNames(name: BerNode): Attribute[][] {
   return expectSequence(name, 'Name').map((rdn) =>
     expectSet(rdn, 'RelativeDistinguishedName').map((atv) => {
       const parts = expectSequence(atv, 'AttributeTypeAndValue');

@@ -48,6 +48,10 @@ export interface CertificateSpec {
   readonly extensions: readonly ExtensionSpec[];
   /** Serial magnitude; default 16 random octets, positive. */
   readonly serial?: Uint8Array;
+  /** 3 (default) or 1: an X.509 v1 certificate, which has no version field and no extensions. */
+  readonly version?: 1 | 3;
+  /** Hash of an ECDSA issuer's signature; default SHA-256 (SHA-1 for testing the policy). */
+  readonly ecdsaHash?: 'SHA-1' | 'SHA-256';
 }
 
 function signingAlgorithm(keyType: TestKeyType): RsaHashedKeyGenParams | EcKeyGenParams {
@@ -141,9 +145,14 @@ function encodeExtension(extension: ExtensionSpec): Uint8Array {
 /** Signs the certificate described by `spec` with the issuer's key (SHA-256 with RSA PKCS#1 v1.5 or ECDSA). */
 export async function signCertificate(spec: CertificateSpec, issuerKey: CryptoKey, issuerKeyType: TestKeyType): Promise<Uint8Array> {
   const ec = issuerKeyType === 'ec-p256';
-  const signatureAlgorithm = ec ? algorithmIdentifier(OID.ecdsaWithSha256) : algorithmIdentifier(OID.sha256WithRSAEncryption, nullValue());
+  const hash = spec.ecdsaHash ?? 'SHA-256';
+  if (hash !== 'SHA-256' && !ec) throw new TypeError('signCertificate: only ECDSA issuers sign with another hash');
+  if (spec.version === 1 && spec.extensions.length > 0) throw new TypeError('signCertificate: a v1 certificate has no extensions');
+  const signatureAlgorithm = ec
+    ? algorithmIdentifier(hash === 'SHA-1' ? OID.ecdsaWithSha1 : OID.ecdsaWithSha256)
+    : algorithmIdentifier(OID.sha256WithRSAEncryption, nullValue());
   const tbs = sequence(
-    explicit(0, integer(2)),
+    ...(spec.version === 1 ? [] : [explicit(0, integer(2))]),
     unsignedInteger(spec.serial ?? randomSerial()),
     signatureAlgorithm,
     spec.issuer,
@@ -152,7 +161,7 @@ export async function signCertificate(spec: CertificateSpec, issuerKey: CryptoKe
     spec.spki,
     ...(spec.extensions.length > 0 ? [explicit(3, sequence(...spec.extensions.map(encodeExtension)))] : []),
   );
-  const algorithm = ec ? { name: 'ECDSA', hash: 'SHA-256' } : { name: 'RSASSA-PKCS1-v1_5' };
+  const algorithm = ec ? { name: 'ECDSA', hash } : { name: 'RSASSA-PKCS1-v1_5' };
   const raw = new Uint8Array(await globalThis.crypto.subtle.sign(algorithm, issuerKey, arrayBufferBacked(tbs)));
   const signature = ec ? ecdsaDer(raw) : raw;
   return sequence(tbs, signatureAlgorithm, bitString(signature));

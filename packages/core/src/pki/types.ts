@@ -1,4 +1,4 @@
-import type { PrivateKeyRef } from '../backend.js';
+import type { DigestAlgorithm, PrivateKeyRef } from '../backend.js';
 import type { ErrorCode } from '../errors.js';
 
 export type PublicKeyInfo =
@@ -72,6 +72,16 @@ export interface TestIdentity {
 
 /** What a certificate chain is checked for: signing mail or receiving encrypted mail. */
 export type ChainPurpose = 'smime-sign' | 'smime-encrypt';
+
+/**
+ * What the algorithm policy asks of every certificate on a path (docs/verdicts.md, rule 7): the hash
+ * of each certificate signature the path relies on, and each issuer's RSA key.
+ */
+export interface ChainPolicy {
+  readonly refusedDigests: readonly DigestAlgorithm[];
+  readonly minRsaBits: number;
+  readonly minRsaExponent: bigint;
+}
 
 export interface ChainError {
   readonly code: ErrorCode;

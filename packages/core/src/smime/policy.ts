@@ -1,4 +1,5 @@
 import type { DigestAlgorithm } from '../backend.js';
+import { DEFAULT_CHAIN_POLICY, DEFAULT_MAX_CHAIN_LENGTH } from '../pki/chain.js';
 import type { PublicKeyInfo } from '../pki/types.js';
 import type { ReportError, VerifyPolicy } from './types.js';
 
@@ -6,10 +7,12 @@ export interface ResolvedPolicy {
   readonly refusedDigests: readonly DigestAlgorithm[];
   readonly minRsaBits: number;
   readonly minRsaExponent: bigint;
+  /** Most certificates in a signer's path, leaf and anchor included (ERR_CHAIN_TOO_LONG). */
+  readonly maxChainLength: number;
 }
 
-const DEFAULT_POLICY: ResolvedPolicy = { refusedDigests: ['md5', 'sha-1'], minRsaBits: 2048, minRsaExponent: 65537n };
-const LEGACY_POLICY: ResolvedPolicy = { refusedDigests: [], minRsaBits: 1024, minRsaExponent: 3n };
+const DEFAULT_POLICY: ResolvedPolicy = { ...DEFAULT_CHAIN_POLICY, maxChainLength: DEFAULT_MAX_CHAIN_LENGTH };
+const LEGACY_POLICY: ResolvedPolicy = { refusedDigests: [], minRsaBits: 1024, minRsaExponent: 3n, maxChainLength: DEFAULT_MAX_CHAIN_LENGTH };
 
 export function resolvePolicy(...layers: (VerifyPolicy | undefined)[]): ResolvedPolicy {
   let out = DEFAULT_POLICY;
@@ -20,6 +23,7 @@ export function resolvePolicy(...layers: (VerifyPolicy | undefined)[]): Resolved
       refusedDigests: p.refusedDigests ?? base.refusedDigests,
       minRsaBits: p.minRsaBits ?? base.minRsaBits,
       minRsaExponent: p.minRsaExponent ?? base.minRsaExponent,
+      maxChainLength: p.maxChainLength ?? out.maxChainLength,
     };
   }
   return out;

@@ -102,6 +102,11 @@ export interface VerifyPolicy {
   readonly minRsaExponent?: bigint;
   /** Reading old archives: allow MD5/SHA-1 and RSA >= 1024, exponent >= 3. Default false. */
   readonly legacy?: boolean;
+  /**
+   * Most certificates in a signer's path to a trust anchor, leaf and anchor included; a longer one is
+   * untrusted with ERR_CHAIN_TOO_LONG. A positive integer; default 16. `legacy` leaves it as it is.
+   */
+  readonly maxChainLength?: number;
 }
 
 /**

@@ -262,6 +262,8 @@ async function checkSigner(
       now: verificationTimeOf(options),
       backend: ctx.backend,
       purpose: 'smime-sign',
+      policy,
+      maxLength: policy.maxChainLength,
       ...(options.signal === undefined ? {} : { signal: options.signal }),
     });
     trusted = chain.trusted;
