@@ -1,6 +1,6 @@
 import { SealpostError, isSealpostError } from '../errors.js';
 import { resolveLimits } from '../mime/limits.js';
-import { joinMessage, splitMessage } from '../mime/index.js';
+import { joinMessage, parseMime, splitMessage } from '../mime/index.js';
 import type { MimeLimits } from '../mime/types.js';
 import { type HeaderBlock, parseHeaderBlock } from '../mime/headers.js';
 import { concatBytes } from '../bytes.js';
@@ -32,14 +32,15 @@ function headerBlockOf(bytes: Uint8Array, limits: MimeLimits | undefined): Heade
  */
 export function replaceContent(message: Uint8Array, inner: Uint8Array, limits?: MimeLimits): Uint8Array {
   const { outerHeaders } = splitMessage(message, limits);
-  const block = headerBlockOf(inner, limits);
-  const innerNames = new Set((block?.headers ?? []).map((h) => h.name.toLowerCase()));
+  // Content without a MIME header block (some clients sign or encrypt bare text) is a body of RFC
+  // 2045's default type, text/plain; charset=us-ascii: an empty header block in front keeps it from
+  // being read as more fields of the outer header.
+  const entity = headerBlockOf(inner, limits) === null ? concatBytes(CRLF, inner) : inner;
+  // The whole entity is parsed under the caller's limits (parts, depth, fields), as the message was.
+  const innerNames = new Set(parseMime(entity, limits).headers.map((h) => h.name.toLowerCase()));
   const replaced = joinMessage(
     outerHeaders.filter((h) => !innerNames.has(h.name.toLowerCase())),
-    // Content without a MIME header block (some clients sign or encrypt bare text) is a body of RFC
-    // 2045's default type, text/plain; charset=us-ascii: an empty header block in front keeps it from
-    // being read as more fields of the outer header.
-    block === null ? concatBytes(CRLF, inner) : inner,
+    entity,
   );
   const { maxBytes } = resolveLimits(limits);
   if (replaced.length > maxBytes)
