@@ -8,6 +8,7 @@ import {
   childrenOf,
   decodeElement,
   encodingOf,
+  explicitOf,
   isContext,
   isUniversal,
   octetsOf,
@@ -210,8 +211,15 @@ export interface KeyTransRecipient {
 
 export interface KeyAgreeRecipient {
   readonly kind: 'kari';
+  /** The OriginatorIdentifierOrKey inside originator [0] (key-agreement.ts reads it). */
+  readonly originator: Node;
+  /** The ukm's octets, or null when it is absent. */
+  readonly ukm: Uint8Array<ArrayBuffer> | null;
+  readonly keyEncryptionAlgorithm: AlgorithmNode;
   /** The identifiers of its RecipientEncryptedKeys, in order. */
   readonly rids: readonly Identifier[];
+  /** The encryptedKey of each RecipientEncryptedKey, in the same order as `rids`. */
+  readonly encryptedKeys: readonly Uint8Array<ArrayBuffer>[];
 }
 
 /** The RecipientInfo kinds no backend decrypts with (KEK, password, other): kept only to be counted. */
@@ -348,20 +356,30 @@ function readKeyTransRecipient(node: Node): KeyTransRecipient {
 function readKeyAgreeRecipient(node: Node): KeyAgreeRecipient {
   const parts = childrenOf(node) ?? [];
   versionIn(parts[0], [3], 'KeyAgreeRecipientInfo');
-  const originator = parts[1];
-  const ukm = isContext(parts[2], 1) ? parts[2] : undefined;
-  const rest = parts.slice(ukm === undefined ? 2 : 3);
+  const originator = explicitOf(parts[1], 0);
+  const ukmField = isContext(parts[2], 1) ? parts[2] : undefined;
+  const ukm = ukmField === undefined ? null : octetStringOf(explicitOf(ukmField, 1) ?? undefined);
+  const rest = parts.slice(ukmField === undefined ? 2 : 3);
+  const keyEncryptionAlgorithm = algorithmOf(rest[0]);
   const encryptedKeys = isUniversal(rest[1], UNIVERSAL_SEQUENCE) ? childrenOf(rest[1]) : null;
-  if (!isContext(originator, 0) || !originator.constructed || rest.length !== 2 || algorithmOf(rest[0]) === null || encryptedKeys === null || encryptedKeys.length === 0)
-    throw cmsMalformed('a KeyAgreeRecipientInfo is malformed');
-  const rids = encryptedKeys.map((entry) => {
+  const shapeValid = originator !== null && (ukmField === undefined || ukm !== null) && rest.length === 2 && keyEncryptionAlgorithm !== null;
+  if (!shapeValid || encryptedKeys === null || encryptedKeys.length === 0) throw cmsMalformed('a KeyAgreeRecipientInfo is malformed');
+  const entries = encryptedKeys.map((entry) => {
     const fields = isUniversal(entry, UNIVERSAL_SEQUENCE) ? childrenOf(entry) : null;
     const rid = fields?.[0];
     const id = isContext(rid, 0) ? keyAgreeKeyId(childrenOf(rid)?.[0]) : identifierOf(rid);
-    if (fields === null || fields.length !== 2 || id === null || octetStringOf(fields[1]) === null) throw cmsMalformed('a RecipientEncryptedKey is malformed');
-    return id;
+    const encryptedKey = octetStringOf(fields?.[1]);
+    if (fields === null || fields.length !== 2 || id === null || encryptedKey === null) throw cmsMalformed('a RecipientEncryptedKey is malformed');
+    return { id, encryptedKey };
   });
-  return { kind: 'kari', rids };
+  return {
+    kind: 'kari',
+    originator,
+    ukm,
+    keyEncryptionAlgorithm,
+    rids: entries.map((e) => e.id),
+    encryptedKeys: entries.map((e) => e.encryptedKey),
+  };
 }
 
 function keyAgreeKeyId(node: Node | undefined): Identifier | null {

@@ -2,11 +2,12 @@ import type { BackendCapabilities, DecryptRequest, DecryptResult, KeyAgreement }
 import { decryptionFailed, SealpostError, throwIfAborted } from '../errors.js';
 import { privateKeyInfo } from '../pki/keys.js';
 import { assertKeyTransport, keyAgreementUnsupported, needsKeyAgreement, pkcs8Of } from './capabilities.js';
-import { type CertificateFacts, certificateFactsOf } from './certificate-facts.js';
+import { type CertificateFacts, type NamedCurve, certificateFactsOf } from './certificate-facts.js';
 import { type KeyAgreeRecipient, type KeyTransRecipient, type ReceivedEnvelope, aesCipherOf, cipherNameOf, readEnvelope } from './cms-reader.js';
 import { identifies, recipientFor } from './identifiers.js';
 import { type KeyTransportParams, keyTransportOf } from './key-transport.js';
-import type { DecryptPrimitives } from './primitives.js';
+import { AGREEMENT_BY_CURVE, agreementPrimitives, eccCmsSharedInfo, type KeyAgreementParams, keyAgreementOf, originatorPublicKey, x963Kdf } from './key-agreement.js';
+import type { DecryptPrimitives, KeyAgreementPrimitives } from './primitives.js';
 import { contentCipherFromOid } from './algorithms.js';
 
 /**
@@ -29,9 +30,13 @@ export type DecryptionPlan =
       readonly certificate: CertificateFacts;
       readonly recipient: KeyAgreeRecipient;
       readonly agreement: KeyAgreement;
+      readonly curve: NamedCurve;
+      readonly params: KeyAgreementParams;
+      /** The sender's ephemeral point, checked for form (uncompressed, the curve's size). */
+      readonly originatorKey: Uint8Array;
+      /** The encryptedKey of the RecipientEncryptedKey that names the certificate. */
+      readonly encryptedKey: Uint8Array;
     };
-
-const AGREEMENT_BY_CURVE: Readonly<Record<string, KeyAgreement>> = { 'P-256': 'ecdh-p256', 'P-384': 'ecdh-p384', 'P-521': 'ecdh-p521' };
 
 /**
  * Reads the envelope and decides who decrypts it how. Throws ERR_CMS_MALFORMED / ERR_LIMIT_* for the
@@ -50,11 +55,9 @@ export function planDecryption(capabilities: BackendCapabilities, request: Decry
 
   const key = certificate.publicKey;
   if (needsKeyAgreement(key)) {
-    const agreement = key?.kind === 'ec' && key.curve !== null ? AGREEMENT_BY_CURVE[key.curve] : undefined;
-    if (agreement === undefined || !capabilities.keyAgreement.includes(agreement)) throw keyAgreementUnsupported();
-    const recipient = envelope.recipients.find((r): r is KeyAgreeRecipient => r.kind === 'kari' && r.rids.some((rid) => identifies(rid, certificate)));
-    if (recipient === undefined) throw new SealpostError('ERR_NO_RECIPIENT', 'the message is not encrypted to this certificate');
-    return { kind: 'kari', envelope, certificate, recipient, agreement };
+    const curve = key?.kind === 'ec' ? key.curve : null;
+    if (curve === null || !capabilities.keyAgreement.includes(AGREEMENT_BY_CURVE[curve])) throw keyAgreementUnsupported();
+    return planKeyAgreement(request, envelope, certificate, curve, AGREEMENT_BY_CURVE[curve]);
   }
   const recipient = recipientFor(
     envelope.recipients.filter((r): r is KeyTransRecipient => r.kind === 'ktri'),
@@ -68,6 +71,29 @@ export function planDecryption(capabilities: BackendCapabilities, request: Decry
   return { kind: 'ktri', envelope, certificate, recipient, transport };
 }
 
+/**
+ * The first KeyAgreeRecipientInfo with a RecipientEncryptedKey naming the certificate, read in full
+ * before any key is used: the scheme, the key wrap, the sender's key and the caller's own key type.
+ */
+function planKeyAgreement(request: DecryptRequest, envelope: ReceivedEnvelope, certificate: CertificateFacts, curve: NamedCurve, agreement: KeyAgreement): DecryptionPlan {
+  let index = -1;
+  const recipient = envelope.recipients.find((r): r is KeyAgreeRecipient => {
+    if (r.kind !== 'kari') return false;
+    index = r.rids.findIndex((rid) => identifies(rid, certificate));
+    return index >= 0;
+  });
+  const encryptedKey = recipient?.encryptedKeys[index];
+  if (recipient === undefined || encryptedKey === undefined) throw new SealpostError('ERR_NO_RECIPIENT', 'the message is not encrypted to this certificate');
+  const params = keyAgreementOf(recipient.keyEncryptionAlgorithm);
+  const originatorKey = originatorPublicKey(recipient.originator, curve);
+  if (request.privateKey.type === 'pkcs8') {
+    const own = privateKeyInfo(request.privateKey);
+    if (own.type !== 'ec') throw new SealpostError('ERR_UNSUPPORTED_KEY', 'key agreement needs an EC private key');
+    if (own.curve !== curve) throw new SealpostError('ERR_UNSUPPORTED_KEY', `the private key is on ${own.curve}, the certificate's key on ${curve}`);
+  }
+  return { kind: 'kari', envelope, certificate, recipient, agreement, curve, params, originatorKey, encryptedKey };
+}
+
 /** PKCS#8 keys for every backend; key URIs only for a backend whose capabilities say it resolves them. */
 function checkKeyReference(capabilities: BackendCapabilities, request: DecryptRequest): void {
   const key: unknown = request.privateKey;
@@ -78,19 +104,31 @@ function checkKeyReference(capabilities: BackendCapabilities, request: DecryptRe
   pkcs8Of(request.privateKey);
 }
 
-/** Decrypts with key transport through the backend's primitives (a backend with key agreement plans first). */
-export async function decryptEnvelope(primitives: DecryptPrimitives, capabilities: BackendCapabilities, request: DecryptRequest): Promise<DecryptResult> {
+/**
+ * Decrypts through the backend's primitives: key transport always, key agreement when the backend
+ * implements KeyAgreementPrimitives (its capabilities list the curve, or planning has refused already).
+ */
+export async function decryptEnvelope(
+  primitives: DecryptPrimitives & Partial<KeyAgreementPrimitives>,
+  capabilities: BackendCapabilities,
+  request: DecryptRequest,
+): Promise<DecryptResult> {
   const plan = planDecryption(capabilities, request);
-  if (plan.kind !== 'ktri') throw keyAgreementUnsupported();
+  if (plan.kind === 'kari') return decryptAgreed(agreementPrimitives(primitives), plan, request);
   return decryptPlanned(primitives, plan, request);
 }
 
-export async function decryptPlanned(primitives: DecryptPrimitives, plan: Extract<DecryptionPlan, { kind: 'ktri' }>, request: DecryptRequest): Promise<DecryptResult> {
-  const { envelope } = plan;
-  const { cipher, parameters } = aesCipherOf(envelope);
+/** The envelope's AES cipher, after the tag length check RFC 5084 asks for. */
+function checkedCipher(envelope: ReceivedEnvelope): ReturnType<typeof aesCipherOf> {
+  const checked = aesCipherOf(envelope);
   // RFC 5084: the tag is exactly aes-ICVlen (12 to 16) octets. A shorter one, which some GCM
   // implementations would compare as a prefix, is a failed tag like any other.
-  if (parameters.mode === 'gcm' && envelope.mac?.length !== parameters.icvLength) throw decryptionFailed();
+  if (checked.parameters.mode === 'gcm' && envelope.mac?.length !== checked.parameters.icvLength) throw decryptionFailed();
+  return checked;
+}
+
+export async function decryptPlanned(primitives: DecryptPrimitives, plan: Extract<DecryptionPlan, { kind: 'ktri' }>, request: DecryptRequest): Promise<DecryptResult> {
+  const { cipher } = checkedCipher(plan.envelope);
   throwIfAborted(request.signal);
   const key = await primitives.unwrapKey({
     transport: plan.transport,
@@ -99,6 +137,48 @@ export async function decryptPlanned(primitives: DecryptPrimitives, plan: Extrac
     keyLength: cipher.keyLength,
     signal: request.signal,
   });
+  return decryptWithKey(primitives, plan.envelope, key, request);
+}
+
+/**
+ * ECDH (RFC 5753): the shared secret with the sender's ephemeral key, the X9.63 KDF over
+ * ECC-CMS-SharedInfo, then AES key unwrap of the content key. A wrapped key of the wrong length, a
+ * failed unwrap and an unwrapped key of the wrong length are all the one decryption failure.
+ */
+export async function decryptAgreed(
+  primitives: DecryptPrimitives & KeyAgreementPrimitives,
+  plan: Extract<DecryptionPlan, { kind: 'kari' }>,
+  request: DecryptRequest,
+): Promise<DecryptResult> {
+  const { cipher } = checkedCipher(plan.envelope);
+  const { params } = plan;
+  throwIfAborted(request.signal);
+  const sharedSecret = await primitives.deriveSharedSecret({ curve: plan.curve, privateKey: request.privateKey, publicKey: plan.originatorKey, signal: request.signal });
+  let kek: Uint8Array;
+  try {
+    const sharedInfo = eccCmsSharedInfo(params.wrapAlgorithm, plan.recipient.ukm, params.kekLength);
+    kek = await x963Kdf(primitives.digest, params.hash, sharedSecret, sharedInfo, params.kekLength);
+  } finally {
+    sharedSecret.fill(0);
+  }
+  let key: Uint8Array;
+  try {
+    if (plan.encryptedKey.length !== cipher.keyLength + 8) throw decryptionFailed();
+    throwIfAborted(request.signal);
+    key = await primitives.unwrapKeyAes({ kek, key: plan.encryptedKey });
+  } finally {
+    kek.fill(0);
+  }
+  if (key.length !== cipher.keyLength) {
+    key.fill(0);
+    throw decryptionFailed();
+  }
+  return decryptWithKey(primitives, plan.envelope, key, request);
+}
+
+/** Runs the content cipher with the recovered key, and zeroes the key whatever happens. */
+async function decryptWithKey(primitives: DecryptPrimitives, envelope: ReceivedEnvelope, key: Uint8Array, request: DecryptRequest): Promise<DecryptResult> {
+  const { cipher, parameters } = checkedCipher(envelope);
   try {
     throwIfAborted(request.signal);
     const content = await primitives.decryptContent({

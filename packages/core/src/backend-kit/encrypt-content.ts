@@ -2,18 +2,20 @@ import type { BackendCapabilities, EncryptRequest } from '../backend.js';
 import { SealpostError, throwIfAborted } from '../errors.js';
 import { type CipherSpec, aesCipherByName } from './algorithms.js';
 import { assertContentCipher, assertKeyTransport, keyAgreementUnsupported, needsKeyAgreement } from './capabilities.js';
-import { type CertificateFacts, type PublicKeyFacts, certificateFactsOf } from './certificate-facts.js';
+import { type CertificateFacts, type NamedCurve, type PublicKeyFacts, certificateFactsOf } from './certificate-facts.js';
 import { GCM_NONCE_LENGTH } from './cms-reader.js';
 import { type ContentParameters, cbcParameters, gcmParameters } from './content-parameters.js';
-import { envelopeContentInfo, keyTransRecipientInfo } from './envelope-writer.js';
+import { envelopeContentInfo, keyAgreeRecipientInfo, keyTransRecipientInfo } from './envelope-writer.js';
+import { AGREEMENT_BY_CURVE, agreementPrimitives, eccCmsSharedInfo, keyAgreementChoice, keyAgreementIdentifier, originatorKey, x963Kdf } from './key-agreement.js';
 import { oaepKeyTransportIdentifier, rsaPkcs1KeyTransportIdentifier } from './key-transport.js';
-import type { EncryptPrimitives } from './primitives.js';
+import type { EncryptPrimitives, KeyAgreementPrimitives } from './primitives.js';
 
 /**
  * The CMS engine's encryption: request and capability checks, the content key, IV or nonce, and the
  * envelope are core's; the backend wraps the key for each recipient and runs the content cipher.
  * ContentInfo(EnvelopedData) for CBC, ContentInfo(AuthEnvelopedData) for GCM (RFC 5083, RFC 5084),
- * one KeyTransRecipientInfo (version 0, issuerAndSerialNumber) per recipient.
+ * one KeyTransRecipientInfo (version 0, issuerAndSerialNumber) per RSA recipient and one
+ * KeyAgreeRecipientInfo with its own ephemeral key (RFC 5753 ECDH) per EC recipient.
  */
 
 const GCM_TAG_LENGTH = 16;
@@ -23,8 +25,17 @@ export interface RsaRecipient {
   readonly publicKey: Extract<PublicKeyFacts, { kind: 'rsa' }>;
 }
 
-/** Checks the request against the capabilities; each recipient must hold an RSA key-transport key. */
-export function checkEncryptRequest(capabilities: BackendCapabilities, request: EncryptRequest): { cipher: CipherSpec; recipients: RsaRecipient[] } {
+export interface EcRecipient {
+  readonly certificate: CertificateFacts;
+  readonly publicKey: Extract<PublicKeyFacts, { kind: 'ec' }>;
+  readonly curve: NamedCurve;
+}
+
+/**
+ * Checks the request against the capabilities: each recipient holds an RSA key-transport key, or an EC
+ * key on a curve the backend's `keyAgreement` lists.
+ */
+export function checkEncryptRequest(capabilities: BackendCapabilities, request: EncryptRequest): { cipher: CipherSpec; recipients: (RsaRecipient | EcRecipient)[] } {
   throwIfAborted(request.signal);
   assertContentCipher(capabilities, request.cipher);
   assertKeyTransport(capabilities, request.keyTransport);
@@ -32,29 +43,40 @@ export function checkEncryptRequest(capabilities: BackendCapabilities, request: 
   if (cipher === null) throw new SealpostError('ERR_UNSUPPORTED_CIPHER', `content cipher ${request.cipher} is not written by this backend`);
   if (!(request.content instanceof Uint8Array)) throw new TypeError('content must be a Uint8Array');
   if (!Array.isArray(request.recipients) || request.recipients.length === 0) throw new TypeError('at least one recipient is required');
-  return { cipher, recipients: request.recipients.map((r) => rsaRecipient(r?.certificate)) };
+  return { cipher, recipients: request.recipients.map((r) => recipientOf(capabilities, r?.certificate)) };
 }
 
-function rsaRecipient(certificateDer: Uint8Array | undefined): RsaRecipient {
+function recipientOf(capabilities: BackendCapabilities, certificateDer: Uint8Array | undefined): RsaRecipient | EcRecipient {
   const certificate = certificateDer === undefined ? null : certificateFactsOf(certificateDer);
   if (certificate === null) throw new SealpostError('ERR_CERTIFICATE_MALFORMED', 'the recipient certificate is not a readable X.509 certificate');
   const publicKey = certificate.publicKey;
   if (publicKey === null) throw new SealpostError('ERR_CERTIFICATE_MALFORMED', "the recipient certificate's public key is malformed");
   if (publicKey.kind === 'rsa' && publicKey.pssOnly) throw new SealpostError('ERR_UNSUPPORTED_KEY', 'the recipient key is an RSASSA-PSS key, which is for signatures only');
   if (publicKey.kind === 'rsa') return { certificate, publicKey };
+  if (publicKey.kind === 'ec' && publicKey.curve !== null && capabilities.keyAgreement.includes(AGREEMENT_BY_CURVE[publicKey.curve]))
+    return { certificate, publicKey, curve: publicKey.curve };
   if (needsKeyAgreement(publicKey)) throw keyAgreementUnsupported();
   throw new SealpostError('ERR_UNSUPPORTED_KEY', `recipient keys of type ${publicKey.kind === 'other' ? publicKey.oid : publicKey.kind} are not supported by this backend`);
 }
 
-export async function encryptContent(primitives: EncryptPrimitives, capabilities: BackendCapabilities, request: EncryptRequest): Promise<Uint8Array> {
+export async function encryptContent(
+  primitives: EncryptPrimitives & Partial<KeyAgreementPrimitives>,
+  capabilities: BackendCapabilities,
+  request: EncryptRequest,
+): Promise<Uint8Array> {
   const { cipher, recipients } = checkEncryptRequest(capabilities, request);
   const key = primitives.random(cipher.keyLength);
   try {
     const keyEncryptionAlgorithm = request.keyTransport === 'rsa-oaep' ? oaepKeyTransportIdentifier('sha-256') : rsaPkcs1KeyTransportIdentifier();
     const recipientInfos: Uint8Array[] = [];
-    for (const { certificate, publicKey } of recipients) {
-      const encryptedKey = await primitives.wrapKey({ transport: request.keyTransport, publicKey, spki: certificate.spki, key, signal: request.signal });
-      recipientInfos.push(keyTransRecipientInfo(certificate, keyEncryptionAlgorithm, encryptedKey));
+    for (const recipient of recipients) {
+      if ('curve' in recipient) {
+        recipientInfos.push(await agreedRecipientInfo(agreementPrimitives(primitives), recipient, cipher, key, request.signal));
+      } else {
+        const { certificate, publicKey } = recipient;
+        const encryptedKey = await primitives.wrapKey({ transport: request.keyTransport, publicKey, spki: certificate.spki, key, signal: request.signal });
+        recipientInfos.push(keyTransRecipientInfo(certificate, keyEncryptionAlgorithm, encryptedKey));
+      }
       throwIfAborted(request.signal);
     }
     const parameters: ContentParameters =
@@ -66,6 +88,34 @@ export async function encryptContent(primitives: EncryptPrimitives, capabilities
     // An abort or a failed wrap leaves no copy of the content key behind either.
     key.fill(0);
   }
+}
+
+/**
+ * One KeyAgreeRecipientInfo: a fresh ephemeral key for this recipient alone (RFC 5753 3.1.1), the KEK
+ * from the X9.63 KDF over the shared secret, and the content key wrapped with it.
+ */
+async function agreedRecipientInfo(
+  primitives: KeyAgreementPrimitives,
+  recipient: EcRecipient,
+  cipher: CipherSpec,
+  key: Uint8Array,
+  signal: AbortSignal | undefined,
+): Promise<Uint8Array> {
+  const { hash, kekLength, wrapAlgorithm } = keyAgreementChoice(recipient.curve, cipher.keyLength);
+  const { ephemeralPublicKey, sharedSecret } = await primitives.deriveEphemeralSharedSecret({ curve: recipient.curve, publicKey: recipient.publicKey.point, signal });
+  let kek: Uint8Array;
+  try {
+    kek = await x963Kdf(primitives.digest, hash, sharedSecret, eccCmsSharedInfo(wrapAlgorithm, null, kekLength), kekLength);
+  } finally {
+    sharedSecret.fill(0);
+  }
+  let encryptedKey: Uint8Array;
+  try {
+    encryptedKey = await primitives.wrapKeyAes({ kek, key });
+  } finally {
+    kek.fill(0);
+  }
+  return keyAgreeRecipientInfo(recipient.certificate, originatorKey(ephemeralPublicKey), keyAgreementIdentifier(hash, wrapAlgorithm), encryptedKey);
 }
 
 function copy(bytes: Uint8Array): Uint8Array<ArrayBuffer> {

@@ -38,17 +38,22 @@ export {
   type ReceivedRecipient, type ReceivedSignedData, type ReceivedSignerInfo,
 } from './cms-reader.js';
 export { cbcParameters, type ContentParameters, contentParametersOf, gcmParameters } from './content-parameters.js';
-export { decryptEnvelope, type DecryptionPlan, decryptPlanned, planDecryption } from './decrypt-envelope.js';
-export { checkEncryptRequest, encryptContent, type RsaRecipient } from './encrypt-content.js';
-export { type EncryptedContentParts, envelopeContentInfo, keyTransRecipientInfo } from './envelope-writer.js';
+export { decryptAgreed, decryptEnvelope, type DecryptionPlan, decryptPlanned, planDecryption } from './decrypt-envelope.js';
+export { checkEncryptRequest, type EcRecipient, encryptContent, type RsaRecipient } from './encrypt-content.js';
+export { type EncryptedContentParts, envelopeContentInfo, keyAgreeRecipientInfo, keyTransRecipientInfo } from './envelope-writer.js';
 export { type IdentifiedCertificate, type Identifier, identifierOf, identifies, issuerAndSerialNumber, recipientFor } from './identifiers.js';
+export {
+  AGREEMENT_BY_CURVE, agreementPrimitives, eccCmsSharedInfo, keyAgreementChoice, keyAgreementIdentifier, keyAgreementOf,
+  type KeyAgreementParams, type KeyWrapLength, originatorKey, originatorPublicKey, x963Kdf,
+} from './key-agreement.js';
 export { keyTransportOf, type KeyTransportParams, oaepKeyTransportIdentifier, rsaPkcs1KeyTransportIdentifier } from './key-transport.js';
 export { type CmsLimits, DEFAULT_CMS_LIMITS, resolveCmsLimits } from './limits.js';
 export { pkcs1v15Pad, pkcs1v15UnpadKey } from './pkcs1v15.js';
 export { malformedKey, type PrivateKeyInfoParts, privateKeyInfoOf } from './private-key-info.js';
 export type {
-  ContentDecryption, ContentEncryption, DecryptPrimitives, EncryptPrimitives, KeyUnwrap, KeyWrap,
-  SignatureCheck, SignatureCreation, SignPrimitives, VerifyPrimitives,
+  AesKeyWrap, ContentDecryption, ContentEncryption, DecryptPrimitives, EncryptPrimitives, EphemeralAgreement,
+  KeyAgreementPrimitives, KeyUnwrap, KeyWrap, SharedSecretDerivation, SignatureCheck, SignatureCreation,
+  SignPrimitives, VerifyPrimitives,
 } from './primitives.js';
 export { signContent } from './sign-content.js';
 export {

@@ -1,6 +1,6 @@
 import type { DigestAlgorithm, KeyTransport, PrivateKeyRef } from '../backend.js';
 import type { CipherSpec } from './algorithms.js';
-import type { PublicKeyFacts } from './certificate-facts.js';
+import type { NamedCurve, PublicKeyFacts } from './certificate-facts.js';
 import type { ContentParameters } from './content-parameters.js';
 import type { KeyTransportParams } from './key-transport.js';
 import type { SignatureParams } from './signature-algorithms.js';
@@ -118,4 +118,51 @@ export interface EncryptPrimitives {
   wrapKey(input: KeyWrap): Promise<Uint8Array>;
   /** The ciphertext, and for GCM the tag apart from it. */
   encryptContent(input: ContentEncryption): Promise<{ readonly ciphertext: Uint8Array; readonly mac: Uint8Array | null }>;
+}
+
+export interface SharedSecretDerivation {
+  readonly curve: NamedCurve;
+  /** The recipient's own key; the engine has checked that a PKCS#8 key is an EC key on `curve`. */
+  readonly privateKey: PrivateKeyRef;
+  /** The sender's ephemeral key: an uncompressed SEC 1 point of the curve's size (not yet checked to lie on it). */
+  readonly publicKey: Uint8Array;
+  readonly signal?: AbortSignal | undefined;
+}
+
+export interface EphemeralAgreement {
+  readonly curve: NamedCurve;
+  /** The recipient's SEC 1 point, as its certificate holds it. */
+  readonly publicKey: Uint8Array;
+  readonly signal?: AbortSignal | undefined;
+}
+
+export interface AesKeyWrap {
+  /** The key-encryption key: 16, 24 or 32 octets. */
+  readonly kek: Uint8Array;
+  /** Wrapping: the content key. Unwrapping: the wrapped key, a multiple of 8 octets and at least 24. */
+  readonly key: Uint8Array;
+}
+
+/**
+ * ECDH key agreement (RFC 5753) for the CMS engine, which does the X9.63 KDF (with `digest`), reads and
+ * writes the KeyAgreeRecipientInfo and checks every length. A backend lists the curves in its
+ * capabilities' `keyAgreement` only when it implements these.
+ */
+export interface KeyAgreementPrimitives {
+  digest(algorithm: DigestAlgorithm, data: Uint8Array): Uint8Array | Promise<Uint8Array>;
+  /**
+   * Z, the x-coordinate of the shared point (as many octets as the curve's field). A point that is
+   * not on the curve, or any other failure with the received key, throws decryptionFailed().
+   */
+  deriveSharedSecret(input: SharedSecretDerivation): Promise<Uint8Array>;
+  /**
+   * A fresh key pair on `curve`, used for this one agreement and then dropped: its public point
+   * (uncompressed) and Z with `publicKey`. The private half never leaves the backend.
+   * ERR_CERTIFICATE_MALFORMED when `publicKey` is not a point on the curve.
+   */
+  deriveEphemeralSharedSecret(input: EphemeralAgreement): Promise<{ readonly ephemeralPublicKey: Uint8Array; readonly sharedSecret: Uint8Array }>;
+  /** RFC 3394 AES key wrap with the default IV. */
+  wrapKeyAes(input: AesKeyWrap): Promise<Uint8Array>;
+  /** RFC 3394 AES key unwrap; every failure (integrity check, length) throws decryptionFailed(). */
+  unwrapKeyAes(input: AesKeyWrap): Promise<Uint8Array>;
 }

@@ -124,6 +124,11 @@ function summarizeSigner(signer: ReceivedSignerInfo): SignerInfoSummary {
 }
 
 function summarizeRecipient(recipient: ReceivedRecipient): RecipientSummary {
+  if (recipient.kind === 'kari') {
+    // A KeyAgreeRecipientInfo may name several recipients; the summary names one only when it names one.
+    const only = recipient.rids.length === 1 ? recipient.rids[0] : undefined;
+    return { kind: 'kari', keyTransport: null, keyEncryptionOid: recipient.keyEncryptionAlgorithm.oid, rid: only === undefined ? null : summaryIdentifier(only) };
+  }
   if (recipient.kind !== 'ktri') return { kind: recipient.kind, keyTransport: null, keyEncryptionOid: null, rid: null };
   const keyEncryptionOid = recipient.keyEncryptionAlgorithm.oid;
   return { kind: 'ktri', keyEncryptionOid, keyTransport: KEY_TRANSPORT_BY_OID[keyEncryptionOid] ?? null, rid: summaryIdentifier(recipient.rid) };
