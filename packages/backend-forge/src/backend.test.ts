@@ -26,7 +26,7 @@ describe('createForgeBackend', () => {
       signatureSchemes: ['rsa-pkcs1', 'rsa-pss', 'ecdsa'],
       contentCiphers: ['aes-128-cbc', 'aes-192-cbc', 'aes-256-cbc', 'aes-128-gcm', 'aes-192-gcm', 'aes-256-gcm'],
       keyTransport: ['rsa-pkcs1', 'rsa-oaep'],
-      keyAgreement: [],
+      keyAgreement: ['ecdh-p256', 'ecdh-p384', 'ecdh-p521'],
       keyTypes: ['rsa', 'ec-p256', 'ec-p384'],
       runtimes: ['node', 'browser', 'worker'],
       keyUris: false,

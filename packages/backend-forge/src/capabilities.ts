@@ -10,8 +10,8 @@ export const FORGE_CAPABILITIES: BackendCapabilities = Object.freeze({
   signatureSchemes: Object.freeze(['rsa-pkcs1', 'rsa-pss', 'ecdsa'] as const),
   contentCiphers: Object.freeze(['aes-128-cbc', 'aes-192-cbc', 'aes-256-cbc', 'aes-128-gcm', 'aes-192-gcm', 'aes-256-gcm'] as const),
   keyTransport: Object.freeze(['rsa-pkcs1', 'rsa-oaep'] as const),
-  // ECDH (RFC 5753) and X25519 (RFC 8418) key agreement are not implemented.
-  keyAgreement: Object.freeze([] as const),
+  // ECDH (RFC 5753) on the NIST curves with @noble/curves; X25519 and X448 (RFC 8418) are not implemented.
+  keyAgreement: Object.freeze(['ecdh-p256', 'ecdh-p384', 'ecdh-p521'] as const),
   keyTypes: Object.freeze(['rsa', 'ec-p256', 'ec-p384'] as const),
   runtimes: Object.freeze(['node', 'browser', 'worker'] as const),
   keyUris: false,

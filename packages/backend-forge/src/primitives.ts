@@ -3,16 +3,18 @@ import * as kit from '@sealpost/core/backend-kit';
 import { decryptContent, encryptContent } from './content-encryption.js';
 import type { Context } from './context.js';
 import { computeDigest } from './digest.js';
+import { deriveEphemeralSharedSecret, deriveSharedSecret, unwrapKeyAes, wrapKeyAes } from './key-agreement.js';
 import { unwrapKey, wrapKey } from './key-transport.js';
 import { privateKeyFacts } from './keys.js';
 import { createSignature } from './signature-create.js';
 import { verifySignature } from './signature-verify.js';
 
-export type ForgePrimitives = kit.SignPrimitives & kit.DecryptPrimitives & kit.EncryptPrimitives;
+export type ForgePrimitives = kit.SignPrimitives & kit.DecryptPrimitives & kit.EncryptPrimitives & kit.KeyAgreementPrimitives;
 
 /**
- * node-forge (RSA arithmetic, AES, hashes) and @noble/curves (ECDSA) as the primitives of core's CMS
- * engine, which reads and writes every CMS structure; nothing here parses received CMS.
+ * node-forge (RSA arithmetic, AES, hashes), @noble/curves (ECDSA, ECDH) and @noble/ciphers (AES key wrap)
+ * as the primitives of core's CMS engine, which reads and writes every CMS structure; nothing here
+ * parses received CMS.
  */
 export function forgePrimitives(ctx: Context): ForgePrimitives {
   return {
@@ -27,6 +29,10 @@ export function forgePrimitives(ctx: Context): ForgePrimitives {
       if (key.kind !== 'rsa') throw new SealpostError('ERR_UNSUPPORTED_KEY', 'key transport needs an RSA private key');
       return unwrapKey(ctx, input.transport, key, input.encryptedKey, input.keyLength);
     },
+    deriveSharedSecret: async (input) => deriveSharedSecret(input),
+    deriveEphemeralSharedSecret: async (input) => deriveEphemeralSharedSecret(ctx, input),
+    wrapKeyAes: async (input) => wrapKeyAes(input),
+    unwrapKeyAes: async (input) => unwrapKeyAes(input),
     decryptContent: async (input) => decryptContent(input.cipher, input.key, input.parameters, input.ciphertext, input.mac, input.additionalData),
   };
 }

@@ -51,6 +51,19 @@ describe('cross-backend with pkijs', () => {
       }
     }
 
+    for (const [who, cipher] of [['carol', 'aes-256-gcm'], ['olivia', 'aes-128-cbc'], ['peggy', 'aes-256-cbc']] as const) {
+      it(`${from} encrypts (${cipher}) to ${who} by ECDH, ${to} decrypts`, async () => {
+        const { [who]: ec, bob } = pki.identities;
+        const sealed = await sp[from].encrypt(textMessage({ from: bob.email, to: ec.email }), { recipients: [ec.cert, bob.cert], cipher });
+        for (const id of [ec, bob]) {
+          const report = await sp[to].decrypt(sealed, { identity: identity(id) });
+          expect(report.errors).toEqual([]);
+          expect(report.status).toBe('decrypted');
+          expect(new TextDecoder().decode(report.content)).toContain('the contract is attached.');
+        }
+      });
+    }
+
     it(`${from} signs and encrypts, ${to} opens every layer`, async () => {
       const { alice, bob } = pki.identities;
       const sealed = await sp[from].signAndEncrypt(textMessage({ from: alice.email, to: bob.email }), { signer: identity(alice), recipients: [bob.cert], cipher: 'aes-256-gcm' });

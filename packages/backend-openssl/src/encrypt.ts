@@ -12,8 +12,11 @@ import { withPrivateDir } from './temp-dir.js';
 const VERB = ['cms', '-encrypt'] as const;
 // RSAES-OAEP with SHA-256 and MGF1-SHA-256 (RFC 8017, RFC 4055), as CryptoBackend documents it.
 const OAEP_OPTIONS = ['-keyopt', 'rsa_padding_mode:oaep', '-keyopt', 'rsa_oaep_md:sha256', '-keyopt', 'rsa_mgf1_md:sha256'] as const;
-// ECDH with the X9.63 KDF over SHA-256 (dhSinglePass-stdDH-sha256kdf-scheme, RFC 5753) rather than OpenSSL's SHA-1 default.
-const ECDH_OPTIONS = ['-keyopt', 'ecdh_kdf_md:sha256'] as const;
+// ECDH with the X9.63 KDF over the hash RFC 5753 section 8 pairs with the curve (dhSinglePass-stdDH-sha256kdf-scheme
+// for P-256, sha384 for P-384, sha512 for P-521) rather than OpenSSL's SHA-1 default, as core's engine writes it.
+// The key wrap is OpenSSL's choice, the same as core's: AES key wrap as long as the content key.
+const ECDH_KDF: Readonly<Record<string, string>> = { 'P-256': 'sha256', 'P-384': 'sha384', 'P-521': 'sha512' };
+const ecdhOptions = (curve: string): string[] => ['-keyopt', `ecdh_kdf_md:${ECDH_KDF[curve] ?? 'sha256'}`];
 
 /**
  * Encryption to RSA recipients with an AES cipher runs under core's CMS engine on `primitives`
@@ -49,7 +52,7 @@ async function encryptWithCms(ctx: Context, request: EncryptRequest): Promise<Ui
     const recipientArgs = recipients.flatMap((recipient, i) => [
       '-recip',
       paths[i]!,
-      ...(recipient.key.kind === 'ec' ? ECDH_OPTIONS : request.keyTransport === 'rsa-oaep' ? OAEP_OPTIONS : []),
+      ...(recipient.key.kind === 'ec' ? ecdhOptions(recipient.key.curve) : request.keyTransport === 'rsa-oaep' ? OAEP_OPTIONS : []),
     ]);
     const exit = await ctx.openssl.run({
       verb: VERB,

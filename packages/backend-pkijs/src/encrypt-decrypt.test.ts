@@ -1,7 +1,7 @@
 import type { ContentCipher, KeyTransport } from '@sealpost/core';
 import { bytesEqual, DECRYPTION_FAILED_MESSAGE, der } from '@sealpost/core';
 import * as kit from '@sealpost/core/backend-kit';
-import { constants, createPrivateKey, privateDecrypt } from 'node:crypto';
+import { constants, createPrivateKey, generateKeyPairSync, privateDecrypt } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTestPki, openssl, opensslOk, readTemp, writeTemp, type Identity, type TestPki } from '../test-support/openssl-pki.js';
 import { createPkijsBackend } from './backend.js';
@@ -225,20 +225,17 @@ describe('decryption failures are one generic error', () => {
 });
 
 describe('unsupported requests', () => {
-  it('ciphers, key transports and key agreement outside the capabilities throw typed errors', async () => {
+  it('ciphers, key transports and key kinds outside the capabilities throw typed errors', async () => {
     const base = { content, recipients: [{ certificate: pki.alice.cert }] };
     await expect(backend.encrypt({ ...base, cipher: 'des-ede3-cbc', keyTransport: 'rsa-pkcs1' })).rejects.toMatchObject({ code: 'ERR_UNSUPPORTED_CIPHER' });
     await expect(backend.encrypt({ ...base, cipher: 'rc2-cbc', keyTransport: 'rsa-pkcs1' })).rejects.toMatchObject({ code: 'ERR_UNSUPPORTED_CIPHER' });
     await expect(backend.encrypt({ ...base, cipher: 'chacha20-poly1305', keyTransport: 'rsa-oaep' })).rejects.toMatchObject({ code: 'ERR_UNSUPPORTED_CIPHER' });
     await expect(backend.encrypt({ ...base, cipher: 'aes-256-gcm', keyTransport: 'rsa-kem' as KeyTransport })).rejects.toMatchObject({ code: 'ERR_UNSUPPORTED_KEY_TRANSPORT' });
-    await expect(backend.encrypt({ content, recipients: [{ certificate: pki.carol.cert }], cipher: 'aes-256-gcm', keyTransport: 'rsa-oaep' })).rejects.toMatchObject({
-      code: 'ERR_UNSUPPORTED_KEY_AGREEMENT',
-    });
     await expect(backend.encrypt({ content, recipients: [{ certificate: pki.pssKey.cert }], cipher: 'aes-256-gcm', keyTransport: 'rsa-oaep' })).rejects.toMatchObject({
       code: 'ERR_UNSUPPORTED_KEY',
     });
     const cms = await backend.encrypt({ ...base, cipher: 'aes-256-gcm', keyTransport: 'rsa-oaep' });
-    await expect(backend.decrypt({ cms, ...identity(pki.carol) })).rejects.toMatchObject({ code: 'ERR_UNSUPPORTED_KEY_AGREEMENT' });
+    await expect(backend.decrypt({ cms, ...identity(pki.carol) })).rejects.toMatchObject({ code: 'ERR_NO_RECIPIENT' });
     await expect(backend.decrypt({ cms, certificate: pki.alice.cert, privateKey: { type: 'uri', uri: 'pkcs11:object=alice' } })).rejects.toMatchObject({
       code: 'ERR_UNSUPPORTED_KEY',
     });
@@ -342,3 +339,27 @@ describe('PKCS#1 v1.5 key transport: pure-JavaScript RSA and the rsaDecryptRaw h
   });
 });
 
+
+describe('ECDH key agreement (RFC 5753) with WebCrypto', () => {
+  for (const [who, cipher] of [['carol', 'aes-128-cbc'], ['dave', 'aes-256-gcm']] as const) {
+    it(`${who}: what this backend writes, openssl cms and this backend decrypt; what openssl cms writes, this backend decrypts`, async () => {
+      const recipient = pki[who];
+      const cms = await backend.encrypt({ content, recipients: [{ certificate: recipient.cert }, { certificate: pki.alice.cert }], cipher, keyTransport: 'rsa-pkcs1' });
+      expect(kit.readEnvelope(cms).recipients.map((r) => r.kind).sort()).toEqual(['kari', 'ktri']);
+      expect(opensslDecrypts(cms, recipient)).toEqual(content);
+      expect((await backend.decrypt({ cms, ...identity(recipient) })).content).toEqual(content);
+      expect((await backend.decrypt({ cms, ...identity(pki.alice) })).content).toEqual(content);
+      const made = opensslEncrypt([`-${cipher}`], [recipient]);
+      expect((await backend.decrypt({ cms: made, ...identity(recipient) })).content).toEqual(content);
+    });
+  }
+
+  it("another P-256 key with carol's certificate: the generic failure", async () => {
+    const cms = opensslEncrypt(['-aes-128-cbc'], [pki.carol]);
+    const other = new Uint8Array(generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ format: 'der', type: 'pkcs8' }));
+    await expect(backend.decrypt({ cms, certificate: pki.carol.cert, privateKey: { type: 'pkcs8', der: other } })).rejects.toMatchObject({
+      code: 'ERR_DECRYPTION_FAILED',
+      message: DECRYPTION_FAILED_MESSAGE,
+    });
+  });
+});

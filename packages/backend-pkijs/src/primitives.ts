@@ -3,15 +3,17 @@ import * as kit from '@sealpost/core/backend-kit';
 import { decryptContent, encryptContent } from './content-encryption.js';
 import type { Context } from './context.js';
 import { computeDigest } from './digest.js';
+import { deriveEphemeralSharedSecret, deriveSharedSecret, unwrapKeyAes, wrapKeyAes } from './key-agreement.js';
 import { unwrapKey, wrapKey } from './key-transport.js';
 import { createSignature } from './signature-create.js';
 import { verifySignature } from './signature-verify.js';
 
-export type PkijsPrimitives = kit.SignPrimitives & kit.DecryptPrimitives & kit.EncryptPrimitives;
+export type PkijsPrimitives = kit.SignPrimitives & kit.DecryptPrimitives & kit.EncryptPrimitives & kit.KeyAgreementPrimitives;
 
 /**
  * WebCrypto (and, for RSA PKCS#1 v1.5 key transport, the raw-RSA hook or BigInt RSA) as the primitives
  * of core's CMS engine, which reads and writes every CMS structure; nothing here parses received CMS.
+ * Key agreement is WebCrypto's ECDH and AES-KW (key-agreement.ts).
  */
 export function pkijsPrimitives(ctx: Context): PkijsPrimitives {
   const rsaKey = (input: { readonly spki: Uint8Array }) => {
@@ -38,6 +40,10 @@ export function pkijsPrimitives(ctx: Context): PkijsPrimitives {
       if (key.kind !== 'rsa') throw new SealpostError('ERR_UNSUPPORTED_KEY', 'key transport needs an RSA private key');
       return unwrapKey(ctx, input.transport, key, arrayBufferBacked(input.encryptedKey), input.keyLength);
     },
+    deriveSharedSecret: (input) => deriveSharedSecret(ctx, input),
+    deriveEphemeralSharedSecret: (input) => deriveEphemeralSharedSecret(ctx, input),
+    wrapKeyAes: (input) => wrapKeyAes(ctx, input),
+    unwrapKeyAes: (input) => unwrapKeyAes(ctx, input),
     decryptContent: (input) => decryptContent(ctx, input.cipher, arrayBufferBacked(input.key), input.parameters, input.ciphertext, input.mac, input.additionalData),
   };
 }

@@ -7,3 +7,4 @@ export { defineKeyStoreSuite, type KeyStoreSuiteOptions } from './keystore-suite
 export { keyStoreCertificates, type KeyStoreCertificates } from './keystore-certificates.js';
 export { ACCEPTED_ADDRESSES, LONGEST_ADDRESS, REFUSED_ADDRESSES } from './keystore-addresses.js';
 export { editDer, nodeAt, replaceAt, shortenAt } from './ber-edit.js';
+export { keyWrapVectorTests, RFC3394_VECTORS } from './key-wrap.js';

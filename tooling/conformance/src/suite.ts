@@ -4,6 +4,7 @@ import { beforeAll, describe } from 'vitest';
 import { cmsReadingTests } from './cms-reading.js';
 import type { BackendSuiteOptions, SuiteContext } from './context.js';
 import { decryptionTests } from './decryption.js';
+import { keyAgreementTests } from './key-agreement.js';
 import { layerLimitTests } from './layer-limits.js';
 import { pathTests } from './paths.js';
 import { roundTripTests } from './roundtrip.js';
@@ -28,6 +29,7 @@ export function defineBackendSuite(options: BackendSuiteOptions): void {
     verdictTests(ctx);
     pathTests(ctx);
     decryptionTests(ctx);
+    keyAgreementTests(ctx);
     cmsReadingTests(ctx);
     layerLimitTests(ctx);
     vectorTests(ctx);
