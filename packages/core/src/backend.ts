@@ -19,7 +19,12 @@ export type ContentCipher =
   | 'aes-192-gcm'
   | 'aes-256-gcm'
   | 'des-ede3-cbc'
+  /** RC2-CBC as a backend capability (any key size); a received capability whose key size is unknown. */
   | 'rc2-cbc'
+  /** RC2-CBC by effective key size (RFC 3370 4.3.2), as reports and SMIMECapabilities name it. */
+  | 'rc2-40-cbc'
+  | 'rc2-64-cbc'
+  | 'rc2-128-cbc'
   | 'chacha20-poly1305';
 export type KeyTransport = 'rsa-pkcs1' | 'rsa-oaep';
 /** Key agreement (RFC 5753 ECDH, RFC 8418 X25519/X448); room for backends that add them. */

@@ -119,6 +119,14 @@ export {
   SIGNATURE_NAME_BY_OID,
 } from './asn1/oids.js';
 export { isAuthenticatedCipher } from './backend-kit/algorithms.js';
+export {
+  type Rc2Cipher,
+  rc2CipherOfKeyBits,
+  rc2CipherOfParameterVersion,
+  rc2KeyBits,
+  smimeCapabilitiesDer,
+  smimeCapabilityCiphers,
+} from './cms/smime-capabilities.js';
 
 // Bytes, the BER reader and the DER writer
 export {

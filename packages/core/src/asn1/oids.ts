@@ -208,11 +208,17 @@ export const CONTENT_CIPHER_OIDS: Readonly<Record<ContentCipher, string>> = {
   'aes-256-gcm': OID.aes256Gcm,
   'des-ede3-cbc': OID.desEde3Cbc,
   'rc2-cbc': OID.rc2Cbc,
+  'rc2-40-cbc': OID.rc2Cbc,
+  'rc2-64-cbc': OID.rc2Cbc,
+  'rc2-128-cbc': OID.rc2Cbc,
   'chacha20-poly1305': OID.aeadChaCha20Poly1305,
 };
 
+/** Each cipher by its OID. RC2's one OID maps to `rc2-cbc`: its key size is in the parameters. */
 export const CIPHER_BY_OID: Readonly<Record<string, ContentCipher>> = byOid(
-  Object.entries(CONTENT_CIPHER_OIDS).map(([name, oid]) => [oid, name as ContentCipher] as const),
+  Object.entries(CONTENT_CIPHER_OIDS)
+    .filter(([name]) => !/^rc2-\d+-cbc$/.test(name))
+    .map(([name, oid]) => [oid, name as ContentCipher] as const),
 );
 
 /** The content cipher's OID; RangeError for a name that is not a ContentCipher. */

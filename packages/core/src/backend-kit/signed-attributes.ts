@@ -1,24 +1,13 @@
 import * as der from '../asn1/der-writer.js';
 import type { ContentCipher } from '../backend.js';
 import { childrenOf, isUniversal, octetsOf, oidOf, type Node } from '../asn1/accessors.js';
-import { CONTENT_CIPHER_OIDS, OID } from '../asn1/oids.js';
+import { OID } from '../asn1/oids.js';
+import { smimeCapabilitiesDer } from '../cms/smime-capabilities.js';
 
 /** Signed attributes (RFC 5652 11, RFC 8551 2.5): the set a new SignerInfo carries, and reading one. */
 
 function attribute(type: string, ...values: readonly Uint8Array[]): Uint8Array<ArrayBuffer> {
   return der.sequence(der.oid(type), der.setOf(values));
-}
-
-function cipherOid(cipher: ContentCipher): string {
-  const oid = Object.hasOwn(CONTENT_CIPHER_OIDS, cipher) ? CONTENT_CIPHER_OIDS[cipher] : undefined;
-  if (oid === undefined) throw new TypeError(`unknown content cipher ${String(cipher)} in smimeCapabilities`);
-  return oid;
-}
-
-// RFC 8551 2.5.2: RC2 is announced with its key length in bits; the other ciphers carry no parameters.
-function capability(cipher: ContentCipher): Uint8Array<ArrayBuffer> {
-  const oid = cipherOid(cipher);
-  return cipher === 'rc2-cbc' ? der.algorithmIdentifier(oid, der.integer(128)) : der.algorithmIdentifier(oid);
 }
 
 // The date comes from the caller's sign options, so its errors name the option.
@@ -45,7 +34,7 @@ export function newSignedAttributes(input: SignedAttributeInput): Uint8Array<Arr
   if (input.signingTime !== undefined) attributes.push(attribute(OID.signingTime, signingTime(input.signingTime)));
   attributes.push(attribute(OID.messageDigest, der.octetString(input.messageDigest)));
   const capabilities = [...new Set(input.smimeCapabilities ?? [])];
-  if (capabilities.length > 0) attributes.push(attribute(OID.smimeCapabilities, der.sequence(...capabilities.map(capability))));
+  if (capabilities.length > 0) attributes.push(attribute(OID.smimeCapabilities, smimeCapabilitiesDer(capabilities)));
   return attributes;
 }
 

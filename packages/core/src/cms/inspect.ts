@@ -7,6 +7,7 @@ import { type ReceivedRecipient, type ReceivedSignerInfo, readContentInfo, readE
 import type { Identifier } from '../backend-kit/identifiers.js';
 import type { CmsLimits } from '../backend-kit/limits.js';
 import { CIPHER_BY_OID, DIGEST_BY_OID, KEY_TRANSPORT_BY_OID, OID, SIGNATURE_DIGEST_BY_OID, SIGNATURE_NAME_BY_OID } from '../asn1/oids.js';
+import { smimeCapabilityCiphers } from './smime-capabilities.js';
 
 /**
  * Core's summary of a CMS structure, for the verdict rules and for reports: what the CMS engine read,
@@ -87,16 +88,7 @@ function readAttributes(node: BerNode): CmsAttribute[] {
 }
 
 function readSmimeCapabilities(attrs: readonly CmsAttribute[]): ContentCipher[] {
-  const attr = attrs.find((a) => a.type === OID.smimeCapabilities);
-  const value = attr?.values[0];
-  if (value === undefined || !isUniversal(value, TAG.SEQUENCE)) return [];
-  const out: ContentCipher[] = [];
-  for (const cap of value.children) {
-    const oid = isUniversal(cap, TAG.SEQUENCE) ? oidOf(cap.children[0]) : null;
-    const cipher = oid === null ? undefined : CIPHER_BY_OID[oid];
-    if (cipher !== undefined) out.push(cipher);
-  }
-  return out;
+  return smimeCapabilityCiphers(attrs.find((a) => a.type === OID.smimeCapabilities)?.values[0]);
 }
 
 function signingTimeOf(attrs: readonly CmsAttribute[] | null): Date | null {

@@ -10,6 +10,8 @@ import { SealpostError } from '../errors.js';
 import { readGeneralNames, readNameConstraints, type GeneralName, type NameConstraints } from './general-name.js';
 import { formatName, nameValues } from './name.js';
 import { OID } from '../asn1/oids.js';
+import type { ContentCipher } from '../backend.js';
+import { smimeCapabilityCiphers } from '../cms/smime-capabilities.js';
 import { readSpki } from './spki.js';
 import type { CertificateInfo } from './types.js';
 
@@ -85,6 +87,7 @@ interface Extensions {
   nameConstraints: NameConstraints | null;
   subjectKeyId: string | null;
   authorityKeyId: string | null;
+  smimeCapabilities: ContentCipher[];
   critical: string[];
 }
 
@@ -135,6 +138,7 @@ function readCertificate(der: Uint8Array): CertificateDetails {
     spki: publicKey.spki,
     subjectKeyId: extensions.subjectKeyId,
     authorityKeyId: extensions.authorityKeyId,
+    smimeCapabilities: extensions.smimeCapabilities,
     signatureAlgorithm: outerAlgorithm,
     selfIssued: bytesEqual(subjectDer, issuerDer),
   };
@@ -190,6 +194,7 @@ function emptyExtensions(): Extensions {
     nameConstraints: null,
     subjectKeyId: null,
     authorityKeyId: null,
+    smimeCapabilities: [],
     critical: [],
   };
 }
@@ -235,6 +240,10 @@ function readExtension(extensions: Extensions, id: string, value: BerNode): void
       extensions.authorityKeyId = keyIdentifier === undefined ? null : toHex(expectOctets(keyIdentifier, 'keyIdentifier'));
       break;
     }
+    case OID.smimeCapabilities:
+      // RFC 4262: the ciphers the owner's software reads, for choosing what to encrypt to it with.
+      extensions.smimeCapabilities = smimeCapabilityCiphers(value);
+      break;
     default:
       break;
   }

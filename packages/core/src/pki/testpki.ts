@@ -5,6 +5,8 @@
 import { SealpostError } from '../errors.js';
 import { normalizeAddress, parseCertificate } from './certificate.js';
 import { OID } from '../asn1/oids.js';
+import type { ContentCipher } from '../backend.js';
+import { smimeCapabilitiesDer } from '../cms/smime-capabilities.js';
 import {
   authorityKeyIdentifier,
   basicConstraints,
@@ -44,6 +46,8 @@ export interface TestIdentityOptions {
   readonly notAfter?: Date;
   /** Subject CN; default the e-mail address. */
   readonly commonName?: string;
+  /** Content ciphers for an smimeCapabilities extension (RFC 4262); none by default, as public CAs issue. */
+  readonly smimeCapabilities?: readonly ContentCipher[];
 }
 
 function validity(notBefore: Date | undefined, notAfter: Date | undefined, lifetime: number): { notBefore: Date; notAfter: Date } {
@@ -100,6 +104,10 @@ export async function generateTestCa(options: TestCaOptions = {}): Promise<TestC
   return { certificate, privateKey: { type: 'pkcs8', der: keys.pkcs8 }, keyType, commonName, chain: issuer?.chain ?? [] };
 }
 
+function capabilitiesExtension(ciphers: readonly ContentCipher[] | undefined): ExtensionSpec[] {
+  return ciphers === undefined || ciphers.length === 0 ? [] : [{ oid: OID.smimeCapabilities, critical: false, value: smimeCapabilitiesDer(ciphers) }];
+}
+
 /** An S/MIME end-entity identity for `email`, issued by `ca` or self-signed. */
 export async function generateTestIdentity(options: TestIdentityOptions): Promise<TestIdentity> {
   const email = checkedAddress(options.email);
@@ -116,6 +124,7 @@ export async function generateTestIdentity(options: TestIdentityOptions): Promis
     subjectAltNameEmail(email),
     subjectKeyIdentifier(keyIdentifier(keys.spki)),
     ...(issuer === null ? [] : [authorityKeyIdentifier(issuer.keyId)]),
+    ...capabilitiesExtension(options.smimeCapabilities),
   ];
   const certificate = await signCertificate(
     { subject, issuer: issuer?.name ?? subject, spki: keys.spki, ...period, extensions },

@@ -1,4 +1,4 @@
-import type { DigestAlgorithm, PrivateKeyRef } from '../backend.js';
+import type { ContentCipher, DigestAlgorithm, PrivateKeyRef } from '../backend.js';
 import type { ErrorCode } from '../errors.js';
 
 export type PublicKeyInfo =
@@ -35,6 +35,8 @@ export interface CertificateInfo {
   /** subjectKeyIdentifier / authorityKeyIdentifier keyIdentifier, hex, or null. */
   readonly subjectKeyId: string | null;
   readonly authorityKeyId: string | null;
+  /** Content ciphers of the smimeCapabilities extension (RFC 4262), in its order; [] when absent. */
+  readonly smimeCapabilities: readonly ContentCipher[];
   /** Signature algorithm OID of the certificate. */
   readonly signatureAlgorithm: string;
   readonly selfIssued: boolean;
