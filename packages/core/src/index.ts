@@ -26,6 +26,7 @@ export type {
   DecryptReport,
   DecryptStatus,
   EncryptOptions,
+  EncryptRecipient,
   Limits,
   OpenLayer,
   OpenOptions,
@@ -71,7 +72,14 @@ export type {
 export type { Envelope, RecipientResult, RecipientStatus, SendRequest, SendResult, Transport } from './transport/types.js';
 export type { KeyStore, KeyStoreEntrySummary, PutCertificate, PutOutcome, StoredCertificate } from './keystore/types.js';
 export { MAX_ADDRESS_OCTETS, MAX_LOCAL_PART_OCTETS, normalizeStoreAddress, type StoreAddressProblem } from './keystore/address.js';
-export { CIPHER_PREFERENCE, chooseCipher } from './keystore/cipher-choice.js';
+export {
+  type CapabilitiesSource,
+  CIPHER_PREFERENCE,
+  type CipherChoiceOptions,
+  chooseCipher,
+  type RecipientCapabilities,
+  recipientCapabilities,
+} from './keystore/cipher-choice.js';
 export { certificateToCollect, validSigner } from './keystore/collect.js';
 
 // MIME

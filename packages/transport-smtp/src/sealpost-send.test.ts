@@ -1,5 +1,6 @@
 import { createPkijsBackend } from '@sealpost/backend-pkijs';
-import { type Identity, createSealpost } from '@sealpost/core';
+import { type Identity, createSealpost, decodeBody, inspectCms, parseMime, splitMessage } from '@sealpost/core';
+import { generateTestIdentity } from '@sealpost/core/testing';
 import { ensureTestPki, type TestPki } from '@sealpost/fixtures';
 import { createMemoryKeyStore } from '@sealpost/keystore-memory';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -30,13 +31,20 @@ describe('createSealpost send through SMTP', () => {
     privateKey: { type: 'pkcs8', der: pki.identities[name].keyDer },
   });
 
+  /** The content cipher of a sent message, read from its CMS. */
+  function cipherOf(bytes: Buffer): string | null {
+    const split = splitMessage(new Uint8Array(bytes));
+    const cms = inspectCms(decodeBody(parseMime(split.entity)));
+    return cms.type === 'enveloped-data' || cms.type === 'auth-enveloped-data' ? cms.cipher : null;
+  }
+
   async function setup() {
     const keystore = createMemoryKeyStore();
     await keystore.put({ address: 'bob@example.com', certificate: pki.identities.bob.cert, smimeCapabilities: ['aes-256-gcm', 'aes-256-cbc'] });
     await keystore.put({ address: 'frank@example.com', certificate: pki.identities.frank.cert });
     const transport = createSmtpTransport({ host: '127.0.0.1', port: smtp.port, ca: certificate.certPem });
     const sealpost = createSealpost({ backend: createPkijsBackend(), transport, keystore, identity: identityOf('alice') });
-    return { sealpost, transport };
+    return { sealpost, transport, keystore };
   }
 
   it('sends one sealed copy per recipient, Bcc out of the headers, each readable by its recipient and the sender', async () => {
@@ -104,6 +112,40 @@ describe('createSealpost send through SMTP', () => {
     expect(report.recipients.filter((r) => r.encrypted).map((r) => r.address)).toEqual(['bob@example.com']);
     const received = smtp.received.slice(before);
     expect(received.map((m) => m.to.length).sort((a, b) => a - b)).toEqual([1, many.length + 1]);
+  });
+
+  it('chooses each recipient\'s cipher from what it advertised, and says where that came from', async () => {
+    const { sealpost, transport, keystore } = await setup();
+    const dave = await generateTestIdentity({ email: 'dave@example.com', smimeCapabilities: ['aes-128-gcm', 'aes-256-cbc'] });
+    await keystore.put({ address: 'dave@example.com', certificate: dave.certificate });
+    const before = smtp.received.length;
+    const report = await sealpost.send(message('To: bob@example.com, frank@example.com, dave@example.com\r\n'));
+    await transport.close();
+    // bob: his signed mail, as the key store kept it; dave: his certificate's extension; frank: nothing known.
+    expect(report.recipients.map((r) => [r.address, r.status, r.cipher, r.capabilities])).toEqual([
+      ['bob@example.com', 'accepted', 'aes-256-gcm', 'key-store'],
+      ['frank@example.com', 'accepted', 'aes-256-cbc', 'unknown'],
+      ['dave@example.com', 'accepted', 'aes-128-gcm', 'certificate'],
+    ]);
+    const sealedWith = smtp.received.slice(before).map((m) => cipherOf(m.bytes));
+    expect(sealedWith).toEqual(['aes-256-gcm', 'aes-256-cbc', 'aes-128-gcm']);
+  });
+
+  it('cipherUnknown picks the cipher for recipients whose capabilities are unknown; cipher forces one for all', async () => {
+    const { sealpost, transport } = await setup();
+    const before = smtp.received.length;
+    const chosen = await sealpost.send(message('To: bob@example.com, frank@example.com\r\n'), { cipherUnknown: 'aes-128-cbc' });
+    expect(chosen.recipients.map((r) => [r.address, r.cipher, r.capabilities])).toEqual([
+      ['bob@example.com', 'aes-256-gcm', 'key-store'],
+      ['frank@example.com', 'aes-128-cbc', 'unknown'],
+    ]);
+    const forced = await sealpost.send(message('To: bob@example.com, frank@example.com\r\n'), { cipher: 'aes-128-gcm', cipherUnknown: 'aes-128-cbc' });
+    await transport.close();
+    expect(forced.recipients.map((r) => [r.address, r.cipher, r.capabilities])).toEqual([
+      ['bob@example.com', 'aes-128-gcm', 'key-store'],
+      ['frank@example.com', 'aes-128-gcm', 'unknown'],
+    ]);
+    expect(smtp.received.slice(before).map((m) => cipherOf(m.bytes))).toEqual(['aes-256-gcm', 'aes-128-cbc', 'aes-128-gcm', 'aes-128-gcm']);
   });
 
   it('refuses to sign as someone the certificate does not name', async () => {

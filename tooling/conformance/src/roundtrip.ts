@@ -1,4 +1,5 @@
-import { type ContentCipher, type DigestAlgorithm, type KeyTransport, type SignatureScheme, isSealpostError } from '@sealpost/core';
+import { type ContentCipher, type DigestAlgorithm, type Identity, type KeyTransport, type SignatureScheme, isSealpostError } from '@sealpost/core';
+import { generateTestIdentity } from '@sealpost/core/testing';
 import { describe, expect, it } from 'vitest';
 import { type SuiteContext, identityOf } from './context.js';
 import { textMessage } from './messages.js';
@@ -110,6 +111,30 @@ export function roundTripTests(ctx: SuiteContext): void {
       } else {
         await expectUnsupported(encrypting);
       }
+    });
+  });
+
+  describe('the cipher encrypt chooses when not told (one rule with send: GCM only where advertised)', () => {
+    const cipherOf = async (encrypted: Uint8Array, identity: Identity): Promise<unknown> => (await ctx.sp.decrypt(encrypted, { identity })).cipher;
+
+    it('AES-256-CBC to a certificate that advertises nothing (every client reads it); cipherUnknown changes that', async () => {
+      const { alice, bob } = ctx.pki.identities;
+      const message = textMessage({ from: alice.email, to: bob.email });
+      expect(await cipherOf(await ctx.sp.encrypt(message, { recipients: [bob.cert] }), identityOf(bob))).toBe('aes-256-cbc');
+      expect(await cipherOf(await ctx.sp.encrypt(message, { recipients: [bob.cert], cipherUnknown: 'aes-128-gcm' }), identityOf(bob))).toBe('aes-128-gcm');
+    });
+
+    it('GCM where the key store entry or the certificate advertises it; cipher forces one', async () => {
+      const { alice, bob } = ctx.pki.identities;
+      const message = textMessage({ from: alice.email, to: bob.email });
+      const stored = { certificate: bob.cert, smimeCapabilities: ['aes-256-gcm', 'aes-256-cbc'] as ContentCipher[] };
+      expect(await cipherOf(await ctx.sp.encrypt(message, { recipients: [stored] }), identityOf(bob))).toBe('aes-256-gcm');
+      expect(await cipherOf(await ctx.sp.encrypt(message, { recipients: [stored], cipher: 'aes-128-cbc' }), identityOf(bob))).toBe('aes-128-cbc');
+      const dave = await generateTestIdentity({ email: 'dave@example.com', smimeCapabilities: ['aes-128-gcm', 'aes-128-cbc'] });
+      const daveIdentity = { certificate: dave.certificate, privateKey: dave.privateKey };
+      expect(await cipherOf(await ctx.sp.encrypt(message, { recipients: [dave.certificate] }), daveIdentity)).toBe('aes-128-gcm');
+      // One message to both: what both read.
+      expect(await cipherOf(await ctx.sp.encrypt(message, { recipients: [dave.certificate, bob.cert] }), daveIdentity)).toBe('aes-128-cbc');
     });
   });
 

@@ -66,21 +66,22 @@ export async function openCopies(
       ctx.expect(tampered.status !== 'valid', `the tampered copy should not be valid, was ${tampered.status}`);
     }
   }
-  const spoof = await mallorySignsAsAlice(ctx, sender);
+  const spoof = await mallorySignsAsAlice(ctx, sender, cipher);
   rows.push(row('From: Alice, signed by Mallory', sender.name, spoof));
   ctx.expect(spoof.status === 'invalid' && spoof.errors.some((e) => e.code === 'ERR_FROM_MISMATCH'), `the message Mallory signed as Alice should be invalid (ERR_FROM_MISMATCH), was ${spoof.status}`);
   return formatTable(['transport', 'backend', 'cipher', 'authenticated', 'signer', 'verdict'], rows);
 }
 
-async function mallorySignsAsAlice(ctx: DemoContext, sender: NamedBackend): Promise<OpenReport> {
+async function mallorySignsAsAlice(ctx: DemoContext, sender: NamedBackend, cipher: ContentCipher): Promise<OpenReport> {
   const { cast } = ctx;
   const sealpost = createSealpost({ backend: sender.backend });
   const message = new TextEncoder().encode(
     'From: Alice <alice@example.com>\r\nTo: Bob <bob@example.com>\r\nSubject: Change of bank details\r\nMIME-Version: 1.0\r\n' +
       'Content-Type: text/plain; charset=us-ascii\r\n\r\nHi Bob,\r\n\r\nplease pay the invoice to the new account below.\r\n\r\nAlice\r\n',
   );
-  // Sealpost's own send refuses this (the certificate must name From); an attacker uses the parts directly.
-  const sealed = await sealpost.signAndEncrypt(message, { signer: cast.mallory, recipients: [cast.bob.certificate] });
+  // Sealpost's own send refuses this (the certificate must name From); an attacker uses the parts directly,
+  // with the cipher Bob's published signature advertises.
+  const sealed = await sealpost.signAndEncrypt(message, { signer: cast.mallory, recipients: [cast.bob.certificate], cipher });
   return sealpost.open(sealed, { identities: [cast.bob], trustAnchors: [cast.ca] });
 }
 

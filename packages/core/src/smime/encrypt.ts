@@ -3,7 +3,8 @@ import { SealpostError } from '../errors.js';
 import { toCrlf } from '../mime/index.js';
 import { joinMessage, splitMessage } from '../mime/index.js';
 import { isAuthenticatedCipher } from '../backend-kit/algorithms.js';
-import type { EncryptOptions } from './types.js';
+import { chooseCipher, recipientCapabilities } from '../keystore/cipher-choice.js';
+import type { EncryptOptions, EncryptRecipient } from './types.js';
 import { pkcs7MimeEntity } from './wrap.js';
 
 export async function encryptMessage(backend: CryptoBackend, message: Uint8Array, options: EncryptOptions): Promise<Uint8Array> {
@@ -13,13 +14,23 @@ export async function encryptMessage(backend: CryptoBackend, message: Uint8Array
 
 export async function encryptEntity(backend: CryptoBackend, entity: Uint8Array, options: EncryptOptions): Promise<Uint8Array> {
   if (options.recipients.length === 0) throw new SealpostError('ERR_INVALID_ARGUMENT', 'encrypt needs at least one recipient certificate');
-  const cipher = options.cipher ?? 'aes-256-gcm';
+  const recipients = options.recipients.map(recipientOf);
+  const cipher =
+    options.cipher ??
+    chooseCipher(
+      recipients.map((r) => recipientCapabilities(r.certificate, r.smimeCapabilities).smimeCapabilities),
+      { cipherUnknown: options.cipherUnknown },
+    );
   const cms = await backend.encrypt({
     content: toCrlf(entity),
-    recipients: options.recipients.map((certificate) => ({ certificate })),
+    recipients: recipients.map(({ certificate }) => ({ certificate })),
     cipher,
     keyTransport: options.keyTransport ?? 'rsa-pkcs1',
     ...(options.signal === undefined ? {} : { signal: options.signal }),
   });
   return pkcs7MimeEntity(isAuthenticatedCipher(cipher) ? 'authEnveloped-data' : 'enveloped-data', cms);
+}
+
+function recipientOf(recipient: Uint8Array | EncryptRecipient): EncryptRecipient {
+  return recipient instanceof Uint8Array ? { certificate: recipient } : recipient;
 }

@@ -1,6 +1,6 @@
 import type { ContentCipher, CryptoBackend } from '../backend.js';
 import { SealpostError, isSealpostError } from '../errors.js';
-import { chooseCipher } from '../keystore/cipher-choice.js';
+import { chooseCipher, recipientCapabilities } from '../keystore/cipher-choice.js';
 import type { KeyStore, StoredCertificate } from '../keystore/types.js';
 import { addressesEqual, fromAddress, getHeaders, joinMessage, parseMailboxList, parseMime, splitMessage } from '../mime/index.js';
 import { parseCertificate } from '../pki/index.js';
@@ -174,8 +174,9 @@ export async function sendMessage(ctx: SendContext, message: Uint8Array, options
   for (const recipient of plan.recipients) {
     const stored = certificates.get(recipient);
     if (!encrypt || stored == null) continue;
-    const cipher: ContentCipher = chooseCipher([stored.smimeCapabilities], options.cipher);
-    const sealing = { signed: sign, encrypted: true, cipher };
+    const known = recipientCapabilities(stored.certificate, stored.smimeCapabilities);
+    const cipher: ContentCipher = chooseCipher([known.smimeCapabilities], { cipher: options.cipher, cipherUnknown: options.cipherUnknown });
+    const sealing = { signed: sign, encrypted: true, cipher, capabilities: known.source };
     try {
       const sealed = await encryptEntity(ctx.backend, entity, {
         recipients: identity === undefined ? [stored.certificate] : [stored.certificate, identity.certificate],

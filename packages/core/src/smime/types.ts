@@ -2,6 +2,7 @@ import type { ContentCipher, CryptoBackend, DigestAlgorithm, KeyTransport, Signa
 import type { ErrorCode } from '../errors.js';
 import type { MimeLimits } from '../mime/types.js';
 import type { Identity } from '../pki/types.js';
+import type { CapabilitiesSource } from '../keystore/cipher-choice.js';
 import type { KeyStore } from '../keystore/types.js';
 import type { Transport } from '../transport/types.js';
 
@@ -151,11 +152,27 @@ export interface SignOptions {
   readonly signal?: AbortSignal;
 }
 
+/** A recipient certificate with the capabilities a key store kept for it (a StoredCertificate is one). */
+export interface EncryptRecipient {
+  /** DER. */
+  readonly certificate: Uint8Array;
+  /** SMIMECapabilities its signed mail advertised; [] or absent when unknown. */
+  readonly smimeCapabilities?: readonly ContentCipher[];
+}
+
 export interface EncryptOptions {
-  /** Recipient certificates (DER). Include the sender's own to keep the sent copy readable. */
-  readonly recipients: readonly Uint8Array[];
-  /** Default aes-256-gcm. */
+  /**
+   * Recipient certificates (DER), or certificates with the capabilities a key store kept. Include the
+   * sender's own to keep the sent copy readable (it then counts in the cipher choice too).
+   */
+  readonly recipients: readonly (Uint8Array | EncryptRecipient)[];
+  /**
+   * Default: the strongest cipher every recipient advertises (key store entry, else the certificate's
+   * smimeCapabilities extension); AES-256-CBC when a recipient's capabilities are unknown.
+   */
   readonly cipher?: ContentCipher;
+  /** The cipher for recipients whose capabilities are unknown, instead of AES-CBC. */
+  readonly cipherUnknown?: ContentCipher;
   /** Default rsa-pkcs1 (what every mainstream client reads); rsa-oaep on request. */
   readonly keyTransport?: KeyTransport;
   readonly signal?: AbortSignal;
@@ -199,6 +216,11 @@ export interface SendOptions {
   readonly encrypt?: boolean;
   /** Override the cipher chosen from each recipient's SMIMECapabilities. */
   readonly cipher?: ContentCipher;
+  /**
+   * The cipher for recipients whose capabilities neither the key store nor the certificate gives.
+   * Default aes-256-cbc, which every S/MIME client reads (Thunderbird cannot read GCM).
+   */
+  readonly cipherUnknown?: ContentCipher;
   readonly keyTransport?: KeyTransport;
   readonly digest?: DigestAlgorithm;
   /** Recipients without a certificate: 'refuse' (default; ERR_NO_CERTIFICATE, nothing sent) or 'sign-only'. */
@@ -213,6 +235,11 @@ export interface SendRecipientReport {
   readonly signed: boolean;
   readonly encrypted: boolean;
   readonly cipher?: ContentCipher;
+  /**
+   * Encrypted recipients: where the capabilities the cipher was chosen from came from. `unknown` means
+   * neither the key store nor the certificate said, so the recipient got `cipherUnknown` (AES-256-CBC).
+   */
+  readonly capabilities?: CapabilitiesSource;
   readonly id?: string;
   readonly response?: string;
   readonly code?: number;
