@@ -88,6 +88,20 @@ describe('a folder SparkPost\'s tools made (only <address>.crt files)', () => {
     expect(stored?.smimeCapabilities).toEqual(['aes-256-gcm']);
   });
 
+  it('keeps the capabilities the collector learned even when the file is newer than the message (copied, restored, clock ahead)', async () => {
+    const folder = await freshDir();
+    const { alice } = certs.pki.identities;
+    await writeFile(join(folder, 'alice@example.com.crt'), alice.certPem);
+    const mtime = new Date('2025-06-01T00:00:00.000Z');
+    await utimes(join(folder, 'alice@example.com.crt'), mtime, mtime);
+    const seenAt = new Date('2025-01-01T00:00:00.000Z');
+    await createDirectoryKeyStore({ dir: folder }).put({ address: 'alice@example.com', certificate: alice.cert, seenAt, smimeCapabilities: ['aes-256-gcm', 'aes-256-cbc'], source: 'relay-webhook' });
+    // A later send opens the folder again.
+    const stored = await createDirectoryKeyStore({ dir: folder }).get('alice@example.com');
+    expect(stored?.smimeCapabilities).toEqual(['aes-256-gcm', 'aes-256-cbc']);
+    expect(stored?.lastSeen.toISOString()).toBe(mtime.toISOString());
+  });
+
   it('renames a file whose domain is in another case to the lower-cased name when it writes the address', async () => {
     const folder = await freshDir();
     const { bob } = certs.pki.identities;

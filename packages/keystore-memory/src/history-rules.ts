@@ -43,15 +43,18 @@ export function applyPut(history: readonly StoredCertificate[], incoming: Stored
 
 /**
  * The same certificate seen again: lastSeen moves forward (never back: sightings can arrive out of
- * order), and capabilities follow the latest sighting that advertised any. firstSeen, source and the
- * chain it was first stored with stay.
+ * order), and capabilities follow the latest sighting that advertised any: an earlier sighting's
+ * capabilities still fill in a certificate known without any (a `.crt` file or an import seen "later"
+ * says nothing about them), since send() would otherwise fall back to the cipher for unknown ones.
+ * firstSeen, source and the chain it was first stored with stay.
  */
 function seenAgain(known: StoredCertificate, incoming: StoredCertificate): StoredCertificate {
   const later = incoming.lastSeen.getTime() >= known.lastSeen.getTime();
+  const advertises = incoming.smimeCapabilities.length > 0;
   return {
     ...known,
     lastSeen: later ? incoming.lastSeen : known.lastSeen,
-    smimeCapabilities: later && incoming.smimeCapabilities.length > 0 ? incoming.smimeCapabilities : known.smimeCapabilities,
+    smimeCapabilities: advertises && (later || known.smimeCapabilities.length === 0) ? incoming.smimeCapabilities : known.smimeCapabilities,
     chain: known.chain.length > 0 ? known.chain : incoming.chain,
   };
 }

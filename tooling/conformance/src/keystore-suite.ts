@@ -164,6 +164,26 @@ export function defineKeyStoreSuite(options: KeyStoreSuiteOptions): void {
         expect(stored?.smimeCapabilities).toEqual(['aes-256-gcm']);
       }));
 
+    it('capabilities from a sighting older than lastSeen still fill in a certificate stored without any', () =>
+      withStore(async (store) => {
+        await store.put({ address: ALICE, certificate: alice(), seenAt: new Date('2025-06-01T00:00:00.000Z'), source: 'import' });
+        expect(await store.put({ address: ALICE, certificate: alice(), seenAt: new Date('2025-01-01T00:00:00.000Z'), smimeCapabilities: ['aes-256-gcm'] })).toBe('seen');
+        const stored = await store.get(ALICE);
+        expect(stored?.smimeCapabilities).toEqual(['aes-256-gcm']);
+        expect(stored?.lastSeen.toISOString()).toBe('2025-06-01T00:00:00.000Z');
+      }));
+
+    it('keeps the capabilities of every certificate in the history, RC2 key sizes included', () =>
+      withStore(async (store) => {
+        await store.put({ address: ALICE, certificate: alice(), smimeCapabilities: ['aes-256-cbc', 'rc2-128-cbc', 'rc2-40-cbc'] });
+        await store.put({ address: ALICE, certificate: certs.aliceNewer, smimeCapabilities: ['aes-256-gcm', 'aes-256-cbc'] });
+        const history = await store.history(ALICE);
+        expect(history.map((c) => c.smimeCapabilities)).toEqual([
+          ['aes-256-gcm', 'aes-256-cbc'],
+          ['aes-256-cbc', 'rc2-128-cbc', 'rc2-40-cbc'],
+        ]);
+      }));
+
     it('a sighting without capabilities keeps the ones already known', () =>
       withStore(async (store) => {
         await store.put({ address: ALICE, certificate: alice(), seenAt: new Date('2025-01-01T00:00:00Z'), smimeCapabilities: ['aes-256-gcm'] });
