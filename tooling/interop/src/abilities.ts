@@ -1,4 +1,4 @@
-import type { ContentCipher, KeyTransport } from '@sealpost/core';
+import type { ContentCipher, KeyAgreement, KeyTransport } from '@sealpost/core';
 import { type CipherFamily, familyOf } from './operations.js';
 
 /**
@@ -10,6 +10,8 @@ export interface Abilities {
   readonly signs: boolean;
   readonly ciphers: readonly ContentCipher[];
   readonly keyTransports: readonly KeyTransport[];
+  /** Key agreement (ECDH) curves; none when absent. */
+  readonly keyAgreements?: readonly KeyAgreement[];
   /** Why a feature is missing, in this actor's own terms; a plain sentence is used otherwise. */
   readonly why?: Readonly<Partial<Record<Feature, string>>>;
 }
@@ -19,9 +21,10 @@ export interface Need {
   readonly signature: boolean;
   readonly cipher?: ContentCipher | string;
   readonly keyTransport?: KeyTransport | string;
+  readonly keyAgreement?: KeyAgreement;
 }
 
-export type Feature = 'signature' | CipherFamily | KeyTransport | 'other-cipher';
+export type Feature = 'signature' | CipherFamily | KeyTransport | 'ecdh' | 'other-cipher';
 
 /** One thing an actor lacks for a cell, and why. */
 export interface Shortfall {
@@ -35,6 +38,7 @@ const FEATURE_NAMES: Readonly<Record<Feature, string>> = {
   'aes-gcm': 'AES-GCM (AuthEnvelopedData)',
   'rsa-pkcs1': 'RSA PKCS#1 v1.5 key transport',
   'rsa-oaep': 'RSA-OAEP key transport',
+  ecdh: 'ECDH key agreement (EC P-256)',
   'other-cipher': 'this content cipher',
 };
 
@@ -49,5 +53,6 @@ export function shortfalls(abilities: Abilities, need: Need): Shortfall[] {
   if (need.cipher !== undefined && !abilities.ciphers.includes(need.cipher as ContentCipher)) missing.push(familyOf(need.cipher) ?? 'other-cipher');
   if (need.keyTransport !== undefined && !abilities.keyTransports.includes(need.keyTransport as KeyTransport))
     missing.push(need.keyTransport === 'rsa-oaep' ? 'rsa-oaep' : 'rsa-pkcs1');
+  if (need.keyAgreement !== undefined && !(abilities.keyAgreements ?? []).includes(need.keyAgreement)) missing.push('ecdh');
   return missing.map((feature) => ({ feature, reason: abilities.why?.[feature] ?? `${featureName(feature)} is not supported` }));
 }

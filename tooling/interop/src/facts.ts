@@ -1,4 +1,4 @@
-import { type CmsSummary, decodeBody, inspectCms, parseMime } from '@sealpost/core';
+import { type CmsSummary, OID, decodeBody, inspectCms, parseMime } from '@sealpost/core';
 import type { Need } from './abilities.js';
 import { type Operation, familyOf } from './operations.js';
 import type { Plan } from './plan.js';
@@ -10,7 +10,17 @@ export interface Facts {
   readonly eContent?: boolean;
   readonly cipher?: string;
   readonly keyTransport?: string;
+  /** For a KeyAgreeRecipientInfo: ECDH and its KDF hash ("ECDH, SHA-256 KDF"), or the scheme's OID. */
+  readonly keyAgreement?: string;
 }
+
+const KDF_BY_SCHEME: Readonly<Record<string, string>> = {
+  [OID.dhSinglePassStdDHSha1kdfScheme]: 'SHA-1',
+  [OID.dhSinglePassStdDHSha224kdfScheme]: 'SHA-224',
+  [OID.dhSinglePassStdDHSha256kdfScheme]: 'SHA-256',
+  [OID.dhSinglePassStdDHSha384kdfScheme]: 'SHA-384',
+  [OID.dhSinglePassStdDHSha512kdfScheme]: 'SHA-512',
+};
 
 export function factsOf(message: Uint8Array): Facts {
   const root = parseMime(message);
@@ -27,13 +37,19 @@ export function factsOf(message: Uint8Array): Facts {
 function factsOfCms(summary: CmsSummary): Facts {
   if (summary.type === 'signed-data') return { kind: 'signed-data', eContent: summary.eContent !== null };
   if (summary.type === 'other') return { kind: 'other' };
+  const first = summary.recipients[0];
+  if (first?.kind === 'kari') {
+    const scheme = first.keyEncryptionOid ?? 'unknown';
+    const kdf = KDF_BY_SCHEME[scheme];
+    return { kind: summary.type, cipher: summary.cipher ?? summary.cipherOid, keyAgreement: kdf === undefined ? scheme : `ECDH, ${kdf} KDF` };
+  }
   const keyTransport = summary.recipients[0]?.keyTransport ?? summary.recipients[0]?.keyEncryptionOid ?? 'unknown';
   return { kind: summary.type, cipher: summary.cipher ?? summary.cipherOid, keyTransport };
 }
 
 export function describeFacts(facts: Facts): string {
   if (facts.eContent !== undefined) return `${facts.kind} ${facts.eContent ? 'with' : 'without'} eContent`;
-  return [facts.kind, facts.cipher, facts.keyTransport].filter((x) => x !== undefined).join(', ');
+  return [facts.kind, facts.cipher, facts.keyTransport ?? facts.keyAgreement].filter((x) => x !== undefined).join(', ');
 }
 
 /** Null when FACTS are what OPERATION asked for under PLAN; otherwise what was made instead. */
@@ -51,7 +67,8 @@ function matchesOperation(operation: Operation, plan: Plan, facts: Facts): boole
       if (facts.cipher === undefined || plan.cipher === undefined) return false;
       const family = familyOf(facts.cipher);
       const kind = family === 'aes-gcm' ? 'auth-enveloped-data' : 'enveloped-data';
-      return family !== null && family === familyOf(plan.cipher) && facts.kind === kind && facts.keyTransport === plan.keyTransport;
+      const recipient = plan.keyAgreement === undefined ? facts.keyTransport === plan.keyTransport : facts.keyAgreement?.startsWith('ECDH') === true;
+      return family !== null && family === familyOf(plan.cipher) && facts.kind === kind && recipient;
     }
   }
 }
@@ -62,5 +79,7 @@ export function needOfFacts(operation: Operation, facts: Facts): Need {
     signature: operation.verifies,
     ...(facts.cipher === undefined ? {} : { cipher: facts.cipher }),
     ...(facts.keyTransport === undefined ? {} : { keyTransport: facts.keyTransport }),
+    // The curve is the recipient's (the operation's); the facts say only that it was key agreement.
+    ...(facts.keyAgreement === undefined ? {} : { keyAgreement: operation.keyAgreement ?? 'ecdh-p256' }),
   };
 }

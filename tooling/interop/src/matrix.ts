@@ -146,7 +146,7 @@ async function consumeCell(production: Production, slot: Slot, operation: Operat
     consumer: slot.factory.id,
     operation: operation.id,
     cipher: made.facts?.cipher ?? null,
-    keyTransport: made.facts?.keyTransport ?? null,
+    keyTransport: made.facts?.keyTransport ?? made.facts?.keyAgreement ?? null,
   };
   if (made.status === 'failed') return { ...base, status: 'fail', detail: `producer failed: ${made.detail}`, refusals: [] };
   const actor = slot.actor;

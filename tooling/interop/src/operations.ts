@@ -1,6 +1,6 @@
-import type { ContentCipher, KeyTransport } from '@sealpost/core';
+import type { ContentCipher, KeyAgreement, KeyTransport } from '@sealpost/core';
 
-export type OperationId = 'sign-detached' | 'sign-opaque' | 'encrypt-cbc' | 'encrypt-gcm' | 'encrypt-oaep' | 'sign-encrypt';
+export type OperationId = 'sign-detached' | 'sign-opaque' | 'encrypt-cbc' | 'encrypt-gcm' | 'encrypt-oaep' | 'encrypt-ecdh' | 'sign-encrypt';
 
 export type CipherFamily = 'aes-cbc' | 'aes-gcm';
 
@@ -14,6 +14,8 @@ export interface Operation {
   /** The consumer decrypts; the cipher families a producer may choose from, in order of preference. */
   readonly cipherFamilies: readonly CipherFamily[];
   readonly keyTransport: KeyTransport | null;
+  /** Key agreement instead of key transport: the recipient is then carol, whose key is EC P-256. */
+  readonly keyAgreement?: KeyAgreement;
 }
 
 export const OPERATIONS: readonly Operation[] = [
@@ -57,6 +59,16 @@ export const OPERATIONS: readonly Operation[] = [
     verifies: false,
     cipherFamilies: ['aes-gcm', 'aes-cbc'],
     keyTransport: 'rsa-oaep',
+  },
+  {
+    id: 'encrypt-ecdh',
+    title: 'ECDH key agreement (EC P-256 recipient)',
+    definition:
+      'Encryption to an EC P-256 certificate (carol): a KeyAgreeRecipientInfo with ephemeral-static ECDH, the X9.63 KDF and AES key wrap (RFC 5753), with AES-256-GCM AuthEnvelopedData where both sides have GCM and AES-CBC EnvelopedData otherwise; each cell shows the cipher and the KDF hash the producer chose.',
+    verifies: false,
+    cipherFamilies: ['aes-gcm', 'aes-cbc'],
+    keyTransport: null,
+    keyAgreement: 'ecdh-p256',
   },
   {
     id: 'sign-encrypt',

@@ -1,4 +1,4 @@
-import type { ContentCipher, KeyTransport } from '@sealpost/core';
+import type { ContentCipher, KeyAgreement, KeyTransport } from '@sealpost/core';
 import type { Abilities, Need } from './abilities.js';
 import { type Operation, ciphersOf } from './operations.js';
 
@@ -7,6 +7,7 @@ export interface Plan {
   /** For encrypting operations: the content cipher asked for. */
   readonly cipher?: ContentCipher;
   readonly keyTransport?: KeyTransport;
+  readonly keyAgreement?: KeyAgreement;
 }
 
 /**
@@ -15,14 +16,15 @@ export interface Plan {
  * choice, so that its refusal can be observed.
  */
 export function planFor(operation: Operation, produces: Abilities, consumes?: Abilities): Plan {
-  if (operation.keyTransport === null) return {};
+  if (operation.keyTransport === null && operation.keyAgreement === undefined) return {};
   const candidates = operation.cipherFamilies.flatMap((family) => ciphersOf(family));
   const cipher =
     candidates.find((c) => produces.ciphers.includes(c) && (consumes === undefined || consumes.ciphers.includes(c))) ??
     candidates.find((c) => produces.ciphers.includes(c)) ??
     candidates[0];
   if (cipher === undefined) throw new RangeError(`operation ${operation.id} names no cipher family`);
-  return { cipher, keyTransport: operation.keyTransport };
+  if (operation.keyAgreement !== undefined) return { cipher, keyAgreement: operation.keyAgreement };
+  return { cipher, ...(operation.keyTransport === null ? {} : { keyTransport: operation.keyTransport }) };
 }
 
 export function needOfPlan(operation: Operation, plan: Plan): Need {
@@ -30,5 +32,6 @@ export function needOfPlan(operation: Operation, plan: Plan): Need {
     signature: operation.verifies,
     ...(plan.cipher === undefined ? {} : { cipher: plan.cipher }),
     ...(plan.keyTransport === undefined ? {} : { keyTransport: plan.keyTransport }),
+    ...(plan.keyAgreement === undefined ? {} : { keyAgreement: plan.keyAgreement }),
   };
 }

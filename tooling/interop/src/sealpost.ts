@@ -15,7 +15,7 @@ import type { Abilities } from './abilities.js';
 import type { Actor, ActorContext, ActorFactory, Verdict } from './actor.js';
 import type { BackendEntry } from './backends.js';
 import { familyOf, type Operation } from './operations.js';
-import { type Parties, sealpostIdentity } from './parties.js';
+import { type Parties, recipientOf, sealpostIdentity } from './parties.js';
 import type { Plan } from './plan.js';
 
 /** A Sealpost backend as producer and consumer: core's createSealpost on whole messages. */
@@ -34,7 +34,7 @@ export function sealpostActorFactory(entry: BackendEntry): ActorFactory {
         id,
         label,
         kind: 'sealpost',
-        version: `this workspace; ciphers ${backend.capabilities.contentCiphers.join(', ')}; key transport ${backend.capabilities.keyTransport.join(', ')}`,
+        version: `this workspace; ciphers ${backend.capabilities.contentCiphers.join(', ')}; key transport ${backend.capabilities.keyTransport.join(', ')}; key agreement ${backend.capabilities.keyAgreement.join(', ') || 'none'}`,
         produces: abilities,
         consumes: abilities,
         typedRefusals: true,
@@ -53,20 +53,23 @@ function abilitiesOf(backend: CryptoBackend): Abilities {
     signs: caps.digests.includes('sha-256') && caps.signatureSchemes.includes('rsa-pkcs1') && caps.keyTypes.includes('rsa'),
     ciphers: caps.contentCiphers,
     keyTransports: caps.keyTransport,
+    keyAgreements: caps.keyAgreement,
     why: {
       signature: `RSA PKCS#1 v1.5 / SHA-256 signing is ${missing}`,
       'aes-cbc': `this AES-CBC key size is ${missing}`,
       'aes-gcm': `AES-GCM is ${missing}`,
       'rsa-oaep': `RSA-OAEP is ${missing}`,
       'rsa-pkcs1': `RSA PKCS#1 v1.5 key transport is ${missing}`,
+      ecdh: `ECDH key agreement on P-256 is ${missing}`,
     },
   };
 }
 
 async function produce(sealpost: Sealpost, parties: Parties, operation: Operation, plan: Plan, signal?: AbortSignal): Promise<Uint8Array> {
   const signer = sealpostIdentity(parties.sender);
-  const recipients = [parties.recipient.cert];
+  const recipients = [recipientOf(parties, operation).cert];
   const aborts = signal === undefined ? {} : { signal };
+  // Key agreement is chosen by the recipient's key; there is nothing to ask for.
   const encryption = { recipients, ...(plan.cipher === undefined ? {} : { cipher: plan.cipher }), ...(plan.keyTransport === undefined ? {} : { keyTransport: plan.keyTransport }) };
   switch (operation.id) {
     case 'sign-detached':
@@ -82,7 +85,7 @@ async function produce(sealpost: Sealpost, parties: Parties, operation: Operatio
 
 async function consume(sealpost: Sealpost, parties: Parties, operation: Operation, message: Uint8Array, signal?: AbortSignal): Promise<Verdict> {
   const trustAnchors = [parties.pki.ca.cert];
-  const identity = sealpostIdentity(parties.recipient);
+  const identity = sealpostIdentity(recipientOf(parties, operation));
   const aborts = signal === undefined ? {} : { signal };
   try {
     if (operation.id === 'sign-encrypt') return openVerdict(await sealpost.open(message, { identities: [identity], trustAnchors, ...aborts }), parties);

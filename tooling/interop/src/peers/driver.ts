@@ -1,4 +1,5 @@
-import type { ContentCipher, KeyTransport } from '@sealpost/core';
+import type { ContentCipher, KeyAgreement, KeyTransport } from '@sealpost/core';
+import type { TestIdentity } from '@sealpost/fixtures';
 import type { Abilities } from '../abilities.js';
 
 /** A peer's judgement of one CMS object. */
@@ -11,7 +12,11 @@ export interface PeerVerdict {
 
 export interface EncryptPlan {
   readonly cipher: ContentCipher;
-  readonly keyTransport: KeyTransport;
+  /** Key transport for an RSA recipient; key agreement for an EC one (what the peer does by default). */
+  readonly keyTransport?: KeyTransport;
+  readonly keyAgreement?: KeyAgreement;
+  /** Who to encrypt to: bob, or carol for key agreement. */
+  readonly recipient: TestIdentity;
 }
 
 /** A peer program reduced to bare CMS in and out; peer-actor.ts puts the MIME around it. */
@@ -25,7 +30,7 @@ export interface PeerDriver {
   encrypt(content: Uint8Array, plan: EncryptPlan, signal?: AbortSignal): Promise<Uint8Array>;
   /** Verification anchored at the test root; CONTENT is the detached content. */
   verify(cms: Uint8Array, content: Uint8Array | undefined, signal?: AbortSignal): Promise<PeerVerdict>;
-  /** Decryption with the recipient's key. */
-  decrypt(cms: Uint8Array, signal?: AbortSignal): Promise<PeerVerdict>;
+  /** Decryption with RECIPIENT's key (bob, or carol for key agreement). */
+  decrypt(cms: Uint8Array, recipient: TestIdentity, signal?: AbortSignal): Promise<PeerVerdict>;
   dispose(): Promise<void>;
 }

@@ -23,6 +23,7 @@ const PRODUCES: Abilities = {
   why: {
     'aes-gcm': 'gpgsm 2.2 cannot make AuthEnvelopedData: given the AES-GCM OID it writes a plain EnvelopedData with that OID, which is not RFC 5083',
     'rsa-oaep': 'gpgsm 2.2 always uses RSA PKCS#1 v1.5 key transport and has no switch for RSA-OAEP',
+    ecdh: 'gpgsm 2.2 does not encrypt to EC certificates ("Wrong key usage"): no ECDH key agreement for S/MIME',
   },
 };
 
@@ -33,6 +34,7 @@ const CONSUMES: Abilities = {
   why: {
     'aes-gcm': 'gpgsm 2.2 has no AuthEnvelopedData (RFC 5083): decryption fails ("error getting IV: Buffer too short")',
     'rsa-oaep': 'gpgsm 2.2 has no RSAES-OAEP key transport: it cannot unwrap the content-encryption key ("No secret key")',
+    ecdh: 'gpgsm 2.2 has no ECDH key agreement for S/MIME, and importing an EC PKCS#12 key crashes gpgsm 2.2.40: it reports "No secret key"',
   },
 };
 
@@ -66,14 +68,14 @@ interface GpgsmHome {
 
 async function openGpgsmDriver(context: ActorContext): Promise<PeerDriver> {
   const version = await gpgsmVersion(context.signal);
-  const { sender, recipient } = context.parties;
+  const { sender, recipient, ecRecipient } = context.parties;
   const passphrase = await writePrivate(context.dir, 'gpgsm-passphrase', `${context.parties.pki.p12Password}\n`);
   const homes: GpgsmHome[] = [];
   const dispose = async (): Promise<void> => {
     await Promise.all(homes.map((home) => runPeer('gpgconf', ['--homedir', home.dir, '--kill', 'all']).catch(() => undefined)));
   };
   try {
-    const producer = await createHome(context, 'gpgsm-producer', sender, [recipient], passphrase, homes);
+    const producer = await createHome(context, 'gpgsm-producer', sender, [recipient, ecRecipient], passphrase, homes);
     const consumer = await createHome(context, 'gpgsm-consumer', recipient, [], passphrase, homes);
     const withKey = ['--batch', '--pinentry-mode', 'loopback', '--passphrase-fd', '0'];
     return {
@@ -95,12 +97,13 @@ async function openGpgsmDriver(context: ActorContext): Promise<PeerDriver> {
           produced(content, (input, output) =>
             runPeer('gpgsm', [
               '--homedir', producer.dir, '--batch', '--cipher-algo', CIPHER_NAMES[plan.cipher] ?? plan.cipher,
-              '-r', recipient.email, '--encrypt', '--output', output, input,
+              '-r', plan.recipient.email, '--encrypt', '--output', output, input,
             ], signal),
           ),
         ),
       verify: (cms, content, signal) => consumer.serial(() => verify(consumer.dir, cms, content, signal)),
-      decrypt: (cms, signal) =>
+      // gpgsm finds the key among those it holds: bob's only (see CONSUMES.why.ecdh).
+      decrypt: (cms, _recipient, signal) =>
         consumer.serial(() =>
           withTempDir('sealpost-gpgsm-', async (dir) => {
             const input = await writePrivate(dir, 'in.p7m', cms);

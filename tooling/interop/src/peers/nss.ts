@@ -23,6 +23,7 @@ const PRODUCES: Abilities = {
     'aes-cbc': 'cmsutil -E always encrypts with AES-128-CBC',
     'aes-gcm': 'cmsutil -E always makes AES-128-CBC EnvelopedData and has no switch for AuthEnvelopedData (AES-GCM)',
     'rsa-oaep': 'cmsutil -E always uses RSA PKCS#1 v1.5 key transport and has no switch for RSA-OAEP',
+    ecdh: 'NSS 3.87 CMS has no ECDH key agreement: cmsutil -E to an EC certificate stops with SEC_ERROR_INVALID_ALGORITHM',
   },
 };
 
@@ -33,6 +34,7 @@ const CONSUMES: Abilities = {
   why: {
     'aes-gcm': 'NSS has no AuthEnvelopedData (RFC 5083); cmsutil stops at its content type with SEC_ERROR_UNRECOGNIZED_OID',
     'rsa-oaep': 'NSS CMS has no RSAES-OAEP key transport; cmsutil stops with SEC_ERROR_UNSUPPORTED_KEYALG',
+    ecdh: 'NSS 3.87 CMS has no ECDH key agreement: cmsutil -D stops at the KeyAgreeRecipientInfo with SEC_ERROR_BAD_DER, the EC key in its database or not',
   },
 };
 
@@ -47,9 +49,10 @@ export const nssPeer: ActorFactory = {
 
 async function openNssDriver(context: ActorContext): Promise<PeerDriver> {
   const version = await nssVersion(context.signal);
-  const { pki, sender, recipient } = context.parties;
-  const producerDb = await createDatabase(context, pki, 'nss-producer', sender, [recipient]);
-  const consumerDb = await createDatabase(context, pki, 'nss-consumer', recipient, []);
+  const { pki, sender, recipient, ecRecipient } = context.parties;
+  const producerDb = await createDatabase(context, pki, 'nss-producer', sender, [recipient, ecRecipient]);
+  // Carol's EC key too, so that a key-agreement cell fails only for what NSS lacks.
+  const consumerDb = await createDatabase(context, pki, 'nss-consumer', recipient, [], [ecRecipient]);
   // One cmsutil at a time per run: the databases are SQLite files shared by every call.
   const serial = createLimiter(1);
   return {
@@ -64,15 +67,23 @@ async function openNssDriver(context: ActorContext): Promise<PeerDriver> {
         ]),
       ),
     // cmsutil has no switch for the cipher or the RSA padding: the matrix reads what it made.
-    encrypt: (content, _plan, signal) =>
-      serial(() => produced(content, signal, (input, output) => ['-E', '-r', recipient.email, '-i', input, '-d', producerDb, '-o', output])),
+    encrypt: (content, plan, signal) =>
+      serial(() => produced(content, signal, (input, output) => ['-E', '-r', plan.recipient.email, '-i', input, '-d', producerDb, '-o', output])),
     verify: (cms, content, signal) => serial(() => verify(consumerDb, cms, content, signal)),
-    decrypt: (cms, signal) => serial(() => decoded(consumerDb, cms, signal)),
+    // cmsutil finds the key for any recipient in its database.
+    decrypt: (cms, _recipient, signal) => serial(() => decoded(consumerDb, cms, signal)),
     dispose: async () => {},
   };
 }
 
-async function createDatabase(context: ActorContext, pki: TestPki, name: string, owner: TestIdentity, others: readonly TestIdentity[]): Promise<string> {
+async function createDatabase(
+  context: ActorContext,
+  pki: TestPki,
+  name: string,
+  owner: TestIdentity,
+  others: readonly TestIdentity[],
+  moreKeys: readonly TestIdentity[] = [],
+): Promise<string> {
   const dir = await privateDir(context.dir, name);
   const db = `sql:${dir}`;
   const passwordFile = await writePrivate(dir, 'p12-password', `${pki.p12Password}\n`);
@@ -80,7 +91,7 @@ async function createDatabase(context: ActorContext, pki: TestPki, name: string,
     requireSuccess(`${file} ${args[0] ?? ''}`, await runPeer(file, args, context.signal));
   };
   await run('certutil', ['-N', '-d', db, '--empty-password']);
-  await run('pk12util', ['-i', owner.p12Path, '-d', db, '-w', passwordFile, '-K', '']);
+  for (const holder of [owner, ...moreKeys]) await run('pk12util', ['-i', holder.p12Path, '-d', db, '-w', passwordFile, '-K', '']);
   await run('certutil', ['-A', '-d', db, '-n', ROOT_NICKNAME, '-t', 'C,C,C', '-i', pki.ca.certPath]);
   for (const other of others) await run('certutil', ['-A', '-d', db, '-n', other.name, '-t', ',,', '-i', other.certPath]);
   return db;

@@ -15,12 +15,15 @@ const PRODUCES: Abilities = {
   signs: true,
   ciphers: HELPER_CIPHERS,
   keyTransports: ['rsa-pkcs1', 'rsa-oaep'],
+  // ECDH as `openssl cms` writes it by default: dhSinglePass-stdDH-sha1kdf-scheme, AES key wrap.
+  keyAgreements: ['ecdh-p256'],
 };
 
 const CONSUMES: Abilities = {
   signs: true,
   ciphers: ['aes-128-cbc', 'aes-192-cbc', 'aes-256-cbc', 'aes-128-gcm', 'aes-192-gcm', 'aes-256-gcm'],
   keyTransports: ['rsa-pkcs1', 'rsa-oaep'],
+  keyAgreements: ['ecdh-p256'],
 };
 
 export const opensslPeer: ActorFactory = {
@@ -37,7 +40,7 @@ export async function opensslVersion(signal?: AbortSignal): Promise<string> {
 
 async function openOpensslDriver(context: ActorContext): Promise<PeerDriver> {
   const version = await opensslVersion(context.signal);
-  const { sender, recipient, pki } = context.parties;
+  const { sender, pki } = context.parties;
   return {
     version,
     produces: PRODUCES,
@@ -47,14 +50,14 @@ async function openOpensslDriver(context: ActorContext): Promise<PeerDriver> {
     encrypt: (content, plan, signal) =>
       opensslEncryptDer({
         content,
-        recipientCertPaths: [recipient.certPath],
+        recipientCertPaths: [plan.recipient.certPath],
         cipher: helperCipher(plan.cipher),
         oaep: oaepOf(plan),
         ...aborts(signal),
       }),
     verify: async (cms, content, signal) =>
       verdictOf(await opensslVerifyDer({ cms, ...(content === undefined ? {} : { content }), caPath: pki.ca.certPath, ...aborts(signal) })),
-    decrypt: async (cms, signal) =>
+    decrypt: async (cms, recipient, signal) =>
       verdictOf(await opensslDecryptDer({ cms, certPath: recipient.certPath, keyPath: recipient.keyPath, ...aborts(signal) })),
     dispose: async () => {},
   };

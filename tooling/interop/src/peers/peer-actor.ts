@@ -1,7 +1,7 @@
 import { bytesEqual } from '@sealpost/core';
 import type { Actor, Verdict } from '../actor.js';
 import type { Operation } from '../operations.js';
-import type { Parties } from '../parties.js';
+import { type Parties, recipientOf } from '../parties.js';
 import type { Plan } from '../plan.js';
 import { multipartSigned, pkcs7Mime, pkcs7MimeBody, signatureParts, withEntity } from '../smime-parts.js';
 import type { EncryptPlan, PeerDriver } from './driver.js';
@@ -35,27 +35,30 @@ async function produce(driver: PeerDriver, parties: Parties, operation: Operatio
       return withEntity(message, pkcs7Mime(await driver.sign(entity, false, signal)));
     case 'sign-encrypt': {
       const signed = multipartSigned(entity, await driver.sign(entity, true, signal));
-      return withEntity(message, pkcs7Mime(await driver.encrypt(signed, encryptPlan(plan), signal)));
+      return withEntity(message, pkcs7Mime(await driver.encrypt(signed, encryptPlan(plan, parties, operation), signal)));
     }
     default:
-      return withEntity(message, pkcs7Mime(await driver.encrypt(entity, encryptPlan(plan), signal)));
+      return withEntity(message, pkcs7Mime(await driver.encrypt(entity, encryptPlan(plan, parties, operation), signal)));
   }
 }
 
-function encryptPlan(plan: Plan): EncryptPlan {
-  if (plan.cipher === undefined || plan.keyTransport === undefined) throw new TypeError('an encrypting operation needs a cipher and a key transport');
-  return { cipher: plan.cipher, keyTransport: plan.keyTransport };
+function encryptPlan(plan: Plan, parties: Parties, operation: Operation): EncryptPlan {
+  if (plan.cipher === undefined || (plan.keyTransport === undefined && plan.keyAgreement === undefined))
+    throw new TypeError('an encrypting operation needs a cipher and a key transport or key agreement');
+  const recipient = recipientOf(parties, operation);
+  if (plan.keyAgreement !== undefined) return { cipher: plan.cipher, keyAgreement: plan.keyAgreement, recipient };
+  return { cipher: plan.cipher, ...(plan.keyTransport === undefined ? {} : { keyTransport: plan.keyTransport }), recipient };
 }
 
 async function consume(driver: PeerDriver, parties: Parties, operation: Operation, message: Uint8Array, signal?: AbortSignal): Promise<Verdict> {
   try {
     if (operation.id === 'sign-encrypt') {
-      const decrypted = await driver.decrypt(pkcs7MimeBody(message), signal);
+      const decrypted = await driver.decrypt(pkcs7MimeBody(message), recipientOf(parties, operation), signal);
       if (!decrypted.ok || decrypted.content === undefined) return { ok: false, detail: `decrypt: ${decrypted.detail}` };
       return await verifySigned(driver, parties, decrypted.content, signal);
     }
     if (operation.verifies) return await verifySigned(driver, parties, message, signal);
-    const decrypted = await driver.decrypt(pkcs7MimeBody(message), signal);
+    const decrypted = await driver.decrypt(pkcs7MimeBody(message), recipientOf(parties, operation), signal);
     if (!decrypted.ok || decrypted.content === undefined) return { ok: false, detail: `decrypt: ${decrypted.detail}` };
     if (!bytesEqual(decrypted.content, parties.entity)) return { ok: false, detail: 'decrypt: ok, but the content differs from the encrypted entity' };
     return { ok: true, detail: `decrypt: ${decrypted.detail}, content exact` };
