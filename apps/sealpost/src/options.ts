@@ -41,15 +41,24 @@ export function signingOptions(cmd: Command): Command {
   return cmd
     .option('--chain <file>', 'intermediate certificates to include (repeatable)', collect)
     .option('--opaque', 'opaque signed-data (application/pkcs7-mime) instead of detached multipart/signed')
-    .addOption(new Option('--digest <name>', 'digest algorithm').choices(DIGESTS).default('sha-256'));
+    .addOption(new Option('--digest <name>', 'digest algorithm').choices(DIGESTS).default('sha-256'))
+    .option('--pss', 'RSASSA-PSS signature instead of PKCS#1 v1.5 (RSA keys; not every client verifies it)');
 }
 
 export function encryptionOptions(cmd: Command, required: boolean): Command {
   const to = new Option('--to <file>', "a recipient's certificate, PEM or DER (repeatable)").argParser(collect);
   return cmd
     .addOption(required ? to.makeOptionMandatory() : to)
-    .addOption(new Option('--cipher <name>', 'content cipher (GCM gives authenticated encryption)').choices(CIPHERS).default('aes-256-gcm'))
-    .option('--oaep', 'RSA-OAEP key transport instead of PKCS#1 v1.5 (not every client reads it)');
+    .addOption(new Option('--cipher <name>', "content cipher for every recipient (default: the strongest all recipients advertise; GCM gives authenticated encryption)").choices(CIPHERS))
+    .addOption(cipherUnknownOption())
+    .option('--keystore <dir|sqlite:file>', "where to find the capabilities collected with each --to certificate (signed mail it came in)")
+    .option('--oaep', 'RSA-OAEP key transport instead of PKCS#1 v1.5 (not every client reads it)')
+    .option('--json', 'print the report as JSON on stdout (then the message goes only to --out, which is required)');
+}
+
+/** --cipher-unknown, for encrypt, sign-encrypt and send alike. */
+export function cipherUnknownOption(): Option {
+  return new Option('--cipher-unknown <name>', 'cipher for recipients whose capabilities are unknown (default aes-256-cbc, which every client reads)').choices(CIPHERS);
 }
 
 export function trustOptions(cmd: Command, what: string): Command {

@@ -27,8 +27,8 @@ describe('sealpost demo', () => {
     expect(out).toContain('With a wrong webhook token: HTTP 401, not even read.');
     expect(out).toContain("With the right one: verdict invalid (ERR_FROM_MISMATCH), not-stored; Bob's entry is unchanged.");
     expect(out).toContain("GET /certificates/bob@example.com answers 200 with Bob's certificate as PEM.");
-    expect(out).toMatch(/a\. SparkPost transport, .*\n {6}bob@example\.com accepted \(signed, encrypted with aes-256-gcm\): id \d+\n/);
-    expect(out).toMatch(/b\. SMTP transport, .*STARTTLS required[^]*\n {6}bob@example\.com accepted \(signed, encrypted with aes-256-gcm\): 250 Message queued as DEMO0001\n/);
+    expect(out).toMatch(/a\. SparkPost transport, .*\n {6}bob@example\.com accepted \(signed, encrypted with aes-256-gcm, as his signed mail advertised\): id \d+\n/);
+    expect(out).toMatch(/b\. SMTP transport, .*STARTTLS required[^]*\n {6}bob@example\.com accepted \(signed, encrypted with aes-256-gcm, as his signed mail advertised\): 250 Message queued as DEMO0001\n/);
 
     expect(out).toMatch(/^transport +backend +cipher +authenticated +signer +verdict$/m);
     for (const transport of ['sparkpost', 'smtp'])

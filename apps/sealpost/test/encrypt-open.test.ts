@@ -59,7 +59,7 @@ describe('sealpost encrypt and decrypt', () => {
   });
 
   it('prints the message on stdout and the report on stderr without --json', async () => {
-    const result = await sealpost(['decrypt', ...bob()], { input: await encrypt() });
+    const result = await sealpost(['decrypt', ...bob()], { input: await encrypt(['--cipher', 'aes-256-gcm']) });
     expect(result.code).toBe(0);
     expect(result.out).toContain('Revenue up 4 percent');
     expect(result.out).toMatch(/^From: Alice <alice@example.com>\r\n/m);
@@ -99,7 +99,7 @@ describe('sealpost encrypt and decrypt', () => {
   });
 
   it('accepts GCM with --require-authenticated', async () => {
-    const result = await sealpost(['decrypt', ...bob(), '--require-authenticated', '--json'], { input: await encrypt() });
+    const result = await sealpost(['decrypt', ...bob(), '--require-authenticated', '--json'], { input: await encrypt(['--cipher', 'aes-256-gcm']) });
     expect(result.code).toBe(0);
   });
 
@@ -134,7 +134,7 @@ describe('sealpost encrypt and decrypt', () => {
 
 describe('sealpost sign-encrypt and open', () => {
   it('seals to the recipients and the sender; both open it as valid', async () => {
-    const sealed = (await expectOk(sealpost(['sign-encrypt', '--cert', pki.alice.cert, '--key', pki.alice.key, '--to', pki.bob.cert], { input: MESSAGE }))).out;
+    const sealed = (await expectOk(sealpost(['sign-encrypt', '--cert', pki.alice.cert, '--key', pki.alice.key, '--to', pki.bob.cert, '--cipher', 'aes-256-gcm'], { input: MESSAGE }))).out;
     expect(sealed).toContain('smime-type=authEnveloped-data');
     for (const who of [bob(), ['--cert', pki.alice.cert, '--key', pki.alice.key]]) {
       const result = await sealpost(['open', ...who, '--trust', pki.ca, '--json'], { input: sealed });
@@ -197,5 +197,79 @@ describe('sealpost sign-encrypt and open', () => {
     const result = await sealpost(['open', '--cert', pki.alice.cert, '--key', pki.alice.key, ...bob(), '--json'], { input: sealed });
     expect(result.code).toBe(0);
     expect(JSON.parse(result.out)).toMatchObject({ status: 'decrypted' });
+  });
+});
+
+describe('the cipher encrypt and sign-encrypt choose (the rule send() uses)', () => {
+  let keystore: string;
+  beforeAll(async () => {
+    // Bob's signed mail, collected as the collector would: it advertises GCM.
+    const plain = join(dir, 'from-bob.eml');
+    await writeFile(plain, 'From: bob@example.com\r\nTo: alice@example.com\r\nSubject: hi\r\nMIME-Version: 1.0\r\nContent-Type: text/plain\r\n\r\nHi.\r\n');
+    await expectOk(sealpost(['sign', ...bob(), '--in', plain, '--out', `${plain}.signed`]));
+    keystore = join(dir, 'collected');
+    await expectOk(sealpost(['keys', 'import', '--keystore', keystore, '--trust', pki.ca, '--in', `${plain}.signed`]));
+  });
+
+  interface PlanJson {
+    cipher: string;
+    authenticated: boolean;
+    chosenBy: string;
+    recipients: { addresses: string[]; capabilities: string; smimeCapabilities: string[] }[];
+  }
+
+  async function encryptJson(command: string[], extra: string[]): Promise<{ plan: PlanJson; cipher: unknown }> {
+    const out = join(dir, `chosen-${Math.random().toString(36).slice(2)}.eml`);
+    const result = await expectOk(sealpost([...command, '--to', pki.bob.cert, ...extra, '--json', '--out', out], { input: MESSAGE }));
+    const opened = await sealpost(['decrypt', ...bob(), '--json'], { input: await readFile(out) });
+    return { plan: JSON.parse(result.out) as PlanJson, cipher: (JSON.parse(opened.out) as DecryptJson).cipher };
+  }
+
+  it('encrypt to a certificate without capabilities: AES-256-CBC, and the report says capabilities unknown', async () => {
+    const result = await expectOk(sealpost(['encrypt', '--to', pki.bob.cert], { input: MESSAGE }));
+    expect(result.out).toContain('smime-type=enveloped-data');
+    expect(result.stderr).toMatch(/^encrypt: aes-256-cbc \(NOT authenticated\), from the recipients' capabilities\n/);
+    expect(result.stderr).toMatch(/^bob@example\.com +unknown +-$/m);
+    expect(result.stderr).toMatch(/^capabilities unknown for 1 recipient\(s\): counted as reading AES-CBC only/m);
+    const { plan, cipher } = await encryptJson(['encrypt'], []);
+    expect(cipher).toBe('aes-256-cbc');
+    expect(plan).toMatchObject({ cipher: 'aes-256-cbc', authenticated: false, chosenBy: 'capabilities' });
+    expect(plan.recipients).toEqual([expect.objectContaining({ addresses: ['bob@example.com'], capabilities: 'unknown', smimeCapabilities: [] })]);
+  });
+
+  it('encrypt to a certificate whose owner advertised GCM in signed mail collected into --keystore: AES-256-GCM', async () => {
+    const { plan, cipher } = await encryptJson(['encrypt'], ['--keystore', keystore]);
+    expect(cipher).toBe('aes-256-gcm');
+    expect(plan).toMatchObject({ cipher: 'aes-256-gcm', authenticated: true, chosenBy: 'capabilities' });
+    expect(plan.recipients[0]).toMatchObject({ capabilities: 'key-store' });
+    expect(plan.recipients[0]!.smimeCapabilities).toContain('aes-256-gcm');
+    const text = await expectOk(sealpost(['encrypt', '--to', pki.bob.cert, '--keystore', keystore], { input: MESSAGE }));
+    expect(text.out).toContain('smime-type=authEnveloped-data');
+    expect(text.stderr).toMatch(/^bob@example\.com +key store +aes-256-gcm, /m);
+    expect(text.stderr).not.toContain('capabilities unknown');
+  });
+
+  it('--cipher-unknown picks the cipher for an unknown recipient; --cipher forces one', async () => {
+    expect((await encryptJson(['encrypt'], ['--cipher-unknown', 'aes-128-gcm'])).cipher).toBe('aes-128-gcm');
+    const forced = await encryptJson(['encrypt'], ['--keystore', keystore, '--cipher', 'aes-128-cbc', '--cipher-unknown', 'aes-256-gcm']);
+    expect(forced.cipher).toBe('aes-128-cbc');
+    expect(forced.plan).toMatchObject({ chosenBy: 'cipher', recipients: [{ capabilities: 'key-store' }] });
+  });
+
+  it('sign-encrypt chooses the same way, from the --to recipients', async () => {
+    const identity = ['--cert', pki.alice.cert, '--key', pki.alice.key];
+    expect((await encryptJson(['sign-encrypt', ...identity], [])).cipher).toBe('aes-256-cbc');
+    expect((await encryptJson(['sign-encrypt', ...identity], ['--keystore', keystore])).cipher).toBe('aes-256-gcm');
+    expect((await encryptJson(['sign-encrypt', ...identity], ['--cipher-unknown', 'aes-128-gcm'])).cipher).toBe('aes-128-gcm');
+    const text = await expectOk(sealpost(['sign-encrypt', ...identity, '--to', pki.bob.cert], { input: MESSAGE }));
+    expect(text.stderr).toMatch(/^sign-encrypt: aes-256-cbc \(NOT authenticated\)/);
+    expect(text.stderr).toMatch(/^bob@example\.com +unknown +-$/m);
+  });
+
+  it('--json needs --out for the message (exit 2)', async () => {
+    const result = await sealpost(['encrypt', '--to', pki.bob.cert, '--json'], { input: MESSAGE });
+    expect(result.code).toBe(2);
+    expect(result.out).toBe('');
+    expect(result.stderr).toMatch(/--out FILE.*\[ERR_USAGE\]/);
   });
 });

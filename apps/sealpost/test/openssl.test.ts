@@ -45,6 +45,28 @@ describe.skipIf(!hasOpenssl)('interop with openssl cms', () => {
       expect(await readFile(content, 'utf8')).toContain('Revenue up 4 percent');
     });
 
+    it.each([
+      ['sign', []],
+      ['sign', ['--opaque']],
+      ['sign-encrypt', []],
+    ])('openssl cms -verify accepts sealpost %s --pss %s, and sees RSASSA-PSS', async (command, extra) => {
+      const out = file('pss.eml');
+      const identity = ['--cert', pki.alice.cert, '--key', pki.alice.key];
+      await expectOk(sealpost([command, ...identity, '--pss', ...extra, ...(command === 'sign-encrypt' ? ['--to', pki.bob.cert] : []), '--out', out], { input: MESSAGE }));
+      let signed = out;
+      if (command === 'sign-encrypt') {
+        signed = file('pss-inner.eml');
+        expect((await openssl(['cms', '-decrypt', '-in', out, '-recip', pki.bob.cert, '-inkey', pki.bob.key, '-out', signed])).code).toBe(0);
+      }
+      const content = file('pss-content.mime');
+      const result = await openssl(['cms', '-verify', '-in', signed, '-CAfile', pki.ca, '-purpose', 'smimesign', '-out', content]);
+      expect(result.code, result.stderr).toBe(0);
+      expect(result.stderr).toContain('Verification successful');
+      expect(await readFile(content, 'utf8')).toContain('Revenue up 4 percent');
+      const printed = await openssl(['cms', '-cmsout', '-print', '-in', signed]);
+      expect(printed.out).toMatch(/signatureAlgorithm:\s*\n\s*algorithm: rsassaPss/);
+    });
+
     it('openssl cms -verify rejects a tampered sealpost signature', async () => {
       const signed = (await expectOk(sealpost(['sign', '--cert', pki.alice.cert, '--key', pki.alice.key], { input: MESSAGE }))).out;
       const tampered = file('tampered.eml');
@@ -101,6 +123,18 @@ describe.skipIf(!hasOpenssl)('interop with openssl cms', () => {
       const result = await sealpost(['verify', '--trust', pki.ca, '--json'], { input: await asMessage(out) });
       expect(result.code, result.out).toBe(0);
       expect(JSON.parse(result.out)).toMatchObject({ status: 'valid', from: 'alice@example.com' });
+    });
+
+    it("reports an openssl signer's RC2 capabilities with their key sizes, not three times rc2-cbc", async () => {
+      const out = file('signed.eml');
+      const signed = await openssl(['cms', '-sign', '-binary', '-crlfeol', '-md', 'sha256', '-in', entity, '-signer', pki.alice.cert, '-inkey', pki.alice.key, '-certfile', pki.ca, '-out', out]);
+      expect(signed.code, signed.stderr).toBe(0);
+      const result = await sealpost(['verify', '--trust', pki.ca, '--json'], { input: await asMessage(out) });
+      const report = JSON.parse(result.out) as { signers: { smimeCapabilities: string[] }[] };
+      // OpenSSL 3 advertises RC2 at 128, 64 and 40 bits, in that order, after AES and 3DES.
+      const capabilities = report.signers[0]!.smimeCapabilities;
+      expect(capabilities.filter((c) => c.startsWith('rc2'))).toEqual(['rc2-128-cbc', 'rc2-64-cbc', 'rc2-40-cbc']);
+      expect(capabilities.slice(0, 3)).toEqual(['aes-256-cbc', 'aes-192-cbc', 'aes-128-cbc']);
     });
 
     it('sealpost verify rejects a tampered openssl signature (exit 1, invalid)', async () => {

@@ -70,8 +70,8 @@ describe('sealpost send --via sparkpost', () => {
     expect(result.code).toBe(0);
     expect(result.out).toMatch(/^send: 2 of 2 recipient\(s\) accepted \(SparkPost at http:\/\/127\.0\.0\.1:\d+\)$/m);
     expect(result.out).toMatch(/^bob@example\.com +accepted +signed, encrypted aes-256-gcm +id \d+$/m);
-    // Alice's certificate was imported from a file: no advertised ciphers, so AES-256-CBC.
-    expect(result.out).toMatch(/^alice@example\.com +accepted +signed, encrypted aes-256-cbc/m);
+    // Alice's certificate was imported from a file: no advertised ciphers, so AES-256-CBC, and the report says why.
+    expect(result.out).toMatch(/^alice@example\.com +accepted +signed, encrypted aes-256-cbc \(capabilities unknown\) +id \d+$/m);
 
     const received = sparkpost.received.slice(before);
     expect(received.map((t) => t.recipients.join())).toEqual(['bob@example.com', 'alice@example.com']);
@@ -113,6 +113,30 @@ describe('sealpost send --via sparkpost', () => {
     expect(text(toBob!.rfc822)).toMatch(/smime-type=authEnveloped-data/);
     expect(toCarol?.recipients).toEqual(['carol@example.com']);
     expect(text(toCarol!.rfc822)).toMatch(/^Content-Type: multipart\/signed/m);
+  });
+
+  it('reports where each cipher came from; --cipher-unknown picks the cipher for recipients nothing is known of', async () => {
+    const args = ['send', '--via', 'sparkpost', ...alice(), '--keystore', keystore, '--from', 'alice@example.com', '--to', 'bob@example.com', '--to', 'alice@example.com', '--subject', 's', '--text', 't', '--json'];
+    const before = sparkpost.received.length;
+    const chosen = await sealpost(args, { env: sparkpostEnv() });
+    expect(chosen.code, chosen.stderr).toBe(0);
+    const rows = (out: string) => (JSON.parse(out) as { recipients: { address: string; cipher: string; capabilities: string }[] }).recipients.map((r) => [r.address, r.cipher, r.capabilities]);
+    expect(rows(chosen.out)).toEqual([
+      ['bob@example.com', 'aes-256-gcm', 'key-store'],
+      ['alice@example.com', 'aes-256-cbc', 'unknown'],
+    ]);
+    const unknownGcm = await sealpost([...args, '--cipher-unknown', 'aes-128-gcm'], { env: sparkpostEnv() });
+    expect(rows(unknownGcm.out)).toEqual([
+      ['bob@example.com', 'aes-256-gcm', 'key-store'],
+      ['alice@example.com', 'aes-128-gcm', 'unknown'],
+    ]);
+    const forced = await sealpost([...args, '--cipher', 'aes-128-cbc', '--cipher-unknown', 'aes-128-gcm'], { env: sparkpostEnv() });
+    expect(rows(forced.out)).toEqual([
+      ['bob@example.com', 'aes-128-cbc', 'key-store'],
+      ['alice@example.com', 'aes-128-cbc', 'unknown'],
+    ]);
+    const smimeTypes = sparkpost.received.slice(before).map((t) => /smime-type=([A-Za-z-]+)/.exec(text(t.rfc822))?.[1]);
+    expect(smimeTypes).toEqual(['authEnveloped-data', 'enveloped-data', 'authEnveloped-data', 'authEnveloped-data', 'enveloped-data', 'enveloped-data']);
   });
 
   it('exits 1 with the API error when SparkPost refuses the key', async () => {

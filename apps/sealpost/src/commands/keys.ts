@@ -6,6 +6,7 @@ import {
   normalizeAddress,
   parseCertificate,
   pemEncode,
+  recipientCapabilities,
   sameCertificate,
 } from '@sealpost/core';
 import { createBackend } from '../backends.js';
@@ -211,10 +212,18 @@ function storedLines(s: StoredCertificate, current: boolean): string {
     `  valid:        ${String(d['notBefore'])} to ${String(d['notAfter'])}`,
     `  seen:         ${String(d['firstSeen'])} to ${String(d['lastSeen'])}`,
     `  source:       ${s.source}`,
-    `  ciphers:      ${s.smimeCapabilities.length === 0 ? '(not advertised: AES-256-CBC is used)' : s.smimeCapabilities.join(', ')}`,
+    `  ciphers:      ${ciphersText(s)}`,
     `  chain:        ${s.chain.length} intermediate(s)`,
   ];
   return lines.join('\n') + '\n';
+}
+
+/** What send() chooses the cipher from (core's recipientCapabilities), and where it came from when not from signed mail. */
+function ciphersText(s: StoredCertificate): string {
+  const known = recipientCapabilities(s.certificate, s.smimeCapabilities);
+  if (known.source === 'key-store') return known.smimeCapabilities.join(', ');
+  if (known.source === 'certificate') return `${known.smimeCapabilities.join(', ')} (from the certificate; none advertised in signed mail)`;
+  return '(capabilities unknown: AES-256-CBC is used, or send --cipher-unknown)';
 }
 
 async function say(flags: { readonly json?: boolean }, json: unknown, text: string): Promise<void> {

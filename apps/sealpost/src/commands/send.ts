@@ -1,5 +1,5 @@
 import { type Command, Option } from 'commander';
-import { CIPHERS, DIGESTS, backendOption, collect, identityOptions } from '../options.js';
+import { CIPHERS, DIGESTS, backendOption, cipherUnknownOption, collect, identityOptions } from '../options.js';
 import type { SendFlags } from '../send/sender.js';
 
 // The transports load only when a message is sent; these names are all the options need.
@@ -31,7 +31,8 @@ export function addSendCommand(program: Command): void {
         .choices(['refuse', 'sign-only'])
         .default('refuse'),
     )
-    .addOption(new Option('--cipher <name>', "content cipher for every recipient (default: the strongest each recipient's certificate advertises)").choices(CIPHERS))
+    .addOption(new Option('--cipher <name>', "content cipher for every recipient (default: the strongest each recipient advertised, in signed mail collected into the key store or in its certificate)").choices(CIPHERS))
+    .addOption(cipherUnknownOption())
     .option('--oaep', 'RSA-OAEP key transport instead of PKCS#1 v1.5')
     .addOption(new Option('--digest <name>', 'signature digest').choices(DIGESTS).default('sha-256'))
     .option('--chain <file>', 'intermediate certificates to include in the signature (repeatable)', collect)

@@ -1,26 +1,31 @@
 import type { Command } from 'commander';
-import { type ContentCipher, type DigestAlgorithm, createSealpost } from '@sealpost/core';
+import { type DigestAlgorithm, createSealpost } from '@sealpost/core';
 import { createBackend } from '../backends.js';
-import { EXIT } from '../errors.js';
+import { EXIT, usageError } from '../errors.js';
 import { loadCertificateFiles } from '../certificate-files.js';
 import { type IdentityFlags, loadIdentity } from '../identity.js';
-import { readInput, writeOutput } from '../io.js';
+import { readInput, writeOutput, writeStream } from '../io.js';
 import { type BackendFlags, type InOutFlags, backendOption, encryptionOptions, identityOptions, inOutOptions, signingOptions } from '../options.js';
+import { type CipherFlags, planEncryption, renderEncryption } from '../recipient-ciphers.js';
+import { toJson } from '../report.js';
 
-export interface SignEncryptFlags extends BackendFlags, InOutFlags, IdentityFlags {
+export interface SignEncryptFlags extends BackendFlags, InOutFlags, IdentityFlags, CipherFlags {
   readonly opaque?: boolean;
   readonly digest: DigestAlgorithm;
+  readonly pss?: boolean;
   readonly to?: readonly string[];
-  readonly cipher: ContentCipher;
   readonly oaep?: boolean;
   readonly self: boolean;
+  readonly json?: boolean;
 }
 
 export function addSignEncryptCommand(program: Command): void {
   const cmd = program
     .command('sign-encrypt')
     .summary('sign a message, then encrypt it')
-    .description("Sign a message with your identity, then encrypt the signed entity to each --to certificate and, unless --no-self, to your own certificate so your sent copy stays readable.");
+    .description(
+      "Sign a message with your identity, then encrypt the signed entity to each --to certificate and, unless --no-self, to your own certificate so your sent copy stays readable. The cipher is chosen as encrypt chooses it, from the --to recipients' capabilities (yours only when there is no --to); the report goes to stderr, with --json to stdout.",
+    );
   identityOptions(cmd, false);
   signingOptions(cmd);
   encryptionOptions(cmd, false);
@@ -33,20 +38,27 @@ export function addSignEncryptCommand(program: Command): void {
 }
 
 async function runSignEncrypt(flags: SignEncryptFlags): Promise<number> {
+  if (flags.json === true && flags.out === undefined) throw usageError('--json prints the report on stdout: give --out FILE for the sealed message');
   const sealpost = createSealpost({ backend: await createBackend(flags.backend) });
   const signer = await loadIdentity(flags);
   const others = await loadCertificateFiles(flags.to ?? [], 'recipient certificate');
   const recipients = flags.self ? withoutDuplicates([...others, signer.certificate]) : others;
+  const keyTransport = flags.oaep === true ? 'rsa-oaep' : 'rsa-pkcs1';
+  // As send() does: the cipher suits the recipients; the sender's own copy follows it.
+  const plan = await planEncryption(others.length > 0 ? others : recipients, flags, keyTransport);
   const message = await readInput(flags.in);
   const sealed = await sealpost.signAndEncrypt(message, {
     signer,
     detached: flags.opaque !== true,
     digest: flags.digest,
+    ...(flags.pss === true ? { scheme: 'rsa-pss' as const } : {}),
     recipients,
-    cipher: flags.cipher,
-    keyTransport: flags.oaep === true ? 'rsa-oaep' : 'rsa-pkcs1',
+    cipher: plan.cipher,
+    keyTransport,
   });
   await writeOutput(sealed, flags.out);
+  if (flags.json === true) await writeStream(process.stdout, toJson(plan));
+  else await writeStream(process.stderr, renderEncryption('sign-encrypt', plan));
   return EXIT.ok;
 }
 

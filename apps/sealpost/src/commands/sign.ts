@@ -9,6 +9,7 @@ import { type BackendFlags, type InOutFlags, backendOption, identityOptions, inO
 export interface SignFlags extends BackendFlags, InOutFlags, IdentityFlags {
   readonly opaque?: boolean;
   readonly digest: DigestAlgorithm;
+  readonly pss?: boolean;
 }
 
 export function addSignCommand(program: Command): void {
@@ -29,7 +30,12 @@ async function runSign(flags: SignFlags): Promise<number> {
   const sealpost = createSealpost({ backend: await createBackend(flags.backend) });
   const signer = await loadIdentity(flags);
   const message = await readInput(flags.in);
-  const signed = await sealpost.sign(message, { signer, detached: flags.opaque !== true, digest: flags.digest });
+  const signed = await sealpost.sign(message, {
+    signer,
+    detached: flags.opaque !== true,
+    digest: flags.digest,
+    ...(flags.pss === true ? { scheme: 'rsa-pss' as const } : {}),
+  });
   await writeOutput(signed, flags.out);
   return EXIT.ok;
 }

@@ -81,7 +81,14 @@ async function sendThrough(ctx: DemoContext, backend: CryptoBackend, keystore: K
 
 function outcome(report: SendRecipientReport | undefined): string {
   if (report === undefined) return 'no report';
-  const sealed = [report.signed ? 'signed' : 'NOT signed', report.encrypted ? `encrypted with ${report.cipher ?? '?'}` : 'NOT encrypted'].join(', ');
+  const sealed = [report.signed ? 'signed' : 'NOT signed', report.encrypted ? `encrypted with ${report.cipher ?? '?'}${cipherSource(report)}` : 'NOT encrypted'].join(', ');
   const detail = report.error === undefined ? (report.response ?? (report.id === undefined ? '' : `id ${report.id}`)) : `${report.error.message} [${report.error.code}]`;
   return `${report.address} ${report.status} (${sealed})${detail === '' ? '' : `: ${detail}`}`;
+}
+
+/** Where the cipher came from, as send() reported it. */
+function cipherSource(report: SendRecipientReport): string {
+  if (report.capabilities === 'key-store') return ', as his signed mail advertised';
+  if (report.capabilities === 'certificate') return ', as his certificate advertises';
+  return report.capabilities === 'unknown' ? ', capabilities unknown' : '';
 }

@@ -2,7 +2,7 @@ import { rmSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type ContentCipher, chooseCipher, createSealpost } from '@sealpost/core';
+import { type ContentCipher, chooseCipher, createSealpost, recipientCapabilities } from '@sealpost/core';
 import { createDirectoryKeyStore } from '@sealpost/keystore-dir';
 import { createBackend } from '../backends.js';
 import { cleanupOnSignal } from '../cleanup-on-signal.js';
@@ -39,7 +39,9 @@ export async function runDemo(backendName: string, say: Say): Promise<string[]> 
     const sealpost = createSealpost({ backend });
 
     await collectBobsCertificate(ctx, sealpost, keystore);
-    const cipher = chooseCipher([(await keystore.get('bob@example.com'))?.smimeCapabilities ?? []]);
+    // The rule send() applies: what Bob's signed mail advertised, else his certificate, else AES-256-CBC.
+    const bob = await keystore.get('bob@example.com');
+    const cipher = chooseCipher([bob === null ? [] : recipientCapabilities(bob.certificate, bob.smimeCapabilities).smimeCapabilities]);
     const copies = await deliverToBob(ctx, backend, keystore, cipher);
 
     await say(

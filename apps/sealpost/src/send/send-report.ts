@@ -16,8 +16,13 @@ export function renderSendReport(recipients: readonly RecipientOutcome[], target
 }
 
 function sealing(r: SendRecipientReport): string {
-  const parts = [r.signed ? 'signed' : '', r.encrypted ? `encrypted${r.cipher === undefined ? '' : ` ${r.cipher}`}` : ''].filter(Boolean);
+  const parts = [r.signed ? 'signed' : '', r.encrypted ? `encrypted${r.cipher === undefined ? '' : ` ${r.cipher}`}${unknownNote(r)}` : ''].filter(Boolean);
   return parts.length === 0 ? 'plain' : parts.join(', ');
+}
+
+/** Said whenever the cipher was not chosen from anything the recipient advertised. */
+function unknownNote(r: SendRecipientReport): string {
+  return r.capabilities === 'unknown' ? ' (capabilities unknown)' : '';
 }
 
 function detail(r: SendRecipientReport): string {

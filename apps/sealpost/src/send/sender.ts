@@ -21,6 +21,7 @@ export interface SendFlags extends BackendFlags, IdentityFlags, TransportFlags {
   readonly keystore?: string;
   readonly missingCertificate: 'refuse' | 'sign-only';
   readonly cipher?: ContentCipher;
+  readonly cipherUnknown?: ContentCipher;
   readonly oaep?: boolean;
   readonly digest: DigestAlgorithm;
   readonly json?: boolean;
@@ -72,6 +73,7 @@ export function sendOptionsOf(flags: SendFlags): SendOptions {
     digest: flags.digest,
     missingCertificate: flags.missingCertificate,
     ...(flags.cipher === undefined ? {} : { cipher: flags.cipher }),
+    ...(flags.cipherUnknown === undefined ? {} : { cipherUnknown: flags.cipherUnknown }),
     ...(flags.oaep === true ? { keyTransport: 'rsa-oaep' as const } : {}),
   };
 }
