@@ -36,6 +36,7 @@ export type ErrorCode =
   | 'ERR_DECRYPTION_FAILED'
   | 'ERR_NO_RECIPIENT'
   | 'ERR_NOT_AUTHENTICATED'
+  | 'ERR_WEAK_CIPHER'
   // verification findings (reported in VerifyReport.errors; thrown only by assertValid)
   | 'ERR_NO_SIGNERS'
   | 'ERR_SIGNATURE_INVALID'

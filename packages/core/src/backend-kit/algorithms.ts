@@ -42,11 +42,19 @@ export interface CipherSpec {
   readonly name: ContentCipher;
   readonly oid: string;
   readonly mode: 'cbc' | 'gcm';
+  /** The content-encryption key's length in octets. */
+  readonly keyLength: number;
+  /** RC2 only (RFC 2268): the effective key bits, which may be fewer than the key's. */
+  readonly effectiveBits?: number;
+}
+
+/** An AES content cipher: the only kind the engine writes. */
+export interface AesCipherSpec extends CipherSpec {
   readonly keyLength: 16 | 24 | 32;
 }
 
 /** The AES content ciphers (RFC 3565 CBC, RFC 5084 GCM) with what a backend needs to run them. */
-export const AES_CIPHERS: readonly CipherSpec[] = [
+export const AES_CIPHERS: readonly AesCipherSpec[] = [
   { name: 'aes-128-cbc', oid: OID.aes128Cbc, mode: 'cbc', keyLength: 16 },
   { name: 'aes-192-cbc', oid: OID.aes192Cbc, mode: 'cbc', keyLength: 24 },
   { name: 'aes-256-cbc', oid: OID.aes256Cbc, mode: 'cbc', keyLength: 32 },
@@ -55,7 +63,7 @@ export const AES_CIPHERS: readonly CipherSpec[] = [
   { name: 'aes-256-gcm', oid: OID.aes256Gcm, mode: 'gcm', keyLength: 32 },
 ];
 
-export function aesCipherByName(name: ContentCipher): CipherSpec | null {
+export function aesCipherByName(name: ContentCipher): AesCipherSpec | null {
   return AES_CIPHERS.find((c) => c.name === name) ?? null;
 }
 

@@ -16,6 +16,7 @@ import {
   smallIntegerOf,
 } from '../asn1/accessors.js';
 import { type ContentParameters, contentParametersOf } from './content-parameters.js';
+import { legacyCipherOf } from './legacy-content.js';
 import { type Identifier, identifierOf } from './identifiers.js';
 import { type CmsLimits, resolveCmsLimits } from './limits.js';
 import { takesNoParameters } from './signature-algorithms.js';
@@ -232,10 +233,10 @@ export type ReceivedRecipient = KeyTransRecipient | KeyAgreeRecipient | OtherRec
 export interface ReceivedEnvelope {
   readonly authenticated: boolean;
   readonly recipients: readonly ReceivedRecipient[];
-  /** The content cipher's OID, and its spec when it is an AES cipher. */
+  /** The content cipher's OID, and its spec when it is an AES or a legacy (3DES, RC2) cipher. */
   readonly cipherOid: string;
   readonly cipher: CipherSpec | null;
-  /** Null when the cipher is not an AES cipher (its parameters are then not read). */
+  /** Null when the cipher is neither (its parameters are then not read). */
   readonly parameters: ContentParameters | null;
   readonly ciphertext: Uint8Array<ArrayBuffer>;
   readonly mac: Uint8Array<ArrayBuffer> | null;
@@ -305,6 +306,8 @@ function readEncryptedContentInfo(
   // [0] IMPLICIT OCTET STRING: primitive, or constructed from OCTET STRING segments (BER).
   const ciphertext = isContext(encryptedContent, 0) ? octetsOf(encryptedContent) : null;
   if (ciphertext === null) throw cmsMalformed('the encrypted content is missing or malformed');
+  const legacy = legacyCipherOf(algorithm.oid, algorithm.parameters, authenticated, cipherChecks);
+  if (legacy !== null) return { cipherOid: algorithm.oid, ...legacy, ciphertext };
   const cipher = AES_CIPHERS.find((c) => c.oid === algorithm.oid) ?? null;
   if (cipher === null || !cipherChecks) return { cipherOid: algorithm.oid, cipher, parameters: null, ciphertext };
   // GCM belongs in AuthEnvelopedData (RFC 5084) and CBC in EnvelopedData; the mixes are refused.
@@ -387,7 +390,7 @@ function keyAgreeKeyId(node: Node | undefined): Identifier | null {
   return keyId === null ? null : { type: 'subjectKeyIdentifier', keyId };
 }
 
-/** The cipher spec of an envelope whose cipher is an AES cipher; ERR_UNSUPPORTED_CIPHER otherwise. */
+/** The cipher spec of an envelope whose cipher is an AES or a legacy cipher; ERR_UNSUPPORTED_CIPHER otherwise. */
 export function aesCipherOf(envelope: ReceivedEnvelope): { cipher: CipherSpec; parameters: ContentParameters } {
   if (envelope.cipher === null || envelope.parameters === null)
     throw new SealpostError('ERR_UNSUPPORTED_CIPHER', `content cipher ${cipherNameOf(envelope.cipherOid)} is not supported by this backend`);

@@ -9,6 +9,7 @@ import { type KeyTransportParams, keyTransportOf } from './key-transport.js';
 import { AGREEMENT_BY_CURVE, agreementPrimitives, eccCmsSharedInfo, type KeyAgreementParams, keyAgreementOf, originatorPublicKey, x963Kdf } from './key-agreement.js';
 import type { DecryptPrimitives, KeyAgreementPrimitives } from './primitives.js';
 import { contentCipherFromOid } from './algorithms.js';
+import { capabilityOf } from './legacy-content.js';
 
 /**
  * The CMS engine's decryption: every structural, capability and addressing question is answered
@@ -47,7 +48,7 @@ export function planDecryption(capabilities: BackendCapabilities, request: Decry
   throwIfAborted(request.signal);
   const envelope = readEnvelope(request.cms, request.limits);
   const cipherName = envelope.cipher?.name ?? contentCipherFromOid(envelope.cipherOid);
-  if (cipherName === null || !capabilities.contentCiphers.includes(cipherName))
+  if (cipherName === null || !capabilities.contentCiphers.includes(capabilityOf(cipherName)))
     throw new SealpostError('ERR_UNSUPPORTED_CIPHER', `content cipher ${cipherNameOf(envelope.cipherOid)} is not supported by this backend`);
   const certificate = certificateFactsOf(request.certificate);
   if (certificate === null) throw new SealpostError('ERR_CERTIFICATE_MALFORMED', 'the recipient certificate is not a readable X.509 certificate');

@@ -1,6 +1,6 @@
 import type { BackendCapabilities, EncryptRequest } from '../backend.js';
 import { SealpostError, throwIfAborted } from '../errors.js';
-import { type CipherSpec, aesCipherByName } from './algorithms.js';
+import { type AesCipherSpec, aesCipherByName } from './algorithms.js';
 import { assertContentCipher, assertKeyTransport, keyAgreementUnsupported, needsKeyAgreement } from './capabilities.js';
 import { type CertificateFacts, type NamedCurve, type PublicKeyFacts, certificateFactsOf } from './certificate-facts.js';
 import { GCM_NONCE_LENGTH } from './cms-reader.js';
@@ -8,6 +8,7 @@ import { type ContentParameters, cbcParameters, gcmParameters } from './content-
 import { envelopeContentInfo, keyAgreeRecipientInfo, keyTransRecipientInfo } from './envelope-writer.js';
 import { AGREEMENT_BY_CURVE, agreementPrimitives, eccCmsSharedInfo, keyAgreementChoice, keyAgreementIdentifier, originatorKey, x963Kdf } from './key-agreement.js';
 import { oaepKeyTransportIdentifier, rsaPkcs1KeyTransportIdentifier } from './key-transport.js';
+import { isLegacyCipher, legacyCipherNotWritten } from './legacy-content.js';
 import type { EncryptPrimitives, KeyAgreementPrimitives } from './primitives.js';
 
 /**
@@ -35,8 +36,10 @@ export interface EcRecipient {
  * Checks the request against the capabilities: each recipient holds an RSA key-transport key, or an EC
  * key on a curve the backend's `keyAgreement` lists.
  */
-export function checkEncryptRequest(capabilities: BackendCapabilities, request: EncryptRequest): { cipher: CipherSpec; recipients: (RsaRecipient | EcRecipient)[] } {
+export function checkEncryptRequest(capabilities: BackendCapabilities, request: EncryptRequest): { cipher: AesCipherSpec; recipients: (RsaRecipient | EcRecipient)[] } {
   throwIfAborted(request.signal);
+  // A backend may claim a legacy cipher for reading; none is ever written.
+  if (typeof request.cipher === 'string' && isLegacyCipher(request.cipher)) throw legacyCipherNotWritten(request.cipher);
   assertContentCipher(capabilities, request.cipher);
   assertKeyTransport(capabilities, request.keyTransport);
   const cipher = aesCipherByName(request.cipher);
@@ -97,7 +100,7 @@ export async function encryptContent(
 async function agreedRecipientInfo(
   primitives: KeyAgreementPrimitives,
   recipient: EcRecipient,
-  cipher: CipherSpec,
+  cipher: AesCipherSpec,
   key: Uint8Array,
   signal: AbortSignal | undefined,
 ): Promise<Uint8Array> {

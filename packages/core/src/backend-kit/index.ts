@@ -13,7 +13,7 @@ export {
   SIGNATURE_DIGEST_BY_OID, SIGNATURE_NAME_BY_OID, UNSUPPORTED_PBES2_CIPHERS,
 } from '../asn1/oids.js';
 export {
-  AES_CIPHERS, aesCipherByName, type CipherSpec, contentCipherFromOid, digestFromOid, digestLength,
+  AES_CIPHERS, type AesCipherSpec, aesCipherByName, type CipherSpec, contentCipherFromOid, digestFromOid, digestLength,
   digestOid, isAuthenticatedCipher,
 } from './algorithms.js';
 export {
@@ -63,4 +63,7 @@ export {
 export { messageDigestOf, newSignedAttributes, type SignedAttributeInput } from './signed-attributes.js';
 export { signedDataContentInfo, type SignedDataParts, signerInfo, type SignerInfoParts, uniqueEncodings } from './signed-data-writer.js';
 export { checkCertificateSignature, verifySignedData } from './verify-signed-data.js';
+export {
+  capabilityOf, decryptLegacyContent, isLegacyCipher, LEGACY_CIPHERS, legacyCipherNotWritten, legacyCipherOf,
+} from './legacy-content.js';
 export { type BytesMemo, createBytesMemo } from '../bytes-cache.js';

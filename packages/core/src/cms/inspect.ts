@@ -144,7 +144,8 @@ export function inspectCms(bytes: Uint8Array, limits?: CmsLimits): CmsSummary {
       return {
         type: contentType === OID.envelopedData ? 'enveloped-data' : 'auth-enveloped-data',
         cipherOid: envelope.cipherOid,
-        cipher: CIPHER_BY_OID[envelope.cipherOid] ?? null,
+        // The reader's name first: RC2's key size is in its parameters, not its OID.
+        cipher: envelope.cipher?.name ?? CIPHER_BY_OID[envelope.cipherOid] ?? null,
         recipients: envelope.recipients.map(summarizeRecipient),
       };
     }

@@ -1,6 +1,7 @@
 /**
- * PKCS#12 (RFC 7292) identities: reading what OpenSSL 3, NSS and Windows write with PBES2 bags,
- * and writing PBES2 / PBKDF2-HMAC-SHA256 / AES-256-CBC with an HMAC-SHA256 MAC.
+ * PKCS#12 (RFC 7292) identities: reading what OpenSSL 3, NSS, Windows and macOS write, with PBES2 bags
+ * or the legacy PKCS#12 PBE ones (3DES, RC2; `openssl pkcs12 -legacy`), and writing PBES2 /
+ * PBKDF2-HMAC-SHA256 / AES-256-CBC with an HMAC-SHA256 MAC.
  */
 import { sha1 } from '@noble/hashes/legacy.js';
 import { SealpostError } from '../errors.js';
@@ -33,6 +34,7 @@ import {
   UnsupportedEncryption,
 } from './pbes2.js';
 import { bmpPassword, macHash, pkcs12Mac } from './pkcs12-kdf.js';
+import { isPkcs12Pbe, pkcs12PbeDecrypt } from './pkcs12-pbe.js';
 import { readPkcs8 } from './pkcs8.js';
 
 export interface Pkcs12Identity {
@@ -69,11 +71,7 @@ function passwordError(): SealpostError {
 }
 
 function unsupported(what: string): SealpostError {
-  return new SealpostError(
-    'ERR_UNSUPPORTED_PKCS12',
-    `PKCS#12 uses ${what}, which Sealpost cannot read; re-export it with OpenSSL 3: ` +
-      'openssl pkcs12 -legacy -in old.p12 -nodes -out id.pem && openssl pkcs12 -export -in id.pem -out new.p12 (then delete id.pem)',
-  );
+  return new SealpostError('ERR_UNSUPPORTED_PKCS12', `PKCS#12 uses ${what}, which Sealpost cannot read`);
 }
 
 /** Reads the identity in a PKCS#12 file. The MAC is checked before anything is decrypted. */
@@ -158,6 +156,7 @@ function readEncryptedData(node: BerNode): { algorithm: BerNode; ciphertext: Uin
 
 async function decrypt(algorithm: BerNode, ciphertext: Uint8Array, password: string): Promise<Uint8Array> {
   const scheme = readAs('ERR_PKCS12_MALFORMED', MALFORMED_MESSAGE, () => expectOid(at(expectSequence(algorithm, 'algorithm'), 0, 'algorithm'), 'algorithm'));
+  if (isPkcs12Pbe(scheme)) return legacyDecrypt(algorithm, ciphertext, password);
   const legacy = LEGACY_PBE_NAMES[scheme];
   if (legacy !== undefined) throw unsupported(legacy);
   try {
@@ -167,6 +166,24 @@ async function decrypt(algorithm: BerNode, ciphertext: Uint8Array, password: str
     if (error instanceof DecryptionFailed) throw passwordError();
     throw new SealpostError('ERR_PKCS12_MALFORMED', MALFORMED_MESSAGE);
   }
+}
+
+/**
+ * The PKCS#12 PBE schemes key their KDF with the password as a BMPString (RFC 7292 B.1), PBES2 with
+ * UTF-8. An empty password is tried as no octets too, as some writers encode it (as for the MAC).
+ */
+function legacyDecrypt(algorithm: BerNode, ciphertext: Uint8Array, password: string): Uint8Array {
+  const candidates = password === '' ? [bmpPassword(password), new Uint8Array(0)] : [bmpPassword(password)];
+  for (const [i, candidate] of candidates.entries()) {
+    try {
+      return pkcs12PbeDecrypt(algorithm, ciphertext, candidate);
+    } catch (error) {
+      if (error instanceof UnsupportedEncryption) throw unsupported(error.algorithm);
+      if (!(error instanceof DecryptionFailed)) throw new SealpostError('ERR_PKCS12_MALFORMED', MALFORMED_MESSAGE);
+      if (i === candidates.length - 1) throw passwordError();
+    }
+  }
+  throw passwordError();
 }
 
 async function readSafeContents(der: Uint8Array, decrypted: boolean, password: string, depth: number): Promise<Bag[]> {

@@ -9,6 +9,7 @@ import { cmsLimitsOf } from './cms-limits.js';
 import { namesCertificate } from './identifier.js';
 import { replaceContent } from './layers.js';
 import { errorOf } from './report.js';
+import { cipherFindings } from './policy.js';
 import type { DecryptOptions, DecryptReport, ReportError } from './types.js';
 import { type VerifyContext, throwIfLimit } from './verify.js';
 
@@ -65,6 +66,8 @@ export async function decryptParsed(ctx: VerifyContext, message: Uint8Array, roo
       ...facts,
       errors: [{ code: 'ERR_NOT_AUTHENTICATED', message: `${cipher} is not authenticated encryption and authenticated encryption is required` }],
     };
+  const refused = cipherFindings(cipher, ctx.policy, options.policy);
+  if (refused.length > 0) return { status: 'failed', ...facts, errors: refused };
   let content: Uint8Array;
   try {
     ({ content } = await ctx.backend.decrypt({

@@ -64,6 +64,7 @@ async function decryptWithAny(ctx: VerifyContext, message: Uint8Array, root: Ret
     last = await decryptParsed(ctx, message, root, {
       identity,
       ...(options.requireAuthenticated === undefined ? {} : { requireAuthenticated: options.requireAuthenticated }),
+      ...(options.policy === undefined ? {} : { policy: options.policy }),
       ...(options.signal === undefined ? {} : { signal: options.signal }),
     });
     if (last.status === 'decrypted' || !last.errors.some((e) => e.code === 'ERR_NO_RECIPIENT')) return last;

@@ -2,6 +2,7 @@ import type { DigestAlgorithm } from '../backend.js';
 import { DEFAULT_CHAIN_POLICY, DEFAULT_MAX_CHAIN_LENGTH } from '../pki/chain.js';
 import type { PublicKeyInfo } from '../pki/types.js';
 import type { ReportError, VerifyPolicy } from './types.js';
+import { isLegacyCipher } from '../backend-kit/legacy-content.js';
 
 export interface ResolvedPolicy {
   readonly refusedDigests: readonly DigestAlgorithm[];
@@ -42,4 +43,13 @@ export function keyFindings(policy: ResolvedPolicy, key: PublicKeyInfo): ReportE
   if (key.exponent < policy.minRsaExponent)
     out.push({ code: 'ERR_WEAK_KEY', message: `RSA public exponent ${key.exponent} is under the policy minimum of ${policy.minRsaExponent}` });
   return out;
+}
+
+/**
+ * Rule 6 for decryption: the legacy content ciphers (3DES, RC2 of any key size) are read only when a
+ * policy layer asks for `legacy`, as MD5/SHA-1 signatures are; refused before any key is used.
+ */
+export function cipherFindings(cipher: string, ...layers: (VerifyPolicy | undefined)[]): ReportError[] {
+  if (!isLegacyCipher(cipher) || layers.some((p) => p?.legacy === true)) return [];
+  return [{ code: 'ERR_WEAK_CIPHER', message: `${cipher} is a legacy cipher, which the policy refuses (policy legacy reads old archives)` }];
 }

@@ -101,7 +101,10 @@ export interface VerifyPolicy {
   readonly minRsaBits?: number;
   /** Minimum RSA public exponent. Default 65537. */
   readonly minRsaExponent?: bigint;
-  /** Reading old archives: allow MD5/SHA-1 and RSA >= 1024, exponent >= 3. Default false. */
+  /**
+   * Reading old archives: allow MD5/SHA-1 and RSA >= 1024, exponent >= 3, and decrypt 3DES and RC2
+   * content (refused with ERR_WEAK_CIPHER otherwise). Default false.
+   */
   readonly legacy?: boolean;
   /**
    * Most certificates in a signer's path to a trust anchor, leaf and anchor included; a longer one is
@@ -200,6 +203,8 @@ export interface DecryptOptions {
   readonly identity: Identity;
   /** Refuse unauthenticated (CBC) encryption: status failed, ERR_NOT_AUTHENTICATED, no content. */
   readonly requireAuthenticated?: boolean;
+  /** Layered over the instance's policy; `legacy: true` reads 3DES and RC2 content (ERR_WEAK_CIPHER otherwise). */
+  readonly policy?: VerifyPolicy;
   readonly signal?: AbortSignal;
 }
 
