@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { constants, createCipheriv, publicEncrypt, X509Certificate } from 'node:crypto';
 import type { ContentCipher, KeyTransport } from '@sealpost/core';
 import { DECRYPTION_FAILED_MESSAGE, der } from '@sealpost/core';
@@ -7,6 +8,9 @@ import forge from 'node-forge';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { shortenAt } from '@sealpost/conformance';
 import { opensslInFolder } from '../test-support/extra-pki.js';
+
+// `openssl cms -encrypt -rc2-*` needs OpenSSL 3's legacy provider.
+const legacyProvider = spawnSync('openssl', ['list', '-provider', 'legacy', '-provider', 'default', '-cipher-algorithms']).status === 0;
 import { createForgeBackend } from './backend.js';
 import { createContext } from './context.js';
 import { wrapKey } from './key-transport.js';
@@ -183,23 +187,41 @@ describe('encryption made by openssl cms', () => {
     }
   });
 
-  it('3DES is refused as unsupported before any key is used', async () => {
+  it('3DES is read (core\'s legacy ciphers), and never written', async () => {
     const { bob } = pki.identities;
     const cms = opensslInFolder(
       { 'in.txt': content, 'bob.pem': pem(bob) },
       ['cms', '-encrypt', '-binary', '-des3', '-in', 'in.txt', '-recip', 'bob.pem', '-outform', 'DER', '-out', 'out.der'],
       'out.der',
     );
+    expect(Buffer.from((await backend.decrypt({ cms: cms!, ...identity(bob) })).content).equals(Buffer.from(content))).toBe(true);
+    await expect(backend.encrypt({ content, recipients: [{ certificate: bob.cert }], cipher: 'des-ede3-cbc', keyTransport: 'rsa-pkcs1' })).rejects.toMatchObject({
+      code: 'ERR_UNSUPPORTED_CIPHER',
+    });
+  });
+
+  it.skipIf(!legacyProvider)('an RC2 key size outside 40, 64 and 128 bits is refused as unsupported before any key is used', async () => {
+    const { bob } = pki.identities;
+    const rc2 = opensslInFolder(
+      { 'in.txt': content, 'bob.pem': pem(bob) },
+      ['cms', '-encrypt', '-provider', 'legacy', '-provider', 'default', '-binary', '-rc2-64', '-in', 'in.txt', '-recip', 'bob.pem', '-outform', 'DER', '-out', 'out.der'],
+      'out.der',
+    );
+    if (rc2 === null) throw new Error('openssl cms -encrypt -rc2-64 failed');
+    // rc2ParameterVersion 120 (64 bits) rewritten as 121, which names no size S/MIME uses.
+    const at = Buffer.from(rc2).indexOf(Buffer.from([0x02, 0x01, 0x78, 0x04, 0x08]));
+    expect(at).toBeGreaterThan(0);
+    const odd = Uint8Array.from(rc2);
+    odd[at + 2] = 0x79;
     const random = vi.fn((length: number) => new Uint8Array(length));
     const guarded = createForgeBackend({ random });
     // node-forge's RSA primitive, through which every private-key operation of its keys goes.
     const rawRsa = vi.spyOn(forge.pki.rsa as unknown as { decrypt: (...args: unknown[]) => string }, 'decrypt');
-    await expect(guarded.decrypt({ cms: cms!, ...identity(bob) })).rejects.toMatchObject({ code: 'ERR_UNSUPPORTED_CIPHER' });
+    await expect(guarded.decrypt({ cms: odd, ...identity(bob) })).rejects.toMatchObject({ code: 'ERR_UNSUPPORTED_CIPHER' });
     expect(random).not.toHaveBeenCalled();
     expect(rawRsa).not.toHaveBeenCalled();
-    // Control: a message in a supported cipher does reach the private key.
-    const supported = await backend.encrypt({ content, recipients: [{ certificate: bob.cert }], cipher: 'aes-128-cbc', keyTransport: 'rsa-pkcs1' });
-    await guarded.decrypt({ cms: supported, ...identity(bob) }).catch(() => undefined);
+    // Control: the message as written does reach the private key.
+    await guarded.decrypt({ cms: rc2, ...identity(bob) }).catch(() => undefined);
     expect(rawRsa).toHaveBeenCalled();
   });
 });

@@ -33,6 +33,12 @@ export function forgePrimitives(ctx: Context): ForgePrimitives {
     deriveEphemeralSharedSecret: async (input) => deriveEphemeralSharedSecret(ctx, input),
     wrapKeyAes: async (input) => wrapKeyAes(input),
     unwrapKeyAes: async (input) => unwrapKeyAes(input),
-    decryptContent: async (input) => decryptContent(input.cipher, input.key, input.parameters, input.ciphertext, input.mac, input.additionalData),
+    // 3DES and RC2 through core's legacy ciphers, not node-forge's, so the same bytes fail the same way on
+    // every backend: node-forge 1.4 takes an empty ciphertext as an empty plaintext, and stops its padding
+    // check at the first wrong octet.
+    decryptContent: async (input) =>
+      kit.isLegacyCipher(input.cipher.name)
+        ? kit.decryptLegacyContent(input)
+        : decryptContent(input.cipher, input.key, input.parameters, input.ciphertext, input.mac, input.additionalData),
   };
 }

@@ -13,8 +13,10 @@ export const DIGESTS: readonly { readonly name: DigestAlgorithm; readonly oid: s
 ];
 
 /**
- * Content ciphers `openssl cms` can write and read. ChaCha20-Poly1305 (RFC 8103) is missing on
- * purpose: OpenSSL 3.0 has the cipher but not its CMS encoding ("unsupported content encryption").
+ * The content ciphers this backend writes (AES only), claimed when a loaded provider offers them.
+ * ChaCha20-Poly1305 (RFC 8103) is missing on purpose: OpenSSL 3.0 has the cipher but not its CMS
+ * encoding ("unsupported content encryption"). 3DES and RC2 are read in-process and never written
+ * (`LEGACY_READ_CIPHERS`).
  */
 export const CIPHERS: readonly { readonly name: ContentCipher; readonly oid: string; readonly openssl: string }[] = [
   { name: 'aes-128-cbc', oid: kit.OID.aes128Cbc, openssl: 'aes-128-cbc' },
@@ -23,9 +25,13 @@ export const CIPHERS: readonly { readonly name: ContentCipher; readonly oid: str
   { name: 'aes-128-gcm', oid: kit.OID.aes128Gcm, openssl: 'aes-128-gcm' },
   { name: 'aes-192-gcm', oid: kit.OID.aes192Gcm, openssl: 'aes-192-gcm' },
   { name: 'aes-256-gcm', oid: kit.OID.aes256Gcm, openssl: 'aes-256-gcm' },
-  { name: 'des-ede3-cbc', oid: kit.OID.desEde3Cbc, openssl: 'des-ede3-cbc' },
-  { name: 'rc2-cbc', oid: kit.OID.rc2Cbc, openssl: 'rc2-cbc' },
 ];
+
+/**
+ * Read whatever the providers offer: 3DES on node:crypto (Node's OpenSSL default provider), RC2 by core's
+ * legacy ciphers, after `pkeyutl` has unwrapped the key. The legacy provider is not needed for either.
+ */
+export const LEGACY_READ_CIPHERS: readonly ContentCipher[] = ['des-ede3-cbc', 'rc2-cbc'];
 
 export const CURVES: readonly { readonly curve: string; readonly keyType: 'ec-p256' | 'ec-p384' | 'ec-p521'; readonly agreement: KeyAgreement }[] = [
   { curve: 'P-256', keyType: 'ec-p256', agreement: 'ecdh-p256' },

@@ -1,14 +1,17 @@
 import { createCipheriv, createDecipheriv } from 'node:crypto';
 import { decryptionFailed } from '@sealpost/core';
-import type * as kit from '@sealpost/core/backend-kit';
+import * as kit from '@sealpost/core/backend-kit';
 
 /**
- * AES-CBC and AES-GCM content decryption (and encryption) in-process on node:crypto: no private key is involved, so
- * no provider has to see it. Every failure (bad padding, bad tag, wrong length) is the one generic
- * error, and GCM output is released only after `final()` has checked the tag.
+ * AES-CBC, AES-GCM and 3DES-CBC content decryption (and AES encryption) in-process on node:crypto: no
+ * private key is involved, so no provider has to see it. Every failure (bad padding, bad tag, wrong
+ * length) is the one generic error, and GCM output is released only after `final()` has checked the
+ * tag. RC2 is only in OpenSSL's legacy provider, which Node does not load: core's RC2 reads it, as on
+ * the other backends.
  */
 export function decryptContent(input: kit.ContentDecryption): Uint8Array {
   const { cipher, parameters } = input;
+  if (kit.isLegacyCipher(cipher.name) && cipher.name !== 'des-ede3-cbc') return kit.decryptLegacyContent(input);
   try {
     if (parameters.mode === 'cbc') {
       const decipher = createDecipheriv(cipher.name, input.key, parameters.iv);

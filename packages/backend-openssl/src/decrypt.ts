@@ -13,9 +13,9 @@ const VERB = ['cms', '-decrypt'] as const;
 /**
  * Core's CMS engine reads the envelope and answers every structural, capability and addressing
  * question exactly as for the other backends (a 1-octet GCM tag, a missing IV or a 16-octet nonce
- * never reaches openssl). Key transport with an AES content cipher then runs on primitives:
- * `openssl pkeyutl -decrypt` for the private-key operation, node:crypto for AES. Key agreement
- * (ECDH) and the legacy ciphers (3DES, RC2) go to `openssl cms -decrypt` whole.
+ * never reaches openssl). Key transport then runs on primitives: `openssl pkeyutl -decrypt` for the
+ * private-key operation, node:crypto for AES and 3DES, core's legacy ciphers for RC2 (so no legacy
+ * provider is needed to read it). Key agreement (ECDH) goes to `openssl cms -decrypt` whole.
  */
 export async function decryptCms(ctx: Context, request: DecryptRequest): Promise<DecryptResult> {
   throwIfAborted(request.signal);

@@ -1,6 +1,6 @@
 import type { BackendCapabilities, DigestAlgorithm } from '@sealpost/core';
 import { SealpostError } from '@sealpost/core';
-import { CIPHERS, CURVES, DIGESTS, KEY_OID } from './algorithms.js';
+import { CIPHERS, CURVES, DIGESTS, KEY_OID, LEGACY_READ_CIPHERS } from './algorithms.js';
 import type { Openssl } from './openssl.js';
 import { exitFailure } from './process.js';
 
@@ -110,7 +110,7 @@ export function capabilitiesFrom(listings: AlgorithmListings): BackendCapabiliti
   return Object.freeze({
     digests: freeze(DIGESTS.filter((d) => digests.has(d.oid)).map((d): DigestAlgorithm => d.name)),
     signatureSchemes: freeze([...(rsaSignatures ? (['rsa-pkcs1', 'rsa-pss'] as const) : []), ...(ecdsa ? (['ecdsa'] as const) : [])]),
-    contentCiphers: freeze(CIPHERS.filter((c) => ciphers.has(c.oid)).map((c) => c.name)),
+    contentCiphers: freeze([...CIPHERS.filter((c) => ciphers.has(c.oid)).map((c) => c.name), ...LEGACY_READ_CIPHERS]),
     keyTransport: freeze(rsaKeys && asymmetric.has(KEY_OID.rsa) ? (['rsa-pkcs1', 'rsa-oaep'] as const).slice() : []),
     keyAgreement: freeze(ecdh ? CURVES.map((c) => c.agreement) : []),
     keyTypes: freeze([...(rsaKeys ? (['rsa'] as const) : []), ...(ecdsa || ecdh ? CURVES.map((c) => c.keyType) : [])]),

@@ -21,9 +21,11 @@ const ecdhOptions = (curve: string): string[] => ['-keyopt', `ecdh_kdf_md:${ECDH
 /**
  * Encryption to RSA recipients with an AES cipher runs under core's CMS engine on `primitives`
  * (public-key operations and AES in node:crypto: no process). A recipient that needs key agreement
- * (ECDH), or a legacy cipher, goes to `openssl cms -encrypt`.
+ * (ECDH) goes to `openssl cms -encrypt`. Legacy ciphers (3DES, RC2) are refused: read, never written.
  */
-export function encryptCms(ctx: Context, primitives: kit.EncryptPrimitives, request: EncryptRequest): Promise<Uint8Array> {
+export async function encryptCms(ctx: Context, primitives: kit.EncryptPrimitives, request: EncryptRequest): Promise<Uint8Array> {
+  // Claimed for reading only: `openssl cms -encrypt -des3` would write it, this backend never does.
+  if (typeof request.cipher === 'string' && kit.isLegacyCipher(request.cipher)) throw kit.legacyCipherNotWritten(request.cipher);
   const recipients: readonly unknown[] = Array.isArray(request.recipients) ? request.recipients : [];
   const agreement = recipients.some((r) => {
     const facts = kit.certificateFactsOf((r as { certificate?: Uint8Array } | undefined)?.certificate as Uint8Array);

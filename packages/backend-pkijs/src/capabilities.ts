@@ -7,7 +7,8 @@ import type { BackendCapabilities } from '@sealpost/core';
 export const PKIJS_CAPABILITIES: BackendCapabilities = Object.freeze({
   digests: Object.freeze(['sha-1', 'sha-256', 'sha-384', 'sha-512'] as const),
   signatureSchemes: Object.freeze(['rsa-pkcs1', 'rsa-pss', 'ecdsa'] as const),
-  contentCiphers: Object.freeze(['aes-128-cbc', 'aes-192-cbc', 'aes-256-cbc', 'aes-128-gcm', 'aes-192-gcm', 'aes-256-gcm'] as const),
+  // 3DES and RC2 (any key size) are decrypted by core's legacy ciphers, never written.
+  contentCiphers: Object.freeze(['aes-128-cbc', 'aes-192-cbc', 'aes-256-cbc', 'aes-128-gcm', 'aes-192-gcm', 'aes-256-gcm', 'des-ede3-cbc', 'rc2-cbc'] as const),
   keyTransport: Object.freeze(['rsa-pkcs1', 'rsa-oaep'] as const),
   // ECDH (RFC 5753) on the NIST curves with WebCrypto; X25519 and X448 (RFC 8418) are not implemented.
   keyAgreement: Object.freeze(['ecdh-p256', 'ecdh-p384', 'ecdh-p521'] as const),

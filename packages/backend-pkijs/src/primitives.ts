@@ -44,6 +44,10 @@ export function pkijsPrimitives(ctx: Context): PkijsPrimitives {
     deriveEphemeralSharedSecret: (input) => deriveEphemeralSharedSecret(ctx, input),
     wrapKeyAes: (input) => wrapKeyAes(ctx, input),
     unwrapKeyAes: (input) => unwrapKeyAes(ctx, input),
-    decryptContent: (input) => decryptContent(ctx, input.cipher, arrayBufferBacked(input.key), input.parameters, input.ciphertext, input.mac, input.additionalData),
+    // WebCrypto has neither 3DES nor RC2: core's legacy ciphers read them, as on every backend.
+    decryptContent: async (input) =>
+      kit.isLegacyCipher(input.cipher.name)
+        ? kit.decryptLegacyContent(input)
+        : decryptContent(ctx, input.cipher, arrayBufferBacked(input.key), input.parameters, input.ciphertext, input.mac, input.additionalData),
   };
 }

@@ -6,6 +6,7 @@ import type { BackendSuiteOptions, SuiteContext } from './context.js';
 import { decryptionTests } from './decryption.js';
 import { keyAgreementTests } from './key-agreement.js';
 import { layerLimitTests } from './layer-limits.js';
+import { legacyReadingTests } from './legacy-reading.js';
 import { pathTests } from './paths.js';
 import { roundTripTests } from './roundtrip.js';
 import { storedMailTests } from './stored-mail.js';
@@ -33,6 +34,7 @@ export function defineBackendSuite(options: BackendSuiteOptions): void {
     cmsReadingTests(ctx);
     layerLimitTests(ctx);
     vectorTests(ctx);
+    legacyReadingTests(ctx);
     storedMailTests(ctx);
   });
 }

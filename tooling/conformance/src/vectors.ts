@@ -49,16 +49,20 @@ export function vectorTests(ctx: SuiteContext): void {
       expect(codes(report)).toContain('ERR_CHAIN_UNTRUSTED');
     });
 
+    // 5.2 is headed "RC2/128", but its text and its bytes are RC2/40 (rc2ParameterVersion 160, a 5-octet key).
     for (const [file, cipher] of [
       ['5.1.bin', 'des-ede3-cbc'],
-      ['5.2.bin', 'rc2-cbc'],
+      ['5.2.bin', 'rc2-40-cbc'],
     ] as const) {
-      it(`${file} (${cipher}) decrypts if claimed, else fails with a typed unsupported error`, async () => {
+      it(`${file} (${cipher}) decrypts under the legacy policy if claimed, else fails with a typed unsupported error`, async () => {
         const bob = { certificate: vector('rfc4134', 'BobRSASignByCarl.cer'), privateKey: { type: 'pkcs8' as const, der: vector('rfc4134', 'BobPrivRSAEncrypt.pri') } };
-        const report = await ctx.sp.decrypt(envelopedMessage({ from: 'AliceRSA@example.com' }, vector('rfc4134', file)), { identity: bob });
+        const message = envelopedMessage({ from: 'AliceRSA@example.com' }, vector('rfc4134', file));
+        const refused = await ctx.sp.decrypt(message, { identity: bob });
+        expect([refused.status, ...codes(refused)]).toEqual(['failed', 'ERR_WEAK_CIPHER']);
+        const report = await ctx.sp.decrypt(message, { identity: bob, policy: { legacy: true } });
         expect(report.cipher).toBe(cipher);
         expect(report.authenticated).toBe(false);
-        if (ctx.backend.capabilities.contentCiphers.includes(cipher)) {
+        if (ctx.backend.capabilities.contentCiphers.includes(cipher === 'des-ede3-cbc' ? cipher : 'rc2-cbc')) {
           expect(report.status).toBe('decrypted');
           expect(new TextDecoder().decode(report.content)).toContain('This is some sample content.');
         } else {
