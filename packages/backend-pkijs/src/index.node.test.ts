@@ -1,5 +1,6 @@
 import { makeTestPki, type TestPki } from '../test-support/openssl-pki.js';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { createPkijsBackend as createPortableBackend } from './index.js';
 import { createPkijsBackend } from './index.node.js';
 import { nodeDigest, nodeRsaDecryptRaw, nodeRsaEncryptRaw } from './node-rsa.node.js';
 
@@ -16,6 +17,15 @@ describe('the Node entry', () => {
     const cms = await createPkijsBackend().encrypt({ content, recipients: [{ certificate: bob.cert }], cipher: 'aes-256-gcm', keyTransport: 'rsa-pkcs1' });
     const opened = await createPkijsBackend().decrypt({ cms, certificate: bob.cert, privateKey: { type: 'pkcs8', der: bob.key } });
     expect(opened.content).toEqual(content);
+  });
+
+  it('does ECDH key agreement too (WebCrypto), both ways with the portable entry', async () => {
+    const { carol, dave } = pki;
+    const portable = createPortableBackend();
+    for (const [from, to] of [[createPkijsBackend(), portable], [portable, createPkijsBackend()]] as const) {
+      const cms = await from.encrypt({ content, recipients: [{ certificate: carol.cert }, { certificate: dave.cert }], cipher: 'aes-128-gcm', keyTransport: 'rsa-pkcs1' });
+      for (const who of [carol, dave]) expect((await to.decrypt({ cms, certificate: who.cert, privateKey: { type: 'pkcs8', der: who.key } })).content).toEqual(content);
+    }
   });
 
   it('a hook passed in options wins over the default', async () => {
