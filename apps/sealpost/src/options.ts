@@ -65,7 +65,7 @@ export function trustOptions(cmd: Command, what: string): Command {
   return cmd
     .option('--trust <file>', `trust anchor (CA certificate, PEM or DER) ${what} (repeatable)`, collect)
     .option('--intermediate <file>', 'extra intermediate certificates to build chains with (repeatable)', collect)
-    .option('--legacy', 'read old archives: accept MD5/SHA-1 and RSA keys from 1024 bits')
+    .option('--legacy', 'read old archives: accept MD5/SHA-1, RSA keys from 1024 bits, and 3DES and RC2 content')
     .option('--at <time>', 'judge certificate validity at this time (ISO 8601, e.g. 2021-03-01T12:00:00Z) instead of now: for archives')
     .option('--json', 'print the report as JSON; it is then the only thing on stdout');
 }

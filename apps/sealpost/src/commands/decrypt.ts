@@ -9,6 +9,7 @@ import { renderDecrypt, toJson, withoutContent } from '../report.js';
 
 export interface DecryptFlags extends BackendFlags, InOutFlags, IdentityFlags {
   readonly requireAuthenticated?: boolean;
+  readonly legacy?: boolean;
   readonly json?: boolean;
 }
 
@@ -22,6 +23,7 @@ export function addDecryptCommand(program: Command): void {
   identityOptions(cmd, false);
   cmd
     .option('--require-authenticated', 'refuse encryption that is not authenticated (anything but AES-GCM)')
+    .option('--legacy', 'read old archives: 3DES and RC2 content (refused otherwise)')
     .option('--json', 'print the report as JSON; it is then the only thing on stdout');
   inOutOptions(cmd, 'the decrypted message');
   backendOption(cmd);
@@ -34,7 +36,11 @@ async function runDecrypt(flags: DecryptFlags): Promise<number> {
   const sealpost = createSealpost({ backend: await createBackend(flags.backend) });
   const identity = await loadIdentity(flags);
   const message = await readInput(flags.in);
-  const report = await sealpost.decrypt(message, { identity, requireAuthenticated: flags.requireAuthenticated === true });
+  const report = await sealpost.decrypt(message, {
+    identity,
+    requireAuthenticated: flags.requireAuthenticated === true,
+    ...(flags.legacy === true ? { policy: { legacy: true } } : {}),
+  });
   const decrypted = report.status === 'decrypted' && report.content !== undefined;
   if (flags.json === true) {
     if (decrypted && flags.out !== undefined) await writeOutput(report.content!, flags.out);
