@@ -78,6 +78,9 @@ export function keyAgreementTests(ctx: SuiteContext): void {
             expect(report.errors).toEqual([]);
             expect(report.status).toBe('decrypted');
             expect(report.cipher).toBe(cipher);
+            // The report names how the content key reached this recipient, and only that.
+            if (who === ec) expect([report.keyAgreement, report.keyTransport]).toEqual([agreement, undefined]);
+            else expect([report.keyAgreement, report.keyTransport]).toEqual([undefined, 'rsa-pkcs1']);
             expect(new TextDecoder().decode(report.content)).toContain(BODY);
           }
           const peer = await opensslDecryptDer({ cms: cmsOf(encrypted), certPath: ec.certPath, keyPath: ec.keyPath });

@@ -59,7 +59,13 @@ export async function decryptParsed(ctx: VerifyContext, message: Uint8Array, roo
   const cipher = env.cipher ?? env.cipherOid;
   const authenticated = env.type === 'auth-enveloped-data' && isAuthenticatedCipher(cipher);
   const recipient = matchingRecipient(env.recipients, options.identity.certificate);
-  const facts = { cipher, authenticated, ...(recipient?.keyTransport == null ? {} : { keyTransport: recipient.keyTransport }) };
+  const agreement = recipient?.kind === 'kari' ? keyAgreementOf(options.identity.certificate) : undefined;
+  const facts = {
+    cipher,
+    authenticated,
+    ...(recipient?.keyTransport == null ? {} : { keyTransport: recipient.keyTransport }),
+    ...(agreement === undefined ? {} : { keyAgreement: agreement }),
+  };
   if (options.requireAuthenticated === true && !authenticated)
     return {
       status: 'failed',
@@ -95,6 +101,17 @@ function decryptFailure(error: unknown): ReportError {
     return { code: error.code, message: error.message };
   // Whatever went wrong, one code and one message: no padding or tag oracle.
   return { code: 'ERR_DECRYPTION_FAILED', message: DECRYPTION_FAILED_MESSAGE };
+}
+
+/** The key agreement a KeyAgreeRecipientInfo for this certificate's key uses: `ecdh-p256`, `x25519`, ... */
+function keyAgreementOf(certificate: Uint8Array): string | undefined {
+  try {
+    const key = parseCertificate(certificate).publicKey;
+    if (key.type === 'ec') return `ecdh-${key.curve.toLowerCase().replace('-', '')}`;
+    return key.type === 'x25519' || key.type === 'x448' ? key.type : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function matchingRecipient(recipients: readonly RecipientSummary[], certificate: Uint8Array): RecipientSummary | undefined {

@@ -67,6 +67,8 @@ export interface DecryptReport {
   readonly cipher?: ContentCipher | string;
   readonly authenticated?: boolean;
   readonly keyTransport?: KeyTransport | string;
+  /** For a KeyAgreeRecipientInfo: the key agreement, from the recipient's key (`ecdh-p256`, `ecdh-p384`, `ecdh-p521`, `x25519`). */
+  readonly keyAgreement?: string;
   /** MIME path of the encrypted part when it is nested (status partially-encrypted). */
   readonly encryptedPath?: string;
   readonly errors: readonly ReportError[];
