@@ -36,6 +36,8 @@ const FEATURE_NAMES: Readonly<Record<Feature, string>> = {
   signature: 'RSA PKCS#1 v1.5 / SHA-256 signing',
   'aes-cbc': 'AES-CBC',
   'aes-gcm': 'AES-GCM (AuthEnvelopedData)',
+  'des-ede3': '3DES-CBC',
+  rc2: 'RC2-CBC',
   'rsa-pkcs1': 'RSA PKCS#1 v1.5 key transport',
   'rsa-oaep': 'RSA-OAEP key transport',
   ecdh: 'ECDH key agreement (EC P-256)',

@@ -1,8 +1,8 @@
 import type { ContentCipher, KeyAgreement, KeyTransport } from '@sealpost/core';
 
-export type OperationId = 'sign-detached' | 'sign-opaque' | 'encrypt-cbc' | 'encrypt-gcm' | 'encrypt-oaep' | 'encrypt-ecdh' | 'sign-encrypt';
+export type OperationId = 'sign-detached' | 'sign-opaque' | 'encrypt-cbc' | 'encrypt-gcm' | 'encrypt-oaep' | 'encrypt-ecdh' | 'sign-encrypt' | 'read-3des' | 'read-rc2';
 
-export type CipherFamily = 'aes-cbc' | 'aes-gcm';
+export type CipherFamily = 'aes-cbc' | 'aes-gcm' | 'des-ede3' | 'rc2';
 
 export interface Operation {
   readonly id: OperationId;
@@ -16,6 +16,8 @@ export interface Operation {
   readonly keyTransport: KeyTransport | null;
   /** Key agreement instead of key transport: the recipient is then carol, whose key is EC P-256. */
   readonly keyAgreement?: KeyAgreement;
+  /** Old mail: Sealpost consumers read it under the legacy policy (it is refused by default), and never write it. */
+  readonly legacy?: boolean;
 }
 
 export const OPERATIONS: readonly Operation[] = [
@@ -79,12 +81,34 @@ export const OPERATIONS: readonly Operation[] = [
     cipherFamilies: ['aes-cbc'],
     keyTransport: 'rsa-pkcs1',
   },
+  {
+    id: 'read-3des',
+    title: 'Reading old mail: 3DES',
+    definition:
+      'EnvelopedData with 3DES-CBC (des-ede3-cbc, RFC 3370) and RSA PKCS#1 v1.5, as mail clients wrote it before AES. Sealpost reads it under the legacy policy (`policy: { legacy: true }`, `--legacy`; refused by default) and never writes it, so its rows are refusals.',
+    verifies: false,
+    cipherFamilies: ['des-ede3'],
+    keyTransport: 'rsa-pkcs1',
+    legacy: true,
+  },
+  {
+    id: 'read-rc2',
+    title: 'Reading old mail: RC2',
+    definition:
+      'EnvelopedData with RC2-CBC (RFC 3370; 128 effective key bits where the producer can choose) and RSA PKCS#1 v1.5. Sealpost reads RC2 of 40, 64 and 128 bits under the legacy policy and never writes it.',
+    verifies: false,
+    cipherFamilies: ['rc2'],
+    keyTransport: 'rsa-pkcs1',
+    legacy: true,
+  },
 ];
 
 const CIPHERS_BY_FAMILY: Readonly<Record<CipherFamily, readonly ContentCipher[]>> = {
   // Strongest first: a producer uses the first one it has.
   'aes-cbc': ['aes-256-cbc', 'aes-192-cbc', 'aes-128-cbc'],
   'aes-gcm': ['aes-256-gcm', 'aes-192-gcm', 'aes-128-gcm'],
+  'des-ede3': ['des-ede3-cbc'],
+  rc2: ['rc2-128-cbc', 'rc2-64-cbc', 'rc2-40-cbc'],
 };
 
 export function operationById(id: OperationId): Operation {
@@ -102,7 +126,6 @@ export function ciphersOf(family: CipherFamily): readonly ContentCipher[] {
 }
 
 export function familyOf(cipher: string): CipherFamily | null {
-  if (CIPHERS_BY_FAMILY['aes-cbc'].includes(cipher as ContentCipher)) return 'aes-cbc';
-  if (CIPHERS_BY_FAMILY['aes-gcm'].includes(cipher as ContentCipher)) return 'aes-gcm';
-  return null;
+  const families = Object.keys(CIPHERS_BY_FAMILY) as CipherFamily[];
+  return families.find((family) => CIPHERS_BY_FAMILY[family].includes(cipher as ContentCipher)) ?? null;
 }

@@ -6,11 +6,13 @@ import {
   type ReportError,
   type Sealpost,
   type VerifyReport,
+  type ContentCipher,
   bytesEqual,
   createSealpost,
   isSealpostError,
   splitMessage,
 } from '@sealpost/core';
+import { isLegacyCipher } from '@sealpost/core/backend-kit';
 import type { Abilities } from './abilities.js';
 import type { Actor, ActorContext, ActorFactory, Verdict } from './actor.js';
 import type { BackendEntry } from './backends.js';
@@ -35,8 +37,9 @@ export function sealpostActorFactory(entry: BackendEntry): ActorFactory {
         label,
         kind: 'sealpost',
         version: `this workspace; ciphers ${backend.capabilities.contentCiphers.join(', ')}; key transport ${backend.capabilities.keyTransport.join(', ')}; key agreement ${backend.capabilities.keyAgreement.join(', ') || 'none'}`,
-        produces: abilities,
-        consumes: abilities,
+        // 3DES and RC2 are claimed for reading ('rc2-cbc' for every key size), never written.
+        produces: { ...abilities, ciphers: abilities.ciphers.filter((c) => !isLegacyCipher(c)) },
+        consumes: { ...abilities, ciphers: abilities.ciphers.flatMap((c): ContentCipher[] => (c === 'rc2-cbc' ? ['rc2-40-cbc', 'rc2-64-cbc', 'rc2-128-cbc'] : [c])) },
         typedRefusals: true,
         produce: (operation, plan, signal) => produce(sealpost, context.parties, operation, plan, signal),
         consume: (operation, message, signal) => consume(sealpost, context.parties, operation, message, signal),
@@ -58,6 +61,8 @@ function abilitiesOf(backend: CryptoBackend): Abilities {
       signature: `RSA PKCS#1 v1.5 / SHA-256 signing is ${missing}`,
       'aes-cbc': `this AES-CBC key size is ${missing}`,
       'aes-gcm': `AES-GCM is ${missing}`,
+      'des-ede3': 'Sealpost reads 3DES (under the legacy policy) but never writes it',
+      rc2: 'Sealpost reads RC2 (under the legacy policy) but never writes it',
       'rsa-oaep': `RSA-OAEP is ${missing}`,
       'rsa-pkcs1': `RSA PKCS#1 v1.5 key transport is ${missing}`,
       ecdh: `ECDH key agreement on P-256 is ${missing}`,
@@ -90,7 +95,8 @@ async function consume(sealpost: Sealpost, parties: Parties, operation: Operatio
   try {
     if (operation.id === 'sign-encrypt') return openVerdict(await sealpost.open(message, { identities: [identity], trustAnchors, ...aborts }), parties);
     if (operation.verifies) return verifyVerdict(await sealpost.verify(message, { trustAnchors, ...aborts }), operation, parties);
-    return decryptVerdict(await sealpost.decrypt(message, { identity, ...aborts }), parties);
+    const policy = operation.legacy === true ? { policy: { legacy: true } } : {};
+    return decryptVerdict(await sealpost.decrypt(message, { identity, ...policy, ...aborts }), parties);
   } catch (error) {
     // Reports carry verdicts; a throw means the message could not even be read.
     const code = isSealpostError(error) ? error.code : 'thrown';

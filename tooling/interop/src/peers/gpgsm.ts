@@ -18,9 +18,10 @@ import { peerActor } from './peer-actor.js';
 
 const PRODUCES: Abilities = {
   signs: true,
-  ciphers: ['aes-128-cbc', 'aes-192-cbc', 'aes-256-cbc'],
+  ciphers: ['aes-128-cbc', 'aes-192-cbc', 'aes-256-cbc', 'des-ede3-cbc'],
   keyTransports: ['rsa-pkcs1'],
   why: {
+    rc2: 'gpgsm 2.2 has no RC2 to encrypt with ("selected cipher algorithm is invalid")',
     'aes-gcm': 'gpgsm 2.2 cannot make AuthEnvelopedData: given the AES-GCM OID it writes a plain EnvelopedData with that OID, which is not RFC 5083',
     'rsa-oaep': 'gpgsm 2.2 always uses RSA PKCS#1 v1.5 key transport and has no switch for RSA-OAEP',
     ecdh: 'gpgsm 2.2 does not encrypt to EC certificates ("Wrong key usage"): no ECDH key agreement for S/MIME',
@@ -29,9 +30,10 @@ const PRODUCES: Abilities = {
 
 const CONSUMES: Abilities = {
   signs: true,
-  ciphers: ['aes-128-cbc', 'aes-192-cbc', 'aes-256-cbc'],
+  ciphers: ['aes-128-cbc', 'aes-192-cbc', 'aes-256-cbc', 'des-ede3-cbc'],
   keyTransports: ['rsa-pkcs1'],
   why: {
+    rc2: 'gpgsm 2.2 does not decrypt RC2 ("Unsupported algorithm")',
     'aes-gcm': 'gpgsm 2.2 has no AuthEnvelopedData (RFC 5083): decryption fails ("error getting IV: Buffer too short")',
     'rsa-oaep': 'gpgsm 2.2 has no RSAES-OAEP key transport: it cannot unwrap the content-encryption key ("No secret key")',
     ecdh: 'gpgsm 2.2 has no ECDH key agreement for S/MIME, and importing an EC PKCS#12 key crashes gpgsm 2.2.40: it reports "No secret key"',
@@ -43,6 +45,7 @@ const CIPHER_NAMES: Readonly<Partial<Record<ContentCipher, string>>> = {
   'aes-128-cbc': 'AES128',
   'aes-192-cbc': 'AES192',
   'aes-256-cbc': 'AES256',
+  'des-ede3-cbc': '3DES',
   'aes-128-gcm': OID.aes128Gcm,
   'aes-192-gcm': OID.aes192Gcm,
   'aes-256-gcm': OID.aes256Gcm,

@@ -21,6 +21,8 @@ const PRODUCES: Abilities = {
   keyTransports: ['rsa-pkcs1'],
   why: {
     'aes-cbc': 'cmsutil -E always encrypts with AES-128-CBC',
+    'des-ede3': 'cmsutil -E always encrypts with AES-128-CBC',
+    rc2: 'cmsutil -E always encrypts with AES-128-CBC',
     'aes-gcm': 'cmsutil -E always makes AES-128-CBC EnvelopedData and has no switch for AuthEnvelopedData (AES-GCM)',
     'rsa-oaep': 'cmsutil -E always uses RSA PKCS#1 v1.5 key transport and has no switch for RSA-OAEP',
     ecdh: 'NSS 3.87 CMS has no ECDH key agreement: cmsutil -E to an EC certificate stops with SEC_ERROR_INVALID_ALGORITHM',
@@ -29,7 +31,7 @@ const PRODUCES: Abilities = {
 
 const CONSUMES: Abilities = {
   signs: true,
-  ciphers: ['aes-128-cbc', 'aes-192-cbc', 'aes-256-cbc'],
+  ciphers: ['aes-128-cbc', 'aes-192-cbc', 'aes-256-cbc', 'des-ede3-cbc', 'rc2-128-cbc'],
   keyTransports: ['rsa-pkcs1'],
   why: {
     'aes-gcm': 'NSS has no AuthEnvelopedData (RFC 5083); cmsutil stops at its content type with SEC_ERROR_UNRECOGNIZED_OID',

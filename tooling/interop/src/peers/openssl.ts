@@ -1,5 +1,8 @@
-import type { ContentCipher } from '@sealpost/core';
-import { type CmsCipher, type PeerContentResult, opensslDecryptDer, opensslEncryptDer, opensslSignDer, opensslVerifyDer } from '@sealpost/fixtures';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { type ContentCipher, OID, inspectCms } from '@sealpost/core';
+import { type CmsCipher, type PeerContentResult, opensslDecryptDer, opensslEncryptDer, opensslSignDer, opensslVerifyDer, withTempDir } from '@sealpost/fixtures';
+import { writePrivate } from '../files.js';
 import type { Abilities } from '../abilities.js';
 import type { ActorContext, ActorFactory } from '../actor.js';
 import { firstLine, requireSuccess, runPeer } from './command.js';
@@ -11,9 +14,19 @@ import { peerActor } from './peer-actor.js';
 
 const HELPER_CIPHERS: readonly CmsCipher[] = ['aes-128-cbc', 'aes-256-cbc', 'aes-128-gcm', 'aes-256-gcm'];
 
+// Old mail for the legacy rows: `openssl cms -encrypt -des3` / `-rc2-*`, RC2 with the legacy provider.
+const LEGACY_FLAGS: Readonly<Partial<Record<ContentCipher, string>>> = {
+  'des-ede3-cbc': 'des3',
+  'rc2-40-cbc': 'rc2-40',
+  'rc2-64-cbc': 'rc2-64',
+  'rc2-128-cbc': 'rc2-128',
+};
+const LEGACY_CIPHERS = Object.keys(LEGACY_FLAGS) as ContentCipher[];
+const PROVIDERS = ['-provider', 'legacy', '-provider', 'default'];
+
 const PRODUCES: Abilities = {
   signs: true,
-  ciphers: HELPER_CIPHERS,
+  ciphers: [...HELPER_CIPHERS, ...LEGACY_CIPHERS],
   keyTransports: ['rsa-pkcs1', 'rsa-oaep'],
   // ECDH as `openssl cms` writes it by default: dhSinglePass-stdDH-sha1kdf-scheme, AES key wrap.
   keyAgreements: ['ecdh-p256'],
@@ -21,7 +34,7 @@ const PRODUCES: Abilities = {
 
 const CONSUMES: Abilities = {
   signs: true,
-  ciphers: ['aes-128-cbc', 'aes-192-cbc', 'aes-256-cbc', 'aes-128-gcm', 'aes-192-gcm', 'aes-256-gcm'],
+  ciphers: ['aes-128-cbc', 'aes-192-cbc', 'aes-256-cbc', 'aes-128-gcm', 'aes-192-gcm', 'aes-256-gcm', ...LEGACY_CIPHERS],
   keyTransports: ['rsa-pkcs1', 'rsa-oaep'],
   keyAgreements: ['ecdh-p256'],
 };
@@ -48,7 +61,9 @@ async function openOpensslDriver(context: ActorContext): Promise<PeerDriver> {
     sign: (content, detached, signal) =>
       opensslSignDer({ content, certPath: sender.certPath, keyPath: sender.keyPath, detached, ...aborts(signal) }),
     encrypt: (content, plan, signal) =>
-      opensslEncryptDer({
+      LEGACY_FLAGS[plan.cipher] !== undefined
+        ? legacyEncrypt(content, LEGACY_FLAGS[plan.cipher]!, plan.recipient.certPath, signal)
+        : opensslEncryptDer({
         content,
         recipientCertPaths: [plan.recipient.certPath],
         cipher: helperCipher(plan.cipher),
@@ -57,10 +72,47 @@ async function openOpensslDriver(context: ActorContext): Promise<PeerDriver> {
       }),
     verify: async (cms, content, signal) =>
       verdictOf(await opensslVerifyDer({ cms, ...(content === undefined ? {} : { content }), caPath: pki.ca.certPath, ...aborts(signal) })),
+    // RC2 with the legacy provider loaded too, as PEERS.md has it; everything else as openssl reads it by default.
     decrypt: async (cms, recipient, signal) =>
-      verdictOf(await opensslDecryptDer({ cms, certPath: recipient.certPath, keyPath: recipient.keyPath, ...aborts(signal) })),
+      isRc2(cms)
+        ? legacyDecrypt(cms, recipient.certPath, recipient.keyPath, signal)
+        : verdictOf(await opensslDecryptDer({ cms, certPath: recipient.certPath, keyPath: recipient.keyPath, ...aborts(signal) })),
     dispose: async () => {},
   };
+}
+
+/** `openssl cms -encrypt -binary -FLAG` to one recipient, DER, in a private temporary folder. */
+async function legacyEncrypt(content: Uint8Array, flag: string, recipientCertPath: string, signal?: AbortSignal): Promise<Uint8Array> {
+  return withTempDir('sealpost-openssl-legacy-', async (dir) => {
+    const input = await writePrivate(dir, 'content.bin', content);
+    const output = join(dir, 'enveloped.p7m');
+    const providers = flag.startsWith('rc2') ? PROVIDERS : [];
+    requireSuccess(
+      `openssl cms -encrypt -${flag}`,
+      await runPeer('openssl', ['cms', '-encrypt', ...providers, '-binary', `-${flag}`, '-in', input, '-outform', 'DER', '-out', output, recipientCertPath], signal),
+    );
+    return new Uint8Array(await readFile(output));
+  });
+}
+
+function isRc2(cms: Uint8Array): boolean {
+  try {
+    const summary = inspectCms(cms);
+    return summary.type === 'enveloped-data' && summary.cipherOid === OID.rc2Cbc;
+  } catch {
+    return false;
+  }
+}
+
+/** `openssl cms -decrypt` with the legacy provider; the content is read only after exit 0. */
+async function legacyDecrypt(cms: Uint8Array, certPath: string, keyPath: string, signal?: AbortSignal): Promise<PeerVerdict> {
+  return withTempDir('sealpost-openssl-legacy-', async (dir) => {
+    const input = await writePrivate(dir, 'enveloped.p7m', cms);
+    const output = join(dir, 'content.out');
+    const result = await runPeer('openssl', ['cms', '-decrypt', ...PROVIDERS, '-binary', '-inform', 'DER', '-in', input, '-recip', certPath, '-inkey', keyPath, '-out', output], signal);
+    if (result.exitCode !== 0) return { ok: false, detail: `openssl exit ${result.exitCode}: ${opensslReason(result.stderr)}` };
+    return { ok: true, detail: 'openssl exit 0', content: new Uint8Array(await readFile(output)) };
+  });
 }
 
 function helperCipher(cipher: ContentCipher): CmsCipher {
