@@ -135,10 +135,15 @@ export interface DecryptResult {
 }
 
 export interface CertificateSignatureRequest {
-  /** DER of the certificate whose signature is checked. */
+  /** DER of the certificate whose signature is checked (or of the CRL or OCSP response, see `signed`). */
   readonly certificate: Uint8Array;
   /** DER of the candidate issuer, whose public key is used. */
   readonly issuer: Uint8Array;
+  /**
+   * What `certificate` holds, all three signed as SEQUENCE { toBeSigned, signatureAlgorithm, signature }:
+   * a certificate (the default), a CRL (RFC 5280 CertificateList) or an OCSP BasicOCSPResponse (RFC 6960).
+   */
+  readonly signed?: 'certificate' | 'crl' | 'ocsp-response';
   readonly signal?: AbortSignal;
 }
 

@@ -103,6 +103,18 @@ export { certificateAddresses, normalizeAddress, parseCertificate, sameCertifica
 export { keyMatchesCertificate, type Pkcs8PrivateKey, privateKeyInfo, readPrivateKey } from './pki/keys.js';
 export { DEFAULT_PKCS12_ITERATIONS, type Pkcs12Identity, readPkcs12, writePkcs12, type WritePkcs12Options } from './pki/pkcs12.js';
 export { buildChain, type BuildChainOptions } from './pki/chain.js';
+export {
+  DEFAULT_MAX_REVOCATION_RESPONSE_BYTES,
+  DEFAULT_REVOCATION_TIMEOUT_MS,
+  type RevocationCheck,
+  type RevocationMode,
+  type RevocationOptions,
+  type RevocationReason,
+  type RevocationStatus,
+} from './pki/revocation.js';
+export { createRevocationCache, type RevocationCache, type RevocationCacheOptions } from './pki/revocation-cache.js';
+export type { RevocationFetch } from './pki/revocation-fetch.js';
+export { type CrlEntry, type CrlInfo, parseCrl } from './pki/crl.js';
 export type { CertificateInfo, ChainError, ChainPolicy, ChainPurpose, ChainResult, Identity, PublicKeyInfo } from './pki/types.js';
 
 // CMS as core reads it, and the OID table

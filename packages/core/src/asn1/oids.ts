@@ -85,6 +85,10 @@ export const OID = {
   dhSinglePassCofactorDHSha256kdfScheme: '1.3.132.1.14.1',
   dhSinglePassCofactorDHSha384kdfScheme: '1.3.132.1.14.2',
   dhSinglePassCofactorDHSha512kdfScheme: '1.3.132.1.14.3',
+  // RFC 8418 2.2: ECDH with HKDF (X25519, X448)
+  dhSinglePassStdDHHkdfSha256Scheme: '1.2.840.113549.1.9.16.3.19',
+  dhSinglePassStdDHHkdfSha384Scheme: '1.2.840.113549.1.9.16.3.20',
+  dhSinglePassStdDHHkdfSha512Scheme: '1.2.840.113549.1.9.16.3.21',
   // PKCS#5 (RFC 8018, RFC 9579) and scrypt (RFC 7914)
   pbes2: '1.2.840.113549.1.5.13',
   pbkdf2: '1.2.840.113549.1.5.12',
@@ -130,9 +134,23 @@ export const OID = {
   policyConstraints: '2.5.29.36',
   extKeyUsage: '2.5.29.37',
   inhibitAnyPolicy: '2.5.29.54',
+  cRLDistributionPoints: '2.5.29.31',
+  authorityInfoAccess: '1.3.6.1.5.5.7.1.1',
+  // CRL and CRL entry extensions (RFC 5280 5.2, 5.3)
+  cRLNumber: '2.5.29.20',
+  cRLReasons: '2.5.29.21',
+  invalidityDate: '2.5.29.24',
+  deltaCRLIndicator: '2.5.29.27',
+  issuingDistributionPoint: '2.5.29.28',
+  certificateIssuer: '2.5.29.29',
+  // OCSP (RFC 6960): the access method, the basic response, its extensions
+  ocsp: '1.3.6.1.5.5.7.48.1',
+  pkixOcspBasic: '1.3.6.1.5.5.7.48.1.1',
+  pkixOcspNocheck: '1.3.6.1.5.5.7.48.1.5',
   // extended key usages (RFC 5280 4.2.1.12)
   serverAuth: '1.3.6.1.5.5.7.3.1',
   emailProtection: '1.3.6.1.5.5.7.3.4',
+  OCSPSigning: '1.3.6.1.5.5.7.3.9',
   anyExtendedKeyUsage: '2.5.29.37.0',
 } as const;
 

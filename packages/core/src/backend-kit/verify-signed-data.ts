@@ -5,7 +5,8 @@ import { bytesEqual, constantTimeEqual } from '../bytes.js';
 import { isSealpostError, SealpostError, throwIfAborted } from '../errors.js';
 import { digestFromOid } from './algorithms.js';
 import { childrenOf, decodeElement, integerContents, isMinimalInteger, isUniversal } from '../asn1/accessors.js';
-import { type CertificateFacts, type PublicKeyFacts, certificateFactsOf, curveSize } from './certificate-facts.js';
+import { type CertificateFacts, type PublicKeyFacts, type SigningKeyFacts, certificateFactsOf, curveSize } from './certificate-facts.js';
+import { ed25519SignatureShapeFits, isUsableEd25519Key } from './ed25519-encoding.js';
 import { type ReceivedSignerInfo, readSignedData } from './cms-reader.js';
 import { identifies } from './identifiers.js';
 import type { VerifyPrimitives } from './primitives.js';
@@ -97,13 +98,14 @@ async function checkSigner(
  * Whether `request.issuer`'s key made `request.certificate`'s signature, by the one rule every backend
  * follows: core reads both certificates (an inner signature algorithm that differs from the outer one,
  * byte for byte, is no signature), fits the key to the algorithm and checks the signature's shape; the
- * backend only checks the signature over the exact TBSCertificate bytes.
+ * backend only checks the signature over the exact TBSCertificate bytes. CRLs and OCSP responses
+ * (`request.signed`) are checked the same way over their tbsCertList and tbsResponseData.
  */
 export async function checkCertificateSignature(primitives: VerifyPrimitives, request: CertificateSignatureRequest): Promise<boolean> {
   throwIfAborted(request.signal);
-  const input = certificateSignatureInput(request.certificate, request.issuer);
+  const input = certificateSignatureInput(request.certificate, request.issuer, request.signed ?? 'certificate');
   if (input === null) return false;
-  let publicKey: Exclude<PublicKeyFacts, { kind: 'other' }>;
+  let publicKey: SigningKeyFacts;
   try {
     publicKey = keyFor(input.issuer.publicKey, input.params);
   } catch (error) {
@@ -114,15 +116,26 @@ export async function checkCertificateSignature(primitives: VerifyPrimitives, re
   return (await primitives.verifySignature({ spki: input.issuer.spki, publicKey, params: input.params, data: input.tbs, signature: input.signature })) === true;
 }
 
+/** The key family each signature scheme comes from. */
+const KEY_KIND_OF_SCHEME: Readonly<Record<SignatureParams['scheme'], SigningKeyFacts['kind']>> = {
+  'rsa-pkcs1': 'rsa',
+  'rsa-pss': 'rsa',
+  ecdsa: 'ec',
+  ed25519: 'ed25519',
+};
+
+const KEY_NAMES: Readonly<Record<Exclude<PublicKeyFacts['kind'], 'other'>, string>> = { rsa: 'an RSA', ec: 'an EC', ed25519: 'an Ed25519', x25519: 'an X25519' };
+
 /**
  * The certificate's key, if it can make a signature of this scheme: an ECDSA signature is never
- * checked with an RSA key nor the reverse, and an id-RSASSA-PSS key makes PSS signatures only.
+ * checked with an RSA key nor the reverse, an Ed25519 signature only with an Ed25519 key, an X25519 key
+ * (key agreement only) makes none, and an id-RSASSA-PSS key makes PSS signatures only.
  */
-function keyFor(key: PublicKeyFacts | null, params: SignatureParams): Exclude<PublicKeyFacts, { kind: 'other' }> {
+function keyFor(key: PublicKeyFacts | null, params: SignatureParams): SigningKeyFacts {
   if (key === null) throw new SealpostError('ERR_CERTIFICATE_MALFORMED', "the certificate's public key is malformed");
   if (key.kind === 'other') throw new SealpostError('ERR_UNSUPPORTED_KEY', `public keys of type ${key.oid} are not supported by this backend`);
-  if ((params.scheme === 'ecdsa') !== (key.kind === 'ec'))
-    throw new SealpostError('ERR_SIGNATURE_INVALID', `a ${params.scheme} signature cannot come from ${key.kind === 'rsa' ? 'an RSA' : 'an EC'} key`);
+  if (key.kind === 'x25519' || KEY_KIND_OF_SCHEME[params.scheme] !== key.kind)
+    throw new SealpostError('ERR_SIGNATURE_INVALID', `a ${params.scheme} signature cannot come from ${KEY_NAMES[key.kind]} key`);
   if (key.kind === 'ec' && key.curve === null) throw new SealpostError('ERR_UNSUPPORTED_KEY', 'only the named curves P-256, P-384 and P-521 are supported');
   if (key.kind === 'rsa' && key.pssOnly && params.scheme !== 'rsa-pss')
     throw new SealpostError('ERR_SIGNATURE_INVALID', 'an RSASSA-PSS key cannot make PKCS#1 v1.5 signatures');
@@ -133,10 +146,11 @@ function keyFor(key: PublicKeyFacts | null, params: SignatureParams): Exclude<Pu
  * Whether the signature value has the one shape a valid signature can have, so that no primitive's
  * leniency (a short RSA value left-padded, a BER or padded ECDSA encoding) can change a verdict:
  * RSA, exactly the modulus length; ECDSA, a DER SEQUENCE of two positive, minimal INTEGERs that fit
- * the curve.
+ * the curve; Ed25519, 64 octets with S < L from a canonical key not of small order (ed25519-encoding.ts).
  */
-function signatureShapeFits(key: Exclude<PublicKeyFacts, { kind: 'other' }>, signature: Uint8Array): boolean {
+function signatureShapeFits(key: SigningKeyFacts, signature: Uint8Array): boolean {
   if (key.kind === 'rsa') return signature.length === key.modulus.length;
+  if (key.kind === 'ed25519') return isUsableEd25519Key(key.key) && ed25519SignatureShapeFits(signature);
   if (key.curve === null) return false;
   const node = decodeElement(signature);
   const parts = isUniversal(node ?? undefined, 16) ? childrenOf(node ?? undefined) : null;

@@ -13,6 +13,7 @@ import { OID } from '../asn1/oids.js';
 import type { ContentCipher } from '../backend.js';
 import { smimeCapabilityCiphers } from '../cms/smime-capabilities.js';
 import { readSpki } from './spki.js';
+import { readAuthorityInfoAccess, readCrlDistributionPoints, type RevocationPointers } from './revocation-pointers.js';
 import type { CertificateInfo } from './types.js';
 
 const KEY_USAGE_BITS = [
@@ -41,6 +42,8 @@ export interface CertificateDetails {
   /** The signed part and the signature, for checking it. */
   readonly tbs: Uint8Array;
   readonly signature: Uint8Array;
+  /** Where its revocation status is published (authorityInfoAccess OCSP, cRLDistributionPoints). */
+  readonly revocationPointers: RevocationPointers;
 }
 
 /** Parses a DER certificate; anything unreadable is ERR_CERTIFICATE_MALFORMED. */
@@ -88,6 +91,8 @@ interface Extensions {
   subjectKeyId: string | null;
   authorityKeyId: string | null;
   smimeCapabilities: ContentCipher[];
+  ocspUrls: string[];
+  crlUrls: string[];
   critical: string[];
 }
 
@@ -151,6 +156,7 @@ function readCertificate(der: Uint8Array): CertificateDetails {
     signatureDigest: signatureDigestOf(outerAlgorithmNode),
     tbs: tbsNode.raw,
     signature,
+    revocationPointers: { ocsp: extensions.ocspUrls, crl: extensions.crlUrls },
   };
 }
 
@@ -171,7 +177,7 @@ function algorithmOid(node: BerNode): string {
 }
 
 /** Lower-case hex without leading zeros; the content octets as written, so negative serials stay distinct. */
-function serialHex(content: Uint8Array): string {
+export function serialHex(content: Uint8Array): string {
   return toHex(content).replace(/^0+(?=.)/, '');
 }
 
@@ -195,6 +201,8 @@ function emptyExtensions(): Extensions {
     subjectKeyId: null,
     authorityKeyId: null,
     smimeCapabilities: [],
+    ocspUrls: [],
+    crlUrls: [],
     critical: [],
   };
 }
@@ -243,6 +251,12 @@ function readExtension(extensions: Extensions, id: string, value: BerNode): void
     case OID.smimeCapabilities:
       // RFC 4262: the ciphers the owner's software reads, for choosing what to encrypt to it with.
       extensions.smimeCapabilities = smimeCapabilityCiphers(value);
+      break;
+    case OID.authorityInfoAccess:
+      extensions.ocspUrls = readAuthorityInfoAccess(value);
+      break;
+    case OID.cRLDistributionPoints:
+      extensions.crlUrls = readCrlDistributionPoints(value);
       break;
     default:
       break;

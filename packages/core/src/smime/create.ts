@@ -6,6 +6,7 @@ import { sendMessage } from './send.js';
 import { signEntity, signMessage } from './sign.js';
 import { joinMessage, splitMessage } from '../mime/index.js';
 import { resolveSealpostLimits } from './limits.js';
+import { resolveRevocationSettings } from '../pki/revocation.js';
 import type { Sealpost, SealpostOptions } from './types.js';
 import { type VerifyContext, verifyMessage } from './verify.js';
 
@@ -18,7 +19,12 @@ function assertBackend(backend: CryptoBackend | undefined): asserts backend is C
 export function createSealpost(options: SealpostOptions): Sealpost {
   assertBackend(options.backend);
   const { backend } = options;
-  const ctx: VerifyContext = { backend, policy: options.policy, limits: resolveSealpostLimits(options.limits) };
+  const ctx: VerifyContext = {
+    backend,
+    policy: options.policy,
+    limits: resolveSealpostLimits(options.limits),
+    revocation: resolveRevocationSettings(options.revocation),
+  };
   return {
     backend,
     sign: (message, o) => signMessage(backend, message, o),

@@ -1,6 +1,7 @@
 import type { DigestAlgorithm } from '../backend.js';
 import { DEFAULT_CHAIN_POLICY, DEFAULT_MAX_CHAIN_LENGTH } from '../pki/chain.js';
 import type { PublicKeyInfo } from '../pki/types.js';
+import type { RevocationMode } from '../pki/revocation.js';
 import type { ReportError, VerifyPolicy } from './types.js';
 import { isLegacyCipher } from '../backend-kit/legacy-content.js';
 
@@ -10,10 +11,12 @@ export interface ResolvedPolicy {
   readonly minRsaExponent: bigint;
   /** Most certificates in a signer's path, leaf and anchor included (ERR_CHAIN_TOO_LONG). */
   readonly maxChainLength: number;
+  readonly revocation: RevocationMode;
 }
 
-const DEFAULT_POLICY: ResolvedPolicy = { ...DEFAULT_CHAIN_POLICY, maxChainLength: DEFAULT_MAX_CHAIN_LENGTH };
-const LEGACY_POLICY: ResolvedPolicy = { refusedDigests: [], minRsaBits: 1024, minRsaExponent: 3n, maxChainLength: DEFAULT_MAX_CHAIN_LENGTH };
+const DEFAULT_POLICY: ResolvedPolicy = { ...DEFAULT_CHAIN_POLICY, maxChainLength: DEFAULT_MAX_CHAIN_LENGTH, revocation: 'soft-fail' };
+const LEGACY_POLICY: ResolvedPolicy = { refusedDigests: [], minRsaBits: 1024, minRsaExponent: 3n, maxChainLength: DEFAULT_MAX_CHAIN_LENGTH, revocation: 'soft-fail' };
+const REVOCATION_MODES: readonly RevocationMode[] = ['off', 'soft-fail', 'hard-fail'];
 
 export function resolvePolicy(...layers: (VerifyPolicy | undefined)[]): ResolvedPolicy {
   let out = DEFAULT_POLICY;
@@ -25,9 +28,16 @@ export function resolvePolicy(...layers: (VerifyPolicy | undefined)[]): Resolved
       minRsaBits: p.minRsaBits ?? base.minRsaBits,
       minRsaExponent: p.minRsaExponent ?? base.minRsaExponent,
       maxChainLength: p.maxChainLength ?? out.maxChainLength,
+      revocation: revocationModeOf(p.revocation) ?? out.revocation,
     };
   }
   return out;
+}
+
+function revocationModeOf(mode: unknown): RevocationMode | undefined {
+  if (mode === undefined) return undefined;
+  if (!REVOCATION_MODES.includes(mode as RevocationMode)) throw new RangeError(`policy.revocation must be one of ${REVOCATION_MODES.join(', ')}`);
+  return mode as RevocationMode;
 }
 
 export function digestFindings(policy: ResolvedPolicy, digests: readonly (DigestAlgorithm | null)[]): ReportError[] {

@@ -2,6 +2,7 @@ import type { ContentCipher, CryptoBackend, DigestAlgorithm, KeyTransport, Signa
 import type { ErrorCode } from '../errors.js';
 import type { MimeLimits } from '../mime/types.js';
 import type { Identity } from '../pki/types.js';
+import type { RevocationCheck, RevocationMode, RevocationOptions, RevocationStatus } from '../pki/revocation.js';
 import type { CapabilitiesSource } from '../keystore/cipher-choice.js';
 import type { KeyStore } from '../keystore/types.js';
 import type { Transport } from '../transport/types.js';
@@ -40,6 +41,13 @@ export interface SignerReport {
   readonly certificateDer?: Uint8Array;
   /** Intermediates that chained it to a trust anchor (leaf and anchor excluded), when trusted. */
   readonly chain?: readonly Uint8Array[];
+  /**
+   * Revocation of the signer's path (docs/verdicts.md, "Revocation"): `revoked` if any certificate is,
+   * `unknown` if any went unanswered, `not-checked` when the policy is `off` or no path reached an anchor.
+   */
+  readonly revocation: RevocationStatus;
+  /** The answer about each certificate of the path (anchor excluded) and where it came from, when checked. */
+  readonly revocationChecks?: readonly RevocationCheck[];
   readonly errors: readonly ReportError[];
 }
 
@@ -113,6 +121,13 @@ export interface VerifyPolicy {
    * untrusted with ERR_CHAIN_TOO_LONG. A positive integer; default 16. `legacy` leaves it as it is.
    */
   readonly maxChainLength?: number;
+  /**
+   * Revocation checking of every signer's path (CRLs given in `crls`, OCSP, CRL distribution points):
+   * `soft-fail` (default) reports a status nobody could give as `unknown` and goes on; `hard-fail`
+   * makes that signer untrusted (ERR_REVOCATION_UNKNOWN); `off` asks nobody. A revoked certificate is
+   * untrusted (ERR_CERTIFICATE_REVOKED) under both. `legacy` leaves it as it is.
+   */
+  readonly revocation?: RevocationMode;
 }
 
 /**
@@ -143,6 +158,8 @@ export interface SealpostOptions {
   readonly identity?: Identity;
   readonly policy?: VerifyPolicy;
   readonly limits?: Limits;
+  /** How revocation answers are fetched and kept: `fetch`, `timeoutMs`, `maxResponseBytes`, `cache`. */
+  readonly revocation?: RevocationOptions;
 }
 
 export interface SignOptions {
@@ -197,6 +214,11 @@ export interface VerifyOptions {
   readonly verificationTime?: Date;
   /** @deprecated The older name of `verificationTime`. */
   readonly now?: Date;
+  /**
+   * CRLs (DER) to check the signers' paths against before asking any server; each must be current
+   * at the verification time. At most 64; an unreadable one throws ERR_CRL_MALFORMED.
+   */
+  readonly crls?: readonly Uint8Array[];
   readonly policy?: VerifyPolicy;
   readonly signal?: AbortSignal;
 }

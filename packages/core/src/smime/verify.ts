@@ -9,6 +9,7 @@ import { toCrlf } from '../mime/lines.js';
 import type { MimeEntity } from '../mime/types.js';
 import { buildChain, parseCertificate } from '../pki/index.js';
 import type { CertificateInfo } from '../pki/types.js';
+import { type GivenCrl, type RevocationCheck, type RevocationSettings, checkRevocation, readGivenCrls, revocationFindings, revocationStatusOf } from '../pki/revocation.js';
 import { findDescendant, isPkcs7SignatureType, smimeKind } from './detect.js';
 import { cmsLimitsOf } from './cms-limits.js';
 import { namesCertificate } from './identifier.js';
@@ -20,6 +21,7 @@ export interface VerifyContext {
   readonly backend: CryptoBackend;
   readonly policy: VerifyPolicy | undefined;
   readonly limits: Limits | undefined;
+  readonly revocation: RevocationSettings;
 }
 
 type FromResult = ReturnType<typeof fromAddress>;
@@ -132,10 +134,11 @@ async function verifySignedEntity(ctx: VerifyContext, entity: MimeEntity, from: 
   }
 
   const policy = resolvePolicy(ctx.policy, options.policy);
+  const crls = policy.revocation === 'off' ? [] : readGivenCrls(options.crls);
   const signers: SignerReport[] = [];
   const policyFailed: boolean[] = [];
   for (const s of sd.signers) {
-    const { report, policyOk } = await checkSigner(ctx, sd, s, checks[s.index], from, policy, options);
+    const { report, policyOk } = await checkSigner(ctx, sd, s, checks[s.index], from, policy, options, crls);
     signers.push(report);
     policyFailed.push(!policyOk);
   }
@@ -243,6 +246,7 @@ async function checkSigner(
   from: FromResult,
   policy: ResolvedPolicy,
   options: VerifyOptions,
+  crls: readonly GivenCrl[],
 ): Promise<{ report: SignerReport; policyOk: boolean }> {
   const errors: ReportError[] = [...structuralFindings(sd, s), ...cryptoFindings(check)];
   if (s.digest === null) errors.push({ code: 'ERR_UNSUPPORTED_DIGEST', message: `unknown digest algorithm ${s.digestAlgorithmOid}` });
@@ -254,6 +258,7 @@ async function checkSigner(
 
   let trusted = false;
   let intermediates: readonly Uint8Array[] = [];
+  let revocationChecks: RevocationCheck[] | null = null;
   const chainErrors: ReportError[] = [];
   if (cert !== null) {
     const chain = await buildChain(cert.der, {
@@ -269,6 +274,21 @@ async function checkSigner(
     trusted = chain.trusted;
     if (trusted) intermediates = chain.chain.slice(1, -1);
     chainErrors.push(...chain.errors);
+    // Revocation is asked about a path that is trusted otherwise: no other path would be asked about.
+    if (trusted && policy.revocation !== 'off') {
+      revocationChecks = await checkRevocation({
+        path: chain.chain,
+        crls,
+        now: verificationTimeOf(options),
+        backend: ctx.backend,
+        policy,
+        settings: ctx.revocation,
+        ...(options.signal === undefined ? {} : { signal: options.signal }),
+      });
+      const findings = revocationFindings(revocationChecks, policy.revocation);
+      if (findings.length > 0) trusted = false;
+      chainErrors.push(...findings);
+    }
   }
   const addresses = cert?.emailAddresses ?? [];
   const summary = cert === null ? null : await summarizeCertificate(ctx.backend, cert, options.signal);
@@ -285,6 +305,8 @@ async function checkSigner(
     certificate: summary,
     ...(cert === null ? {} : { certificateDer: cert.der }),
     ...(trusted ? { chain: intermediates } : {}),
+    revocation: revocationStatusOf(revocationChecks),
+    ...(revocationChecks === null || revocationChecks.length === 0 ? {} : { revocationChecks }),
     errors: uniqueErrors([...errors, ...policyErrors, ...chainErrors]),
   };
   return { report, policyOk: policyErrors.length === 0 };
