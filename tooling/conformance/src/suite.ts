@@ -8,6 +8,7 @@ import { keyAgreementTests } from './key-agreement.js';
 import { layerLimitTests } from './layer-limits.js';
 import { legacyReadingTests } from './legacy-reading.js';
 import { pathTests } from './paths.js';
+import { revocationTests } from './revocation.js';
 import { roundTripTests } from './roundtrip.js';
 import { storedMailTests } from './stored-mail.js';
 import { verdictTests } from './verdicts.js';
@@ -29,6 +30,7 @@ export function defineBackendSuite(options: BackendSuiteOptions): void {
     roundTripTests(ctx);
     verdictTests(ctx);
     pathTests(ctx);
+    revocationTests(ctx);
     decryptionTests(ctx);
     keyAgreementTests(ctx);
     cmsReadingTests(ctx);
