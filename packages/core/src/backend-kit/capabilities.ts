@@ -38,7 +38,7 @@ export function pkcs8Of(key: PrivateKeyRef): Uint8Array {
 
 /** Whether a recipient key needs key agreement (EC, X25519, X448) rather than key transport. */
 export function needsKeyAgreement(key: { readonly kind: string; readonly oid?: string } | null): boolean {
-  return key !== null && (key.kind === 'ec' || (key.kind === 'other' && (key.oid === OID.x25519 || key.oid === OID.x448)));
+  return key !== null && (key.kind === 'ec' || key.kind === 'x25519' || (key.kind === 'other' && (key.oid === OID.x25519 || key.oid === OID.x448)));
 }
 
 /** The typed refusal of a backend that implements key transport only. */

@@ -9,6 +9,12 @@ import type { IdentifiedCertificate } from './identifiers.js';
 
 export type NamedCurve = 'P-256' | 'P-384' | 'P-521';
 
+/** What a key-agreement recipient's key is on: a NIST curve (RFC 5753 ECDH) or curve25519 (RFC 8418 X25519). */
+export type AgreementCurve = NamedCurve | 'X25519';
+
+/** Octets of an Ed25519 or X25519 public key (RFC 8410 3), and of an X25519 shared secret. */
+export const CURVE25519_KEY_LENGTH = 32;
+
 /** Octets of a field element of the curve (and of each half of an r||s signature). */
 export function curveSize(curve: NamedCurve): number {
   return curve === 'P-256' ? 32 : curve === 'P-384' ? 48 : 66;
@@ -30,7 +36,22 @@ export type PublicKeyFacts =
       /** The SEC 1 encoded point. */
       readonly point: Uint8Array;
     }
+  | {
+      /** An Ed25519 key (RFC 8410): signatures only. */
+      readonly kind: 'ed25519';
+      /** The 32-octet encoded point A. */
+      readonly key: Uint8Array;
+    }
+  | {
+      /** An X25519 key (RFC 8410): key agreement only. */
+      readonly kind: 'x25519';
+      /** The 32-octet u-coordinate. */
+      readonly key: Uint8Array;
+    }
   | { readonly kind: 'other'; readonly oid: string };
+
+/** A key that can make signatures: what signature primitives receive. */
+export type SigningKeyFacts = Extract<PublicKeyFacts, { kind: 'rsa' | 'ec' | 'ed25519' }>;
 
 export interface CertificateFacts extends IdentifiedCertificate {
   readonly der: Uint8Array;
@@ -59,6 +80,11 @@ export function publicKeyFactsOf(spki: Node | undefined): PublicKeyFacts | null 
   if (algorithm.oid === OID.ecPublicKey) {
     const curveOid = oidOf(algorithm.parameters);
     return { kind: 'ec', curve: curveOid === null ? null : (NAMED_CURVE_BY_OID[curveOid] ?? null), point: key };
+  }
+  if (algorithm.oid === OID.ed25519 || algorithm.oid === OID.x25519) {
+    // RFC 8410 3: the parameters MUST be absent, and the key is the 32-octet encoding.
+    if (algorithm.parameters !== undefined || key.length !== CURVE25519_KEY_LENGTH) return null;
+    return { kind: algorithm.oid === OID.ed25519 ? 'ed25519' : 'x25519', key };
   }
   return { kind: 'other', oid: algorithm.oid };
 }

@@ -2,11 +2,14 @@ import type { BackendCapabilities, DecryptRequest, DecryptResult, KeyAgreement }
 import { decryptionFailed, SealpostError, throwIfAborted } from '../errors.js';
 import { privateKeyInfo } from '../pki/keys.js';
 import { assertKeyTransport, keyAgreementUnsupported, needsKeyAgreement, pkcs8Of } from './capabilities.js';
-import { type CertificateFacts, type NamedCurve, certificateFactsOf } from './certificate-facts.js';
+import { type AgreementCurve, type CertificateFacts, certificateFactsOf } from './certificate-facts.js';
 import { type KeyAgreeRecipient, type KeyTransRecipient, type ReceivedEnvelope, aesCipherOf, cipherNameOf, readEnvelope } from './cms-reader.js';
 import { identifies, recipientFor } from './identifiers.js';
 import { type KeyTransportParams, keyTransportOf } from './key-transport.js';
-import { AGREEMENT_BY_CURVE, agreementPrimitives, eccCmsSharedInfo, type KeyAgreementParams, keyAgreementOf, originatorPublicKey, x963Kdf } from './key-agreement.js';
+import {
+  AGREEMENT_BY_CURVE, agreementCurveOf, agreementPrimitives, checkSchemeForCurve, type KeyAgreementParams, keyAgreementOf, keyEncryptionKey,
+  originatorPublicKey,
+} from './key-agreement.js';
 import type { DecryptPrimitives, KeyAgreementPrimitives } from './primitives.js';
 import { contentCipherFromOid } from './algorithms.js';
 import { capabilityOf } from './legacy-content.js';
@@ -31,9 +34,9 @@ export type DecryptionPlan =
       readonly certificate: CertificateFacts;
       readonly recipient: KeyAgreeRecipient;
       readonly agreement: KeyAgreement;
-      readonly curve: NamedCurve;
+      readonly curve: AgreementCurve;
       readonly params: KeyAgreementParams;
-      /** The sender's ephemeral point, checked for form (uncompressed, the curve's size). */
+      /** The sender's ephemeral point, checked for form (uncompressed, the curve's size; X25519: 32 octets). */
       readonly originatorKey: Uint8Array;
       /** The encryptedKey of the RecipientEncryptedKey that names the certificate. */
       readonly encryptedKey: Uint8Array;
@@ -56,7 +59,7 @@ export function planDecryption(capabilities: BackendCapabilities, request: Decry
 
   const key = certificate.publicKey;
   if (needsKeyAgreement(key)) {
-    const curve = key?.kind === 'ec' ? key.curve : null;
+    const curve = agreementCurveOf(key);
     if (curve === null || !capabilities.keyAgreement.includes(AGREEMENT_BY_CURVE[curve])) throw keyAgreementUnsupported();
     return planKeyAgreement(request, envelope, certificate, curve, AGREEMENT_BY_CURVE[curve]);
   }
@@ -76,7 +79,7 @@ export function planDecryption(capabilities: BackendCapabilities, request: Decry
  * The first KeyAgreeRecipientInfo with a RecipientEncryptedKey naming the certificate, read in full
  * before any key is used: the scheme, the key wrap, the sender's key and the caller's own key type.
  */
-function planKeyAgreement(request: DecryptRequest, envelope: ReceivedEnvelope, certificate: CertificateFacts, curve: NamedCurve, agreement: KeyAgreement): DecryptionPlan {
+function planKeyAgreement(request: DecryptRequest, envelope: ReceivedEnvelope, certificate: CertificateFacts, curve: AgreementCurve, agreement: KeyAgreement): DecryptionPlan {
   let index = -1;
   const recipient = envelope.recipients.find((r): r is KeyAgreeRecipient => {
     if (r.kind !== 'kari') return false;
@@ -86,9 +89,14 @@ function planKeyAgreement(request: DecryptRequest, envelope: ReceivedEnvelope, c
   const encryptedKey = recipient?.encryptedKeys[index];
   if (recipient === undefined || encryptedKey === undefined) throw new SealpostError('ERR_NO_RECIPIENT', 'the message is not encrypted to this certificate');
   const params = keyAgreementOf(recipient.keyEncryptionAlgorithm);
+  checkSchemeForCurve(params, curve);
   const originatorKey = originatorPublicKey(recipient.originator, curve);
   if (request.privateKey.type === 'pkcs8') {
     const own = privateKeyInfo(request.privateKey);
+    if (curve === 'X25519') {
+      if (own.type !== 'x25519') throw new SealpostError('ERR_UNSUPPORTED_KEY', 'X25519 key agreement needs an X25519 private key');
+      return { kind: 'kari', envelope, certificate, recipient, agreement, curve, params, originatorKey, encryptedKey };
+    }
     if (own.type !== 'ec') throw new SealpostError('ERR_UNSUPPORTED_KEY', 'key agreement needs an EC private key');
     if (own.curve !== curve) throw new SealpostError('ERR_UNSUPPORTED_KEY', `the private key is on ${own.curve}, the certificate's key on ${curve}`);
   }
@@ -142,9 +150,10 @@ export async function decryptPlanned(primitives: DecryptPrimitives, plan: Extrac
 }
 
 /**
- * ECDH (RFC 5753): the shared secret with the sender's ephemeral key, the X9.63 KDF over
- * ECC-CMS-SharedInfo, then AES key unwrap of the content key. A wrapped key of the wrong length, a
- * failed unwrap and an unwrapped key of the wrong length are all the one decryption failure.
+ * ECDH (RFC 5753, RFC 8418): the shared secret with the sender's ephemeral key, the X9.63 KDF or HKDF
+ * over ECC-CMS-SharedInfo, then AES key unwrap of the content key. An all-zero X25519 secret, a wrapped
+ * key of the wrong length, a failed unwrap and an unwrapped key of the wrong length are all the one
+ * decryption failure.
  */
 export async function decryptAgreed(
   primitives: DecryptPrimitives & KeyAgreementPrimitives,
@@ -157,8 +166,7 @@ export async function decryptAgreed(
   const sharedSecret = await primitives.deriveSharedSecret({ curve: plan.curve, privateKey: request.privateKey, publicKey: plan.originatorKey, signal: request.signal });
   let kek: Uint8Array;
   try {
-    const sharedInfo = eccCmsSharedInfo(params.wrapAlgorithm, plan.recipient.ukm, params.kekLength);
-    kek = await x963Kdf(primitives.digest, params.hash, sharedSecret, sharedInfo, params.kekLength);
+    kek = await keyEncryptionKey(primitives.digest, params, plan.curve, sharedSecret, plan.recipient.ukm, decryptionFailed);
   } finally {
     sharedSecret.fill(0);
   }

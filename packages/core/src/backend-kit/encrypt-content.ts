@@ -2,11 +2,14 @@ import type { BackendCapabilities, EncryptRequest } from '../backend.js';
 import { SealpostError, throwIfAborted } from '../errors.js';
 import { type AesCipherSpec, aesCipherByName } from './algorithms.js';
 import { assertContentCipher, assertKeyTransport, keyAgreementUnsupported, needsKeyAgreement } from './capabilities.js';
-import { type CertificateFacts, type NamedCurve, type PublicKeyFacts, certificateFactsOf } from './certificate-facts.js';
+import { type AgreementCurve, type CertificateFacts, type PublicKeyFacts, certificateFactsOf } from './certificate-facts.js';
 import { GCM_NONCE_LENGTH } from './cms-reader.js';
 import { type ContentParameters, cbcParameters, gcmParameters } from './content-parameters.js';
 import { envelopeContentInfo, keyAgreeRecipientInfo, keyTransRecipientInfo } from './envelope-writer.js';
-import { AGREEMENT_BY_CURVE, agreementPrimitives, eccCmsSharedInfo, keyAgreementChoice, keyAgreementIdentifier, originatorKey, x963Kdf } from './key-agreement.js';
+import {
+  AGREEMENT_BY_CURVE, agreementCurveOf, agreementPrimitives, agreementPublicKey, keyAgreementChoice, keyAgreementIdentifier, keyEncryptionKey,
+  originatorKey,
+} from './key-agreement.js';
 import { oaepKeyTransportIdentifier, rsaPkcs1KeyTransportIdentifier } from './key-transport.js';
 import { isLegacyCipher, legacyCipherNotWritten } from './legacy-content.js';
 import type { EncryptPrimitives, KeyAgreementPrimitives } from './primitives.js';
@@ -16,7 +19,7 @@ import type { EncryptPrimitives, KeyAgreementPrimitives } from './primitives.js'
  * envelope are core's; the backend wraps the key for each recipient and runs the content cipher.
  * ContentInfo(EnvelopedData) for CBC, ContentInfo(AuthEnvelopedData) for GCM (RFC 5083, RFC 5084),
  * one KeyTransRecipientInfo (version 0, issuerAndSerialNumber) per RSA recipient and one
- * KeyAgreeRecipientInfo with its own ephemeral key (RFC 5753 ECDH) per EC recipient.
+ * KeyAgreeRecipientInfo with its own ephemeral key per EC (RFC 5753 ECDH) or X25519 (RFC 8418) recipient.
  */
 
 const GCM_TAG_LENGTH = 16;
@@ -26,15 +29,16 @@ export interface RsaRecipient {
   readonly publicKey: Extract<PublicKeyFacts, { kind: 'rsa' }>;
 }
 
+/** A key-agreement recipient: an EC key on a NIST curve, or an X25519 key. */
 export interface EcRecipient {
   readonly certificate: CertificateFacts;
-  readonly publicKey: Extract<PublicKeyFacts, { kind: 'ec' }>;
-  readonly curve: NamedCurve;
+  readonly publicKey: Extract<PublicKeyFacts, { kind: 'ec' | 'x25519' }>;
+  readonly curve: AgreementCurve;
 }
 
 /**
  * Checks the request against the capabilities: each recipient holds an RSA key-transport key, or an EC
- * key on a curve the backend's `keyAgreement` lists.
+ * or X25519 key on a curve the backend's `keyAgreement` lists.
  */
 export function checkEncryptRequest(capabilities: BackendCapabilities, request: EncryptRequest): { cipher: AesCipherSpec; recipients: (RsaRecipient | EcRecipient)[] } {
   throwIfAborted(request.signal);
@@ -56,10 +60,11 @@ function recipientOf(capabilities: BackendCapabilities, certificateDer: Uint8Arr
   if (publicKey === null) throw new SealpostError('ERR_CERTIFICATE_MALFORMED', "the recipient certificate's public key is malformed");
   if (publicKey.kind === 'rsa' && publicKey.pssOnly) throw new SealpostError('ERR_UNSUPPORTED_KEY', 'the recipient key is an RSASSA-PSS key, which is for signatures only');
   if (publicKey.kind === 'rsa') return { certificate, publicKey };
-  if (publicKey.kind === 'ec' && publicKey.curve !== null && capabilities.keyAgreement.includes(AGREEMENT_BY_CURVE[publicKey.curve]))
-    return { certificate, publicKey, curve: publicKey.curve };
+  const curve = agreementCurveOf(publicKey);
+  if ((publicKey.kind === 'ec' || publicKey.kind === 'x25519') && curve !== null && capabilities.keyAgreement.includes(AGREEMENT_BY_CURVE[curve]))
+    return { certificate, publicKey, curve };
   if (needsKeyAgreement(publicKey)) throw keyAgreementUnsupported();
-  throw new SealpostError('ERR_UNSUPPORTED_KEY', `recipient keys of type ${publicKey.kind === 'other' ? publicKey.oid : publicKey.kind} are not supported by this backend`);
+  throw new SealpostError('ERR_UNSUPPORTED_KEY', `recipient keys of type ${publicKey.kind === 'other' ? publicKey.oid : publicKey.kind} are not supported for encryption by this backend`);
 }
 
 export async function encryptContent(
@@ -94,8 +99,8 @@ export async function encryptContent(
 }
 
 /**
- * One KeyAgreeRecipientInfo: a fresh ephemeral key for this recipient alone (RFC 5753 3.1.1), the KEK
- * from the X9.63 KDF over the shared secret, and the content key wrapped with it.
+ * One KeyAgreeRecipientInfo: a fresh ephemeral key for this recipient alone (RFC 5753 3.1.1, RFC 8418
+ * 3.1), the KEK from the X9.63 KDF over the shared secret, and the content key wrapped with it.
  */
 async function agreedRecipientInfo(
   primitives: KeyAgreementPrimitives,
@@ -104,11 +109,13 @@ async function agreedRecipientInfo(
   key: Uint8Array,
   signal: AbortSignal | undefined,
 ): Promise<Uint8Array> {
-  const { hash, kekLength, wrapAlgorithm } = keyAgreementChoice(recipient.curve, cipher.keyLength);
-  const { ephemeralPublicKey, sharedSecret } = await primitives.deriveEphemeralSharedSecret({ curve: recipient.curve, publicKey: recipient.publicKey.point, signal });
+  const choice = keyAgreementChoice(recipient.curve, cipher.keyLength);
+  const { ephemeralPublicKey, sharedSecret } = await primitives.deriveEphemeralSharedSecret({ curve: recipient.curve, publicKey: agreementPublicKey(recipient.publicKey), signal });
   let kek: Uint8Array;
   try {
-    kek = await x963Kdf(primitives.digest, hash, sharedSecret, eccCmsSharedInfo(wrapAlgorithm, null, kekLength), kekLength);
+    // An all-zero X25519 secret means the certificate holds a key of small order: no key to encrypt to.
+    const smallOrder = () => new SealpostError('ERR_CERTIFICATE_MALFORMED', "the recipient certificate's X25519 key is of small order");
+    kek = await keyEncryptionKey(primitives.digest, choice, recipient.curve, sharedSecret, null, smallOrder);
   } finally {
     sharedSecret.fill(0);
   }
@@ -118,7 +125,7 @@ async function agreedRecipientInfo(
   } finally {
     kek.fill(0);
   }
-  return keyAgreeRecipientInfo(recipient.certificate, originatorKey(ephemeralPublicKey), keyAgreementIdentifier(hash, wrapAlgorithm), encryptedKey);
+  return keyAgreeRecipientInfo(recipient.certificate, originatorKey(ephemeralPublicKey, recipient.curve), keyAgreementIdentifier(choice.hash, choice.wrapAlgorithm), encryptedKey);
 }
 
 function copy(bytes: Uint8Array): Uint8Array<ArrayBuffer> {

@@ -21,12 +21,15 @@ export {
   needsKeyAgreement, pkcs8Of,
 } from './capabilities.js';
 export {
+  type AgreementCurve,
   type CertificateFacts,
   certificateFactsOf,
+  CURVE25519_KEY_LENGTH,
   curveSize,
   type NamedCurve,
   type PublicKeyFacts,
   publicKeyFactsOf,
+  type SigningKeyFacts,
   rsaPublicJwk,
   type RsaPublicJwk,
   rsaPublicJwkOfSpki,
@@ -43,8 +46,9 @@ export { checkEncryptRequest, type EcRecipient, encryptContent, type RsaRecipien
 export { type EncryptedContentParts, envelopeContentInfo, keyAgreeRecipientInfo, keyTransRecipientInfo } from './envelope-writer.js';
 export { type IdentifiedCertificate, type Identifier, identifierOf, identifies, issuerAndSerialNumber, recipientFor } from './identifiers.js';
 export {
-  AGREEMENT_BY_CURVE, agreementPrimitives, eccCmsSharedInfo, keyAgreementChoice, keyAgreementIdentifier, keyAgreementOf,
-  type KeyAgreementParams, type KeyWrapLength, originatorKey, originatorPublicKey, x963Kdf,
+  AGREEMENT_BY_CURVE, agreementCurveOf, agreementPrimitives, agreementPublicKey, checkSchemeForCurve, eccCmsSharedInfo, hkdf,
+  keyAgreementChoice, keyAgreementIdentifier, keyAgreementOf, type KeyAgreementParams, keyEncryptionKey, type KeyWrapLength,
+  originatorKey, originatorPublicKey, x963Kdf,
 } from './key-agreement.js';
 export { keyTransportOf, type KeyTransportParams, oaepKeyTransportIdentifier, rsaPkcs1KeyTransportIdentifier } from './key-transport.js';
 export { type CmsLimits, DEFAULT_CMS_LIMITS, resolveCmsLimits } from './limits.js';
@@ -57,12 +61,13 @@ export type {
 } from './primitives.js';
 export { signContent } from './sign-content.js';
 export {
-  hashIdentifierWithNull, signatureAlgorithmIdentifier, type SignatureParams, signatureParamsOf,
+  ED25519_DIGEST, hashIdentifierWithNull, signatureAlgorithmIdentifier, type SignatureParams, signatureParamsOf,
   signingParams, takesNoParameters,
 } from './signature-algorithms.js';
 export { messageDigestOf, newSignedAttributes, type SignedAttributeInput } from './signed-attributes.js';
 export { signedDataContentInfo, type SignedDataParts, signerInfo, type SignerInfoParts, uniqueEncodings } from './signed-data-writer.js';
 export { checkCertificateSignature, verifySignedData } from './verify-signed-data.js';
+export { ED25519_SIGNATURE_LENGTH, ed25519SignatureShapeFits, isUsableEd25519Key } from './ed25519-encoding.js';
 export {
   capabilityOf, decryptLegacyContent, isLegacyCipher, LEGACY_CIPHERS, legacyCipherNotWritten, legacyCipherOf,
 } from './legacy-content.js';

@@ -1,5 +1,8 @@
 import { spawnSync } from 'node:child_process';
-import { type CipherGCM, type DecipherGCM, createCipheriv, createDecipheriv, createECDH, createHash, createPrivateKey, randomBytes } from 'node:crypto';
+import {
+  type CipherGCM, type DecipherGCM, createCipheriv, createDecipheriv, createECDH, createHash, createPrivateKey, createPublicKey, diffieHellman,
+  generateKeyPairSync, randomBytes,
+} from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,10 +14,14 @@ import type { BackendCapabilities, DigestAlgorithm } from '../backend.js';
 import { fromHex, toHex } from '../bytes.js';
 import { decryptionFailed } from '../errors.js';
 import type { NamedCurve } from './certificate-facts.js';
+import { certificateFactsOf } from './certificate-facts.js';
 import { readEnvelope } from './cms-reader.js';
+import { cbcParameters } from './content-parameters.js';
+import { envelopeContentInfo } from './envelope-writer.js';
+import { issuerAndSerialNumber } from './identifiers.js';
 import { decryptEnvelope } from './decrypt-envelope.js';
 import { encryptContent } from './encrypt-content.js';
-import { eccCmsSharedInfo, keyAgreementOf, originatorKey, originatorPublicKey, x963Kdf } from './key-agreement.js';
+import { checkSchemeForCurve, eccCmsSharedInfo, hkdf, keyAgreementOf, originatorKey, originatorPublicKey, x963Kdf } from './key-agreement.js';
 import type { DecryptPrimitives, EncryptPrimitives, KeyAgreementPrimitives } from './primitives.js';
 
 const NODE_CURVE: Record<NamedCurve, string> = { 'P-256': 'prime256v1', 'P-384': 'secp384r1', 'P-521': 'secp521r1' };
@@ -76,7 +83,7 @@ describe('reading a KeyAgreeRecipientInfo', () => {
 
   it('resolves the dhSinglePass schemes openssl cms writes and reads, with AES key wrap', () => {
     const wrap = der.algorithmIdentifier(OID.aes128Wrap);
-    expect(keyAgreementOf(scheme(OID.dhSinglePassStdDHSha1kdfScheme, wrap))).toEqual({ hash: 'sha-1', kekLength: 16, wrapAlgorithm: wrap });
+    expect(keyAgreementOf(scheme(OID.dhSinglePassStdDHSha1kdfScheme, wrap))).toEqual({ kdf: 'x963', dh: 'standard', hash: 'sha-1', kekLength: 16, wrapAlgorithm: wrap });
     expect(keyAgreementOf(scheme(OID.dhSinglePassStdDHSha384kdfScheme, der.algorithmIdentifier(OID.aes256Wrap)))).toMatchObject({ hash: 'sha-384', kekLength: 32 });
     expect(keyAgreementOf(scheme(OID.dhSinglePassCofactorDHSha512kdfScheme, der.algorithmIdentifier(OID.aes192Wrap)))).toMatchObject({ hash: 'sha-512', kekLength: 24 });
     // A NULL parameter is kept: the KDF input holds the key-wrap identifier as received.
@@ -112,6 +119,11 @@ describe('reading a KeyAgreeRecipientInfo', () => {
   });
 });
 
+function x25519(privateKey: ReturnType<typeof createPrivateKey>, publicKey: Uint8Array): Uint8Array {
+  const peer = createPublicKey({ key: { kty: 'OKP', crv: 'X25519', x: Buffer.from(publicKey).toString('base64url') }, format: 'jwk' });
+  return new Uint8Array(diffieHellman({ privateKey, publicKey: peer }));
+}
+
 /** The engine's primitives on node:crypto, to check core's half of ECDH against OpenSSL with no backend involved. */
 function nodePrimitives(): DecryptPrimitives & EncryptPrimitives & KeyAgreementPrimitives {
   const unused = () => Promise.reject(new Error('key transport is not part of this test'));
@@ -123,11 +135,17 @@ function nodePrimitives(): DecryptPrimitives & EncryptPrimitives & KeyAgreementP
     async deriveSharedSecret({ curve, privateKey, publicKey }) {
       if (privateKey.type !== 'pkcs8') throw new Error('pkcs8 only');
       const jwk = createPrivateKey({ key: Buffer.from(privateKey.der), format: 'der', type: 'pkcs8' }).export({ format: 'jwk' });
+      if (curve === 'X25519') return x25519(createPrivateKey({ key: Buffer.from(privateKey.der), format: 'der', type: 'pkcs8' }), publicKey);
       const ecdh = createECDH(NODE_CURVE[curve]);
       ecdh.setPrivateKey(Buffer.from(jwk.d ?? '', 'base64url'));
       return new Uint8Array(ecdh.computeSecret(publicKey));
     },
     async deriveEphemeralSharedSecret({ curve, publicKey }) {
+      if (curve === 'X25519') {
+        const ephemeral = generateKeyPairSync('x25519');
+        const raw = Buffer.from(ephemeral.publicKey.export({ format: 'jwk' }).x ?? '', 'base64url');
+        return { ephemeralPublicKey: new Uint8Array(raw), sharedSecret: x25519(ephemeral.privateKey, publicKey) };
+      }
       const ecdh = createECDH(NODE_CURVE[curve]);
       return { ephemeralPublicKey: new Uint8Array(ecdh.generateKeys()), sharedSecret: new Uint8Array(ecdh.computeSecret(publicKey)) };
     },
@@ -176,7 +194,7 @@ const CAPABILITIES: BackendCapabilities = {
   signatureSchemes: [],
   contentCiphers: ['aes-128-cbc', 'aes-192-cbc', 'aes-256-cbc', 'aes-128-gcm', 'aes-192-gcm', 'aes-256-gcm'],
   keyTransport: ['rsa-pkcs1'],
-  keyAgreement: ['ecdh-p256', 'ecdh-p384', 'ecdh-p521'],
+  keyAgreement: ['ecdh-p256', 'ecdh-p384', 'ecdh-p521', 'x25519'],
   keyTypes: [],
   runtimes: ['node'],
   keyUris: false,
@@ -243,6 +261,151 @@ describe('core against openssl cms: ECDH KeyAgreeRecipientInfo both ways', () =>
     cms[at + 3] = (cms[at + 3] ?? 0) ^ 0x01;
     await expect(decryptEnvelope(nodePrimitives(), CAPABILITIES, { cms, certificate: keys['P-256'].cert, privateKey: { type: 'pkcs8', der: keys['P-256'].key } })).rejects.toMatchObject({
       code: 'ERR_DECRYPTION_FAILED',
+    });
+  });
+});
+
+describe('HKDF (RFC 5869) as RFC 8418 2.2 uses it', () => {
+  it('gives RFC 5869 test case 3 (SHA-256, no salt, no info)', async () => {
+    const okm = await hkdf(nodeDigest, 'sha-256', fromHex('0b'.repeat(22)), new Uint8Array(0), 42);
+    expect(toHex(okm)).toBe('8da4e775a563c18f715f802a063c5a31b8a11f5c5ee1879ec3454e5f3c738d2d9d201395faa4b61a96c8');
+  });
+
+  it('matches HMAC-based extract and expand computed by node:crypto, for every hash and over several blocks', async () => {
+    const { createHmac, hkdfSync } = await import('node:crypto');
+    for (const hash of ['sha-256', 'sha-384', 'sha-512'] as const) {
+      const z = randomBytes(32);
+      const info = eccCmsSharedInfo(der.algorithmIdentifier(OID.aes256Wrap), Uint8Array.of(9, 9), 32);
+      const name = hash.replace('-', '');
+      expect(toHex(await hkdf(nodeDigest, hash, z, info, 100))).toBe(Buffer.from(hkdfSync(name, z, Buffer.alloc(0), info, 100)).toString('hex'));
+      // An empty salt is HashLen zero octets (RFC 5869 2.2): the same PRK.
+      expect(createHmac(name, Buffer.alloc(0)).update(z).digest()).toEqual(createHmac(name, Buffer.alloc(nodeDigest(hash, z).length)).update(z).digest());
+    }
+  });
+});
+
+describe('X25519 key agreement (RFC 8418)', () => {
+  const scheme = (oid: string) => read(der.algorithmIdentifier(oid, der.algorithmIdentifier(OID.aes256Wrap)));
+  const unsupported = expect.objectContaining({ code: 'ERR_UNSUPPORTED_KEY_AGREEMENT' });
+  const malformed = expect.objectContaining({ code: 'ERR_CMS_MALFORMED' });
+
+  it('reads the X9.63 and HKDF schemes with SHA-2 for X25519, and HKDF only for X25519', () => {
+    for (const [oid, kdf, hash] of [
+      [OID.dhSinglePassStdDHSha256kdfScheme, 'x963', 'sha-256'],
+      [OID.dhSinglePassStdDHSha512kdfScheme, 'x963', 'sha-512'],
+      [OID.dhSinglePassStdDHHkdfSha256Scheme, 'hkdf', 'sha-256'],
+      [OID.dhSinglePassStdDHHkdfSha384Scheme, 'hkdf', 'sha-384'],
+      [OID.dhSinglePassStdDHHkdfSha512Scheme, 'hkdf', 'sha-512'],
+    ] as const) {
+      const params = keyAgreementOf(scheme(oid));
+      expect(params).toMatchObject({ kdf, hash, kekLength: 32 });
+      expect(() => checkSchemeForCurve(params, 'X25519')).not.toThrow();
+    }
+    expect(() => checkSchemeForCurve(keyAgreementOf(scheme(OID.dhSinglePassStdDHHkdfSha256Scheme)), 'P-256')).toThrow(unsupported);
+    expect(() => checkSchemeForCurve(keyAgreementOf(scheme(OID.dhSinglePassStdDHSha1kdfScheme)), 'X25519')).toThrow(unsupported);
+    expect(() => checkSchemeForCurve(keyAgreementOf(scheme(OID.dhSinglePassCofactorDHSha256kdfScheme)), 'X25519')).toThrow(unsupported);
+  });
+
+  it('takes the sender key only as id-X25519 without parameters and 32 octets', () => {
+    const key = new Uint8Array(randomBytes(32));
+    const withAlgorithm = (algorithm: Uint8Array, bytes: Uint8Array) => node(der.implicitConstructed(1, algorithm, der.bitString(bytes)));
+    expect(originatorPublicKey(node(originatorKey(key, 'X25519')), 'X25519')).toEqual(key);
+    expect(() => originatorPublicKey(withAlgorithm(der.algorithmIdentifier(OID.x25519, der.nullValue()), key), 'X25519')).toThrow(malformed);
+    expect(() => originatorPublicKey(node(originatorKey(key.subarray(0, 31), 'X25519')), 'X25519')).toThrow(malformed);
+    expect(() => originatorPublicKey(node(originatorKey(key, 'X25519')), 'P-256')).toThrow(malformed);
+    expect(() => originatorPublicKey(withAlgorithm(der.algorithmIdentifier(OID.x448), key), 'X25519')).toThrow(unsupported);
+  });
+
+  describe('with the RFC 9216 X25519 key of dana@smime.example', () => {
+    let certificate: Uint8Array;
+    let privateKey: Uint8Array;
+    const content = new TextEncoder().encode('Content-Type: text/plain\r\n\r\nto dana\r\n');
+
+    beforeAll(async () => {
+      const { readFileSync } = await import('node:fs');
+      const { pemDecode } = await import('../pki/pem.js');
+      const vectors = join(import.meta.dirname, '../../../../tooling/fixtures/vectors/rfc9216');
+      certificate = pemDecode(readFileSync(join(vectors, 'dana@smime.example.enc.pem'), 'utf8'), 'CERTIFICATE')[0] as Uint8Array;
+      privateKey = pemDecode(readFileSync(join(vectors, 'lamps-dana.decrypt.p8.pem'), 'utf8'), 'PRIVATE KEY')[0] as Uint8Array;
+    });
+
+    it('writes id-X25519 originator keys with dhSinglePass-stdDH-sha256kdf-scheme and decrypts them back', async () => {
+      for (const cipher of ['aes-128-cbc', 'aes-256-gcm'] as const) {
+        const cms = await encryptContent(nodePrimitives(), CAPABILITIES, { content, recipients: [{ certificate }], cipher, keyTransport: 'rsa-pkcs1' });
+        const recipient = readEnvelope(cms).recipients[0];
+        if (recipient?.kind !== 'kari') throw new Error('not a kari');
+        expect(recipient.keyEncryptionAlgorithm.oid).toBe(OID.dhSinglePassStdDHSha256kdfScheme);
+        expect(algorithmOf(recipient.keyEncryptionAlgorithm.parameters)?.oid).toBe(cipher === 'aes-128-cbc' ? OID.aes128Wrap : OID.aes256Wrap);
+        expect(originatorPublicKey(recipient.originator, 'X25519')).toHaveLength(32);
+        const result = await decryptEnvelope(nodePrimitives(), CAPABILITIES, { cms, certificate, privateKey: { type: 'pkcs8', der: privateKey } });
+        expect(result.content).toEqual(content);
+      }
+    });
+
+    it('decrypts an HKDF-SHA-256 KeyAgreeRecipientInfo with a ukm, built here from the RFC 8418 2.2 definition', async () => {
+      const envelope = readEnvelope(await encryptContent(nodePrimitives(), CAPABILITIES, { content, recipients: [{ certificate }], cipher: 'aes-256-cbc', keyTransport: 'rsa-pkcs1' }));
+      const recipient = envelope.recipients[0];
+      if (recipient?.kind !== 'kari' || envelope.parameters?.mode !== 'cbc') throw new Error('not a kari with CBC');
+      // The content key as core wrapped it (X9.63, no ukm), then wrapped again under HKDF-SHA-256 with a ukm.
+      const ephemeral = originatorPublicKey(recipient.originator, 'X25519');
+      const z = await nodePrimitives().deriveSharedSecret({ curve: 'X25519', privateKey: { type: 'pkcs8', der: privateKey }, publicKey: ephemeral });
+      const wrap = der.algorithmIdentifier(OID.aes256Wrap);
+      const x963 = await x963Kdf(nodeDigest, 'sha-256', z, eccCmsSharedInfo(wrap, null, 32), 32);
+      const cek = await nodePrimitives().unwrapKeyAes({ kek: x963, key: recipient.encryptedKeys[0] as Uint8Array });
+      const ukm = Uint8Array.of(1, 2, 3, 4);
+      const kek = await hkdf(nodeDigest, 'sha-256', z, eccCmsSharedInfo(wrap, ukm, 32), 32);
+      const encryptedKey = await nodePrimitives().wrapKeyAes({ kek, key: cek });
+      const facts = certificateFactsOf(certificate);
+      if (facts === null) throw new Error('unreadable certificate');
+      const kari = der.implicitConstructed(
+        1,
+        der.integer(3),
+        der.explicit(0, originatorKey(ephemeral, 'X25519')),
+        der.explicit(1, der.octetString(ukm)),
+        der.algorithmIdentifier(OID.dhSinglePassStdDHHkdfSha256Scheme, wrap),
+        der.sequence(der.sequence(issuerAndSerialNumber(facts), der.octetString(encryptedKey))),
+      );
+      const cms = envelopeContentInfo({ recipientInfos: [kari], cipherOid: envelope.cipherOid, parameters: cbcParameters(envelope.parameters.iv), ciphertext: envelope.ciphertext, mac: null });
+      const result = await decryptEnvelope(nodePrimitives(), CAPABILITIES, { cms, certificate, privateKey: { type: 'pkcs8', der: privateKey } });
+      expect(result.content).toEqual(content);
+      // The same message with the ukm left out of the KDF input is a wrong key: the one decryption failure.
+      const withoutUkm = envelopeContentInfo({
+        recipientInfos: [
+          der.implicitConstructed(
+            1,
+            der.integer(3),
+            der.explicit(0, originatorKey(ephemeral, 'X25519')),
+            der.algorithmIdentifier(OID.dhSinglePassStdDHHkdfSha256Scheme, wrap),
+            der.sequence(der.sequence(issuerAndSerialNumber(facts), der.octetString(encryptedKey))),
+          ),
+        ],
+        cipherOid: envelope.cipherOid,
+        parameters: cbcParameters(envelope.parameters.iv),
+        ciphertext: envelope.ciphertext,
+        mac: null,
+      });
+      await expect(decryptEnvelope(nodePrimitives(), CAPABILITIES, { cms: withoutUkm, certificate, privateKey: { type: 'pkcs8', der: privateKey } })).rejects.toMatchObject({ code: 'ERR_DECRYPTION_FAILED' });
+    });
+
+    it('refuses an all-zero X25519 secret as the one decryption failure, whatever the primitive returns', async () => {
+      const cms = await encryptContent(nodePrimitives(), CAPABILITIES, { content, recipients: [{ certificate }], cipher: 'aes-128-cbc', keyTransport: 'rsa-pkcs1' });
+      const zero = { ...nodePrimitives(), deriveSharedSecret: async () => new Uint8Array(32) };
+      await expect(decryptEnvelope(zero, CAPABILITIES, { cms, certificate, privateKey: { type: 'pkcs8', der: privateKey } })).rejects.toMatchObject({ code: 'ERR_DECRYPTION_FAILED' });
+      const zeroOut = { ...nodePrimitives(), deriveEphemeralSharedSecret: async () => ({ ephemeralPublicKey: new Uint8Array(32), sharedSecret: new Uint8Array(32) }) };
+      await expect(encryptContent(zeroOut, CAPABILITIES, { content, recipients: [{ certificate }], cipher: 'aes-128-cbc', keyTransport: 'rsa-pkcs1' })).rejects.toMatchObject({
+        code: 'ERR_CERTIFICATE_MALFORMED',
+      });
+    });
+
+    it('needs an X25519 private key, and a backend that lists x25519', async () => {
+      const cms = await encryptContent(nodePrimitives(), CAPABILITIES, { content, recipients: [{ certificate }], cipher: 'aes-128-cbc', keyTransport: 'rsa-pkcs1' });
+      const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ format: 'der', type: 'pkcs8' });
+      await expect(decryptEnvelope(nodePrimitives(), CAPABILITIES, { cms, certificate, privateKey: { type: 'pkcs8', der: new Uint8Array(ec) } })).rejects.toMatchObject({ code: 'ERR_UNSUPPORTED_KEY' });
+      const without = { ...CAPABILITIES, keyAgreement: ['ecdh-p256' as const] };
+      await expect(decryptEnvelope(nodePrimitives(), without, { cms, certificate, privateKey: { type: 'pkcs8', der: privateKey } })).rejects.toMatchObject({ code: 'ERR_UNSUPPORTED_KEY_AGREEMENT' });
+      await expect(encryptContent(nodePrimitives(), without, { content, recipients: [{ certificate }], cipher: 'aes-128-cbc', keyTransport: 'rsa-pkcs1' })).rejects.toMatchObject({
+        code: 'ERR_UNSUPPORTED_KEY_AGREEMENT',
+      });
     });
   });
 });

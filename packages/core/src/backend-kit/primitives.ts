@@ -1,6 +1,6 @@
 import type { DigestAlgorithm, KeyTransport, PrivateKeyRef } from '../backend.js';
 import type { CipherSpec } from './algorithms.js';
-import type { NamedCurve, PublicKeyFacts } from './certificate-facts.js';
+import type { AgreementCurve, PublicKeyFacts, SigningKeyFacts } from './certificate-facts.js';
 import type { ContentParameters } from './content-parameters.js';
 import type { KeyTransportParams } from './key-transport.js';
 import type { SignatureParams } from './signature-algorithms.js';
@@ -16,13 +16,15 @@ export interface SignatureCheck {
   /** The SubjectPublicKeyInfo exactly as the certificate holds it. */
   readonly spki: Uint8Array;
   /** The engine's reading of that key: its kind always fits `params.scheme`. */
-  readonly publicKey: Exclude<PublicKeyFacts, { kind: 'other' }>;
+  readonly publicKey: SigningKeyFacts;
   readonly params: SignatureParams;
   /** The signed bytes (signed attributes re-tagged as SET OF, or the content). */
   readonly data: Uint8Array;
   /**
    * RSA: exactly as long as the modulus. ECDSA: a DER Ecdsa-Sig-Value whose r and s are positive and
-   * no longer than the curve's field size.
+   * no longer than the curve's field size. Ed25519: R || S, 64 octets, S < L, from a canonical key not of
+   * small order (the engine has checked that; the backend checks the equation, PureEdDSA over `data`
+   * with no context, and compares R as encoded, as RFC 8032 5.1.7 and OpenSSL do).
    */
   readonly signature: Uint8Array;
 }
@@ -70,7 +72,7 @@ export interface SignatureCreation {
   readonly index: number;
   readonly privateKey: PrivateKeyRef;
   /** The signer's certificate as the engine read it: its key says which algorithm family to use. */
-  readonly publicKey: Exclude<PublicKeyFacts, { kind: 'other' }>;
+  readonly publicKey: SigningKeyFacts;
   readonly params: SignatureParams;
   /** The bytes to sign: the DER SET OF signed attributes. */
   readonly data: Uint8Array;
@@ -78,7 +80,7 @@ export interface SignatureCreation {
 }
 
 export interface SignPrimitives extends VerifyPrimitives {
-  /** The signature value as CMS carries it: RSA octets, or a DER Ecdsa-Sig-Value. */
+  /** The signature value as CMS carries it: RSA octets, a DER Ecdsa-Sig-Value, or Ed25519's 64 octets (PureEdDSA over `data`). */
   sign(input: SignatureCreation): Promise<Uint8Array>;
   /**
    * True when the implementation checks its own RSA results before returning them (OpenSSL, BoringSSL
@@ -121,17 +123,20 @@ export interface EncryptPrimitives {
 }
 
 export interface SharedSecretDerivation {
-  readonly curve: NamedCurve;
-  /** The recipient's own key; the engine has checked that a PKCS#8 key is an EC key on `curve`. */
+  readonly curve: AgreementCurve;
+  /** The recipient's own key; the engine has checked that a PKCS#8 key is an EC key on `curve`, or an X25519 key. */
   readonly privateKey: PrivateKeyRef;
-  /** The sender's ephemeral key: an uncompressed SEC 1 point of the curve's size (not yet checked to lie on it). */
+  /**
+   * The sender's ephemeral key: an uncompressed SEC 1 point of the curve's size (not yet checked to lie
+   * on it), or X25519's 32-octet u-coordinate.
+   */
   readonly publicKey: Uint8Array;
   readonly signal?: AbortSignal | undefined;
 }
 
 export interface EphemeralAgreement {
-  readonly curve: NamedCurve;
-  /** The recipient's SEC 1 point, as its certificate holds it. */
+  readonly curve: AgreementCurve;
+  /** The recipient's SEC 1 point, or X25519 key, as its certificate holds it. */
   readonly publicKey: Uint8Array;
   readonly signal?: AbortSignal | undefined;
 }
@@ -144,20 +149,21 @@ export interface AesKeyWrap {
 }
 
 /**
- * ECDH key agreement (RFC 5753) for the CMS engine, which does the X9.63 KDF (with `digest`), reads and
- * writes the KeyAgreeRecipientInfo and checks every length. A backend lists the curves in its
- * capabilities' `keyAgreement` only when it implements these.
+ * ECDH key agreement (RFC 5753 on the NIST curves, RFC 8418 with X25519) for the CMS engine, which does
+ * the KDF (X9.63 or HKDF, with `digest`), reads and writes the KeyAgreeRecipientInfo and checks every
+ * length. A backend lists the curves in its capabilities' `keyAgreement` only when it implements these.
  */
 export interface KeyAgreementPrimitives {
   digest(algorithm: DigestAlgorithm, data: Uint8Array): Uint8Array | Promise<Uint8Array>;
   /**
-   * Z, the x-coordinate of the shared point (as many octets as the curve's field). A point that is
-   * not on the curve, or any other failure with the received key, throws decryptionFailed().
+   * Z, the x-coordinate of the shared point (as many octets as the curve's field), or X25519's 32-octet
+   * output (the engine refuses an all-zero one). A point that is not on the curve, or any other failure
+   * with the received key, throws decryptionFailed().
    */
   deriveSharedSecret(input: SharedSecretDerivation): Promise<Uint8Array>;
   /**
    * A fresh key pair on `curve`, used for this one agreement and then dropped: its public point
-   * (uncompressed) and Z with `publicKey`. The private half never leaves the backend.
+   * (uncompressed; X25519: its 32 octets) and Z with `publicKey`. The private half never leaves the backend.
    * ERR_CERTIFICATE_MALFORMED when `publicKey` is not a point on the curve.
    */
   deriveEphemeralSharedSecret(input: EphemeralAgreement): Promise<{ readonly ephemeralPublicKey: Uint8Array; readonly sharedSecret: Uint8Array }>;

@@ -9,11 +9,19 @@ import { ECDSA_SIGNATURE_DIGEST_BY_OID, OID, RSA_SIGNATURE_DIGEST_BY_OID } from 
 export type SignatureParams =
   | { readonly scheme: 'rsa-pkcs1'; readonly hash: DigestAlgorithm }
   | { readonly scheme: 'rsa-pss'; readonly hash: DigestAlgorithm; readonly saltLength: number }
-  | { readonly scheme: 'ecdsa'; readonly hash: DigestAlgorithm };
+  | { readonly scheme: 'ecdsa'; readonly hash: DigestAlgorithm }
+  /**
+   * PureEdDSA over the signed bytes (RFC 8419): no hash of its own, but RFC 8419 3.1 pairs Ed25519 with
+   * SHA-512 for the digest algorithm (the messageDigest attribute), which `hash` names.
+   */
+  | { readonly scheme: 'ed25519'; readonly hash: 'sha-512' };
+
+/** RFC 8419 3.1: the one digest algorithm an Ed25519 SignerInfo uses. */
+export const ED25519_DIGEST = 'sha-512' satisfies DigestAlgorithm;
 
 /** Whether a signature algorithm's parameters must be absent or NULL (RFC 3279, RFC 4055, RFC 5758): all but RSASSA-PSS. */
 export function takesNoParameters(oid: string): boolean {
-  return oid === OID.rsaEncryption || oid === OID.ecPublicKey || oid in RSA_SIGNATURE_DIGEST_BY_OID || oid in ECDSA_SIGNATURE_DIGEST_BY_OID;
+  return oid === OID.rsaEncryption || oid === OID.ecPublicKey || oid === OID.ed25519 || oid in RSA_SIGNATURE_DIGEST_BY_OID || oid in ECDSA_SIGNATURE_DIGEST_BY_OID;
 }
 
 function unsupported(message: string): SealpostError {
@@ -27,6 +35,8 @@ function unsupported(message: string): SealpostError {
  */
 export function signatureParamsOf(algorithm: AlgorithmNode, digest: DigestAlgorithm | null): SignatureParams {
   const params = resolve(algorithm, digest);
+  if (digest !== null && params.scheme === 'ed25519' && digest !== ED25519_DIGEST)
+    throw new SealpostError('ERR_SIGNATURE_INVALID', `an Ed25519 signer uses SHA-512 as its digest algorithm (RFC 8419 3.1), not ${digest}`);
   if (digest !== null && params.hash !== digest)
     throw new SealpostError('ERR_SIGNATURE_INVALID', 'the signature algorithm names a different hash than the digest algorithm');
   return params;
@@ -43,6 +53,11 @@ function resolve(algorithm: AlgorithmNode, digest: DigestAlgorithm | null): Sign
   const ecdsaHash = ECDSA_SIGNATURE_DIGEST_BY_OID[oid];
   if (ecdsaHash !== undefined) return { scheme: 'ecdsa', hash: ecdsaHash };
   if (oid === OID.rsassaPss) return pssParamsOf(algorithm);
+  if (oid === OID.ed25519) {
+    // RFC 8410 3 and RFC 8419 2: the parameters MUST be absent (the CMS reader lets a NULL through).
+    if (algorithm.parameters !== undefined) throw unsupported('id-Ed25519 with parameters is not supported (RFC 8410: they are absent)');
+    return { scheme: 'ed25519', hash: ED25519_DIGEST };
+  }
   throw unsupported(`signature algorithm ${oid} is not supported by this backend`);
 }
 
@@ -82,6 +97,10 @@ const ECDSA_OIDS: Partial<Record<DigestAlgorithm, string>> = {
 export function signingParams(scheme: SignatureScheme, digest: DigestAlgorithm): SignatureParams {
   if (scheme === 'rsa-pss') return { scheme, hash: digest, saltLength: digestLength(digest) };
   if (scheme === 'rsa-pkcs1' || scheme === 'ecdsa') return { scheme, hash: digest };
+  if (scheme === 'ed25519') {
+    if (digest !== ED25519_DIGEST) throw new SealpostError('ERR_UNSUPPORTED_DIGEST', `Ed25519 signs with SHA-512 as the digest algorithm (RFC 8419 3.1), not ${String(digest)}`);
+    return { scheme, hash: digest };
+  }
   throw unsupported(`signature scheme ${String(scheme)} is not supported by this backend`);
 }
 
@@ -98,6 +117,8 @@ export function signatureAlgorithmIdentifier(params: SignatureParams): Uint8Arra
       ),
     );
   }
+  // RFC 8419 2: id-Ed25519 with the parameters absent.
+  if (params.scheme === 'ed25519') return der.algorithmIdentifier(OID.ed25519);
   const oid = ECDSA_OIDS[params.hash];
   if (oid === undefined) throw unsupported(`ecdsa with ${params.hash} is not supported by this backend`);
   return der.algorithmIdentifier(oid);

@@ -1,5 +1,7 @@
 import type { CryptoBackend, DigestAlgorithm } from '../backend.js';
 import { SealpostError } from '../errors.js';
+import { certificateFactsOf } from '../backend-kit/certificate-facts.js';
+import { ED25519_DIGEST } from '../backend-kit/signature-algorithms.js';
 import { buildMultipart } from '../mime/index.js';
 import { canonicalizeForSigning } from '../mime/index.js';
 import { joinMessage, splitMessage } from '../mime/index.js';
@@ -16,7 +18,7 @@ export async function signMessage(backend: CryptoBackend, message: Uint8Array, o
 }
 
 export async function signEntity(backend: CryptoBackend, entity: Uint8Array, options: SignOptions): Promise<Uint8Array> {
-  const digest = options.digest ?? 'sha-256';
+  const digest = options.digest ?? defaultDigest(options.signer.certificate);
   if (REFUSED_FOR_SIGNING.includes(digest))
     throw new SealpostError('ERR_UNSUPPORTED_DIGEST', `refusing to sign with ${digest}: it no longer resists collisions`);
   const detached = options.detached ?? true;
@@ -40,6 +42,11 @@ export async function signEntity(backend: CryptoBackend, entity: Uint8Array, opt
   });
   if (!detached) return pkcs7MimeEntity('signed-data', cms);
   return buildMultipart('signed', { protocol: 'application/pkcs7-signature', micalg: digest }, [content, pkcs7SignatureEntity(cms)]);
+}
+
+/** SHA-256, or SHA-512 for an Ed25519 signer, the one digest RFC 8419 3.1 allows it. */
+function defaultDigest(certificate: Uint8Array): DigestAlgorithm {
+  return certificateFactsOf(certificate)?.publicKey?.kind === 'ed25519' ? ED25519_DIGEST : 'sha-256';
 }
 
 const CIPHER_PREFERENCE = ['aes-256-gcm', 'aes-128-gcm', 'aes-256-cbc', 'aes-192-cbc', 'aes-128-cbc'] as const;
