@@ -1,4 +1,5 @@
 import { type Command, Option } from 'commander';
+import type { VerifyPolicy } from '@sealpost/core';
 import { BACKEND_NAMES, DEFAULT_BACKEND } from './backends.js';
 import { usageError } from './errors.js';
 
@@ -10,6 +11,7 @@ export function collect(value: string, previous: string[] | undefined): string[]
 export const DIGESTS = ['sha-256', 'sha-384', 'sha-512'] as const;
 export const CIPHERS = ['aes-256-gcm', 'aes-128-gcm', 'aes-256-cbc', 'aes-128-cbc'] as const;
 export const KEY_TYPES = ['rsa-2048', 'rsa-3072', 'ec-p256'] as const;
+export const REVOCATION_MODES = ['off', 'soft-fail', 'hard-fail'] as const;
 
 export interface BackendFlags {
   readonly backend: string;
@@ -67,7 +69,27 @@ export function trustOptions(cmd: Command, what: string): Command {
     .option('--intermediate <file>', 'extra intermediate certificates to build chains with (repeatable)', collect)
     .option('--legacy', 'read old archives: accept MD5/SHA-1, RSA keys from 1024 bits, and 3DES and RC2 content')
     .option('--at <time>', 'judge certificate validity at this time (ISO 8601, e.g. 2021-03-01T12:00:00Z) instead of now: for archives')
+    .addOption(
+      new Option('--revocation <mode>', 'revocation checking of signer certificates: soft-fail reports a status nobody could give as unknown, hard-fail makes it not valid (default soft-fail)').choices(
+        REVOCATION_MODES,
+      ),
+    )
+    .option('--crl <file>', 'a CRL (PEM or DER) to check signer certificates against before asking any server (repeatable)', collect)
     .option('--json', 'print the report as JSON; it is then the only thing on stdout');
+}
+
+export interface PolicyFlags {
+  readonly legacy?: boolean;
+  readonly revocation?: (typeof REVOCATION_MODES)[number];
+}
+
+/** The verify policy `--legacy` and `--revocation` ask for, if any. */
+export function policyFlags(flags: PolicyFlags): { policy?: VerifyPolicy } {
+  const policy: VerifyPolicy = {
+    ...(flags.legacy === true ? { legacy: true } : {}),
+    ...(flags.revocation === undefined ? {} : { revocation: flags.revocation }),
+  };
+  return Object.keys(policy).length === 0 ? {} : { policy };
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { DecryptReport, OpenLayer, OpenReport, ReportError, SignerReport, VerifyReport } from '@sealpost/core';
+import type { DecryptReport, OpenLayer, OpenReport, ReportError, RevocationCheck, SignerReport, VerifyReport } from '@sealpost/core';
 
 /**
  * JSON for reports. Bytes never go into JSON: a report may travel to logs and tickets, the message
@@ -65,6 +65,7 @@ function signerLines(signer: SignerReport, index: number, indent: string): strin
   lines.push(`${at}trusted:      ${yesNo(signer.trusted)}`);
   lines.push(`${at}matches From: ${yesNo(signer.matchesFrom)}`);
   if (signer.signingTime !== undefined) lines.push(`${at}signed at:    ${signer.signingTime}`);
+  lines.push(...revocationLines(signer, at));
   if (signer.certificate !== null) {
     lines.push(`${at}subject:      ${signer.certificate.subject}`);
     lines.push(`${at}issuer:       ${signer.certificate.issuer}`);
@@ -72,6 +73,27 @@ function signerLines(signer: SignerReport, index: number, indent: string): strin
     lines.push(`${at}sha-256:      ${signer.certificate.sha256}`);
   }
   return lines;
+}
+
+const REVOCATION_TEXT: Readonly<Record<SignerReport['revocation'], string>> = {
+  good: 'good',
+  revoked: 'REVOKED',
+  unknown: 'unknown (no usable answer)',
+  'not-checked': 'not checked',
+};
+
+/** The path's revocation status, then one line per certificate asked about: its answer and where it came from. */
+function revocationLines(signer: SignerReport, at: string): string[] {
+  const lines = [`${at}revocation:   ${REVOCATION_TEXT[signer.revocation]}`];
+  for (const check of signer.revocationChecks ?? []) lines.push(`${at}  ${check.subject}: ${revocationCheckText(check)}`);
+  return lines;
+}
+
+function revocationCheckText(check: RevocationCheck): string {
+  const where = check.source === 'ocsp' ? `OCSP ${check.url ?? ''}`.trim() : check.url === undefined ? 'a --crl file' : `CRL ${check.url}`;
+  if (check.status === 'good') return `good (${where})`;
+  if (check.status === 'revoked') return `REVOKED on ${check.revokedAt ?? 'an unknown date'}${check.reason === undefined ? '' : `, ${check.reason}`} (${where})`;
+  return `unknown: ${(check.problems ?? []).join('; ')}`;
 }
 
 function envelopedLines(report: EnvelopedFacts, indent: string): string[] {

@@ -5,14 +5,15 @@ import { EXIT } from '../errors.js';
 import { loadCertificateFiles } from '../certificate-files.js';
 import { type IdentityFlags, loadIdentities } from '../identity.js';
 import { readInput, writeOutput, writeStream } from '../io.js';
-import { type BackendFlags, type InOutFlags, backendOption, identityOptions, inOutOptions, trustOptions, verificationTimeFlag } from '../options.js';
+import { loadCrlFiles } from '../crl-files.js';
+import { type BackendFlags, type InOutFlags, type PolicyFlags, backendOption, identityOptions, inOutOptions, policyFlags, trustOptions, verificationTimeFlag } from '../options.js';
 import { renderOpen, toJson, withoutContent } from '../report.js';
 
-export interface OpenFlags extends BackendFlags, InOutFlags, IdentityFlags {
+export interface OpenFlags extends BackendFlags, InOutFlags, IdentityFlags, PolicyFlags {
   readonly trust?: readonly string[];
   readonly intermediate?: readonly string[];
+  readonly crl?: readonly string[];
   readonly requireAuthenticated?: boolean;
-  readonly legacy?: boolean;
   readonly at?: string;
   readonly json?: boolean;
 }
@@ -44,14 +45,16 @@ async function runOpen(flags: OpenFlags): Promise<number> {
   const identities = await loadIdentities(flags);
   const trustAnchors = await loadCertificateFiles(flags.trust ?? [], 'trust anchor');
   const certificates = await loadCertificateFiles(flags.intermediate ?? [], 'intermediate certificate');
+  const crls = await loadCrlFiles(flags.crl ?? []);
   const message = await readInput(flags.in);
   const report = await sealpost.open(message, {
     identities,
     trustAnchors,
     certificates,
+    ...(crls.length === 0 ? {} : { crls }),
     requireAuthenticated: flags.requireAuthenticated === true,
     ...verificationTimeFlag(flags.at),
-    ...(flags.legacy === true ? { policy: { legacy: true } } : {}),
+    ...policyFlags(flags),
   });
   const good = isGoodOpen(report);
   if (flags.json === true) {

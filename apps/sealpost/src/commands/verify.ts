@@ -4,14 +4,15 @@ import { createBackend } from '../backends.js';
 import { EXIT, usageError } from '../errors.js';
 import { loadCertificateFiles } from '../certificate-files.js';
 import { readInput, writeOutput, writeStream } from '../io.js';
-import { type BackendFlags, type InOutFlags, backendOption, collect, inOutOptions, trustOptions, verificationTimeFlag } from '../options.js';
+import { loadCrlFiles } from '../crl-files.js';
+import { type BackendFlags, type InOutFlags, type PolicyFlags, backendOption, collect, inOutOptions, policyFlags, trustOptions, verificationTimeFlag } from '../options.js';
 import { renderVerify, toJson, withoutContent } from '../report.js';
 
-export interface VerifyFlags extends BackendFlags, InOutFlags {
+export interface VerifyFlags extends BackendFlags, InOutFlags, PolicyFlags {
   readonly trust?: readonly string[];
   readonly cert?: readonly string[];
   readonly intermediate?: readonly string[];
-  readonly legacy?: boolean;
+  readonly crl?: readonly string[];
   readonly at?: string;
   readonly json?: boolean;
 }
@@ -37,12 +38,14 @@ async function runVerify(flags: VerifyFlags): Promise<number> {
   if (flags.trust === undefined || flags.trust.length === 0) throw usageError('verify needs at least one --trust CA certificate');
   const trustAnchors = await loadCertificateFiles(flags.trust, 'trust anchor');
   const certificates = await loadCertificateFiles([...(flags.intermediate ?? []), ...(flags.cert ?? [])], 'intermediate certificate');
+  const crls = await loadCrlFiles(flags.crl ?? []);
   const message = await readInput(flags.in);
   const report = await sealpost.verify(message, {
     trustAnchors,
     certificates,
+    ...(crls.length === 0 ? {} : { crls }),
     ...verificationTimeFlag(flags.at),
-    ...(flags.legacy === true ? { policy: { legacy: true } } : {}),
+    ...policyFlags(flags),
   });
   const valid = report.status === 'valid';
   if (valid && flags.out !== undefined && report.content !== undefined) await writeOutput(report.content, flags.out);
