@@ -25,13 +25,23 @@ export type RsaPrivateKey = {
 
 export type EcPrivateKey = { readonly kind: 'ec'; readonly curve: NamedCurve; readonly scalar: Uint8Array };
 
-export type PrivateKeyFacts = RsaPrivateKey | EcPrivateKey;
+/** An Ed25519 or X25519 private key (RFC 8410): the 32-octet seed or scalar. */
+export type CurvePrivateKey = { readonly kind: 'ed25519'; readonly key: Uint8Array } | { readonly kind: 'x25519'; readonly key: Uint8Array };
+
+export type PrivateKeyFacts = RsaPrivateKey | EcPrivateKey | CurvePrivateKey;
 
 /** Reads a PKCS#8 PrivateKeyInfo (RSA, RSASSA-PSS or EC on a named curve). */
 export function privateKeyFacts(pkcs8: Uint8Array): PrivateKeyFacts {
   const { algorithm, privateKey: inner } = kit.privateKeyInfoOf(pkcs8);
   if (algorithm.oid === kit.OID.rsaEncryption || algorithm.oid === kit.OID.rsassaPss) return rsaPrivateKey(inner, algorithm.oid === kit.OID.rsassaPss);
   if (algorithm.oid === kit.OID.ecPublicKey) return ecPrivateKey(inner, kit.oidOf(algorithm.parameters));
+  if (algorithm.oid === kit.OID.ed25519 || algorithm.oid === kit.OID.x25519) {
+    // RFC 8410 7: CurvePrivateKey, an OCTET STRING of 32 octets, inside the privateKey OCTET STRING.
+    const node = kit.decodeElement(inner) ?? undefined;
+    const key = kit.isUniversal(node, 4) ? kit.octetsOf(node) : null;
+    if (algorithm.parameters !== undefined || key === null || key.length !== 32) throw kit.malformedKey();
+    return algorithm.oid === kit.OID.ed25519 ? { kind: 'ed25519', key: new Uint8Array(key) } : { kind: 'x25519', key: new Uint8Array(key) };
+  }
   throw new SealpostError('ERR_UNSUPPORTED_KEY', `private keys of type ${algorithm.oid} are not supported by this backend`);
 }
 

@@ -3,6 +3,7 @@ import * as kit from '@sealpost/core/backend-kit';
 import { FORGE_CAPABILITIES } from './capabilities.js';
 import { computeDigest } from './digest.js';
 import { ecdsaVerify } from './ecdsa.js';
+import { ed25519Verify } from './ed25519.js';
 import { emsaPkcs1v15Candidates } from './emsa-pkcs1.js';
 import { emsaPssVerify } from './emsa-pss.js';
 import type { PublicKeyFacts } from './keys.js';
@@ -16,8 +17,10 @@ import { modulusBits, rsaPublicBlock } from './rsa.js';
 export function verifySignature(key: PublicKeyFacts | null, params: kit.SignatureParams, data: Uint8Array, signature: Uint8Array): boolean {
   if (key === null) throw new SealpostError('ERR_CERTIFICATE_MALFORMED', "the certificate's public key is malformed");
   if (key.kind === 'other') throw new SealpostError('ERR_UNSUPPORTED_KEY', `public keys of type ${key.oid} are not supported by this backend`);
-  if ((params.scheme === 'ecdsa') !== (key.kind === 'ec'))
-    throw new SealpostError('ERR_SIGNATURE_INVALID', `a ${params.scheme} signature cannot come from ${key.kind === 'rsa' ? 'an RSA' : 'an EC'} key`);
+  const wanted = params.scheme === 'ecdsa' ? 'ec' : params.scheme === 'ed25519' ? 'ed25519' : 'rsa';
+  if (wanted !== key.kind) throw new SealpostError('ERR_SIGNATURE_INVALID', `a ${params.scheme} signature cannot come from an ${key.kind.toUpperCase()} key`);
+  // PureEdDSA signs the data itself: no digest here.
+  if (key.kind === 'ed25519') return ed25519Verify(key.key, data, signature);
   kit.assertDigest(FORGE_CAPABILITIES, params.hash);
   const hash = computeDigest(params.hash, data);
 

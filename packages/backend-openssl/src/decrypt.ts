@@ -4,6 +4,7 @@ import * as kit from '@sealpost/core/backend-kit';
 import { certificatePem } from './certificates.js';
 import { decryptContent } from './content-cipher.js';
 import type { Context } from './context.js';
+import { agreementPrimitives } from './key-agreement.js';
 import { unwrapKey } from './key-transport.js';
 import { checkKeyRef, inkeyArgument, passphraseFor } from './keys.js';
 import { withPrivateDir } from './temp-dir.js';
@@ -15,7 +16,8 @@ const VERB = ['cms', '-decrypt'] as const;
  * question exactly as for the other backends (a 1-octet GCM tag, a missing IV or a 16-octet nonce
  * never reaches openssl). Key transport then runs on primitives: `openssl pkeyutl -decrypt` for the
  * private-key operation, node:crypto for AES and 3DES, core's legacy ciphers for RC2 (so no legacy
- * provider is needed to read it). Key agreement (ECDH) goes to `openssl cms -decrypt` whole.
+ * provider is needed to read it). X25519 key agreement runs on primitives too (`pkeyutl -derive`, which
+ * `openssl cms` 3.0 cannot do); ECDH on the NIST curves goes to `openssl cms -decrypt` whole.
  */
 export async function decryptCms(ctx: Context, request: DecryptRequest): Promise<DecryptResult> {
   throwIfAborted(request.signal);
@@ -25,8 +27,14 @@ export async function decryptCms(ctx: Context, request: DecryptRequest): Promise
     return withPrivateDir(ctx.openssl.options.tempDir, (dir) =>
       kit.decryptPlanned({ unwrapKey: (input) => unwrapKey(ctx, dir, input), decryptContent: async (input) => decryptContent(input) }, plan, request),
     );
+  if (plan.kind === 'kari' && plan.curve === 'X25519')
+    return withPrivateDir(ctx.openssl.options.tempDir, (dir) =>
+      kit.decryptAgreed({ ...agreementPrimitives(ctx, dir), unwrapKey: unused, decryptContent: async (input) => decryptContent(input) }, plan, request),
+    );
   return decryptWithCms(ctx, plan, request);
 }
+
+const unused = (): Promise<Uint8Array> => Promise.reject(new TypeError('key agreement unwraps no key by key transport'));
 
 /**
  * `openssl cms -decrypt -recip CERT -inkey KEY`. Every failure is the one `decryptionFailed()`,

@@ -57,9 +57,10 @@ describe('capabilities from the algorithm lists', () => {
     expect(caps.contentCiphers).toEqual(expect.arrayContaining(['aes-128-cbc', 'aes-256-cbc', 'aes-128-gcm', 'aes-256-gcm']));
     expect(caps.contentCiphers).not.toContain('chacha20-poly1305');
     expect(caps.digests).toEqual(expect.arrayContaining(['sha-256', 'sha-384', 'sha-512']));
-    expect(caps.signatureSchemes).toEqual(['rsa-pkcs1', 'rsa-pss', 'ecdsa']);
+    expect(caps.signatureSchemes).toEqual(['rsa-pkcs1', 'rsa-pss', 'ecdsa', 'ed25519']);
     expect(caps.keyTransport).toEqual(['rsa-pkcs1', 'rsa-oaep']);
-    expect(caps.keyAgreement).toEqual(['ecdh-p256', 'ecdh-p384', 'ecdh-p521']);
+    expect(caps.keyAgreement).toEqual(['ecdh-p256', 'ecdh-p384', 'ecdh-p521', 'x25519']);
+    expect(caps.keyTypes).toContain('ed25519');
     expect(caps.runtimes).toEqual(['node']);
     expect(caps.keyUris).toBe(true);
     expect(Object.isFrozen(caps) && Object.isFrozen(caps.contentCiphers)).toBe(true);

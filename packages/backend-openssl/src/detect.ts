@@ -1,5 +1,6 @@
 import type { BackendCapabilities, DigestAlgorithm } from '@sealpost/core';
 import { SealpostError } from '@sealpost/core';
+import * as kit from '@sealpost/core/backend-kit';
 import { CIPHERS, CURVES, DIGESTS, KEY_OID, LEGACY_READ_CIPHERS } from './algorithms.js';
 import type { Openssl } from './openssl.js';
 import { exitFailure } from './process.js';
@@ -88,10 +89,11 @@ export function providedAlgorithms(listing: string): Set<string> {
 }
 
 /**
- * Capabilities as data: an algorithm is claimed when `openssl cms` knows how to use it in CMS and
- * a loaded provider offers it. Ed25519/Ed448 signatures are not claimed: OpenSSL 3.0 cannot sign
- * CMS with them and signed attributes. X25519 key agreement is not claimed: OpenSSL 3.0 has no
- * CMS KeyAgreeRecipientInfo for it.
+ * Capabilities as data: an algorithm is claimed when this backend knows how to use it in CMS and a
+ * loaded provider offers it. Ed25519 signatures and X25519 key agreement run under core's engine
+ * (`openssl cms` 3.0 can do neither: no Ed25519 with signed attributes, no X25519
+ * KeyAgreeRecipientInfo), with `pkeyutl -sign -rawin` and `pkeyutl -derive` for the private key.
+ * Ed448 and X448 are not claimed.
  */
 export function capabilitiesFrom(listings: AlgorithmListings): BackendCapabilities {
   const ciphers = providedAlgorithms(listings.ciphers);
@@ -106,14 +108,16 @@ export function capabilitiesFrom(listings: AlgorithmListings): BackendCapabiliti
   const rsaSignatures = rsaKeys && signatures.has(KEY_OID.rsa);
   const ecdsa = ecKeys && signatures.has('ecdsa');
   const ecdh = ecKeys && exchanges.has('ecdh');
+  const ed25519 = keys.has(kit.OID.ed25519) && signatures.has(kit.OID.ed25519);
+  const x25519 = keys.has(kit.OID.x25519) && exchanges.has(kit.OID.x25519);
   const freeze = <T>(items: T[]): readonly T[] => Object.freeze(items);
   return Object.freeze({
     digests: freeze(DIGESTS.filter((d) => digests.has(d.oid)).map((d): DigestAlgorithm => d.name)),
-    signatureSchemes: freeze([...(rsaSignatures ? (['rsa-pkcs1', 'rsa-pss'] as const) : []), ...(ecdsa ? (['ecdsa'] as const) : [])]),
+    signatureSchemes: freeze([...(rsaSignatures ? (['rsa-pkcs1', 'rsa-pss'] as const) : []), ...(ecdsa ? (['ecdsa'] as const) : []), ...(ed25519 ? (['ed25519'] as const) : [])]),
     contentCiphers: freeze([...CIPHERS.filter((c) => ciphers.has(c.oid)).map((c) => c.name), ...LEGACY_READ_CIPHERS]),
     keyTransport: freeze(rsaKeys && asymmetric.has(KEY_OID.rsa) ? (['rsa-pkcs1', 'rsa-oaep'] as const).slice() : []),
-    keyAgreement: freeze(ecdh ? CURVES.map((c) => c.agreement) : []),
-    keyTypes: freeze([...(rsaKeys ? (['rsa'] as const) : []), ...(ecdsa || ecdh ? CURVES.map((c) => c.keyType) : [])]),
+    keyAgreement: freeze([...(ecdh ? CURVES.map((c) => c.agreement) : []), ...(x25519 ? (['x25519'] as const) : [])]),
+    keyTypes: freeze([...(rsaKeys ? (['rsa'] as const) : []), ...(ecdsa || ecdh ? CURVES.map((c) => c.keyType) : []), ...(ed25519 ? (['ed25519'] as const) : [])]),
     runtimes: freeze(['node' as const]),
     keyUris: true,
   });

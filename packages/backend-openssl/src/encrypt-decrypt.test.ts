@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type BerNode, type ContentCipher, type PrivateKeyRef, der, inspectCms, parseBer } from '@sealpost/core';
@@ -77,13 +78,22 @@ describe('encrypt', () => {
     }
   });
 
+  it('writes X25519 KeyAgreeRecipientInfos (which openssl cms 3.0 cannot) under core, in-process, and decrypts them with pkeyutl -derive', async () => {
+    const before = spawns('-encrypt');
+    const certificate = makeX25519Certificate(scratch.dir, pki.ca.certPath, pki.ca.keyPath);
+    const key = new Uint8Array(execFileSync('openssl', ['pkey', '-in', join(scratch.dir, 'x25519.key'), '-outform', 'DER']));
+    const cms = await backend.encrypt({ content, recipients: [{ certificate }, { certificate: pki.identities.carol.cert }], cipher: 'aes-256-gcm', keyTransport: 'rsa-pkcs1' });
+    expect(spawns('-encrypt')).toBe(before);
+    expect((await backend.decrypt({ cms, certificate, privateKey: { type: 'pkcs8', der: key } })).content).toEqual(content);
+    const { carol } = pki.identities;
+    expect(await decryptsTo(cms, carol.cert, carol.keyDer)).toBe(Buffer.from(content).toString());
+  });
+
   it('refuses recipients and algorithms it cannot serve, before running openssl', async () => {
     const before = spawns('-encrypt');
     const to = (certificate: Uint8Array, cipher: ContentCipher = 'aes-256-gcm') => backend.encrypt({ content, recipients: [{ certificate }], cipher, keyTransport: 'rsa-pkcs1' });
     await expect(to(pssKey.cert)).rejects.toMatchObject({ code: 'ERR_UNSUPPORTED_KEY' });
     await expect(to(ed25519.cert)).rejects.toMatchObject({ code: 'ERR_UNSUPPORTED_KEY' });
-    // OpenSSL 3.0 has no X25519 KeyAgreeRecipientInfo (RFC 8418).
-    await expect(to(makeX25519Certificate(scratch.dir, pki.ca.certPath, pki.ca.keyPath))).rejects.toMatchObject({ code: 'ERR_UNSUPPORTED_KEY_AGREEMENT' });
     await expect(to(pki.identities.bob.cert, 'chacha20-poly1305')).rejects.toMatchObject({ code: 'ERR_UNSUPPORTED_CIPHER' });
     // Read, never written: not even with the EC recipient that would send it to `openssl cms -encrypt`.
     for (const legacy of ['rc2-cbc', 'rc2-40-cbc', 'des-ede3-cbc'] as const) {

@@ -6,6 +6,7 @@ import { assertCipher, assertKeyAgreement, assertKeyTransport, needsKeyAgreement
 import { type Certificate, certificatePem, readCertificate } from './certificates.js';
 import type { Context } from './context.js';
 import { opensslLabel } from './openssl.js';
+import { agreementPrimitives } from './key-agreement.js';
 import { exitFailure } from './process.js';
 import { withPrivateDir } from './temp-dir.js';
 
@@ -20,18 +21,19 @@ const ecdhOptions = (curve: string): string[] => ['-keyopt', `ecdh_kdf_md:${ECDH
 
 /**
  * Encryption to RSA recipients with an AES cipher runs under core's CMS engine on `primitives`
- * (public-key operations and AES in node:crypto: no process). A recipient that needs key agreement
- * (ECDH) goes to `openssl cms -encrypt`. Legacy ciphers (3DES, RC2) are refused: read, never written.
+ * (public-key operations and AES in node:crypto: no process), and so does a message with an X25519
+ * recipient (key-agreement.ts). Otherwise a recipient that needs key agreement (ECDH) goes to
+ * `openssl cms -encrypt`. Legacy ciphers (3DES, RC2) are refused: read, never written.
  */
 export async function encryptCms(ctx: Context, primitives: kit.EncryptPrimitives, request: EncryptRequest): Promise<Uint8Array> {
   // Claimed for reading only: `openssl cms -encrypt -des3` would write it, this backend never does.
   if (typeof request.cipher === 'string' && kit.isLegacyCipher(request.cipher)) throw kit.legacyCipherNotWritten(request.cipher);
   const recipients: readonly unknown[] = Array.isArray(request.recipients) ? request.recipients : [];
-  const agreement = recipients.some((r) => {
-    const facts = kit.certificateFactsOf((r as { certificate?: Uint8Array } | undefined)?.certificate as Uint8Array);
-    return facts !== null && kit.needsKeyAgreement(facts.publicKey);
-  });
+  const keys = recipients.map((r) => kit.certificateFactsOf((r as { certificate?: Uint8Array } | undefined)?.certificate as Uint8Array)?.publicKey ?? null);
+  const agreement = keys.some((key) => kit.needsKeyAgreement(key));
   const aes = typeof request.cipher === 'string' && kit.aesCipherByName(request.cipher) !== null;
+  // X25519 (which `openssl cms` 3.0 cannot write) takes every recipient of the message through core's engine.
+  if (aes && keys.some((key) => key?.kind === 'x25519')) return kit.encryptContent({ ...primitives, ...agreementPrimitives(ctx, null) }, ctx.capabilities, request);
   return agreement || !aes ? encryptWithCms(ctx, request) : kit.encryptContent(primitives, ctx.capabilities, request);
 }
 

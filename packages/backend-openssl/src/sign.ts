@@ -18,8 +18,36 @@ const VERB = ['pkeyutl', '-sign'] as const;
  * of the DER signed attributes, so keys behind a provider or URI still work.
  */
 export async function signWithOpenssl(ctx: Context, input: kit.SignatureCreation): Promise<Uint8Array> {
-  const hash = digestOf(input.params.hash, input.data);
-  return withPrivateDir(ctx.openssl.options.tempDir, (dir) => privateKeySignature(ctx, dir, input, hash));
+  return withPrivateDir(ctx.openssl.options.tempDir, async (dir) => {
+    if (input.params.scheme === 'ed25519') return ed25519Signature(ctx, dir, input);
+    return privateKeySignature(ctx, dir, input, digestOf(input.params.hash, input.data));
+  });
+}
+
+/**
+ * PureEdDSA over the DER signed attributes themselves (RFC 8419 3.1): `pkeyutl -sign -rawin`. OpenSSL 3.0
+ * signs EdDSA in one shot and must know the input's size first, so the signed attributes (public bytes)
+ * go in as a file in the operation's private folder, not on stdin.
+ */
+async function ed25519Signature(ctx: Context, dir: PrivateDir, input: kit.SignatureCreation): Promise<Uint8Array> {
+  const key = input.privateKey;
+  checkKeyRef(key);
+  const [passphrase, inkey, data] = await Promise.all([
+    passphraseFor([key], ctx.openssl.options),
+    inkeyArgument(key, dir, `signer-${input.index}-key`),
+    dir.write(`signer-${input.index}-attributes.der`, input.data),
+  ]);
+  const exit = await ctx.openssl.run({
+    verb: VERB,
+    args: ['-rawin', '-inkey', inkey, '-in', data],
+    providers: true,
+    tempPath: dir.path,
+    ...(passphrase === undefined ? {} : { passphrase }),
+    ...(input.signal === undefined ? {} : { signal: input.signal }),
+  });
+  if (exit.exitCode !== 0 || exit.stdout === null) throw exitFailure(opensslLabel(VERB), exit);
+  if (exit.stdout.length !== kit.ED25519_SIGNATURE_LENGTH) throw new SealpostError('ERR_BACKEND', 'openssl pkeyutl -sign -rawin did not write a 64-octet Ed25519 signature');
+  return exit.stdout;
 }
 
 /** The pkeyutl options for a scheme: the digest named (so RSA writes the DigestInfo), PSS as RFC 4055 and RFC 8551 use it. */

@@ -11,6 +11,8 @@ export function signatureMatchesKey(key: KeyObject, params: kit.SignatureParams,
   const hash = digestByName(params.hash)?.openssl;
   if (hash === undefined) return false;
   try {
+    // PureEdDSA: no digest (RFC 8419); core has checked the encodings, and fits the key to the scheme.
+    if (params.scheme === 'ed25519') return key.asymmetricKeyType === 'ed25519' && verify(null, data, key, signature);
     if (params.scheme === 'ecdsa') return verify(hash, data, { key, dsaEncoding: 'der' }, signature);
     if (params.scheme === 'rsa-pss') return verify(hash, data, { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: params.saltLength }, signature);
     return verify(hash, data, { key, padding: constants.RSA_PKCS1_PADDING }, signature);

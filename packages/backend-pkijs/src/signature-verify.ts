@@ -3,7 +3,7 @@ import * as kit from '@sealpost/core/backend-kit';
 import { webCryptoHash } from './algorithms.js';
 import type { Context } from './context.js';
 import { ecdsaSignatureToRaw } from './ecdsa-signature.js';
-import { curveSize, importPublicKey, type PublicKeyFacts } from './keys.js';
+import { CURVE25519_ALGORITHMS, curveSize, importPublicKey, type PublicKeyFacts, unsupportedInRuntime } from './keys.js';
 
 /**
  * True iff `signature` over `data` verifies with `key` under `params`. The algorithm must fit the
@@ -13,9 +13,9 @@ import { curveSize, importPublicKey, type PublicKeyFacts } from './keys.js';
 export async function verifySignature(ctx: Context, key: PublicKeyFacts | null, params: kit.SignatureParams, data: Uint8Array, signature: Uint8Array): Promise<boolean> {
   if (key === null) throw new SealpostError('ERR_CERTIFICATE_MALFORMED', "the certificate's public key is malformed");
   if (key.kind === 'other') throw new SealpostError('ERR_UNSUPPORTED_KEY', `public keys of type ${key.oid} are not supported by this backend`);
-  const wantsRsa = params.scheme !== 'ecdsa';
-  if (wantsRsa !== (key.kind === 'rsa'))
-    throw new SealpostError('ERR_SIGNATURE_INVALID', `a ${params.scheme} signature cannot come from a ${key.kind.toUpperCase()} key`);
+  const wanted = params.scheme === 'ecdsa' ? 'ec' : params.scheme === 'ed25519' ? 'ed25519' : 'rsa';
+  if (wanted !== key.kind) throw new SealpostError('ERR_SIGNATURE_INVALID', `a ${params.scheme} signature cannot come from a ${key.kind.toUpperCase()} key`);
+  if (key.kind === 'ed25519') return verifyEd25519(ctx, key, data, signature);
   const hash = webCryptoHash(params.hash);
 
   if (key.kind === 'rsa') {
@@ -30,6 +30,17 @@ export async function verifySignature(ctx: Context, key: PublicKeyFacts | null, 
   if (raw === null) return false;
   const publicKey = await verifyingKey(ctx, key, { name: 'ECDSA', namedCurve: key.curve });
   return verifyOrFalse(ctx, { name: 'ECDSA', hash }, publicKey, raw, data);
+}
+
+/** PureEdDSA (RFC 8032, no context) with WebCrypto's Ed25519; core has checked the key's and signature's encodings. */
+async function verifyEd25519(ctx: Context, key: Extract<PublicKeyFacts, { kind: 'ed25519' }>, data: Uint8Array, signature: Uint8Array): Promise<boolean> {
+  let publicKey: CryptoKey;
+  try {
+    publicKey = await ctx.keys.publicKey(key.spki, 'verify:Ed25519', () => importPublicKey(ctx, key, CURVE25519_ALGORITHMS.ed25519, 'verify'));
+  } catch (error) {
+    throw unsupportedInRuntime(error, 'ERR_UNSUPPORTED_SIGNATURE', 'Ed25519') ?? new SealpostError('ERR_UNSUPPORTED_KEY', 'the public key could not be imported into WebCrypto');
+  }
+  return verifyOrFalse(ctx, CURVE25519_ALGORITHMS.ed25519, publicKey, signature, data);
 }
 
 async function verifyingKey(ctx: Context, key: Exclude<PublicKeyFacts, { kind: 'other' }>, algorithm: RsaHashedImportParams | EcKeyImportParams): Promise<CryptoKey> {
