@@ -2,6 +2,7 @@ import { createSealpost } from '@sealpost/core';
 import { ensureTestPki } from '@sealpost/fixtures';
 import { beforeAll, describe } from 'vitest';
 import { cmsReadingTests } from './cms-reading.js';
+import { curve25519Tests } from './curve25519.js';
 import type { BackendSuiteOptions, SuiteContext } from './context.js';
 import { decryptionTests } from './decryption.js';
 import { keyAgreementTests } from './key-agreement.js';
@@ -33,6 +34,7 @@ export function defineBackendSuite(options: BackendSuiteOptions): void {
     revocationTests(ctx);
     decryptionTests(ctx);
     keyAgreementTests(ctx);
+    curve25519Tests(ctx);
     cmsReadingTests(ctx);
     layerLimitTests(ctx);
     vectorTests(ctx);
