@@ -14,7 +14,7 @@ import { serialHex } from './certificate.js';
 import { formatName } from './name.js';
 
 /** CRLReason (RFC 5280 5.3.1), by its ENUMERATED value; 7 is unused. */
-const REASONS = [
+export const REASONS = [
   'unspecified',
   'keyCompromise',
   'cACompromise',

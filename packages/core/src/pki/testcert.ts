@@ -10,6 +10,7 @@ import {
   bitString,
   boolean,
   explicit,
+  implicitConstructed,
   implicitPrimitive,
   integer,
   namedBits,
@@ -121,6 +122,16 @@ export function subjectAltNameEmail(address: string): ExtensionSpec {
   return { oid: OID.subjectAltName, critical: false, value: sequence(implicitPrimitive(1, utf8Encode(address))) };
 }
 
+/**
+ * cRLDistributionPoints with one DistributionPoint whose fullName is one URI (RFC 5280 4.2.1.13): the
+ * [0] distributionPoint tags a CHOICE, so it is explicit; fullName [0] and the URI [6] are implicit.
+ */
+export function crlDistributionPoints(uri: string): ExtensionSpec {
+  if (!/^[\x21-\x7e]+$/.test(uri)) throw new TypeError('crlDistributionPoints: a URI must be printable ASCII');
+  const fullName = implicitConstructed(0, implicitPrimitive(6, utf8Encode(uri)));
+  return { oid: OID.cRLDistributionPoints, critical: false, value: sequence(sequence(explicit(0, fullName))) };
+}
+
 export function subjectKeyIdentifier(keyId: Uint8Array): ExtensionSpec {
   return { oid: OID.subjectKeyIdentifier, critical: false, value: octetString(keyId) };
 }
@@ -136,7 +147,8 @@ export function randomSerial(length = 16): Uint8Array {
   return serial;
 }
 
-function encodeExtension(extension: ExtensionSpec): Uint8Array {
+/** Extension ::= SEQUENCE { extnID, critical DEFAULT FALSE (so written only when true), extnValue } */
+export function encodeExtension(extension: ExtensionSpec): Uint8Array {
   return extension.critical
     ? sequence(oid(extension.oid), boolean(true), octetString(extension.value))
     : sequence(oid(extension.oid), octetString(extension.value));
@@ -144,13 +156,10 @@ function encodeExtension(extension: ExtensionSpec): Uint8Array {
 
 /** Signs the certificate described by `spec` with the issuer's key (SHA-256 with RSA PKCS#1 v1.5 or ECDSA). */
 export async function signCertificate(spec: CertificateSpec, issuerKey: CryptoKey, issuerKeyType: TestKeyType): Promise<Uint8Array> {
-  const ec = issuerKeyType === 'ec-p256';
   const hash = spec.ecdsaHash ?? 'SHA-256';
-  if (hash !== 'SHA-256' && !ec) throw new TypeError('signCertificate: only ECDSA issuers sign with another hash');
+  if (hash !== 'SHA-256' && issuerKeyType !== 'ec-p256') throw new TypeError('signCertificate: only ECDSA issuers sign with another hash');
   if (spec.version === 1 && spec.extensions.length > 0) throw new TypeError('signCertificate: a v1 certificate has no extensions');
-  const signatureAlgorithm = ec
-    ? algorithmIdentifier(hash === 'SHA-1' ? OID.ecdsaWithSha1 : OID.ecdsaWithSha256)
-    : algorithmIdentifier(OID.sha256WithRSAEncryption, nullValue());
+  const signatureAlgorithm = testSignatureAlgorithm(issuerKeyType, hash);
   const tbs = sequence(
     ...(spec.version === 1 ? [] : [explicit(0, integer(2))]),
     unsignedInteger(spec.serial ?? randomSerial()),
@@ -161,10 +170,22 @@ export async function signCertificate(spec: CertificateSpec, issuerKey: CryptoKe
     spec.spki,
     ...(spec.extensions.length > 0 ? [explicit(3, sequence(...spec.extensions.map(encodeExtension)))] : []),
   );
+  return sequence(tbs, signatureAlgorithm, bitString(await testSignature(tbs, issuerKey, issuerKeyType, hash)));
+}
+
+/** The AlgorithmIdentifier of what testSignature makes: SHA-256 with RSA PKCS#1 v1.5, or ECDSA with `hash`. */
+export function testSignatureAlgorithm(keyType: TestKeyType, hash: 'SHA-1' | 'SHA-256' = 'SHA-256'): Uint8Array {
+  return keyType === 'ec-p256'
+    ? algorithmIdentifier(hash === 'SHA-1' ? OID.ecdsaWithSha1 : OID.ecdsaWithSha256)
+    : algorithmIdentifier(OID.sha256WithRSAEncryption, nullValue());
+}
+
+/** The signature value over `tbs` (a TBSCertificate or TBSCertList) in the form X.509 carries it. */
+export async function testSignature(tbs: Uint8Array, key: CryptoKey, keyType: TestKeyType, hash: 'SHA-1' | 'SHA-256' = 'SHA-256'): Promise<Uint8Array> {
+  const ec = keyType === 'ec-p256';
   const algorithm = ec ? { name: 'ECDSA', hash } : { name: 'RSASSA-PKCS1-v1_5' };
-  const raw = new Uint8Array(await globalThis.crypto.subtle.sign(algorithm, issuerKey, arrayBufferBacked(tbs)));
-  const signature = ec ? ecdsaDer(raw) : raw;
-  return sequence(tbs, signatureAlgorithm, bitString(signature));
+  const raw = new Uint8Array(await globalThis.crypto.subtle.sign(algorithm, key, arrayBufferBacked(tbs)));
+  return ec ? ecdsaDer(raw) : raw;
 }
 
 /** WebCrypto's ECDSA output is r || s; X.509 wants Ecdsa-Sig-Value ::= SEQUENCE { r INTEGER, s INTEGER }. */

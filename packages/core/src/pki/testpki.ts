@@ -10,6 +10,7 @@ import { smimeCapabilitiesDer } from '../cms/smime-capabilities.js';
 import {
   authorityKeyIdentifier,
   basicConstraints,
+  crlDistributionPoints,
   extendedKeyUsage,
   generateKeyPair,
   importSigningKey,
@@ -35,6 +36,8 @@ export interface TestCaOptions {
   readonly issuer?: TestCa;
   /** basicConstraints pathLenConstraint; absent means unlimited. */
   readonly pathLength?: number;
+  /** For an intermediate: where its issuer's CRL is served (an http: URL in cRLDistributionPoints); none by default. */
+  readonly crlDistributionPoint?: string;
 }
 
 export interface TestIdentityOptions {
@@ -48,6 +51,8 @@ export interface TestIdentityOptions {
   readonly commonName?: string;
   /** Content ciphers for an smimeCapabilities extension (RFC 4262); none by default, as public CAs issue. */
   readonly smimeCapabilities?: readonly ContentCipher[];
+  /** Where the issuing CA's CRL is served (an http: URL in cRLDistributionPoints, see generateTestCrl); none by default. */
+  readonly crlDistributionPoint?: string;
 }
 
 function validity(notBefore: Date | undefined, notAfter: Date | undefined, lifetime: number): { notBefore: Date; notAfter: Date } {
@@ -95,6 +100,7 @@ export async function generateTestCa(options: TestCaOptions = {}): Promise<TestC
     keyUsage(['keyCertSign', 'cRLSign']),
     subjectKeyIdentifier(keyId),
     ...(issuer === null ? [] : [authorityKeyIdentifier(issuer.keyId)]),
+    ...distributionPointExtension(options.crlDistributionPoint),
   ];
   const certificate = await signCertificate(
     { subject, issuer: issuer?.name ?? subject, spki: keys.spki, ...period, extensions },
@@ -106,6 +112,10 @@ export async function generateTestCa(options: TestCaOptions = {}): Promise<TestC
 
 function capabilitiesExtension(ciphers: readonly ContentCipher[] | undefined): ExtensionSpec[] {
   return ciphers === undefined || ciphers.length === 0 ? [] : [{ oid: OID.smimeCapabilities, critical: false, value: smimeCapabilitiesDer(ciphers) }];
+}
+
+function distributionPointExtension(uri: string | undefined): ExtensionSpec[] {
+  return uri === undefined ? [] : [crlDistributionPoints(uri)];
 }
 
 /** An S/MIME end-entity identity for `email`, issued by `ca` or self-signed. */
@@ -125,6 +135,7 @@ export async function generateTestIdentity(options: TestIdentityOptions): Promis
     subjectKeyIdentifier(keyIdentifier(keys.spki)),
     ...(issuer === null ? [] : [authorityKeyIdentifier(issuer.keyId)]),
     ...capabilitiesExtension(options.smimeCapabilities),
+    ...distributionPointExtension(options.crlDistributionPoint),
   ];
   const certificate = await signCertificate(
     { subject, issuer: issuer?.name ?? subject, spki: keys.spki, ...period, extensions },
