@@ -1,7 +1,9 @@
-// The interop tests drive real S/MIME peers: OpenSSL's `openssl`, NSS's `cmsutil`/`certutil`/`pk12util`
-// and GnuPG's `gpgsm` (with `gpg-agent`). Missing ones are installed from Debian when this runs as root
-// with apt-get (a fresh CI or development machine); otherwise the command says what to install.
+// The interop tests drive real S/MIME peers: OpenSSL's `openssl`, NSS's `cmsutil`/`certutil`/`pk12util`,
+// GnuPG's `gpgsm` (with `gpg-agent`) and BouncyCastle (Debian's jars, through `javac` and `java`). Missing
+// ones are installed from Debian when this runs as root with apt-get (a fresh CI or development machine);
+// otherwise the command says what to install.
 import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 
 const NEEDED = [
   ['openssl', 'openssl'],
@@ -10,10 +12,16 @@ const NEEDED = [
   ['pk12util', 'libnss3-tools'],
   ['gpgsm', 'gpgsm'],
   ['gpg-agent', 'gpg-agent'],
+  ['javac', 'default-jdk-headless'],
+];
+// Libraries rather than commands: the file each Debian package installs.
+const FILES = [
+  ['/usr/share/java/bcprov.jar', 'libbcprov-java'],
+  ['/usr/share/java/bcpkix.jar', 'libbcpkix-java'],
 ];
 
 const onPath = (command) => spawnSync('sh', ['-c', 'command -v "$1"', 'sh', command], { stdio: 'ignore' }).status === 0;
-const missing = [...new Set(NEEDED.filter(([command]) => !onPath(command)).map(([, pkg]) => pkg))];
+const missing = [...new Set([...NEEDED.filter(([command]) => !onPath(command)), ...FILES.filter(([file]) => !existsSync(file))].map(([, pkg]) => pkg))];
 if (missing.length === 0) process.exit(0);
 
 const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
