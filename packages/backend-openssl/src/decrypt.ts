@@ -16,8 +16,8 @@ const VERB = ['cms', '-decrypt'] as const;
  * question exactly as for the other backends (a 1-octet GCM tag, a missing IV or a 16-octet nonce
  * never reaches openssl). Key transport then runs on primitives: `openssl pkeyutl -decrypt` for the
  * private-key operation, node:crypto for AES and 3DES, core's legacy ciphers for RC2 (so no legacy
- * provider is needed to read it). X25519 key agreement runs on primitives too (`pkeyutl -derive`, which
- * `openssl cms` 3.0 cannot do); ECDH on the NIST curves goes to `openssl cms -decrypt` whole.
+ * provider is needed to read it). Key agreement, ECDH and X25519, runs on primitives too: `pkeyutl -derive`
+ * for the private key, node:crypto for the AES key unwrap (key-agreement.ts).
  */
 export async function decryptCms(ctx: Context, request: DecryptRequest): Promise<DecryptResult> {
   throwIfAborted(request.signal);
@@ -27,7 +27,7 @@ export async function decryptCms(ctx: Context, request: DecryptRequest): Promise
     return withPrivateDir(ctx.openssl.options.tempDir, (dir) =>
       kit.decryptPlanned({ unwrapKey: (input) => unwrapKey(ctx, dir, input), decryptContent: async (input) => decryptContent(input) }, plan, request),
     );
-  if (plan.kind === 'kari' && plan.curve === 'X25519')
+  if (plan.kind === 'kari')
     return withPrivateDir(ctx.openssl.options.tempDir, (dir) =>
       kit.decryptAgreed({ ...agreementPrimitives(ctx, dir), unwrapKey: unused, decryptContent: async (input) => decryptContent(input) }, plan, request),
     );

@@ -9,11 +9,12 @@ import type { PrivateDir } from './temp-dir.js';
 const VERB = ['pkeyutl', '-derive'] as const;
 
 /**
- * Key agreement under core's CMS engine, for X25519 (RFC 8418), which `openssl cms` 3.0 cannot do:
+ * Key agreement under core's CMS engine, ECDH on the NIST curves (RFC 5753) and X25519 (RFC 8418):
  * openssl runs the one operation that needs the private key, `pkeyutl -derive` with the sender's
  * ephemeral key as `-peerkey`; the sender's side (a fresh key pair, no private key of the caller's)
- * and the AES key wrap run in-process on node:crypto. Core does the KDF and every check. ECDH on the
- * NIST curves is here for the sender's side only, so one message can go to EC and X25519 recipients.
+ * and the AES key wrap run in-process on node:crypto. Core reads the message, does the KDF and every
+ * check, as for the other backends: `openssl cms -decrypt`, which parsed every field of the message
+ * its own way, refused mail the others read for a broken field in someone else's RecipientInfo.
  */
 export function agreementPrimitives(ctx: Context, dir: PrivateDir | null): kit.KeyAgreementPrimitives {
   return {
@@ -28,14 +29,16 @@ export function agreementPrimitives(ctx: Context, dir: PrivateDir | null): kit.K
   };
 }
 
-/** X25519's shared secret from `openssl pkeyutl -derive`; every failure (a small-order key too) is the generic error. */
+/**
+ * The shared secret from `openssl pkeyutl -derive`: ECDH's x-coordinate (as long as the curve's field) or
+ * X25519's 32 octets. Every failure (a point off the curve, a small-order key) is the generic error.
+ */
 async function deriveSharedSecret(ctx: Context, dir: PrivateDir, input: kit.SharedSecretDerivation): Promise<Uint8Array> {
-  // The engine plans `openssl cms` for ECDH: only X25519 comes here.
-  if (input.curve !== 'X25519') throw decryptionFailed();
+  const spki = input.curve === 'X25519' ? x25519Spki(input.publicKey) : ecSpki(input.curve, input.publicKey);
   const [passphrase, inkey, peerkey] = await Promise.all([
     passphraseFor([input.privateKey], ctx.openssl.options),
     inkeyArgument(input.privateKey, dir, 'recipient-key'),
-    dir.write('originator.pem', pemEncode(x25519Spki(input.publicKey), 'PUBLIC KEY')),
+    dir.write('originator.pem', pemEncode(spki, 'PUBLIC KEY')),
   ]);
   let output: Uint8Array | null = null;
   try {
@@ -51,7 +54,8 @@ async function deriveSharedSecret(ctx: Context, dir: PrivateDir, input: kit.Shar
   } catch (error) {
     if (isSealpostError(error, 'ERR_ABORTED') || isSealpostError(error, 'ERR_TIMEOUT')) throw error;
   }
-  if (output === null || output.length !== kit.CURVE25519_KEY_LENGTH) throw decryptionFailed();
+  const length = input.curve === 'X25519' ? kit.CURVE25519_KEY_LENGTH : kit.curveSize(input.curve);
+  if (output === null || output.length !== length) throw decryptionFailed();
   return output;
 }
 
@@ -80,6 +84,13 @@ function deriveEphemeralSharedSecret(input: kit.EphemeralAgreement): { ephemeral
 }
 
 const NODE_CURVES: Readonly<Record<kit.NamedCurve, string>> = { 'P-256': 'prime256v1', 'P-384': 'secp384r1', 'P-521': 'secp521r1' };
+
+/** SubjectPublicKeyInfo of an EC point (RFC 5480): id-ecPublicKey with the curve's OID, the point as received. */
+function ecSpki(curve: kit.NamedCurve, point: Uint8Array): Uint8Array {
+  return der.sequence(der.algorithmIdentifier(kit.OID.ecPublicKey, der.oid(CURVE_OIDS[curve])), der.bitString(point));
+}
+
+const CURVE_OIDS: Readonly<Record<kit.NamedCurve, string>> = { 'P-256': kit.OID.secp256r1, 'P-384': kit.OID.secp384r1, 'P-521': kit.OID.secp521r1 };
 
 /** SubjectPublicKeyInfo of an X25519 key (RFC 8410 4): id-X25519 without parameters, the 32 octets. */
 function x25519Spki(key: Uint8Array): Uint8Array {

@@ -24,7 +24,7 @@ export function readingOf({ cases, results, processStart, machine, raw = [], sen
     const pkijsSame = median(cheapestId, 'pkijs');
     paragraphs.push(
       `**openssl pays for a process per private-key operation.** Starting \`openssl\` to do nothing takes ${ms(processStart.median)} ms here; `
-        + 'the openssl backend runs `openssl pkeyutl` for every signature and every RSA decryption (`openssl cms` for ECDH), '
+        + 'the openssl backend runs `openssl pkeyutl` for every signature and every RSA decryption (`openssl pkeyutl -derive` for ECDH decryption), '
         + 'and does public-key work and AES in node:crypto, so `verify` and encryption to RSA recipients start no process. '
         + `Its cheapest 10 KiB operation that does start one, ${describe(cheapestId)}, takes ${ms(cheapest)} ms`
         + `${pkijsSame === undefined ? '' : ` (pkijs: ${ms(pkijsSame)} ms)`}, so ${shareOf(processStart.median, cheapest)} of it is starting the process. `

@@ -127,6 +127,42 @@ export function keyAgreementTests(ctx: SuiteContext): void {
         expectRefused(await decryptAs(carol(), made, false, stranger.privateKey.der), failed());
       });
 
+      // Found by the differential fuzzer: the GCM tag length was checked only on the engine's own path,
+      // so a backend handing ECDH mail to `openssl cms` whole accepted a tag cut to 4 or 12 octets.
+      for (const keep of [4, 12, 15]) {
+        it(`AuthEnvelopedData whose GCM tag is cut to ${keep} octets: the generic decryption failure`, async () => {
+          const sealed = await opensslEncryptDer({
+            content: textMessage({ from: 'alice@example.com', to: 'carol@example.com' }, BODY),
+            recipientCertPaths: [carol().certPath],
+            cipher: 'aes-256-gcm',
+            ecdhKdf: 'sha256',
+          });
+          const macPath = [1, 0, nodeAt(sealed, [1, 0]).children.length - 1];
+          const cut = replaceAt(sealed, macPath, der.octetString(nodeAt(sealed, macPath).contents.subarray(0, keep)));
+          expect((await decryptAs(carol(), sealed, true)).status).toBe(claims('ecdh-p256') ? 'decrypted' : 'failed');
+          expectRefused(await decryptAs(carol(), cut, true), failed());
+        });
+      }
+
+      // Found by the differential fuzzer: a backend that gave ECDH mail to `openssl cms` whole refused
+      // it for a broken field the engine never reads, in a RecipientInfo addressed to someone else.
+      it("another recipient's broken issuer name does not stop the EC recipient", async () => {
+        const { alice } = ctx.pki.identities;
+        const sealed = await opensslEncryptDer({
+          content: textMessage({ from: 'alice@example.com', to: 'carol@example.com' }, BODY),
+          recipientCertPaths: [carol().certPath, alice.certPath],
+          cipher: 'aes-128-cbc',
+        });
+        const ktri = nodeAt(sealed, [1, 0, 1]).children.findIndex((info) => info.cls === 0 && info.tagNumber === 16);
+        // KeyTransRecipientInfo > issuerAndSerialNumber > issuer > its first RDN, made an OCTET STRING.
+        const broken = replaceAt(sealed, [1, 0, 1, ktri, 1, 0, 0], der.octetString(Uint8Array.of(1, 2, 3)));
+        const report = await decryptAs(carol(), broken, false);
+        if (!claims('ecdh-p256')) return expectRefused(report, 'ERR_UNSUPPORTED_KEY_AGREEMENT');
+        expect(report.errors).toEqual([]);
+        expect(report.status).toBe('decrypted');
+        expect(new TextDecoder().decode(report.content)).toContain(BODY);
+      });
+
       it('a tampered wrapped key: the generic decryption failure', async () => {
         expectRefused(await decryptAs(carol(), edited(made, WRAPPED_KEY, (key) => der.octetString(flipped(key, 5))), false), failed());
       });
