@@ -55,7 +55,7 @@ export interface CertificateSpec {
   readonly ecdsaHash?: 'SHA-1' | 'SHA-256';
 }
 
-function signingAlgorithm(keyType: TestKeyType): RsaHashedKeyGenParams | EcKeyGenParams {
+function signingAlgorithm(keyType: TestKeyType): RsaHashedKeyGenParams | EcKeyGenParams | Algorithm {
   switch (keyType) {
     case 'rsa-2048':
       return { name: 'RSASSA-PKCS1-v1_5', modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]), hash: 'SHA-256' };
@@ -63,17 +63,24 @@ function signingAlgorithm(keyType: TestKeyType): RsaHashedKeyGenParams | EcKeyGe
       return { name: 'RSASSA-PKCS1-v1_5', modulusLength: 3072, publicExponent: new Uint8Array([1, 0, 1]), hash: 'SHA-256' };
     case 'ec-p256':
       return { name: 'ECDSA', namedCurve: 'P-256' };
+    case 'ed25519':
+      return { name: 'Ed25519' };
+    case 'x25519':
+      return { name: 'X25519' };
   }
 }
 
 export async function generateKeyPair(keyType: TestKeyType): Promise<TestKeyPair> {
-  const pair = (await globalThis.crypto.subtle.generateKey(signingAlgorithm(keyType), true, ['sign', 'verify'])) as CryptoKeyPair;
+  // An X25519 key agrees (RFC 8418) and never signs.
+  const usages: KeyUsage[] = keyType === 'x25519' ? ['deriveBits'] : ['sign', 'verify'];
+  const pair = (await globalThis.crypto.subtle.generateKey(signingAlgorithm(keyType), true, usages)) as CryptoKeyPair;
   const pkcs8 = new Uint8Array(await globalThis.crypto.subtle.exportKey('pkcs8', pair.privateKey));
   const spki = new Uint8Array(await globalThis.crypto.subtle.exportKey('spki', pair.publicKey));
   return { keyType, privateKey: pair.privateKey, pkcs8, spki };
 }
 
 export async function importSigningKey(pkcs8: Uint8Array, keyType: TestKeyType): Promise<CryptoKey> {
+  if (keyType === 'x25519') throw new TypeError('x25519 keys cannot sign');
   return globalThis.crypto.subtle.importKey('pkcs8', arrayBufferBacked(pkcs8), signingAlgorithm(keyType), false, ['sign']);
 }
 
@@ -175,6 +182,9 @@ export async function signCertificate(spec: CertificateSpec, issuerKey: CryptoKe
 
 /** The AlgorithmIdentifier of what testSignature makes: SHA-256 with RSA PKCS#1 v1.5, or ECDSA with `hash`. */
 export function testSignatureAlgorithm(keyType: TestKeyType, hash: 'SHA-1' | 'SHA-256' = 'SHA-256'): Uint8Array {
+  // RFC 8410 3: id-Ed25519 with the parameters absent.
+  if (keyType === 'ed25519') return algorithmIdentifier(OID.ed25519);
+  if (keyType === 'x25519') throw new TypeError('x25519 keys cannot sign');
   return keyType === 'ec-p256'
     ? algorithmIdentifier(hash === 'SHA-1' ? OID.ecdsaWithSha1 : OID.ecdsaWithSha256)
     : algorithmIdentifier(OID.sha256WithRSAEncryption, nullValue());
@@ -182,6 +192,8 @@ export function testSignatureAlgorithm(keyType: TestKeyType, hash: 'SHA-1' | 'SH
 
 /** The signature value over `tbs` (a TBSCertificate or TBSCertList) in the form X.509 carries it. */
 export async function testSignature(tbs: Uint8Array, key: CryptoKey, keyType: TestKeyType, hash: 'SHA-1' | 'SHA-256' = 'SHA-256'): Promise<Uint8Array> {
+  // PureEdDSA over the TBSCertificate (RFC 8410 6).
+  if (keyType === 'ed25519') return new Uint8Array(await globalThis.crypto.subtle.sign('Ed25519', key as CryptoKey, arrayBufferBacked(tbs)));
   const ec = keyType === 'ec-p256';
   const algorithm = ec ? { name: 'ECDSA', hash } : { name: 'RSASSA-PKCS1-v1_5' };
   const raw = new Uint8Array(await globalThis.crypto.subtle.sign(algorithm, key, arrayBufferBacked(tbs)));

@@ -25,6 +25,12 @@ import {
 import type { TestCa, TestIdentity, TestKeyType } from './types.js';
 
 const HOUR = 60 * 60 * 1000;
+
+/** RFC 8410 5 and RFC 9216: an Ed25519 certificate signs, an X25519 one agrees, as two certificates. */
+const CURVE25519_USAGES: Readonly<Partial<Record<TestKeyType, readonly string[]>>> = {
+  ed25519: ['digitalSignature', 'nonRepudiation'],
+  x25519: ['keyAgreement'],
+};
 const YEAR = 365 * 24 * HOUR;
 
 export interface TestCaOptions {
@@ -123,13 +129,15 @@ export async function generateTestIdentity(options: TestIdentityOptions): Promis
   const email = checkedAddress(options.email);
   const keyType = options.keyType ?? 'rsa-2048';
   const period = validity(options.notBefore, options.notAfter, YEAR);
+  // An X25519 key only agrees (RFC 8410 5: keyAgreement), so a CA must sign its certificate.
+  if (keyType === 'x25519' && options.ca === undefined) throw new TypeError('an x25519 test identity needs a CA: its key cannot sign its own certificate');
   const keys = await generateKeyPair(keyType);
   const subject = nameDer([[OID.commonName, options.commonName ?? email]]);
   const issuer = options.ca === undefined ? null : await issuerOf(options.ca);
   const usages = keyType === 'ec-p256' ? ['digitalSignature', 'keyAgreement'] : ['digitalSignature', 'nonRepudiation', 'keyEncipherment'];
   const extensions: ExtensionSpec[] = [
     basicConstraints(false),
-    keyUsage(usages),
+    keyUsage(CURVE25519_USAGES[keyType] ?? usages),
     extendedKeyUsage([OID.emailProtection]),
     subjectAltNameEmail(email),
     subjectKeyIdentifier(keyIdentifier(keys.spki)),

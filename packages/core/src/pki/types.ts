@@ -50,7 +50,7 @@ export interface Identity {
   readonly chain?: readonly Uint8Array[];
 }
 
-export type TestKeyType = 'rsa-2048' | 'rsa-3072' | 'ec-p256';
+export type TestKeyType = 'rsa-2048' | 'rsa-3072' | 'ec-p256' | 'ed25519' | 'x25519';
 
 /** A test certificate authority made by generateTestCa (never for production use). */
 export interface TestCa {
