@@ -23,11 +23,12 @@ describe('createForgeBackend', () => {
     expect(backend.capabilities).toBe(FORGE_CAPABILITIES);
     expect(FORGE_CAPABILITIES).toEqual({
       digests: ['sha-1', 'sha-256', 'sha-384', 'sha-512'],
-      signatureSchemes: ['rsa-pkcs1', 'rsa-pss', 'ecdsa', 'ed25519'],
+      signatureSchemes: ['rsa-pkcs1', 'rsa-pss', 'ecdsa', 'ed25519', 'ml-dsa-44', 'ml-dsa-65', 'ml-dsa-87'],
       contentCiphers: ['aes-128-cbc', 'aes-192-cbc', 'aes-256-cbc', 'aes-128-gcm', 'aes-192-gcm', 'aes-256-gcm', 'des-ede3-cbc', 'rc2-cbc'],
       keyTransport: ['rsa-pkcs1', 'rsa-oaep'],
       keyAgreement: ['ecdh-p256', 'ecdh-p384', 'ecdh-p521', 'x25519'],
-      keyTypes: ['rsa', 'ec-p256', 'ec-p384', 'ed25519'],
+      kem: ['ml-kem-512', 'ml-kem-768', 'ml-kem-1024'],
+      keyTypes: ['rsa', 'ec-p256', 'ec-p384', 'ed25519', 'ml-dsa-44', 'ml-dsa-65', 'ml-dsa-87', 'ml-kem-512', 'ml-kem-768', 'ml-kem-1024'],
       runtimes: ['node', 'browser', 'worker'],
       keyUris: false,
     });

@@ -6,13 +6,15 @@ import { computeDigest } from './digest.js';
 import { deriveEphemeralSharedSecret, deriveSharedSecret, unwrapKeyAes, wrapKeyAes } from './key-agreement.js';
 import { unwrapKey, wrapKey } from './key-transport.js';
 import { privateKeyFacts } from './keys.js';
+import { kemDecapsulate, kemEncapsulate, mlDsaSign, mlDsaVerify } from './post-quantum.js';
 import { createSignature } from './signature-create.js';
 import { verifySignature } from './signature-verify.js';
 
-export type ForgePrimitives = kit.SignPrimitives & kit.DecryptPrimitives & kit.EncryptPrimitives & kit.KeyAgreementPrimitives;
+export type ForgePrimitives = kit.SignPrimitives & kit.DecryptPrimitives & kit.EncryptPrimitives & kit.KeyAgreementPrimitives & kit.KemPrimitives;
 
 /**
- * node-forge (RSA arithmetic, AES, hashes), @noble/curves (ECDSA, ECDH) and @noble/ciphers (AES key wrap)
+ * node-forge (RSA arithmetic, AES, hashes), @noble/curves (ECDSA, ECDH), @noble/ciphers (AES key wrap) and
+ * @noble/post-quantum (ML-KEM, ML-DSA)
  * as the primitives of core's CMS engine, which reads and writes every CMS structure; nothing here
  * parses received CMS.
  */
@@ -20,8 +22,13 @@ export function forgePrimitives(ctx: Context): ForgePrimitives {
   return {
     random: (length) => ctx.random(length),
     digest: (algorithm, data) => computeDigest(algorithm, data),
-    verifySignature: (check) => verifySignature(check.publicKey, check.params, check.data, check.signature),
-    sign: async (input) => createSignature(ctx, privateKeyFacts(kit.pkcs8Of(input.privateKey)), input.params, input.data),
+    verifySignature: (check) => (check.publicKey.kind === 'ml-dsa' ? mlDsaVerify(check) : verifySignature(check.publicKey, check.params, check.data, check.signature)),
+    sign: async (input) =>
+      kit.isMlDsaScheme(input.params.scheme)
+        ? mlDsaSign(kit.pkcs8Of(input.privateKey), input.params.scheme, input.data)
+        : createSignature(ctx, privateKeyFacts(kit.pkcs8Of(input.privateKey)), input.params, input.data),
+    kemEncapsulate: async (input) => kemEncapsulate(input),
+    kemDecapsulate: async (input) => kemDecapsulate(input),
     wrapKey: async (input) => wrapKey(ctx, input.transport, input.publicKey, input.key).encryptedKey,
     encryptContent: async (input) => encryptContent(input.cipher, input.key, input.parameters, input.content),
     unwrapKey: async (input) => {

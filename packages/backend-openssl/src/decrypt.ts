@@ -4,7 +4,7 @@ import * as kit from '@sealpost/core/backend-kit';
 import { certificatePem } from './certificates.js';
 import { decryptContent } from './content-cipher.js';
 import type { Context } from './context.js';
-import { agreementPrimitives } from './key-agreement.js';
+import { agreementPrimitives, kemPrimitives } from './key-agreement.js';
 import { unwrapKey } from './key-transport.js';
 import { checkKeyRef, inkeyArgument, passphraseFor } from './keys.js';
 import { withPrivateDir } from './temp-dir.js';
@@ -17,7 +17,8 @@ const VERB = ['cms', '-decrypt'] as const;
  * never reaches openssl). Key transport then runs on primitives: `openssl pkeyutl -decrypt` for the
  * private-key operation, node:crypto for AES and 3DES, core's legacy ciphers for RC2 (so no legacy
  * provider is needed to read it). Key agreement, ECDH and X25519, runs on primitives too: `pkeyutl -derive`
- * for the private key, node:crypto for the AES key unwrap (key-agreement.ts).
+ * for the private key, node:crypto for the AES key unwrap (key-agreement.ts). ML-KEM
+ * (KEMRecipientInfo), which OpenSSL 3.0 has not at all, runs in-process: no process is started.
  */
 export async function decryptCms(ctx: Context, request: DecryptRequest): Promise<DecryptResult> {
   throwIfAborted(request.signal);
@@ -31,6 +32,7 @@ export async function decryptCms(ctx: Context, request: DecryptRequest): Promise
     return withPrivateDir(ctx.openssl.options.tempDir, (dir) =>
       kit.decryptAgreed({ ...agreementPrimitives(ctx, dir), unwrapKey: unused, decryptContent: async (input) => decryptContent(input) }, plan, request),
     );
+  if (plan.kind === 'kemri') return kit.decryptEncapsulated({ ...kemPrimitives(ctx), unwrapKey: unused, decryptContent: async (input) => decryptContent(input) }, plan, request);
   return decryptWithCms(ctx, plan, request);
 }
 

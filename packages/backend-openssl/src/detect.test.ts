@@ -57,7 +57,8 @@ describe('capabilities from the algorithm lists', () => {
     expect(caps.contentCiphers).toEqual(expect.arrayContaining(['aes-128-cbc', 'aes-256-cbc', 'aes-128-gcm', 'aes-256-gcm']));
     expect(caps.contentCiphers).not.toContain('chacha20-poly1305');
     expect(caps.digests).toEqual(expect.arrayContaining(['sha-256', 'sha-384', 'sha-512']));
-    expect(caps.signatureSchemes).toEqual(['rsa-pkcs1', 'rsa-pss', 'ecdsa', 'ed25519']);
+    expect(caps.signatureSchemes).toEqual(['rsa-pkcs1', 'rsa-pss', 'ecdsa', 'ed25519', 'ml-dsa-44', 'ml-dsa-65', 'ml-dsa-87']);
+    expect(caps.kem).toEqual(['ml-kem-512', 'ml-kem-768', 'ml-kem-1024']);
     expect(caps.keyTransport).toEqual(['rsa-pkcs1', 'rsa-oaep']);
     expect(caps.keyAgreement).toEqual(['ecdh-p256', 'ecdh-p384', 'ecdh-p521', 'x25519']);
     expect(caps.keyTypes).toContain('ed25519');
@@ -72,7 +73,7 @@ describe('capabilities from the algorithm lists', () => {
     expect(capabilitiesFrom(hsmOnly).contentCiphers).toEqual(['aes-256-gcm', 'des-ede3-cbc', 'rc2-cbc']);
   });
 
-  it('claims nothing a setup lacks (a provider with AES-GCM, SHA-256 and RSA only)', () => {
+  it('claims nothing a setup lacks (a provider with AES-GCM, SHA-256 and RSA only) but ML-DSA and ML-KEM, which run in-process', () => {
     const caps = capabilitiesFrom({
       ciphers: 'Provided:\n  { 2.16.840.1.101.3.4.1.46, AES-256-GCM } @ hsm\n',
       digests: 'Provided:\n  { 2.16.840.1.101.3.4.2.1, SHA2-256, SHA-256, SHA256 } @ hsm\n',
@@ -83,12 +84,13 @@ describe('capabilities from the algorithm lists', () => {
     });
     expect(caps).toEqual({
       digests: ['sha-256'],
-      signatureSchemes: ['rsa-pkcs1', 'rsa-pss'],
+      signatureSchemes: ['rsa-pkcs1', 'rsa-pss', 'ml-dsa-44', 'ml-dsa-65', 'ml-dsa-87'],
       // 3DES and RC2 are only read, in-process, after the provider's key has unwrapped the content key.
       contentCiphers: ['aes-256-gcm', 'des-ede3-cbc', 'rc2-cbc'],
       keyTransport: ['rsa-pkcs1', 'rsa-oaep'],
       keyAgreement: [],
-      keyTypes: ['rsa'],
+      kem: ['ml-kem-512', 'ml-kem-768', 'ml-kem-1024'],
+      keyTypes: ['rsa', 'ml-dsa-44', 'ml-dsa-65', 'ml-dsa-87', 'ml-kem-512', 'ml-kem-768', 'ml-kem-1024'],
       runtimes: ['node'],
       keyUris: true,
     });

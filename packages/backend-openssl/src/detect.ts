@@ -93,8 +93,12 @@ export function providedAlgorithms(listing: string): Set<string> {
  * loaded provider offers it. Ed25519 signatures and X25519 key agreement run under core's engine
  * (`openssl cms` 3.0 can do neither: no Ed25519 with signed attributes, no X25519
  * KeyAgreeRecipientInfo), with `pkeyutl -sign -rawin` and `pkeyutl -derive` for the private key.
- * Ed448 and X448 are not claimed.
+ * Ed448 and X448 are not claimed. ML-DSA (RFC 9882) and ML-KEM (RFC 9936), which OpenSSL 3.0 lacks, are
+ * claimed always and computed in-process by @noble/post-quantum, as on the other backends.
  */
+const ML_DSA_SCHEMES = ['ml-dsa-44', 'ml-dsa-65', 'ml-dsa-87'] as const;
+const ML_KEM_SETS = ['ml-kem-512', 'ml-kem-768', 'ml-kem-1024'] as const;
+
 export function capabilitiesFrom(listings: AlgorithmListings): BackendCapabilities {
   const ciphers = providedAlgorithms(listings.ciphers);
   const digests = providedAlgorithms(listings.digests);
@@ -113,11 +117,24 @@ export function capabilitiesFrom(listings: AlgorithmListings): BackendCapabiliti
   const freeze = <T>(items: T[]): readonly T[] => Object.freeze(items);
   return Object.freeze({
     digests: freeze(DIGESTS.filter((d) => digests.has(d.oid)).map((d): DigestAlgorithm => d.name)),
-    signatureSchemes: freeze([...(rsaSignatures ? (['rsa-pkcs1', 'rsa-pss'] as const) : []), ...(ecdsa ? (['ecdsa'] as const) : []), ...(ed25519 ? (['ed25519'] as const) : [])]),
+    signatureSchemes: freeze([
+      ...(rsaSignatures ? (['rsa-pkcs1', 'rsa-pss'] as const) : []),
+      ...(ecdsa ? (['ecdsa'] as const) : []),
+      ...(ed25519 ? (['ed25519'] as const) : []),
+      ...ML_DSA_SCHEMES,
+    ]),
     contentCiphers: freeze([...CIPHERS.filter((c) => ciphers.has(c.oid)).map((c) => c.name), ...LEGACY_READ_CIPHERS]),
     keyTransport: freeze(rsaKeys && asymmetric.has(KEY_OID.rsa) ? (['rsa-pkcs1', 'rsa-oaep'] as const).slice() : []),
     keyAgreement: freeze([...(ecdh ? CURVES.map((c) => c.agreement) : []), ...(x25519 ? (['x25519'] as const) : [])]),
-    keyTypes: freeze([...(rsaKeys ? (['rsa'] as const) : []), ...(ecdsa || ecdh ? CURVES.map((c) => c.keyType) : []), ...(ed25519 ? (['ed25519'] as const) : [])]),
+    // ML-KEM and ML-DSA whatever OpenSSL lists: they run in-process on @noble/post-quantum (post-quantum.ts).
+    kem: freeze([...ML_KEM_SETS]),
+    keyTypes: freeze([
+      ...(rsaKeys ? (['rsa'] as const) : []),
+      ...(ecdsa || ecdh ? CURVES.map((c) => c.keyType) : []),
+      ...(ed25519 ? (['ed25519'] as const) : []),
+      ...ML_DSA_SCHEMES,
+      ...ML_KEM_SETS,
+    ]),
     runtimes: freeze(['node' as const]),
     keyUris: true,
   });

@@ -6,7 +6,7 @@ import { assertCipher, assertKeyAgreement, assertKeyTransport, needsKeyAgreement
 import { type Certificate, certificatePem, readCertificate } from './certificates.js';
 import type { Context } from './context.js';
 import { opensslLabel } from './openssl.js';
-import { agreementPrimitives } from './key-agreement.js';
+import { agreementPrimitives, kemPrimitives } from './key-agreement.js';
 import { exitFailure } from './process.js';
 import { withPrivateDir } from './temp-dir.js';
 
@@ -34,6 +34,8 @@ export async function encryptCms(ctx: Context, primitives: kit.EncryptPrimitives
   const aes = typeof request.cipher === 'string' && kit.aesCipherByName(request.cipher) !== null;
   // X25519 (which `openssl cms` 3.0 cannot write) takes every recipient of the message through core's engine.
   if (aes && keys.some((key) => key?.kind === 'x25519')) return kit.encryptContent({ ...primitives, ...agreementPrimitives(ctx, null) }, ctx.capabilities, request);
+  // ML-KEM (KEMRecipientInfo), which `openssl cms` 3.0 cannot write, likewise, on @noble/post-quantum in-process.
+  if (aes && keys.some((key) => key?.kind === 'ml-kem')) return kit.encryptContent({ ...primitives, ...kemPrimitives(ctx) }, ctx.capabilities, request);
   return agreement || !aes ? encryptWithCms(ctx, request) : kit.encryptContent(primitives, ctx.capabilities, request);
 }
 

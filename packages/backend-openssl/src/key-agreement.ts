@@ -1,6 +1,7 @@
 import { createCipheriv, createDecipheriv, createECDH, createPublicKey, diffieHellman, generateKeyPairSync } from 'node:crypto';
 import { decryptionFailed, der, isSealpostError, pemEncode, SealpostError } from '@sealpost/core';
 import * as kit from '@sealpost/core/backend-kit';
+import { kemDecapsulate, kemEncapsulate } from './post-quantum.js';
 import type { Context } from './context.js';
 import { inkeyArgument, passphraseFor } from './keys.js';
 import { digestOf } from './node-crypto.js';
@@ -27,6 +28,15 @@ export function agreementPrimitives(ctx: Context, dir: PrivateDir | null): kit.K
     wrapKeyAes: async (input) => aesKeyWrap(input, true),
     unwrapKeyAes: async (input) => aesKeyWrap(input, false),
   };
+}
+
+/**
+ * KEMRecipientInfo's primitives (RFC 9629, RFC 9936): ML-KEM on @noble/post-quantum in-process (OpenSSL 3.0
+ * has none), HKDF's digest and the AES key wrap on node:crypto as for key agreement.
+ */
+export function kemPrimitives(ctx: Context): kit.KemPrimitives {
+  const { digest, wrapKeyAes, unwrapKeyAes } = agreementPrimitives(ctx, null);
+  return { digest, wrapKeyAes, unwrapKeyAes, kemEncapsulate: async (input) => kemEncapsulate(input), kemDecapsulate: async (input) => kemDecapsulate(input) };
 }
 
 /**

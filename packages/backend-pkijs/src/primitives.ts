@@ -5,15 +5,17 @@ import type { Context } from './context.js';
 import { computeDigest } from './digest.js';
 import { deriveEphemeralSharedSecret, deriveSharedSecret, unwrapKeyAes, wrapKeyAes } from './key-agreement.js';
 import { unwrapKey, wrapKey } from './key-transport.js';
+import { kemDecapsulate, kemEncapsulate, mlDsaSign, mlDsaVerify } from './post-quantum.js';
 import { createSignature } from './signature-create.js';
 import { verifySignature } from './signature-verify.js';
 
-export type PkijsPrimitives = kit.SignPrimitives & kit.DecryptPrimitives & kit.EncryptPrimitives & kit.KeyAgreementPrimitives;
+export type PkijsPrimitives = kit.SignPrimitives & kit.DecryptPrimitives & kit.EncryptPrimitives & kit.KeyAgreementPrimitives & kit.KemPrimitives;
 
 /**
  * WebCrypto (and, for RSA PKCS#1 v1.5 key transport, the raw-RSA hook or BigInt RSA) as the primitives
  * of core's CMS engine, which reads and writes every CMS structure; nothing here parses received CMS.
- * Key agreement is WebCrypto's ECDH and AES-KW (key-agreement.ts).
+ * Key agreement is WebCrypto's ECDH and AES-KW (key-agreement.ts); ML-KEM and ML-DSA, which WebCrypto
+ * lacks, are @noble/post-quantum's (post-quantum.ts).
  */
 export function pkijsPrimitives(ctx: Context): PkijsPrimitives {
   const rsaKey = (input: { readonly spki: Uint8Array }) => {
@@ -27,8 +29,14 @@ export function pkijsPrimitives(ctx: Context): PkijsPrimitives {
     checksOwnSignatures: true,
     random: (length) => ctx.random(length),
     digest: (algorithm, data) => computeDigest(ctx, algorithm, data),
-    verifySignature: (check) => verifySignature(ctx, rsaKey(check), check.params, check.data, check.signature),
-    sign: (input) => createSignature(ctx, ctx.keys.privateFacts(kit.pkcs8Of(input.privateKey)), input.params.scheme, input.params.hash, input.data),
+    verifySignature: (check) =>
+      check.publicKey.kind === 'ml-dsa' ? mlDsaVerify(check) : verifySignature(ctx, rsaKey(check), check.params, check.data, check.signature),
+    sign: async (input) =>
+      kit.isMlDsaScheme(input.params.scheme)
+        ? mlDsaSign(kit.pkcs8Of(input.privateKey), input.params.scheme, input.data)
+        : createSignature(ctx, ctx.keys.privateFacts(kit.pkcs8Of(input.privateKey)), input.params.scheme, input.params.hash, input.data),
+    kemEncapsulate: async (input) => kemEncapsulate(input),
+    kemDecapsulate: async (input) => kemDecapsulate(input),
     wrapKey: async (input) => {
       const key = rsaKey(input);
       if (key.kind !== 'rsa') throw new SealpostError('ERR_UNSUPPORTED_KEY', 'key transport needs an RSA key');

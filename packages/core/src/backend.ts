@@ -9,8 +9,15 @@ import type { ErrorCode } from './errors.js';
  */
 
 export type DigestAlgorithm = 'md5' | 'sha-1' | 'sha-224' | 'sha-256' | 'sha-384' | 'sha-512';
-/** Signature schemes. Ed25519/Ed448 (RFC 8419) are named so a backend can claim them later. */
-export type SignatureScheme = 'rsa-pkcs1' | 'rsa-pss' | 'ecdsa' | 'ed25519' | 'ed448';
+/**
+ * Signature schemes. Ed25519/Ed448 (RFC 8419) are named so a backend can claim them later; ML-DSA (FIPS 204,
+ * RFC 9882, pure mode) by parameter set, each its own algorithm identifier.
+ */
+export type SignatureScheme = 'rsa-pkcs1' | 'rsa-pss' | 'ecdsa' | 'ed25519' | 'ed448' | MlDsaParameterSet;
+/** ML-DSA parameter sets (FIPS 204): id-ml-dsa-44/65/87. */
+export type MlDsaParameterSet = 'ml-dsa-44' | 'ml-dsa-65' | 'ml-dsa-87';
+/** ML-KEM parameter sets (FIPS 203) for KEMRecipientInfo (RFC 9629, RFC 9936): id-alg-ml-kem-512/768/1024. */
+export type MlKemParameterSet = 'ml-kem-512' | 'ml-kem-768' | 'ml-kem-1024';
 export type ContentCipher =
   | 'aes-128-cbc'
   | 'aes-192-cbc'
@@ -39,8 +46,13 @@ export interface BackendCapabilities {
   readonly contentCiphers: readonly ContentCipher[];
   readonly keyTransport: readonly KeyTransport[];
   readonly keyAgreement: readonly KeyAgreement[];
+  /**
+   * KEMs for KEMRecipientInfo (RFC 9629), encrypting and decrypting; absent or empty for a backend without
+   * them (experimental: ML-KEM in CMS has no second implementation to agree with yet).
+   */
+  readonly kem?: readonly MlKemParameterSet[];
   /** Private key kinds the backend can sign and decrypt with. */
-  readonly keyTypes: readonly ('rsa' | 'ec-p256' | 'ec-p384' | 'ec-p521' | 'ed25519')[];
+  readonly keyTypes: readonly ('rsa' | 'ec-p256' | 'ec-p384' | 'ec-p521' | 'ed25519' | MlDsaParameterSet | MlKemParameterSet)[];
   readonly runtimes: readonly Runtime[];
   /** True if the backend accepts `{ type: 'uri' }` private keys (PKCS#11, provider stores). */
   readonly keyUris: boolean;

@@ -60,6 +60,8 @@ export type {
   EncryptRequest,
   KeyAgreement,
   KeyTransport,
+  MlDsaParameterSet,
+  MlKemParameterSet,
   PrivateKeyRef,
   RecipientInput,
   Runtime,

@@ -9,6 +9,7 @@ import { keyAgreementTests } from './key-agreement.js';
 import { layerLimitTests } from './layer-limits.js';
 import { legacyReadingTests } from './legacy-reading.js';
 import { pathTests } from './paths.js';
+import { postQuantumTests } from './post-quantum.js';
 import { revocationTests } from './revocation.js';
 import { roundTripTests } from './roundtrip.js';
 import { storedMailTests } from './stored-mail.js';
@@ -35,6 +36,7 @@ export function defineBackendSuite(options: BackendSuiteOptions): void {
     decryptionTests(ctx);
     keyAgreementTests(ctx);
     curve25519Tests(ctx);
+    postQuantumTests(ctx);
     cmsReadingTests(ctx);
     layerLimitTests(ctx);
     vectorTests(ctx);

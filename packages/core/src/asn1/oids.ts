@@ -89,6 +89,18 @@ export const OID = {
   dhSinglePassStdDHHkdfSha256Scheme: '1.2.840.113549.1.9.16.3.19',
   dhSinglePassStdDHHkdfSha384Scheme: '1.2.840.113549.1.9.16.3.20',
   dhSinglePassStdDHHkdfSha512Scheme: '1.2.840.113549.1.9.16.3.21',
+  // KEM recipients (RFC 9629: id-ori-kem) with ML-KEM (FIPS 203, RFC 9935, RFC 9936) and HKDF (RFC 8619)
+  oriKem: '1.2.840.113549.1.9.16.13.3',
+  mlKem512: '2.16.840.1.101.3.4.4.1',
+  mlKem768: '2.16.840.1.101.3.4.4.2',
+  mlKem1024: '2.16.840.1.101.3.4.4.3',
+  hkdfWithSha256: '1.2.840.113549.1.9.16.3.28',
+  hkdfWithSha384: '1.2.840.113549.1.9.16.3.29',
+  hkdfWithSha512: '1.2.840.113549.1.9.16.3.30',
+  // ML-DSA (FIPS 204, RFC 9881, RFC 9882)
+  mlDsa44: '2.16.840.1.101.3.4.3.17',
+  mlDsa65: '2.16.840.1.101.3.4.3.18',
+  mlDsa87: '2.16.840.1.101.3.4.3.19',
   // PKCS#5 (RFC 8018, RFC 9579) and scrypt (RFC 7914)
   pbes2: '1.2.840.113549.1.5.13',
   pbkdf2: '1.2.840.113549.1.5.12',
@@ -214,6 +226,9 @@ export const SIGNATURE_NAME_BY_OID: Readonly<Record<string, string>> = byOid([
   [OID.dsaWithSha1, 'dsa'],
   [OID.ed25519, 'ed25519'],
   [OID.ed448, 'ed448'],
+  [OID.mlDsa44, 'ml-dsa-44'],
+  [OID.mlDsa65, 'ml-dsa-65'],
+  [OID.mlDsa87, 'ml-dsa-87'],
 ]);
 
 /** Every content cipher's OID, by name: for SMIMECapabilities and for naming refused ciphers. */

@@ -4,6 +4,8 @@ import { base64UrlEncode, fromHex } from '../bytes.js';
 import { NAMED_CURVE_BY_OID, OID } from '../asn1/oids.js';
 import { absentOrNull, algorithmOf, bitStringBytes, childrenOf, decodeElement, encodingOf, integerContents, isContext, isUniversal, oidOf, unsignedIntegerOf, type Node } from '../asn1/accessors.js';
 import type { IdentifiedCertificate } from './identifiers.js';
+import type { MlDsaParameterSet, MlKemParameterSet } from '../backend.js';
+import { mlDsaParameterSetOf, mlDsaPublicKeyLength, mlKemParameterSetOf, mlKemPublicKeyLength } from './post-quantum.js';
 
 /** What the CMS engine needs of a certificate: how identifiers name it, and its public key. */
 
@@ -48,10 +50,24 @@ export type PublicKeyFacts =
       /** The 32-octet u-coordinate. */
       readonly key: Uint8Array;
     }
+  | {
+      /** An ML-KEM encapsulation key (RFC 9935): KEMRecipientInfo only. */
+      readonly kind: 'ml-kem';
+      readonly parameterSet: MlKemParameterSet;
+      /** The raw encapsulation key, as long as the parameter set's. */
+      readonly key: Uint8Array;
+    }
+  | {
+      /** An ML-DSA key (RFC 9881): signatures only. */
+      readonly kind: 'ml-dsa';
+      readonly parameterSet: MlDsaParameterSet;
+      /** The raw public key, as long as the parameter set's. */
+      readonly key: Uint8Array;
+    }
   | { readonly kind: 'other'; readonly oid: string };
 
 /** A key that can make signatures: what signature primitives receive. */
-export type SigningKeyFacts = Extract<PublicKeyFacts, { kind: 'rsa' | 'ec' | 'ed25519' }>;
+export type SigningKeyFacts = Extract<PublicKeyFacts, { kind: 'rsa' | 'ec' | 'ed25519' | 'ml-dsa' }>;
 
 export interface CertificateFacts extends IdentifiedCertificate {
   readonly der: Uint8Array;
@@ -86,6 +102,11 @@ export function publicKeyFactsOf(spki: Node | undefined): PublicKeyFacts | null 
     if (algorithm.parameters !== undefined || key.length !== CURVE25519_KEY_LENGTH) return null;
     return { kind: algorithm.oid === OID.ed25519 ? 'ed25519' : 'x25519', key };
   }
+  // RFC 9935 4 and RFC 9881 4: the parameters MUST be absent, and the key has the parameter set's length.
+  const kemSet = mlKemParameterSetOf(algorithm.oid);
+  if (kemSet !== null) return algorithm.parameters === undefined && key.length === mlKemPublicKeyLength(kemSet) ? { kind: 'ml-kem', parameterSet: kemSet, key } : null;
+  const dsaSet = mlDsaParameterSetOf(algorithm.oid);
+  if (dsaSet !== null) return algorithm.parameters === undefined && key.length === mlDsaPublicKeyLength(dsaSet) ? { kind: 'ml-dsa', parameterSet: dsaSet, key } : null;
   return { kind: 'other', oid: algorithm.oid };
 }
 

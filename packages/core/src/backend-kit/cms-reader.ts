@@ -223,12 +223,30 @@ export interface KeyAgreeRecipient {
   readonly encryptedKeys: readonly Uint8Array<ArrayBuffer>[];
 }
 
-/** The RecipientInfo kinds no backend decrypts with (KEK, password, other): kept only to be counted. */
+/**
+ * KEMRecipientInfo (RFC 9629 3), the OtherRecipientInfo whose oriType is id-ori-kem: every field as
+ * received, for kem-recipient.ts to resolve.
+ */
+export interface KemRecipient {
+  readonly kind: 'kemri';
+  readonly rid: Identifier;
+  readonly kem: AlgorithmNode;
+  readonly kemct: Uint8Array<ArrayBuffer>;
+  readonly kdf: AlgorithmNode;
+  readonly kekLength: number;
+  readonly ukm: Uint8Array<ArrayBuffer> | null;
+  readonly wrap: AlgorithmNode;
+  /** The wrap AlgorithmIdentifier exactly as received: CMSORIforKEMOtherInfo repeats it. */
+  readonly wrapEncoding: Uint8Array<ArrayBuffer>;
+  readonly encryptedKey: Uint8Array<ArrayBuffer>;
+}
+
+/** The RecipientInfo kinds no backend decrypts with (KEK, password, other than KEM): kept only to be counted. */
 export interface OtherRecipient {
   readonly kind: 'kekri' | 'pwri' | 'ori';
 }
 
-export type ReceivedRecipient = KeyTransRecipient | KeyAgreeRecipient | OtherRecipient;
+export type ReceivedRecipient = KeyTransRecipient | KeyAgreeRecipient | KemRecipient | OtherRecipient;
 
 export interface ReceivedEnvelope {
   readonly authenticated: boolean;
@@ -332,6 +350,7 @@ function readRecipient(node: Node): ReceivedRecipient {
   // Tags compared directly: the type guards would narrow `node` away for the later branches.
   if (node.cls === 0 && node.tagNumber === UNIVERSAL_SEQUENCE) return readKeyTransRecipient(node);
   if (node.cls === 2 && node.tagNumber === 1 && node.constructed) return readKeyAgreeRecipient(node);
+  if (node.cls === 2 && node.tagNumber === 4 && node.constructed && oidOf(childrenOf(node)?.[0]) === OID.oriKem) return readKemRecipient(node);
   const kinds = { 2: 'kekri', 3: 'pwri', 4: 'ori' } as const;
   const kind = node.cls === 2 && node.constructed ? kinds[node.tagNumber as 2 | 3 | 4] : undefined;
   if (kind === undefined) throw cmsMalformed('a RecipientInfo is malformed');
@@ -383,6 +402,32 @@ function readKeyAgreeRecipient(node: Node): KeyAgreeRecipient {
     rids: entries.map((e) => e.id),
     encryptedKeys: entries.map((e) => e.encryptedKey),
   };
+}
+
+/**
+ * ori [4] OtherRecipientInfo { oriType id-ori-kem, oriValue KEMRecipientInfo }, RFC 9629 3:
+ * KEMRecipientInfo ::= SEQUENCE { version 0, rid, kem, kemct OCTET STRING, kdf, kekLength INTEGER (1..65535),
+ *   ukm [0] EXPLICIT OCTET STRING OPTIONAL, wrap, encryptedKey OCTET STRING }
+ */
+function readKemRecipient(node: Node): KemRecipient {
+  const outer = childrenOf(node) ?? [];
+  const parts = outer.length === 2 && isUniversal(outer[1], UNIVERSAL_SEQUENCE) ? (childrenOf(outer[1]) ?? []) : [];
+  versionIn(parts[0], [0], 'KEMRecipientInfo');
+  const rid = identifierOf(parts[1]);
+  const kem = algorithmOf(parts[2]);
+  const kemct = octetStringOf(parts[3]);
+  const kdf = algorithmOf(parts[4]);
+  const kekLength = smallIntegerOf(parts[5]);
+  const ukmField = isContext(parts[6], 0) ? parts[6] : undefined;
+  const ukm = ukmField === undefined ? null : octetStringOf(explicitOf(ukmField, 0) ?? undefined);
+  const rest = parts.slice(ukmField === undefined ? 6 : 7);
+  const wrapNode = rest[0];
+  const wrap = algorithmOf(wrapNode);
+  const encryptedKey = octetStringOf(rest[1]);
+  const shapeValid = rid !== null && kem !== null && kemct !== null && kdf !== null && (ukmField === undefined || ukm !== null) && rest.length === 2;
+  if (!shapeValid || wrapNode === undefined || wrap === null || encryptedKey === null || kekLength === null || kekLength < 1 || kekLength > 65535)
+    throw cmsMalformed('a KEMRecipientInfo is malformed');
+  return { kind: 'kemri', rid, kem, kemct, kdf, kekLength, ukm, wrap, wrapEncoding: encodingOf(wrapNode), encryptedKey };
 }
 
 function keyAgreeKeyId(node: Node | undefined): Identifier | null {

@@ -3,14 +3,16 @@ import { decryptionFailed, SealpostError, throwIfAborted } from '../errors.js';
 import { privateKeyInfo } from '../pki/keys.js';
 import { assertKeyTransport, keyAgreementUnsupported, needsKeyAgreement, pkcs8Of } from './capabilities.js';
 import { type AgreementCurve, type CertificateFacts, certificateFactsOf } from './certificate-facts.js';
-import { type KeyAgreeRecipient, type KeyTransRecipient, type ReceivedEnvelope, aesCipherOf, cipherNameOf, readEnvelope } from './cms-reader.js';
+import { type KemRecipient, type KeyAgreeRecipient, type KeyTransRecipient, type ReceivedEnvelope, aesCipherOf, cipherNameOf, readEnvelope } from './cms-reader.js';
+import { type KemRecipientParams, kemPrimitives, kemRecipientParams, kemUnwrapKey } from './kem-recipient.js';
+import { type MlKemPrivateKey, mlKemPrivateKeyOf } from './post-quantum.js';
 import { identifies, recipientFor } from './identifiers.js';
 import { type KeyTransportParams, keyTransportOf } from './key-transport.js';
 import {
   AGREEMENT_BY_CURVE, agreementCurveOf, agreementPrimitives, checkSchemeForCurve, type KeyAgreementParams, keyAgreementOf, keyEncryptionKey,
   originatorPublicKey,
 } from './key-agreement.js';
-import type { DecryptPrimitives, KeyAgreementPrimitives } from './primitives.js';
+import type { DecryptPrimitives, KemPrimitives, KeyAgreementPrimitives } from './primitives.js';
 import { contentCipherFromOid } from './algorithms.js';
 import { capabilityOf } from './legacy-content.js';
 
@@ -40,6 +42,15 @@ export type DecryptionPlan =
       readonly originatorKey: Uint8Array;
       /** The encryptedKey of the RecipientEncryptedKey that names the certificate. */
       readonly encryptedKey: Uint8Array;
+    }
+  | {
+      readonly kind: 'kemri';
+      readonly envelope: ReceivedEnvelope;
+      readonly certificate: CertificateFacts;
+      readonly recipient: KemRecipient;
+      readonly params: KemRecipientParams;
+      /** The caller's ML-KEM key, read and checked against the certificate's parameter set. */
+      readonly privateKey: MlKemPrivateKey;
     };
 
 /**
@@ -58,6 +69,10 @@ export function planDecryption(capabilities: BackendCapabilities, request: Decry
   checkKeyReference(capabilities, request);
 
   const key = certificate.publicKey;
+  if (key?.kind === 'ml-kem') {
+    if (!(capabilities.kem ?? []).includes(key.parameterSet)) throw new SealpostError('ERR_UNSUPPORTED_KEM', `${key.parameterSet} (KEMRecipientInfo) is not supported by this backend`);
+    return planKem(request, envelope, certificate, key.parameterSet);
+  }
   if (needsKeyAgreement(key)) {
     const curve = agreementCurveOf(key);
     if (curve === null || !capabilities.keyAgreement.includes(AGREEMENT_BY_CURVE[curve])) throw keyAgreementUnsupported();
@@ -103,6 +118,21 @@ function planKeyAgreement(request: DecryptRequest, envelope: ReceivedEnvelope, c
   return { kind: 'kari', envelope, certificate, recipient, agreement, curve, params, originatorKey, encryptedKey };
 }
 
+/**
+ * The first KEMRecipientInfo naming the certificate (RFC 9629), read in full before any key is used: its KEM,
+ * KDF and wrap, and the caller's key, which must be an ML-KEM PKCS#8 key of the certificate's parameter set.
+ */
+function planKem(request: DecryptRequest, envelope: ReceivedEnvelope, certificate: CertificateFacts, keySet: KemRecipientParams['parameterSet']): DecryptionPlan {
+  const recipient = envelope.recipients.find((r): r is KemRecipient => r.kind === 'kemri' && identifies(r.rid, certificate));
+  if (recipient === undefined) throw new SealpostError('ERR_NO_RECIPIENT', 'the message is not encrypted to this certificate');
+  const params = kemRecipientParams(recipient, keySet);
+  if (request.privateKey.type !== 'pkcs8') throw new SealpostError('ERR_UNSUPPORTED_KEY', 'ML-KEM decryption takes a PKCS#8 key');
+  const own = privateKeyInfo(request.privateKey);
+  if (own.type !== 'ml-kem') throw new SealpostError('ERR_UNSUPPORTED_KEY', 'KEMRecipientInfo with ML-KEM needs an ML-KEM private key');
+  if (own.parameterSet !== keySet) throw new SealpostError('ERR_UNSUPPORTED_KEY', `the private key is ${own.parameterSet}, the certificate's key ${keySet}`);
+  return { kind: 'kemri', envelope, certificate, recipient, params, privateKey: mlKemPrivateKeyOf(request.privateKey.der) };
+}
+
 /** PKCS#8 keys for every backend; key URIs only for a backend whose capabilities say it resolves them. */
 function checkKeyReference(capabilities: BackendCapabilities, request: DecryptRequest): void {
   const key: unknown = request.privateKey;
@@ -118,13 +148,26 @@ function checkKeyReference(capabilities: BackendCapabilities, request: DecryptRe
  * implements KeyAgreementPrimitives (its capabilities list the curve, or planning has refused already).
  */
 export async function decryptEnvelope(
-  primitives: DecryptPrimitives & Partial<KeyAgreementPrimitives>,
+  primitives: DecryptPrimitives & Partial<KeyAgreementPrimitives> & Partial<KemPrimitives>,
   capabilities: BackendCapabilities,
   request: DecryptRequest,
 ): Promise<DecryptResult> {
   const plan = planDecryption(capabilities, request);
   if (plan.kind === 'kari') return decryptAgreed(agreementPrimitives(primitives), plan, request);
+  if (plan.kind === 'kemri') return decryptEncapsulated(kemPrimitives(primitives), plan, request);
   return decryptPlanned(primitives, plan, request);
+}
+
+/** KEMRecipientInfo (RFC 9629, RFC 9936): decapsulate, HKDF, AES key unwrap, then the content. */
+export async function decryptEncapsulated(
+  primitives: DecryptPrimitives & KemPrimitives,
+  plan: Extract<DecryptionPlan, { kind: 'kemri' }>,
+  request: DecryptRequest,
+): Promise<DecryptResult> {
+  const { cipher } = checkedCipher(plan.envelope);
+  throwIfAborted(request.signal);
+  const key = await kemUnwrapKey(primitives, plan.recipient, plan.params, plan.privateKey, cipher.keyLength, request.signal);
+  return decryptWithKey(primitives, plan.envelope, key, request);
 }
 
 /** The envelope's AES cipher, after the tag length check RFC 5084 asks for. */

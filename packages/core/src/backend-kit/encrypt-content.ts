@@ -12,7 +12,9 @@ import {
 } from './key-agreement.js';
 import { oaepKeyTransportIdentifier, rsaPkcs1KeyTransportIdentifier } from './key-transport.js';
 import { isLegacyCipher, legacyCipherNotWritten } from './legacy-content.js';
-import type { EncryptPrimitives, KeyAgreementPrimitives } from './primitives.js';
+import type { EncryptPrimitives, KemPrimitives, KeyAgreementPrimitives } from './primitives.js';
+import { kemPrimitives, kemRecipientInfo } from './kem-recipient.js';
+import type { MlKemParameterSet } from '../backend.js';
 
 /**
  * The CMS engine's encryption: request and capability checks, the content key, IV or nonce, and the
@@ -36,11 +38,21 @@ export interface EcRecipient {
   readonly curve: AgreementCurve;
 }
 
+/** An ML-KEM recipient (RFC 9936): a KEMRecipientInfo. */
+export interface KemRecipient {
+  readonly certificate: CertificateFacts;
+  readonly parameterSet: MlKemParameterSet;
+  readonly publicKey: Uint8Array;
+}
+
 /**
- * Checks the request against the capabilities: each recipient holds an RSA key-transport key, or an EC
- * or X25519 key on a curve the backend's `keyAgreement` lists.
+ * Checks the request against the capabilities: each recipient holds an RSA key-transport key, an EC
+ * or X25519 key on a curve the backend's `keyAgreement` lists, or an ML-KEM key its `kem` lists.
  */
-export function checkEncryptRequest(capabilities: BackendCapabilities, request: EncryptRequest): { cipher: AesCipherSpec; recipients: (RsaRecipient | EcRecipient)[] } {
+export function checkEncryptRequest(
+  capabilities: BackendCapabilities,
+  request: EncryptRequest,
+): { cipher: AesCipherSpec; recipients: (RsaRecipient | EcRecipient | KemRecipient)[] } {
   throwIfAborted(request.signal);
   // A backend may claim a legacy cipher for reading; none is ever written.
   if (typeof request.cipher === 'string' && isLegacyCipher(request.cipher)) throw legacyCipherNotWritten(request.cipher);
@@ -53,13 +65,18 @@ export function checkEncryptRequest(capabilities: BackendCapabilities, request: 
   return { cipher, recipients: request.recipients.map((r) => recipientOf(capabilities, r?.certificate)) };
 }
 
-function recipientOf(capabilities: BackendCapabilities, certificateDer: Uint8Array | undefined): RsaRecipient | EcRecipient {
+function recipientOf(capabilities: BackendCapabilities, certificateDer: Uint8Array | undefined): RsaRecipient | EcRecipient | KemRecipient {
   const certificate = certificateDer === undefined ? null : certificateFactsOf(certificateDer);
   if (certificate === null) throw new SealpostError('ERR_CERTIFICATE_MALFORMED', 'the recipient certificate is not a readable X.509 certificate');
   const publicKey = certificate.publicKey;
   if (publicKey === null) throw new SealpostError('ERR_CERTIFICATE_MALFORMED', "the recipient certificate's public key is malformed");
   if (publicKey.kind === 'rsa' && publicKey.pssOnly) throw new SealpostError('ERR_UNSUPPORTED_KEY', 'the recipient key is an RSASSA-PSS key, which is for signatures only');
   if (publicKey.kind === 'rsa') return { certificate, publicKey };
+  if (publicKey.kind === 'ml-kem') {
+    if (!(capabilities.kem ?? []).includes(publicKey.parameterSet))
+      throw new SealpostError('ERR_UNSUPPORTED_KEM', `${publicKey.parameterSet} (KEMRecipientInfo) is not supported by this backend`);
+    return { certificate, parameterSet: publicKey.parameterSet, publicKey: publicKey.key };
+  }
   const curve = agreementCurveOf(publicKey);
   if ((publicKey.kind === 'ec' || publicKey.kind === 'x25519') && curve !== null && capabilities.keyAgreement.includes(AGREEMENT_BY_CURVE[curve]))
     return { certificate, publicKey, curve };
@@ -68,7 +85,7 @@ function recipientOf(capabilities: BackendCapabilities, certificateDer: Uint8Arr
 }
 
 export async function encryptContent(
-  primitives: EncryptPrimitives & Partial<KeyAgreementPrimitives>,
+  primitives: EncryptPrimitives & Partial<KeyAgreementPrimitives> & Partial<KemPrimitives>,
   capabilities: BackendCapabilities,
   request: EncryptRequest,
 ): Promise<Uint8Array> {
@@ -78,7 +95,9 @@ export async function encryptContent(
     const keyEncryptionAlgorithm = request.keyTransport === 'rsa-oaep' ? oaepKeyTransportIdentifier('sha-256') : rsaPkcs1KeyTransportIdentifier();
     const recipientInfos: Uint8Array[] = [];
     for (const recipient of recipients) {
-      if ('curve' in recipient) {
+      if ('parameterSet' in recipient) {
+        recipientInfos.push(await kemRecipientInfo(kemPrimitives(primitives), recipient, key, request.signal));
+      } else if ('curve' in recipient) {
         recipientInfos.push(await agreedRecipientInfo(agreementPrimitives(primitives), recipient, cipher, key, request.signal));
       } else {
         const { certificate, publicKey } = recipient;

@@ -47,8 +47,9 @@ export function envelopeContentInfo(parts: EncryptedContentParts): Uint8Array<Ar
   // One pass: the ciphertext (as large as the message) is copied once, not once per nesting level.
   const encryptedContentInfo = node(0x30, der.oid(OID.data), der.algorithmIdentifier(parts.cipherOid, parts.parameters), node(0x80, parts.ciphertext));
   if (parts.mac === null) {
-    // RFC 5652 6.1: version 0 while every RecipientInfo is a version 0 ktri; a kari (version 3) makes it 2.
-    const version = parts.recipientInfos.every((info) => info[0] === 0x30) ? 0 : 2;
+    // RFC 5652 6.1: version 0 while every RecipientInfo is a version 0 ktri; a kari (version 3) makes it 2,
+    // an ori (KEMRecipientInfo, [4]) 3.
+    const version = parts.recipientInfos.some((info) => info[0] === 0xa4) ? 3 : parts.recipientInfos.every((info) => info[0] === 0x30) ? 0 : 2;
     const envelopedData = node(0x30, der.integer(version), der.setOf(parts.recipientInfos), encryptedContentInfo);
     return encodeLayout(node(0x30, der.oid(OID.envelopedData), node(0xa0, envelopedData)));
   }

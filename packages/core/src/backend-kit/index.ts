@@ -37,12 +37,21 @@ export {
 export { type CertificateSignatureInput, certificateSignatureInput } from './certificate-signature.js';
 export {
   aesCipherOf, cipherNameOf, cmsMalformed, GCM_NONCE_LENGTH, type KeyAgreeRecipient, type KeyTransRecipient,
-  octetStringOf, type OtherRecipient, readContentInfo, readEnvelope, readSignedData, type ReceivedEnvelope,
+  type KemRecipient as KemRecipientInfo, octetStringOf, type OtherRecipient, readContentInfo, readEnvelope, readSignedData, type ReceivedEnvelope,
   type ReceivedRecipient, type ReceivedSignedData, type ReceivedSignerInfo,
 } from './cms-reader.js';
 export { cbcParameters, type ContentParameters, contentParametersOf, gcmParameters } from './content-parameters.js';
-export { decryptAgreed, decryptEnvelope, type DecryptionPlan, decryptPlanned, planDecryption } from './decrypt-envelope.js';
-export { checkEncryptRequest, type EcRecipient, encryptContent, type RsaRecipient } from './encrypt-content.js';
+export { decryptAgreed, decryptEncapsulated, decryptEnvelope, type DecryptionPlan, decryptPlanned, planDecryption } from './decrypt-envelope.js';
+export { checkEncryptRequest, type EcRecipient, encryptContent, type KemRecipient, type RsaRecipient } from './encrypt-content.js';
+export {
+  cmsOriForKemOtherInfo, kemKeyEncryptionKey, kemPrimitives, kemRecipientInfo, type KemRecipientParams, kemRecipientParams, kemUnwrapKey, kemWrapLength,
+} from './kem-recipient.js';
+export {
+  isMlDsaScheme, ML_DSA_PARAMETER_SETS, ML_DSA_SEED_LENGTH, ML_KEM_PARAMETER_SETS, ML_KEM_SEED_LENGTH, ML_KEM_SHARED_SECRET_LENGTH, mlDsaOid,
+  mlDsaParameterSetOf, type MlDsaPrivateKey, mlDsaPrivateKeyOf, mlDsaPublicKeyLength, mlDsaSignatureLength, mlKemCiphertextLength, mlKemOid,
+  mlKemParameterSetOf, type MlKemPrivateKey, mlKemPrivateKeyOf, mlKemPublicKeyLength, postQuantumPkcs8, type PostQuantumPrivateKey, postQuantumSpki,
+  postQuantumStrength,
+} from './post-quantum.js';
 export { type EncryptedContentParts, envelopeContentInfo, keyAgreeRecipientInfo, keyTransRecipientInfo } from './envelope-writer.js';
 export { type IdentifiedCertificate, type Identifier, identifierOf, identifies, issuerAndSerialNumber, recipientFor } from './identifiers.js';
 export {
@@ -56,12 +65,12 @@ export { pkcs1v15Pad, pkcs1v15UnpadKey } from './pkcs1v15.js';
 export { malformedKey, type PrivateKeyInfoParts, privateKeyInfoOf } from './private-key-info.js';
 export type {
   AesKeyWrap, ContentDecryption, ContentEncryption, DecryptPrimitives, EncryptPrimitives, EphemeralAgreement,
-  KeyAgreementPrimitives, KeyUnwrap, KeyWrap, SharedSecretDerivation, SignatureCheck, SignatureCreation,
+  KemDecapsulation, KemEncapsulation, KemPrimitives, KeyAgreementPrimitives, KeyUnwrap, KeyWrap, SharedSecretDerivation, SignatureCheck, SignatureCreation,
   SignPrimitives, VerifyPrimitives,
 } from './primitives.js';
 export { signContent } from './sign-content.js';
 export {
-  ED25519_DIGEST, hashIdentifierWithNull, signatureAlgorithmIdentifier, type SignatureParams, signatureParamsOf,
+  ED25519_DIGEST, hashIdentifierWithNull, ML_DSA_DIGEST, ML_DSA_DIGESTS, signatureAlgorithmIdentifier, type SignatureParams, signatureParamsOf,
   signingParams, takesNoParameters,
 } from './signature-algorithms.js';
 export { messageDigestOf, newSignedAttributes, type SignedAttributeInput } from './signed-attributes.js';

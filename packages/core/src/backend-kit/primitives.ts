@@ -1,8 +1,9 @@
-import type { DigestAlgorithm, KeyTransport, PrivateKeyRef } from '../backend.js';
+import type { DigestAlgorithm, KeyTransport, MlKemParameterSet, PrivateKeyRef } from '../backend.js';
 import type { CipherSpec } from './algorithms.js';
 import type { AgreementCurve, PublicKeyFacts, SigningKeyFacts } from './certificate-facts.js';
 import type { ContentParameters } from './content-parameters.js';
 import type { KeyTransportParams } from './key-transport.js';
+import type { MlKemPrivateKey } from './post-quantum.js';
 import type { SignatureParams } from './signature-algorithms.js';
 
 /**
@@ -80,7 +81,11 @@ export interface SignatureCreation {
 }
 
 export interface SignPrimitives extends VerifyPrimitives {
-  /** The signature value as CMS carries it: RSA octets, a DER Ecdsa-Sig-Value, or Ed25519's 64 octets (PureEdDSA over `data`). */
+  /**
+   * The signature value as CMS carries it: RSA octets, a DER Ecdsa-Sig-Value, Ed25519's 64 octets (PureEdDSA
+   * over `data`), or ML-DSA's signature (pure mode, empty context, over `data`; the key is what
+   * mlDsaPrivateKeyOf reads, of the certificate's parameter set, which the engine has checked).
+   */
   sign(input: SignatureCreation): Promise<Uint8Array>;
   /**
    * True when the implementation checks its own RSA results before returning them (OpenSSL, BoringSSL
@@ -170,5 +175,41 @@ export interface KeyAgreementPrimitives {
   /** RFC 3394 AES key wrap with the default IV. */
   wrapKeyAes(input: AesKeyWrap): Promise<Uint8Array>;
   /** RFC 3394 AES key unwrap; every failure (integrity check, length) throws decryptionFailed(). */
+  unwrapKeyAes(input: AesKeyWrap): Promise<Uint8Array>;
+}
+
+export interface KemEncapsulation {
+  readonly parameterSet: MlKemParameterSet;
+  /** The recipient's encapsulation key, as long as the parameter set's (the engine has checked it). */
+  readonly publicKey: Uint8Array;
+  readonly signal?: AbortSignal | undefined;
+}
+
+export interface KemDecapsulation {
+  readonly parameterSet: MlKemParameterSet;
+  /** The recipient's key as its PKCS#8 holds it, of `parameterSet`, lengths checked (mlKemPrivateKeyOf). */
+  readonly privateKey: MlKemPrivateKey;
+  /** The kemct, as long as the parameter set's ciphertext. */
+  readonly ciphertext: Uint8Array;
+  readonly signal?: AbortSignal | undefined;
+}
+
+/**
+ * ML-KEM (FIPS 203) for KEMRecipientInfo (RFC 9629, RFC 9936): the CMS engine does the KDF (HKDF over the
+ * backend's digest), reads and writes the structure and checks every length; a backend lists the parameter
+ * sets in its capabilities' `kem` only when it implements these.
+ */
+export interface KemPrimitives {
+  digest(algorithm: DigestAlgorithm, data: Uint8Array): Uint8Array | Promise<Uint8Array>;
+  /** ML-KEM.Encaps: the ciphertext and the 32-octet shared secret. ERR_CERTIFICATE_MALFORMED for a key that fails FIPS 203 7.2's check. */
+  kemEncapsulate(input: KemEncapsulation): Promise<{ readonly ciphertext: Uint8Array; readonly sharedSecret: Uint8Array }>;
+  /**
+   * ML-KEM.Decaps: the 32-octet shared secret (for a tampered ciphertext, the implicit rejection's). A seed
+   * is expanded first; a key stored both ways whose seed does not expand to its expanded key is ERR_KEY_MALFORMED.
+   */
+  kemDecapsulate(input: KemDecapsulation): Promise<Uint8Array>;
+  /** RFC 3394 AES key wrap with the default IV. */
+  wrapKeyAes(input: AesKeyWrap): Promise<Uint8Array>;
+  /** RFC 3394 AES key unwrap; every failure throws decryptionFailed(). */
   unwrapKeyAes(input: AesKeyWrap): Promise<Uint8Array>;
 }

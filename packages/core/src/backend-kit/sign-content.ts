@@ -32,10 +32,11 @@ export async function signContent(primitives: SignPrimitives, capabilities: Back
   if (request.certificates !== undefined && !Array.isArray(request.certificates)) throw new TypeError('certificates must be an array');
   const signers = request.signers.map((input) => prepareSigner(capabilities, input));
   // A PKCS#8 key must be the certificate's pair: found here, before any private-key operation runs. An
-  // Ed25519 key is the exception: its PKCS#8 rarely carries the public half, and deriving that needs
-  // Ed25519 from the runtime, which only the backend is sure to have; its fresh signature is checked instead.
+  // Ed25519 or ML-DSA key is the exception: its PKCS#8 rarely carries the public half (RFC 9881 keeps only
+  // the seed), and deriving that needs the algorithm, which only the backend has; its fresh signature is
+  // checked instead.
   for (const { input, certificate, publicKey } of signers)
-    if (input.privateKey.type === 'pkcs8' && publicKey.kind !== 'ed25519' && !(await isPair(input.privateKey.der, certificate))) throw keyMismatch();
+    if (input.privateKey.type === 'pkcs8' && !derivesPublicKeyInBackend(publicKey) && !(await isPair(input.privateKey.der, certificate))) throw keyMismatch();
   const extras = (request.certificates ?? []).map((certificate) => {
     if (certificateFactsOf(certificate) === null) throw new SealpostError('ERR_CERTIFICATE_MALFORMED', 'an extra certificate is not a readable X.509 certificate');
     return certificate;
@@ -63,9 +64,14 @@ const SCHEMES_OF_KEY: Readonly<Record<SigningKeyFacts['kind'], readonly Signatur
   rsa: ['rsa-pkcs1', 'rsa-pss'],
   ec: ['ecdsa'],
   ed25519: ['ed25519'],
+  'ml-dsa': ['ml-dsa-44', 'ml-dsa-65', 'ml-dsa-87'],
 };
 
-const KEY_NAMES: Readonly<Record<SigningKeyFacts['kind'], string>> = { rsa: 'an RSA', ec: 'an EC', ed25519: 'an Ed25519' };
+const KEY_NAMES: Readonly<Record<SigningKeyFacts['kind'], string>> = { rsa: 'an RSA', ec: 'an EC', ed25519: 'an Ed25519', 'ml-dsa': 'an ML-DSA' };
+
+function derivesPublicKeyInBackend(key: SigningKeyFacts): boolean {
+  return key.kind === 'ed25519' || key.kind === 'ml-dsa';
+}
 
 /** Every capability and key check, before any signing work starts. */
 function prepareSigner(capabilities: BackendCapabilities, input: SignerInput): PreparedSigner {
@@ -79,19 +85,26 @@ function prepareSigner(capabilities: BackendCapabilities, input: SignerInput): P
   if (certificate === null) throw new SealpostError('ERR_CERTIFICATE_MALFORMED', 'the signer certificate is not a readable X.509 certificate');
   const publicKey = certificate.publicKey;
   if (publicKey === null) throw new SealpostError('ERR_CERTIFICATE_MALFORMED', "the signer certificate's public key is malformed");
-  if (publicKey.kind === 'other' || publicKey.kind === 'x25519')
-    throw new SealpostError('ERR_UNSUPPORTED_KEY', `${publicKey.kind === 'other' ? publicKey.oid : 'X25519'} keys cannot sign CMS through this backend`);
+  if (publicKey.kind === 'other' || publicKey.kind === 'x25519' || publicKey.kind === 'ml-kem')
+    throw new SealpostError('ERR_UNSUPPORTED_KEY', `${publicKey.kind === 'other' ? publicKey.oid : publicKey.kind === 'x25519' ? 'X25519' : 'ML-KEM'} keys cannot sign CMS through this backend`);
   // A URI key is whatever its certificate says; a PKCS#8 key must at least be of the same kind.
-  const privateKind = pkcs8 === null ? publicKey.kind : privateKeyInfo(pkcs8).type;
-  if (privateKind !== 'rsa' && privateKind !== 'ec' && privateKind !== 'ed25519') throw new SealpostError('ERR_UNSUPPORTED_KEY', `${privateKind} keys cannot sign CMS through this backend`);
+  const privateInfo = pkcs8 === null ? null : privateKeyInfo(pkcs8);
+  const privateKind = privateInfo === null ? publicKey.kind : privateInfo.type;
+  if (privateKind !== 'rsa' && privateKind !== 'ec' && privateKind !== 'ed25519' && privateKind !== 'ml-dsa')
+    throw new SealpostError('ERR_UNSUPPORTED_KEY', `${privateKind} keys cannot sign CMS through this backend`);
   if (privateKind !== publicKey.kind) throw keyMismatch();
+  if (publicKey.kind === 'ml-dsa') {
+    if (privateInfo?.type === 'ml-dsa' && privateInfo.parameterSet !== publicKey.parameterSet) throw keyMismatch();
+    if (!capabilities.keyTypes.includes(publicKey.parameterSet)) throw new SealpostError('ERR_UNSUPPORTED_KEY', `${publicKey.parameterSet} keys are not supported by this backend`);
+  }
   if (publicKey.kind === 'ec' && (publicKey.curve === null || !capabilities.keyTypes.includes(CURVE_KEY_TYPES[publicKey.curve])))
     throw new SealpostError('ERR_UNSUPPORTED_KEY', `EC keys on ${publicKey.curve ?? 'this curve'} are not supported for signing by this backend`);
   if (publicKey.kind === 'rsa' && !capabilities.keyTypes.includes('rsa')) throw new SealpostError('ERR_UNSUPPORTED_KEY', 'RSA keys are not supported by this backend');
   if (publicKey.kind === 'ed25519' && !capabilities.keyTypes.includes('ed25519')) throw new SealpostError('ERR_UNSUPPORTED_KEY', 'Ed25519 keys are not supported by this backend');
   const pssOnly = publicKey.kind === 'rsa' && publicKey.pssOnly;
-  const scheme: SignatureScheme = input.scheme ?? (pssOnly ? 'rsa-pss' : (SCHEMES_OF_KEY[publicKey.kind][0] as SignatureScheme));
-  if (!SCHEMES_OF_KEY[publicKey.kind].includes(scheme))
+  const keyScheme = publicKey.kind === 'ml-dsa' ? publicKey.parameterSet : (SCHEMES_OF_KEY[publicKey.kind][0] as SignatureScheme);
+  const scheme: SignatureScheme = input.scheme ?? (pssOnly ? 'rsa-pss' : keyScheme);
+  if (!SCHEMES_OF_KEY[publicKey.kind].includes(scheme) || (publicKey.kind === 'ml-dsa' && scheme !== keyScheme))
     throw new SealpostError('ERR_UNSUPPORTED_SIGNATURE', `signature scheme ${scheme} cannot be used with ${KEY_NAMES[publicKey.kind]} key`);
   if (pssOnly && scheme !== 'rsa-pss') throw new SealpostError('ERR_UNSUPPORTED_SIGNATURE', 'an RSASSA-PSS key signs with rsa-pss only');
   assertSignatureScheme(capabilities, scheme);
@@ -127,8 +140,8 @@ async function signOne(primitives: SignPrimitives, signer: PreparedSigner, index
   // The fresh signature checked with the certificate's key catches a key that belongs to another
   // certificate (a URI names the wrong one; a PKCS#8 key was already matched) and a faulty RSA-CRT
   // result, which would leak the key, before anything is sent. An implementation that checks its own
-  // RSA results needs the first check only; an Ed25519 key, not matched in advance, is always checked here.
-  const checked = primitives.checksOwnSignatures === true && input.privateKey.type === 'pkcs8' && publicKey.kind !== 'ed25519';
+  // RSA results needs the first check only; an Ed25519 or ML-DSA key, not matched in advance, is always checked here.
+  const checked = primitives.checksOwnSignatures === true && input.privateKey.type === 'pkcs8' && !derivesPublicKeyInBackend(publicKey);
   if (!checked && !(await primitives.verifySignature({ spki: certificate.spki, publicKey, params, data, signature }))) throw keyMismatch();
   return signerInfo({ certificate, digest: input.digest, signedAttributes, signatureAlgorithm: signatureAlgorithmIdentifier(params), signature });
 }

@@ -1,9 +1,10 @@
 import * as der from '../asn1/der-writer.js';
-import type { DigestAlgorithm, SignatureScheme } from '../backend.js';
+import type { DigestAlgorithm, MlDsaParameterSet, SignatureScheme } from '../backend.js';
 import { SealpostError } from '../errors.js';
 import { digestFromOid, digestLength, digestOid } from './algorithms.js';
 import { algorithmOf, explicitFields, isUniversal, smallIntegerOf, type AlgorithmNode } from '../asn1/accessors.js';
 import { ECDSA_SIGNATURE_DIGEST_BY_OID, OID, RSA_SIGNATURE_DIGEST_BY_OID } from '../asn1/oids.js';
+import { isMlDsaScheme, mlDsaOid, mlDsaParameterSetOf } from './post-quantum.js';
 
 /** A signature algorithm resolved to a scheme and its parameters. */
 export type SignatureParams =
@@ -14,14 +15,39 @@ export type SignatureParams =
    * PureEdDSA over the signed bytes (RFC 8419): no hash of its own, but RFC 8419 3.1 pairs Ed25519 with
    * SHA-512 for the digest algorithm (the messageDigest attribute), which `hash` names.
    */
-  | { readonly scheme: 'ed25519'; readonly hash: 'sha-512' };
+  | { readonly scheme: 'ed25519'; readonly hash: 'sha-512' }
+  /**
+   * ML-DSA in pure mode with the empty context (RFC 9882 3.3) over the signed bytes; `hash` is the
+   * SignerInfo's digest algorithm (the messageDigest attribute), one of ML_DSA_DIGESTS for the parameter set.
+   * For a certificate's signature, which has no digest algorithm, `hash` is SHA-512 and means nothing.
+   */
+  | { readonly scheme: MlDsaParameterSet; readonly hash: DigestAlgorithm };
 
 /** RFC 8419 3.1: the one digest algorithm an Ed25519 SignerInfo uses. */
 export const ED25519_DIGEST = 'sha-512' satisfies DigestAlgorithm;
 
+/**
+ * The SHA-2 digests RFC 9882 3.3 (table 1) finds strong enough for each ML-DSA parameter set, with SHA-512
+ * (which every implementation supports) the one Sealpost signs with. Others are refused as ERR_WEAK_DIGEST:
+ * the signature over signed attributes is no stronger than the hash of the content they carry.
+ */
+export const ML_DSA_DIGESTS: Readonly<Record<MlDsaParameterSet, readonly DigestAlgorithm[]>> = {
+  'ml-dsa-44': ['sha-256', 'sha-384', 'sha-512'],
+  'ml-dsa-65': ['sha-384', 'sha-512'],
+  'ml-dsa-87': ['sha-512'],
+};
+export const ML_DSA_DIGEST = 'sha-512' satisfies DigestAlgorithm;
+
 /** Whether a signature algorithm's parameters must be absent or NULL (RFC 3279, RFC 4055, RFC 5758): all but RSASSA-PSS. */
 export function takesNoParameters(oid: string): boolean {
-  return oid === OID.rsaEncryption || oid === OID.ecPublicKey || oid === OID.ed25519 || oid in RSA_SIGNATURE_DIGEST_BY_OID || oid in ECDSA_SIGNATURE_DIGEST_BY_OID;
+  return (
+    oid === OID.rsaEncryption ||
+    oid === OID.ecPublicKey ||
+    oid === OID.ed25519 ||
+    oid in RSA_SIGNATURE_DIGEST_BY_OID ||
+    oid in ECDSA_SIGNATURE_DIGEST_BY_OID ||
+    mlDsaParameterSetOf(oid) !== null
+  );
 }
 
 function unsupported(message: string): SealpostError {
@@ -37,6 +63,8 @@ export function signatureParamsOf(algorithm: AlgorithmNode, digest: DigestAlgori
   const params = resolve(algorithm, digest);
   if (digest !== null && params.scheme === 'ed25519' && digest !== ED25519_DIGEST)
     throw new SealpostError('ERR_SIGNATURE_INVALID', `an Ed25519 signer uses SHA-512 as its digest algorithm (RFC 8419 3.1), not ${digest}`);
+  if (digest !== null && isMlDsaScheme(params.scheme) && !ML_DSA_DIGESTS[params.scheme].includes(digest))
+    throw new SealpostError('ERR_WEAK_DIGEST', `${params.scheme} is not used with ${digest} as the digest algorithm (RFC 9882 3.3: ${ML_DSA_DIGESTS[params.scheme].join(', ')})`);
   if (digest !== null && params.hash !== digest)
     throw new SealpostError('ERR_SIGNATURE_INVALID', 'the signature algorithm names a different hash than the digest algorithm');
   return params;
@@ -57,6 +85,12 @@ function resolve(algorithm: AlgorithmNode, digest: DigestAlgorithm | null): Sign
     // RFC 8410 3 and RFC 8419 2: the parameters MUST be absent (the CMS reader lets a NULL through).
     if (algorithm.parameters !== undefined) throw unsupported('id-Ed25519 with parameters is not supported (RFC 8410: they are absent)');
     return { scheme: 'ed25519', hash: ED25519_DIGEST };
+  }
+  const mlDsa = mlDsaParameterSetOf(oid);
+  if (mlDsa !== null) {
+    // RFC 9882 2 and RFC 9881 2: the parameters MUST be absent (the CMS reader lets a NULL through).
+    if (algorithm.parameters !== undefined) throw unsupported(`${mlDsa} with parameters is not supported (RFC 9882: they are absent)`);
+    return { scheme: mlDsa, hash: digest ?? ML_DSA_DIGEST };
   }
   throw unsupported(`signature algorithm ${oid} is not supported by this backend`);
 }
@@ -101,6 +135,11 @@ export function signingParams(scheme: SignatureScheme, digest: DigestAlgorithm):
     if (digest !== ED25519_DIGEST) throw new SealpostError('ERR_UNSUPPORTED_DIGEST', `Ed25519 signs with SHA-512 as the digest algorithm (RFC 8419 3.1), not ${String(digest)}`);
     return { scheme, hash: digest };
   }
+  if (isMlDsaScheme(scheme)) {
+    if (!ML_DSA_DIGESTS[scheme].includes(digest))
+      throw new SealpostError('ERR_UNSUPPORTED_DIGEST', `${scheme} signs with ${ML_DSA_DIGESTS[scheme].join(', ')} as the digest algorithm (RFC 9882 3.3), not ${String(digest)}`);
+    return { scheme, hash: digest };
+  }
   throw unsupported(`signature scheme ${String(scheme)} is not supported by this backend`);
 }
 
@@ -119,6 +158,8 @@ export function signatureAlgorithmIdentifier(params: SignatureParams): Uint8Arra
   }
   // RFC 8419 2: id-Ed25519 with the parameters absent.
   if (params.scheme === 'ed25519') return der.algorithmIdentifier(OID.ed25519);
+  // RFC 9882 3.3: id-ml-dsa-* with the parameters absent.
+  if (isMlDsaScheme(params.scheme)) return der.algorithmIdentifier(mlDsaOid(params.scheme));
   const oid = ECDSA_OIDS[params.hash];
   if (oid === undefined) throw unsupported(`ecdsa with ${params.hash} is not supported by this backend`);
   return der.algorithmIdentifier(oid);

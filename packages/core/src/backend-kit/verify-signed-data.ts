@@ -7,6 +7,7 @@ import { digestFromOid } from './algorithms.js';
 import { childrenOf, decodeElement, integerContents, isMinimalInteger, isUniversal } from '../asn1/accessors.js';
 import { type CertificateFacts, type PublicKeyFacts, type SigningKeyFacts, certificateFactsOf, curveSize } from './certificate-facts.js';
 import { ed25519SignatureShapeFits, isUsableEd25519Key } from './ed25519-encoding.js';
+import { mlDsaSignatureLength } from './post-quantum.js';
 import { type ReceivedSignerInfo, readSignedData } from './cms-reader.js';
 import { identifies } from './identifiers.js';
 import type { VerifyPrimitives } from './primitives.js';
@@ -122,9 +123,19 @@ const KEY_KIND_OF_SCHEME: Readonly<Record<SignatureParams['scheme'], SigningKeyF
   'rsa-pss': 'rsa',
   ecdsa: 'ec',
   ed25519: 'ed25519',
+  'ml-dsa-44': 'ml-dsa',
+  'ml-dsa-65': 'ml-dsa',
+  'ml-dsa-87': 'ml-dsa',
 };
 
-const KEY_NAMES: Readonly<Record<Exclude<PublicKeyFacts['kind'], 'other'>, string>> = { rsa: 'an RSA', ec: 'an EC', ed25519: 'an Ed25519', x25519: 'an X25519' };
+const KEY_NAMES: Readonly<Record<Exclude<PublicKeyFacts['kind'], 'other'>, string>> = {
+  rsa: 'an RSA',
+  ec: 'an EC',
+  ed25519: 'an Ed25519',
+  x25519: 'an X25519',
+  'ml-dsa': 'an ML-DSA',
+  'ml-kem': 'an ML-KEM',
+};
 
 /**
  * The certificate's key, if it can make a signature of this scheme: an ECDSA signature is never
@@ -134,8 +145,11 @@ const KEY_NAMES: Readonly<Record<Exclude<PublicKeyFacts['kind'], 'other'>, strin
 function keyFor(key: PublicKeyFacts | null, params: SignatureParams): SigningKeyFacts {
   if (key === null) throw new SealpostError('ERR_CERTIFICATE_MALFORMED', "the certificate's public key is malformed");
   if (key.kind === 'other') throw new SealpostError('ERR_UNSUPPORTED_KEY', `public keys of type ${key.oid} are not supported by this backend`);
-  if (key.kind === 'x25519' || KEY_KIND_OF_SCHEME[params.scheme] !== key.kind)
+  if (key.kind === 'x25519' || key.kind === 'ml-kem' || KEY_KIND_OF_SCHEME[params.scheme] !== key.kind)
     throw new SealpostError('ERR_SIGNATURE_INVALID', `a ${params.scheme} signature cannot come from ${KEY_NAMES[key.kind]} key`);
+  // Each ML-DSA parameter set is its own algorithm (RFC 9881 2): an ML-DSA-44 key makes no ML-DSA-65 signature.
+  if (key.kind === 'ml-dsa' && key.parameterSet !== params.scheme)
+    throw new SealpostError('ERR_SIGNATURE_INVALID', `a ${params.scheme} signature cannot come from an ${key.parameterSet} key`);
   if (key.kind === 'ec' && key.curve === null) throw new SealpostError('ERR_UNSUPPORTED_KEY', 'only the named curves P-256, P-384 and P-521 are supported');
   if (key.kind === 'rsa' && key.pssOnly && params.scheme !== 'rsa-pss')
     throw new SealpostError('ERR_SIGNATURE_INVALID', 'an RSASSA-PSS key cannot make PKCS#1 v1.5 signatures');
@@ -146,11 +160,14 @@ function keyFor(key: PublicKeyFacts | null, params: SignatureParams): SigningKey
  * Whether the signature value has the one shape a valid signature can have, so that no primitive's
  * leniency (a short RSA value left-padded, a BER or padded ECDSA encoding) can change a verdict:
  * RSA, exactly the modulus length; ECDSA, a DER SEQUENCE of two positive, minimal INTEGERs that fit
- * the curve; Ed25519, 64 octets with S < L from a canonical key not of small order (ed25519-encoding.ts).
+ * the curve; Ed25519, 64 octets with S < L from a canonical key not of small order (ed25519-encoding.ts);
+ * ML-DSA, exactly the parameter set's signature length.
  */
 function signatureShapeFits(key: SigningKeyFacts, signature: Uint8Array): boolean {
   if (key.kind === 'rsa') return signature.length === key.modulus.length;
   if (key.kind === 'ed25519') return isUsableEd25519Key(key.key) && ed25519SignatureShapeFits(signature);
+  // FIPS 204 7.2: a signature of any other length is not one (sigDecode takes exactly this many octets).
+  if (key.kind === 'ml-dsa') return signature.length === mlDsaSignatureLength(key.parameterSet);
   if (key.curve === null) return false;
   const node = decodeElement(signature);
   const parts = isUniversal(node ?? undefined, 16) ? childrenOf(node ?? undefined) : null;

@@ -49,7 +49,8 @@ export interface SignedDataSummary {
 }
 
 export interface RecipientSummary {
-  readonly kind: 'ktri' | 'kari' | 'kekri' | 'pwri' | 'ori';
+  /** kemri: an ori [4] whose oriType is id-ori-kem (RFC 9629), keyEncryptionOid then naming its KEM. */
+  readonly kind: 'ktri' | 'kari' | 'kekri' | 'pwri' | 'ori' | 'kemri';
   readonly keyTransport: KeyTransport | null;
   readonly keyEncryptionOid: string | null;
   readonly rid: SignerIdentifier | null;
@@ -121,6 +122,7 @@ function summarizeRecipient(recipient: ReceivedRecipient): RecipientSummary {
     const only = recipient.rids.length === 1 ? recipient.rids[0] : undefined;
     return { kind: 'kari', keyTransport: null, keyEncryptionOid: recipient.keyEncryptionAlgorithm.oid, rid: only === undefined ? null : summaryIdentifier(only) };
   }
+  if (recipient.kind === 'kemri') return { kind: 'kemri', keyTransport: null, keyEncryptionOid: recipient.kem.oid, rid: summaryIdentifier(recipient.rid) };
   if (recipient.kind !== 'ktri') return { kind: recipient.kind, keyTransport: null, keyEncryptionOid: null, rid: null };
   const keyEncryptionOid = recipient.keyEncryptionAlgorithm.oid;
   return { kind: 'ktri', keyEncryptionOid, keyTransport: KEY_TRANSPORT_BY_OID[keyEncryptionOid] ?? null, rid: summaryIdentifier(recipient.rid) };

@@ -2,7 +2,7 @@
 import type { PrivateKeyRef } from '../backend.js';
 import { SealpostError } from '../errors.js';
 import { decodeAsn1, readAs, readAsAsync } from '../asn1/shape.js';
-import { bitLength, curveBits, curveName, readSpki } from './spki.js';
+import { bitLength, curveBits, curveName, postQuantumKeyInfo, readSpki } from './spki.js';
 import { arrayBufferBacked, base64DecodeOrNull, bytesEqual, latin1Decode, utf8Encode } from '../bytes.js';
 import { parseCertificate } from './certificate.js';
 import { OID } from '../asn1/oids.js';
@@ -10,6 +10,7 @@ import { DecryptionFailed, pbeDecrypt, readEncryptedPrivateKeyInfo, UnsupportedE
 import { isPem, pemBlocks } from './pem.js';
 import { keyPackaging, pkcs8FromPkcs1, pkcs8FromSec1, readPkcs8, readRsaPrivateKey, type Pkcs8Key } from './pkcs8.js';
 import type { PublicKeyInfo } from './types.js';
+import { mlKemPrivateKeyOf } from '../backend-kit/post-quantum.js';
 
 export type Pkcs8PrivateKey = Extract<PrivateKeyRef, { type: 'pkcs8' }>;
 
@@ -105,7 +106,7 @@ export function privateKeyInfo(pkcs8: Uint8Array | PrivateKeyRef): PublicKeyInfo
     case OID.x448:
       return { type: 'x448', bits: 448 };
     default:
-      return { type: 'unknown', oid: key.algorithm, bits: 0 };
+      return postQuantumKeyInfo(key.algorithm) ?? { type: 'unknown', oid: key.algorithm, bits: 0 };
   }
 }
 
@@ -133,9 +134,29 @@ export async function keyMatchesCertificate(pkcs8: Uint8Array | PrivateKeyRef, c
       // WebCrypto has no Ed448/X448 in browsers; compare only when the key carries its public half.
       if (key.publicKey === null) throw new SealpostError('ERR_UNSUPPORTED_KEY', `cannot derive the public half of a ${keyInfo.type} private key`);
       return bytesEqual(key.publicKey, certKey.keyBytes);
+    case 'ml-kem':
+    case 'ml-dsa':
+      return postQuantumKeyMatches(key.der, keyInfo.parameterSet, certKey);
     default:
       throw new SealpostError('ERR_UNSUPPORTED_KEY', `cannot match a ${keyInfo.type} private key to a certificate`);
   }
+}
+
+/**
+ * An ML-KEM or ML-DSA key and a certificate: the same parameter set, and for an ML-KEM key stored expanded
+ * the encapsulation key it holds (FIPS 203: dk = dkPKE || ek || H(ek) || z). A seed, or an expanded ML-DSA
+ * key (which keeps only a hash of the public key), needs the algorithm to compare: core has none, so it
+ * answers by parameter set and the backend's first use shows a wrong key (a failed signature check, a
+ * failed decryption).
+ */
+function postQuantumKeyMatches(pkcs8: Uint8Array, parameterSet: string, certKey: ReturnType<typeof readSpki>): boolean {
+  if (certKey.info.type !== 'ml-kem' && certKey.info.type !== 'ml-dsa') return false;
+  if (certKey.info.parameterSet !== parameterSet) return false;
+  if (certKey.info.type !== 'ml-kem') return true;
+  const { expandedKey } = mlKemPrivateKeyOf(pkcs8);
+  if (expandedKey === null) return true;
+  const dkPkeLength = certKey.keyBytes.length - 32;
+  return bytesEqual(expandedKey.subarray(dkPkeLength, dkPkeLength + certKey.keyBytes.length), certKey.keyBytes);
 }
 
 /** Compares EC points, allowing the certificate's point to be in compressed form. */

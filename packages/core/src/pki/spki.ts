@@ -4,6 +4,7 @@ import { isUniversal } from '../asn1/accessors.js';
 import { at, decodeAsn1, expectBitStringBytes, expectInteger, expectOid, expectSequence, expectUnsignedInteger, shapeError } from '../asn1/shape.js';
 import { OID } from '../asn1/oids.js';
 import type { PublicKeyInfo } from './types.js';
+import { mlDsaParameterSetOf, mlKemParameterSetOf, postQuantumStrength } from '../backend-kit/post-quantum.js';
 
 export interface PublicKeyDetails {
   readonly info: PublicKeyInfo;
@@ -75,5 +76,15 @@ export function readSpki(node: BerNode): PublicKeyDetails {
   }
   const okp = OKP_TYPES[algorithm];
   if (okp !== undefined) return { ...base, rsa: null, info: { type: okp.type, bits: okp.bits } };
+  const postQuantum = postQuantumKeyInfo(algorithm);
+  if (postQuantum !== null) return { ...base, rsa: null, info: postQuantum };
   return { ...base, rsa: null, info: { type: 'unknown', oid: algorithm, bits: keyBytes.length * 8 } };
+}
+
+/** An ML-KEM or ML-DSA key's type and parameter set by its algorithm OID (RFC 9935, RFC 9881), or null. */
+export function postQuantumKeyInfo(algorithm: string): PublicKeyInfo | null {
+  const kem = mlKemParameterSetOf(algorithm);
+  if (kem !== null) return { type: 'ml-kem', parameterSet: kem, bits: postQuantumStrength(kem) };
+  const dsa = mlDsaParameterSetOf(algorithm);
+  return dsa === null ? null : { type: 'ml-dsa', parameterSet: dsa, bits: postQuantumStrength(dsa) };
 }

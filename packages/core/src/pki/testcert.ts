@@ -25,10 +25,48 @@ import {
 } from '../asn1/der-writer.js';
 import { OID } from '../asn1/oids.js';
 import type { TestKeyType } from './types.js';
+import { ml_dsa44, ml_dsa65, ml_dsa87 } from '@noble/post-quantum/ml-dsa.js';
+import { ml_kem1024, ml_kem512, ml_kem768 } from '@noble/post-quantum/ml-kem.js';
+import type { MlDsaParameterSet, MlKemParameterSet } from '../backend.js';
+import {
+  isMlDsaScheme, ML_DSA_SEED_LENGTH, ML_KEM_SEED_LENGTH, mlDsaOid, mlDsaPrivateKeyOf, mlKemOid, postQuantumPkcs8, postQuantumSpki,
+} from '../backend-kit/post-quantum.js';
+
+/**
+ * An ML-DSA or ML-KEM test key (WebCrypto has neither): the expanded secret key @noble/post-quantum made
+ * from the seed, which the PKCS#8 holds alone.
+ */
+export interface PostQuantumTestKey {
+  readonly type: 'post-quantum';
+  readonly secretKey: Uint8Array;
+}
+
+/** A key test certificates are signed with. */
+export type TestSigningKey = CryptoKey | PostQuantumTestKey;
+
+const ML_DSA = { 'ml-dsa-44': ml_dsa44, 'ml-dsa-65': ml_dsa65, 'ml-dsa-87': ml_dsa87 } as const;
+const ML_KEM = { 'ml-kem-512': ml_kem512, 'ml-kem-768': ml_kem768, 'ml-kem-1024': ml_kem1024 } as const;
+
+function isMlKemKeyType(keyType: TestKeyType): keyType is MlKemParameterSet {
+  return Object.hasOwn(ML_KEM, keyType);
+}
+
+function isMlDsaKeyType(keyType: TestKeyType): keyType is MlDsaParameterSet {
+  return isMlDsaScheme(keyType);
+}
+
+/** A fresh ML-DSA or ML-KEM key pair from a random seed, stored in the seed form RFC 9881 and RFC 9935 recommend. */
+function postQuantumKeyPair(keyType: MlDsaParameterSet | MlKemParameterSet): TestKeyPair {
+  const dsa = isMlDsaKeyType(keyType);
+  const seed = randomBytes(dsa ? ML_DSA_SEED_LENGTH : ML_KEM_SEED_LENGTH);
+  const pair = dsa ? ML_DSA[keyType].keygen(seed) : ML_KEM[keyType as MlKemParameterSet].keygen(seed);
+  const oid = dsa ? mlDsaOid(keyType) : mlKemOid(keyType as MlKemParameterSet);
+  return { keyType, privateKey: { type: 'post-quantum', secretKey: pair.secretKey }, pkcs8: postQuantumPkcs8(oid, seed), spki: postQuantumSpki(oid, pair.publicKey) };
+}
 
 export interface TestKeyPair {
   readonly keyType: TestKeyType;
-  readonly privateKey: CryptoKey;
+  readonly privateKey: TestSigningKey;
   readonly pkcs8: Uint8Array;
   readonly spki: Uint8Array;
 }
@@ -57,6 +95,13 @@ export interface CertificateSpec {
 
 function signingAlgorithm(keyType: TestKeyType): RsaHashedKeyGenParams | EcKeyGenParams | Algorithm {
   switch (keyType) {
+    case 'ml-dsa-44':
+    case 'ml-dsa-65':
+    case 'ml-dsa-87':
+    case 'ml-kem-512':
+    case 'ml-kem-768':
+    case 'ml-kem-1024':
+      throw new TypeError(`${keyType} keys are not WebCrypto keys`);
     case 'rsa-2048':
       return { name: 'RSASSA-PKCS1-v1_5', modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]), hash: 'SHA-256' };
     case 'rsa-3072':
@@ -71,6 +116,7 @@ function signingAlgorithm(keyType: TestKeyType): RsaHashedKeyGenParams | EcKeyGe
 }
 
 export async function generateKeyPair(keyType: TestKeyType): Promise<TestKeyPair> {
+  if (isMlDsaKeyType(keyType) || isMlKemKeyType(keyType)) return postQuantumKeyPair(keyType);
   // An X25519 key agrees (RFC 8418) and never signs.
   const usages: KeyUsage[] = keyType === 'x25519' ? ['deriveBits'] : ['sign', 'verify'];
   const pair = (await globalThis.crypto.subtle.generateKey(signingAlgorithm(keyType), true, usages)) as CryptoKeyPair;
@@ -79,7 +125,12 @@ export async function generateKeyPair(keyType: TestKeyType): Promise<TestKeyPair
   return { keyType, privateKey: pair.privateKey, pkcs8, spki };
 }
 
-export async function importSigningKey(pkcs8: Uint8Array, keyType: TestKeyType): Promise<CryptoKey> {
+export async function importSigningKey(pkcs8: Uint8Array, keyType: TestKeyType): Promise<TestSigningKey> {
+  if (isMlDsaKeyType(keyType)) {
+    const key = mlDsaPrivateKeyOf(pkcs8);
+    return { type: 'post-quantum', secretKey: key.expandedKey ?? ML_DSA[key.parameterSet].keygen(key.seed!).secretKey };
+  }
+  if (isMlKemKeyType(keyType)) throw new TypeError(`${keyType} keys cannot sign`);
   if (keyType === 'x25519') throw new TypeError('x25519 keys cannot sign');
   return globalThis.crypto.subtle.importKey('pkcs8', arrayBufferBacked(pkcs8), signingAlgorithm(keyType), false, ['sign']);
 }
@@ -162,7 +213,7 @@ export function encodeExtension(extension: ExtensionSpec): Uint8Array {
 }
 
 /** Signs the certificate described by `spec` with the issuer's key (SHA-256 with RSA PKCS#1 v1.5 or ECDSA). */
-export async function signCertificate(spec: CertificateSpec, issuerKey: CryptoKey, issuerKeyType: TestKeyType): Promise<Uint8Array> {
+export async function signCertificate(spec: CertificateSpec, issuerKey: TestSigningKey, issuerKeyType: TestKeyType): Promise<Uint8Array> {
   const hash = spec.ecdsaHash ?? 'SHA-256';
   if (hash !== 'SHA-256' && issuerKeyType !== 'ec-p256') throw new TypeError('signCertificate: only ECDSA issuers sign with another hash');
   if (spec.version === 1 && spec.extensions.length > 0) throw new TypeError('signCertificate: a v1 certificate has no extensions');
@@ -182,6 +233,9 @@ export async function signCertificate(spec: CertificateSpec, issuerKey: CryptoKe
 
 /** The AlgorithmIdentifier of what testSignature makes: SHA-256 with RSA PKCS#1 v1.5, or ECDSA with `hash`. */
 export function testSignatureAlgorithm(keyType: TestKeyType, hash: 'SHA-1' | 'SHA-256' = 'SHA-256'): Uint8Array {
+  // RFC 9881 2: id-ml-dsa-* with the parameters absent.
+  if (isMlDsaKeyType(keyType)) return algorithmIdentifier(mlDsaOid(keyType));
+  if (isMlKemKeyType(keyType)) throw new TypeError(`${keyType} keys cannot sign`);
   // RFC 8410 3: id-Ed25519 with the parameters absent.
   if (keyType === 'ed25519') return algorithmIdentifier(OID.ed25519);
   if (keyType === 'x25519') throw new TypeError('x25519 keys cannot sign');
@@ -191,7 +245,12 @@ export function testSignatureAlgorithm(keyType: TestKeyType, hash: 'SHA-1' | 'SH
 }
 
 /** The signature value over `tbs` (a TBSCertificate or TBSCertList) in the form X.509 carries it. */
-export async function testSignature(tbs: Uint8Array, key: CryptoKey, keyType: TestKeyType, hash: 'SHA-1' | 'SHA-256' = 'SHA-256'): Promise<Uint8Array> {
+export async function testSignature(tbs: Uint8Array, key: TestSigningKey, keyType: TestKeyType, hash: 'SHA-1' | 'SHA-256' = 'SHA-256'): Promise<Uint8Array> {
+  if (key.type === 'post-quantum') {
+    // ML-DSA pure mode with the empty context (RFC 9881 3), over the TBSCertificate.
+    if (!isMlDsaKeyType(keyType)) throw new TypeError(`${keyType} keys cannot sign`);
+    return ML_DSA[keyType].sign(tbs, key.secretKey);
+  }
   // PureEdDSA over the TBSCertificate (RFC 8410 6).
   if (keyType === 'ed25519') return new Uint8Array(await globalThis.crypto.subtle.sign('Ed25519', key as CryptoKey, arrayBufferBacked(tbs)));
   const ec = keyType === 'ec-p256';

@@ -21,6 +21,7 @@ import {
   subjectAltNameEmail,
   subjectKeyIdentifier,
   type ExtensionSpec,
+  type TestSigningKey,
 } from './testcert.js';
 import type { TestCa, TestIdentity, TestKeyType } from './types.js';
 
@@ -71,7 +72,7 @@ function validity(notBefore: Date | undefined, notAfter: Date | undefined, lifet
 
 interface Issuer {
   readonly name: Uint8Array;
-  readonly key: CryptoKey;
+  readonly key: TestSigningKey;
   readonly keyType: TestKeyType;
   readonly keyId: Uint8Array;
   readonly chain: readonly Uint8Array[];
@@ -131,10 +132,21 @@ export async function generateTestIdentity(options: TestIdentityOptions): Promis
   const period = validity(options.notBefore, options.notAfter, YEAR);
   // An X25519 key only agrees (RFC 8410 5: keyAgreement), so a CA must sign its certificate.
   if (keyType === 'x25519' && options.ca === undefined) throw new TypeError('an x25519 test identity needs a CA: its key cannot sign its own certificate');
+  // An ML-KEM key only receives (RFC 9935 5: keyEncipherment alone), so a CA must sign its certificate.
+  const kem = keyType.startsWith('ml-kem-');
+  if (kem && options.ca === undefined) throw new TypeError(`a ${keyType} test identity needs a CA: its key cannot sign its own certificate`);
   const keys = await generateKeyPair(keyType);
   const subject = nameDer([[OID.commonName, options.commonName ?? email]]);
   const issuer = options.ca === undefined ? null : await issuerOf(options.ca);
-  const usages = keyType === 'ec-p256' ? ['digitalSignature', 'keyAgreement'] : ['digitalSignature', 'nonRepudiation', 'keyEncipherment'];
+  // RFC 9881 5: an ML-DSA key signs only, so no keyEncipherment.
+  const usages =
+    keyType === 'ec-p256'
+      ? ['digitalSignature', 'keyAgreement']
+      : kem
+        ? ['keyEncipherment']
+        : keyType.startsWith('ml-dsa-')
+          ? ['digitalSignature', 'nonRepudiation']
+          : ['digitalSignature', 'nonRepudiation', 'keyEncipherment'];
   const extensions: ExtensionSpec[] = [
     basicConstraints(false),
     keyUsage(CURVE25519_USAGES[keyType] ?? usages),

@@ -1,10 +1,13 @@
-import type { ContentCipher, DigestAlgorithm, PrivateKeyRef } from '../backend.js';
+import type { ContentCipher, DigestAlgorithm, MlDsaParameterSet, MlKemParameterSet, PrivateKeyRef } from '../backend.js';
 import type { ErrorCode } from '../errors.js';
 
 export type PublicKeyInfo =
   | { readonly type: 'rsa'; readonly bits: number; readonly exponent: bigint }
   | { readonly type: 'ec'; readonly curve: 'P-256' | 'P-384' | 'P-521' | string; readonly bits: number }
   | { readonly type: 'ed25519' | 'ed448' | 'x25519' | 'x448'; readonly bits: number }
+  /** `bits`: the parameter set's claimed classical strength (ML-KEM-512 and ML-DSA-44: 128; 768/65: 192; 1024/87: 256). */
+  | { readonly type: 'ml-kem'; readonly parameterSet: MlKemParameterSet; readonly bits: number }
+  | { readonly type: 'ml-dsa'; readonly parameterSet: MlDsaParameterSet; readonly bits: number }
   | { readonly type: 'unknown'; readonly oid: string; readonly bits: number };
 
 /** What Sealpost reads from an X.509 certificate. */
@@ -50,7 +53,11 @@ export interface Identity {
   readonly chain?: readonly Uint8Array[];
 }
 
-export type TestKeyType = 'rsa-2048' | 'rsa-3072' | 'ec-p256' | 'ed25519' | 'x25519';
+/**
+ * Key types of test identities. The ML-DSA ones sign (test CAs too); the ML-KEM ones only receive
+ * (KEMRecipientInfo), so their identities need a CA. Post-quantum support is experimental.
+ */
+export type TestKeyType = 'rsa-2048' | 'rsa-3072' | 'ec-p256' | 'ed25519' | 'x25519' | MlDsaParameterSet | MlKemParameterSet;
 
 /** A test certificate authority made by generateTestCa (never for production use). */
 export interface TestCa {

@@ -1,7 +1,7 @@
 import type { CryptoBackend, DigestAlgorithm } from '../backend.js';
 import { SealpostError } from '../errors.js';
 import { certificateFactsOf } from '../backend-kit/certificate-facts.js';
-import { ED25519_DIGEST } from '../backend-kit/signature-algorithms.js';
+import { ED25519_DIGEST, ML_DSA_DIGEST } from '../backend-kit/signature-algorithms.js';
 import { buildMultipart } from '../mime/index.js';
 import { canonicalizeForSigning } from '../mime/index.js';
 import { joinMessage, splitMessage } from '../mime/index.js';
@@ -44,9 +44,13 @@ export async function signEntity(backend: CryptoBackend, entity: Uint8Array, opt
   return buildMultipart('signed', { protocol: 'application/pkcs7-signature', micalg: digest }, [content, pkcs7SignatureEntity(cms)]);
 }
 
-/** SHA-256, or SHA-512 for an Ed25519 signer, the one digest RFC 8419 3.1 allows it. */
+/**
+ * SHA-256, or SHA-512 for an Ed25519 signer, the one digest RFC 8419 3.1 allows it, and for an ML-DSA
+ * signer, the one RFC 9882 3.3 has every implementation support and every parameter set accept.
+ */
 function defaultDigest(certificate: Uint8Array): DigestAlgorithm {
-  return certificateFactsOf(certificate)?.publicKey?.kind === 'ed25519' ? ED25519_DIGEST : 'sha-256';
+  const kind = certificateFactsOf(certificate)?.publicKey?.kind;
+  return kind === 'ed25519' ? ED25519_DIGEST : kind === 'ml-dsa' ? ML_DSA_DIGEST : 'sha-256';
 }
 
 const CIPHER_PREFERENCE = ['aes-256-gcm', 'aes-128-gcm', 'aes-256-cbc', 'aes-192-cbc', 'aes-128-cbc'] as const;
