@@ -35,6 +35,11 @@ export interface KeygenResult {
   readonly p12: string;
   /** True when the .p12 has the empty password. */
   readonly p12Unprotected: boolean;
+  /**
+   * For Ed25519 (which only signs): the X25519 encryption identity made with it, as RFC 9216 pairs them,
+   * DIR/ADDRESS.enc.crt, .enc.key and .enc.p12.
+   */
+  readonly encryption?: { readonly cert: string; readonly key: string; readonly p12: string };
 }
 
 const CERT_MODE = 0o644;
@@ -72,6 +77,7 @@ export async function writeTestIdentity(options: KeygenOptions): Promise<KeygenR
     await write(paths.key, text(pemEncode(identity.privateKey.der, 'PRIVATE KEY')), SECRET_MODE);
     const p12 = await writePkcs12({ certificate: identity.certificate, privateKey: identity.privateKey, chain: [ca.certificate] }, options.p12Passphrase ?? '');
     await write(paths.p12, p12, SECRET_MODE);
+    if (paths.encryption !== undefined) await writeEncryptionIdentity(paths.encryption, email, ca, options.p12Passphrase, write);
     return paths;
   } finally {
     forget();
@@ -79,6 +85,14 @@ export async function writeTestIdentity(options: KeygenOptions): Promise<KeygenR
 }
 
 type WriteNew = (path: string, bytes: Uint8Array, mode: number) => Promise<void>;
+
+/** The X25519 certificate an Ed25519 identity receives encrypted mail with (an Ed25519 key cannot), issued by the same CA. */
+async function writeEncryptionIdentity(paths: NonNullable<KeygenResult['encryption']>, email: string, ca: TestCa, passphrase: string | undefined, write: WriteNew): Promise<void> {
+  const identity = await generateTestIdentity({ email, ca, keyType: 'x25519' });
+  await write(paths.cert, text(pemEncode(identity.certificate, 'CERTIFICATE')), CERT_MODE);
+  await write(paths.key, text(pemEncode(identity.privateKey.der, 'PRIVATE KEY')), SECRET_MODE);
+  await write(paths.p12, await writePkcs12({ certificate: identity.certificate, privateKey: identity.privateKey, chain: [ca.certificate] }, passphrase ?? ''), SECRET_MODE);
+}
 
 async function newCa(paths: KeygenResult, keyType: TestKeyType | undefined, write: WriteNew): Promise<TestCa> {
   const ca = await generateTestCa({ commonName: TEST_CA_NAME, ...(keyType === undefined ? {} : { keyType }) });
@@ -103,7 +117,8 @@ function caKeyType(privateKey: Pkcs8PrivateKey, certPath: string): TestKeyType {
   const key = privateKeyInfo(privateKey);
   if (key.type === 'rsa') return key.bits >= 3072 ? 'rsa-3072' : 'rsa-2048';
   if (key.type === 'ec' && key.curve === 'P-256') return 'ec-p256';
-  throw usageError(`the key of ${certPath} is neither RSA nor EC P-256; keygen cannot issue with it`);
+  if (key.type === 'ed25519') return 'ed25519';
+  throw usageError(`the key of ${certPath} is neither RSA, EC P-256 nor Ed25519; keygen cannot issue with it`);
 }
 
 function plannedPaths(options: KeygenOptions, email: string): KeygenResult {
@@ -115,12 +130,13 @@ function plannedPaths(options: KeygenOptions, email: string): KeygenResult {
     key: `${base}.key`,
     p12: `${base}.p12`,
     p12Unprotected: options.p12Passphrase === undefined,
+    ...(options.keyType === 'ed25519' ? { encryption: { cert: `${base}.enc.crt`, key: `${base}.enc.key`, p12: `${base}.enc.p12` } } : {}),
   };
 }
 
 /** Checked before anything is generated, so a refusal leaves no half-made set of files. */
 async function refuseExisting(paths: KeygenResult): Promise<void> {
-  const targets = [paths.caKey === undefined ? undefined : paths.caCert, paths.caKey, paths.cert, paths.key, paths.p12];
+  const targets = [paths.caKey === undefined ? undefined : paths.caCert, paths.caKey, paths.cert, paths.key, paths.p12, paths.encryption?.cert, paths.encryption?.key, paths.encryption?.p12];
   for (const path of targets) {
     if (path !== undefined && (await exists(path)))
       throw new CliError('ERR_FILE_EXISTS', `${path} already exists; not replacing it${path === paths.caKey || path === paths.caCert ? ' (to issue with that CA, pass --ca DIR)' : ''}`);

@@ -10,7 +10,7 @@ export function collect(value: string, previous: string[] | undefined): string[]
 
 export const DIGESTS = ['sha-256', 'sha-384', 'sha-512'] as const;
 export const CIPHERS = ['aes-256-gcm', 'aes-128-gcm', 'aes-256-cbc', 'aes-128-cbc'] as const;
-export const KEY_TYPES = ['rsa-2048', 'rsa-3072', 'ec-p256'] as const;
+export const KEY_TYPES = ['rsa-2048', 'rsa-3072', 'ec-p256', 'ed25519'] as const;
 export const REVOCATION_MODES = ['off', 'soft-fail', 'hard-fail'] as const;
 
 export interface BackendFlags {
@@ -43,7 +43,7 @@ export function signingOptions(cmd: Command): Command {
   return cmd
     .option('--chain <file>', 'intermediate certificates to include (repeatable)', collect)
     .option('--opaque', 'opaque signed-data (application/pkcs7-mime) instead of detached multipart/signed')
-    .addOption(new Option('--digest <name>', 'digest algorithm').choices(DIGESTS).default('sha-256'))
+    .addOption(new Option('--digest <name>', 'digest algorithm (default sha-256; sha-512, the only one RFC 8419 allows, for an Ed25519 key)').choices(DIGESTS))
     .option('--pss', 'RSASSA-PSS signature instead of PKCS#1 v1.5 (RSA keys; not every client verifies it)');
 }
 

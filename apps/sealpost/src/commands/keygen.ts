@@ -19,7 +19,7 @@ export function addKeygenCommand(program: Command): void {
     .command('keygen')
     .summary('make a test identity (and a test CA)')
     .description(
-      'Make a test certificate and key for an e-mail address: DIR/ADDRESS.crt, DIR/ADDRESS.key (mode 0600) and DIR/ADDRESS.p12 (mode 0600; protected by --pass-env, else with the empty password). Without --ca a new test CA is made first (DIR/ca.crt, DIR/ca.key). For tests and demos only: real mail needs a certificate from a CA your recipients trust.',
+      'Make a test certificate and key for an e-mail address: DIR/ADDRESS.crt, DIR/ADDRESS.key (mode 0600) and DIR/ADDRESS.p12 (mode 0600; protected by --pass-env, else with the empty password). Without --ca a new test CA is made first (DIR/ca.crt, DIR/ca.key). With --key-type ed25519 the certificate signs only, so an X25519 encryption certificate is made with it (DIR/ADDRESS.enc.crt, .enc.key, .enc.p12), as RFC 9216 pairs them. For tests and demos only: real mail needs a certificate from a CA your recipients trust.',
     )
     .requiredOption('--email <address>', 'the address the certificate is issued to')
     .requiredOption('--out <dir>', 'folder to write into (created if missing)')
@@ -42,6 +42,9 @@ export function addKeygenCommand(program: Command): void {
         result.p12Unprotected
           ? `PKCS#12      ${result.p12} (0600, empty password: pass --pass-env VAR to protect it)`
           : `PKCS#12      ${result.p12} (0600)`,
+        ...(result.encryption === undefined
+          ? []
+          : [`encryption   ${result.encryption.cert} (X25519; key ${result.encryption.key}, PKCS#12 ${result.encryption.p12}, both 0600)`]),
       ];
       await writeStream(process.stdout, lines.join('\n') + '\n');
       process.exitCode = EXIT.ok;

@@ -34,7 +34,7 @@ export function addSendCommand(program: Command): void {
     .addOption(new Option('--cipher <name>', "content cipher for every recipient (default: the strongest each recipient advertised, in signed mail collected into the key store or in its certificate)").choices(CIPHERS))
     .addOption(cipherUnknownOption())
     .option('--oaep', 'RSA-OAEP key transport instead of PKCS#1 v1.5')
-    .addOption(new Option('--digest <name>', 'signature digest').choices(DIGESTS).default('sha-256'))
+    .addOption(new Option('--digest <name>', 'signature digest (default sha-256; sha-512 for an Ed25519 key)').choices(DIGESTS))
     .option('--chain <file>', 'intermediate certificates to include in the signature (repeatable)', collect)
     .option('--sparkpost-base-url <url>', 'SparkPost API host (default SPARKPOST_BASE_URL, else https://api.sparkpost.com)')
     .option('--smtp-url <url>', 'SMTP server without a password, e.g. smtp://host:587 (default SMTP_URL); a user here takes the password from SMTP_PASSWORD')

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { type DigestAlgorithm, createSealpost } from '@sealpost/core';
+import { type DigestAlgorithm, createSealpost, parseCertificate } from '@sealpost/core';
 import { createBackend } from '../backends.js';
 import { EXIT, usageError } from '../errors.js';
 import { loadCertificateFiles } from '../certificate-files.js';
@@ -11,11 +11,14 @@ import { toJson } from '../report.js';
 
 export interface SignEncryptFlags extends BackendFlags, InOutFlags, IdentityFlags, CipherFlags {
   readonly opaque?: boolean;
-  readonly digest: DigestAlgorithm;
+  /** Core's default when absent: SHA-256, or SHA-512 for an Ed25519 key. */
+  readonly digest?: DigestAlgorithm;
   readonly pss?: boolean;
   readonly to?: readonly string[];
   readonly oaep?: boolean;
   readonly self: boolean;
+  /** Your own encryption certificate when the signing one cannot receive (Ed25519: keygen's ADDRESS.enc.crt). */
+  readonly selfCert?: string;
   readonly json?: boolean;
 }
 
@@ -30,6 +33,7 @@ export function addSignEncryptCommand(program: Command): void {
   signingOptions(cmd);
   encryptionOptions(cmd, false);
   cmd.option('--no-self', 'do not encrypt to your own certificate');
+  cmd.option('--self-cert <file>', 'your own encryption certificate, when it is not the signing one (an Ed25519 identity receives with its X25519 certificate, ADDRESS.enc.crt)');
   inOutOptions(cmd, 'the signed and encrypted message');
   backendOption(cmd);
   cmd.action(async (flags: SignEncryptFlags) => {
@@ -37,12 +41,21 @@ export function addSignEncryptCommand(program: Command): void {
   });
 }
 
+/** The certificate your own copy is encrypted to: --self-cert, or the signing certificate when its key can receive. */
+async function ownCertificate(flags: SignEncryptFlags, signing: Uint8Array): Promise<Uint8Array> {
+  if (flags.selfCert !== undefined) return (await loadCertificateFiles([flags.selfCert], 'own encryption certificate'))[0]!;
+  // RFC 8410 5: an Ed25519 key signs only; mail to its holder goes to an X25519 certificate (RFC 9216).
+  if (parseCertificate(signing).publicKey.type === 'ed25519')
+    throw usageError('an Ed25519 certificate cannot receive encrypted mail: give your X25519 certificate with --self-cert (keygen writes ADDRESS.enc.crt), or --no-self');
+  return signing;
+}
+
 async function runSignEncrypt(flags: SignEncryptFlags): Promise<number> {
   if (flags.json === true && flags.out === undefined) throw usageError('--json prints the report on stdout: give --out FILE for the sealed message');
   const sealpost = createSealpost({ backend: await createBackend(flags.backend) });
   const signer = await loadIdentity(flags);
   const others = await loadCertificateFiles(flags.to ?? [], 'recipient certificate');
-  const recipients = flags.self ? withoutDuplicates([...others, signer.certificate]) : others;
+  const recipients = flags.self ? withoutDuplicates([...others, await ownCertificate(flags, signer.certificate)]) : others;
   const keyTransport = flags.oaep === true ? 'rsa-oaep' : 'rsa-pkcs1';
   // As send() does: the cipher suits the recipients; the sender's own copy follows it.
   const plan = await planEncryption(others.length > 0 ? others : recipients, flags, keyTransport);
@@ -50,7 +63,7 @@ async function runSignEncrypt(flags: SignEncryptFlags): Promise<number> {
   const sealed = await sealpost.signAndEncrypt(message, {
     signer,
     detached: flags.opaque !== true,
-    digest: flags.digest,
+    ...(flags.digest === undefined ? {} : { digest: flags.digest }),
     ...(flags.pss === true ? { scheme: 'rsa-pss' as const } : {}),
     recipients,
     cipher: plan.cipher,

@@ -8,7 +8,8 @@ import { type BackendFlags, type InOutFlags, backendOption, identityOptions, inO
 
 export interface SignFlags extends BackendFlags, InOutFlags, IdentityFlags {
   readonly opaque?: boolean;
-  readonly digest: DigestAlgorithm;
+  /** Core's default when absent: SHA-256, or SHA-512 for an Ed25519 key. */
+  readonly digest?: DigestAlgorithm;
   readonly pss?: boolean;
 }
 
@@ -33,7 +34,7 @@ async function runSign(flags: SignFlags): Promise<number> {
   const signed = await sealpost.sign(message, {
     signer,
     detached: flags.opaque !== true,
-    digest: flags.digest,
+    ...(flags.digest === undefined ? {} : { digest: flags.digest }),
     ...(flags.pss === true ? { scheme: 'rsa-pss' as const } : {}),
   });
   await writeOutput(signed, flags.out);

@@ -23,7 +23,8 @@ export interface SendFlags extends BackendFlags, IdentityFlags, TransportFlags {
   readonly cipher?: ContentCipher;
   readonly cipherUnknown?: ContentCipher;
   readonly oaep?: boolean;
-  readonly digest: DigestAlgorithm;
+  /** Core's default when absent: SHA-256, or SHA-512 for an Ed25519 key. */
+  readonly digest?: DigestAlgorithm;
   readonly json?: boolean;
   readonly bulk?: string;
   readonly template?: string;
@@ -70,7 +71,7 @@ export function sendOptionsOf(flags: SendFlags): SendOptions {
   return {
     sign: flags.sign,
     encrypt: flags.encrypt,
-    digest: flags.digest,
+    ...(flags.digest === undefined ? {} : { digest: flags.digest }),
     missingCertificate: flags.missingCertificate,
     ...(flags.cipher === undefined ? {} : { cipher: flags.cipher }),
     ...(flags.cipherUnknown === undefined ? {} : { cipherUnknown: flags.cipherUnknown }),
