@@ -24,6 +24,8 @@ export interface KeygenOptions {
   readonly keyType?: TestKeyType | undefined;
   /** Protects the .p12; without it the .p12 has the empty password (like the .key, it relies on mode 0600). */
   readonly p12Passphrase?: string | undefined;
+  /** Where the CA's CRL is served, written into the certificate's cRLDistributionPoints (the demo's). */
+  readonly crlDistributionPoint?: string | undefined;
 }
 
 export interface KeygenResult {
@@ -72,7 +74,12 @@ export async function writeTestIdentity(options: KeygenOptions): Promise<KeygenR
   try {
     const keyType = options.keyType;
     const ca = options.caDir === undefined ? await newCa(paths, keyType, write) : await existingCa(options.caDir);
-    const identity = await generateTestIdentity({ email, ca, ...(keyType === undefined ? {} : { keyType }) });
+    const identity = await generateTestIdentity({
+      email,
+      ca,
+      ...(keyType === undefined ? {} : { keyType }),
+      ...(options.crlDistributionPoint === undefined ? {} : { crlDistributionPoint: options.crlDistributionPoint }),
+    });
     await write(paths.cert, text(pemEncode(identity.certificate, 'CERTIFICATE')), CERT_MODE);
     await write(paths.key, text(pemEncode(identity.privateKey.der, 'PRIVATE KEY')), SECRET_MODE);
     const p12 = await writePkcs12({ certificate: identity.certificate, privateKey: identity.privateKey, chain: [ca.certificate] }, options.p12Passphrase ?? '');
@@ -102,7 +109,7 @@ async function newCa(paths: KeygenResult, keyType: TestKeyType | undefined, writ
 }
 
 /** A CA made earlier (by keygen or by hand), read back from DIR/ca.crt and DIR/ca.key. */
-async function existingCa(dir: string): Promise<TestCa> {
+export async function existingCa(dir: string): Promise<TestCa> {
   const certPath = join(dir, 'ca.crt');
   const [certificate] = await loadCertificateFile(certPath, 'CA certificate');
   const privateKey = await readPrivateKey(await readFileArg(join(dir, 'ca.key'), 'CA private key'));

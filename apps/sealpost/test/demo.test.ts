@@ -22,6 +22,8 @@ describe('sealpost demo', () => {
     expect(Date.now() - started).toBeLessThan(30_000);
     const out = result.out;
     expect(out).toContain('Backend: pkijs.');
+    const distributionPoint = /Each names the CA's CRL distribution point, (http:\/\/127\.0\.0\.1:\d+\/ca\.crl), served by a local HTTP server\./.exec(out)?.[1];
+    expect(distributionPoint, out).toBeDefined();
     expect(out).toMatch(/listening at\n {3}http:\/\/127\.0\.0\.1:\d+\/webhooks\/relay\. The collector verifies it: valid/);
     expect(out).toContain('HTTP 200; key store: added bob@example.com, advertising aes-256-gcm, aes-128-gcm, ...');
     expect(out).toContain('With a wrong webhook token: HTTP 401, not even read.');
@@ -36,6 +38,15 @@ describe('sealpost demo', () => {
         expect(out).toMatch(new RegExp(`^${transport} +${backend} +aes-256-gcm +yes +alice@example\\.com +valid$`, 'm'));
     expect(out).toMatch(/^smtp, 1 bit flipped +pkijs +aes-256-gcm +yes +- +failed$/m);
     expect(out).toMatch(/^From: Alice, signed by Mallory +pkijs +aes-256-gcm +yes +mallory@example\.com +invalid$/m);
+
+    // Step 5: Carol's revoked certificate, caught by every backend through the CRL fetched from its
+    // distribution point (with revocation off these rows say valid and not-checked).
+    const crl = distributionPoint!.replace(/\./g, '\\.');
+    expect(out).toMatch(new RegExp(`the\n {3}CRL it signs and serves at ${crl} lists her serial,\n {3}[0-9a-f]+, as revoked \\(keyCompromise\\)\\.\n`));
+    expect(out).toMatch(/^ {3}backend +verdict +finding +revocation +answer from$/m);
+    for (const backend of ['pkijs', 'forge'])
+      expect(out).toMatch(new RegExp(`^ {3}${backend} +untrusted +ERR_CERTIFICATE_REVOKED +revoked +CRL ${crl} \\(keyCompromise\\)$`, 'm'));
+    expect(out).toMatch(/The CRL server answered \d+ requests in all/);
     expect(out).toMatch(/Every outcome was as expected \(\d+\.\d s\)\.\n$/);
     expect(demoFolders().filter((n) => !before.has(n))).toEqual([]);
   });
@@ -47,5 +58,7 @@ describe('sealpost demo', () => {
     expect(result.out).toMatch(/\(openssl: not available here, .*; it is left out\)/);
     expect(result.out).not.toMatch(/^sparkpost +openssl /m);
     expect(result.out).toMatch(/^sparkpost +forge +aes-256-gcm +yes +alice@example\.com +valid$/m);
+    expect(result.out).toMatch(/^ {3}forge +untrusted +ERR_CERTIFICATE_REVOKED +revoked +CRL http:\/\/127\.0\.0\.1:\d+\/ca\.crl \(keyCompromise\)$/m);
+    expect(result.out).not.toMatch(/^ {3}openssl +untrusted /m);
   });
 });

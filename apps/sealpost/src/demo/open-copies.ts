@@ -49,6 +49,7 @@ export async function openCopies(
       ctx.expect(report.status === 'valid', `${where} should be valid, was ${report.status}`);
       ctx.expect(isDecrypted(report.layers[0], cipher, authenticated), `${where}: the outer layer should be decrypted ${cipher}, ${authenticated ? '' : 'not '}authenticated`);
       ctx.expect(isSignedBy(report.layers[1], 'alice@example.com'), `${where}: the inner layer should be a valid signature by alice@example.com`);
+      ctx.expect(revocationOf(report.layers[1]) === 'good', `${where}: the CA's CRL should call Alice's certificate good`);
       ctx.expect(attachmentArrived(report), `${where}: the attachment should arrive byte for byte`);
     }
   }
@@ -69,6 +70,7 @@ export async function openCopies(
   const spoof = await mallorySignsAsAlice(ctx, sender, cipher);
   rows.push(row('From: Alice, signed by Mallory', sender.name, spoof));
   ctx.expect(spoof.status === 'invalid' && spoof.errors.some((e) => e.code === 'ERR_FROM_MISMATCH'), `the message Mallory signed as Alice should be invalid (ERR_FROM_MISMATCH), was ${spoof.status}`);
+  ctx.expect(revocationOf(spoof.layers[1]) === 'good', "the CA's CRL should call Mallory's certificate good");
   return formatTable(['transport', 'backend', 'cipher', 'authenticated', 'signer', 'verdict'], rows);
 }
 
@@ -100,6 +102,11 @@ function isDecrypted(layer: OpenLayer | undefined, cipher: ContentCipher, authen
 
 function isSignedBy(layer: OpenLayer | undefined, address: string): boolean {
   return layer?.type === 'signed' && layer.status === 'valid' && layer.signers.some((s) => s.matchesFrom && s.addresses.includes(address));
+}
+
+/** The revocation status of the layer's first signer, as its CRL distribution point answered. */
+function revocationOf(layer: OpenLayer | undefined): string | undefined {
+  return layer?.type === 'signed' ? layer.signers[0]?.revocation : undefined;
 }
 
 function attachmentArrived(report: OpenReport): boolean {
