@@ -53,6 +53,9 @@ const backend: CheckRevocationOptions['backend'] = {
   digest: async ({ algorithm, data }) => primitives.digest(algorithm, data),
 };
 
+/** What openssl calls the signature algorithm of each CA key type's CRL. */
+const SIGNATURE_NAMES: Partial<Record<TestKeyType, string>> = { 'rsa-2048': 'sha256WithRSAEncryption', 'ec-p256': 'ecdsa-with-SHA256', ed25519: 'ED25519' };
+
 /** A CA, two people it issued (one revoked), and its CRL. */
 async function pki(keyType: TestKeyType) {
   const ca = await generateTestCa({ keyType });
@@ -72,7 +75,7 @@ async function pki(keyType: TestKeyType) {
 }
 
 describe('generateTestCrl', () => {
-  it.each<TestKeyType>(['rsa-2048', 'ec-p256'])('writes a %s CA CRL that core reads back: issuer, times, entries, reason, key id', async (keyType) => {
+  it.each<TestKeyType>(['rsa-2048', 'ec-p256', 'ed25519'])('writes a %s CA CRL that core reads back: issuer, times, entries, reason, key id', async (keyType) => {
     const { ca, carol, dave, crl, revokedAt, thisUpdate, nextUpdate } = await pki(keyType);
     const caInfo = parseCertificate(ca.certificate);
     const info = parseCrl(crl);
@@ -82,7 +85,7 @@ describe('generateTestCrl', () => {
     expect(info.nextUpdate).toEqual(nextUpdate);
     expect(info.authorityKeyId).toBe(caInfo.subjectKeyId);
     expect(info.unprocessedCritical).toEqual([]);
-    expect(info.signatureDigest).toBe('sha-256');
+    expect(info.signatureDigest).toBe(keyType === 'ed25519' ? 'sha-512' : 'sha-256');
     expect([...info.entries]).toEqual([[parseCertificate(carol.certificate).serial, { revocationDate: revokedAt, reason: 'keyCompromise' }]]);
     expect(info.entries.has(parseCertificate(dave.certificate).serial)).toBe(false);
   });
@@ -134,7 +137,7 @@ describe('generateTestCrl', () => {
 });
 
 describe.skipIf(!hasOpenssl)('openssl reads the test CRL', () => {
-  it.each<TestKeyType>(['rsa-2048', 'ec-p256'])('openssl crl prints what was written and verifies the %s signature', async (keyType) => {
+  it.each<TestKeyType>(['rsa-2048', 'ec-p256', 'ed25519'])('openssl crl prints what was written and verifies the %s signature', async (keyType) => {
     const { ca, carol, crl } = await pki(keyType);
     const crlFile = write(`crl-${keyType}.der`, crl);
     const caFile = write(`ca-${keyType}.pem`, pemEncode(ca.certificate, 'CERTIFICATE'));
@@ -147,13 +150,13 @@ describe.skipIf(!hasOpenssl)('openssl reads the test CRL', () => {
     // openssl prints whole octets: a serial of an odd number of hex digits gains a leading 0.
     expect(text.output.toLowerCase()).toMatch(new RegExp(`serial number: 0?${parseCertificate(carol.certificate).serial}\\n`));
     expect(text.output).toMatch(/X509v3 CRL Reason Code:\s+Key Compromise/);
-    expect(text.output).toContain(keyType === 'ec-p256' ? 'ecdsa-with-SHA256' : 'sha256WithRSAEncryption');
+    expect(text.output).toContain(SIGNATURE_NAMES[keyType]);
     const signature = openssl(['crl', '-inform', 'DER', '-in', crlFile, '-CAfile', caFile, '-noout']);
     expect(signature).toMatchObject({ status: 0 });
     expect(signature.output).toMatch(/verify OK/);
   });
 
-  it.each<TestKeyType>(['rsa-2048', 'ec-p256'])('openssl verify -crl_check refuses the revoked %s certificate and accepts the other', async (keyType) => {
+  it.each<TestKeyType>(['rsa-2048', 'ec-p256', 'ed25519'])('openssl verify -crl_check refuses the revoked %s certificate and accepts the other', async (keyType) => {
     const { ca, carol, dave, crl } = await pki(keyType);
     const caFile = write(`ca-check-${keyType}.pem`, pemEncode(ca.certificate, 'CERTIFICATE'));
     const crlFile = write(`crl-check-${keyType}.pem`, pemEncode(crl, 'X509 CRL'));

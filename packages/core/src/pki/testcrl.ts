@@ -36,7 +36,8 @@ export interface TestCrlOptions {
 /**
  * A DER v2 CRL of `ca` (RFC 5280 5.1): issuer, thisUpdate and nextUpdate, one entry per revoked serial
  * with its date and reason, and the authorityKeyIdentifier and cRLNumber extensions a conforming CA
- * writes; signed as the CA signs certificates (SHA-256 with RSA PKCS#1 v1.5, or ECDSA with SHA-256).
+ * writes; signed as the CA signs certificates (SHA-256 with RSA PKCS#1 v1.5, ECDSA with SHA-256, or
+ * Ed25519 for the key types tested here).
  */
 export async function generateTestCrl(options: TestCrlOptions): Promise<Uint8Array> {
   const { ca } = options;
