@@ -1,22 +1,29 @@
 import { readdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { assertBuilt, sealpost } from './helpers.js';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { assertBuilt, sealpost, tempDir } from './helpers.js';
 
 // Each test starts real processes (key generation, servers, openssl): give them room on a slow machine.
 vi.setConfig({ testTimeout: 60_000, hookTimeout: 120_000 });
 
-beforeAll(assertBuilt);
+// The demo runs with TMPDIR pointing here, so the folders it leaves behind are its own, whatever else
+// runs on the machine at the same time.
+let demoTmp: string;
+let cleanup: () => Promise<void>;
+beforeAll(async () => {
+  assertBuilt();
+  ({ dir: demoTmp, cleanup } = await tempDir());
+});
+afterAll(() => cleanup());
 
 function demoFolders(): string[] {
-  return readdirSync(tmpdir()).filter((n) => n.startsWith('sealpost-demo-'));
+  return readdirSync(demoTmp).filter((n) => n.startsWith('sealpost-demo-'));
 }
 
 describe('sealpost demo', () => {
   it('tells the whole story over loopback, prints the table, exits 0 and leaves no temporary folder', async () => {
     const before = new Set(demoFolders());
     const started = Date.now();
-    const result = await sealpost(['demo']);
+    const result = await sealpost(['demo'], { env: { TMPDIR: demoTmp } });
     expect(result.code, result.stderr).toBe(0);
     expect(result.stderr).toBe('');
     expect(Date.now() - started).toBeLessThan(30_000);
@@ -53,7 +60,7 @@ describe('sealpost demo', () => {
 
   it('says so and carries on when the openssl binary is not there', async () => {
     // The command itself is started by its absolute path; PATH only matters for finding openssl.
-    const result = await sealpost(['demo'], { env: { PATH: '/nonexistent' } });
+    const result = await sealpost(['demo'], { env: { PATH: '/nonexistent', TMPDIR: demoTmp } });
     expect(result.code, result.stderr).toBe(0);
     expect(result.out).toMatch(/\(openssl: not available here, .*; it is left out\)/);
     expect(result.out).not.toMatch(/^sparkpost +openssl /m);
