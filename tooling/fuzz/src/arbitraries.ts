@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import type { Base64Mutation, BerMutation, FuzzCase, MimeMutation, Mutation } from './mutation.js';
+import type { Base64Mutation, BerMutation, FieldOp, FuzzCase, MimeMutation, Mutation } from './mutation.js';
 
 /** Positions are plain naturals taken modulo what they index: they shrink towards the start. */
 const pos = fc.nat({ max: 1 << 20 });
@@ -36,8 +36,33 @@ const berOp = fc.oneof(
   { weight: 2, arbitrary: fc.record({ op: fc.constant('constructed-string' as const), split: pos, indefinite: fc.boolean() }) },
 );
 
+/** Key agreement and content-cipher fields; a no-op on a message without the field. */
+const fieldOp: fc.Arbitrary<FieldOp> = fc.oneof(
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      op: fc.constant('ec-point' as const),
+      form: fc.constantFrom('compressed', 'hybrid', 'off-curve', 'infinity', 'zero-x', 'short', 'long', 'unused-bits'),
+      offset: pos,
+    }),
+  },
+  { weight: 2, arbitrary: fc.record({ op: fc.constant('ukm' as const), form: fc.constantFrom('add', 'drop', 'empty', 'long', 'not-octets'), value: byte }) },
+  { weight: 3, arbitrary: fc.record({ op: fc.constant('key-wrap' as const), form: fc.constantFrom('scheme', 'wrap', 'wrap-null', 'wrap-params', 'no-wrap'), pick: fc.nat({ max: 64 }) }) },
+  { weight: 2, arbitrary: fc.record({ op: fc.constant('wrapped-key-length' as const), delta: fc.integer({ min: -24, max: 24 }) }) },
+  { weight: 2, arbitrary: fc.record({ op: fc.constant('rc2-parameters' as const), form: fc.constantFrom('version', 'bare-iv', 'iv-only-sequence', 'swap'), version: fc.nat({ max: 64 }) }) },
+  { weight: 2, arbitrary: fc.record({ op: fc.constant('iv-length' as const), delta: fc.integer({ min: -8, max: 8 }) }) },
+  {
+    weight: 3,
+    arbitrary: fc.record({ op: fc.constant('cbc-padding' as const), form: fc.constantFrom('pad-length', 'pad-byte', 'drop-block', 'partial-block', 'empty'), offset: pos, mask: byte }),
+  },
+);
+
 export const berMutation: fc.Arbitrary<BerMutation> = fc
-  .tuple(fc.nat({ max: 4096 }), fc.oneof({ weight: 4, arbitrary: fc.constant('cms' as const) }, { weight: 1, arbitrary: fc.constant('all' as const) }), berOp)
+  .tuple(
+    fc.nat({ max: 4096 }),
+    fc.oneof({ weight: 4, arbitrary: fc.constant('cms' as const) }, { weight: 1, arbitrary: fc.constant('all' as const) }),
+    fc.oneof({ weight: 4, arbitrary: berOp }, { weight: 1, arbitrary: fieldOp }),
+  )
   .map(([target, scope, op]) => ({ level: 'ber', target, scope, ...op }) as BerMutation);
 
 const base64Char = fc.constantFrom('A', '/', '+', '=', '-', '_', '*', '.', ' ', '\t', '\u00e9', '\u0000');
@@ -76,6 +101,9 @@ export const mimeMutation: fc.Arbitrary<MimeMutation> = fc
         { from: 'multipart/signed', to: 'multipart/mixed' },
         { from: 'multipart/signed', to: 'MULTIPART/SIGNED' },
         { from: 'application/pkcs7-signature', to: 'application/pkcs7-mime' },
+        { from: 'application/octet-stream', to: 'application/pkcs7-mime' },
+        { from: 'application/octet-stream; name="smime.p7m"', to: 'application/octet-stream; name="smime.p7s"' },
+        { from: 'application/octet-stream; name="SMIME.P7S"', to: 'application/octet-stream; name="contract.bin"' },
       )
       .map((x) => ({ op: 'content-type' as const, ...x })),
   )
@@ -90,7 +118,7 @@ export const mutation: fc.Arbitrary<Mutation> = fc.oneof(
 export function fuzzCase(structures: readonly string[]): fc.Arbitrary<FuzzCase> {
   return fc.record({
     structure: fc.constantFrom(...structures),
-    producer: fc.nat({ max: 2 }),
+    producer: fc.nat({ max: 3 }),
     mutations: fc.array(mutation, { minLength: 1, maxLength: 4 }),
   });
 }

@@ -3,6 +3,7 @@ import { randomInt } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { IDENTITY_NAMES, type IdentityName } from '@sealpost/fixtures';
 import { runFuzz } from './fuzz.js';
 import { OPERATIONS, type Operation, isFailure } from './outcome.js';
 import { renderReport } from './render.js';
@@ -10,13 +11,13 @@ import { renderReplay, replay, writeRepro } from './repro.js';
 import { STRUCTURES, structureNamed } from './structures.js';
 import { createFuzzWorld } from './world.js';
 
-// `pnpm fuzz --cases N --seed S [--only verify|decrypt|open] [--structure NAME[,NAME]] [--out DIR]`
-// `pnpm fuzz --replay FILE`   `pnpm fuzz --list`
+// `pnpm fuzz --cases N --seed S [--only verify|decrypt|open|decrypt-legacy|open-legacy] [--structure NAME[,NAME]] [--out DIR]`
+// `pnpm fuzz --replay FILE [--recipient NAME]`   `pnpm fuzz --list`
 // Exit 0: no failure; 1: a disagreement, an untyped error, a timeout or too much heap growth; 2: usage.
 
-const USAGE = `usage: pnpm fuzz [--cases N] [--seed S] [--only verify|decrypt|open] [--structure NAME[,NAME...]]
+const USAGE = `usage: pnpm fuzz [--cases N] [--seed S] [--only verify|decrypt|open|decrypt-legacy|open-legacy] [--structure NAME[,NAME...]]
                  [--out DIR] [--shrink-seconds N] [--max-shrunk N] [--timeout-ms N] [--heap-limit-mb N]
-       pnpm fuzz --replay FILE.eml
+       pnpm fuzz --replay FILE.eml [--recipient NAME]
        pnpm fuzz --list
 `;
 
@@ -33,6 +34,7 @@ async function main(): Promise<number> {
       'timeout-ms': { type: 'string' },
       'heap-limit-mb': { type: 'string' },
       replay: { type: 'string' },
+      recipient: { type: 'string' },
       list: { type: 'boolean' },
       help: { type: 'boolean' },
     },
@@ -42,14 +44,15 @@ async function main(): Promise<number> {
     return 0;
   }
   if (values.list === true) {
-    for (const s of STRUCTURES) process.stdout.write(`${s.name.padEnd(30)} ${s.description} [${s.producers.join(', ')}]\n`);
+    for (const s of STRUCTURES) process.stdout.write(`${s.name.padEnd(30)} ${s.description} [${s.producers.join(', ')}]${s.recipient === undefined ? '' : ` (decrypted as ${s.recipient})`}\n`);
     return 0;
   }
   const timeoutMs = optionalNumber(values['timeout-ms'], 'timeout-ms');
   const world = await createFuzzWorld(timeoutMs === undefined ? {} : { timeoutMs });
   if (values.replay !== undefined) {
     // `pnpm fuzz` runs in the repository root: a relative path means one relative to where pnpm was started.
-    const r = await replay(world, resolve(process.env['INIT_CWD'] ?? '.', values.replay));
+    const recipient = values.recipient === undefined ? undefined : identityNamed(values.recipient);
+    const r = await replay(world, resolve(process.env['INIT_CWD'] ?? '.', values.replay), recipient);
     process.stdout.write(renderReplay(r));
     return r.result.failures.some(isFailure) ? 1 : 0;
   }
@@ -86,6 +89,12 @@ function optionalNumber(text: string | undefined, name: string): number | undefi
   const n = Number(text);
   if (!Number.isSafeInteger(n) || n < 0) throw new RangeError(`--${name} must be a non-negative integer`);
   return n;
+}
+
+function identityNamed(name: string): IdentityName {
+  const found = IDENTITY_NAMES.find((n) => n === name.trim());
+  if (found === undefined) throw new RangeError(`--recipient takes a test PKI identity: ${IDENTITY_NAMES.join(', ')}`);
+  return found;
 }
 
 function operationNamed(name: string): Operation {

@@ -16,7 +16,8 @@ export function materialize(message: Uint8Array, mutations: readonly Mutation[])
   const region = findCmsRegion(text);
   if (region !== null && (ber.length > 0 || b64.length > 0)) {
     let body = text.slice(region.start, region.end);
-    if (ber.length > 0) body = base64Lines(ber.reduce(mutateBer, decodeRegion(text, region)));
+    // The re-wrapped lines end as the region's did: an LF-stored message stays LF-stored.
+    if (ber.length > 0) body = base64Lines(ber.reduce(mutateBer, decodeRegion(text, region)), body.includes('\r\n') || !body.includes('\n') ? '\r\n' : '\n');
     body = b64.reduce(mutateBase64, body);
     text = text.slice(0, region.start) + body + text.slice(region.end);
   }

@@ -1,12 +1,15 @@
 import type { Base64Mutation } from './mutation.js';
 
-/** The base64 text of a message's first application/(x-)pkcs7-* part: [start, end) in latin1 text. */
+/**
+ * The base64 text of a message's first S/MIME part, application/(x-)pkcs7-* or application/octet-stream
+ * named smime.p7m/p7s/p7c (as verify and open read it): [start, end) in latin1 text.
+ */
 export interface CmsRegion {
   readonly start: number;
   readonly end: number;
 }
 
-const PKCS7_TYPE = /content-type:\s*application\/(?:x-)?pkcs7-(?:mime|signature)/i;
+const PKCS7_TYPE = /content-type:\s*application\/(?:(?:x-)?pkcs7-(?:mime|signature)|octet-stream;[^\r\n]*name="?smime\.p7[msc])/i;
 
 export function findCmsRegion(text: string): CmsRegion | null {
   const header = PKCS7_TYPE.exec(text);
@@ -26,9 +29,9 @@ export function decodeRegion(text: string, region: CmsRegion): Uint8Array {
   return new Uint8Array(Buffer.from(text.slice(region.start, region.end).replace(/[\r\n]/g, ''), 'base64'));
 }
 
-/** Base64 in 76-character CRLF lines, as every producer here writes it. */
-export function base64Lines(bytes: Uint8Array): string {
-  return (Buffer.from(bytes).toString('base64').match(/.{1,76}/g) ?? []).join('\r\n');
+/** Base64 in 76-character lines, as every producer here writes it; CRLF unless `eol` says LF (a message stored with LF). */
+export function base64Lines(bytes: Uint8Array, eol: '\r\n' | '\n' = '\r\n'): string {
+  return (Buffer.from(bytes).toString('base64').match(/.{1,76}/g) ?? []).join(eol);
 }
 
 /** Applies one mutation to base64 text (the region's contents only). */

@@ -1,5 +1,6 @@
 import { type Located, type Span, type TreeNode, cloneTree, encodeLength, encodeWithSpans, isUniversal, primitive, tagName, toTree, walk } from './ber-tree.js';
-import type { BerMutation } from './mutation.js';
+import { applyField, fieldCandidates } from './mutate-fields.js';
+import { type BerMutation, FIELD_OPS, type FieldOp } from './mutation.js';
 
 /**
  * Applies one BER mutation to a CMS blob. Returns the input unchanged when the mutation does not
@@ -23,9 +24,14 @@ function targetOf(cms: Uint8Array, m: BerMutation): { root: TreeNode; target: Lo
   } catch {
     return null;
   }
-  const candidates = walk(root).filter((l) => (m.scope === 'all' || !l.inCertificate) && fits(l, m));
+  const all = walk(root);
+  const candidates = isFieldOp(m) ? fieldCandidates(all, m) : all.filter((l) => (m.scope === 'all' || !l.inCertificate) && fits(l, m));
   if (candidates.length === 0) return null;
   return { root, target: candidates[m.target % candidates.length]! };
+}
+
+function isFieldOp(m: BerMutation): m is BerMutation & FieldOp {
+  return FIELD_OPS.has(m.op);
 }
 
 /** Which elements a mutation can act on. */
@@ -63,6 +69,10 @@ function fits(l: Located, m: BerMutation): boolean {
 
 function apply(root: TreeNode, l: Located, m: BerMutation): Uint8Array {
   const n = l.node;
+  if (isFieldOp(m)) {
+    applyField(l, m);
+    return encodeWithSpans(root).bytes;
+  }
   switch (m.op) {
     case 'flip-byte':
     case 'insert-byte':

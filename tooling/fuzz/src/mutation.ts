@@ -30,7 +30,26 @@ export type BerOp =
   /** A primitive OCTET STRING re-sent as a constructed one in two segments. */
   | { readonly op: 'constructed-string'; readonly split: number; readonly indefinite: boolean };
 
-export type BerMutation = { readonly level: 'ber'; readonly target: number; readonly scope: BerScope } & BerOp;
+/** Mutations aimed at named fields of key agreement and of the content ciphers (`src/mutate-fields.ts`). */
+export type FieldOp =
+  /** The kari originator's EC point: compressed, hybrid, off the curve, the point at infinity, X zero, octets short or long, unused bits. */
+  | { readonly op: 'ec-point'; readonly form: 'compressed' | 'hybrid' | 'off-curve' | 'infinity' | 'zero-x' | 'short' | 'long' | 'unused-bits'; readonly offset: number }
+  /** The kari's ukm [1]: added (or replaced), dropped, emptied, 200 octets long, or an INTEGER. */
+  | { readonly op: 'ukm'; readonly form: 'add' | 'drop' | 'empty' | 'long' | 'not-octets'; readonly value: number }
+  /** The key-agreement algorithm: another scheme, another key wrap, the wrap's parameters NULL or not, no wrap at all. */
+  | { readonly op: 'key-wrap'; readonly form: 'scheme' | 'wrap' | 'wrap-null' | 'wrap-params' | 'no-wrap'; readonly pick: number }
+  /** A RecipientEncryptedKey's AES-wrapped key `delta` octets longer or shorter (0 counts as -8). */
+  | { readonly op: 'wrapped-key-length'; readonly delta: number }
+  /** RC2CBCParameter: another rc2ParameterVersion, a bare IV, the IV alone in the SEQUENCE, the fields swapped. */
+  | { readonly op: 'rc2-parameters'; readonly form: 'version' | 'bare-iv' | 'iv-only-sequence' | 'swap'; readonly version: number }
+  /** The content cipher's IV (3DES, RC2, AES-CBC) or GCM nonce `delta` octets longer or shorter (0 counts as -1). */
+  | { readonly op: 'iv-length'; readonly delta: number }
+  /** CBC padding at the end of the ciphertext: pad length or a pad octet changed, last block dropped, a partial block, none. */
+  | { readonly op: 'cbc-padding'; readonly form: 'pad-length' | 'pad-byte' | 'drop-block' | 'partial-block' | 'empty'; readonly offset: number; readonly mask: number };
+
+export const FIELD_OPS: ReadonlySet<string> = new Set(['ec-point', 'ukm', 'key-wrap', 'wrapped-key-length', 'rc2-parameters', 'iv-length', 'cbc-padding']);
+
+export type BerMutation = { readonly level: 'ber'; readonly target: number; readonly scope: BerScope } & (BerOp | FieldOp);
 
 export type Base64Mutation = { readonly level: 'base64' } & (
   | { readonly op: 'replace-char'; readonly pos: number; readonly char: string }

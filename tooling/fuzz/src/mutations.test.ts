@@ -1,20 +1,34 @@
-import { craftSignedData, opaqueSignedMessage, textEntity } from '@sealpost/conformance';
-import { type BerNode, decodeBody, parseBer, parseMime } from '@sealpost/core';
-import { ensureTestPki } from '@sealpost/fixtures';
+import { createPkijsBackend } from '@sealpost/backend-pkijs';
+import { craftSignedData, envelopedMessage, nodeAt, opaqueSignedMessage, textEntity } from '@sealpost/conformance';
+import { type BerNode, createSealpost, decodeBody, der, parseBer, parseMime } from '@sealpost/core';
+import { type TestPki, ensureTestPki, opensslEncryptDer } from '@sealpost/fixtures';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { encodeTree, toTree } from './ber-tree.js';
 import { materialize } from './materialize.js';
 import { mutateBase64 } from './mutate-base64.js';
 import { mutateBer } from './mutate-ber.js';
 import { mutateMime } from './mutate-mime.js';
-import type { BerMutation, BerOp } from './mutation.js';
+import type { BerMutation, BerOp, FieldOp } from './mutation.js';
+import { opensslLegacyEnvelope } from './openssl-seeds.js';
 import { failuresOf } from './outcome.js';
 
 let cms: Uint8Array;
+let pki: TestPki;
+/** EnvelopedData by openssl cms: ECDH to carol (AES-128-CBC), and RC2-40 and 3DES to bob. */
+let kari: Uint8Array;
+let rc2: Uint8Array;
+let des3: Uint8Array;
 
 beforeAll(async () => {
-  const { alice } = (await ensureTestPki()).identities;
+  pki = await ensureTestPki();
+  const { alice, bob, carol } = pki.identities;
   cms = craftSignedData({ content: textEntity('Hi.\r\n'), includeContent: true, signers: [{ certificate: alice.cert, privateKey: alice.keyDer }] });
+  const content = textEntity('Sealed.\r\n');
+  [kari, rc2, des3] = await Promise.all([
+    opensslEncryptDer({ content, recipientCertPaths: [carol.certPath], cipher: 'aes-128-cbc' }),
+    opensslLegacyEnvelope('rc2-40', content, [bob.certPath]),
+    opensslLegacyEnvelope('des3', content, [bob.certPath]),
+  ]);
 });
 
 const ber = (op: BerOp, target = 0, scope: 'cms' | 'all' = 'cms'): BerMutation => ({ level: 'ber', target, scope, ...op }) as BerMutation;
@@ -85,6 +99,91 @@ describe('BER mutations', () => {
   });
 });
 
+const field = (op: FieldOp): BerMutation => ber(op as unknown as BerOp);
+
+// ContentInfo > EnvelopedData > recipientInfos > the kari; > encryptedContentInfo.
+const KARI = [1, 0, 1, 0];
+const CONTENT_INFO = [1, 0, 2];
+
+describe('field mutations: key agreement and the content ciphers', () => {
+  it('ec-point makes the originator key compressed, or moves it off the curve in one octet', () => {
+    const point = (bytes: Uint8Array) => nodeAt(bytes, [...KARI, 1, 0, 1]).contents;
+    const original = point(kari);
+    expect(original.length).toBe(2 + 64);
+    const compressed = point(mutateBer(kari, field({ op: 'ec-point', form: 'compressed', offset: 0 })));
+    expect([...compressed.subarray(0, 1)]).toEqual([0]);
+    expect([2, 3]).toContain(compressed[1]);
+    expect(Buffer.from(compressed.subarray(2)).equals(Buffer.from(original.subarray(2, 34)))).toBe(true);
+    const off = point(mutateBer(kari, field({ op: 'ec-point', form: 'off-curve', offset: 5 })));
+    expect(off.length).toBe(original.length);
+    expect([...off].filter((b, i) => b !== original[i])).toHaveLength(1);
+  });
+
+  it('ukm is added after the originator, and dropping it again gives the original bytes', () => {
+    const added = mutateBer(kari, field({ op: 'ukm', form: 'add', value: 7 }));
+    const ukm = nodeAt(added, [...KARI, 2]);
+    expect([ukm.cls, ukm.tagNumber]).toEqual([2, 1]);
+    expect(ukm.children[0]!.contents).toHaveLength(8 + 7);
+    expect(Buffer.from(mutateBer(added, field({ op: 'ukm', form: 'drop', value: 0 }))).equals(Buffer.from(kari))).toBe(true);
+  });
+
+  it('key-wrap swaps the key-wrap algorithm or the scheme; wrapped-key-length changes the encrypted key', () => {
+    const wrap = mutateBer(kari, field({ op: 'key-wrap', form: 'wrap', pick: 3 }));
+    expect(Buffer.from(nodeAt(wrap, [...KARI, 2, 1, 0]).raw).equals(Buffer.from(der.oid('1.2.840.113549.1.9.16.3.6')))).toBe(true);
+    const scheme = mutateBer(kari, field({ op: 'key-wrap', form: 'scheme', pick: 1 }));
+    expect(Buffer.from(nodeAt(scheme, [...KARI, 2, 0]).raw).equals(Buffer.from(der.oid('1.3.132.1.11.0')))).toBe(true);
+    const encryptedKey = (bytes: Uint8Array) => nodeAt(bytes, [...KARI, 3, 0, 1]).contents.length;
+    expect(encryptedKey(mutateBer(kari, field({ op: 'wrapped-key-length', delta: -8 })))).toBe(encryptedKey(kari) - 8);
+    expect(encryptedKey(mutateBer(kari, field({ op: 'wrapped-key-length', delta: 3 })))).toBe(encryptedKey(kari) + 3);
+  });
+
+  it('rc2-parameters and iv-length change the RC2 version, its IV, and the 3DES IV', () => {
+    const params = (bytes: Uint8Array) => nodeAt(bytes, [...CONTENT_INFO, 1, 1]);
+    expect([...params(rc2).children[0]!.contents]).toEqual([0, 160]);
+    expect([...params(mutateBer(rc2, field({ op: 'rc2-parameters', form: 'version', version: 3 }))).children[0]!.contents]).toEqual([52]);
+    const bare = params(mutateBer(rc2, field({ op: 'rc2-parameters', form: 'bare-iv', version: 0 })));
+    expect([bare.tagNumber, bare.contents.length]).toEqual([4, 8]);
+    expect(params(mutateBer(rc2, field({ op: 'iv-length', delta: 1 }))).children[1]!.contents).toHaveLength(9);
+    expect(params(mutateBer(des3, field({ op: 'iv-length', delta: -3 }))).contents).toHaveLength(5);
+    // Every version, the negative one too (the DER writer refuses negative values; the mutator must not throw).
+    const versions = Array.from({ length: 12 }, (_, version) => [...params(mutateBer(rc2, field({ op: 'rc2-parameters', form: 'version', version }))).children[0]!.contents]);
+    expect(versions).toContainEqual([0xff]);
+  });
+
+  it('cbc-padding changes the one ciphertext octet over the pad length, or cuts blocks', () => {
+    const ciphertext = (bytes: Uint8Array) => nodeAt(bytes, [...CONTENT_INFO, 2]).contents;
+    const before = ciphertext(des3);
+    const padLength = ciphertext(mutateBer(des3, field({ op: 'cbc-padding', form: 'pad-length', offset: 0, mask: 0x0f })));
+    expect([...padLength].map((b, i) => (b === before[i] ? -1 : i)).filter((i) => i >= 0)).toEqual([before.length - 9]);
+    expect(ciphertext(mutateBer(des3, field({ op: 'cbc-padding', form: 'drop-block', offset: 0, mask: 0 })))).toHaveLength(before.length - 8);
+    expect(ciphertext(mutateBer(des3, field({ op: 'cbc-padding', form: 'partial-block', offset: 2, mask: 0 }))).length % 8).not.toBe(0);
+  });
+
+  it('a field mutation leaves a message without the field unchanged', () => {
+    for (const op of [{ op: 'ec-point', form: 'compressed', offset: 0 }, { op: 'rc2-parameters', form: 'swap', version: 0 }, { op: 'cbc-padding', form: 'empty', offset: 0, mask: 0 }] as const)
+      expect(mutateBer(cms, field(op))).toBe(cms);
+    expect(mutateBer(des3, field({ op: 'rc2-parameters', form: 'swap', version: 0 }))).toBe(des3);
+  });
+
+  it('they reach the reader: each gives the refusal its field calls for', async () => {
+    const sp = createSealpost({ backend: await createPkijsBackend() });
+    const { bob, carol } = pki.identities;
+    const decrypt = async (bytes: Uint8Array, who: typeof bob, legacy = false) => {
+      const report = await sp.decrypt(envelopedMessage({ from: 'alice@example.com', to: who.email }, bytes), {
+        identity: { certificate: who.cert, privateKey: { type: 'pkcs8', der: who.keyDer } },
+        ...(legacy ? { policy: { legacy: true } } : {}),
+      });
+      return report.errors.map((e) => e.code);
+    };
+    expect(await decrypt(mutateBer(kari, field({ op: 'ec-point', form: 'compressed', offset: 0 })), carol)).toEqual(['ERR_UNSUPPORTED_KEY_AGREEMENT']);
+    expect(await decrypt(mutateBer(kari, field({ op: 'key-wrap', form: 'wrap', pick: 3 })), carol)).toEqual(['ERR_UNSUPPORTED_KEY_AGREEMENT']);
+    expect(await decrypt(mutateBer(kari, field({ op: 'ukm', form: 'add', value: 1 })), carol)).toEqual(['ERR_DECRYPTION_FAILED']);
+    expect(await decrypt(mutateBer(rc2, field({ op: 'rc2-parameters', form: 'version', version: 3 })), bob, true)).toEqual(['ERR_UNSUPPORTED_CIPHER']);
+    expect(await decrypt(mutateBer(des3, field({ op: 'iv-length', delta: 1 })), bob, true)).toEqual(['ERR_CMS_MALFORMED']);
+    expect(await decrypt(mutateBer(des3, field({ op: 'cbc-padding', form: 'partial-block', offset: 0, mask: 0 })), bob, true)).toEqual(['ERR_DECRYPTION_FAILED']);
+  });
+});
+
 describe('re-wrapping and the outer layers', () => {
   it('a BER mutation reaches the CMS inside the message, base64 lines intact', () => {
     const message = opaqueSignedMessage({ from: 'alice@example.com' }, cms);
@@ -92,6 +191,16 @@ describe('re-wrapping and the outer layers', () => {
     const inside = new Uint8Array(decodeBody(parseMime(out)));
     expect(Buffer.from(inside).equals(Buffer.from(mutateBer(cms, ber({ op: 'truncate-octets', keep: 1 }))))).toBe(true);
     expect(Buffer.from(out).toString('latin1')).toMatch(/^[A-Za-z0-9+/]{76}\r$/m);
+  });
+
+  it('a message stored with LF keeps LF lines in the re-wrapped base64; an octet-stream part named smime.p7m is found', () => {
+    const lf = Buffer.from(Buffer.from(opaqueSignedMessage({ from: 'alice@example.com' }, cms)).toString('latin1').replace(/\r\n/g, '\n'), 'latin1');
+    const out = Buffer.from(materialize(lf, [ber({ op: 'truncate-octets', keep: 1 })])).toString('latin1');
+    expect(out).not.toContain('\r');
+    expect(out).not.toBe(lf.toString('latin1'));
+    const octet = Buffer.from(opaqueSignedMessage({}, cms)).toString('latin1').replace(/application\/pkcs7-mime;[^\r]*/, 'application/octet-stream; name="smime.p7m"');
+    const mutated = materialize(Buffer.from(octet, 'latin1'), [ber({ op: 'truncate-octets', keep: 1 })]);
+    expect(Buffer.from(mutated).toString('latin1')).not.toBe(octet);
   });
 
   it('base64 and MIME mutations do what they say', () => {

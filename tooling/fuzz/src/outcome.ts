@@ -1,8 +1,14 @@
 import { type Identity, isSealpostError } from '@sealpost/core';
 import type { BackendUnderTest, UntypedThrow } from './backends.js';
 
-export const OPERATIONS = ['verify', 'decrypt', 'open'] as const;
+/**
+ * decrypt-legacy and open-legacy are decrypt and open under `policy: { legacy: true }`, which reads 3DES
+ * and RC2: they run on structures that carry a legacy cipher (and on replays), so the default refusal
+ * (ERR_WEAK_CIPHER) and the reading path are both compared.
+ */
+export const OPERATIONS = ['verify', 'decrypt', 'open', 'decrypt-legacy', 'open-legacy'] as const;
 export type Operation = (typeof OPERATIONS)[number];
+export const LEGACY_OPERATIONS: readonly Operation[] = ['decrypt-legacy', 'open-legacy'];
 
 /** What one backend made of one message in one operation, reduced to what must agree. */
 export type Outcome =
@@ -11,7 +17,7 @@ export type Outcome =
       readonly status: string;
       /** Sorted, without repeats. */
       readonly codes: readonly string[];
-      /** decrypt only. */
+      /** decrypt and decrypt-legacy only. */
       readonly authenticated?: boolean;
       readonly cipher?: string;
     }
@@ -83,9 +89,10 @@ async function runOne(b: BackendUnderTest, operation: Operation, message: Uint8A
 }
 
 function callOperation(b: BackendUnderTest, operation: Operation, message: Uint8Array, s: CallSettings): Promise<unknown> {
+  const policy = LEGACY_OPERATIONS.includes(operation) ? { policy: { legacy: true } } : {};
   if (operation === 'verify') return b.sp.verify(message, { trustAnchors: s.trustAnchors });
-  if (operation === 'decrypt') return b.sp.decrypt(message, { identity: s.identity });
-  return b.sp.open(message, { identities: [s.identity], trustAnchors: s.trustAnchors });
+  if (operation === 'decrypt' || operation === 'decrypt-legacy') return b.sp.decrypt(message, { identity: s.identity, ...policy });
+  return b.sp.open(message, { identities: [s.identity], trustAnchors: s.trustAnchors, ...policy });
 }
 
 function summarize(report: unknown): Outcome {

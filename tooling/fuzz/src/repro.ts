@@ -3,7 +3,9 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FailureClass, FuzzReport } from './fuzz.js';
 import { type Mutation, describeMutation } from './mutation.js';
+import type { IdentityName } from '@sealpost/fixtures';
 import { OPERATIONS, type OperationResult, outcomeText } from './outcome.js';
+import { structureNamed } from './structures.js';
 import { type CaseResult, type FuzzWorld, runMessage } from './world.js';
 
 /** What sits beside a reproduction message: how it was made, and what each backend said then. */
@@ -14,6 +16,8 @@ export interface ReproMeta {
   readonly path: string;
   readonly structure: string;
   readonly producer: string;
+  /** Who decrypted it (the test PKI identity's name); bob when absent. */
+  readonly recipient?: IdentityName;
   readonly mutations: readonly Mutation[];
   /** Per mutation, the BER element it hit in the seed message (null for base64 and MIME mutations). */
   readonly targets?: readonly (string | null)[];
@@ -34,6 +38,7 @@ export async function writeRepro(world: FuzzWorld, dir: string, index: number, r
     path: shrunk.path,
     structure: shrunk.input.structure,
     producer: shrunk.result.producer,
+    recipient: structureNamed(shrunk.input.structure).recipient ?? 'bob',
     mutations: shrunk.input.mutations,
     targets: shrunk.targets,
     outcomes: outcomesOf(shrunk.result.operations),
@@ -65,22 +70,26 @@ export interface Replay {
   readonly result: CaseResult;
 }
 
-/** Runs a saved message (any .eml, not only one this tool wrote) through every operation and backend. */
-export async function replay(world: FuzzWorld, file: string): Promise<Replay> {
+/**
+ * Runs a saved message (any .eml, not only one this tool wrote) through every operation and backend,
+ * legacy ones included, decrypting as `recipient`, else as the .json says, else as bob.
+ */
+export async function replay(world: FuzzWorld, file: string, recipient?: IdentityName): Promise<Replay> {
   const message = new Uint8Array(await readFile(file));
   const meta = await readFile(file.replace(/\.eml$/, '.json'), 'utf8').then(
     (text) => JSON.parse(text) as ReproMeta,
     () => null,
   );
   const samePki = meta?.pkiRoot === undefined ? null : meta.pkiRoot === rootFingerprint(world);
-  return { file, meta, samePki, result: await runMessage(world, message, OPERATIONS) };
+  const settings = world.settingsFor(recipient ?? meta?.recipient ?? 'bob');
+  return { file, meta, samePki, result: await runMessage(world, message, OPERATIONS, settings) };
 }
 
 export function renderReplay(r: Replay): string {
   const lines = [`replay: ${r.file}`];
   if (r.meta !== null) {
     lines.push(`  recorded: ${r.meta.kind} ${r.meta.signature}`);
-    lines.push(`  made from: ${r.meta.structure} by ${r.meta.producer}, seed ${r.meta.seed}, path ${r.meta.path}`);
+    lines.push(`  made from: ${r.meta.structure} by ${r.meta.producer}, seed ${r.meta.seed}, path ${r.meta.path}, decrypted as ${r.meta.recipient ?? 'bob'}`);
     r.meta.mutations.forEach((m, j) => lines.push(`    ${describeMutation(m, r.meta?.targets?.[j])}`));
   }
   if (r.samePki === false)

@@ -1,6 +1,7 @@
-import { craftSignedData, detachedSignedMessage, mixedMessage, opaqueSignedMessage, textEntity, textMessage } from '@sealpost/conformance';
-import { type Identity, type Sealpost, parseBer } from '@sealpost/core';
-import type { IdentityName, TestPki } from '@sealpost/fixtures';
+import { craftSignedData, detachedSignedMessage, envelopedMessage, mixedMessage, opaqueSignedMessage, textEntity, textMessage } from '@sealpost/conformance';
+import { type ContentCipher, type Identity, type Sealpost, parseBer } from '@sealpost/core';
+import { type EcdhKdfChoice, type IdentityName, type TestPki, opensslEncryptDer } from '@sealpost/fixtures';
+import { type LegacyFlag, opensslLegacyEnvelope } from './openssl-seeds.js';
 
 /**
  * The messages the fuzzer starts from, made at run time with the test PKI: every structure the
@@ -10,6 +11,12 @@ import type { IdentityName, TestPki } from '@sealpost/fixtures';
 
 export const PRODUCERS = ['pkijs', 'forge', 'openssl'] as const;
 export type ProducerName = (typeof PRODUCERS)[number];
+
+/**
+ * `openssl cms` itself: for what Sealpost cannot write (3DES, RC2) and as another encoder of what it can
+ * (ECDH key agreement with openssl's own choices: the SHA-1 KDF by default, no ukm).
+ */
+export const OPENSSL_CMS = 'openssl-cms';
 
 export interface SeedContext {
   readonly pki: TestPki;
@@ -27,9 +34,17 @@ export interface Seed {
 export interface Structure {
   readonly name: string;
   readonly description: string;
-  /** Who makes it: Sealpost backends, or 'craft' (node:crypto through the conformance crafter). */
-  readonly producers: readonly (ProducerName | 'craft')[];
-  readonly build: (ctx: SeedContext, producer: Sealpost | null) => Promise<Seed>;
+  /** Who makes it: Sealpost backends, 'craft' (node:crypto through the conformance crafter), or `openssl cms`. */
+  readonly producers: readonly (ProducerName | 'craft' | typeof OPENSSL_CMS)[];
+  /** `producer` is null for 'craft' and 'openssl-cms'; `producerName` says which it is. */
+  readonly build: (ctx: SeedContext, producer: Sealpost | null, producerName: string) => Promise<Seed>;
+  /** Who decrypts it in decrypt and open (default bob): an EC identity for key agreement. */
+  readonly recipient?: IdentityName;
+  /**
+   * It carries a legacy content cipher: decrypt and open run a second time under `policy: { legacy: true }`
+   * (decrypt-legacy, open-legacy), so both the refusal and the reading path are compared.
+   */
+  readonly legacy?: boolean;
 }
 
 export function identityOf(pki: TestPki, name: IdentityName): Identity {
@@ -61,6 +76,113 @@ function sealFor(ctx: SeedContext, sp: Sealpost | null, cipher: 'aes-256-cbc' | 
   const { alice, bob } = ctx.pki.identities;
   return made(sp).encrypt(letter(ctx), { recipients: [bob.cert, alice.cert], cipher, keyTransport });
 }
+
+/** The EC identities of the test PKI, one per curve, and the KDF hash RFC 5753 section 8 pairs with it. */
+const EC_RECIPIENTS = [
+  { curve: 'p256', who: 'carol', kdf: 'sha256' },
+  { curve: 'p384', who: 'olivia', kdf: 'sha384' },
+  { curve: 'p521', who: 'peggy', kdf: 'sha512' },
+] as const satisfies readonly { curve: string; who: IdentityName; kdf: EcdhKdfChoice }[];
+
+type KeyAgreementCipher = Extract<ContentCipher, 'aes-128-cbc' | 'aes-256-cbc' | 'aes-128-gcm' | 'aes-256-gcm'>;
+
+/**
+ * Encrypted to an EC recipient (a KeyAgreeRecipientInfo). Sealpost producers add alice (RSA, a
+ * KeyTransRecipientInfo beside it); `openssl cms` writes the kari alone, with its default SHA-1 KDF
+ * or, given `kdf`, the curve's.
+ */
+async function keyAgreed(ctx: SeedContext, sp: Sealpost | null, producerName: string, who: IdentityName, cipher: KeyAgreementCipher, kdf?: EcdhKdfChoice): Promise<Uint8Array> {
+  const ec = ctx.pki.identities[who];
+  const content = textMessage({ from: ctx.pki.identities.alice.email, to: ec.email }, 'Agreed on a curve.\r\n');
+  if (producerName !== OPENSSL_CMS) return made(sp).encrypt(content, { recipients: [ec.cert, ctx.pki.identities.alice.cert], cipher });
+  const cms = await opensslEncryptDer({ content, recipientCertPaths: [ec.certPath], cipher, ...(kdf === undefined ? {} : { ecdhKdf: kdf }) });
+  return envelopedMessage({ from: ctx.pki.identities.alice.email, to: ec.email }, cms, cipher.endsWith('gcm') ? 'authEnveloped-data' : 'enveloped-data');
+}
+
+const keyAgreementStructures: readonly Structure[] = EC_RECIPIENTS.flatMap(({ curve, who, kdf }) => [
+  {
+    name: `enveloped-kari-${curve}`,
+    description: `EnvelopedData, ${curve === 'p256' ? 'AES-128' : 'AES-256'}-CBC, ECDH key agreement to ${who} (P-${curve.slice(1)}); openssl cms with its SHA-1 KDF`,
+    producers: [...PRODUCERS, OPENSSL_CMS],
+    recipient: who,
+    build: async (ctx, sp, name) => ({ message: await keyAgreed(ctx, sp, name, who, curve === 'p256' ? 'aes-128-cbc' : 'aes-256-cbc') }),
+  },
+  {
+    name: `auth-enveloped-kari-${curve}`,
+    description: `AuthEnvelopedData, ${curve === 'p256' ? 'AES-128' : 'AES-256'}-GCM, ECDH key agreement to ${who} (P-${curve.slice(1)}); openssl cms with the ${kdf} KDF`,
+    producers: [...PRODUCERS, OPENSSL_CMS],
+    recipient: who,
+    build: async (ctx, sp, name) => ({ message: await keyAgreed(ctx, sp, name, who, curve === 'p256' ? 'aes-128-gcm' : 'aes-256-gcm', kdf) }),
+  },
+]);
+
+const legacyStructures: readonly Structure[] = (
+  [
+    ['des3', '3DES-CBC (des-ede3-cbc)'],
+    ['rc2-40', 'RC2-CBC, 40 effective key bits'],
+    ['rc2-64', 'RC2-CBC, 64 effective key bits'],
+    ['rc2-128', 'RC2-CBC, 128 effective key bits'],
+  ] as const satisfies readonly (readonly [LegacyFlag, string])[]
+).map(([flag, what]) => ({
+  name: `enveloped-${flag}`,
+  description: `EnvelopedData, ${what}, RSA PKCS#1 v1.5 (bob), by openssl cms -${flag}: decrypt and open with and without policy legacy`,
+  producers: [OPENSSL_CMS],
+  legacy: true,
+  build: async (ctx) => {
+    const { bob } = ctx.pki.identities;
+    return { message: envelopedMessage({ from: ctx.pki.identities.alice.email, to: bob.email }, await opensslLegacyEnvelope(flag, letter(ctx), [bob.certPath])) };
+  },
+}));
+
+/** The bytes with every CRLF turned into LF, as an mbox or maildir file keeps a message. */
+function storedWithLf(message: Uint8Array): Uint8Array {
+  return new Uint8Array(Buffer.from(Buffer.from(message).toString('latin1').replace(/\r\n/g, '\n'), 'latin1'));
+}
+
+/** The message with the Content-Type field (folded lines included) of its first part matching `type` replaced. */
+function retyped(message: Uint8Array, type: 'pkcs7-mime' | 'pkcs7-signature', replacement: string): Uint8Array {
+  const text = Buffer.from(message).toString('latin1');
+  const out = text.replace(new RegExp(`Content-Type: application/(x-)?${type}[^\\r\\n]*(\\r\\n[ \\t][^\\r\\n]*)*`), replacement);
+  if (out === text) throw new Error(`retyped: no application/${type} part`);
+  return new Uint8Array(Buffer.from(out, 'latin1'));
+}
+
+/** Mail as other software stores and sends it: the stored-mail rules of verify and open. */
+const storedMailStructures: readonly Structure[] = [
+  {
+    name: 'signed-ciphertext',
+    description: 'EnvelopedData for bob mutated, then signed (detached) around the ciphertext by carol: mutations reach the envelope under a good signature',
+    producers: ALL,
+    build: async (ctx, sp) => {
+      const producer = made(sp);
+      const { bob } = ctx.pki.identities;
+      return {
+        message: await producer.encrypt(letter(ctx, 'carol'), { recipients: [bob.cert], cipher: 'aes-256-cbc', keyTransport: 'rsa-pkcs1' }),
+        finish: (mutated) => producer.sign(mutated, { signer: identityOf(ctx.pki, 'carol'), detached: true }),
+      };
+    },
+  },
+  {
+    name: 'detached-lf-stored',
+    description: 'multipart/signed (alice) stored with LF line ends: verified over its CRLF form (canonicalized)',
+    producers: ALL,
+    build: async (ctx, sp) => ({ message: storedWithLf(await made(sp).sign(letter(ctx), { signer: identityOf(ctx.pki, 'alice') })) }),
+  },
+  {
+    name: 'octet-stream-p7m',
+    description: 'EnvelopedData (AES-256-CBC, bob) sent as application/octet-stream; name="smime.p7m"',
+    producers: ALL,
+    build: async (ctx, sp) => ({ message: retyped(await sealFor(ctx, sp, 'aes-256-cbc', 'rsa-pkcs1'), 'pkcs7-mime', 'Content-Type: application/octet-stream; name="smime.p7m"') }),
+  },
+  {
+    name: 'octet-stream-p7s',
+    description: 'multipart/signed (alice) whose signature part is application/octet-stream; name="SMIME.P7S"',
+    producers: ALL,
+    build: async (ctx, sp) => ({
+      message: retyped(await made(sp).sign(letter(ctx), { signer: identityOf(ctx.pki, 'alice') }), 'pkcs7-signature', 'Content-Type: application/octet-stream; name="SMIME.P7S"'),
+    }),
+  },
+];
 
 export const STRUCTURES: readonly Structure[] = [
   {
@@ -268,6 +390,9 @@ export const STRUCTURES: readonly Structure[] = [
     producers: ['craft'],
     build: async (ctx) => ({ message: letter(ctx) }),
   },
+  ...keyAgreementStructures,
+  ...legacyStructures,
+  ...storedMailStructures,
 ];
 
 export function structureNamed(name: string): Structure {

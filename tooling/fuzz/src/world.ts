@@ -1,16 +1,19 @@
 import { type Sealpost, createSealpost, isSealpostError } from '@sealpost/core';
-import { type TestPki, ensureTestPki } from '@sealpost/fixtures';
+import { type IdentityName, type TestPki, ensureTestPki } from '@sealpost/fixtures';
 import { BACKEND_FACTORIES, type BackendUnderTest, createBackendsUnderTest } from './backends.js';
 import { materialize } from './materialize.js';
 import type { FuzzCase } from './mutation.js';
-import { type CallSettings, type Failure, type Operation, type OperationResult, failuresOf, runOperations } from './outcome.js';
-import { PRODUCERS, type ProducerName, type Seed, identityOf, structureNamed } from './structures.js';
+import { type CallSettings, type Failure, LEGACY_OPERATIONS, type Operation, type OperationResult, failuresOf, runOperations } from './outcome.js';
+import { OPENSSL_CMS, PRODUCERS, type ProducerName, type Seed, identityOf, structureNamed } from './structures.js';
 
 /** Everything a run needs once: the test PKI, the backends under test, producers, and the seed messages. */
 export interface FuzzWorld {
   readonly pki: TestPki;
   readonly backends: readonly BackendUnderTest[];
+  /** For bob, who decrypts unless a structure names another recipient. */
   readonly settings: CallSettings;
+  /** The same settings with `recipient` decrypting (decrypt's identity, open's identities). */
+  settingsFor(recipient: IdentityName): CallSettings;
   seed(structure: string, producer: number): Promise<Seed & { readonly producer: string }>;
 }
 
@@ -38,17 +41,24 @@ export async function createFuzzWorld(options: { readonly timeoutMs?: number } =
     ),
   ) as Record<ProducerName, Sealpost>;
   const seeds = new Map<string, Promise<Seed & { producer: string }>>();
+  const settingsFor = (recipient: IdentityName): CallSettings => ({
+    identity: identityOf(pki, recipient),
+    trustAnchors: [pki.ca.cert],
+    timeoutMs: options.timeoutMs ?? DEFAULT_CALL_TIMEOUT_MS,
+  });
   return {
     pki,
     backends,
-    settings: { identity: identityOf(pki, 'bob'), trustAnchors: [pki.ca.cert], timeoutMs: options.timeoutMs ?? DEFAULT_CALL_TIMEOUT_MS },
+    settings: settingsFor('bob'),
+    settingsFor,
     seed(structure, producerIndex) {
       const s = structureNamed(structure);
       const producer = s.producers[producerIndex % s.producers.length]!;
       const key = `${structure}/${producer}`;
       let pending = seeds.get(key);
       if (pending === undefined) {
-        pending = s.build({ pki, producers }, producer === 'craft' ? null : producers[producer]).then((seed) => ({ ...seed, producer }));
+        const sealpost = producer === 'craft' || producer === OPENSSL_CMS ? null : producers[producer];
+        pending = s.build({ pki, producers }, sealpost, producer).then((seed) => ({ ...seed, producer }));
         seeds.set(key, pending);
       }
       return pending;
@@ -56,7 +66,14 @@ export async function createFuzzWorld(options: { readonly timeoutMs?: number } =
   };
 }
 
-export async function runCase(world: FuzzWorld, c: FuzzCase, operations: readonly Operation[]): Promise<CaseResult> {
+/**
+ * Runs one case: the structure's recipient decrypts, and decrypt-legacy and open-legacy run only on
+ * structures that carry a legacy cipher (elsewhere they would repeat decrypt and open).
+ */
+export async function runCase(world: FuzzWorld, c: FuzzCase, requested: readonly Operation[]): Promise<CaseResult> {
+  const structure = structureNamed(c.structure);
+  const operations = structure.legacy === true ? requested : requested.filter((op) => !LEGACY_OPERATIONS.includes(op));
+  const settings = world.settingsFor(structure.recipient ?? 'bob');
   const seed = await world.seed(c.structure, c.producer);
   const mutated = materialize(seed.message, c.mutations);
   let message = mutated;
@@ -70,21 +87,21 @@ export async function runCase(world: FuzzWorld, c: FuzzCase, operations: readonl
       return { message: mutated, producer: seed.producer, operations: [], failures: [], skipped: `the producer refused it: ${error.code}` };
     }
   }
-  return { ...(await runMessage(world, message, operations)), producer: seed.producer };
+  return { ...(await runMessage(world, message, operations, settings)), producer: seed.producer };
 }
 
 /** Runs one message; a disagreement counts only if a second run of the same bytes repeats it. */
-export async function runMessage(world: FuzzWorld, message: Uint8Array, operations: readonly Operation[]): Promise<CaseResult> {
-  const first = await runOnce(world, message, operations);
+export async function runMessage(world: FuzzWorld, message: Uint8Array, operations: readonly Operation[], settings: CallSettings = world.settings): Promise<CaseResult> {
+  const first = await runOnce(world, message, operations, settings);
   if (!first.failures.some((f) => f.kind === 'disagreement')) return first;
-  const repeated = new Set((await runOnce(world, message, operations)).failures.map((f) => f.signature));
+  const repeated = new Set((await runOnce(world, message, operations, settings)).failures.map((f) => f.signature));
   return {
     ...first,
     failures: first.failures.map((f) => (f.kind !== 'disagreement' || repeated.has(f.signature) ? f : { kind: 'unstable', signature: f.signature })),
   };
 }
 
-async function runOnce(world: FuzzWorld, message: Uint8Array, operations: readonly Operation[]): Promise<CaseResult> {
-  const results = await runOperations(world.backends, message, operations, world.settings);
-  return { message, producer: '', operations: results, failures: results.flatMap((r) => failuresOf(r, world.settings.timeoutMs)) };
+async function runOnce(world: FuzzWorld, message: Uint8Array, operations: readonly Operation[], settings: CallSettings): Promise<CaseResult> {
+  const results = await runOperations(world.backends, message, operations, settings);
+  return { message, producer: '', operations: results, failures: results.flatMap((r) => failuresOf(r, settings.timeoutMs)) };
 }
