@@ -6,7 +6,6 @@ import { computeDigest } from './digest.js';
 import { deriveEphemeralSharedSecret, deriveSharedSecret, unwrapKeyAes, wrapKeyAes } from './key-agreement.js';
 import { unwrapKey, wrapKey } from './key-transport.js';
 import { privateKeyFacts } from './keys.js';
-import { kemDecapsulate, kemEncapsulate, mlDsaSign, mlDsaVerify } from './post-quantum.js';
 import { createSignature } from './signature-create.js';
 import { verifySignature } from './signature-verify.js';
 
@@ -22,13 +21,13 @@ export function forgePrimitives(ctx: Context): ForgePrimitives {
   return {
     random: (length) => ctx.random(length),
     digest: (algorithm, data) => computeDigest(algorithm, data),
-    verifySignature: (check) => (check.publicKey.kind === 'ml-dsa' ? mlDsaVerify(check) : verifySignature(check.publicKey, check.params, check.data, check.signature)),
+    verifySignature: (check) => (check.publicKey.kind === 'ml-dsa' ? kit.mlDsaVerify(check) : verifySignature(check.publicKey, check.params, check.data, check.signature)),
     sign: async (input) =>
       kit.isMlDsaScheme(input.params.scheme)
-        ? mlDsaSign(kit.pkcs8Of(input.privateKey), input.params.scheme, input.data)
+        ? kit.mlDsaSign(kit.pkcs8Of(input.privateKey), input.params.scheme, input.data)
         : createSignature(ctx, privateKeyFacts(kit.pkcs8Of(input.privateKey)), input.params, input.data),
-    kemEncapsulate: async (input) => kemEncapsulate(input),
-    kemDecapsulate: async (input) => kemDecapsulate(input),
+    kemEncapsulate: async (input) => kit.kemEncapsulate(input),
+    kemDecapsulate: async (input) => kit.kemDecapsulate(input),
     wrapKey: async (input) => wrapKey(ctx, input.transport, input.publicKey, input.key).encryptedKey,
     encryptContent: async (input) => encryptContent(input.cipher, input.key, input.parameters, input.content),
     unwrapKey: async (input) => {

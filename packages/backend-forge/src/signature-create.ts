@@ -20,7 +20,7 @@ export function createSignature(ctx: Context, key: PrivateKeyFacts, params: kit.
     }
   }
   if (params.scheme === 'ed25519') throw new SealpostError('ERR_UNSUPPORTED_SIGNATURE', 'ed25519 needs an Ed25519 key');
-  // ML-DSA never comes here: primitives.ts hands it to post-quantum.ts.
+  // ML-DSA never comes here: primitives.ts hands it to core's kit.mlDsaSign.
   if (params.scheme !== 'rsa-pkcs1' && params.scheme !== 'rsa-pss' && params.scheme !== 'ecdsa')
     throw new SealpostError('ERR_UNSUPPORTED_SIGNATURE', `${params.scheme} is not signed here`);
   const hash = computeDigest(params.hash, data);

@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { CryptoBackend } from '@sealpost/core';
 import * as kit from '@sealpost/core/backend-kit';
-import { mlDsaSign, mlDsaVerify } from './post-quantum.js';
 import { encryptContent } from './content-cipher.js';
 import type { Context } from './context.js';
 import { decryptCms } from './decrypt.js';
@@ -52,15 +51,15 @@ export async function createOpensslBackend(options: OpensslBackendOptions = {}):
  * node:crypto, Node's own OpenSSL 3, for everything public.
  */
 function opensslPrimitives(ctx: Context): kit.SignPrimitives & kit.EncryptPrimitives {
-  // (ML-DSA, which OpenSSL 3.0 lacks, runs in-process: post-quantum.ts.)
+  // (ML-DSA, which OpenSSL 3.0 lacks, runs in-process: kit.mlDsaSign.)
   return {
     // OpenSSL verifies its RSA-CRT result; a key URI's signature is still checked by core.
     checksOwnSignatures: true,
     random: (length) => new Uint8Array(randomBytes(length)),
     digest: (algorithm, data) => digestOf(algorithm, data),
-    verifySignature: (check) => (check.publicKey.kind === 'ml-dsa' ? mlDsaVerify(check) : signatureMatchesKey(publicKeyOf(check.spki), check.params, check.data, check.signature)),
-    // ML-DSA has no OpenSSL 3.0 implementation: @noble/post-quantum signs in-process (post-quantum.ts).
-    sign: async (input) => (kit.isMlDsaScheme(input.params.scheme) ? mlDsaSign(kit.pkcs8Of(input.privateKey), input.params.scheme, input.data) : signWithOpenssl(ctx, input)),
+    verifySignature: (check) => (check.publicKey.kind === 'ml-dsa' ? kit.mlDsaVerify(check) : signatureMatchesKey(publicKeyOf(check.spki), check.params, check.data, check.signature)),
+    // ML-DSA has no OpenSSL 3.0 implementation: @noble/post-quantum signs in-process (core's backend-kit, noble-post-quantum.ts).
+    sign: async (input) => (kit.isMlDsaScheme(input.params.scheme) ? kit.mlDsaSign(kit.pkcs8Of(input.privateKey), input.params.scheme, input.data) : signWithOpenssl(ctx, input)),
     wrapKey: async (input) => wrapKey(input),
     encryptContent: async (input) => encryptContent(input),
   };

@@ -126,7 +126,7 @@ export function capabilitiesFrom(listings: AlgorithmListings): BackendCapabiliti
     contentCiphers: freeze([...CIPHERS.filter((c) => ciphers.has(c.oid)).map((c) => c.name), ...LEGACY_READ_CIPHERS]),
     keyTransport: freeze(rsaKeys && asymmetric.has(KEY_OID.rsa) ? (['rsa-pkcs1', 'rsa-oaep'] as const).slice() : []),
     keyAgreement: freeze([...(ecdh ? CURVES.map((c) => c.agreement) : []), ...(x25519 ? (['x25519'] as const) : [])]),
-    // ML-KEM and ML-DSA whatever OpenSSL lists: they run in-process on @noble/post-quantum (post-quantum.ts).
+    // ML-KEM and ML-DSA whatever OpenSSL lists: they run in-process on @noble/post-quantum (core's backend-kit, noble-post-quantum.ts).
     kem: freeze([...ML_KEM_SETS]),
     keyTypes: freeze([
       ...(rsaKeys ? (['rsa'] as const) : []),

@@ -1,7 +1,6 @@
 import { createCipheriv, createDecipheriv, createECDH, createPublicKey, diffieHellman, generateKeyPairSync } from 'node:crypto';
 import { decryptionFailed, der, isSealpostError, pemEncode, SealpostError } from '@sealpost/core';
 import * as kit from '@sealpost/core/backend-kit';
-import { kemDecapsulate, kemEncapsulate } from './post-quantum.js';
 import type { Context } from './context.js';
 import { inkeyArgument, passphraseFor } from './keys.js';
 import { digestOf } from './node-crypto.js';
@@ -36,7 +35,7 @@ export function agreementPrimitives(ctx: Context, dir: PrivateDir | null): kit.K
  */
 export function kemPrimitives(ctx: Context): kit.KemPrimitives {
   const { digest, wrapKeyAes, unwrapKeyAes } = agreementPrimitives(ctx, null);
-  return { digest, wrapKeyAes, unwrapKeyAes, kemEncapsulate: async (input) => kemEncapsulate(input), kemDecapsulate: async (input) => kemDecapsulate(input) };
+  return { digest, wrapKeyAes, unwrapKeyAes, kemEncapsulate: async (input) => kit.kemEncapsulate(input), kemDecapsulate: async (input) => kit.kemDecapsulate(input) };
 }
 
 /**

@@ -25,7 +25,7 @@ export function publicKeyFacts(spki: Uint8Array): PublicKeyFacts | null {
   const node = kit.decodeElement(spki);
   const facts = kit.publicKeyFactsOf(node ?? undefined);
   if (facts === null || facts.kind === 'other') return facts;
-  // ML-KEM and ML-DSA keys never reach WebCrypto, which has neither: post-quantum.ts takes them from core's facts.
+  // ML-KEM and ML-DSA keys never reach WebCrypto, which has neither: core's backend kit (noble-post-quantum.ts) takes them from core's facts.
   if (facts.kind === 'ml-kem' || facts.kind === 'ml-dsa') return { kind: 'other', oid: facts.kind === 'ml-kem' ? kit.mlKemOid(facts.parameterSet) : kit.mlDsaOid(facts.parameterSet) };
   if (facts.kind !== 'rsa') return { ...facts, spki: copyOf(spki) };
   const key = kit.bitStringBytes(kit.childrenOf(node ?? undefined)?.[1]);

@@ -5,7 +5,6 @@ import type { Context } from './context.js';
 import { computeDigest } from './digest.js';
 import { deriveEphemeralSharedSecret, deriveSharedSecret, unwrapKeyAes, wrapKeyAes } from './key-agreement.js';
 import { unwrapKey, wrapKey } from './key-transport.js';
-import { kemDecapsulate, kemEncapsulate, mlDsaSign, mlDsaVerify } from './post-quantum.js';
 import { createSignature } from './signature-create.js';
 import { verifySignature } from './signature-verify.js';
 
@@ -15,7 +14,7 @@ export type PkijsPrimitives = kit.SignPrimitives & kit.DecryptPrimitives & kit.E
  * WebCrypto (and, for RSA PKCS#1 v1.5 key transport, the raw-RSA hook or BigInt RSA) as the primitives
  * of core's CMS engine, which reads and writes every CMS structure; nothing here parses received CMS.
  * Key agreement is WebCrypto's ECDH and AES-KW (key-agreement.ts); ML-KEM and ML-DSA, which WebCrypto
- * lacks, are @noble/post-quantum's (post-quantum.ts).
+ * lacks, are @noble/post-quantum's, run by core's backend kit (noble-post-quantum.ts).
  */
 export function pkijsPrimitives(ctx: Context): PkijsPrimitives {
   const rsaKey = (input: { readonly spki: Uint8Array }) => {
@@ -30,13 +29,13 @@ export function pkijsPrimitives(ctx: Context): PkijsPrimitives {
     random: (length) => ctx.random(length),
     digest: (algorithm, data) => computeDigest(ctx, algorithm, data),
     verifySignature: (check) =>
-      check.publicKey.kind === 'ml-dsa' ? mlDsaVerify(check) : verifySignature(ctx, rsaKey(check), check.params, check.data, check.signature),
+      check.publicKey.kind === 'ml-dsa' ? kit.mlDsaVerify(check) : verifySignature(ctx, rsaKey(check), check.params, check.data, check.signature),
     sign: async (input) =>
       kit.isMlDsaScheme(input.params.scheme)
-        ? mlDsaSign(kit.pkcs8Of(input.privateKey), input.params.scheme, input.data)
+        ? kit.mlDsaSign(kit.pkcs8Of(input.privateKey), input.params.scheme, input.data)
         : createSignature(ctx, ctx.keys.privateFacts(kit.pkcs8Of(input.privateKey)), input.params.scheme, input.params.hash, input.data),
-    kemEncapsulate: async (input) => kemEncapsulate(input),
-    kemDecapsulate: async (input) => kemDecapsulate(input),
+    kemEncapsulate: async (input) => kit.kemEncapsulate(input),
+    kemDecapsulate: async (input) => kit.kemDecapsulate(input),
     wrapKey: async (input) => {
       const key = rsaKey(input);
       if (key.kind !== 'rsa') throw new SealpostError('ERR_UNSUPPORTED_KEY', 'key transport needs an RSA key');

@@ -52,6 +52,7 @@ export {
   mlKemParameterSetOf, type MlKemPrivateKey, mlKemPrivateKeyOf, mlKemPublicKeyLength, postQuantumPkcs8, type PostQuantumPrivateKey, postQuantumSpki,
   postQuantumStrength,
 } from './post-quantum.js';
+export { kemDecapsulate, kemEncapsulate, mlDsaSign, mlDsaVerify } from './noble-post-quantum.js';
 export { type EncryptedContentParts, envelopeContentInfo, keyAgreeRecipientInfo, keyTransRecipientInfo } from './envelope-writer.js';
 export { type IdentifiedCertificate, type Identifier, identifierOf, identifies, issuerAndSerialNumber, recipientFor } from './identifiers.js';
 export {

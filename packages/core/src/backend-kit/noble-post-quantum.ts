@@ -1,10 +1,14 @@
 import { ml_dsa44, ml_dsa65, ml_dsa87 } from '@noble/post-quantum/ml-dsa.js';
 import { ml_kem1024, ml_kem512, ml_kem768 } from '@noble/post-quantum/ml-kem.js';
-import { decryptionFailed, SealpostError } from '@sealpost/core';
-import * as kit from '@sealpost/core/backend-kit';
+import { constantTimeEqual } from '../bytes.js';
+import { decryptionFailed, SealpostError } from '../errors.js';
+import type { SignatureCheck } from './primitives.js';
+import type { KemDecapsulation, KemEncapsulation } from './primitives.js';
+import { type MlDsaPrivateKey, mlDsaPrivateKeyOf, type PostQuantumPrivateKey } from './post-quantum.js';
 
 /**
- * ML-KEM (FIPS 203) and ML-DSA (FIPS 204) through @noble/post-quantum, in pure JavaScript: WebCrypto has neither.
+ * ML-KEM (FIPS 203) and ML-DSA (FIPS 204) through @noble/post-quantum, in pure JavaScript, for every backend:
+ * WebCrypto, node-forge and OpenSSL 3.0 have neither, so one implementation serves all three (and they agree).
  * Core has read every key and checked every length (a seed or an expanded key of the parameter set, an
  * encapsulation key, a ciphertext, a signature of the right size); this file only runs the algorithms.
  * Experimental, as the capability tables say, until a second implementation agrees.
@@ -12,13 +16,6 @@ import * as kit from '@sealpost/core/backend-kit';
 
 const ML_DSA = { 'ml-dsa-44': ml_dsa44, 'ml-dsa-65': ml_dsa65, 'ml-dsa-87': ml_dsa87 } as const;
 const ML_KEM = { 'ml-kem-512': ml_kem512, 'ml-kem-768': ml_kem768, 'ml-kem-1024': ml_kem1024 } as const;
-
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  let difference = 0;
-  for (let i = 0; i < a.length; i++) difference |= (a[i] ?? 0) ^ (b[i] ?? 0);
-  return difference === 0;
-}
 
 function inconsistentKey(): SealpostError {
   return new SealpostError('ERR_KEY_MALFORMED', "the private key's seed does not expand to its expanded key");
@@ -28,16 +25,16 @@ function inconsistentKey(): SealpostError {
  * The expanded secret key: the seed expanded (FIPS 203 ML-KEM.KeyGen_internal, FIPS 204 ML-DSA.KeyGen_internal),
  * checked against the expanded key when the PKCS#8 holds both (RFC 9935 8, RFC 9881 8).
  */
-function secretKeyOf(key: kit.PostQuantumPrivateKey<string>, expand: (seed: Uint8Array) => Uint8Array): Uint8Array {
+function secretKeyOf(key: PostQuantumPrivateKey<string>, expand: (seed: Uint8Array) => Uint8Array): Uint8Array {
   if (key.seed === null) return key.expandedKey!;
   const expanded = expand(key.seed);
-  if (key.expandedKey !== null && !sameBytes(expanded, key.expandedKey)) throw inconsistentKey();
+  if (key.expandedKey !== null && !constantTimeEqual(expanded, key.expandedKey)) throw inconsistentKey();
   return expanded;
 }
 
 /** ML-DSA pure mode with the empty context (RFC 9882 3.3), hedged, over the DER signed attributes. */
-export function mlDsaSign(pkcs8: Uint8Array, scheme: kit.MlDsaPrivateKey['parameterSet'], data: Uint8Array): Uint8Array {
-  const key = kit.mlDsaPrivateKeyOf(pkcs8);
+export function mlDsaSign(pkcs8: Uint8Array, scheme: MlDsaPrivateKey['parameterSet'], data: Uint8Array): Uint8Array {
+  const key = mlDsaPrivateKeyOf(pkcs8);
   if (key.parameterSet !== scheme) throw new SealpostError('ERR_KEY_MISMATCH', 'the private key does not belong to the signer certificate');
   const dsa = ML_DSA[key.parameterSet];
   const secretKey = secretKeyOf(key, (seed) => dsa.keygen(seed).secretKey);
@@ -45,7 +42,7 @@ export function mlDsaSign(pkcs8: Uint8Array, scheme: kit.MlDsaPrivateKey['parame
 }
 
 /** FIPS 204 ML-DSA.Verify with the empty context; anything malformed is false. */
-export function mlDsaVerify(check: kit.SignatureCheck): boolean {
+export function mlDsaVerify(check: SignatureCheck): boolean {
   if (check.publicKey.kind !== 'ml-dsa') return false;
   try {
     return ML_DSA[check.publicKey.parameterSet].verify(check.signature, check.data, check.publicKey.key);
@@ -54,7 +51,7 @@ export function mlDsaVerify(check: kit.SignatureCheck): boolean {
   }
 }
 
-export function kemEncapsulate(input: kit.KemEncapsulation): { ciphertext: Uint8Array; sharedSecret: Uint8Array } {
+export function kemEncapsulate(input: KemEncapsulation): { ciphertext: Uint8Array; sharedSecret: Uint8Array } {
   try {
     const { cipherText, sharedSecret } = ML_KEM[input.parameterSet].encapsulate(input.publicKey);
     return { ciphertext: cipherText, sharedSecret };
@@ -64,7 +61,7 @@ export function kemEncapsulate(input: kit.KemEncapsulation): { ciphertext: Uint8
   }
 }
 
-export function kemDecapsulate(input: kit.KemDecapsulation): Uint8Array {
+export function kemDecapsulate(input: KemDecapsulation): Uint8Array {
   const kem = ML_KEM[input.parameterSet];
   const secretKey = secretKeyOf(input.privateKey, (seed) => kem.keygen(seed).secretKey);
   try {
