@@ -63,6 +63,7 @@ export type ErrorCode =
   | 'ERR_NOT_ROOT_SIGNED'
   | 'ERR_PARTIALLY_ENCRYPTED'
   | 'ERR_SIGNED_CIPHERTEXT_ONLY'
+  | 'ERR_HEADER_PROTECTION_MISMATCH'
   | 'ERR_NOT_VALID'
   // sending and key collection
   | 'ERR_NO_CERTIFICATE'

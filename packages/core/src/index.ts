@@ -20,6 +20,7 @@ export { DEFAULT_LIMITS } from './smime/limits.js';
 export { isSignedEntity } from './smime/verify.js';
 export { isEncryptedEntity } from './smime/decrypt.js';
 export { type SmimeKind, smimeKind } from './smime/detect.js';
+export { textWithoutLegacyDisplay } from './smime/header-protection.js';
 export type {
   CertificateSummary,
   DecryptOptions,
@@ -27,10 +28,15 @@ export type {
   DecryptStatus,
   EncryptOptions,
   EncryptRecipient,
+  HeaderConfidentiality,
+  HeaderProtectionMode,
+  HeaderProtectionOptions,
+  HeaderProtectionReport,
   Limits,
   OpenLayer,
   OpenOptions,
   OpenReport,
+  ProtectedHeaderDifference,
   ReportError,
   Sealpost,
   SealpostOptions,

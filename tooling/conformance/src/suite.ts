@@ -5,6 +5,7 @@ import { cmsReadingTests } from './cms-reading.js';
 import { curve25519Tests } from './curve25519.js';
 import type { BackendSuiteOptions, SuiteContext } from './context.js';
 import { decryptionTests } from './decryption.js';
+import { headerProtectionTests } from './header-protection.js';
 import { keyAgreementTests } from './key-agreement.js';
 import { layerLimitTests } from './layer-limits.js';
 import { legacyReadingTests } from './legacy-reading.js';
@@ -42,5 +43,6 @@ export function defineBackendSuite(options: BackendSuiteOptions): void {
     vectorTests(ctx);
     legacyReadingTests(ctx);
     storedMailTests(ctx);
+    headerProtectionTests(ctx);
   });
 }

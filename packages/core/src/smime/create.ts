@@ -4,7 +4,8 @@ import { encryptEntity, encryptMessage } from './encrypt.js';
 import { openMessage } from './open.js';
 import { sendMessage } from './send.js';
 import { signEntity, signMessage } from './sign.js';
-import { joinMessage, splitMessage } from '../mime/index.js';
+import { joinMessage } from '../mime/index.js';
+import { splitForSealing } from './header-protection.js';
 import { resolveSealpostLimits } from './limits.js';
 import { resolveRevocationSettings } from '../pki/revocation.js';
 import type { Sealpost, SealpostOptions } from './types.js';
@@ -30,8 +31,9 @@ export function createSealpost(options: SealpostOptions): Sealpost {
     sign: (message, o) => signMessage(backend, message, o),
     encrypt: (message, o) => encryptMessage(backend, message, o),
     async signAndEncrypt(message, o) {
-      const { outerHeaders, entity } = splitMessage(message);
-      const signed = await signEntity(backend, entity, o);
+      const { outerHeaders, entity } = splitForSealing(message, true, o);
+      const { headerProtection: _hp, ...signing } = o;
+      const signed = await signEntity(backend, entity, signing);
       return joinMessage(outerHeaders, await encryptEntity(backend, signed, o));
     },
     verify: (message, o) => verifyMessage(ctx, message, o),

@@ -8,14 +8,21 @@ import { findDescendant, smimeKind } from './detect.js';
 import { cmsLimitsOf } from './cms-limits.js';
 import { namesCertificate } from './identifier.js';
 import { replaceContent } from './layers.js';
+import { readHeaderProtection } from './header-protection.js';
 import { errorOf } from './report.js';
 import { cipherFindings } from './policy.js';
 import type { DecryptOptions, DecryptReport, ReportError } from './types.js';
 import { type VerifyContext, throwIfLimit } from './verify.js';
 
 export async function decryptMessage(ctx: VerifyContext, message: Uint8Array, options: DecryptOptions): Promise<DecryptReport> {
-  return decryptParsed(ctx, message, parseMime(message, ctx.limits), options);
+  const root = parseMime(message, ctx.limits);
+  const { entity, ...report } = await decryptParsed(ctx, message, root, options);
+  const protection = entity === undefined ? undefined : readHeaderProtection(root.headers, entity, { signed: false, encrypted: true }, ctx.limits);
+  return protection === undefined ? report : { ...report, headerProtection: protection };
 }
+
+/** A decryption's report, with the decrypted entity itself (before it replaced the message's content). */
+export type DecryptOutcome = DecryptReport & { readonly entity?: Uint8Array };
 
 export function isEncryptedEntity(entity: MimeEntity): boolean {
   const kind = smimeKind(entity);
@@ -43,7 +50,7 @@ export function partiallyEncrypted(root: MimeEntity): DecryptReport | null {
   };
 }
 
-export async function decryptParsed(ctx: VerifyContext, message: Uint8Array, root: MimeEntity, options: DecryptOptions): Promise<DecryptReport> {
+export async function decryptParsed(ctx: VerifyContext, message: Uint8Array, root: MimeEntity, options: DecryptOptions): Promise<DecryptOutcome> {
   if (!isEncryptedEntity(root)) return partiallyEncrypted(root) ?? { status: 'not-encrypted', errors: [] };
   const cms = decodeBody(root);
   let env: EnvelopedDataSummary;
@@ -89,7 +96,7 @@ export async function decryptParsed(ctx: VerifyContext, message: Uint8Array, roo
   }
   // Outside the try: decrypted content over a limit (or not MIME at all) is reported with its own
   // code, thrown as for the outer message, and is not a decryption failure.
-  return { status: 'decrypted', ...facts, errors: [], content: replaceContent(message, content, ctx.limits) };
+  return { status: 'decrypted', ...facts, errors: [], content: replaceContent(message, content, ctx.limits), entity: content };
 }
 
 // Decided before any key is used (the message's shape, the caller's own certificate and key, the

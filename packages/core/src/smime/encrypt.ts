@@ -1,14 +1,15 @@
 import type { CryptoBackend } from '../backend.js';
 import { SealpostError } from '../errors.js';
 import { toCrlf } from '../mime/index.js';
-import { joinMessage, splitMessage } from '../mime/index.js';
+import { joinMessage } from '../mime/index.js';
+import { splitForSealing } from './header-protection.js';
 import { isAuthenticatedCipher } from '../backend-kit/algorithms.js';
 import { chooseCipher, recipientCapabilities } from '../keystore/cipher-choice.js';
 import type { EncryptOptions, EncryptRecipient } from './types.js';
 import { pkcs7MimeEntity } from './wrap.js';
 
 export async function encryptMessage(backend: CryptoBackend, message: Uint8Array, options: EncryptOptions): Promise<Uint8Array> {
-  const { outerHeaders, entity } = splitMessage(message);
+  const { outerHeaders, entity } = splitForSealing(message, true, options);
   return joinMessage(outerHeaders, await encryptEntity(backend, entity, options));
 }
 

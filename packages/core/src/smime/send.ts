@@ -7,6 +7,8 @@ import { parseCertificate } from '../pki/index.js';
 import type { Identity } from '../pki/types.js';
 import type { RecipientResult, SendResult, Transport } from '../transport/types.js';
 import { encryptEntity } from './encrypt.js';
+import { splitForSealing } from './header-protection.js';
+import type { SplitMessage } from '../mime/types.js';
 import { errorOf } from './report.js';
 import { signEntity } from './sign.js';
 import type { SendOptions, SendRecipientReport, SendReport } from './types.js';
@@ -21,8 +23,8 @@ export interface SendContext {
 interface Plan {
   readonly sender: string;
   readonly recipients: readonly string[];
-  /** The message without Bcc fields, split for sealing. */
-  readonly outer: ReturnType<typeof splitMessage>;
+  /** The message without Bcc fields. */
+  readonly message: Uint8Array;
 }
 
 /**
@@ -75,9 +77,11 @@ function planOf(message: Uint8Array): Plan {
   const recipients = recipientsOf(root);
   if (recipients.length === 0) throw new SealpostError('ERR_NO_RECIPIENTS', 'the message has no To, Cc or Bcc recipient');
   const split = splitMessage(message);
-  // Bcc recipients get the message through the envelope only; the header would disclose them.
-  const outer = { ...split, outerHeaders: split.outerHeaders.filter((h) => h.name.toLowerCase() !== 'bcc') };
-  return { sender: from.address, recipients, outer };
+  // Bcc recipients get the message through the envelope only; the header (outer or protected) would disclose them.
+  const withoutBcc = split.outerHeaders.some((h) => h.name.toLowerCase() === 'bcc')
+    ? joinMessage(split.outerHeaders.filter((h) => h.name.toLowerCase() !== 'bcc'), split.entity)
+    : message;
+  return { sender: from.address, recipients, message: withoutBcc };
 }
 
 function assertSenderIdentity(identity: Identity | undefined, sender: string): Identity {
@@ -154,6 +158,8 @@ export async function sendMessage(ctx: SendContext, message: Uint8Array, options
   if (transport === undefined) throw new SealpostError('ERR_INVALID_ARGUMENT', 'sending needs a transport: pass `transport` to createSealpost');
   const sign = options.sign ?? true;
   const encrypt = options.encrypt ?? true;
+  if (!encrypt && options.headerProtection === 'encrypt')
+    throw new SealpostError('ERR_INVALID_ARGUMENT', "headerProtection 'encrypt' needs encryption: a message that is only signed cannot hide its header fields");
   const plan = planOf(message);
   const identity = sign ? assertSenderIdentity(ctx.identity, plan.sender) : ctx.identity;
 
@@ -167,10 +173,22 @@ export async function sendMessage(ctx: SendContext, message: Uint8Array, options
   }
 
   const signal = options.signal === undefined ? {} : { signal: options.signal };
-  const entity = sign ? await signEntity(ctx.backend, plan.outer.entity, { signer: identity!, ...(options.digest === undefined ? {} : { digest: options.digest }), ...signal }) : plan.outer.entity;
+  const signed = async (split: SplitMessage): Promise<SplitMessage> =>
+    sign ? { ...split, entity: await signEntity(ctx.backend, split.entity, { signer: identity!, ...(options.digest === undefined ? {} : { digest: options.digest }), ...signal }) } : split;
 
   const reports: SendRecipientReport[] = [];
   const plain = plan.recipients.filter((r) => !encrypt || certificates.get(r) == null);
+  // Signed once for every copy; with header protection once more for signed-only copies, whose payload
+  // differs (hp="clear" rather than hp="cipher", nothing hidden outside).
+  const protecting = (options.headerProtection ?? 'off') !== 'off';
+  const sealedCopies = plan.recipients.length > plain.length ? await signed(splitForSealing(plan.message, true, options)) : undefined;
+  const plainCopies =
+    plain.length === 0
+      ? undefined
+      : sealedCopies !== undefined && !protecting
+        ? sealedCopies
+        : await signed(sign && protecting ? splitForSealing(plan.message, false, { headerProtection: 'sign-only' }) : splitMessage(plan.message));
+
   for (const recipient of plan.recipients) {
     const stored = certificates.get(recipient);
     if (!encrypt || stored == null) continue;
@@ -178,13 +196,13 @@ export async function sendMessage(ctx: SendContext, message: Uint8Array, options
     const cipher: ContentCipher = chooseCipher([known.smimeCapabilities], { cipher: options.cipher, cipherUnknown: options.cipherUnknown });
     const sealing = { signed: sign, encrypted: true, cipher, capabilities: known.source };
     try {
-      const sealed = await encryptEntity(ctx.backend, entity, {
+      const sealed = await encryptEntity(ctx.backend, sealedCopies!.entity, {
         recipients: identity === undefined ? [stored.certificate] : [stored.certificate, identity.certificate],
         cipher,
         ...(options.keyTransport === undefined ? {} : { keyTransport: options.keyTransport }),
         ...signal,
       });
-      const result = await transport.send({ message: joinMessage(plan.outer.outerHeaders, sealed), envelope: { from: plan.sender, to: [recipient] }, sealed: true, ...signal });
+      const result = await transport.send({ message: joinMessage(sealedCopies!.outerHeaders, sealed), envelope: { from: plan.sender, to: [recipient] }, sealed: true, ...signal });
       reports.push(...reportsFrom(result, [recipient], sealing));
     } catch (error) {
       reports.push(...failureReports(error, [recipient], sealing));
@@ -193,7 +211,7 @@ export async function sendMessage(ctx: SendContext, message: Uint8Array, options
   if (plain.length > 0) {
     const sealing = { signed: sign, encrypted: false };
     try {
-      const result = await transport.send({ message: joinMessage(plan.outer.outerHeaders, entity), envelope: { from: plan.sender, to: plain }, sealed: sign, ...signal });
+      const result = await transport.send({ message: joinMessage(plainCopies!.outerHeaders, plainCopies!.entity), envelope: { from: plan.sender, to: plain }, sealed: sign, ...signal });
       reports.push(...reportsFrom(result, plain, sealing));
     } catch (error) {
       reports.push(...failureReports(error, plain, sealing));

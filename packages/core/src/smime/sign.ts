@@ -4,7 +4,8 @@ import { certificateFactsOf } from '../backend-kit/certificate-facts.js';
 import { ED25519_DIGEST, ML_DSA_DIGEST } from '../backend-kit/signature-algorithms.js';
 import { buildMultipart } from '../mime/index.js';
 import { canonicalizeForSigning } from '../mime/index.js';
-import { joinMessage, splitMessage } from '../mime/index.js';
+import { joinMessage } from '../mime/index.js';
+import { splitForSealing } from './header-protection.js';
 import type { SignOptions } from './types.js';
 import { pkcs7MimeEntity, pkcs7SignatureEntity } from './wrap.js';
 
@@ -12,7 +13,7 @@ const REFUSED_FOR_SIGNING: readonly DigestAlgorithm[] = ['md5', 'sha-1'];
 
 /** Signs the message's content entity; the message's own header fields stay outside. */
 export async function signMessage(backend: CryptoBackend, message: Uint8Array, options: SignOptions): Promise<Uint8Array> {
-  const { outerHeaders, entity } = splitMessage(message);
+  const { outerHeaders, entity } = splitForSealing(message, false, { headerProtection: options.headerProtection ?? 'off' });
   const signed = await signEntity(backend, entity, options);
   return joinMessage(outerHeaders, signed);
 }

@@ -51,8 +51,67 @@ export interface SignerReport {
   readonly errors: readonly ReportError[];
 }
 
+/** An outer header field that is not what the sender left outside (RFC 9788 section 4.3). */
+export interface ProtectedHeaderDifference {
+  readonly name: string;
+  /** Its values in the outer header as received (unfolded). */
+  readonly outer: readonly string[];
+  /** What the sender left outside: the HP-Outer records of an encrypted payload, else the protected values. */
+  readonly expected: readonly string[];
+}
+
+/**
+ * RFC 9788 header protection of the innermost content: the header fields the sender put inside the
+ * signature and encryption, which are the message's real header (docs/verdicts.md, "Header protection").
+ */
+export interface HeaderProtectionReport {
+  /** The payload's `hp` parameter: `clear` (signed only) or `cipher` (written to be encrypted). */
+  readonly hp: 'clear' | 'cipher';
+  /** A signature covered the protected fields (its verdict is the layer's status). */
+  readonly signed: boolean;
+  /** Encryption covered them. */
+  readonly encrypted: boolean;
+  /** The protected header fields as the sender wrote them (unfolded values, RFC 2047 words left encoded). */
+  readonly headers: readonly { readonly name: string; readonly value: string }[];
+  /** Names (lower case) of protected fields the outer header does not show as written: hidden by the sender's policy. */
+  readonly confidential: readonly string[];
+  /** Outer fields a relay or an attacker changed, added or removed after the sender sealed the message. */
+  readonly outerDifferences: readonly ProtectedHeaderDifference[];
+  /** MIME paths of the main text parts that start with a legacy display element (`hp-legacy-display="1"`). */
+  readonly legacyDisplay: readonly string[];
+  /** ERR_HEADER_PROTECTION_MISMATCH when the payload says `hp="cipher"` and nothing encrypted it. */
+  readonly errors?: readonly ReportError[];
+}
+
+/**
+ * What the outer header keeps of an encrypted message's fields (RFC 9788 section 3.2): `baseline`
+ * (hcp_baseline: Subject becomes `[...]`, Keywords and Comments are removed), `none` (everything stays;
+ * the fields are still protected from change), or a function returning the outer value, or null to
+ * remove the field. A returned value must be printable ASCII (encode text with encodeHeaderWords).
+ */
+export type HeaderConfidentiality = 'baseline' | 'none' | ((field: { readonly name: string; readonly value: string }) => string | null);
+
+/**
+ * RFC 9788 header protection when writing: `sign-only` puts the header fields inside the signed (and
+ * encrypted) payload without hiding any; `encrypt` also hides what `headerConfidentiality` says from the
+ * outer header of encrypted copies. Default `off`.
+ */
+export type HeaderProtectionMode = 'off' | 'sign-only' | 'encrypt';
+
+export interface HeaderProtectionOptions {
+  readonly headerProtection?: HeaderProtectionMode;
+  /** With `headerProtection: 'encrypt'`: what the outer header keeps. Default `baseline`. */
+  readonly headerConfidentiality?: HeaderConfidentiality;
+  /**
+   * With `headerProtection: 'encrypt'`: start the main text part(s) with the hidden user-facing fields
+   * (`Subject: ...`), marked so RFC 9788 readers hide them, for clients that show only the outer header. Default true.
+   */
+  readonly legacyDisplay?: boolean;
+}
+
 export interface VerifyReport {
   readonly status: VerifyStatus;
+  /** The From address the signers were checked against: the protected From of a header-protected payload, else the message's. */
   readonly from: string | null;
   /** MIME path of the signed part when it is not the root (status partially-signed). */
   readonly signedPath?: string;
@@ -66,6 +125,8 @@ export interface VerifyReport {
   readonly canonicalized?: boolean;
   /** The time certificate validity was judged at (ISO 8601), when a signature was checked. */
   readonly verificationTime?: string;
+  /** RFC 9788 header protection of the signed content, when it declares some. */
+  readonly headerProtection?: HeaderProtectionReport;
   /** Exactly the bytes that were verified (the signed MIME entity), when a signature was found. */
   readonly content?: Uint8Array;
 }
@@ -80,12 +141,14 @@ export interface DecryptReport {
   /** MIME path of the encrypted part when it is nested (status partially-encrypted). */
   readonly encryptedPath?: string;
   readonly errors: readonly ReportError[];
+  /** RFC 9788 header protection of the decrypted content, when it declares some. */
+  readonly headerProtection?: HeaderProtectionReport;
   /** The message with its encrypted content replaced by the decrypted entity (status decrypted only). */
   readonly content?: Uint8Array;
 }
 
 export type OpenLayer =
-  | ({ readonly type: 'enveloped' } & Omit<DecryptReport, 'content'>)
+  | ({ readonly type: 'enveloped' } & Omit<DecryptReport, 'content' | 'headerProtection'>)
   | ({
       readonly type: 'signed';
       /**
@@ -94,12 +157,17 @@ export type OpenLayer =
        * signer; its errors carry ERR_SIGNED_CIPHERTEXT_ONLY and it does not decide the message's status.
        */
       readonly coversCiphertextOnly?: boolean;
-    } & Omit<VerifyReport, 'content'>);
+    } & Omit<VerifyReport, 'content' | 'headerProtection'>);
 
 export interface OpenReport {
   readonly status: VerifyStatus | DecryptStatus;
   readonly layers: readonly OpenLayer[];
   readonly errors: readonly ReportError[];
+  /**
+   * RFC 9788 header protection of the innermost content, read against the message's outer header: the
+   * protected fields are the message's real header; `outerDifferences` lists what changed outside.
+   */
+  readonly headerProtection?: HeaderProtectionReport;
   /** The innermost content after every layer was removed (present unless a layer failed). */
   readonly content?: Uint8Array;
 }
@@ -164,6 +232,8 @@ export interface SealpostOptions {
 
 export interface SignOptions {
   readonly signer: Identity;
+  /** `sign-only`: put the message's header fields inside the signed content (RFC 9788, `hp="clear"`). */
+  readonly headerProtection?: Exclude<HeaderProtectionMode, 'encrypt'>;
   /** Default true: multipart/signed. False: application/pkcs7-mime; smime-type=signed-data. */
   readonly detached?: boolean;
   /** Default sha-256. */
@@ -182,7 +252,7 @@ export interface EncryptRecipient {
   readonly smimeCapabilities?: readonly ContentCipher[];
 }
 
-export interface EncryptOptions {
+export interface EncryptOptions extends HeaderProtectionOptions {
   /**
    * Recipient certificates (DER), or certificates with the capabilities a key store kept. Include the
    * sender's own to keep the sent copy readable (it then counts in the cipher choice too).
@@ -200,7 +270,7 @@ export interface EncryptOptions {
   readonly signal?: AbortSignal;
 }
 
-export interface SignAndEncryptOptions extends SignOptions, Omit<EncryptOptions, 'signal'> {}
+export interface SignAndEncryptOptions extends Omit<SignOptions, 'headerProtection'>, Omit<EncryptOptions, 'signal'> {}
 
 export interface VerifyOptions {
   /** Trust anchors (DER). Without any, no chain is trusted. */
@@ -238,7 +308,7 @@ export interface OpenOptions extends Omit<VerifyOptions, 'signal'> {
   readonly signal?: AbortSignal;
 }
 
-export interface SendOptions {
+export interface SendOptions extends HeaderProtectionOptions {
   /** Default true. Needs `identity`, whose certificate must carry the From address. */
   readonly sign?: boolean;
   /** Default true. Needs `keystore`. */

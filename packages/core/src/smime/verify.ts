@@ -12,6 +12,7 @@ import type { CertificateInfo } from '../pki/types.js';
 import { type GivenCrl, type RevocationCheck, type RevocationSettings, checkRevocation, readGivenCrls, revocationFindings, revocationStatusOf } from '../pki/revocation.js';
 import { findDescendant, isPkcs7SignatureType, smimeKind } from './detect.js';
 import { cmsLimitsOf } from './cms-limits.js';
+import { protectedFromOf, readHeaderProtection } from './header-protection.js';
 import { namesCertificate } from './identifier.js';
 import { type ResolvedPolicy, digestFindings, keyFindings, resolvePolicy } from './policy.js';
 import { errorOf, summarizeCertificate, uniqueErrors } from './report.js';
@@ -33,7 +34,11 @@ export async function verifyMessage(ctx: VerifyContext, message: Uint8Array, opt
 
 export async function verifyParsed(ctx: VerifyContext, root: MimeEntity, options: VerifyOptions): Promise<VerifyReport> {
   const from = fromAddress(root);
-  if (isSignedEntity(root)) return verifySignedEntity(ctx, root, from, options);
+  if (isSignedEntity(root)) {
+    const report = await verifySignedEntity(ctx, root, from, options);
+    const protection = report.content === undefined ? undefined : readHeaderProtection(root.headers, report.content, { signed: true, encrypted: false }, ctx.limits);
+    return protection === undefined ? report : { ...report, headerProtection: protection };
+  }
   const nested = findDescendant(root, isSignedEntity);
   if (nested === undefined) return { status: 'not-signed', from: fromOf(from), signers: [], errors: [] };
   const inner = await verifySignedEntity(ctx, nested, from, options);
@@ -72,7 +77,8 @@ function invalid(from: FromResult, errors: ReportError[], form?: 'detached' | 'o
   return { status: 'invalid', from: fromOf(from), ...(form === undefined ? {} : { form }), signers: [], errors };
 }
 
-async function verifySignedEntity(ctx: VerifyContext, entity: MimeEntity, from: FromResult, options: VerifyOptions): Promise<VerifyReport> {
+async function verifySignedEntity(ctx: VerifyContext, entity: MimeEntity, outerFrom: FromResult, options: VerifyOptions): Promise<VerifyReport> {
+  let from = outerFrom;
   const form = smimeKind(entity) === 'multipart-signed' ? 'detached' : 'opaque';
   let cms: Uint8Array;
   let detachedContent: Uint8Array | undefined;
@@ -99,6 +105,9 @@ async function verifySignedEntity(ctx: VerifyContext, entity: MimeEntity, from: 
     return invalid(from, [{ code: 'ERR_DETACHED_WITH_CONTENT', message: 'a detached signature must not carry its own content' }], form);
   const content = detachedContent ?? sd.eContent;
   if (content === null) return invalid(from, [{ code: 'ERR_CMS_MALFORMED', message: 'opaque signed-data without content' }], form);
+  // A header-protected payload carries the From its signer wrote: that is the one the signer is bound to
+  // (RFC 9788 section 4.3.2), whatever the outer header says.
+  from = protectedFromOf(content, ctx.limits) ?? from;
   if (sd.signers.length === 0) return invalid(from, [{ code: 'ERR_NO_SIGNERS', message: 'the signature has no signers' }], form);
 
   const backendCheck = (signed: Uint8Array | undefined): Promise<readonly SignerCheck[]> =>
