@@ -78,6 +78,8 @@ export type ErrorCode =
   | 'ERR_TRANSPORT'
   | 'ERR_WEBHOOK_MALFORMED'
   | 'ERR_KEYSTORE'
+  | 'ERR_DKIM_KEY'
+  | 'ERR_DKIM_SIGN'
   // operation plumbing
   | 'ERR_ABORTED'
   | 'ERR_TIMEOUT'

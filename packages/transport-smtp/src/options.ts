@@ -42,6 +42,34 @@ export interface SmtpRetryOptions {
   readonly maxDelay?: number;
 }
 
+/**
+ * DKIM signing (RFC 6376) of each message's final bytes, after S/MIME sealing: relaxed/relaxed,
+ * rsa-sha256. The signature is one `DKIM-Signature` field put above the message's own header; the
+ * message itself is sent unchanged after it.
+ */
+export interface SmtpDkimOptions {
+  /**
+   * The signing domain, `d=`: where receivers look the key up (`<keySelector>._domainkey.<domainName>`).
+   * Default: the domain of each message's From address, the one DMARC wants the signature aligned with.
+   */
+  readonly domainName?: string;
+  /** The selector, `s=`: which of the domain's published keys signs. */
+  readonly keySelector: string;
+  /**
+   * The RSA private key (1024 bits at least; 2048 is what receivers expect): PEM text (PKCS#8
+   * `PRIVATE KEY` or PKCS#1 `RSA PRIVATE KEY`, unencrypted) or DER bytes. It is checked when the
+   * transport is created (ERR_DKIM_KEY) and never appears in an error.
+   */
+  readonly privateKey: string | Uint8Array;
+  /**
+   * Header fields to sign, From included; each present one is signed (its last instance). Default
+   * nodemailer's list: From, Sender, Reply-To, Subject, Date, Message-ID, To, Cc, MIME-Version,
+   * Content-Type, Content-Transfer-Encoding, Content-ID, Content-Description, the Resent-* and List-*
+   * fields, In-Reply-To, References.
+   */
+  readonly headerFieldNames?: readonly string[];
+}
+
 export interface SmtpTransportOptions {
   /**
    * `smtp://user:pass@host:587` (STARTTLS, the `tls` policy applies) or `smtps://user:pass@host:465`
@@ -68,4 +96,6 @@ export interface SmtpTransportOptions {
   /** The name this client gives in EHLO. Default this machine's host name. */
   readonly name?: string;
   readonly retry?: SmtpRetryOptions;
+  /** Sign each message with DKIM before it is sent; see SmtpDkimOptions. */
+  readonly dkim?: SmtpDkimOptions;
 }

@@ -1,6 +1,7 @@
 import { SealpostError, throwIfAborted, type RecipientResult, type SendRequest, type SendResult } from '@sealpost/core';
 import { checkedEnvelope, checkedMessage } from './checked-request.js';
 import type { ConnectionSource, Lease } from './connection-source.js';
+import type { DkimSigner } from './dkim.js';
 import { backoffDelay, sleep } from './backoff.js';
 import { redactText } from './redact.js';
 import { SessionDeferred, where, type SessionContext } from './session.js';
@@ -21,12 +22,15 @@ export interface SmtpErrorDetail {
 
 /**
  * One message: a transaction for every recipient, then again for those a 4xx deferred, with
- * growing waits, until none is left or the tries run out.
+ * growing waits, until none is left or the tries run out. With DKIM the message is signed once,
+ * here, after every check: each try sends the same signed bytes.
  */
-export async function sendWithRetries(request: SendRequest, source: ConnectionSource, context: SessionContext): Promise<SendResult> {
+export async function sendWithRetries(request: SendRequest, source: ConnectionSource, context: SessionContext, dkim?: DkimSigner): Promise<SendResult> {
   throwIfAborted(request.signal);
-  const message = checkedMessage(request.message);
+  const checked = checkedMessage(request.message);
   const { from, to } = checkedEnvelope(request.envelope);
+  const message = dkim === undefined ? checked : await dkim.sign(checked);
+  throwIfAborted(request.signal);
   const { retry } = context.settings;
   const known = new Map<string, RecipientResult>();
   let pending = to;
