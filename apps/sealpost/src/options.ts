@@ -1,5 +1,5 @@
 import { type Command, Option } from 'commander';
-import type { VerifyPolicy } from '@sealpost/core';
+import type { HeaderProtectionMode, HeaderProtectionOptions, VerifyPolicy } from '@sealpost/core';
 import { BACKEND_NAMES, DEFAULT_BACKEND } from './backends.js';
 import { usageError } from './errors.js';
 
@@ -56,6 +56,32 @@ export function encryptionOptions(cmd: Command, required: boolean): Command {
     .option('--keystore <dir|sqlite:file>', "where to find the capabilities collected with each --to certificate (signed mail it came in)")
     .option('--oaep', 'RSA-OAEP key transport instead of PKCS#1 v1.5 (not every client reads it)')
     .option('--json', 'print the report as JSON on stdout (then the message goes only to --out, which is required)');
+}
+
+export interface HeaderProtectionFlags {
+  /** `--protect-headers` alone gives the command's default mode. */
+  readonly protectHeaders?: Exclude<HeaderProtectionMode, 'off'>;
+  readonly legacyDisplay?: boolean;
+}
+
+/**
+ * --protect-headers [mode] (RFC 9788): `encrypt` (the default where the message is encrypted) hides the
+ * Subject outside, `sign-only` protects the fields from change without hiding any; --no-legacy-display.
+ */
+export function headerProtectionOptions(cmd: Command, encrypted: boolean): Command {
+  const modes = encrypted ? ['encrypt', 'sign-only'] : ['sign-only'];
+  const what = encrypted
+    ? 'put the header fields inside the signed and encrypted message (RFC 9788): encrypt (default) shows "Subject: [...]" outside, sign-only hides nothing'
+    : 'put the header fields inside the signature (RFC 9788), so a changed From or Subject is detected';
+  cmd.addOption(new Option('--protect-headers [mode]', what).choices(modes).preset(modes[0]));
+  if (encrypted) cmd.option('--no-legacy-display', 'with --protect-headers encrypt: do not repeat the hidden Subject at the top of the text for older clients');
+  return cmd;
+}
+
+/** The header protection the flags ask for. */
+export function headerProtectionFlags(flags: HeaderProtectionFlags): HeaderProtectionOptions {
+  if (flags.protectHeaders === undefined) return {};
+  return { headerProtection: flags.protectHeaders, ...(flags.legacyDisplay === false ? { legacyDisplay: false } : {}) };
 }
 
 /** --cipher-unknown, for encrypt, sign-encrypt and send alike. */

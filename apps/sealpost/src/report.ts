@@ -1,4 +1,4 @@
-import type { DecryptReport, OpenLayer, OpenReport, ReportError, RevocationCheck, SignerReport, VerifyReport } from '@sealpost/core';
+import { type DecryptReport, type HeaderProtectionReport, type OpenLayer, type OpenReport, type ReportError, type RevocationCheck, type SignerReport, type VerifyReport, decodeHeaderWords } from '@sealpost/core';
 
 /**
  * JSON for reports. Bytes never go into JSON: a report may travel to logs and tickets, the message
@@ -22,11 +22,11 @@ export function withoutContent<T extends object>(report: T): Omit<T, 'content'> 
 }
 
 export function renderVerify(report: VerifyReport): string {
-  return [`verify: ${report.status}`, ...signedLines(report, '  ')].join('\n') + '\n';
+  return [`verify: ${report.status}`, ...signedLines(report, '  '), ...headerProtectionLines(report.headerProtection, '  ')].join('\n') + '\n';
 }
 
 export function renderDecrypt(report: DecryptReport): string {
-  return [`decrypt: ${report.status}`, ...envelopedLines(report, '  ')].join('\n') + '\n';
+  return [`decrypt: ${report.status}`, ...envelopedLines(report, '  '), ...headerProtectionLines(report.headerProtection, '  ')].join('\n') + '\n';
 }
 
 export function renderOpen(report: OpenReport): string {
@@ -36,6 +36,7 @@ export function renderOpen(report: OpenReport): string {
     lines.push(`  layer ${i + 1} (${layerName(layer)}): ${layer.status}`);
     lines.push(...(layer.type === 'signed' ? signedLines(layer, '    ') : envelopedLines(layer, '    ')));
   });
+  lines.push(...headerProtectionLines(report.headerProtection, '  '));
   return lines.join('\n') + '\n';
 }
 
@@ -106,6 +107,28 @@ function envelopedLines(report: EnvelopedFacts, indent: string): string[] {
   if (report.keyAgreement !== undefined) lines.push(`${indent}key agreement:  ${report.keyAgreement}`);
   if (report.encryptedPath !== undefined) lines.push(`${indent}encrypted part: ${report.encryptedPath}`);
   lines.push(...errorLines(report.errors, indent));
+  return lines;
+}
+
+/**
+ * RFC 9788 protected header fields: what the sender really wrote (the message's header), which of them
+ * the outside hid, and which outer fields were changed on the way.
+ */
+function headerProtectionLines(hp: HeaderProtectionReport | undefined, indent: string): string[] {
+  if (hp === undefined) return [];
+  const by = [hp.signed ? 'signed' : '', hp.encrypted ? 'encrypted' : ''].filter(Boolean).join(' and ');
+  const lines = [`${indent}protected header (RFC 9788, hp="${hp.hp}", ${by}):`];
+  const hidden = new Set(hp.confidential);
+  for (const h of hp.headers) {
+    const note = hidden.has(h.name.toLowerCase()) ? '   (hidden outside)' : '';
+    lines.push(`${indent}  ${`${h.name}:`.padEnd(15)} ${decodeHeaderWords(h.value)}${note}`);
+  }
+  for (const d of hp.outerDifferences) {
+    const outer = d.outer.length === 0 ? 'removed' : d.outer.map((v) => JSON.stringify(decodeHeaderWords(v))).join(', ');
+    const sent = d.expected.length === 0 ? 'none' : d.expected.map((v) => JSON.stringify(decodeHeaderWords(v))).join(', ');
+    lines.push(`${indent}changed outside: ${d.name}: ${outer} (the sender left ${sent})`);
+  }
+  lines.push(...errorLines(hp.errors ?? [], indent));
   return lines;
 }
 

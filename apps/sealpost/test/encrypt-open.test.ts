@@ -133,6 +133,32 @@ describe('sealpost encrypt and decrypt', () => {
 });
 
 describe('sealpost sign-encrypt and open', () => {
+  it('--protect-headers: the outside says "Subject: [...]", open shows the real one and what was hidden', async () => {
+    const sealed = (await expectOk(sealpost(['sign-encrypt', '--cert', pki.alice.cert, '--key', pki.alice.key, '--to', pki.bob.cert, '--protect-headers'], { input: MESSAGE }))).out;
+    expect(sealed).toMatch(/^From: Alice <alice@example.com>\r\nTo: Bob <bob@example.com>\r\nSubject: \[\.\.\.\]\r\n/);
+    expect(sealed).not.toContain('Quarterly');
+    const json = await sealpost(['open', ...bob(), '--trust', pki.ca, '--json'], { input: sealed });
+    expect(json.code, json.stderr).toBe(0);
+    const report = JSON.parse(json.out) as { status: string; headerProtection: { hp: string; confidential: string[]; headers: { name: string; value: string }[] } };
+    expect(report.status).toBe('valid');
+    expect(report.headerProtection).toMatchObject({ hp: 'cipher', confidential: ['subject'] });
+    expect(report.headerProtection.headers).toContainEqual({ name: 'Subject', value: 'Quarterly figures' });
+    const text = await sealpost(['open', ...bob(), '--trust', pki.ca], { input: sealed });
+    expect(text.code, text.stderr).toBe(0);
+    expect(text.out).toMatch(/^Subject: Quarterly figures\r\n/m);
+    expect(text.stderr).toContain('protected header (RFC 9788, hp="cipher", signed and encrypted):');
+    expect(text.stderr).toMatch(/Subject: +Quarterly figures +\(hidden outside\)/);
+  });
+
+  it('sign --protect-headers: a From changed outside is reported, the signer stays bound to the protected one', async () => {
+    const signed = (await expectOk(sealpost(['sign', '--cert', pki.alice.cert, '--key', pki.alice.key, '--protect-headers'], { input: MESSAGE }))).out;
+    const forged = signed.replace('From: Alice <alice@example.com>', 'From: CEO <ceo@example.com>');
+    const result = await sealpost(['verify', '--trust', pki.ca], { input: forged });
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.out).toContain('from:           alice@example.com');
+    expect(result.out).toContain('changed outside: From: "CEO <ceo@example.com>" (the sender left "Alice <alice@example.com>")');
+  });
+
   it('seals to the recipients and the sender; both open it as valid', async () => {
     const sealed = (await expectOk(sealpost(['sign-encrypt', '--cert', pki.alice.cert, '--key', pki.alice.key, '--to', pki.bob.cert, '--cipher', 'aes-256-gcm'], { input: MESSAGE }))).out;
     expect(sealed).toContain('smime-type=authEnveloped-data');

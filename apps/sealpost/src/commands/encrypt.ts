@@ -4,11 +4,11 @@ import { createBackend } from '../backends.js';
 import { EXIT, usageError } from '../errors.js';
 import { loadCertificateFiles } from '../certificate-files.js';
 import { readInput, writeOutput, writeStream } from '../io.js';
-import { type BackendFlags, type InOutFlags, backendOption, encryptionOptions, inOutOptions } from '../options.js';
+import { type BackendFlags, type HeaderProtectionFlags, type InOutFlags, backendOption, encryptionOptions, headerProtectionFlags, headerProtectionOptions, inOutOptions } from '../options.js';
 import { type CipherFlags, planEncryption, renderEncryption } from '../recipient-ciphers.js';
 import { toJson } from '../report.js';
 
-export interface EncryptFlags extends BackendFlags, InOutFlags, CipherFlags {
+export interface EncryptFlags extends BackendFlags, InOutFlags, CipherFlags, HeaderProtectionFlags {
   readonly to: readonly string[];
   readonly oaep?: boolean;
   readonly json?: boolean;
@@ -19,9 +19,10 @@ export function addEncryptCommand(program: Command): void {
     .command('encrypt')
     .summary('encrypt a message to one or more recipients')
     .description(
-      "Encrypt a message to each --to certificate: AuthEnvelopedData for GCM ciphers, EnvelopedData for CBC. Header fields (From, To, Subject) stay readable outside. The cipher is the strongest every recipient advertised (in signed mail kept in --keystore, or in its certificate); a recipient whose capabilities are unknown gets AES-256-CBC (or --cipher-unknown), since not every client reads GCM. The report (which cipher, and what was known of each recipient) goes to stderr; with --json to stdout.",
+      "Encrypt a message to each --to certificate: AuthEnvelopedData for GCM ciphers, EnvelopedData for CBC. Header fields (From, To, Subject) stay readable outside, unless --protect-headers hides the Subject (RFC 9788). The cipher is the strongest every recipient advertised (in signed mail kept in --keystore, or in its certificate); a recipient whose capabilities are unknown gets AES-256-CBC (or --cipher-unknown), since not every client reads GCM. The report (which cipher, and what was known of each recipient) goes to stderr; with --json to stdout.",
     );
   encryptionOptions(cmd, true);
+  headerProtectionOptions(cmd, true);
   inOutOptions(cmd, 'the encrypted message');
   backendOption(cmd);
   cmd.action(async (flags: EncryptFlags) => {
@@ -36,7 +37,7 @@ async function runEncrypt(flags: EncryptFlags): Promise<number> {
   const keyTransport = flags.oaep === true ? 'rsa-oaep' : 'rsa-pkcs1';
   const plan = await planEncryption(recipients, flags, keyTransport);
   const message = await readInput(flags.in);
-  const encrypted = await sealpost.encrypt(message, { recipients, cipher: plan.cipher, keyTransport });
+  const encrypted = await sealpost.encrypt(message, { recipients, cipher: plan.cipher, keyTransport, ...headerProtectionFlags(flags) });
   await writeOutput(encrypted, flags.out);
   if (flags.json === true) await writeStream(process.stdout, toJson(plan));
   else await writeStream(process.stderr, renderEncryption('encrypt', plan));

@@ -1,5 +1,5 @@
 import { type Command, Option } from 'commander';
-import { CIPHERS, DIGESTS, backendOption, cipherUnknownOption, collect, identityOptions } from '../options.js';
+import { CIPHERS, DIGESTS, backendOption, cipherUnknownOption, collect, headerProtectionOptions, identityOptions } from '../options.js';
 import type { SendFlags } from '../send/sender.js';
 
 // The transports load only when a message is sent; these names are all the options need.
@@ -50,6 +50,7 @@ export function addSendCommand(program: Command): void {
     .option('--resend-unknown', 'bulk: also send again recipients whose earlier send has no known outcome (they may get it twice)')
     .option('--retry-failed', 'bulk: also send again recipients an earlier run could not deliver (rejected, deferred, failed)')
     .option('--no-progress', 'bulk: no progress bar or progress lines on stderr');
+  headerProtectionOptions(cmd, true);
   identityOptions(cmd, false);
   backendOption(cmd);
   cmd.action(async (flags: SendFlags) => {

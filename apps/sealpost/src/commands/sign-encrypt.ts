@@ -5,11 +5,11 @@ import { EXIT, usageError } from '../errors.js';
 import { loadCertificateFiles } from '../certificate-files.js';
 import { type IdentityFlags, loadIdentity } from '../identity.js';
 import { readInput, writeOutput, writeStream } from '../io.js';
-import { type BackendFlags, type InOutFlags, backendOption, encryptionOptions, identityOptions, inOutOptions, signingOptions } from '../options.js';
+import { type BackendFlags, type HeaderProtectionFlags, type InOutFlags, backendOption, encryptionOptions, headerProtectionFlags, headerProtectionOptions, identityOptions, inOutOptions, signingOptions } from '../options.js';
 import { type CipherFlags, planEncryption, renderEncryption } from '../recipient-ciphers.js';
 import { toJson } from '../report.js';
 
-export interface SignEncryptFlags extends BackendFlags, InOutFlags, IdentityFlags, CipherFlags {
+export interface SignEncryptFlags extends BackendFlags, InOutFlags, IdentityFlags, CipherFlags, HeaderProtectionFlags {
   readonly opaque?: boolean;
   /** Core's default when absent: SHA-256, or SHA-512 for an Ed25519 key. */
   readonly digest?: DigestAlgorithm;
@@ -32,6 +32,7 @@ export function addSignEncryptCommand(program: Command): void {
   identityOptions(cmd, false);
   signingOptions(cmd);
   encryptionOptions(cmd, false);
+  headerProtectionOptions(cmd, true);
   cmd.option('--no-self', 'do not encrypt to your own certificate');
   cmd.option('--self-cert <file>', 'your own encryption certificate, when it is not the signing one (an Ed25519 identity receives with its X25519 certificate, ADDRESS.enc.crt)');
   inOutOptions(cmd, 'the signed and encrypted message');
@@ -68,6 +69,7 @@ async function runSignEncrypt(flags: SignEncryptFlags): Promise<number> {
     recipients,
     cipher: plan.cipher,
     keyTransport,
+    ...headerProtectionFlags(flags),
   });
   await writeOutput(sealed, flags.out);
   if (flags.json === true) await writeStream(process.stdout, toJson(plan));

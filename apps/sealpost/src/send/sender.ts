@@ -3,10 +3,10 @@ import { createBackend } from '../backends.js';
 import { usageError } from '../errors.js';
 import { type IdentityFlags, loadIdentities } from '../identity.js';
 import { openKeyStore } from '../keystore.js';
-import type { BackendFlags } from '../options.js';
+import { type BackendFlags, type HeaderProtectionFlags, headerProtectionFlags } from '../options.js';
 import { type OpenedTransport, type TransportFlags, openTransport } from './transports.js';
 
-export interface SendFlags extends BackendFlags, IdentityFlags, TransportFlags {
+export interface SendFlags extends BackendFlags, IdentityFlags, TransportFlags, HeaderProtectionFlags {
   readonly in?: string;
   readonly from?: string;
   readonly to?: readonly string[];
@@ -76,6 +76,8 @@ export function sendOptionsOf(flags: SendFlags): SendOptions {
     ...(flags.cipher === undefined ? {} : { cipher: flags.cipher }),
     ...(flags.cipherUnknown === undefined ? {} : { cipherUnknown: flags.cipherUnknown }),
     ...(flags.oaep === true ? { keyTransport: 'rsa-oaep' as const } : {}),
+    // Mail that is not encrypted can only protect its header fields from change, not hide them.
+    ...headerProtectionFlags(flags.encrypt || flags.protectHeaders === undefined ? flags : { ...flags, protectHeaders: 'sign-only' }),
   };
 }
 
