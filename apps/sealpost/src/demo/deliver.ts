@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { type ContentCipher, type CryptoBackend, type KeyStore, type SendRecipientReport, type Transport, createSealpost } from '@sealpost/core';
+import { type ContentCipher, type CryptoBackend, type KeyStore, type SendRecipientReport, type Transport, createSealpost, getHeader, parseMime } from '@sealpost/core';
 import { createSmtpTransport } from '@sealpost/transport-smtp';
 import { createSparkPostTransport } from '@sealpost/transport-sparkpost';
 import type { DemoContext } from './context.js';
@@ -13,12 +13,15 @@ export interface ReceivedCopy {
   readonly bytes: Uint8Array;
 }
 
+/** The Subject of Alice's message: only Bob can read it (header protection). */
+export const DEMO_SUBJECT = 'Contract, signed and sealed';
+
 /** Alice's message to Bob: an 8-bit attachment, so signing has to protect it with base64 first. */
 export function aliceToBob(): Uint8Array {
   return composeDemoMessage({
     from: 'Alice <alice@example.com>',
     to: 'Bob <bob@example.com>',
-    subject: 'Contract, signed and sealed',
+    subject: DEMO_SUBJECT,
     text: 'Hi Bob,\n\nthe contract is attached. Only you can read this, and you can check it is from me.\n\nAlice',
   });
 }
@@ -34,7 +37,8 @@ export async function deliverToBob(ctx: DemoContext, backend: CryptoBackend, key
     `3. Alice writes to Bob (text and an attachment of 8-bit UTF-8 bytes, ${message.length} bytes) and sends it with\n` +
       '   Sealpost: signed once with her key, then encrypted for Bob to the certificate the collector stored,\n' +
       "   with the strongest cipher his signature advertised, and to Alice's own certificate so her sent copy\n" +
-      '   stays readable.\n',
+      '   stays readable. Its header fields travel inside the signature and the encryption too (RFC 9788 header\n' +
+      '   protection): the servers on the way see "Subject: [...]", only Bob reads the real Subject.\n',
   );
   const copies: ReceivedCopy[] = [];
 
@@ -61,11 +65,16 @@ export async function deliverToBob(ctx: DemoContext, backend: CryptoBackend, key
     const received = smtp.received[0];
     await ctx.say(
       `   b. SMTP transport, to a local SMTP server on port ${smtp.port}; STARTTLS required, the server's certificate\n` +
-        `      (made for localhost just now) verified against itself as the only CA:\n      ${outcome(report)}\n\n`,
+        `      (made for localhost just now) verified against itself as the only CA:\n      ${outcome(report)}\n`,
     );
     ctx.expect(report?.status === 'accepted', `the SMTP transport should be accepted, was ${report?.status ?? 'missing'}`);
     ctx.expect(smtp.received.length === 1 && received?.to.join() === 'bob@example.com' && received.secure, 'the SMTP server should get one message for bob@example.com over TLS');
-    if (received !== undefined) copies.push({ transport: 'smtp', bytes: received.bytes });
+    if (received !== undefined) {
+      copies.push({ transport: 'smtp', bytes: received.bytes });
+      const subject = outerSubject(received.bytes);
+      await ctx.say(`      What the SMTP server could read of the Subject: "${subject ?? '(none)'}".\n\n`);
+      ctx.expect(subject === '[...]', `the SMTP server should see the Subject as [...], saw ${subject ?? 'none'}`);
+    }
   } finally {
     await transport.close();
     await smtp.close();
@@ -75,8 +84,13 @@ export async function deliverToBob(ctx: DemoContext, backend: CryptoBackend, key
 
 async function sendThrough(ctx: DemoContext, backend: CryptoBackend, keystore: KeyStore, transport: Transport, message: Uint8Array): Promise<SendRecipientReport | undefined> {
   const sealpost = createSealpost({ backend, transport, keystore, identity: ctx.cast.alice });
-  const report = await sealpost.send(message);
+  const report = await sealpost.send(message, { headerProtection: 'encrypt' });
   return report.recipients[0];
+}
+
+/** The Subject of a message's outer header, as every server on the way reads it. */
+function outerSubject(message: Uint8Array): string | undefined {
+  return getHeader(parseMime(message), 'subject');
 }
 
 function outcome(report: SendRecipientReport | undefined): string {

@@ -4,6 +4,7 @@ import { formatTable } from '../text-table.js';
 import type { DemoContext } from './context.js';
 import type { ReceivedCopy } from './deliver.js';
 import { expectedAttachmentBytes } from './message.js';
+import { DEMO_SUBJECT } from './deliver.js';
 import { flipCiphertextByte } from './tamper.js';
 
 export interface NamedBackend {
@@ -51,6 +52,7 @@ export async function openCopies(
       ctx.expect(isSignedBy(report.layers[1], 'alice@example.com'), `${where}: the inner layer should be a valid signature by alice@example.com`);
       ctx.expect(revocationOf(report.layers[1]) === 'good', `${where}: the CA's CRL should call Alice's certificate good`);
       ctx.expect(attachmentArrived(report), `${where}: the attachment should arrive byte for byte`);
+      ctx.expect(protectedSubject(report) === DEMO_SUBJECT, `${where}: the protected Subject should read "${DEMO_SUBJECT}", was ${protectedSubject(report) ?? 'missing'}`);
     }
   }
   const smtpCopy = copies.find((c) => c.transport === 'smtp') ?? copies[0];
@@ -107,6 +109,11 @@ function isSignedBy(layer: OpenLayer | undefined, address: string): boolean {
 /** The revocation status of the layer's first signer, as its CRL distribution point answered. */
 function revocationOf(layer: OpenLayer | undefined): string | undefined {
   return layer?.type === 'signed' ? layer.signers[0]?.revocation : undefined;
+}
+
+/** The Subject the sender wrote, from the header fields protected inside the signature and encryption. */
+export function protectedSubject(report: OpenReport): string | undefined {
+  return report.headerProtection?.headers.find((h) => h.name.toLowerCase() === 'subject')?.value;
 }
 
 function attachmentArrived(report: OpenReport): boolean {

@@ -10,7 +10,7 @@ import { makeCast } from './cast.js';
 import { collectBobsCertificate } from './collect.js';
 import type { DemoContext, Say } from './context.js';
 import { type CrlServer, startCrlServer } from './crl-server.js';
-import { deliverToBob } from './deliver.js';
+import { DEMO_SUBJECT, deliverToBob } from './deliver.js';
 import { availableBackends, openCopies } from './open-copies.js';
 import { catchRevokedSender, revokeCarol } from './revoked.js';
 
@@ -78,6 +78,7 @@ export async function runDemo(backendName: string, say: Say): Promise<string[]> 
 function lessons(cipher: ContentCipher): string {
   const common =
     "   Every copy decrypts and Alice's signature verifies, her certificate naming the From address.\n" +
+    `   The Subject the servers saw was "[...]"; the one inside, protected by the signature, reads\n   "${DEMO_SUBJECT}" (RFC 9788 header protection).\n` +
     "   Mallory's signature is genuine and her chain is trusted, but her certificate is not issued to the\n" +
     '   From address: invalid.\n';
   if (cipher.endsWith('-gcm'))
