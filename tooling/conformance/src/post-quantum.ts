@@ -163,6 +163,17 @@ export function postQuantumTests(ctx: SuiteContext): void {
         await expect(ctx.sp.sign(message, { signer: sameSet })).rejects.toMatchObject({ code: 'ERR_KEY_MISMATCH' });
       });
 
+      it('a digest too weak for ML-DSA-87 is ERR_WEAK_DIGEST whatever digests the backend computes (SHA-224 on openssl only)', async () => {
+        // Found by the differential fuzzer: pkijs and forge, which have no SHA-224, answered ERR_UNSUPPORTED_DIGEST instead.
+        if (!dsa('ml-dsa-87')) return;
+        const cms = cmsOf(await ctx.sp.sign(textMessage({ from }), { signer: ids.signers['ml-dsa-87'], detached: false }));
+        const digestAlgorithm = [1, 0, nodeAt(cms, [1, 0]).children.length - 1, 0, 2];
+        for (const digest of [OID.sha224, OID.sha256]) {
+          const report = await ctx.sp.verify(opaqueSignedMessage({ from }, replaceAt(cms, digestAlgorithm, der.algorithmIdentifier(digest))), { trustAnchors: [ids.ca.certificate] });
+          expect([report.status, ...new Set(codes(report))].sort()).toEqual(['ERR_DIGEST_MISMATCH', 'ERR_SIGNATURE_INVALID', 'ERR_WEAK_DIGEST', 'invalid']);
+        }
+      });
+
       it('an ML-DSA-44 signature under SHA-256 verifies; the same signer claiming ML-DSA-65 is invalid', async () => {
         if (!dsa('ml-dsa-44')) return;
         const signed = await ctx.sp.sign(textMessage({ from }), { signer: ids.signers['ml-dsa-44'], digest: 'sha-256', detached: false });
@@ -220,6 +231,8 @@ export function postQuantumTests(ctx: SuiteContext): void {
         const opened = await ctx.sp.open(sealed, { identities: [recipient], trustAnchors: [ids.ca.certificate] });
         expect(opened.errors).toEqual([]);
         expect(opened.status).toBe('valid');
+        expect(opened.layers[0]).toMatchObject({ type: 'enveloped', status: 'decrypted', kem: 'ml-kem-768' });
+        expect(opened.layers[0]).not.toHaveProperty('keyTransport');
       });
     });
   });

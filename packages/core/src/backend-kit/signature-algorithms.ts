@@ -61,13 +61,26 @@ function unsupported(message: string): SealpostError {
  */
 export function signatureParamsOf(algorithm: AlgorithmNode, digest: DigestAlgorithm | null): SignatureParams {
   const params = resolve(algorithm, digest);
-  if (digest !== null && params.scheme === 'ed25519' && digest !== ED25519_DIGEST)
-    throw new SealpostError('ERR_SIGNATURE_INVALID', `an Ed25519 signer uses SHA-512 as its digest algorithm (RFC 8419 3.1), not ${digest}`);
-  if (digest !== null && isMlDsaScheme(params.scheme) && !ML_DSA_DIGESTS[params.scheme].includes(digest))
-    throw new SealpostError('ERR_WEAK_DIGEST', `${params.scheme} is not used with ${digest} as the digest algorithm (RFC 9882 3.3: ${ML_DSA_DIGESTS[params.scheme].join(', ')})`);
+  const refused = digest === null ? null : digestPairingRefusal(algorithm.oid, digest);
+  if (refused !== null) throw refused;
   if (digest !== null && params.hash !== digest)
     throw new SealpostError('ERR_SIGNATURE_INVALID', 'the signature algorithm names a different hash than the digest algorithm');
   return params;
+}
+
+/**
+ * The SignerInfo digest algorithms RFC 8419 3.1 (Ed25519: SHA-512 only) and RFC 9882 3.3 (ML-DSA: by
+ * parameter set) refuse for a signature algorithm, as the error to report; null when they do not. A
+ * rule of the RFCs, not of any backend: the verifier asks it before it asks whether a backend computes
+ * the digest, so a pairing they refuse gets the same answer whatever digests the backend has.
+ */
+export function digestPairingRefusal(signatureOid: string, digest: DigestAlgorithm): SealpostError | null {
+  if (signatureOid === OID.ed25519 && digest !== ED25519_DIGEST)
+    return new SealpostError('ERR_SIGNATURE_INVALID', `an Ed25519 signer uses SHA-512 as its digest algorithm (RFC 8419 3.1), not ${digest}`);
+  const mlDsa = mlDsaParameterSetOf(signatureOid);
+  if (mlDsa !== null && !ML_DSA_DIGESTS[mlDsa].includes(digest))
+    return new SealpostError('ERR_WEAK_DIGEST', `${mlDsa} is not used with ${digest} as the digest algorithm (RFC 9882 3.3: ${ML_DSA_DIGESTS[mlDsa].join(', ')})`);
+  return null;
 }
 
 function resolve(algorithm: AlgorithmNode, digest: DigestAlgorithm | null): SignatureParams {

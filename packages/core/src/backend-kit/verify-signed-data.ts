@@ -12,7 +12,7 @@ import { type ReceivedSignerInfo, readSignedData } from './cms-reader.js';
 import { identifies } from './identifiers.js';
 import type { VerifyPrimitives } from './primitives.js';
 import { messageDigestOf } from './signed-attributes.js';
-import { type SignatureParams, signatureParamsOf } from './signature-algorithms.js';
+import { type SignatureParams, digestPairingRefusal, signatureParamsOf } from './signature-algorithms.js';
 
 /**
  * The CMS engine's verification: reads SignedData once, strictly, and reports the cryptographic facts
@@ -67,8 +67,13 @@ async function checkSigner(
   });
 
   const digest = digestFromOid(signer.digestAlgorithm.oid);
-  if (digest === null || !capabilities.digests.includes(digest))
-    return uncheckable(new SealpostError('ERR_UNSUPPORTED_DIGEST', `digest algorithm ${digest ?? signer.digestAlgorithm.oid} is not supported by this backend`));
+  const unsupportedDigest = () => new SealpostError('ERR_UNSUPPORTED_DIGEST', `digest algorithm ${digest ?? signer.digestAlgorithm.oid} is not supported by this backend`);
+  if (digest === null) return uncheckable(unsupportedDigest());
+  // Ed25519 and ML-DSA with a digest their RFCs refuse: refused before any backend computes it, so the
+  // answer is the same on a backend that has the digest (openssl's SHA-224) and on one that has not.
+  const refused = digestPairingRefusal(signer.signatureAlgorithm.oid, digest);
+  if (refused !== null) return uncheckable(refused);
+  if (!capabilities.digests.includes(digest)) return uncheckable(unsupportedDigest());
   const computed = await contentDigest(digest);
 
   let messageDigestValid: boolean | null = null;
