@@ -105,6 +105,7 @@ function envelopedLines(report: EnvelopedFacts, indent: string): string[] {
   }
   if (report.keyTransport !== undefined) lines.push(`${indent}key transport:  ${report.keyTransport}`);
   if (report.keyAgreement !== undefined) lines.push(`${indent}key agreement:  ${report.keyAgreement}`);
+  if (report.kem !== undefined) lines.push(`${indent}kem:            ${report.kem}`);
   if (report.encryptedPath !== undefined) lines.push(`${indent}encrypted part: ${report.encryptedPath}`);
   lines.push(...errorLines(report.errors, indent));
   return lines;

@@ -1,7 +1,7 @@
 import { createCipheriv, createDecipheriv, createHash, createPrivateKey, createPublicKey, diffieHellman, hkdfSync } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type DecryptReport, type Identity, der } from '@sealpost/core';
+import { type DecryptReport, type Identity, type KeyStore, type SendRequest, createSealpost, der, inspectCms } from '@sealpost/core';
 import { OID, eccCmsSharedInfo } from '@sealpost/core/backend-kit';
 import { pemBlocksToDer, vectorsDir } from '@sealpost/fixtures';
 import { describe, expect, it } from 'vitest';
@@ -183,6 +183,35 @@ export function curve25519Tests(ctx: SuiteContext): void {
       const sealed = await ctx.sp.signAndEncrypt(textMessage({ from, to }), { signer: CARLOS(), recipients: [DANA().certificate] });
       const opened = await ctx.sp.open(sealed, { identities: [DANA()], trustAnchors: [ED25519_CA()], verificationTime: AT });
       expect(opened.errors).toEqual([]);
+      expect(opened.status).toBe('valid');
+    });
+
+    it("send from an Ed25519 identity: the sent copy goes to its X25519 certificate (selfCertificate), and without one nothing is sent", async () => {
+      if (!agrees() || !signs()) return;
+      const sent: SendRequest[] = [];
+      const transport = {
+        name: 'recording',
+        async send(request: SendRequest) {
+          sent.push(request);
+          return { transport: 'recording', recipients: request.envelope.to.map((address) => ({ address, status: 'accepted' as const })) };
+        },
+      };
+      const keystore = {
+        get: async (address: string) =>
+          address === to ? { address, certificate: DANA().certificate, chain: [], smimeCapabilities: [], fingerprint: '', notBefore: new Date(0), notAfter: new Date(0) } : null,
+      } as unknown as KeyStore;
+      const carlosEnc = rfc9216('carlos@smime.example.enc.pem', 'CERTIFICATE');
+      const withoutSelf = createSealpost({ backend: ctx.backend, transport, keystore, identity: CARLOS() });
+      await expect(withoutSelf.send(textMessage({ from, to }))).rejects.toMatchObject({ code: 'ERR_INVALID_ARGUMENT' });
+      expect(sent).toEqual([]);
+
+      const sender = createSealpost({ backend: ctx.backend, transport, keystore, identity: CARLOS(), selfCertificate: carlosEnc });
+      const report = await sender.send(textMessage({ from, to }));
+      expect(report.recipients.map((r) => [r.address, r.status, r.encrypted])).toEqual([[to, 'accepted', true]]);
+      const cms = cmsOf(sent[0]!.message);
+      const summary = inspectCms(cms);
+      expect(summary.type === 'auth-enveloped-data' || summary.type === 'enveloped-data' ? summary.recipients.map((r) => r.kind) : []).toEqual(['kari', 'kari']);
+      const opened = await ctx.sp.open(sent[0]!.message, { identities: [DANA()], trustAnchors: [ED25519_CA()], verificationTime: AT });
       expect(opened.status).toBe('valid');
     });
 

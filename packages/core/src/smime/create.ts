@@ -39,6 +39,7 @@ export function createSealpost(options: SealpostOptions): Sealpost {
     verify: (message, o) => verifyMessage(ctx, message, o),
     decrypt: (message, o) => decryptMessage(ctx, message, o),
     open: (message, o) => openMessage(ctx, message, o),
-    send: (message, o) => sendMessage({ backend, transport: options.transport, keystore: options.keystore, identity: options.identity }, message, o),
+    send: (message, o) =>
+      sendMessage({ backend, transport: options.transport, keystore: options.keystore, identity: options.identity, selfCertificate: options.selfCertificate }, message, o),
   };
 }

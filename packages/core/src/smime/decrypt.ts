@@ -1,6 +1,7 @@
 import { DECRYPTION_FAILED_MESSAGE, type ErrorCode, isSealpostError } from '../errors.js';
 import { type EnvelopedDataSummary, type RecipientSummary, inspectCms } from '../cms/inspect.js';
 import { isAuthenticatedCipher } from '../backend-kit/algorithms.js';
+import { mlKemParameterSetOf } from '../backend-kit/post-quantum.js';
 import { decodeBody, parseMime } from '../mime/index.js';
 import type { MimeEntity } from '../mime/types.js';
 import { parseCertificate } from '../pki/index.js';
@@ -67,11 +68,13 @@ export async function decryptParsed(ctx: VerifyContext, message: Uint8Array, roo
   const authenticated = env.type === 'auth-enveloped-data' && isAuthenticatedCipher(cipher);
   const recipient = matchingRecipient(env.recipients, options.identity.certificate);
   const agreement = recipient?.kind === 'kari' ? keyAgreementOf(options.identity.certificate) : undefined;
+  const kem = recipient?.kind === 'kemri' && recipient.keyEncryptionOid !== null ? (mlKemParameterSetOf(recipient.keyEncryptionOid) ?? recipient.keyEncryptionOid) : undefined;
   const facts = {
     cipher,
     authenticated,
     ...(recipient?.keyTransport == null ? {} : { keyTransport: recipient.keyTransport }),
     ...(agreement === undefined ? {} : { keyAgreement: agreement }),
+    ...(kem === undefined ? {} : { kem }),
   };
   if (options.requireAuthenticated === true && !authenticated)
     return {

@@ -18,6 +18,8 @@ export interface SendContext {
   readonly transport: Transport | undefined;
   readonly keystore: KeyStore | undefined;
   readonly identity: Identity | undefined;
+  /** The certificate the sender's own copy is encrypted to, when it is not the identity's. */
+  readonly selfCertificate?: Uint8Array | undefined;
 }
 
 interface Plan {
@@ -92,6 +94,23 @@ function assertSenderIdentity(identity: Identity | undefined, sender: string): I
   return identity;
 }
 
+/**
+ * The certificate the sender's own copy of each encrypted message goes to: `selfCertificate`, else the
+ * identity's when its key can receive. An Ed25519 or ML-DSA key only signs (RFC 8410 5, RFC 9881): such
+ * a sender receives with another certificate (X25519, as RFC 9216's examples pair them), which must be named.
+ */
+function selfCertificateOf(ctx: SendContext): Uint8Array | undefined {
+  if (ctx.selfCertificate !== undefined) return ctx.selfCertificate;
+  if (ctx.identity === undefined) return undefined;
+  const key = parseCertificate(ctx.identity.certificate).publicKey.type;
+  if (key === 'ed25519' || key === 'ed448' || key === 'ml-dsa')
+    throw new SealpostError(
+      'ERR_INVALID_ARGUMENT',
+      `the sender's ${key} certificate cannot receive encrypted mail, so the sent copy has nowhere to go: pass selfCertificate (an X25519, ECDH, RSA or ML-KEM certificate of the sender's)`,
+    );
+  return ctx.identity.certificate;
+}
+
 async function certificatesFor(keystore: KeyStore, recipients: readonly string[]): Promise<Map<string, StoredCertificate | null>> {
   const found = new Map<string, StoredCertificate | null>();
   for (const r of recipients) found.set(r, await keystore.get(r));
@@ -162,6 +181,7 @@ export async function sendMessage(ctx: SendContext, message: Uint8Array, options
     throw new SealpostError('ERR_INVALID_ARGUMENT', "headerProtection 'encrypt' needs encryption: a message that is only signed cannot hide its header fields");
   const plan = planOf(message);
   const identity = sign ? assertSenderIdentity(ctx.identity, plan.sender) : ctx.identity;
+  const self = encrypt ? selfCertificateOf(ctx) : undefined;
 
   let certificates = new Map<string, StoredCertificate | null>();
   if (encrypt) {
@@ -197,7 +217,7 @@ export async function sendMessage(ctx: SendContext, message: Uint8Array, options
     const sealing = { signed: sign, encrypted: true, cipher, capabilities: known.source };
     try {
       const sealed = await encryptEntity(ctx.backend, sealedCopies!.entity, {
-        recipients: identity === undefined ? [stored.certificate] : [stored.certificate, identity.certificate],
+        recipients: self === undefined ? [stored.certificate] : [stored.certificate, self],
         cipher,
         ...(options.keyTransport === undefined ? {} : { keyTransport: options.keyTransport }),
         ...signal,

@@ -138,6 +138,8 @@ export interface DecryptReport {
   readonly keyTransport?: KeyTransport | string;
   /** For a KeyAgreeRecipientInfo: the key agreement, from the recipient's key (`ecdh-p256`, `ecdh-p384`, `ecdh-p521`, `x25519`). */
   readonly keyAgreement?: string;
+  /** For a KEMRecipientInfo (RFC 9629): the KEM, `ml-kem-512`, `ml-kem-768` or `ml-kem-1024` (its OID when it is another). */
+  readonly kem?: string;
   /** MIME path of the encrypted part when it is nested (status partially-encrypted). */
   readonly encryptedPath?: string;
   readonly errors: readonly ReportError[];
@@ -224,6 +226,11 @@ export interface SealpostOptions {
   readonly keystore?: KeyStore;
   /** The sender: signs, and gets a copy of every encrypted message's key. */
   readonly identity?: Identity;
+  /**
+   * The certificate `send` encrypts the sender's own copy to, when it is not the identity's: an Ed25519
+   * or ML-DSA key only signs, so such a sender names its X25519 (or other encryption) certificate here.
+   */
+  readonly selfCertificate?: Uint8Array;
   readonly policy?: VerifyPolicy;
   readonly limits?: Limits;
   /** How revocation answers are fetched and kept: `fetch`, `timeoutMs`, `maxResponseBytes`, `cache`. */
