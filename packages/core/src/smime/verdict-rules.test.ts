@@ -126,6 +126,15 @@ describe('verdict rules core enforces whatever the backend reports', () => {
     expect(report.status).toBe('valid');
   });
 
+  it('a verificationTime that is not a valid Date is refused (ERR_INVALID_ARGUMENT), not read as now', async () => {
+    const sp = createSealpost({ backend: scriptedBackend({}) });
+    const signed = await signedByAlice();
+    for (const verificationTime of [new Date(Number.NaN), '2021-03-01' as unknown as Date]) {
+      await expect(sp.verify(signed, { trustAnchors: [ca.certificate], verificationTime })).rejects.toMatchObject({ code: 'ERR_INVALID_ARGUMENT' });
+      await expect(sp.open(signed, { identities: [], trustAnchors: [ca.certificate], verificationTime })).rejects.toMatchObject({ code: 'ERR_INVALID_ARGUMENT' });
+    }
+  });
+
   it('a certificate the SignerInfo does not name is not the signer: invalid', async () => {
     const backend = scriptedBackend({ reportedCertificate: bob.certificate });
     const report = await createSealpost({ backend }).verify(await signedByAlice(), { trustAnchors: [ca.certificate] });
