@@ -48,6 +48,7 @@ const HEADLINES: Readonly<Record<string, Headline>> = {
     title: 'Decrypted, not signed',
     summary: 'The message was encrypted for you and is decrypted, but it is not signed: encryption does not say who wrote it.',
   },
+  'not-encrypted': { tone: 'neutral', title: 'Not encrypted', summary: 'Nothing in this message is encrypted.' },
   failed: { tone: 'bad', title: 'Could not decrypt', summary: 'The message is encrypted and could not be opened.' },
   'partially-encrypted': {
     tone: 'warn',
