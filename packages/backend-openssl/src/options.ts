@@ -38,6 +38,9 @@ export interface OpensslBackendOptions {
   readonly tempDir?: string;
 }
 
+/** A child's environment, as spawn takes it (declared here so these declarations need no Node types). */
+export type ChildEnvironment = Record<string, string | undefined>;
+
 export interface ResolvedOptions {
   readonly binary: string;
   readonly timeoutMs: number;
@@ -45,7 +48,7 @@ export interface ResolvedOptions {
   readonly providers: readonly string[];
   readonly providerPath: string | undefined;
   readonly propquery: string | undefined;
-  readonly env: NodeJS.ProcessEnv;
+  readonly env: ChildEnvironment;
   readonly keyPassphrase: OpensslBackendOptions['keyPassphrase'];
   readonly tempDir: string;
 }
@@ -105,8 +108,8 @@ const INHERITED_NAMES = new Set(['PATH', 'LD_LIBRARY_PATH']);
  * is read from); openssl needs none of them, and a child's environment is readable by its user
  * through /proc/PID/environ and passed on to anything it starts.
  */
-function mergedEnv(extra: OpensslBackendOptions['env']): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
+function mergedEnv(extra: OpensslBackendOptions['env']): ChildEnvironment {
+  const env: ChildEnvironment = {};
   for (const [name, value] of Object.entries(process.env))
     if (value !== undefined && (INHERITED_NAMES.has(name) || name.startsWith(INHERITED_PREFIX))) env[name] = value;
   if (extra === undefined) return env;

@@ -2,6 +2,7 @@ import { type ChildProcess, type IOType, spawn } from 'node:child_process';
 import type { Readable, Writable } from 'node:stream';
 import { SealpostError } from '@sealpost/core';
 import { registerCleanup } from './cleanup.js';
+import type { ChildEnvironment } from './options.js';
 import { redactStderr } from './redact.js';
 
 /**
@@ -14,7 +15,7 @@ import { redactStderr } from './redact.js';
 export interface ProcessRequest {
   readonly file: string;
   readonly args: readonly string[];
-  readonly env: NodeJS.ProcessEnv;
+  readonly env: ChildEnvironment;
   readonly timeoutMs: number;
   readonly maxOutputBytes: number;
   /** Names the command in messages ("openssl cms -sign"): never paths or values. */

@@ -1,3 +1,3 @@
 export { createPkijsBackend } from './backend.js';
 export { PKIJS_CAPABILITIES } from './capabilities.js';
-export type { PkijsBackendOptions } from './options.js';
+export type { PkijsBackendOptions, WebCryptoLike, WebCryptoShape } from './options.js';

@@ -1,7 +1,20 @@
+/**
+ * A WebCrypto implementation: the runtime's `Crypto` where the consumer's types have one (the DOM lib,
+ * @types/node, a worker runtime's types), and otherwise the two members this backend uses, so these
+ * declarations compile without the DOM lib or Node's types. Inside this package it is exactly `Crypto`.
+ */
+export type WebCryptoLike = typeof globalThis extends { crypto: infer T } ? T : WebCryptoShape;
+
+/** What this backend uses of a WebCrypto implementation, for a type environment that has no `Crypto`. */
+export interface WebCryptoShape {
+  readonly subtle: object;
+  getRandomValues<T extends ArrayBufferView | null>(array: T): T;
+}
+
 /** Options of `createPkijsBackend`. */
 export interface PkijsBackendOptions {
   /** The WebCrypto implementation to use. Default: `globalThis.crypto`. */
-  readonly crypto?: Crypto;
+  readonly crypto?: WebCryptoLike;
   /**
    * The raw RSA private-key operation (c^d mod n, no padding) used for PKCS#1 v1.5 key transport,
    * which WebCrypto does not offer. Receives the PKCS#8 key and a ciphertext block, returns the

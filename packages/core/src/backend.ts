@@ -1,5 +1,6 @@
 import type { CmsLimits } from './backend-kit/limits.js';
 import type { ErrorCode } from './errors.js';
+import type { AbortSignalLike } from './runtime-types.js';
 
 /**
  * The seam between core (MIME, policy, verdicts) and a crypto backend (CMS bytes in, CMS bytes out).
@@ -84,7 +85,7 @@ export interface SignRequest {
   readonly signers: readonly SignerInput[];
   /** Extra certificates to embed (intermediates); signer certificates are always embedded. */
   readonly certificates?: readonly Uint8Array[];
-  readonly signal?: AbortSignal;
+  readonly signal?: AbortSignalLike;
 }
 
 export interface VerifyRequest {
@@ -96,7 +97,7 @@ export interface VerifyRequest {
   readonly certificates?: readonly Uint8Array[];
   /** How many SignerInfos and certificates to read before refusing the input (core's defaults otherwise). */
   readonly limits?: CmsLimits;
-  readonly signal?: AbortSignal;
+  readonly signal?: AbortSignalLike;
 }
 
 /** Cryptographic facts about one SignerInfo, in SignedData order. */
@@ -129,7 +130,7 @@ export interface EncryptRequest {
   readonly cipher: ContentCipher;
   /** RSA key transport padding. rsa-oaep uses SHA-256 and MGF1-SHA-256 (RFC 8017, RFC 4055). */
   readonly keyTransport: KeyTransport;
-  readonly signal?: AbortSignal;
+  readonly signal?: AbortSignalLike;
 }
 
 export interface DecryptRequest {
@@ -139,7 +140,7 @@ export interface DecryptRequest {
   readonly privateKey: PrivateKeyRef;
   /** How many RecipientInfos to read before refusing the input (core's defaults otherwise). */
   readonly limits?: CmsLimits;
-  readonly signal?: AbortSignal;
+  readonly signal?: AbortSignalLike;
 }
 
 export interface DecryptResult {
@@ -156,13 +157,13 @@ export interface CertificateSignatureRequest {
    * a certificate (the default), a CRL (RFC 5280 CertificateList) or an OCSP BasicOCSPResponse (RFC 6960).
    */
   readonly signed?: 'certificate' | 'crl' | 'ocsp-response';
-  readonly signal?: AbortSignal;
+  readonly signal?: AbortSignalLike;
 }
 
 export interface DigestRequest {
   readonly algorithm: DigestAlgorithm;
   readonly data: Uint8Array;
-  readonly signal?: AbortSignal;
+  readonly signal?: AbortSignalLike;
 }
 
 export interface CryptoBackend {

@@ -1,3 +1,5 @@
+import type { AbortSignalLike } from './runtime-types.js';
+
 /**
  * Stable error codes. Callers switch on `code`, never on `instanceof` (two copies of core
  * in one process break `instanceof`) and never on `message`.
@@ -122,6 +124,6 @@ export function isSealpostError(value: unknown, code?: ErrorCode): value is Seal
   return v.name === 'SealpostError' && typeof v.code === 'string' && (code === undefined || v.code === code);
 }
 
-export function throwIfAborted(signal: AbortSignal | undefined): void {
+export function throwIfAborted(signal: AbortSignalLike | undefined): void {
   if (signal?.aborted) throw new SealpostError('ERR_ABORTED', 'operation aborted', { cause: signal.reason });
 }

@@ -122,6 +122,17 @@ export {
 } from './pki/revocation.js';
 export { createRevocationCache, type RevocationCache, type RevocationCacheOptions } from './pki/revocation-cache.js';
 export type { RevocationFetch } from './pki/revocation-fetch.js';
+export type {
+  AbortSignalLike,
+  AbortSignalShape,
+  FetchHeadersShape,
+  FetchInit,
+  FetchInitShape,
+  FetchRequest,
+  FetchRequestShape,
+  FetchResponse,
+  FetchResponseShape,
+} from './runtime-types.js';
 export { type CrlEntry, type CrlInfo, parseCrl } from './pki/crl.js';
 export type { CertificateInfo, ChainError, ChainPolicy, ChainPurpose, ChainResult, Identity, PublicKeyInfo } from './pki/types.js';
 

@@ -4,6 +4,7 @@ export {
   DEFAULT_MAX_MESSAGE_BYTES,
   EU_BASE_URL,
   type RetryPolicy,
+  type SparkPostFetch,
   type SparkPostTracking,
   type SparkPostTransportOptions,
 } from './transmission/options.js';

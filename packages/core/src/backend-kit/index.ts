@@ -82,3 +82,4 @@ export {
   capabilityOf, decryptLegacyContent, isLegacyCipher, LEGACY_CIPHERS, legacyCipherNotWritten, legacyCipherOf,
 } from './legacy-content.js';
 export { type BytesMemo, createBytesMemo } from '../bytes-cache.js';
+export type { AbortSignalLike, AbortSignalShape } from '../runtime-types.js';

@@ -8,6 +8,7 @@ import { issuerAndSerialNumber } from './identifiers.js';
 import { type Digest, hkdf, type KeyWrapLength } from './key-agreement.js';
 import { ML_KEM_SHARED_SECRET_LENGTH, mlKemCiphertextLength, mlKemOid, mlKemParameterSetOf } from './post-quantum.js';
 import type { KemPrimitives } from './primitives.js';
+import type { AbortSignalLike } from '../runtime-types.js';
 
 /**
  * KEMRecipientInfo (RFC 9629) with ML-KEM (RFC 9936), read and written once for every backend: the KEM
@@ -86,7 +87,7 @@ export async function kemUnwrapKey(
   params: KemRecipientParams,
   privateKey: Parameters<KemPrimitives['kemDecapsulate']>[0]['privateKey'],
   keyLength: number,
-  signal: AbortSignal | undefined,
+  signal: AbortSignalLike | undefined,
 ): Promise<Uint8Array> {
   if (recipient.kemct.length !== mlKemCiphertextLength(params.parameterSet) || recipient.encryptedKey.length !== keyLength + 8) throw decryptionFailed();
   const sharedSecret = await primitives.kemDecapsulate({ parameterSet: params.parameterSet, privateKey, ciphertext: recipient.kemct, signal });
@@ -127,7 +128,7 @@ export async function kemRecipientInfo(
   primitives: KemPrimitives,
   recipient: { readonly certificate: CertificateFacts; readonly parameterSet: MlKemParameterSet; readonly publicKey: Uint8Array },
   key: Uint8Array,
-  signal: AbortSignal | undefined,
+  signal: AbortSignalLike | undefined,
 ): Promise<Uint8Array<ArrayBuffer>> {
   const kekLength = kemWrapLength(recipient.parameterSet, key.length);
   const wrapAlgorithm = der.algorithmIdentifier(AES_WRAP_BY_LENGTH[kekLength]);

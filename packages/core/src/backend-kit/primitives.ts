@@ -5,6 +5,7 @@ import type { ContentParameters } from './content-parameters.js';
 import type { KeyTransportParams } from './key-transport.js';
 import type { MlKemPrivateKey } from './post-quantum.js';
 import type { SignatureParams } from './signature-algorithms.js';
+import type { AbortSignalLike } from '../runtime-types.js';
 
 /**
  * What a backend computes for the CMS engine (the seam, in the spirit of jose's runtime folder).
@@ -42,7 +43,7 @@ export interface KeyUnwrap {
   readonly encryptedKey: Uint8Array;
   /** The content cipher's key length: PKCS#1 v1.5 needs it for the RFC 3218 countermeasure. */
   readonly keyLength: number;
-  readonly signal?: AbortSignal | undefined;
+  readonly signal?: AbortSignalLike | undefined;
 }
 
 export interface ContentDecryption {
@@ -55,7 +56,7 @@ export interface ContentDecryption {
   readonly mac: Uint8Array | null;
   /** The GCM additional data (authAttrs as SET OF), or null. */
   readonly additionalData: Uint8Array | null;
-  readonly signal?: AbortSignal | undefined;
+  readonly signal?: AbortSignalLike | undefined;
 }
 
 export interface DecryptPrimitives {
@@ -77,7 +78,7 @@ export interface SignatureCreation {
   readonly params: SignatureParams;
   /** The bytes to sign: the DER SET OF signed attributes. */
   readonly data: Uint8Array;
-  readonly signal?: AbortSignal | undefined;
+  readonly signal?: AbortSignalLike | undefined;
 }
 
 export interface SignPrimitives extends VerifyPrimitives {
@@ -103,7 +104,7 @@ export interface KeyWrap {
   readonly spki: Uint8Array;
   /** The content-encryption key. */
   readonly key: Uint8Array;
-  readonly signal?: AbortSignal | undefined;
+  readonly signal?: AbortSignalLike | undefined;
 }
 
 export interface ContentEncryption {
@@ -112,7 +113,7 @@ export interface ContentEncryption {
   /** A fresh IV, or a fresh 12-octet nonce and the 16-octet tag length, from the engine. */
   readonly parameters: ContentParameters;
   readonly content: Uint8Array;
-  readonly signal?: AbortSignal | undefined;
+  readonly signal?: AbortSignalLike | undefined;
 }
 
 export interface EncryptPrimitives {
@@ -136,14 +137,14 @@ export interface SharedSecretDerivation {
    * on it), or X25519's 32-octet u-coordinate.
    */
   readonly publicKey: Uint8Array;
-  readonly signal?: AbortSignal | undefined;
+  readonly signal?: AbortSignalLike | undefined;
 }
 
 export interface EphemeralAgreement {
   readonly curve: AgreementCurve;
   /** The recipient's SEC 1 point, or X25519 key, as its certificate holds it. */
   readonly publicKey: Uint8Array;
-  readonly signal?: AbortSignal | undefined;
+  readonly signal?: AbortSignalLike | undefined;
 }
 
 export interface AesKeyWrap {
@@ -182,7 +183,7 @@ export interface KemEncapsulation {
   readonly parameterSet: MlKemParameterSet;
   /** The recipient's encapsulation key, as long as the parameter set's (the engine has checked it). */
   readonly publicKey: Uint8Array;
-  readonly signal?: AbortSignal | undefined;
+  readonly signal?: AbortSignalLike | undefined;
 }
 
 export interface KemDecapsulation {
@@ -191,7 +192,7 @@ export interface KemDecapsulation {
   readonly privateKey: MlKemPrivateKey;
   /** The kemct, as long as the parameter set's ciphertext. */
   readonly ciphertext: Uint8Array;
-  readonly signal?: AbortSignal | undefined;
+  readonly signal?: AbortSignalLike | undefined;
 }
 
 /**

@@ -11,6 +11,7 @@ import { parseCertificateDetails, type CertificateDetails } from './certificate.
 import { OID } from '../asn1/oids.js';
 import { nameConstraintErrors } from './name-constraints.js';
 import type { CertificateInfo, ChainError, ChainPolicy, ChainPurpose, ChainResult } from './types.js';
+import type { AbortSignalLike } from '../runtime-types.js';
 
 export interface BuildChainOptions {
   /** Candidate intermediates (from the message, a store...); unreadable ones are skipped. */
@@ -20,7 +21,7 @@ export interface BuildChainOptions {
   readonly now: Date;
   readonly backend: Pick<CryptoBackend, 'verifyCertificateSignature'>;
   readonly purpose: ChainPurpose;
-  readonly signal?: AbortSignal;
+  readonly signal?: AbortSignalLike;
   /**
    * Most certificates in a path, leaf and anchor included (ERR_CHAIN_TOO_LONG beyond it). Default 16:
    * deeper than any public or enterprise S/MIME hierarchy, and it bounds the search.

@@ -4,9 +4,10 @@
  * body is read, so a slow or endless responder costs at most that much time and memory.
  */
 import { SealpostError, throwIfAborted } from '../errors.js';
+import type { AbortSignalLike, FetchInit, FetchResponse } from '../runtime-types.js';
 
 /** The part of the Fetch API the checker uses; globalThis.fetch is one. */
-export type RevocationFetch = (url: string, init: RequestInit) => Promise<Response>;
+export type RevocationFetch = (url: string, init: FetchInit) => Promise<FetchResponse>;
 
 export interface FetchLimits {
   readonly fetch: RevocationFetch;
@@ -14,7 +15,7 @@ export interface FetchLimits {
   readonly timeoutMs: number;
   /** Most bytes one answer may have. */
   readonly maxBytes: number;
-  readonly signal?: AbortSignal;
+  readonly signal?: AbortSignalLike;
 }
 
 /** Why a fetch gave no answer; the message names the URL and the reason, never any content. */
@@ -46,7 +47,7 @@ export async function fetchBytes(url: string, limits: FetchLimits, post?: { read
   const onAbort = (): void => controller.abort();
   limits.signal?.addEventListener('abort', onAbort, { once: true });
   try {
-    const init: RequestInit = {
+    const init: FetchInit = {
       method: post === undefined ? 'GET' : 'POST',
       redirect: 'error',
       signal: controller.signal,
@@ -75,7 +76,7 @@ export async function fetchBytes(url: string, limits: FetchLimits, post?: { read
   }
 }
 
-async function readBounded(response: Response, url: string, maxBytes: number): Promise<Uint8Array> {
+async function readBounded(response: FetchResponse, url: string, maxBytes: number): Promise<Uint8Array> {
   if (response.body === null) return new Uint8Array(0);
   const reader = response.body.getReader();
   const chunks: Uint8Array[] = [];

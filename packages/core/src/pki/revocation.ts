@@ -19,6 +19,7 @@ import { FetchFailure, fetchBytes, isFetchable, type RevocationFetch } from './r
 import { createRevocationCache, type RevocationCache } from './revocation-cache.js';
 import { readSpki } from './spki.js';
 import type { ChainPolicy } from './types.js';
+import type { AbortSignalLike } from '../runtime-types.js';
 
 export type { RevocationReason } from './crl.js';
 
@@ -121,7 +122,7 @@ export interface CheckRevocationOptions {
   /** The algorithm policy, for the signatures of CRLs, responses and responder certificates. */
   readonly policy: ChainPolicy;
   readonly settings: RevocationSettings;
-  readonly signal?: AbortSignal;
+  readonly signal?: AbortSignalLike;
 }
 
 /** One answer per certificate of the path, leaf first, the anchor left out. */

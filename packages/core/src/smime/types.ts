@@ -6,6 +6,7 @@ import type { RevocationCheck, RevocationMode, RevocationOptions, RevocationStat
 import type { CapabilitiesSource } from '../keystore/cipher-choice.js';
 import type { KeyStore } from '../keystore/types.js';
 import type { Transport } from '../transport/types.js';
+import type { AbortSignalLike } from '../runtime-types.js';
 
 export type VerifyStatus = 'valid' | 'invalid' | 'untrusted' | 'not-signed' | 'partially-signed';
 export type DecryptStatus = 'decrypted' | 'failed' | 'partially-encrypted' | 'not-encrypted';
@@ -248,7 +249,7 @@ export interface SignOptions {
   readonly scheme?: SignatureScheme;
   /** Default: now. */
   readonly signingTime?: Date;
-  readonly signal?: AbortSignal;
+  readonly signal?: AbortSignalLike;
 }
 
 /** A recipient certificate with the capabilities a key store kept for it (a StoredCertificate is one). */
@@ -274,7 +275,7 @@ export interface EncryptOptions extends HeaderProtectionOptions {
   readonly cipherUnknown?: ContentCipher;
   /** Default rsa-pkcs1 (what every mainstream client reads); rsa-oaep on request. */
   readonly keyTransport?: KeyTransport;
-  readonly signal?: AbortSignal;
+  readonly signal?: AbortSignalLike;
 }
 
 export interface SignAndEncryptOptions extends Omit<SignOptions, 'headerProtection'>, Omit<EncryptOptions, 'signal'> {}
@@ -297,7 +298,7 @@ export interface VerifyOptions {
    */
   readonly crls?: readonly Uint8Array[];
   readonly policy?: VerifyPolicy;
-  readonly signal?: AbortSignal;
+  readonly signal?: AbortSignalLike;
 }
 
 export interface DecryptOptions {
@@ -306,13 +307,13 @@ export interface DecryptOptions {
   readonly requireAuthenticated?: boolean;
   /** Layered over the instance's policy; `legacy: true` reads 3DES and RC2 content (ERR_WEAK_CIPHER otherwise). */
   readonly policy?: VerifyPolicy;
-  readonly signal?: AbortSignal;
+  readonly signal?: AbortSignalLike;
 }
 
 export interface OpenOptions extends Omit<VerifyOptions, 'signal'> {
   readonly identities: readonly Identity[];
   readonly requireAuthenticated?: boolean;
-  readonly signal?: AbortSignal;
+  readonly signal?: AbortSignalLike;
 }
 
 export interface SendOptions extends HeaderProtectionOptions {
@@ -331,7 +332,7 @@ export interface SendOptions extends HeaderProtectionOptions {
   readonly digest?: DigestAlgorithm;
   /** Recipients without a certificate: 'refuse' (default; ERR_NO_CERTIFICATE, nothing sent) or 'sign-only'. */
   readonly missingCertificate?: 'refuse' | 'sign-only';
-  readonly signal?: AbortSignal;
+  readonly signal?: AbortSignalLike;
 }
 
 export interface SendRecipientReport {

@@ -1,3 +1,5 @@
+import type { AbortSignalLike } from '../runtime-types.js';
+
 /** SMTP-style envelope: who the bytes are from and every address they go to (Bcc included). */
 export interface Envelope {
   readonly from: string;
@@ -10,7 +12,7 @@ export interface SendRequest {
   readonly envelope: Envelope;
   /** The message is signed and/or encrypted: transports must not rewrite it (tracking, re-encoding). */
   readonly sealed?: boolean;
-  readonly signal?: AbortSignal;
+  readonly signal?: AbortSignalLike;
 }
 
 export type RecipientStatus = 'accepted' | 'rejected' | 'deferred';

@@ -1,5 +1,5 @@
 import { isSealpostError } from '@sealpost/core';
-import type { KeyStore, Sealpost } from '@sealpost/core';
+import type { FetchRequest, FetchResponse, KeyStore, Sealpost } from '@sealpost/core';
 import { readCapped } from '../read-capped.js';
 import { type RelayMessage, parseRelayBatch } from '../relay/parse.js';
 import { collectMessage } from './collect-message.js';
@@ -26,7 +26,7 @@ export interface RelayCollectorOptions {
 
 export interface RelayCollector {
   /** Answers one HTTP request (fetch API Request/Response: workers, Deno, Bun, or Node through an adapter). */
-  handle(request: Request): Promise<Response>;
+  handle(request: FetchRequest): Promise<FetchResponse>;
 }
 
 export const DEFAULT_MAX_BODY_BYTES = 25 * 1024 * 1024;

@@ -1,3 +1,5 @@
+import type { FetchInit, FetchResponse } from '@sealpost/core';
+
 /** When and how often a failed transmission request is tried again. */
 export interface RetryPolicy {
   /** Requests made at most, the first included. Default 3; 1 disables retries. */
@@ -13,6 +15,12 @@ export interface SparkPostTracking {
   readonly click?: boolean;
 }
 
+/**
+ * The fetch the transport calls; globalThis.fetch is one. Typed with core's FetchInit and FetchResponse
+ * (the runtime's RequestInit and Response), so these declarations compile without the DOM lib.
+ */
+export type SparkPostFetch = (url: string, init: FetchInit) => Promise<FetchResponse>;
+
 export interface SparkPostTransportOptions {
   /** The API key, sent as the Authorization header. Read it from your secrets; it never appears in errors. */
   readonly apiKey: string;
@@ -22,7 +30,7 @@ export interface SparkPostTransportOptions {
    */
   readonly baseUrl?: string;
   /** Default globalThis.fetch. */
-  readonly fetch?: typeof fetch;
+  readonly fetch?: SparkPostFetch;
   /** Per request, from sending to the last byte of the answer. Default 30000. */
   readonly timeoutMs?: number;
   readonly retry?: RetryPolicy;
@@ -59,7 +67,7 @@ export interface ResolvedRetryPolicy {
 export interface ResolvedOptions {
   readonly apiKey: string;
   readonly url: string;
-  readonly fetch: typeof fetch;
+  readonly fetch: SparkPostFetch;
   readonly timeoutMs: number;
   readonly retry: ResolvedRetryPolicy;
   readonly retryUnknownOutcome: boolean;
