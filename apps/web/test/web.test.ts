@@ -111,8 +111,23 @@ async function newPage(requests: string[], problems: string[]): Promise<Page> {
   return page;
 }
 
-async function openInPage(page: Page, message: string, options: { p12?: string; passphrase?: string } = {}): Promise<{ title: string; text: string }> {
-  await page.getByLabel('Message (.eml)').setInputFiles(files[message]!);
+/** Drops a file on the drop zone around `inputId`, as a person dragging it from their file manager would. */
+async function dropFile(page: Page, inputId: string, name: string): Promise<void> {
+  const bytes = Array.from(await readFile(files[name]!));
+  const dataTransfer = await page.evaluateHandle(
+    ({ bytes, name }) => {
+      const transfer = new DataTransfer();
+      transfer.items.add(new File([new Uint8Array(bytes)], name, { type: 'message/rfc822' }));
+      return transfer;
+    },
+    { bytes, name },
+  );
+  await page.locator(`[data-drop]:has(#${inputId})`).dispatchEvent('drop', { dataTransfer });
+}
+
+async function openInPage(page: Page, message: string, options: { p12?: string; passphrase?: string; drop?: boolean } = {}): Promise<{ title: string; text: string }> {
+  if (options.drop === true) await dropFile(page, 'open-message', message);
+  else await page.getByLabel('Message (.eml)').setInputFiles(files[message]!);
   await page.getByLabel(/Trust anchors/).setInputFiles(files['ca.pem']!);
   if (options.p12 !== undefined) {
     await page.getByLabel(/Your key, to decrypt/).setInputFiles(files[options.p12]!);
@@ -156,7 +171,7 @@ describe('apps/web in Chromium', () => {
     const problems: string[] = [];
     const page = await newPage(requests, problems);
     try {
-      const { title, text } = await openInPage(page, 'valid.eml');
+      const { title, text } = await openInPage(page, 'valid.eml', { drop: true });
       await screenshot(page, 'valid');
       expect(title).toBe('Valid signature');
       expect(text).toContain('CN=Alice Example');
