@@ -7,6 +7,7 @@ export const EXIT = { ok: 0, negative: 1, usage: 2 } as const;
 export type CliErrorCode =
   | 'ERR_USAGE'
   | 'ERR_FILE_UNREADABLE'
+  | 'ERR_FILE_PERMISSIONS'
   | 'ERR_FILE_WRITE'
   | 'ERR_FILE_EXISTS'
   | 'ERR_OUTPUT_CLOSED'

@@ -1,18 +1,16 @@
 import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { createPkijsBackend } from '@sealpost/backend-pkijs';
 import { createSealpost, type Identity } from '@sealpost/core';
-import { ensureTestPki, opensslVerifySmime, type TestPki } from '@sealpost/fixtures';
-import { dkimVerify } from 'mailauth/lib/dkim/verify.js';
+import { dkimTxtRecord, ensureTestPki, opensslVerifySmime, startDnsTestServer, verifyDkim, type DnsTestServer, type TestPki } from '@sealpost/fixtures';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startDnsTestServer, type DnsTestServer } from '../test-support/dns-test-server.js';
 import { localhostCertificate, rejectionOf } from '../test-support/sample.js';
 import { startTestServer, type TestServer } from '../test-support/smtp-test-server.js';
 import type { ServerCertificate } from '../test-support/test-certificates.js';
 import { createSmtpTransport, type SmtpDkimOptions } from './index.js';
 
 // DKIM over the real parts: the transport signs, the repository's SMTP server (STARTTLS) receives, and
-// mailauth, a verifier that shares no code with nodemailer's signer, checks the received bytes against
-// the public key it fetches from a DNS server on loopback.
+// mailauth, a verifier whose canonicalization shares no code with nodemailer's signer, checks the
+// received bytes against the public key it fetches from a DNS server on loopback.
 
 const DOMAIN = 'example.com';
 const SELECTOR = 'mail2026';
@@ -30,11 +28,6 @@ function rsaKeyPair(bits: number): { privateKey: KeyObject; publicKey: KeyObject
   return generateKeyPairSync('rsa', { modulusLength: bits });
 }
 
-/** The DNS TXT record that publishes PUBLIC_KEY for DKIM (RFC 6376 3.6.1). */
-function dkimRecord(publicKey: KeyObject): string {
-  return `v=DKIM1; k=rsa; p=${publicKey.export({ type: 'spki', format: 'der' }).toString('base64')}`;
-}
-
 const pkcs8Pem = (key: KeyObject): string => key.export({ type: 'pkcs8', format: 'pem' }) as string;
 
 beforeAll(async () => {
@@ -43,9 +36,9 @@ beforeAll(async () => {
   bob = { certificate: pki.identities.bob.cert, privateKey: { type: 'pkcs8', der: pki.identities.bob.keyDer } };
   smtp = await startTestServer({ certificate, users: { alice: 'correct horse' } });
   dns = await startDnsTestServer({
-    [`${SELECTOR}._domainkey.${DOMAIN}`]: dkimRecord(signing.publicKey),
+    [`${SELECTOR}._domainkey.${DOMAIN}`]: dkimTxtRecord(signing.publicKey),
     // A selector that exists, but publishes someone else's key.
-    [`old._domainkey.${DOMAIN}`]: dkimRecord(other.publicKey),
+    [`old._domainkey.${DOMAIN}`]: dkimTxtRecord(other.publicKey),
   });
 });
 
@@ -80,10 +73,7 @@ async function sendSigned(sealed: Uint8Array, overrides: { readonly [K in keyof 
   return new Uint8Array(received.bytes);
 }
 
-async function dkimResults(bytes: Uint8Array): Promise<{ result: string; domain: string; selector: string | undefined; comment: string | undefined }[]> {
-  const verified = await dkimVerify(Buffer.from(bytes), { resolver: (name, rrtype) => dns.resolve(name, rrtype) });
-  return verified.results.map((r) => ({ result: r.status.result, domain: r.signingDomain, selector: r.selector, comment: r.status.comment }));
-}
+const dkimResults = (bytes: Uint8Array) => verifyDkim(bytes, dns);
 
 /** The received bytes after the DKIM-Signature field the transport put in front. */
 function afterSignatureField(bytes: Uint8Array): Uint8Array {

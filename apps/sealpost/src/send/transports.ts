@@ -1,7 +1,8 @@
 import type { Transport } from '@sealpost/core';
-import type { SmtpTlsPolicy } from '@sealpost/transport-smtp';
+import type { SmtpDkimOptions, SmtpTlsPolicy } from '@sealpost/transport-smtp';
 import { usageError } from '../errors.js';
 import { loadCertificateFiles } from '../certificate-files.js';
+import { readSecretFile } from '../secret-files.js';
 import { secretFromEnv } from '../secrets.js';
 
 export type Via = 'sparkpost' | 'smtp';
@@ -12,6 +13,10 @@ export interface TransportFlags {
   readonly smtpUrl?: string;
   readonly tls?: SmtpTlsPolicy;
   readonly smtpCa?: readonly string[];
+  /** DKIM over SMTP: the private key's file, the selector, and the domain (default: From's). */
+  readonly dkimKey?: string;
+  readonly dkimSelector?: string;
+  readonly dkimDomain?: string;
 }
 
 export interface OpenedTransport {
@@ -31,6 +36,7 @@ export async function openTransport(flags: TransportFlags, concurrency: number):
 async function sparkPostTransport(flags: TransportFlags): Promise<OpenedTransport> {
   const { createSparkPostTransport } = await import('@sealpost/transport-sparkpost');
   if (flags.smtpUrl !== undefined || flags.tls !== undefined || flags.smtpCa !== undefined) throw usageError('--smtp-url, --tls and --smtp-ca go with --via smtp');
+  if (dkimRequested(flags)) throw usageError('--dkim-key, --dkim-selector and --dkim-domain go with --via smtp; SparkPost signs with DKIM itself, with the key of your sending domain');
   const apiKey = secretFromEnv('SPARKPOST_API_KEY', 'the SparkPost API key');
   const baseUrl = flags.sparkpostBaseUrl ?? nonEmpty(process.env['SPARKPOST_BASE_URL']);
   const transport = asUsageError(() => createSparkPostTransport({ apiKey, ...(baseUrl === undefined ? {} : { baseUrl }) }));
@@ -42,6 +48,7 @@ async function smtpTransport(flags: TransportFlags, concurrency: number): Promis
   const { createSmtpTransport } = await import('@sealpost/transport-smtp');
   const server = smtpServer(flags.smtpUrl);
   const ca = flags.smtpCa === undefined ? undefined : await loadCertificateFiles(flags.smtpCa, 'SMTP server CA certificate');
+  const dkim = await dkimOptions(flags);
   const transport = asUsageError(() =>
     createSmtpTransport({
       url: server.url,
@@ -49,9 +56,27 @@ async function smtpTransport(flags: TransportFlags, concurrency: number): Promis
       ...(flags.tls === undefined ? {} : { tls: flags.tls }),
       ...(ca === undefined ? {} : { ca }),
       ...(concurrency > 1 ? { pool: { maxConnections: concurrency } } : {}),
+      ...(dkim === undefined ? {} : { dkim }),
     }),
   );
-  return { transport, target: `SMTP at ${server.shown}${flags.tls === undefined ? '' : `, tls ${flags.tls}`}` };
+  const signing = dkim === undefined ? '' : `, DKIM ${dkim.keySelector}._domainkey.${dkim.domainName ?? '<From domain>'}`;
+  return { transport, target: `SMTP at ${server.shown}${flags.tls === undefined ? '' : `, tls ${flags.tls}`}${signing}` };
+}
+
+function dkimRequested(flags: TransportFlags): boolean {
+  return flags.dkimKey !== undefined || flags.dkimSelector !== undefined || flags.dkimDomain !== undefined;
+}
+
+/**
+ * `--dkim-key FILE --dkim-selector S [--dkim-domain D]`. The key is read from a file only its owner
+ * (and group) can read, never from an argument; without `--dkim-domain` each message is signed for the
+ * domain of its From address. A key that cannot sign is the transport's ERR_DKIM_KEY, before any send.
+ */
+async function dkimOptions(flags: TransportFlags): Promise<SmtpDkimOptions | undefined> {
+  if (!dkimRequested(flags)) return undefined;
+  if (flags.dkimKey === undefined || flags.dkimSelector === undefined) throw usageError('DKIM signing needs both --dkim-key FILE and --dkim-selector SELECTOR (--dkim-domain is optional: the From domain by default)');
+  const privateKey = await readSecretFile(flags.dkimKey, 'DKIM private key');
+  return { keySelector: flags.dkimSelector, privateKey, ...(flags.dkimDomain === undefined ? {} : { domainName: flags.dkimDomain }) };
 }
 
 interface SmtpServer {

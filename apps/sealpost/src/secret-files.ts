@@ -1,0 +1,36 @@
+import { open } from 'node:fs/promises';
+import { CliError } from './errors.js';
+import { reasonOf } from './io.js';
+
+/** Permission bits for "other" users: read, write, execute. */
+const OTHERS = 0o007;
+
+/**
+ * A file that holds a secret (a DKIM private key): refused unless it is a regular file that users
+ * other than its owner and group cannot reach, as ssh refuses a private key others can read. A key
+ * others can read is no longer secret, and signing with it would hide that. The check is on the
+ * opened file (fstat), so it is the file that is read. Nothing of the contents is ever in an error.
+ */
+export async function readSecretFile(path: string, what: string): Promise<Uint8Array> {
+  let handle;
+  try {
+    handle = await open(path, 'r');
+  } catch (error) {
+    throw new CliError('ERR_FILE_UNREADABLE', `cannot read ${what} ${path}: ${reasonOf(error)}`, { cause: error });
+  }
+  try {
+    const stats = await handle.stat();
+    if (!stats.isFile()) throw new CliError('ERR_FILE_UNREADABLE', `${what} ${path} is not a regular file`);
+    // Windows has no such mode bits: there the file's ACL is the user's to set.
+    if (process.platform !== 'win32' && (stats.mode & OTHERS) !== 0) {
+      const mode = (stats.mode & 0o777).toString(8).padStart(3, '0');
+      throw new CliError('ERR_FILE_PERMISSIONS', `${what} ${path} can be read or changed by other users (mode ${mode}); make it private with chmod 600 ${path} (or 640 for a group)`);
+    }
+    return new Uint8Array(await handle.readFile());
+  } catch (error) {
+    if (error instanceof CliError) throw error;
+    throw new CliError('ERR_FILE_UNREADABLE', `cannot read ${what} ${path}: ${reasonOf(error)}`, { cause: error });
+  } finally {
+    await handle.close().catch(() => undefined);
+  }
+}
