@@ -1,42 +1,10 @@
-// Package lint, run from a package directory:
-// - runtime-neutral packages ("sealpost": { "runtime": "neutral" } in package.json) import no node:* module
-//   and no Node-only global (Buffer, process), except in a `*.node.ts` entry for the `node` export condition;
-// - no source file logs through console except the CLI (apps/*), so no key or body can reach a log by accident.
-import { readFileSync, readdirSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+// Package lint, run from a package directory: ESLint with the workspace's flat config (tooling/lint),
+// which holds the rules this script used to check with regular expressions (runtime-neutral packages
+// import no Node module and use no Node-only global; libraries do not log through console). Kept so a
+// `lint` script that still names this file runs the same check as `eslint src`.
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 
-const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
-const neutral = pkg.sealpost?.runtime === 'neutral';
-const isApp = process.cwd().includes('/apps/');
-const problems = [];
-
-function* sources(dir) {
-  for (const name of readdirSync(dir)) {
-    const p = join(dir, name);
-    if (statSync(p).isDirectory()) yield* sources(p);
-    else if (/\.(ts|mts|js|mjs)$/.test(name) && !/\.d\.ts$/.test(name)) yield p;
-  }
-}
-
-for (const file of sources('src')) {
-  const isTest = /\.test\.ts$/.test(file);
-  const lines = readFileSync(file, 'utf8').split('\n');
-  lines.forEach((line, i) => {
-    const where = `${relative(process.cwd(), file)}:${i + 1}`;
-    // A `*.node.ts` file is a package's Node entry (the `node` export condition): Node imports belong there.
-    if (neutral && !isTest && !/\.node\.ts$/.test(file)) {
-      if (/from\s+['"](node:|fs['"]|crypto['"]|path['"]|child_process['"])/.test(line) || /import\(\s*['"]node:/.test(line))
-        problems.push(`${where}: node import in a runtime-neutral package`);
-      if (/\b(Buffer|process)\./.test(line) && !/^\s*(\/\/|\*)/.test(line))
-        problems.push(`${where}: Node-only global in a runtime-neutral package`);
-    }
-    if (!isApp && !isTest && /\bconsole\.(log|error|warn|info|debug)\(/.test(line))
-      problems.push(`${where}: console output in a library`);
-  });
-}
-
-if (problems.length > 0) {
-  console.error(problems.join('\n'));
-  process.exit(1);
-}
-console.log(`lint: ${pkg.name} ok${neutral ? ' (runtime-neutral)' : ''}`);
+const eslint = fileURLToPath(new URL('../../node_modules/eslint/bin/eslint.js', import.meta.url));
+const r = spawnSync(process.execPath, [eslint, 'src'], { stdio: 'inherit' });
+process.exit(r.status ?? 1);

@@ -81,6 +81,7 @@ describe('keys and passphrases never appear in argv', () => {
     const uri = 'pkcs11:token=mail;object=alice;type=private?pin-value=123456';
     const signing = backend.sign({ content, detached: true, signers: [{ certificate: pki.identities.alice.cert, privateKey: { type: 'uri', uri }, digest: 'sha-256' }] });
     await expect(signing).rejects.toMatchObject({ code: 'ERR_INVALID_ARGUMENT' });
+    expect(cmsCalls().length).toBe(before);
     // A "URI" that openssl could read as an option is a programmer error, also found before anything runs.
     const { bob } = pki.identities;
     const sealed = await backend.encrypt({ content, recipients: [{ certificate: bob.cert }], cipher: 'aes-256-gcm', keyTransport: 'rsa-pkcs1' });

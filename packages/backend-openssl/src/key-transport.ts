@@ -21,7 +21,7 @@ const VERB = ['pkeyutl', '-decrypt'] as const;
 export async function unwrapKey(ctx: Context, dir: PrivateDir, input: kit.KeyUnwrap): Promise<Uint8Array> {
   const fallback = input.transport.kind === 'rsa-pkcs1' ? new Uint8Array(randomBytes(input.keyLength)) : null;
   const [passphrase, inkey] = await Promise.all([passphraseFor([input.privateKey], ctx.openssl.options), inkeyArgument(input.privateKey, dir, 'recipient-key')]);
-  let output: Uint8Array | null = null;
+  let output: Uint8Array | null;
   try {
     const exit = await ctx.openssl.run({
       verb: VERB,

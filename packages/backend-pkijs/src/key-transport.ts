@@ -63,7 +63,7 @@ export async function unwrapKey(ctx: Context, params: kit.KeyTransportParams, rs
  */
 async function rawRsaBlock(ctx: Context, pkcs8: Bytes, rsaPrivateKey: Bytes, encryptedKey: Bytes): Promise<Bytes> {
   const size = encryptedKey.length;
-  let raw: Uint8Array | null = null;
+  let raw: Uint8Array | null;
   try {
     raw = ctx.rsaDecryptRaw === undefined ? rsaPrivateRaw(rsaPrivateKey, encryptedKey, (n) => ctx.random(n)) : await ctx.rsaDecryptRaw(pkcs8, encryptedKey);
   } catch {

@@ -73,7 +73,7 @@ export function base64EncodeToAscii(bytes: Uint8Array, lineLength?: number): Uin
   }
   if (lineLength !== undefined && groups > 0) {
     out[o++] = CR;
-    out[o++] = LF;
+    out[o] = LF;
   }
   return out;
 }

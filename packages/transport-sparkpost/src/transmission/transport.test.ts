@@ -1,4 +1,3 @@
-import { isSealpostError } from '@sealpost/core';
 import type { SendRequest } from '@sealpost/core';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type FakeSparkPost, type Reply, TEST_API_KEY, contractReply, startFakeSparkPost, unusedPort } from '../../test-support/fake-sparkpost.js';
