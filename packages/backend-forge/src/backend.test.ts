@@ -29,7 +29,7 @@ describe('createForgeBackend', () => {
       keyAgreement: ['ecdh-p256', 'ecdh-p384', 'ecdh-p521', 'x25519'],
       kem: ['ml-kem-512', 'ml-kem-768', 'ml-kem-1024'],
       keyTypes: ['rsa', 'ec-p256', 'ec-p384', 'ed25519', 'ml-dsa-44', 'ml-dsa-65', 'ml-dsa-87', 'ml-kem-512', 'ml-kem-768', 'ml-kem-1024'],
-      runtimes: ['node', 'browser', 'worker'],
+      runtimes: ['node', 'browser', 'worker', 'deno', 'bun'],
       keyUris: false,
     });
     expect(Object.isFrozen(FORGE_CAPABILITIES) && Object.isFrozen(FORGE_CAPABILITIES.digests) && Object.isFrozen(backend)).toBe(true);

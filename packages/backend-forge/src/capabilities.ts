@@ -17,6 +17,7 @@ export const FORGE_CAPABILITIES: BackendCapabilities = Object.freeze({
   keyAgreement: Object.freeze(['ecdh-p256', 'ecdh-p384', 'ecdh-p521', 'x25519'] as const),
   kem: Object.freeze(['ml-kem-512', 'ml-kem-768', 'ml-kem-1024'] as const),
   keyTypes: Object.freeze(['rsa', 'ec-p256', 'ec-p384', 'ed25519', 'ml-dsa-44', 'ml-dsa-65', 'ml-dsa-87', 'ml-kem-512', 'ml-kem-768', 'ml-kem-1024'] as const),
-  runtimes: Object.freeze(['node', 'browser', 'worker'] as const),
+  // Each is where tooling/runtimes runs the round trips: Node, a Chromium page and Web Worker, Deno, Bun.
+  runtimes: Object.freeze(['node', 'browser', 'worker', 'deno', 'bun'] as const),
   keyUris: false,
 });
