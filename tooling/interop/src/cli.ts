@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { sectionOf, withSection } from './curve25519-section.js';
 import { runMatrix } from './matrix.js';
 import { peersFromSetting } from './peers/peer-list.js';
 import { problemsOf } from './problems.js';
@@ -31,7 +32,7 @@ async function main(): Promise<number> {
   const result = await runMatrix({ peers, ...(concurrency === undefined ? {} : { concurrency }) });
   const markdown = renderMarkdown(result);
   if (values.write === undefined) process.stdout.write(markdown);
-  else await writeText(values.write, markdown);
+  else await writeText(values.write, await withKeptSections(values.write, markdown));
   if (values.json !== undefined) await writeText(values.json, `${JSON.stringify(result, null, 2)}\n`);
   const counts = new Map<string, number>();
   for (const cell of result.cells) counts.set(cell.status, (counts.get(cell.status) ?? 0) + 1);
@@ -40,6 +41,16 @@ async function main(): Promise<number> {
   process.stderr.write(`interop: ${result.cells.length} cells (${summary}) in ${(result.durationMs / 1000).toFixed(1)} s${values.write === undefined ? '' : `; wrote ${values.write}`}\n`);
   for (const problem of problems) process.stderr.write(`  ${problem}\n`);
   return problems.length === 0 ? 0 : 1;
+}
+
+/**
+ * The page with the sections other tests write into it kept: the Ed25519 / X25519 section comes from
+ * bouncycastle.slow.test.ts, not from this run, so rewriting the page must not drop it.
+ */
+async function withKeptSections(path: string, markdown: string): Promise<string> {
+  const previous = await readFile(resolve(path), 'utf8').catch(() => '');
+  const section = sectionOf(previous);
+  return section === undefined ? markdown : withSection(markdown, section);
 }
 
 async function writeText(path: string, text: string): Promise<void> {
