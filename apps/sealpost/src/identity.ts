@@ -57,7 +57,7 @@ async function identityFromPem(certPath: string, keyPath: string, passphrase: st
       return await readPrivateKey(keyBytes, passphrase);
     } catch (error) {
       if (passphrase === undefined && isSealpostError(error, 'ERR_INVALID_ARGUMENT'))
-        throw usageError(`private key ${keyPath} is encrypted: name the variable holding its passphrase with --pass-env VAR`);
+        throw passphraseNeeded(`private key ${keyPath}`);
       throw error;
     }
   });
@@ -66,7 +66,21 @@ async function identityFromPem(certPath: string, keyPath: string, passphrase: st
 
 async function identityFromPkcs12(path: string, passphrase: string | undefined, chain: readonly Uint8Array[]): Promise<Identity> {
   const bytes = await readFileArg(path, 'PKCS#12 file');
-  // No --pass-env: try the empty password, which is what unprotected exports use.
-  const p12 = await withFileContext(path, 'PKCS#12 file', () => readPkcs12(bytes, passphrase ?? ''));
+  // No --pass-env: try the empty password, which is what unprotected exports use. When it does not
+  // open the file, the passphrase is what is missing: saying so beats "wrong passphrase", since none
+  // was given.
+  const p12 = await withFileContext(path, 'PKCS#12 file', async () => {
+    try {
+      return await readPkcs12(bytes, passphrase ?? '');
+    } catch (error) {
+      if (passphrase === undefined && isSealpostError(error, 'ERR_PKCS12_PASSWORD')) throw passphraseNeeded(`PKCS#12 file ${path}`);
+      throw error;
+    }
+  });
   return { certificate: p12.certificate, privateKey: p12.privateKey, chain: [...p12.chain, ...chain] };
+}
+
+/** A protected key or .p12 and no --pass-env: what is missing, and where it goes (never an argument). */
+function passphraseNeeded(what: string): CliError {
+  return new CliError('ERR_PASSPHRASE_MISSING', `${what} is protected by a passphrase: put it in an environment variable and name the variable with --pass-env VAR`);
 }

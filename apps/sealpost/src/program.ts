@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { Command, Help } from 'commander';
+import { type ColorChoice, setColorChoice } from './color.js';
 import { COMMAND_LIST, HELP_AFTER, PROGRAM_DESCRIPTION } from './help.js';
 
 type AddCommand = (program: Command) => void;
@@ -58,12 +59,26 @@ export function buildHelpProgram(): Command {
   return program;
 }
 
+/**
+ * `--color` and `--no-color` belong to the root, so they are taken anywhere on the command line
+ * (commander reads the root's options after a command too); the choice is set before any command
+ * runs. Neither given leaves the decision to the environment and the terminal (color.ts).
+ */
 function rootCommand(): Command {
   return new Command('sealpost')
     .description(PROGRAM_DESCRIPTION)
     .version(packageVersion(), '-V, --version')
+    .option('--color', 'colour verdicts even when not writing to a terminal')
+    .option('--no-color', 'never colour verdicts (also: NO_COLOR=1 in the environment)')
+    .hook('preAction', (root) => setColorChoice(colorChoiceOf(root.opts()['color'])))
     .exitOverride()
     .configureOutput({ outputError: () => undefined })
     .showSuggestionAfterError(true)
     .addHelpText('after', HELP_AFTER);
+}
+
+function colorChoiceOf(value: unknown): ColorChoice {
+  if (value === true) return 'always';
+  if (value === false) return 'never';
+  return undefined;
 }

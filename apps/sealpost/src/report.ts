@@ -1,4 +1,5 @@
 import { type DecryptReport, type HeaderProtectionReport, type OpenLayer, type OpenReport, type ReportError, type RevocationCheck, type SignerReport, type VerifyReport, decodeHeaderWords } from '@sealpost/core';
+import { colorFor, paintVerdict } from './color.js';
 
 /**
  * JSON for reports. Bytes never go into JSON: a report may travel to logs and tickets, the message
@@ -21,19 +22,23 @@ export function withoutContent<T extends object>(report: T): Omit<T, 'content'> 
   return rest;
 }
 
-export function renderVerify(report: VerifyReport): string {
-  return [`verify: ${report.status}`, ...signedLines(report, '  '), ...headerProtectionLines(report.headerProtection, '  ')].join('\n') + '\n';
+// The text reports colour their verdicts where a person reads them (color.ts decides). The default
+// for each is the stream docs/cli.md sends it to: verify's report to stdout, decrypt's and open's to
+// stderr (their stdout is the message).
+
+export function renderVerify(report: VerifyReport, color = colorFor(process.stdout)): string {
+  return [`verify: ${paintVerdict(report.status, color)}`, ...signedLines(report, '  '), ...headerProtectionLines(report.headerProtection, '  ')].join('\n') + '\n';
 }
 
-export function renderDecrypt(report: DecryptReport): string {
-  return [`decrypt: ${report.status}`, ...envelopedLines(report, '  '), ...headerProtectionLines(report.headerProtection, '  ')].join('\n') + '\n';
+export function renderDecrypt(report: DecryptReport, color = colorFor(process.stderr)): string {
+  return [`decrypt: ${paintVerdict(report.status, color)}`, ...envelopedLines(report, '  '), ...headerProtectionLines(report.headerProtection, '  ')].join('\n') + '\n';
 }
 
-export function renderOpen(report: OpenReport): string {
-  const lines = [`open: ${report.status}`];
+export function renderOpen(report: OpenReport, color = colorFor(process.stderr)): string {
+  const lines = [`open: ${paintVerdict(report.status, color)}`];
   if (report.layers.length === 0) lines.push('  no signed or encrypted layer found');
   report.layers.forEach((layer, i) => {
-    lines.push(`  layer ${i + 1} (${layerName(layer)}): ${layer.status}`);
+    lines.push(`  layer ${i + 1} (${layerName(layer)}): ${paintVerdict(layer.status, color)}`);
     lines.push(...(layer.type === 'signed' ? signedLines(layer, '    ') : envelopedLines(layer, '    ')));
   });
   lines.push(...headerProtectionLines(report.headerProtection, '  '));

@@ -34,10 +34,14 @@ export function sealpost(args: readonly string[], options: RunOptions = {}): Pro
   return run(process.execPath, [BIN, ...args], options);
 }
 
+/**
+ * A separate process with the test's environment, without colour (NO_COLOR set, FORCE_COLOR removed,
+ * whatever the machine running the tests sets) unless `options.env` asks for it.
+ */
 export function run(file: string, args: readonly string[], options: RunOptions = {}): Promise<RunResult> {
   return new Promise((resolvePromise, reject) => {
     const env: Record<string, string> = {};
-    for (const [k, v] of Object.entries({ ...process.env, NO_COLOR: '1', ...options.env })) if (v !== undefined) env[k] = v;
+    for (const [k, v] of Object.entries({ ...process.env, NO_COLOR: '1', FORCE_COLOR: undefined, ...options.env })) if (v !== undefined) env[k] = v;
     const child = spawn(file, [...args], { cwd: options.cwd ?? REPO_ROOT, env, stdio: ['pipe', 'pipe', 'pipe'] });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
@@ -71,7 +75,7 @@ export interface Pki {
   readonly bob: { readonly email: string; readonly cert: string; readonly key: string; readonly p12: string };
   /** Trusted by no test: a second, unrelated CA and its identity carol. */
   readonly otherCa: string;
-  readonly carol: { readonly email: string; readonly cert: string; readonly key: string };
+  readonly carol: { readonly email: string; readonly cert: string; readonly key: string; readonly p12: string };
 }
 
 export const P12_PASS = 'correct horse battery staple';
@@ -151,7 +155,7 @@ export interface RunningCommand {
 /** The command started in the background, for servers and for runs a test interrupts. */
 export function startSealpost(args: readonly string[], options: Omit<RunOptions, 'input'> = {}): RunningCommand {
   const env: Record<string, string> = {};
-  for (const [k, v] of Object.entries({ ...process.env, NO_COLOR: '1', ...options.env })) if (v !== undefined) env[k] = v;
+  for (const [k, v] of Object.entries({ ...process.env, NO_COLOR: '1', FORCE_COLOR: undefined, ...options.env })) if (v !== undefined) env[k] = v;
   const child = spawn(process.execPath, [BIN, ...args], { cwd: options.cwd ?? REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -107,6 +108,34 @@ describe('sealpost keys usage errors', () => {
     const result = await sealpost(['keys', ...args, ...(needsStore ? ['--keystore', join(dir, 'unused')] : [])]);
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(message);
+  });
+
+  it.each([
+    ['a folder', 'no-such-folder'],
+    ['a SQLite file', 'sqlite:no-such.db'],
+  ])('a --keystore that does not exist (%s) is an error, not an empty store, and is not created', async (_kind, spec) => {
+    const path = join(dir, spec.replace(/^sqlite:/, ''));
+    const value = spec.startsWith('sqlite:') ? `sqlite:${path}` : path;
+    const commands = [
+      ['keys', 'list'],
+      ['keys', 'show', 'bob@example.com'],
+      ['keys', 'remove', 'bob@example.com'],
+      ['encrypt', '--to', pki.bob.cert, '--in', unsigned],
+      ['send', '--via', 'sparkpost', '--cert', pki.alice.cert, '--key', pki.alice.key, '--in', unsigned],
+    ];
+    for (const command of commands) {
+      const result = await sealpost([...command, '--keystore', value], { env: { SPARKPOST_API_KEY: 'unused-key', SPARKPOST_BASE_URL: 'http://127.0.0.1:9' } });
+      expect(result.code, command.join(' ')).toBe(2);
+      expect(result.out).toBe('');
+      expect(result.stderr).toBe(`sealpost: key store ${path} does not exist (keys import and serve create one) [ERR_KEYSTORE_NOT_FOUND]\n`);
+      expect(existsSync(path)).toBe(false);
+    }
+  });
+
+  it('a --keystore folder that is a file is an error', async () => {
+    const result = await sealpost(['keys', 'list', '--keystore', unsigned]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(`sealpost: key store ${unsigned} is not a folder (a SQLite key store is named sqlite:FILE) [ERR_KEYSTORE_NOT_FOUND]\n`);
   });
 
   it('refuses a certificate file for an address it is not issued to', async () => {

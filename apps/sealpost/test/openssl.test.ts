@@ -174,7 +174,7 @@ describe.skipIf(!hasOpenssl)('interop with openssl cms', () => {
 
       const noPass = await sealpost(['sign', '--cert', pki.alice.cert, '--key', key], { input: MESSAGE });
       expect(noPass.code).toBe(2);
-      expect(noPass.stderr).toMatch(/is encrypted: name the variable holding its passphrase with --pass-env VAR \[ERR_USAGE\]\n$/);
+      expect(noPass.stderr).toMatch(/is protected by a passphrase: put it in an environment variable and name the variable with --pass-env VAR \[ERR_PASSPHRASE_MISSING\]\n$/);
       const wrong = await sealpost(['sign', '--cert', pki.alice.cert, '--key', key, '--pass-env', 'KEY_PASS'], { input: MESSAGE, env: { KEY_PASS: 'nope-nope' } });
       expect(wrong.code).toBe(2);
       expect(wrong.stderr.split('\n').filter(Boolean)).toHaveLength(1);

@@ -79,6 +79,18 @@ describe('sealpost sign', () => {
     expect(existsSync(join(dir, 'never.eml'))).toBe(false);
   });
 
+  it('says that a protected .p12 given without --pass-env needs a passphrase, and how to give it', async () => {
+    for (const command of [['sign'], ['decrypt'], ['open', '--trust', pki.ca]]) {
+      const result = await sealpost([...command, '--p12', pki.alice.p12, '--out', join(dir, 'never.eml')], { input: MESSAGE });
+      expect(result.code).toBe(2);
+      expect(result.out).toBe('');
+      expect(result.stderr).toBe(
+        `sealpost: PKCS#12 file ${pki.alice.p12} is protected by a passphrase: put it in an environment variable and name the variable with --pass-env VAR [ERR_PASSPHRASE_MISSING]\n`,
+      );
+      expect(existsSync(join(dir, 'never.eml'))).toBe(false);
+    }
+  });
+
   it('shows a stack only with SEALPOST_DEBUG=1', async () => {
     const result = await sealpost(['sign', '--p12', pki.alice.p12, '--pass-env', 'P12_PASS'], {
       input: MESSAGE,

@@ -12,7 +12,7 @@ import { type SendPool, openSendPool } from './send-pool.js';
 import { createSignatureMemo, signingOnce } from './signing-once.js';
 import { type BulkList, readBulkList } from './recipients.js';
 import { type BulkLine, runBulk } from './run.js';
-import { bulkSummary, renderBulkSummary } from './summary.js';
+import { bulkSummary, namedList, renderBulkSummary } from './summary.js';
 
 const MAX_CONCURRENCY = 64;
 const DEFAULT_CONCURRENCY = 4;
@@ -155,7 +155,7 @@ async function announce(flags: SendFlags, sender: Sender, count: number, total: 
     for (const address of addresses) if ((await sender.keystore.get(address)) === null) missing.push(address);
     if (missing.length > 0) {
       const what = flags.missingCertificate === 'sign-only' ? 'they get the message signed only' : 'they are not sent to';
-      lines.push(`bulk: no certificate for ${missing.length} recipient(s), ${what}: ${missing.join(', ')}`);
+      lines.push(`bulk: no certificate for ${missing.length} recipient(s), ${what}: ${namedList(missing, missing.length)}`);
     }
   }
   await writeStream(process.stderr, `${lines.join('\n')}\n`);

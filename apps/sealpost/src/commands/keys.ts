@@ -97,7 +97,7 @@ async function importFromMessage(flags: ImportFlags): Promise<number> {
       `keys import: not stored: the message is ${status}, and only a valid signature adds a certificate\n${why === '' ? '' : `${why}\n`}`,
     );
     return EXIT.negative;
-  });
+  }, { create: true });
 }
 
 async function importCertificateFile(flags: ImportFlags): Promise<number> {
@@ -114,7 +114,7 @@ async function importCertificateFile(flags: ImportFlags): Promise<number> {
     const fingerprint = (await keystore.history(address)).find((s) => sameCertificate(s.certificate, certificate!))?.fingerprint ?? '';
     await say(flags, { stored: true, outcome, address, fingerprint }, `keys import: ${outcome} ${address} (sha-256 ${fingerprint}); chain not verified\n`);
     return EXIT.ok;
-  });
+  }, { create: true });
 }
 
 function addList(keys: Command): void {
@@ -140,8 +140,8 @@ function addShow(keys: Command): void {
     .option('--json', 'print the details as JSON');
   keystoreOption(cmd);
   cmd.action(async (address: string, flags: ShowFlags) => {
+    const target = checkedAddress(address);
     process.exitCode = await withKeyStore(flags.keystore, async (keystore) => {
-      const target = checkedAddress(address);
       const history = await keystore.history(target);
       if (history.length === 0) {
         await writeStream(process.stderr, `sealpost: no certificate stored for ${target} [ERR_NO_CERTIFICATE]\n`);
@@ -166,10 +166,10 @@ function addRemove(keys: Command): void {
     .option('--json', 'print the result as JSON');
   keystoreOption(cmd);
   cmd.action(async (address: string, flags: RemoveFlags) => {
+    const target = checkedAddress(address);
+    const fingerprint = flags.fingerprint?.toLowerCase().replace(/:/g, '');
+    if (fingerprint !== undefined && !/^[0-9a-f]{64}$/.test(fingerprint)) throw usageError('--fingerprint takes the 64 hex digits of a SHA-256 fingerprint');
     process.exitCode = await withKeyStore(flags.keystore, async (keystore) => {
-      const target = checkedAddress(address);
-      const fingerprint = flags.fingerprint?.toLowerCase().replace(/:/g, '');
-      if (fingerprint !== undefined && !/^[0-9a-f]{64}$/.test(fingerprint)) throw usageError('--fingerprint takes the 64 hex digits of a SHA-256 fingerprint');
       const removed = await keystore.remove(target, fingerprint);
       await say(flags, { address: target, removed }, `keys remove: removed ${removed} certificate(s) for ${target}\n`);
       return removed > 0 ? EXIT.ok : EXIT.negative;

@@ -54,7 +54,7 @@ async function runServe(flags: ServeFlags): Promise<number> {
   const trustAnchors = await loadCertificateFiles(flags.trust, 'trust anchor');
   const sealpost = createSealpost({ backend: await createBackend(flags.backend) });
   const log = jsonLineLog(process.stderr);
-  const keystore = await openKeyStore(flags.keystore);
+  const keystore = await openKeyStore(flags.keystore, { create: true });
   const { startKeyServer } = await import('../http/key-server.js');
   let server;
   try {

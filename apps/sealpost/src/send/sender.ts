@@ -51,8 +51,12 @@ export async function openSender(flags: SendFlags, concurrency: number): Promise
   const identity = await senderIdentity(flags);
   if (flags.encrypt && flags.keystore === undefined) throw usageError("encrypting needs --keystore DIR (or sqlite:FILE) with the recipients' certificates; --no-encrypt sends without");
   const backend = await createBackend(flags.backend);
-  const opened = await openTransport(flags, concurrency);
+  // The key store before the transport: a --keystore that does not exist stops the command before it connects.
   const keystore = flags.keystore === undefined ? undefined : await openKeyStore(flags.keystore);
+  const opened = await openTransport(flags, concurrency).catch(async (error: unknown) => {
+    await keystore?.close?.();
+    throw error;
+  });
   return {
     backend,
     identity,
