@@ -112,6 +112,12 @@ function expectNodeAnswers(results: readonly ScenarioResult[]): void {
     } else {
       throw new Error(`no expectation for ${s}`);
     }
+    const signing = /sign and verify (\S+)$/.exec(s);
+    if (signing !== null) expect(r.facts['signatureAlgorithm'], s).toBe(signing[1]);
+    if (s.endsWith('to ECDH P-256')) expect(r.facts['keyAgreement'], s).toBe('ecdh-p256');
+    if (s.endsWith('to X25519')) expect(r.facts['keyAgreement'], s).toBe('x25519');
+    const transport = /encrypt and decrypt \S+ (rsa-\S+)$/.exec(s);
+    if (transport !== null) expect(r.facts['keyTransport'], s).toBe(transport[1]);
     if (s.includes('header protection') || s.includes('header-protected')) {
       expect(r.facts, s).toMatchObject({ outerSubject: '[...]', hp: 'cipher', hpSigned: true, hpEncrypted: true, confidential: 'subject', outerDifferences: 0 });
       expect(String(r.facts['protectedSubject']), s).toMatch(/^Q3 figures: /);
