@@ -36,7 +36,7 @@ const berOp = fc.oneof(
   { weight: 2, arbitrary: fc.record({ op: fc.constant('constructed-string' as const), split: pos, indefinite: fc.boolean() }) },
 );
 
-/** Key agreement and content-cipher fields; a no-op on a message without the field. */
+/** Key agreement, KEM recipient, signer and content-cipher fields; a no-op on a message without the field. */
 const fieldOp: fc.Arbitrary<FieldOp> = fc.oneof(
   {
     weight: 3,
@@ -54,6 +54,23 @@ const fieldOp: fc.Arbitrary<FieldOp> = fc.oneof(
   {
     weight: 3,
     arbitrary: fc.record({ op: fc.constant('cbc-padding' as const), form: fc.constantFrom('pad-length', 'pad-byte', 'drop-block', 'partial-block', 'empty'), offset: pos, mask: byte }),
+  },
+  { weight: 2, arbitrary: fc.record({ op: fc.constant('kari-originator' as const), form: fc.constantFrom('curve-oid', 'parameters'), pick: fc.nat({ max: 64 }) }) },
+  {
+    weight: 4,
+    arbitrary: fc.record({
+      op: fc.constant('kem-recipient' as const),
+      field: fc.constantFrom('kem', 'kemct-length', 'kdf', 'kek-length', 'wrap', 'ukm', 'encrypted-key-length', 'version'),
+      pick: fc.nat({ max: 64 }),
+    }),
+  },
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      op: fc.constant('signer-algorithm' as const),
+      form: fc.constantFrom('digest', 'digest-parameters', 'signature-oid', 'signature-parameters', 'signature-length'),
+      pick: fc.nat({ max: 64 }),
+    }),
   },
 );
 

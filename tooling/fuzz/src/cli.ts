@@ -3,12 +3,13 @@ import { randomInt } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { IDENTITY_NAMES, type IdentityName } from '@sealpost/fixtures';
+import { IDENTITY_NAMES } from '@sealpost/fixtures';
+import { EXTRA_IDENTITY_NAMES } from './identities.js';
 import { runFuzz } from './fuzz.js';
 import { OPERATIONS, type Operation, isFailure } from './outcome.js';
 import { renderReport } from './render.js';
 import { renderReplay, replay, writeRepro } from './repro.js';
-import { STRUCTURES, structureNamed } from './structures.js';
+import { type RecipientName, STRUCTURES, structureNamed } from './structures.js';
 import { createFuzzWorld } from './world.js';
 
 // `pnpm fuzz --cases N --seed S [--only verify|decrypt|open|decrypt-legacy|open-legacy] [--structure NAME[,NAME]] [--out DIR]`
@@ -91,9 +92,10 @@ function optionalNumber(text: string | undefined, name: string): number | undefi
   return n;
 }
 
-function identityNamed(name: string): IdentityName {
-  const found = IDENTITY_NAMES.find((n) => n === name.trim());
-  if (found === undefined) throw new RangeError(`--recipient takes a test PKI identity: ${IDENTITY_NAMES.join(', ')}`);
+function identityNamed(name: string): RecipientName {
+  const names: readonly RecipientName[] = [...IDENTITY_NAMES, ...EXTRA_IDENTITY_NAMES];
+  const found = names.find((n) => n === name.trim());
+  if (found === undefined) throw new RangeError(`--recipient takes a test PKI identity or one the fuzzer adds: ${names.join(', ')}`);
   return found;
 }
 

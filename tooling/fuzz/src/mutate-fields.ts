@@ -3,10 +3,11 @@ import { type Located, type TreeNode, isUniversal, primitive } from './ber-tree.
 import type { FieldOp } from './mutation.js';
 
 /**
- * Mutations aimed at named fields of key agreement (RFC 5753) and of the content ciphers (RFC 3370,
- * RFC 5084): the generic BER mutations pick any element, so they reach these fields only by chance and
- * never with the values that matter (a compressed point, a 3DES key wrap, an RC2 version of 32 bits,
- * a pad length of 0). Each finds its field by the shape around it, so it works on any producer's
+ * Mutations aimed at named fields of key agreement (RFC 5753, RFC 8418), KEM recipients (RFC 9629,
+ * RFC 9936), signers (RFC 8419, RFC 9882) and the content ciphers (RFC 3370, RFC 5084): the generic BER
+ * mutations pick any element, so they reach these fields only by chance and never with the values that
+ * matter (a compressed point, a 3DES key wrap, an RC2 version of 32 bits, a pad length of 0, another
+ * ML-KEM parameter set, a kekLength of 24, Ed25519 under SHA-256). Each finds its field by the shape around it, so it works on any producer's
  * encoding; where a message has no such field the mutation does nothing.
  */
 
@@ -23,7 +24,7 @@ const O = {
   aes128Cbc: '2.16.840.1.101.3.4.1.2',
 } as const;
 
-/** Key-agreement schemes: the dhSinglePass ones read, the ones refused, and one that is no scheme at all. */
+/** Key-agreement schemes: the dhSinglePass ones read, the ones refused. */
 const SCHEMES = [
   '1.3.133.16.840.63.0.2', // stdDH, SHA-1 KDF
   '1.3.132.1.11.0', // stdDH, SHA-224 KDF (not read)
@@ -36,9 +37,72 @@ const SCHEMES = [
   '1.3.132.1.14.3', // cofactorDH, SHA-512
   '1.3.133.16.840.63.0.16', // mqvSinglePass, SHA-1 KDF
   '1.2.840.113549.1.9.16.3.19', // RFC 8418 HKDF-SHA-256 (X25519)
-  '1.2.840.10045.2.1', // id-ecPublicKey: not a scheme
+  '1.2.840.113549.1.9.16.3.20', // RFC 8418 HKDF-SHA-384
+  '1.2.840.113549.1.9.16.3.21', // RFC 8418 HKDF-SHA-512
 ];
-const SCHEME_OIDS = SCHEMES.slice(0, 11).map(oidBytes);
+const SCHEME_OIDS = SCHEMES.map(oidBytes);
+/** What the scheme is replaced with: a scheme, or id-ecPublicKey, which is none. */
+const SCHEME_REPLACEMENTS = [...SCHEMES, '1.2.840.10045.2.1'];
+
+/** The kari originator key's algorithm: X25519 and the NIST curves' id-ecPublicKey read, the rest refused. */
+const ORIGINATOR_KEY_TYPES = [
+  '1.3.101.110', // id-X25519
+  '1.3.101.111', // id-X448
+  '1.3.101.112', // id-Ed25519: a signature key
+  '1.2.840.10045.2.1', // id-ecPublicKey
+  '1.2.840.113549.1.1.1', // rsaEncryption
+  '1.3.101.99', // no algorithm
+];
+const P256 = '1.2.840.10045.3.1.7';
+
+/** KEMRecipientInfo (RFC 9629, RFC 9936) values: KEMs, KDFs, kekLengths, version numbers. */
+const KEMS = [
+  '2.16.840.1.101.3.4.4.1', // ML-KEM-512
+  '2.16.840.1.101.3.4.4.2', // ML-KEM-768
+  '2.16.840.1.101.3.4.4.3', // ML-KEM-1024
+  '2.16.840.1.101.3.4.4.99', // under NIST's KEM arc, no parameter set
+  '1.2.840.113549.1.9.16.3.14', // RSA-KEM (RFC 9690)
+  '1.3.101.110', // X25519: not a KEM
+];
+const KDFS = [
+  '1.2.840.113549.1.9.16.3.28', // HKDF-SHA256
+  '1.2.840.113549.1.9.16.3.29', // HKDF-SHA384
+  '1.2.840.113549.1.9.16.3.30', // HKDF-SHA512
+  '1.3.133.16.840.9.44.1.1', // KDF3 (RFC 9690): not read
+  '2.16.840.1.101.3.4.2.1', // SHA-256: a hash, not a KDF
+];
+const KEK_LENGTHS = [16, 24, 32, 0, 1, 15, 33, 64, 256, -16, 2 ** 31, 2 ** 40];
+const VERSIONS = [0, 1, 2, 3, -1, 256];
+
+/** SignerInfo values: digests (SHA-512 is what Ed25519 and ML-DSA ask for) and signature algorithms. */
+const DIGESTS = [
+  '2.16.840.1.101.3.4.2.3', // SHA-512
+  '2.16.840.1.101.3.4.2.1', // SHA-256
+  '2.16.840.1.101.3.4.2.2', // SHA-384
+  '1.3.14.3.2.26', // SHA-1
+  '2.16.840.1.101.3.4.2.12', // SHAKE256
+  '2.16.840.1.101.3.4.2.10', // SHA3-512
+];
+/**
+ * SHA-224 and MD5, which openssl computes and pkijs and forge do not (each README's capability table):
+ * under an RSA or ECDSA signer they get a verdict on one backend and ERR_UNSUPPORTED_DIGEST on the others,
+ * by design. Under Ed25519 and ML-DSA the RFCs refuse them whatever the backend has, so they go there only.
+ */
+const DIGESTS_ONLY_SOME_BACKENDS_COMPUTE = ['2.16.840.1.101.3.4.2.4', '1.2.840.113549.2.5'];
+const RFC_PAIRED_SIGNATURES = ['1.3.101.112', '2.16.840.1.101.3.4.3.17', '2.16.840.1.101.3.4.3.18', '2.16.840.1.101.3.4.3.19'].map(oidBytes);
+const SIGNATURE_ALGORITHMS = [
+  '1.3.101.112', // Ed25519
+  '1.3.101.113', // Ed448
+  '2.16.840.1.101.3.4.3.17', // ML-DSA-44
+  '2.16.840.1.101.3.4.3.18', // ML-DSA-65
+  '2.16.840.1.101.3.4.3.19', // ML-DSA-87
+  '2.16.840.1.101.3.4.3.32', // HashML-DSA-44 with SHA-512 (not read)
+  '2.16.840.1.101.3.4.3.20', // SLH-DSA-SHA2-128s
+  '1.2.840.113549.1.1.1', // rsaEncryption
+  '1.2.840.10045.4.3.4', // ecdsa-with-SHA512
+];
+/** Signature length changes: one octet, an ML-DSA parameter set's difference, none left, much longer. */
+const SIGNATURE_DELTAS = [-1, 1, -2, 2, -32, 32, -64, 64, -1111, 1111, -1_000_000, 4096];
 
 const WRAPS = [O.aes128Wrap, O.aes192Wrap, O.aes256Wrap, O.cms3DESwrap, O.aes128WrapPad, O.aes128Cbc];
 
@@ -54,6 +118,31 @@ function isOid(node: TreeNode | undefined, candidates: readonly Uint8Array[]): b
 }
 
 const isContext = (node: TreeNode | undefined, tag: number): node is TreeNode => node !== undefined && node.cls === 2 && node.tagNumber === tag;
+const isAlgorithm = (node: TreeNode | undefined): node is TreeNode => node !== undefined && isUniversal(node, 16) && isUniversal(node.children[0] ?? node, 6);
+
+/** OtherRecipientInfo [4] { id-ori-kem, KEMRecipientInfo }: the KEMRecipientInfo. */
+function kemRecipientOf(node: TreeNode): TreeNode | undefined {
+  const [type, value] = node.children;
+  return isContext(node, 4) && node.constructed && isOid(type, [oidBytes('1.2.840.113549.1.9.16.13.3')]) && value !== undefined && isUniversal(value, 16) ? value : undefined;
+}
+
+/** KEMRecipientInfo ::= SEQUENCE { version, rid, kem, kemct, kdf, kekLength, ukm [0] OPTIONAL, wrap, encryptedKey }: where the fields after kekLength are. */
+function kemFields(kemri: TreeNode): { ukmIndex: number | null; wrapIndex: number } {
+  const ukmIndex = isContext(kemri.children[6], 0) ? 6 : null;
+  return { ukmIndex, wrapIndex: ukmIndex === null ? 6 : 7 };
+}
+
+/** SignerInfo ::= SEQUENCE { version INTEGER, sid, digestAlgorithm, [0] signedAttrs OPTIONAL, signatureAlgorithm, signature OCTET STRING, ... }. */
+function isSignerInfo(node: TreeNode): boolean {
+  const [version, , digest] = node.children;
+  const at = signatureIndex(node);
+  return isUniversal(node, 16) && version !== undefined && isUniversal(version, 2) && isAlgorithm(digest) && isAlgorithm(node.children[at]) && isUniversal(node.children[at + 1] ?? node, 4);
+}
+
+/** Where a SignerInfo's signatureAlgorithm is: after the signed attributes, if any. */
+function signatureIndex(signerInfo: TreeNode): number {
+  return isContext(signerInfo.children[3], 0) ? 4 : 3;
+}
 
 /** KeyAgreeRecipientInfo ::= [1] { version 3, [0] originator, [1] ukm OPTIONAL, keyEncryptionAlgorithm, recipientEncryptedKeys }. */
 function isKari(node: TreeNode): boolean {
@@ -80,7 +169,15 @@ export function fieldCandidates(all: readonly Located[], m: FieldOp): Located[] 
   const pick = (nodes: (TreeNode | undefined)[]): Located[] => nodes.flatMap((n) => (n === undefined ? [] : [located.get(n)!]));
   const karis = all.filter((l) => !l.inCertificate && isKari(l.node)).map((l) => l.node);
   const contentInfos = all.filter((l) => !l.inCertificate && isEncryptedContentInfo(l.node)).map((l) => l.node);
+  const notInCertificate = all.filter((l) => !l.inCertificate).map((l) => l.node);
   switch (m.op) {
+    case 'kari-originator':
+      // [0] originator > [1] originatorKey > { algorithm, BIT STRING publicKey }
+      return pick(karis.map((k) => k.children[1]?.children[0]).map((key) => (isContext(key, 1) && isAlgorithm(key.children[0]) ? key.children[0] : undefined)));
+    case 'kem-recipient':
+      return pick(notInCertificate.map(kemRecipientOf).filter((k) => k !== undefined && k.children.length >= 8));
+    case 'signer-algorithm':
+      return pick(notInCertificate.filter(isSignerInfo));
     case 'ec-point':
       // [0] originator > [1] originatorKey > { algorithm, BIT STRING publicKey }
       return pick(
@@ -139,6 +236,109 @@ export function applyField(l: Located, m: FieldOp): void {
       n.contents = paddingVariant(n.contents, block, m.form, m.offset, m.mask);
       return;
     }
+    case 'kari-originator':
+      return originatorVariant(n, m.form, m.pick);
+    case 'kem-recipient':
+      return kemRecipientVariant(n, m.field, m.pick);
+    case 'signer-algorithm':
+      return signerVariant(n, m.form, m.pick);
+  }
+}
+
+const oidNode = (dotted: string): TreeNode => primitive(0x06, oidBytes(dotted));
+const nullNode = (): TreeNode => primitive(0x05, new Uint8Array(0));
+
+/** Parameters an AlgorithmIdentifier should not have: NULL, an OCTET STRING, a curve OID; or, where it has some, none. */
+function parametersVariant(algorithm: TreeNode, pick: number): void {
+  if (algorithm.children.length > 1 && pick % 4 === 0) {
+    algorithm.children.splice(1);
+    return;
+  }
+  const parameters = [nullNode(), primitive(0x04, new Uint8Array(8).fill(pick & 0xff)), oidNode(P256)][pick % 3]!;
+  algorithm.children.splice(1, algorithm.children.length - 1, parameters);
+}
+
+/** The originator key's AlgorithmIdentifier: another key type, or parameters added, changed or dropped. */
+function originatorVariant(algorithm: TreeNode, form: Extract<FieldOp, { op: 'kari-originator' }>['form'], pick: number): void {
+  if (form === 'curve-oid') algorithm.children[0] = oidNode(ORIGINATOR_KEY_TYPES[pick % ORIGINATOR_KEY_TYPES.length]!);
+  else parametersVariant(algorithm, pick);
+}
+
+/** An INTEGER node, two's complement (the DER writer takes no negative values). */
+function integerNode(value: number): TreeNode {
+  return primitive(0x02, integerContents(value));
+}
+
+/** One field of a KEMRecipientInfo changed. */
+function kemRecipientVariant(kemri: TreeNode, field: Extract<FieldOp, { op: 'kem-recipient' }>['field'], pick: number): void {
+  const { ukmIndex, wrapIndex } = kemFields(kemri);
+  const c = kemri.children;
+  const delta = (pick % 2 === 0 ? -1 : 1) * (1 + ((pick >> 1) % 32));
+  switch (field) {
+    case 'kem':
+      if (pick % 8 === 7) parametersVariant(c[2]!, pick);
+      else c[2]!.children[0] = oidNode(KEMS[pick % KEMS.length]!);
+      return;
+    case 'kemct-length':
+      c[3]!.contents = resized(c[3]!.contents, pick % 16 === 15 ? -c[3]!.contents.length : delta);
+      return;
+    case 'kdf':
+      if (pick % 8 === 7) parametersVariant(c[4]!, pick);
+      else c[4]!.children[0] = oidNode(KDFS[pick % KDFS.length]!);
+      return;
+    case 'kek-length':
+      c[5] = integerNode(KEK_LENGTHS[pick % KEK_LENGTHS.length]!);
+      return;
+    case 'wrap':
+      if (pick % 8 === 7) parametersVariant(c[wrapIndex]!, pick);
+      else c[wrapIndex]!.children[0] = oidNode(WRAPS[pick % WRAPS.length]!);
+      return;
+    case 'ukm': {
+      // ukm [0] EXPLICIT UserKeyingMaterial: added (or replaced), emptied, made long, not octets, or dropped.
+      const form = pick % 5;
+      if (form === 4) {
+        if (ukmIndex !== null) c.splice(ukmIndex, 1);
+        return;
+      }
+      const inner = form === 0 ? primitive(0x04, new Uint8Array(8 + (pick % 24)).fill(pick)) : form === 1 ? primitive(0x04, new Uint8Array(0)) : form === 2 ? primitive(0x04, new Uint8Array(300)) : integerNode(pick);
+      const ukm: TreeNode = { ...primitive(0xa0, new Uint8Array(0)), children: [inner] };
+      if (ukmIndex === null) c.splice(6, 0, ukm);
+      else c[ukmIndex] = ukm;
+      return;
+    }
+    case 'encrypted-key-length': {
+      const key = c[wrapIndex + 1];
+      if (key !== undefined && !key.constructed) key.contents = resized(key.contents, delta);
+      return;
+    }
+    case 'version':
+      c[0] = integerNode(VERSIONS[pick % VERSIONS.length]!);
+      return;
+  }
+}
+
+/** A SignerInfo's digest or signature algorithm, their parameters, or the signature's length. */
+function signerVariant(signerInfo: TreeNode, form: Extract<FieldOp, { op: 'signer-algorithm' }>['form'], pick: number): void {
+  const digest = signerInfo.children[2]!;
+  const at = signatureIndex(signerInfo);
+  const algorithm = signerInfo.children[at]!;
+  const signature = signerInfo.children[at + 1]!;
+  switch (form) {
+    case 'digest': {
+      const digests = isOid(algorithm.children[0], RFC_PAIRED_SIGNATURES) ? [...DIGESTS, ...DIGESTS_ONLY_SOME_BACKENDS_COMPUTE] : DIGESTS;
+      digest.children[0] = oidNode(digests[pick % digests.length]!);
+      return;
+    }
+    case 'digest-parameters':
+      return parametersVariant(digest, pick);
+    case 'signature-oid':
+      algorithm.children[0] = oidNode(SIGNATURE_ALGORITHMS[pick % SIGNATURE_ALGORITHMS.length]!);
+      return;
+    case 'signature-parameters':
+      return parametersVariant(algorithm, pick);
+    case 'signature-length':
+      if (!signature.constructed) signature.contents = resized(signature.contents, SIGNATURE_DELTAS[pick % SIGNATURE_DELTAS.length]!);
+      return;
   }
 }
 
@@ -203,7 +403,7 @@ function keyWrapVariant(algorithm: TreeNode, form: Extract<FieldOp, { op: 'key-w
   const wrap = algorithm.children[1];
   switch (form) {
     case 'scheme':
-      algorithm.children[0] = primitive(0x06, oidBytes(SCHEMES[pick % SCHEMES.length]!));
+      algorithm.children[0] = primitive(0x06, oidBytes(SCHEME_REPLACEMENTS[pick % SCHEME_REPLACEMENTS.length]!));
       return;
     case 'no-wrap':
       if (pick % 2 === 0) algorithm.children.splice(1);

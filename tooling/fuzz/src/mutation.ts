@@ -30,7 +30,7 @@ export type BerOp =
   /** A primitive OCTET STRING re-sent as a constructed one in two segments. */
   | { readonly op: 'constructed-string'; readonly split: number; readonly indefinite: boolean };
 
-/** Mutations aimed at named fields of key agreement and of the content ciphers (`src/mutate-fields.ts`). */
+/** Mutations aimed at named fields of key agreement, KEM recipients, signers and the content ciphers (`src/mutate-fields.ts`). */
 export type FieldOp =
   /** The kari originator's EC point: compressed, hybrid, off the curve, the point at infinity, X zero, octets short or long, unused bits. */
   | { readonly op: 'ec-point'; readonly form: 'compressed' | 'hybrid' | 'off-curve' | 'infinity' | 'zero-x' | 'short' | 'long' | 'unused-bits'; readonly offset: number }
@@ -45,9 +45,38 @@ export type FieldOp =
   /** The content cipher's IV (3DES, RC2, AES-CBC) or GCM nonce `delta` octets longer or shorter (0 counts as -1). */
   | { readonly op: 'iv-length'; readonly delta: number }
   /** CBC padding at the end of the ciphertext: pad length or a pad octet changed, last block dropped, a partial block, none. */
-  | { readonly op: 'cbc-padding'; readonly form: 'pad-length' | 'pad-byte' | 'drop-block' | 'partial-block' | 'empty'; readonly offset: number; readonly mask: number };
+  | { readonly op: 'cbc-padding'; readonly form: 'pad-length' | 'pad-byte' | 'drop-block' | 'partial-block' | 'empty'; readonly offset: number; readonly mask: number }
+  /** The kari originator key's algorithm: another curve or key type (X448, Ed25519, id-ecPublicKey, ...), or parameters where X25519 has none. */
+  | { readonly op: 'kari-originator'; readonly form: 'curve-oid' | 'parameters'; readonly pick: number }
+  /**
+   * A KEMRecipientInfo field (RFC 9629): the KEM (another parameter set, not ML-KEM, parameters added), the
+   * kemct's length, the KDF (another HKDF, not HKDF, parameters added), kekLength, the wrap, the ukm, the
+   * encryptedKey's length, the version.
+   */
+  | {
+      readonly op: 'kem-recipient';
+      readonly field: 'kem' | 'kemct-length' | 'kdf' | 'kek-length' | 'wrap' | 'ukm' | 'encrypted-key-length' | 'version';
+      readonly pick: number;
+    }
+  /**
+   * A SignerInfo's algorithms (RFC 8419, RFC 9882): the digest (not SHA-512, SHAKE256, SHA3) and its
+   * parameters, the signature algorithm (another ML-DSA parameter set, Ed448, HashML-DSA, RSA, ECDSA) and
+   * its parameters (which Ed25519 and ML-DSA must not have), the signature's length.
+   */
+  | { readonly op: 'signer-algorithm'; readonly form: 'digest' | 'digest-parameters' | 'signature-oid' | 'signature-parameters' | 'signature-length'; readonly pick: number };
 
-export const FIELD_OPS: ReadonlySet<string> = new Set(['ec-point', 'ukm', 'key-wrap', 'wrapped-key-length', 'rc2-parameters', 'iv-length', 'cbc-padding']);
+export const FIELD_OPS: ReadonlySet<string> = new Set([
+  'ec-point',
+  'ukm',
+  'key-wrap',
+  'wrapped-key-length',
+  'rc2-parameters',
+  'iv-length',
+  'cbc-padding',
+  'kari-originator',
+  'kem-recipient',
+  'signer-algorithm',
+]);
 
 export type BerMutation = { readonly level: 'ber'; readonly target: number; readonly scope: BerScope } & (BerOp | FieldOp);
 

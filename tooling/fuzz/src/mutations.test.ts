@@ -1,7 +1,9 @@
 import { createPkijsBackend } from '@sealpost/backend-pkijs';
-import { craftSignedData, envelopedMessage, nodeAt, opaqueSignedMessage, textEntity } from '@sealpost/conformance';
-import { type BerNode, createSealpost, decodeBody, der, parseBer, parseMime } from '@sealpost/core';
-import { type TestPki, ensureTestPki, opensslEncryptDer } from '@sealpost/fixtures';
+import { cmsOf as cmsOfMessage, craftSignedData, envelopedMessage, nodeAt, opaqueSignedMessage, textEntity } from '@sealpost/conformance';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { type BerNode, createSealpost, decodeBody, der, parseBer, parseMime, readPrivateKey } from '@sealpost/core';
+import { type TestPki, ensureTestPki, opensslEncryptDer, pemBlocksToDer, vectorsDir } from '@sealpost/fixtures';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { encodeTree, toTree } from './ber-tree.js';
 import { materialize } from './materialize.js';
@@ -181,6 +183,68 @@ describe('field mutations: key agreement and the content ciphers', () => {
     expect(await decrypt(mutateBer(rc2, field({ op: 'rc2-parameters', form: 'version', version: 3 })), bob, true)).toEqual(['ERR_UNSUPPORTED_CIPHER']);
     expect(await decrypt(mutateBer(des3, field({ op: 'iv-length', delta: 1 })), bob, true)).toEqual(['ERR_CMS_MALFORMED']);
     expect(await decrypt(mutateBer(des3, field({ op: 'cbc-padding', form: 'partial-block', offset: 0, mask: 0 })), bob, true)).toEqual(['ERR_DECRYPTION_FAILED']);
+  });
+});
+
+describe('field mutations: X25519, ML-KEM, Ed25519 and ML-DSA', () => {
+  const vector = (folder: string, name: string, label: string) => pemBlocksToDer(readFileSync(join(vectorsDir(), folder, name), 'utf8'), label)[0]!;
+  const oidIs = (node: BerNode, dotted: string) => Buffer.from(node.raw).equals(Buffer.from(der.oid(dotted)));
+  // RFC 9936's AuthEnvelopedData: ContentInfo > AuthEnvelopedData > recipientInfos > ori [4] > KEMRecipientInfo.
+  const KEMRI = [1, 0, 1, 0, 1];
+  const kemMessage = () => vector('rfc9936', 'ML-KEM-512.cms', 'CMS');
+  const carlos = () => ({ certificate: vector('rfc9216', 'carlos@smime.example.sig.pem', 'CERTIFICATE'), privateKey: vector('rfc9216', 'lamps-carlos.p8.pem', 'PRIVATE KEY') });
+  const dana = () => ({ certificate: vector('rfc9216', 'dana@smime.example.enc.pem', 'CERTIFICATE'), der: vector('rfc9216', 'lamps-dana.decrypt.p8.pem', 'PRIVATE KEY') });
+  const signerInfo = (bytes: Uint8Array) => [1, 0, parseBer(bytes).children[1]!.children[0]!.children.length - 1, 0];
+
+  it('kari-originator puts another key type or parameters on the X25519 sender key', async () => {
+    const sp = createSealpost({ backend: await createPkijsBackend() });
+    const sealed = cmsOfMessage(await sp.encrypt(textEntity('To dana.\r\n'), { recipients: [dana().certificate], cipher: 'aes-128-gcm' }));
+    const algorithm = (bytes: Uint8Array) => nodeAt(bytes, [...KARI, 1, 0, 0]);
+    expect(oidIs(algorithm(sealed).children[0]!, '1.3.101.110')).toBe(true);
+    expect(oidIs(algorithm(mutateBer(sealed, field({ op: 'kari-originator', form: 'curve-oid', pick: 1 }))).children[0]!, '1.3.101.111')).toBe(true);
+    expect(algorithm(mutateBer(sealed, field({ op: 'kari-originator', form: 'parameters', pick: 0 }))).children[1]!.tagNumber).toBe(5);
+  });
+
+  it('kem-recipient changes the KEM, kemct, kekLength, wrap and ukm of a KEMRecipientInfo; dropping an added ukm gives the original bytes', () => {
+    const cms = kemMessage();
+    const at = (bytes: Uint8Array, i: number) => nodeAt(bytes, [...KEMRI, i]);
+    expect(oidIs(at(mutateBer(cms, field({ op: 'kem-recipient', field: 'kem', pick: 1 })), 2).children[0]!, '2.16.840.1.101.3.4.4.2')).toBe(true);
+    expect(at(mutateBer(cms, field({ op: 'kem-recipient', field: 'kemct-length', pick: 0 })), 3).contents).toHaveLength(at(cms, 3).contents.length - 1);
+    expect([...at(mutateBer(cms, field({ op: 'kem-recipient', field: 'kek-length', pick: 1 })), 5).contents]).toEqual([24]);
+    expect(oidIs(at(mutateBer(cms, field({ op: 'kem-recipient', field: 'wrap', pick: 3 })), 6).children[0]!, '1.2.840.113549.1.9.16.3.6')).toBe(true);
+    const withUkm = mutateBer(cms, field({ op: 'kem-recipient', field: 'ukm', pick: 0 }));
+    expect([at(withUkm, 6).cls, at(withUkm, 6).tagNumber, at(withUkm, 6).children[0]!.contents.length]).toEqual([2, 0, 8]);
+    expect(Buffer.from(mutateBer(withUkm, field({ op: 'kem-recipient', field: 'ukm', pick: 4 }))).equals(Buffer.from(cms))).toBe(true);
+  });
+
+  it('signer-algorithm changes the digest (SHA-224 only under Ed25519 and ML-DSA), the signature algorithm and the signature length', () => {
+    const ed = craftSignedData({ content: textEntity('Hi.\r\n'), includeContent: true, signers: [carlos()] });
+    const digestOf = (bytes: Uint8Array) => nodeAt(bytes, [...signerInfo(bytes), 2]).children[0]!;
+    expect(oidIs(digestOf(ed), '2.16.840.1.101.3.4.2.3')).toBe(true);
+    expect(oidIs(digestOf(mutateBer(ed, field({ op: 'signer-algorithm', form: 'digest', pick: 6 }))), '2.16.840.1.101.3.4.2.4')).toBe(true);
+    // An RSA signer never gets SHA-224 or MD5: openssl computes them and the others do not, by design.
+    const rsaDigests = Array.from({ length: 16 }, (_, pick) => digestOf(mutateBer(cms, field({ op: 'signer-algorithm', form: 'digest', pick }))));
+    expect(rsaDigests.some((d) => oidIs(d, '2.16.840.1.101.3.4.2.4') || oidIs(d, '1.2.840.113549.2.5'))).toBe(false);
+    const mlDsa = vector('rfc9882', 'mldsa44-signed-attrs.pem', 'CMS');
+    const signature = (bytes: Uint8Array) => nodeAt(bytes, [...signerInfo(bytes), 5]);
+    expect(signature(mutateBer(mlDsa, field({ op: 'signer-algorithm', form: 'signature-length', pick: 0 }))).contents).toHaveLength(signature(mlDsa).contents.length - 1);
+    expect(oidIs(nodeAt(mutateBer(mlDsa, field({ op: 'signer-algorithm', form: 'signature-oid', pick: 3 })), [...signerInfo(mlDsa), 4, 0]), '2.16.840.1.101.3.4.3.18')).toBe(true);
+  });
+
+  it('they reach the reader: each gives the refusal its field calls for', async () => {
+    const sp = createSealpost({ backend: await createPkijsBackend() });
+    const bob = { certificate: vector('rfc9936', 'ML-KEM-512.pem', 'CERTIFICATE'), privateKey: await readPrivateKey(readFileSync(join(vectorsDir(), 'rfc9936', 'ML-KEM-512-seed.priv'))) };
+    const decrypt = async (bytes: Uint8Array) => (await sp.decrypt(envelopedMessage({ from: 'alice@example.com', to: 'bob@example.com' }, bytes, 'authEnveloped-data'), { identity: bob })).errors.map((e) => e.code);
+    expect(await decrypt(kemMessage())).toEqual([]);
+    expect(await decrypt(mutateBer(kemMessage(), field({ op: 'kem-recipient', field: 'kem', pick: 1 })))).toEqual(['ERR_CMS_MALFORMED']);
+    expect(await decrypt(mutateBer(kemMessage(), field({ op: 'kem-recipient', field: 'kdf', pick: 3 })))).toEqual(['ERR_UNSUPPORTED_KEM']);
+    expect(await decrypt(mutateBer(kemMessage(), field({ op: 'kem-recipient', field: 'kek-length', pick: 1 })))).toEqual(['ERR_CMS_MALFORMED']);
+    expect(await decrypt(mutateBer(kemMessage(), field({ op: 'kem-recipient', field: 'kemct-length', pick: 0 })))).toEqual(['ERR_DECRYPTION_FAILED']);
+    const ed = craftSignedData({ content: textEntity('Hi.\r\n'), includeContent: true, signers: [carlos()] });
+    const anchors = [vector('rfc9216', 'Sample_LAMPS_Ed25519_Certification_Authority.selfsigned.pem', 'CERTIFICATE')];
+    const verify = async (bytes: Uint8Array) => (await sp.verify(opaqueSignedMessage({ from: 'carlos@smime.example' }, bytes), { trustAnchors: anchors })).status;
+    expect(await verify(ed)).toBe('valid');
+    expect(await verify(mutateBer(ed, field({ op: 'signer-algorithm', form: 'signature-parameters', pick: 0 })))).toBe('invalid');
   });
 });
 

@@ -3,9 +3,8 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FailureClass, FuzzReport } from './fuzz.js';
 import { type Mutation, describeMutation } from './mutation.js';
-import type { IdentityName } from '@sealpost/fixtures';
 import { OPERATIONS, type OperationResult, outcomeText } from './outcome.js';
-import { structureNamed } from './structures.js';
+import { type RecipientName, structureNamed } from './structures.js';
 import { type CaseResult, type FuzzWorld, runMessage } from './world.js';
 
 /** What sits beside a reproduction message: how it was made, and what each backend said then. */
@@ -16,8 +15,8 @@ export interface ReproMeta {
   readonly path: string;
   readonly structure: string;
   readonly producer: string;
-  /** Who decrypted it (the test PKI identity's name); bob when absent. */
-  readonly recipient?: IdentityName;
+  /** Who decrypted it (a test PKI identity, or one src/identities.ts adds); bob when absent. */
+  readonly recipient?: RecipientName;
   readonly mutations: readonly Mutation[];
   /** Per mutation, the BER element it hit in the seed message (null for base64 and MIME mutations). */
   readonly targets?: readonly (string | null)[];
@@ -74,7 +73,7 @@ export interface Replay {
  * Runs a saved message (any .eml, not only one this tool wrote) through every operation and backend,
  * legacy ones included, decrypting as `recipient`, else as the .json says, else as bob.
  */
-export async function replay(world: FuzzWorld, file: string, recipient?: IdentityName): Promise<Replay> {
+export async function replay(world: FuzzWorld, file: string, recipient?: RecipientName): Promise<Replay> {
   const message = new Uint8Array(await readFile(file));
   const meta = await readFile(file.replace(/\.eml$/, '.json'), 'utf8').then(
     (text) => JSON.parse(text) as ReproMeta,

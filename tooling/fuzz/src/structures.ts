@@ -1,7 +1,11 @@
-import { craftSignedData, detachedSignedMessage, envelopedMessage, mixedMessage, opaqueSignedMessage, textEntity, textMessage } from '@sealpost/conformance';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { cmsOf, craftSignedData, detachedSignedMessage, envelopedMessage, mixedMessage, opaqueSignedMessage, textEntity, textMessage } from '@sealpost/conformance';
 import { type ContentCipher, type Identity, type Sealpost, parseBer } from '@sealpost/core';
-import { type EcdhKdfChoice, type IdentityName, type TestPki, opensslEncryptDer } from '@sealpost/fixtures';
+import { type EcdhKdfChoice, type IdentityName, type TestPki, opensslEncryptDer, pemBlocksToDer, vectorsDir } from '@sealpost/fixtures';
+import { type ExtraIdentities, type ExtraIdentityName, PQ_RECIPIENTS, PQ_SIGNERS } from './identities.js';
 import { type LegacyFlag, opensslLegacyEnvelope } from './openssl-seeds.js';
+import { rewrapX25519WithHkdf } from './x25519-hkdf.js';
 
 /**
  * The messages the fuzzer starts from, made at run time with the test PKI: every structure the
@@ -18,10 +22,21 @@ export type ProducerName = (typeof PRODUCERS)[number];
  */
 export const OPENSSL_CMS = 'openssl-cms';
 
+/** An X25519 message made by pkijs, its kari re-keyed under HKDF by node:crypto (`src/x25519-hkdf.ts`). */
+export const HKDF_REWRAP = 'hkdf-rewrap';
+
+/** The RFC 9936 example (made by CryptoNext's OpenSSL build), as published. */
+export const RFC9936 = 'rfc9936';
+
+/** Who decrypts: a test PKI identity, or one of the identities it cannot have (`src/identities.ts`). */
+export type RecipientName = IdentityName | ExtraIdentityName;
+
 export interface SeedContext {
   readonly pki: TestPki;
   /** A Sealpost per producer backend (not the instances under test). */
   readonly producers: Readonly<Record<ProducerName, Sealpost>>;
+  /** carlos, dana, the ML-DSA signers and ML-KEM recipients. */
+  readonly extra: ExtraIdentities;
 }
 
 export interface Seed {
@@ -34,12 +49,12 @@ export interface Seed {
 export interface Structure {
   readonly name: string;
   readonly description: string;
-  /** Who makes it: Sealpost backends, 'craft' (node:crypto through the conformance crafter), or `openssl cms`. */
-  readonly producers: readonly (ProducerName | 'craft' | typeof OPENSSL_CMS)[];
-  /** `producer` is null for 'craft' and 'openssl-cms'; `producerName` says which it is. */
+  /** Who makes it: Sealpost backends, 'craft' (node:crypto through the conformance crafter), `openssl cms`, node:crypto re-keying, an RFC's example. */
+  readonly producers: readonly (ProducerName | 'craft' | typeof OPENSSL_CMS | typeof HKDF_REWRAP | typeof RFC9936)[];
+  /** `producer` is null for all but the Sealpost backends; `producerName` says which it is. */
   readonly build: (ctx: SeedContext, producer: Sealpost | null, producerName: string) => Promise<Seed>;
-  /** Who decrypts it in decrypt and open (default bob): an EC identity for key agreement. */
-  readonly recipient?: IdentityName;
+  /** Who decrypts it in decrypt and open (default bob): an EC, X25519 or ML-KEM identity. */
+  readonly recipient?: RecipientName;
   /**
    * It carries a legacy content cipher: decrypt and open run a second time under `policy: { legacy: true }`
    * (decrypt-legacy, open-legacy), so both the refusal and the reading path are compared.
@@ -132,6 +147,112 @@ const legacyStructures: readonly Structure[] = (
     const { bob } = ctx.pki.identities;
     return { message: envelopedMessage({ from: ctx.pki.identities.alice.email, to: bob.email }, await opensslLegacyEnvelope(flag, letter(ctx), [bob.certPath])) };
   },
+}));
+
+const extra = (ctx: SeedContext, who: ExtraIdentityName): Identity => {
+  const { certificate, privateKey } = ctx.extra.identities[who];
+  return { certificate, privateKey };
+};
+const emailOf = (ctx: SeedContext, who: ExtraIdentityName): string => ctx.extra.identities[who].email;
+
+/** Ed25519 (RFC 8419): carlos of RFC 9216 signs, under the LAMPS Ed25519 CA. */
+const ed25519Structures: readonly Structure[] = [
+  {
+    name: 'detached-ed25519',
+    description: 'multipart/signed, Ed25519 with SHA-512 (carlos, RFC 9216), signed attributes',
+    producers: ALL,
+    build: async (ctx, sp) => ({
+      message: await made(sp).sign(textMessage({ from: emailOf(ctx, 'carlos'), to: emailOf(ctx, 'dana') }, 'Signed on Edwards25519.\r\n'), { signer: extra(ctx, 'carlos') }),
+    }),
+  },
+  {
+    name: 'crafted-ed25519-no-signed-attributes',
+    description: 'opaque SignedData, Ed25519 straight over the id-data content, no signed attributes (carlos; conformance crafter)',
+    producers: ['craft'],
+    build: async (ctx) => {
+      const carlos = ctx.extra.identities.carlos;
+      if (carlos.privateKey.type !== 'pkcs8') throw new TypeError('carlos: a PKCS#8 key');
+      const cms = craftSignedData({ content: entity(), includeContent: true, signers: [{ certificate: carlos.certificate, privateKey: carlos.privateKey.der, noSignedAttributes: true }] });
+      return { message: opaqueSignedMessage({ from: carlos.email, to: emailOf(ctx, 'dana') }, cms) };
+    },
+  },
+];
+
+type X25519Cipher = Extract<ContentCipher, 'aes-128-cbc' | 'aes-256-gcm'>;
+
+/**
+ * X25519 (RFC 8418) to dana of RFC 9216, alice (RSA) beside her: each Sealpost backend's X9.63 SHA-256
+ * kari, and pkijs's re-keyed under HKDF-SHA-256 (producer hkdf-rewrap).
+ */
+async function x25519Sealed(ctx: SeedContext, sp: Sealpost | null, producerName: string, cipher: X25519Cipher): Promise<Uint8Array> {
+  const content = textMessage({ from: emailOf(ctx, 'carlos'), to: emailOf(ctx, 'dana') }, 'Agreed on Curve25519.\r\n');
+  const recipients = [ctx.extra.identities.dana.certificate, ctx.pki.identities.alice.cert];
+  if (producerName !== HKDF_REWRAP) return made(sp).encrypt(content, { recipients, cipher });
+  const sealed = await ctx.producers.pkijs.encrypt(content, { recipients, cipher });
+  return envelopedMessage({ from: emailOf(ctx, 'carlos'), to: emailOf(ctx, 'dana') }, rewrapX25519WithHkdf(cmsOf(sealed), extra(ctx, 'dana')), cipher.endsWith('gcm') ? 'authEnveloped-data' : 'enveloped-data');
+}
+
+const x25519Structures: readonly Structure[] = (
+  [
+    ['enveloped-x25519', 'EnvelopedData, AES-128-CBC', 'aes-128-cbc'],
+    ['auth-enveloped-x25519', 'AuthEnvelopedData, AES-256-GCM', 'aes-256-gcm'],
+  ] as const
+).map(([name, what, cipher]) => ({
+  name,
+  description: `${what}, X25519 key agreement to dana (RFC 9216) and RSA to alice; the X9.63 SHA-256 KDF, or HKDF-SHA-256 re-keyed by node:crypto`,
+  producers: [...PRODUCERS, HKDF_REWRAP],
+  recipient: 'dana',
+  build: async (ctx, sp, producerName) => ({ message: await x25519Sealed(ctx, sp, producerName, cipher) }),
+}));
+
+/** ML-KEM (RFC 9629 KEMRecipientInfo, RFC 9936): each parameter set, RSA to alice beside it. */
+const mlKemStructures: readonly Structure[] = [
+  ...(
+    [
+      ['enveloped-ml-kem-512', 'EnvelopedData, AES-128-CBC', 'ml-kem-512', 'aes-128-cbc'],
+      ['auth-enveloped-ml-kem-768', 'AuthEnvelopedData, AES-256-GCM', 'ml-kem-768', 'aes-256-gcm'],
+      ['enveloped-ml-kem-1024', 'EnvelopedData, AES-256-CBC', 'ml-kem-1024', 'aes-256-cbc'],
+    ] as const satisfies readonly (readonly [string, string, (typeof PQ_RECIPIENTS)[number], ContentCipher])[]
+  ).map(
+    ([name, what, set, cipher]): Structure => ({
+      name,
+      description: `${what}, a KEMRecipientInfo (id-ori-kem, HKDF-SHA256, AES key wrap) to ${set}@example.com and RSA to alice`,
+      producers: ALL,
+      recipient: set,
+      build: async (ctx, sp) => ({
+        message: await made(sp).encrypt(textMessage({ from: ctx.pki.identities.alice.email, to: emailOf(ctx, set) }, 'Encapsulated.\r\n'), {
+          recipients: [ctx.extra.identities[set].certificate, ctx.pki.identities.alice.cert],
+          cipher,
+        }),
+      }),
+    }),
+  ),
+  {
+    name: 'auth-enveloped-ml-kem-512-rfc9936',
+    description: "RFC 9936 appendix B's AuthEnvelopedData (AES-128-GCM, ML-KEM-512, recipient by subjectKeyIdentifier), made by another implementation",
+    producers: [RFC9936],
+    recipient: 'rfc9936-bob',
+    build: async (ctx) => {
+      const cms = pemBlocksToDer(readFileSync(join(vectorsDir(), 'rfc9936', 'ML-KEM-512.cms'), 'utf8'), 'CMS')[0]!;
+      return { message: envelopedMessage({ from: 'alice@example.com', to: emailOf(ctx, 'rfc9936-bob') }, cms, 'authEnveloped-data') };
+    },
+  },
+];
+
+/** ML-DSA (RFC 9882): each parameter set signs under the ML-DSA-65 test CA, with SHA-512. */
+const mlDsaStructures: readonly Structure[] = (
+  [
+    ['detached-ml-dsa-44', 'multipart/signed', 'ml-dsa-44', true],
+    ['opaque-ml-dsa-65', 'application/pkcs7-mime signed-data', 'ml-dsa-65', false],
+    ['detached-ml-dsa-87', 'multipart/signed', 'ml-dsa-87', true],
+  ] as const satisfies readonly (readonly [string, string, (typeof PQ_SIGNERS)[number], boolean])[]
+).map(([name, what, set, detached]) => ({
+  name,
+  description: `${what}, ${set.toUpperCase()} with SHA-512 (${set}@example.com under an ML-DSA-65 test CA)`,
+  producers: ALL,
+  build: async (ctx, sp) => ({
+    message: await made(sp).sign(textMessage({ from: emailOf(ctx, set), to: ctx.pki.identities.bob.email }, 'Signed after the lattice.\r\n'), { signer: extra(ctx, set), detached }),
+  }),
 }));
 
 /** The bytes with every CRLF turned into LF, as an mbox or maildir file keeps a message. */
@@ -393,6 +514,10 @@ export const STRUCTURES: readonly Structure[] = [
   ...keyAgreementStructures,
   ...legacyStructures,
   ...storedMailStructures,
+  ...ed25519Structures,
+  ...x25519Structures,
+  ...mlKemStructures,
+  ...mlDsaStructures,
 ];
 
 export function structureNamed(name: string): Structure {

@@ -1,19 +1,21 @@
 import { type Sealpost, createSealpost, isSealpostError } from '@sealpost/core';
-import { type IdentityName, type TestPki, ensureTestPki } from '@sealpost/fixtures';
+import { IDENTITY_NAMES, type TestPki, ensureTestPki } from '@sealpost/fixtures';
 import { BACKEND_FACTORIES, type BackendUnderTest, createBackendsUnderTest } from './backends.js';
+import { type ExtraIdentities, loadExtraIdentities } from './identities.js';
 import { materialize } from './materialize.js';
 import type { FuzzCase } from './mutation.js';
 import { type CallSettings, type Failure, LEGACY_OPERATIONS, type Operation, type OperationResult, failuresOf, runOperations } from './outcome.js';
-import { OPENSSL_CMS, PRODUCERS, type ProducerName, type Seed, identityOf, structureNamed } from './structures.js';
+import { PRODUCERS, type ProducerName, type RecipientName, type Seed, identityOf, structureNamed } from './structures.js';
 
 /** Everything a run needs once: the test PKI, the backends under test, producers, and the seed messages. */
 export interface FuzzWorld {
   readonly pki: TestPki;
+  readonly extra: ExtraIdentities;
   readonly backends: readonly BackendUnderTest[];
   /** For bob, who decrypts unless a structure names another recipient. */
   readonly settings: CallSettings;
   /** The same settings with `recipient` decrypting (decrypt's identity, open's identities). */
-  settingsFor(recipient: IdentityName): CallSettings;
+  settingsFor(recipient: RecipientName): CallSettings;
   seed(structure: string, producer: number): Promise<Seed & { readonly producer: string }>;
 }
 
@@ -31,6 +33,7 @@ export const DEFAULT_CALL_TIMEOUT_MS = 10_000;
 
 export async function createFuzzWorld(options: { readonly timeoutMs?: number } = {}): Promise<FuzzWorld> {
   const pki = await ensureTestPki();
+  const extra = await loadExtraIdentities();
   const backends = await createBackendsUnderTest();
   const producers = Object.fromEntries(
     await Promise.all(
@@ -41,13 +44,17 @@ export async function createFuzzWorld(options: { readonly timeoutMs?: number } =
     ),
   ) as Record<ProducerName, Sealpost>;
   const seeds = new Map<string, Promise<Seed & { producer: string }>>();
-  const settingsFor = (recipient: IdentityName): CallSettings => ({
-    identity: identityOf(pki, recipient),
-    trustAnchors: [pki.ca.cert],
+  // The LAMPS Ed25519 CA and the ML-DSA test CA are trusted beside the test root: each is only the
+  // root of its own structures' signers, so the verdicts on the others are the same with or without them.
+  const trustAnchors = [pki.ca.cert, ...extra.anchors];
+  const settingsFor = (recipient: RecipientName): CallSettings => ({
+    identity: isTestPkiName(recipient) ? identityOf(pki, recipient) : { certificate: extra.identities[recipient].certificate, privateKey: extra.identities[recipient].privateKey },
+    trustAnchors,
     timeoutMs: options.timeoutMs ?? DEFAULT_CALL_TIMEOUT_MS,
   });
   return {
     pki,
+    extra,
     backends,
     settings: settingsFor('bob'),
     settingsFor,
@@ -57,13 +64,21 @@ export async function createFuzzWorld(options: { readonly timeoutMs?: number } =
       const key = `${structure}/${producer}`;
       let pending = seeds.get(key);
       if (pending === undefined) {
-        const sealpost = producer === 'craft' || producer === OPENSSL_CMS ? null : producers[producer];
-        pending = s.build({ pki, producers }, sealpost, producer).then((seed) => ({ ...seed, producer }));
+        const sealpost = isProducerName(producer) ? producers[producer] : null;
+        pending = s.build({ pki, producers, extra }, sealpost, producer).then((seed) => ({ ...seed, producer }));
         seeds.set(key, pending);
       }
       return pending;
     },
   };
+}
+
+function isTestPkiName(name: RecipientName): name is (typeof IDENTITY_NAMES)[number] {
+  return (IDENTITY_NAMES as readonly string[]).includes(name);
+}
+
+function isProducerName(name: string): name is ProducerName {
+  return (PRODUCERS as readonly string[]).includes(name);
 }
 
 /**
