@@ -5,6 +5,7 @@
 //   pnpm bench                                   # builds, then prints Markdown tables and the summary
 //   pnpm bench --write docs/benchmarks.md        # and regenerates the page
 //   node tooling/bench/backends.mjs [--only sign,verify,encrypt,decrypt,sign-and-encrypt,open,send,bulk,large,startup]
+//                                   [--keys rsa2048,p256,ed25519,mldsa65]
 //                                   [--iterations 50] [--large-iterations 20] [--warmup 5]
 //                                   [--backends pkijs,forge,openssl] [--send-recipients 2000] [--send-runs 3]
 //                                   [--bulk-rows 1000] [--bulk-runs 3] [--large-mib 25] [--large-runs 3]
@@ -12,14 +13,14 @@
 //
 // Needs the packages and the CLI built (pnpm bench does it). Progress goes to stderr, tables to stdout.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { ensureTestPki } from '../fixtures/dist/index.js';
 import { BACKEND_VARIANTS, createBackends } from './lib/backends.mjs';
 import { bulkSummary, bulkTable, measureBulk } from './lib/bulk.mjs';
-import { KINDS, benchmarkCases } from './lib/cases.mjs';
+import { KEY_SETS, KINDS, benchmarkCases } from './lib/cases.mjs';
 import { canPin, gnuTime } from './lib/child.mjs';
 import { largeSummary, largeTable, measureLarge } from './lib/large.mjs';
 import { describeMachine } from './lib/machine.mjs';
@@ -34,7 +35,7 @@ import { measureStartup, startupSummary, startupTable } from './lib/startup.mjs'
 import { caseSummary, summaryTable } from './lib/summary.mjs';
 import { processStartTable, resultTables } from './lib/tables.mjs';
 
-const USAGE = `usage: node tooling/bench/backends.mjs [--only ${[...KINDS, 'send', 'bulk', 'large', 'startup'].join(',')}]
+const USAGE = `usage: node tooling/bench/backends.mjs [--only ${[...KINDS, 'send', 'bulk', 'large', 'startup'].join(',')}] [--keys ${KEY_SETS.join(',')}]
                                     [--iterations N] [--large-iterations N] [--warmup N] [--backends pkijs,forge,openssl]
                                     [--send-recipients N] [--send-runs N] [--bulk-rows N] [--bulk-runs N]
                                     [--large-mib N] [--large-runs N] [--startup-runs N] [--write FILE]`;
@@ -56,6 +57,7 @@ const DEFAULTS = {
 const OPTIONS = {
   ...Object.fromEntries(Object.entries(DEFAULTS).map(([name, value]) => [name, { type: 'string', default: String(value) }])),
   only: { type: 'string', default: ROWS.join(',') },
+  keys: { type: 'string', default: KEY_SETS.join(',') },
   backends: { type: 'string', default: SELECTABLE.join(',') },
   write: { type: 'string' },
   help: { type: 'boolean', default: false },
@@ -79,7 +81,7 @@ const work = mkdtempSync(join(tmpdir(), 'sealpost-bench-'));
 process.on('exit', () => rmSync(work, { recursive: true, force: true }));
 for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, () => process.exit(130));
 
-const cases = benchmarkCases(pki).filter((c) => wants(c.kind));
+const cases = (await benchmarkCases(pki, options.keys)).filter((c) => wants(c.kind));
 // First, before the cases warm the machine up: the floor under every openssl-backend operation.
 const processStart = opensslBackend === undefined || cases.length === 0 ? undefined : await measureOpensslStart(settings.text);
 // Seconds each part took, so that a long run shows where its time went.
@@ -113,6 +115,7 @@ const large = wants('large')
 if (wants('startup')) progress(`start-up, ${options.startupRuns} runs`);
 const startup = wants('startup') ? await timed('startup', () => measureStartup({ pki, runs: options.startupRuns, warmup: 2, dir: work })) : undefined;
 const seconds = (performance.now() - started) / 1000;
+const loadAtEnd = loadavg()[0];
 const timeSpent = partSeconds.filter(([part]) => part !== '10 KiB and 1 MiB tables' || cases.length > 0).map(([part, s]) => `${part} ${s.toFixed(0)} s`).join(', ');
 
 const sections = [
@@ -151,6 +154,7 @@ if (options.write !== undefined) {
     summary: summaryTable(summary),
     processStart,
     measured: { send, bulk, large, startup, pinned: canPin, gnuTime: gnuTime !== undefined },
+    loadAtEnd,
     reading: readingOf({ cases, results, processStart, machine, raw: RAW_VARIANTS, send, bulk, large, startup }),
   });
   writeFileSync(resolve(options.write), page);
@@ -176,6 +180,9 @@ function parseOptions(argv) {
   const only = listOf(values.only);
   const unknownRows = only.filter((n) => !ROWS.includes(n));
   if (unknownRows.length > 0 || only.length === 0) fail(`unknown row ${unknownRows.join(', ') || '(none)'}; choose from ${ROWS.join(', ')}`);
+  const keys = listOf(values.keys);
+  const unknownKeys = keys.filter((k) => !KEY_SETS.includes(k));
+  if (unknownKeys.length > 0 || keys.length === 0) fail(`unknown key set ${unknownKeys.join(', ') || '(none)'}; choose from ${KEY_SETS.join(', ')}`);
   return {
     iterations: positiveInteger('--iterations', values.iterations),
     largeIterations: positiveInteger('--large-iterations', values['large-iterations']),
@@ -188,6 +195,7 @@ function parseOptions(argv) {
     largeRuns: positiveInteger('--large-runs', values['large-runs']),
     startupRuns: positiveInteger('--startup-runs', values['startup-runs']),
     only: ROWS.filter((r) => only.includes(r)),
+    keys: KEY_SETS.filter((k) => keys.includes(k)),
     backends: names,
     write: values.write,
     given: values,
@@ -219,6 +227,7 @@ function fail(message) {
 function commandLine(opts) {
   const flags = [
     opts.only.join(',') === ROWS.join(',') ? '' : `--only ${opts.only.join(',')}`,
+    opts.keys.join(',') === KEY_SETS.join(',') ? '' : `--keys ${opts.keys.join(',')}`,
     ...Object.entries(DEFAULTS).map(([name, value]) => (Number(opts.given[name]) === value ? '' : `--${name} ${opts.given[name]}`)),
     opts.backends.join(',') === SELECTABLE.join(',') ? '' : `--backends ${opts.backends.join(',')}`,
     `--write ${opts.write}`,

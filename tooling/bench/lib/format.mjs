@@ -17,18 +17,23 @@ export function ratio(a, b) {
 }
 
 const UNSUPPORTED_NOTE = {
-  ERR_UNSUPPORTED_KEY_AGREEMENT: 'no ECDH',
+  ERR_UNSUPPORTED_KEY_AGREEMENT: 'no such key agreement',
+  ERR_UNSUPPORTED_KEM: 'no such KEM',
+  ERR_UNSUPPORTED_SIGNATURE: 'no such signature',
   ERR_UNSUPPORTED_KEY_TRANSPORT: 'no such key transport',
   ERR_UNSUPPORTED_CIPHER: 'no such cipher',
   ERR_UNSUPPORTED_KEY: 'no such key type',
 };
 
-/** A table cell: median / p95 in ms, and sequential operations per second. */
+/**
+ * A table cell: median / p95 in ms, and sequential operations per second; then, for a raw variant that
+ * had a library do part of its work (ML-KEM and ML-DSA by @noble/post-quantum), which.
+ */
 export function cell(result) {
   if (result === undefined) return '';
   if (result.unsupported !== undefined) return `— (${UNSUPPORTED_NOTE[result.unsupported] ?? result.unsupported})`;
   const { median, p95, opsPerSecond: ops } = result.stats;
-  return `${ms(median)} / ${ms(p95)} (${opsPerSecond(ops)}/s)`;
+  return `${ms(median)} / ${ms(p95)} (${opsPerSecond(ops)}/s)${result.note === undefined ? '' : `, ${result.note}`}`;
 }
 
 /** A multiple as the ratio columns print it: 0.042×, 0.42×, 1.32× (two decimals, so 1.32 is not read as 1.3), 12×. */

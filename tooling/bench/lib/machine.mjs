@@ -18,6 +18,7 @@ export function describeMachine({ opensslBinaryVersion }) {
       pkijs: versionOf('backend-pkijs', 'pkijs'),
       'node-forge': versionOf('backend-forge', 'node-forge'),
       '@noble/curves': versionOf('backend-forge', '@noble/curves'),
+      '@noble/post-quantum': versionOf('core', '@noble/post-quantum'),
     },
     loadAverage: loadavg()[0],
   };

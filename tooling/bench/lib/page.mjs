@@ -6,7 +6,12 @@ import { SEND_GOAL } from './send-many.mjs';
 import { STARTUP_GOALS } from './startup.mjs';
 import { machineTable, processStartTable } from './tables.mjs';
 
-export function benchmarkPage({ date, seconds, timeSpent, command, settings, options, machine, sections, summary, processStart, measured, reading }) {
+export function benchmarkPage({ date, seconds, timeSpent, command, settings, options, machine, sections, summary, processStart, measured, reading, loadAtEnd }) {
+  // Said next to the figures, not only under "Machine": a shared machine's load moves every number.
+  const noise = `**A shared, noisy machine.** ${machine.cores} cores, load average ${machine.loadAverage.toFixed(2)} when this run started and `
+    + `${loadAtEnd === undefined ? 'not recorded' : loadAtEnd.toFixed(2)} when it ended: other work ran beside it. The columns of a row take turns run by `
+    + 'run, so its ratios compare figures measured side by side; absolute times move from run to run, and the pkijs column most, since '
+    + "each WebCrypto call waits for a thread of libuv's pool, and so for a free core. Run it again before believing a small difference.";
   return `# Benchmarks
 
 Generated ${date} by \`${command}\` (tooling/bench/backends.mjs) in ${seconds.toFixed(0)} s (${timeSpent}). Do not edit by hand: run it again.
@@ -24,6 +29,8 @@ Every figure with a goal or a reference. For throughput (operations, recipients 
 Sealpost's throughput over the raw primitives' (higher is better); for time and memory it is Sealpost's
 cost over the reference's (lower is better). Ratios come from medians.
 
+${noise}
+
 ${summary}
 
 ## How it was measured
@@ -36,11 +43,17 @@ ${summary}
 - **Messages**, the same bytes for every backend: a plain-text message with a 10 KiB 7-bit body, and a
   multipart/mixed with a short note and a 1 MiB binary attachment (base64; 1.4 MB in all).
 - **Keys** from the test PKI (\`ensureTestPki()\`): RSA-2048, alice signs and bob receives; EC P-256, carol
-  signs and receives (ECDH). The 1 MiB case uses RSA-2048 and PKCS#1 v1.5 only: at that size the content
+  signs and receives (ECDH). Ed25519 / X25519: RFC 9216's example keys (tooling/fixtures/vectors/rfc9216),
+  carlos signs with Ed25519 and dana receives with X25519, under the LAMPS Ed25519 CA as the only trust
+  anchor. ML-DSA-65 / ML-KEM-768 (experimental): an ML-DSA-65 signer and an ML-KEM-768 recipient (keys in
+  the seed form) under an ML-DSA-65 test CA, made for the run by core's \`generateTestCa\` and
+  \`generateTestIdentity\`. The 1 MiB case uses RSA-2048 and PKCS#1 v1.5 only: at that size the content
   digest and cipher dominate, and the key operation is the one of the 10 KiB case.
-- **Operations**: \`sign\` (detached, SHA-256); \`verify\` (the whole verdict: signature, messageDigest, From
-  address, path to the test root as the only trust anchor); \`encrypt\` with AES-256-GCM (AuthEnvelopedData)
-  and AES-256-CBC (EnvelopedData), each with RSA PKCS#1 v1.5 and RSA-OAEP key transport; \`decrypt\` of those;
+- **Operations**: \`sign\` (detached, SHA-256; SHA-512 for Ed25519 and ML-DSA, core's choice); \`verify\` (the
+  whole verdict: signature, messageDigest, From address, path to the key set's root as the only trust anchor);
+  \`encrypt\` with AES-256-GCM (AuthEnvelopedData) and AES-256-CBC (EnvelopedData), each with RSA PKCS#1 v1.5
+  and RSA-OAEP key transport, or ECDH; to X25519 (a KeyAgreeRecipientInfo, \`dhSinglePass-stdDH-sha256kdf-scheme\`)
+  and ML-KEM-768 (a KEMRecipientInfo, HKDF-SHA256) with AES-256-GCM; \`decrypt\` of those;
   \`signAndEncrypt\` (AES-256-GCM); \`open\` (decrypt, then verify). Each backend reads what it wrote itself.
 - **Timing**: one operation at a time, never two at once. ${settings.text.warmup} warm-up runs and
   ${settings.text.iterations} timed runs per cell for the 10 KiB message, ${settings.attachment.warmup} and ${settings.attachment.iterations} for the 1 MiB one;
@@ -55,14 +68,20 @@ ${summary}
 - **Raw primitives** (tooling/bench/lib/raw.mjs): the cryptographic work of the operation and nothing else,
   once with WebCrypto (\`globalThis.crypto.subtle\`) and once with node:crypto, keys imported once outside
   the timed region; the faster of the two is the limit. They take turns with the backends in the same
-  row. \`sign\` is SHA-256 of the message plus one signature over ${SIGNED_ATTRIBUTES} bytes (the signed attributes);
-  \`verify\` is SHA-256 of the message, the signer's signature over ${SIGNED_ATTRIBUTES} bytes and the CA's signature on
-  the signer's certificate (RSA-3072 here); \`encrypt\` is one key transport (RSA public operation, or an
-  ephemeral ECDH key, the X9.63 KDF and AES key wrap) and the content cipher over the message;
+  row. \`sign\` is the digest of the message (SHA-256, or SHA-512) plus one signature over ${SIGNED_ATTRIBUTES} bytes (the signed attributes);
+  \`verify\` is the digest of the message, the signer's signature over ${SIGNED_ATTRIBUTES} bytes and the CA's signature on
+  the signer's certificate (RSA-3072 for the test PKI, Ed25519 for the LAMPS CA, ML-DSA-65); \`encrypt\` is one key
+  transport (RSA public operation; an ephemeral ECDH or X25519 key, the X9.63 KDF and AES key wrap; ML-KEM
+  encapsulation, HKDF-SHA256 and AES key wrap) and the content cipher over the message;
   \`decrypt\` the same the other way (PKCS#1 v1.5 with Node's raw RSA, \`RSA_NO_PADDING\`, as the sealpost CLI
   runs pkijs); \`signAndEncrypt\` and \`open\` the two in turn. WebCrypto has no RSAES-PKCS1-v1_5, hence "—" in its
-  column for those rows. The raw figures leave out the small work Sealpost must also do (parsing, the
-  signed attributes' own DER, base64), so a ratio of 1.0× cannot quite be reached.
+  column for those rows. Neither WebCrypto nor node:crypto in Node 20 has ML-KEM or ML-DSA: in those rows the
+  node:crypto column calls @noble/post-quantum (the version core runs) for them, with node:crypto for the
+  digest, HKDF and AES, and its cell says so; the private key's seed is expanded once, outside the timed region.
+  The raw figures leave out the small work Sealpost must also do (parsing, the signed attributes' own DER,
+  base64), so a ratio of 1.0× cannot quite be reached; but they check the CA's signature every run, which core
+  remembers across messages from the same certificates, so a verify ratio can pass 1.0× where that check is
+  dear (ML-DSA).
 - **Goals** (throughput as a share of the raw primitives'): ${Object.entries(GOALS).map(([kind, goal]) => `${kind} ≥ ${goal}×`).join(', ')}.
   Other rows have none.
 - **send() to many**: ${options.sendRecipients} recipients' certificates (bob's RSA-2048 key under ${options.sendRecipients} certificates issued by the
@@ -106,7 +125,7 @@ without core's MIME work, as quoted in packages/backend-openssl/README.md.
 
 ${machineTable(machine)}
 
-${sections.map((s) => `## ${s.title}\n\n${s.table}`).join('\n\n')}
+${sections.map((s, i) => `## ${s.title}\n\n${i === 0 ? `${noise}\n\n` : ''}${s.table}`).join('\n\n')}
 ${processStart === undefined ? '' : `\n## Starting openssl\n\nWhat the openssl backend pays before any work, ${settings.text.iterations} runs:\n\n${processStartTable(processStart)}\n`}
 ## Reading
 

@@ -1,12 +1,15 @@
 // Ratios to the raw primitives: the same cryptographic work done directly (raw.mjs), measured in the
 // same run and in turn with Sealpost, so that a figure is read against what the machine can do.
 
-/** The faster raw variant of a row, by median: `{ variant, stats }`, or undefined when none ran. */
+/**
+ * The faster raw variant of a row, by median: `{ variant, stats, note }` (`note`: a library that did part
+ * of the raw work, see raw.mjs), or undefined when none ran.
+ */
 export function rawLimitOf(row, raw) {
   let best;
   for (const variant of raw) {
     const stats = row?.get(variant.id)?.stats;
-    if (stats !== undefined && (best === undefined || stats.median < best.stats.median)) best = { variant, stats };
+    if (stats !== undefined && (best === undefined || stats.median < best.stats.median)) best = { variant, stats, note: row.get(variant.id).note };
   }
   return best;
 }

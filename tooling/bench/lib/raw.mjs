@@ -4,11 +4,17 @@
 // limit a row's ratio is taken against.
 //
 // What each operation costs, cryptographically (an approximation that leaves out only small work):
-//   sign     SHA-256 of the content + one signature over the signed attributes (SIGNED_ATTRIBUTES bytes)
-//   verify   SHA-256 of the content + the signer's signature + the CA's signature on the signer's certificate
-//   encrypt  one key transport (RSA public operation, or ephemeral ECDH + KDF + AES key wrap) + the content cipher
-//   decrypt  one key transport the other way (RSA private operation, or ECDH + KDF + unwrap) + the content cipher
+//   sign     the digest of the content (SHA-256; SHA-512 for Ed25519 and ML-DSA) + one signature over the
+//            signed attributes (SIGNED_ATTRIBUTES bytes)
+//   verify   the digest of the content + the signer's signature + the CA's signature on the signer's certificate
+//   encrypt  one key transport (RSA public operation; ephemeral ECDH or X25519 + X9.63 KDF + AES key wrap;
+//            ML-KEM encapsulation + HKDF + AES key wrap) + the content cipher
+//   decrypt  one key transport the other way (RSA private operation; ECDH or X25519 + KDF + unwrap; ML-KEM
+//            decapsulation + HKDF + unwrap) + the content cipher
 //   signAndEncrypt, open: the two above in turn.
+// Neither WebCrypto nor node:crypto in Node 20 has ML-KEM or ML-DSA: for those the node:crypto flavor calls
+// @noble/post-quantum directly (the library core's backend kit runs them with, as installed for core), with
+// node:crypto for the rest (digest, HKDF, AES), and says so in its cell; the WebCrypto flavor has none.
 import {
   constants,
   createCipheriv,
@@ -18,13 +24,23 @@ import {
   createPublicKey,
   diffieHellman,
   generateKeyPairSync,
+  hkdfSync,
   privateDecrypt,
   publicEncrypt,
   randomBytes,
   sign as nodeSign,
   verify as nodeVerify,
 } from 'node:crypto';
+import { mlDsaPrivateKeyOf, mlKemPrivateKeyOf } from '../../../packages/core/dist/backend-kit/index.js';
 import { parseBer, parseCertificate } from '../../../packages/core/dist/index.js';
+
+// @noble/post-quantum as core has it installed (pnpm links it beside core, not at the workspace root).
+const noble = new URL('../../../packages/core/node_modules/@noble/post-quantum/', import.meta.url);
+const { ml_kem768 } = await import(new URL('ml-kem.js', noble).href);
+const { ml_dsa65 } = await import(new URL('ml-dsa.js', noble).href);
+const POST_QUANTUM = { 'ml-kem-768': ml_kem768, 'ml-dsa-65': ml_dsa65 };
+/** What the node:crypto flavor's cell says when part of its work is @noble/post-quantum's. */
+const NOBLE_NOTE = { 'ml-kem': 'ML-KEM: @noble/post-quantum', 'ml-dsa': 'ML-DSA: @noble/post-quantum' };
 
 /** The size of a typical signedAttrs (content type, signing time, message digest, S/MIME capabilities). */
 export const SIGNED_ATTRIBUTES = 200;
@@ -38,9 +54,12 @@ const subtle = globalThis.crypto.subtle;
 const KW_IV = Buffer.from('a6a6a6a6a6a6a6a6', 'hex');
 
 /**
- * `{ run, check }` doing `work` with one flavor of primitives, or `{ unsupported: why }` when that flavor
- * lacks a primitive (WebCrypto has no RSAES-PKCS1-v1_5). `work`: `{ kind, content, signer, recipient, ca,
- * cipher, keyTransport }` with identities `{ certificate, privateKey: { der } }` and `ca` a certificate.
+ * `{ run, check, note }` doing `work` with one flavor of primitives, or `{ unsupported: why }` when that
+ * flavor lacks a primitive (WebCrypto has no RSAES-PKCS1-v1_5, ML-KEM or ML-DSA); `note` names a library
+ * that did part of the work in place of the flavor's own primitives. `work`: `{ kind, content, signer,
+ * recipient, ca, digest, cipher, keyTransport }` with identities `{ certificate, privateKey: { der } }`,
+ * `ca` a certificate, `digest` 'sha-256' or 'sha-512', `keyTransport` 'rsa-pkcs1', 'rsa-oaep', 'ecdh',
+ * 'x25519' or 'ml-kem-768'.
  */
 export async function prepareRaw(flavorName, work) {
   const flavor = flavorName === 'webcrypto' ? webcrypto : node;
@@ -56,18 +75,20 @@ export async function prepareRaw(flavorName, work) {
   const signing = work.kind === 'sign' || work.kind === 'sign-and-encrypt';
   const verifying = work.kind === 'verify' || work.kind === 'open';
   const makers = [
-    ...(signing ? [() => flavor.digest(work.content), () => flavor.sign(work.signer, randomBytes(SIGNED_ATTRIBUTES))] : []),
+    ...(signing ? [() => flavor.digest(work.content, work.digest), () => flavor.sign(work.signer, randomBytes(SIGNED_ATTRIBUTES))] : []),
     ...(sealing ? [() => flavor.wrapKey(work.recipient, work.keyTransport), () => flavor.encryptContent(work.cipher, work.content)] : []),
     ...(opening ? [() => flavor.unwrapKey(work.recipient, work.keyTransport), () => flavor.decryptContent(work.cipher, work.content)] : []),
     ...(verifying
-      ? [() => flavor.digest(work.content), () => flavor.verify(work.signer, randomBytes(SIGNED_ATTRIBUTES)), () => flavor.verifyCertificate(work.signer.certificate, work.ca)]
+      ? [() => flavor.digest(work.content, work.digest), () => flavor.verify(work.signer, randomBytes(SIGNED_ATTRIBUTES)), () => flavor.verifyCertificate(work.signer.certificate, work.ca)]
       : []),
   ];
   for (const maker of makers) {
     const refusal = await add(maker);
     if (refusal !== undefined) return refusal;
   }
+  const notes = [...new Set(steps.map((step) => step.note).filter((note) => note !== undefined))];
   return {
+    ...(notes.length === 0 ? {} : { note: notes.join(', ') }),
     run: async () => {
       const out = new Array(steps.length);
       for (let i = 0; i < steps.length; i++) out[i] = await steps[i].run();
@@ -80,17 +101,19 @@ export async function prepareRaw(flavorName, work) {
 // --- WebCrypto ------------------------------------------------------------------------------------
 
 const webcrypto = {
-  async digest(bytes) {
-    return { run: () => subtle.digest('SHA-256', bytes) };
+  async digest(bytes, digest = 'sha-256') {
+    return { run: () => subtle.digest(digest.toUpperCase(), bytes) };
   },
 
   async sign(identity, data) {
+    if (isMlDsa(identity.certificate)) return { unsupported: 'no ML-DSA in WebCrypto or node:crypto on Node 20' };
     const { algorithm, params } = signatureAlgorithm(identity.certificate);
     const key = await subtle.importKey('pkcs8', identity.privateKey.der, algorithm, false, ['sign']);
     return { run: () => subtle.sign(params, key, data) };
   },
 
   async verify(identity, data) {
+    if (isMlDsa(identity.certificate)) return { unsupported: 'no ML-DSA in WebCrypto or node:crypto on Node 20' };
     const { algorithm, params } = signatureAlgorithm(identity.certificate);
     const privateKey = await subtle.importKey('pkcs8', identity.privateKey.der, algorithm, false, ['sign']);
     const signature = await subtle.sign(params, privateKey, data);
@@ -99,25 +122,28 @@ const webcrypto = {
   },
 
   async verifyCertificate(certificate, ca) {
+    if (isMlDsa(ca)) return { unsupported: 'no ML-DSA in WebCrypto or node:crypto on Node 20' };
     const { tbs, signature } = signedPartsOf(certificate);
-    const algorithm = { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' };
+    const algorithm = issuerAlgorithm(ca);
     const key = await subtle.importKey('spki', parseCertificate(ca).spki, algorithm, false, ['verify']);
     return { run: () => subtle.verify(algorithm, key, signature, tbs), check: expectTrue };
   },
 
   async wrapKey(recipient, keyTransport) {
     if (keyTransport === 'rsa-pkcs1') return { unsupported: 'no RSAES-PKCS1-v1_5 in WebCrypto' };
+    if (keyTransport === 'ml-kem-768') return { unsupported: 'no ML-KEM in WebCrypto or node:crypto on Node 20' };
     const cek = await subtle.importKey('raw', randomBytes(32), 'AES-GCM', true, ['encrypt']);
     if (keyTransport === 'rsa-oaep') {
       const algorithm = { name: 'RSA-OAEP', hash: 'SHA-256' };
       const key = await subtle.importKey('spki', parseCertificate(recipient.certificate).spki, algorithm, false, ['encrypt']);
       return { run: () => subtle.encrypt(algorithm, key, randomBytes(32)) };
     }
-    const peer = await subtle.importKey('spki', parseCertificate(recipient.certificate).spki, { name: 'ECDH', namedCurve: 'P-256' }, false, []);
+    const curve = agreementAlgorithm(keyTransport);
+    const peer = await subtle.importKey('spki', parseCertificate(recipient.certificate).spki, curve, false, []);
     return {
       run: async () => {
-        const ephemeral = await subtle.generateKey({ name: 'ECDH', namedCurve: 'P-256' }, false, ['deriveBits']);
-        const kek = await webcryptoKek(await subtle.deriveBits({ name: 'ECDH', public: peer }, ephemeral.privateKey, 256), ['wrapKey']);
+        const ephemeral = await subtle.generateKey(curve, false, ['deriveBits']);
+        const kek = await webcryptoKek(await subtle.deriveBits({ name: curve.name, public: peer }, ephemeral.privateKey, 256), ['wrapKey']);
         return subtle.wrapKey('raw', cek, kek, 'AES-KW');
       },
     };
@@ -125,6 +151,7 @@ const webcrypto = {
 
   async unwrapKey(recipient, keyTransport) {
     if (keyTransport === 'rsa-pkcs1') return { unsupported: 'no RSAES-PKCS1-v1_5 in WebCrypto' };
+    if (keyTransport === 'ml-kem-768') return { unsupported: 'no ML-KEM in WebCrypto or node:crypto on Node 20' };
     if (keyTransport === 'rsa-oaep') {
       const algorithm = { name: 'RSA-OAEP', hash: 'SHA-256' };
       const key = await subtle.importKey('pkcs8', recipient.privateKey.der, algorithm, false, ['decrypt']);
@@ -132,15 +159,15 @@ const webcrypto = {
       const wrapped = await subtle.encrypt(algorithm, publicKey, randomBytes(32));
       return { run: () => subtle.decrypt(algorithm, key, wrapped), check: expectLength(32) };
     }
-    const curve = { name: 'ECDH', namedCurve: 'P-256' };
+    const curve = agreementAlgorithm(keyTransport);
     const key = await subtle.importKey('pkcs8', recipient.privateKey.der, curve, false, ['deriveBits']);
     const peer = await subtle.importKey('spki', parseCertificate(recipient.certificate).spki, curve, false, []);
     const ephemeral = await subtle.generateKey(curve, false, ['deriveBits']);
-    const kek = await webcryptoKek(await subtle.deriveBits({ name: 'ECDH', public: peer }, ephemeral.privateKey, 256), ['wrapKey']);
+    const kek = await webcryptoKek(await subtle.deriveBits({ name: curve.name, public: peer }, ephemeral.privateKey, 256), ['wrapKey']);
     const wrapped = await subtle.wrapKey('raw', await subtle.importKey('raw', randomBytes(32), 'AES-GCM', true, ['encrypt']), kek, 'AES-KW');
     return {
       run: async () => {
-        const unwrapKek = await webcryptoKek(await subtle.deriveBits({ name: 'ECDH', public: ephemeral.publicKey }, key, 256), ['unwrapKey']);
+        const unwrapKek = await webcryptoKek(await subtle.deriveBits({ name: curve.name, public: ephemeral.publicKey }, key, 256), ['unwrapKey']);
         return subtle.unwrapKey('raw', wrapped, unwrapKek, 'AES-KW', 'AES-GCM', true, ['decrypt']);
       },
     };
@@ -170,35 +197,66 @@ async function webcryptoKek(z, usages) {
 // --- node:crypto ----------------------------------------------------------------------------------
 
 const node = {
-  async digest(bytes) {
-    return { run: () => createHash('sha256').update(bytes).digest() };
+  async digest(bytes, digest = 'sha-256') {
+    const name = digest.replace('-', '');
+    return { run: () => createHash(name).update(bytes).digest() };
   },
 
   async sign(identity, data) {
+    if (isMlDsa(identity.certificate)) {
+      const dsa = postQuantumOf(identity.certificate);
+      const secretKey = postQuantumSecretKey(dsa, mlDsaPrivateKeyOf(identity.privateKey.der));
+      return { run: () => dsa.sign(data, secretKey), note: NOBLE_NOTE['ml-dsa'] };
+    }
     const key = createPrivateKey({ key: Buffer.from(identity.privateKey.der), format: 'der', type: 'pkcs8' });
-    return { run: () => nodeSign('sha256', data, key) };
+    const hash = nodeHashOf(identity.certificate);
+    return { run: () => nodeSign(hash, data, key) };
   },
 
   async verify(identity, data) {
+    if (isMlDsa(identity.certificate)) {
+      const dsa = postQuantumOf(identity.certificate);
+      const signature = dsa.sign(data, postQuantumSecretKey(dsa, mlDsaPrivateKeyOf(identity.privateKey.der)));
+      const key = rawPublicKeyOf(identity.certificate);
+      return { run: () => dsa.verify(signature, data, key), check: expectTrue, note: NOBLE_NOTE['ml-dsa'] };
+    }
     const privateKey = createPrivateKey({ key: Buffer.from(identity.privateKey.der), format: 'der', type: 'pkcs8' });
-    const signature = nodeSign('sha256', data, privateKey);
+    const hash = nodeHashOf(identity.certificate);
+    const signature = nodeSign(hash, data, privateKey);
     const key = publicKeyOf(identity.certificate);
-    return { run: () => nodeVerify('sha256', data, key, signature), check: expectTrue };
+    return { run: () => nodeVerify(hash, data, key, signature), check: expectTrue };
   },
 
   async verifyCertificate(certificate, ca) {
     const { tbs, signature } = signedPartsOf(certificate);
+    if (isMlDsa(ca)) {
+      const dsa = postQuantumOf(ca);
+      const key = rawPublicKeyOf(ca);
+      return { run: () => dsa.verify(signature, tbs, key), check: expectTrue, note: NOBLE_NOTE['ml-dsa'] };
+    }
     const key = publicKeyOf(ca);
-    return { run: () => nodeVerify('sha256', tbs, key, signature), check: expectTrue };
+    const hash = nodeHashOf(ca);
+    return { run: () => nodeVerify(hash, tbs, key, signature), check: expectTrue };
   },
 
   async wrapKey(recipient, keyTransport) {
+    if (keyTransport === 'ml-kem-768') {
+      const kem = POST_QUANTUM[keyTransport];
+      const key = rawPublicKeyOf(recipient.certificate);
+      return {
+        run: () => {
+          const { sharedSecret } = kem.encapsulate(key);
+          return aesWrap(kemKek(sharedSecret), randomBytes(32));
+        },
+        note: NOBLE_NOTE['ml-kem'],
+      };
+    }
     const key = publicKeyOf(recipient.certificate);
     if (keyTransport === 'rsa-pkcs1') return { run: () => publicEncrypt({ key, padding: constants.RSA_PKCS1_PADDING }, randomBytes(32)) };
     if (keyTransport === 'rsa-oaep') return { run: () => publicEncrypt({ key, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha256' }, randomBytes(32)) };
     return {
       run: () => {
-        const ephemeral = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+        const ephemeral = ephemeralKeyPair(keyTransport);
         const kek = nodeKek(diffieHellman({ privateKey: ephemeral.privateKey, publicKey: key }));
         return aesWrap(kek, randomBytes(32));
       },
@@ -206,6 +264,21 @@ const node = {
   },
 
   async unwrapKey(recipient, keyTransport) {
+    if (keyTransport === 'ml-kem-768') {
+      const kem = POST_QUANTUM[keyTransport];
+      const secretKey = postQuantumSecretKey(kem, mlKemPrivateKeyOf(recipient.privateKey.der));
+      const { cipherText, sharedSecret } = kem.encapsulate(rawPublicKeyOf(recipient.certificate));
+      const wrapped = aesWrap(kemKek(sharedSecret), randomBytes(32));
+      return {
+        run: () => {
+          const kek = kemKek(kem.decapsulate(cipherText, secretKey));
+          const decipher = createDecipheriv('id-aes256-wrap', kek, KW_IV);
+          return Buffer.concat([decipher.update(wrapped), decipher.final()]);
+        },
+        check: expectLength(32),
+        note: NOBLE_NOTE['ml-kem'],
+      };
+    }
     const key = createPrivateKey({ key: Buffer.from(recipient.privateKey.der), format: 'der', type: 'pkcs8' });
     const publicKey = publicKeyOf(recipient.certificate);
     if (keyTransport === 'rsa-pkcs1') {
@@ -217,7 +290,7 @@ const node = {
       const wrapped = publicEncrypt({ key: publicKey, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha256' }, randomBytes(32));
       return { run: () => privateDecrypt({ key, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha256' }, wrapped), check: expectLength(32) };
     }
-    const ephemeral = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    const ephemeral = ephemeralKeyPair(keyTransport);
     const wrapped = aesWrap(nodeKek(diffieHellman({ privateKey: ephemeral.privateKey, publicKey })), randomBytes(32));
     return {
       run: () => {
@@ -261,6 +334,15 @@ function nodeKek(z) {
   return createHash('sha256').update(z).update(Uint8Array.of(0, 0, 0, 1)).update(SHARED_INFO).digest();
 }
 
+/** RFC 9936 3.1: HKDF-SHA256 with no salt over the shared secret, CMSORIforKEMOtherInfo (about 18 octets) as info. */
+function kemKek(sharedSecret) {
+  return Buffer.from(hkdfSync('sha256', sharedSecret, new Uint8Array(0), KEM_OTHER_INFO, 32));
+}
+
+function ephemeralKeyPair(keyTransport) {
+  return keyTransport === 'x25519' ? generateKeyPairSync('x25519') : generateKeyPairSync('ec', { namedCurve: 'P-256' });
+}
+
 function aesWrap(kek, keyBytes) {
   const c = createCipheriv('id-aes256-wrap', kek, KW_IV);
   return Buffer.concat([c.update(keyBytes), c.final()]);
@@ -270,12 +352,54 @@ function aesWrap(kek, keyBytes) {
 
 /** ECC-CMS-SharedInfo for AES-256 wrap is about 30 octets; its content does not change the cost. */
 const SHARED_INFO = new Uint8Array(30);
+/** CMSORIforKEMOtherInfo for AES-256 wrap: the wrap's AlgorithmIdentifier and kekLength, 18 octets. */
+const KEM_OTHER_INFO = new Uint8Array(18);
+
+function keyTypeOf(certificate) {
+  return parseCertificate(certificate).publicKey.type;
+}
+
+function isMlDsa(certificate) {
+  return keyTypeOf(certificate) === 'ml-dsa';
+}
+
+function postQuantumOf(certificate) {
+  return POST_QUANTUM[parseCertificate(certificate).publicKey.parameterSet];
+}
+
+/** node:crypto's digest argument for a signature by this key: none for Ed25519 (PureEdDSA hashes inside). */
+function nodeHashOf(certificate) {
+  return keyTypeOf(certificate) === 'ed25519' ? null : 'sha256';
+}
 
 function signatureAlgorithm(certificate) {
-  const ec = parseCertificate(certificate).publicKey.type === 'ec';
-  return ec
+  const type = keyTypeOf(certificate);
+  if (type === 'ed25519') return { algorithm: { name: 'Ed25519' }, params: { name: 'Ed25519' } };
+  return type === 'ec'
     ? { algorithm: { name: 'ECDSA', namedCurve: 'P-256' }, params: { name: 'ECDSA', hash: 'SHA-256' } }
     : { algorithm: { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' }, params: { name: 'RSASSA-PKCS1-v1_5' } };
+}
+
+/** How the issuer signs certificates: SHA-256 with RSA in the test PKI, Ed25519 for the LAMPS Ed25519 CA. */
+function issuerAlgorithm(ca) {
+  return keyTypeOf(ca) === 'ed25519' ? { name: 'Ed25519' } : { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' };
+}
+
+function agreementAlgorithm(keyTransport) {
+  return keyTransport === 'x25519' ? { name: 'X25519' } : { name: 'ECDH', namedCurve: 'P-256' };
+}
+
+/**
+ * The expanded secret key, made once outside the timed region as a key import is (a PKCS#8 of the seed
+ * form holds only the seed: FIPS 203/204 KeyGen_internal expands it).
+ */
+function postQuantumSecretKey(algorithm, key) {
+  return key.expandedKey ?? algorithm.keygen(key.seed).secretKey;
+}
+
+/** The subjectPublicKey's octets (an ML-KEM encapsulation key, an ML-DSA public key). */
+function rawPublicKeyOf(certificate) {
+  return parseBer(parseCertificate(certificate).spki).children[1].contents.subarray(1);
 }
 
 function publicKeyOf(certificate) {

@@ -17,15 +17,15 @@ export function readingOf({ cases, results, processStart, machine, raw = [], sen
 
   // The openssl backend starts a process for private-key operations only (sign, decrypt, and what contains them).
   const withProcess = new Set(['sign', 'decrypt', 'sign-and-encrypt', 'open']);
-  const textCases = cases.filter((c) => c.group === 'text' && withProcess.has(c.kind)).map((c) => c.id);
+  const textCases = cases.filter((c) => c.group === 'text' && withProcess.has(c.kind) && c.inProcess !== true).map((c) => c.id);
   const opensslText = textCases.map((id) => [id, median(id, 'openssl')]).filter(([, m]) => m !== undefined);
   if (processStart !== undefined && opensslText.length > 0) {
     const [cheapestId, cheapest] = opensslText.reduce((a, b) => (b[1] < a[1] ? b : a));
     const pkijsSame = median(cheapestId, 'pkijs');
     paragraphs.push(
       `**openssl pays for a process per private-key operation.** Starting \`openssl\` to do nothing takes ${ms(processStart.median)} ms here; `
-        + 'the openssl backend runs `openssl pkeyutl` for every signature and every RSA decryption (`openssl pkeyutl -derive` for ECDH decryption), '
-        + 'and does public-key work and AES in node:crypto, so `verify` and encryption to RSA recipients start no process. '
+        + 'the openssl backend runs `openssl pkeyutl` for every signature and every RSA decryption (`openssl pkeyutl -derive` for ECDH and X25519 decryption), '
+        + 'and does public-key work and AES in node:crypto, and ML-DSA and ML-KEM with @noble/post-quantum, so `verify`, encryption to RSA and X25519 recipients and the post-quantum rows start no process. '
         + `Its cheapest 10 KiB operation that does start one, ${describe(cheapestId)}, takes ${ms(cheapest)} ms`
         + `${pkijsSame === undefined ? '' : ` (pkijs: ${ms(pkijsSame)} ms)`}, so ${shareOf(processStart.median, cheapest)} of it is starting the process. `
         + 'What it buys is not speed: HSM keys, a FIPS provider, the system OpenSSL.',
@@ -84,8 +84,10 @@ export function readingOf({ cases, results, processStart, machine, raw = [], sen
         + `${ecBackends.includes('forge') ? '; forge signs through @noble/curves, so EC keys do not pay its RSA price' : ''}. `
         + (refused.length === 0 ? '' : `${refused.join(' and ')} ${refused.length === 1 ? 'has' : 'have'} no ECDH key agreement yet and refuse EC recipients with \`ERR_UNSUPPORTED_KEY_AGREEMENT\`, hence the empty cells.`),
     );
+    paragraphs[paragraphs.length - 1] = paragraphs.at(-1).trimEnd();
   }
 
+  paragraphs.push(...newerKeys({ results, raw }));
   paragraphs.push(...againstTheLimit({ cases, results, raw }));
   if (send !== undefined) paragraphs.push(sendReading(send));
   if (bulk !== undefined) paragraphs.push(bulkReading(bulk, send));
@@ -99,6 +101,58 @@ export function readingOf({ cases, results, processStart, machine, raw = [], sen
         + `in this run the p95 reaches ${ratio(spread, 1)}× the median in the worst cell, `
         + 'and medians move from run to run. Compare backends within one row of one run (they take turns), '
         + 'not across runs or machines; run `pnpm bench` on yours.',
+    );
+  }
+  return paragraphs;
+}
+
+/**
+ * Ed25519 / X25519 and ML-DSA-65 / ML-KEM-768: each backend's median and ratio for the operations the
+ * rows were added for, and what bounds the ratio (from profiles: tooling/bench/README.md).
+ */
+function newerKeys({ results, raw }) {
+  const figures = (id) => {
+    const row = results.get(id);
+    const limit = rawLimitOf(row, raw);
+    if (row === undefined || limit === undefined) return undefined;
+    const cells = ['pkijs', 'forge', 'openssl']
+      .map((backend) => [backend, row.get(backend)?.stats])
+      .filter(([, stats]) => stats !== undefined)
+      .map(([backend, stats]) => `${backend} ${ms(stats.median)} ms (${times(throughputRatio(stats.median, limit.stats.median))})`);
+    return cells.length === 0 ? undefined : `${cells.join(', ')}; raw ${ms(limit.stats.median)} ms`;
+  };
+  const paragraphs = [];
+  const curve = [
+    ['sign', 'text.ed25519.sign'],
+    ['verify', 'text.ed25519.verify'],
+    ['X25519 encrypt', 'text.ed25519.encrypt.aes-256-gcm.x25519'],
+    ['X25519 decrypt', 'text.ed25519.decrypt.aes-256-gcm.x25519'],
+  ].map(([what, id]) => [what, figures(id)]).filter(([, f]) => f !== undefined);
+  if (curve.length > 0) {
+    paragraphs.push(
+      "**Ed25519 and X25519** (RFC 9216's carlos signs, dana receives), 10 KiB: "
+        + `${curve.map(([what, f]) => `${what}: ${f}`).join('; ')}. `
+        + 'One Ed25519 signature or X25519 agreement costs node:crypto a few hundredths of a millisecond, so the fixed costs '
+        + "dominate: core's MIME work, the check of every Ed25519 signature it makes before the message leaves, WebCrypto's "
+        + 'asynchronous jobs (pkijs), @noble/curves in JavaScript (forge), and `openssl pkeyutl` started per signature and per '
+        + 'X25519 decryption (openssl).',
+    );
+  }
+  const quantum = [
+    ['ML-DSA-65 sign', 'text.mldsa65.sign'],
+    ['verify', 'text.mldsa65.verify'],
+    ['ML-KEM-768 encrypt', 'text.mldsa65.encrypt.aes-256-gcm.ml-kem-768'],
+    ['decrypt', 'text.mldsa65.decrypt.aes-256-gcm.ml-kem-768'],
+  ].map(([what, id]) => [what, figures(id)]).filter(([, f]) => f !== undefined);
+  if (quantum.length > 0) {
+    paragraphs.push(
+      '**ML-DSA-65 and ML-KEM-768** (experimental), 10 KiB: '
+        + `${quantum.map(([what, f]) => `${what}: ${f}`).join('; ')}. `
+        + "Neither WebCrypto nor node:crypto in Node 20 has them, so the raw figure is @noble/post-quantum's, the code every "
+        + "backend runs through core's backend kit, and the backends differ by little. Sealpost expands the private key's seed "
+        + 'again for every signature and decapsulation (the raw rows expand it once, as a key import) and checks every ML-DSA '
+        + 'signature it makes; a verify ratio above 1× is not a measuring error: core remembers that the CA signed the '
+        + "signer's certificate, so from the second message on it runs one ML-DSA verification where the raw row runs two.",
     );
   }
   return paragraphs;

@@ -50,7 +50,7 @@ async function measureRow(benchCase, variants, raw, sealposts, settings) {
   const stats = await measureInTurn(prepared.map(([, op]) => op), settings).catch((error) => {
     throw failure(benchCase, error);
   });
-  prepared.forEach(([id], i) => row.set(id, { stats: stats[i] }));
+  prepared.forEach(([id, op], i) => row.set(id, { stats: stats[i], ...(op.note === undefined ? {} : { note: op.note }) }));
   return new Map([...variants, ...raw].map((v) => [v.id, row.get(v.id)]));
 }
 

@@ -26,7 +26,7 @@ export function caseSummary({ cases, backends, raw, results }) {
       lines.push({
         row: `${GROUP_SHORT[c.group] ?? c.group} ${c.key} ${c.kind} (${variant.label})`,
         sealpost: `${ms(stats.median)} ms`,
-        raw: limit === undefined ? '—' : `${ms(limit.stats.median)} ms (${limit.variant.label.replace(/^raw /, '')})`,
+        raw: limit === undefined ? '—' : `${ms(limit.stats.median)} ms (${limit.variant.label.replace(/^raw /, '')}${limit.note === undefined ? '' : `; ${limit.note}`})`,
         ratio: ratio === undefined ? '—' : times(ratio),
         goal: `≥ ${goal}× throughput`,
         met: metAtLeast(ratio, goal),

@@ -21,7 +21,7 @@ export function resultTables({ cases, backends, raw = [], results }) {
     ),
   }));
   const portable = backends.find((v) => v.id === 'pkijs-portable');
-  if (portable !== undefined) {
+  if (portable !== undefined && cases.some((c) => c.rsaPkcs1Decrypt === true)) {
     const groupTitle = Object.fromEntries(GROUPS.map((g) => [g.id, g.title]));
     sections.push({
       id: 'pkijs-rsa',
