@@ -34,7 +34,7 @@ export {
   type RsaPublicJwk,
   rsaPublicJwkOfSpki,
 } from './certificate-facts.js';
-export { type CertificateSignatureInput, certificateSignatureInput } from './certificate-signature.js';
+export { type CertificateSignatureInput, certificateSignatureInput, type SignedObject } from './certificate-signature.js';
 export {
   aesCipherOf, cipherNameOf, cmsMalformed, GCM_NONCE_LENGTH, type KeyAgreeRecipient, type KeyTransRecipient,
   type KemRecipient as KemRecipientInfo, octetStringOf, type OtherRecipient, readContentInfo, readEnvelope, readSignedData, type ReceivedEnvelope,
@@ -56,7 +56,7 @@ export { kemDecapsulate, kemEncapsulate, mlDsaSign, mlDsaVerify } from './noble-
 export { type EncryptedContentParts, envelopeContentInfo, keyAgreeRecipientInfo, keyTransRecipientInfo } from './envelope-writer.js';
 export { type IdentifiedCertificate, type Identifier, identifierOf, identifies, issuerAndSerialNumber, recipientFor } from './identifiers.js';
 export {
-  AGREEMENT_BY_CURVE, agreementCurveOf, agreementPrimitives, agreementPublicKey, checkSchemeForCurve, eccCmsSharedInfo, hkdf,
+  AGREEMENT_BY_CURVE, agreementCurveOf, agreementPrimitives, agreementPublicKey, checkSchemeForCurve, type Digest, eccCmsSharedInfo, hkdf,
   keyAgreementChoice, keyAgreementIdentifier, keyAgreementOf, type KeyAgreementParams, keyEncryptionKey, type KeyWrapLength,
   originatorKey, originatorPublicKey, x963Kdf,
 } from './key-agreement.js';
