@@ -1,9 +1,11 @@
 // Bundles the built CLI (dist/) into bundle/: one file per command and per backend, loaded on demand as
 // dist's modules are, but without resolving and reading some two hundred files at every start. Node's
-// built-in modules stay imports, and so does the SQLite key store (its native module is resolved where it
-// is installed). bundle/modules.json lists the source modules in each file, for tests that check what a
-// command loads.
-import { writeFile } from 'node:fs/promises';
+// built-in modules stay imports, and so does better-sqlite3 (a native module, resolved where npm or pnpm
+// installed and built it; the only dependency of the published package). bundle/modules.json lists the
+// source modules in each file, for tests that check what a command loads. Since the published package
+// carries other people's code, bundle/THIRD-PARTY-NOTICES.md gives each bundled package's licence (pnpm
+// pack adds Sealpost's own LICENSE from the repository root).
+import { readFile, readdir, writeFile } from 'node:fs/promises';
 import { builtinModules } from 'node:module';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,7 +15,7 @@ const APP = dirname(fileURLToPath(import.meta.url));
 const REPO = join(APP, '..', '..');
 const OUT = join(APP, 'bundle');
 const BUILTINS = new Set(builtinModules);
-const EXTERNAL = new Set(['@sealpost/keystore-sqlite']);
+const EXTERNAL = new Set(['better-sqlite3']);
 const GROUPS = ['core', 'commander'];
 
 const build = await rolldown({
@@ -37,6 +39,30 @@ await build.close();
 
 const modules = Object.fromEntries(output.filter((o) => o.type === 'chunk').map((chunk) => [chunk.fileName, chunk.moduleIds.map((id) => relative(REPO, id)).sort()]));
 await writeFile(join(OUT, 'modules.json'), `${JSON.stringify(modules, null, 1)}\n`);
+await writeFile(join(OUT, 'THIRD-PARTY-NOTICES.md'), await thirdPartyNotices(Object.values(modules).flat()));
+
+/**
+ * The licence of every package from outside the repository whose code is in the bundle, with the text
+ * of its licence file: MIT and BSD ask for the notice to travel with the code.
+ */
+async function thirdPartyNotices(sources) {
+  const roots = [...new Set(sources.map(packageRoot).filter((root) => root !== null))].sort();
+  const sections = [];
+  for (const root of roots) {
+    const pkg = JSON.parse(await readFile(join(REPO, root, 'package.json'), 'utf8'));
+    const licenceFile = (await readdir(join(REPO, root))).find((name) => /^(licen[cs]e|copying)/i.test(name));
+    if (licenceFile === undefined) throw new Error(`bundle.mjs: ${pkg.name}@${pkg.version} has no licence file to copy into the notices`);
+    const text = (await readFile(join(REPO, root, licenceFile), 'utf8')).trim();
+    sections.push(`## ${pkg.name}@${pkg.version} (${pkg.license})\n\n\`\`\`\n${text}\n\`\`\`\n`);
+  }
+  return `# Third-party notices\n\nbundle/ holds the code of these packages, besides Sealpost's own (Apache-2.0, LICENSE).\n\n${sections.join('\n')}`;
+}
+
+/** `node_modules/.pnpm/x@1/node_modules/@scope/name` for a module inside an installed package, else null. */
+function packageRoot(source) {
+  const match = /^(.*node_modules\/(?:@[^/]+\/)?[^/@.][^/]*)\//.exec(source.replace(/\\/g, '/'));
+  return match === null ? null : match[1];
+}
 
 /**
  * A readable name for a chunk: its group (`core`, `commander`), the package and file it starts from
