@@ -67,7 +67,6 @@ async function describePlainKey(bytes: Uint8Array, text: string): Promise<FileDe
 
 export function renderFileDescription(d: FileDescription): string {
   if (d.type === 'pkcs12') return renderPkcs12(d);
-  if (d.type === 'private-key')
-    return d.encrypted ? 'private key, encrypted (its type is inside the encryption)\n' : `private key, not encrypted: ${d.keyType ?? 'unknown type'}\n`;
+  if (d.type === 'private-key') return d.encrypted ? 'private key, encrypted (its type is inside the encryption)\n' : `private key, not encrypted: ${d.keyType ?? 'unknown type'}\n`;
   return d.certificates.map((c, i) => [`certificate ${i + 1} of ${d.certificates.length}:`, ...certificateLines(c, '  ')].join('\n')).join('\n') + '\n';
 }

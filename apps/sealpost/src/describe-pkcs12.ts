@@ -1,18 +1,5 @@
 import { isSealpostError, privateKeyInfo, readPkcs12 } from '@sealpost/core';
-import {
-  CIPHER_BY_OID,
-  DIGEST_BY_OID,
-  LEGACY_PBE_NAMES,
-  type Node,
-  OID,
-  algorithmOf,
-  childrenOf,
-  decodeElement,
-  explicitOf,
-  octetsOf,
-  oidOf,
-  smallIntegerOf,
-} from '@sealpost/core/backend-kit';
+import { CIPHER_BY_OID, DIGEST_BY_OID, LEGACY_PBE_NAMES, type Node, OID, algorithmOf, childrenOf, decodeElement, explicitOf, octetsOf, oidOf, smallIntegerOf } from '@sealpost/core/backend-kit';
 import { type CertificateSummary, certificateLines, keyTypeName, summarizeCertificate } from './describe-certificate.js';
 
 /**
@@ -35,9 +22,7 @@ export interface Pkcs12Description {
   readonly problem?: { readonly code: string; readonly message: string };
 }
 
-export type Pkcs12Part =
-  | { readonly encrypted: false; readonly bags: readonly Pkcs12Bag[] }
-  | { readonly encrypted: true; readonly encryption: string };
+export type Pkcs12Part = { readonly encrypted: false; readonly bags: readonly Pkcs12Bag[] } | { readonly encrypted: true; readonly encryption: string };
 
 export interface Pkcs12Bag {
   readonly kind: 'certificate' | 'key' | 'encrypted key' | 'crl' | 'secret' | 'nested' | 'unknown';

@@ -64,7 +64,12 @@ describe.skipIf(!hasScript)('colour at a terminal', () => {
 
   it('stays plain with NO_COLOR, FORCE_COLOR=0, TERM=dumb or --no-color', async () => {
     const args = ['verify', '--trust', pki.ca, '--in', signed];
-    for (const [extra, env] of [[[], { NO_COLOR: '1' }], [[], { FORCE_COLOR: '0' }], [[], { TERM: 'dumb' }], [['--no-color'], {}]] as const) {
+    for (const [extra, env] of [
+      [[], { NO_COLOR: '1' }],
+      [[], { FORCE_COLOR: '0' }],
+      [[], { TERM: 'dumb' }],
+      [['--no-color'], {}],
+    ] as const) {
       const result = await atTerminal([...args, ...extra], env);
       expect(result.out, JSON.stringify([extra, env])).toMatch(/^verify: valid\r?\n/);
       expect(result.out).not.toContain(ESC);

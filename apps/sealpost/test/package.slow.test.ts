@@ -105,8 +105,23 @@ afterAll(() => cleanup?.());
 describe('the published @sealpost/cli', () => {
   it('holds the bin, the bundle and the licences; no sources, no workspace ranges, one dependency', async () => {
     const listing = await ok(run('tar', ['-tzf', tarball]), 'tar');
-    const files = listing.out.trim().split('\n').map((f) => f.replace(/^package\//, ''));
-    expect(files).toEqual(expect.arrayContaining(['package.json', 'README.md', 'LICENSE', 'bin/sealpost.js', 'bin/help.txt', 'bin/package.json', 'bundle/main.js', 'bundle/send-worker.js', 'bundle/THIRD-PARTY-NOTICES.md']));
+    const files = listing.out
+      .trim()
+      .split('\n')
+      .map((f) => f.replace(/^package\//, ''));
+    expect(files).toEqual(
+      expect.arrayContaining([
+        'package.json',
+        'README.md',
+        'LICENSE',
+        'bin/sealpost.js',
+        'bin/help.txt',
+        'bin/package.json',
+        'bundle/main.js',
+        'bundle/send-worker.js',
+        'bundle/THIRD-PARTY-NOTICES.md',
+      ]),
+    );
     expect(files.filter((f) => !/^(bin\/|bundle\/[^/]+\.(js|md)$|package\.json$|README\.md$|LICENSE$)/.test(f))).toEqual([]);
     const manifest = JSON.parse(await readFile(join(project, 'node_modules', '@sealpost', 'cli', 'package.json'), 'utf8')) as Record<string, unknown>;
     expect(manifest['private']).toBeUndefined();

@@ -54,8 +54,18 @@ describe('the bulk summary', () => {
     expect(summary.rejectedAddresses).toEqual(rejected.slice(0, 10).map((l) => l.address));
     expect(summary.failures).toEqual([]);
     const text = renderBulkSummary(summary);
-    expect(text).toContain(`  rejected: ${rejected.slice(0, 10).map((l) => l.address).join(', ')}, and 2490 more (in the report)\n`);
-    expect(text).toContain(`  no certificate, not sent: ${noCertificate.slice(0, 10).map((l) => l.address).join(', ')}, and 2 more (in the report)\n`);
+    expect(text).toContain(
+      `  rejected: ${rejected
+        .slice(0, 10)
+        .map((l) => l.address)
+        .join(', ')}, and 2490 more (in the report)\n`,
+    );
+    expect(text).toContain(
+      `  no certificate, not sent: ${noCertificate
+        .slice(0, 10)
+        .map((l) => l.address)
+        .join(', ')}, and 2 more (in the report)\n`,
+    );
     expect(text).not.toMatch(/^ {2}failed:/m);
     expect(text.length).toBeLessThan(2000);
   });
