@@ -20,8 +20,7 @@ const AES_WRAPS = [
 ] as const;
 const WRAP_IV = Buffer.alloc(8, 0xa6);
 
-const isOid = (node: TreeNode | undefined, dotted: string): boolean =>
-  node !== undefined && isUniversal(node, 6) && Buffer.from(node.contents).equals(Buffer.from(der.oid(dotted).subarray(2)));
+const isOid = (node: TreeNode | undefined, dotted: string): boolean => node !== undefined && isUniversal(node, 6) && Buffer.from(node.contents).equals(Buffer.from(der.oid(dotted).subarray(2)));
 
 /** The X25519 kari under HKDF-SHA-256, everything else as it was; `cms` is ContentInfo((Auth)EnvelopedData). */
 export function rewrapX25519WithHkdf(cms: Uint8Array, recipient: Identity): Uint8Array {
@@ -43,7 +42,12 @@ export function rewrapX25519WithHkdf(cms: Uint8Array, recipient: Identity): Uint
     publicKey: createPublicKey({ key: { kty: 'OKP', crv: 'X25519', x: Buffer.from(point).toString('base64url') }, format: 'jwk' }),
   });
   const sharedInfo = eccCmsSharedInfo(encodeTree(wrapAlgorithm), null, wrap.length);
-  const x963 = createHash('sha256').update(z).update(Buffer.of(0, 0, 0, 1)).update(sharedInfo).digest().subarray(0, wrap.length);
+  const x963 = createHash('sha256')
+    .update(z)
+    .update(Buffer.of(0, 0, 0, 1))
+    .update(sharedInfo)
+    .digest()
+    .subarray(0, wrap.length);
   const unwrap = createDecipheriv(wrap.cipher, x963, WRAP_IV);
   const contentKey = Buffer.concat([unwrap.update(wrapped.contents), unwrap.final()]);
   const rewrap = createCipheriv(wrap.cipher, Buffer.from(hkdfSync('sha256', z, Buffer.alloc(0), sharedInfo, wrap.length)), WRAP_IV);
