@@ -1,6 +1,7 @@
 // The interop tests drive real S/MIME peers: OpenSSL's `openssl`, NSS's `cmsutil`/`certutil`/`pk12util`,
 // GnuPG's `gpgsm` (with `gpg-agent`) and BouncyCastle (Debian's jars, through `javac` and `java`); the web
-// app's browser test drives Debian's Chromium (tooling/browser). Missing
+// app's browser test drives Debian's Chromium (tooling/browser); the PostgreSQL key store's tests start
+// Debian's PostgreSQL server (tooling/fixtures startPostgres). Missing
 // ones are installed from Debian when this runs as root with apt-get (a fresh CI or development machine);
 // otherwise the command says what to install.
 import { spawnSync } from 'node:child_process';
@@ -20,6 +21,8 @@ const FILES = [
   ['/usr/share/java/bcprov.jar', 'libbcprov-java'],
   ['/usr/share/java/bcpkix.jar', 'libbcpkix-java'],
   ['/usr/bin/chromium', 'chromium'],
+  // initdb and postgres are not on PATH: Debian keeps them per major version.
+  ['/usr/lib/postgresql', 'postgresql'],
 ];
 
 const onPath = (command) => spawnSync('sh', ['-c', 'command -v "$1"', 'sh', command], { stdio: 'ignore' }).status === 0;
@@ -28,10 +31,10 @@ if (missing.length === 0) process.exit(0);
 
 const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
 if (!isRoot || !onPath('apt-get')) {
-  console.error(`The interop and browser tests need these Debian packages: ${missing.join(' ')}.\nInstall them (apt-get install -y ${missing.join(' ')}) and run the tests again.`);
+  console.error(`The interop, browser and PostgreSQL tests need these Debian packages: ${missing.join(' ')}.\nInstall them (apt-get install -y ${missing.join(' ')}) and run the tests again.`);
   process.exit(1);
 }
-console.log(`Installing the S/MIME peers and the browser the tests drive: ${missing.join(' ')}`);
+console.log(`Installing the S/MIME peers, the browser and the database server the tests drive: ${missing.join(' ')}`);
 const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
 for (const args of [['update', '-qq'], ['install', '-y', '-qq', '--no-install-recommends', ...missing]]) {
   const r = spawnSync('apt-get', args, { stdio: ['ignore', 'ignore', 'inherit'], env });
