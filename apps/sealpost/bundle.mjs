@@ -1,7 +1,7 @@
 // Bundles the built CLI (dist/) into bundle/: one file per command and per backend, loaded on demand as
 // dist's modules are, but without resolving and reading some two hundred files at every start. Node's
 // built-in modules stay imports, and so does better-sqlite3 (a native module, resolved where npm or pnpm
-// installed and built it; the only dependency of the published package). bundle/modules.json lists the
+// installed and built it; an optional dependency of the published package, as pg and pg-boss are). bundle/modules.json lists the
 // source modules in each file, for tests that check what a command loads. Since the published package
 // carries other people's code, bundle/THIRD-PARTY-NOTICES.md gives each bundled package's licence (pnpm
 // pack adds Sealpost's own LICENSE from the repository root).
@@ -15,7 +15,9 @@ const APP = dirname(fileURLToPath(import.meta.url));
 const REPO = join(APP, '..', '..');
 const OUT = join(APP, 'bundle');
 const BUILTINS = new Set(builtinModules);
-const EXTERNAL = new Set(['better-sqlite3']);
+// pg and pg-boss (the campaign queue) too: pg's CommonJS classes do not survive bundling; only `worker`,
+// `campaign` and `send --queue` load them.
+const EXTERNAL = new Set(['better-sqlite3', 'pg', 'pg-boss']);
 const GROUPS = ['core', 'commander'];
 
 const build = await rolldown({

@@ -16,6 +16,7 @@ export type CliErrorCode =
   | 'ERR_SECRET_MISSING'
   | 'ERR_KEYSTORE_UNAVAILABLE'
   | 'ERR_KEYSTORE_NOT_FOUND'
+  | 'ERR_QUEUE_UNAVAILABLE'
   | 'ERR_CSV_MALFORMED'
   | 'ERR_TEMPLATE'
   | 'ERR_JOURNAL'
@@ -43,12 +44,18 @@ function isCliError(value: unknown): value is CliError {
   return value instanceof CliError;
 }
 
+/** @sealpost/queue's errors (its messages show the queue URL without its password), without loading it. */
+function isQueueError(value: unknown): value is Error & { code: string } {
+  const e = value as { name?: unknown; code?: unknown } | null;
+  return value instanceof Error && e?.name === 'QueueError' && typeof e.code === 'string' && /^ERR_[A-Z_]+$/.test(e.code);
+}
+
 /**
  * The one line printed for a failure. Core's messages are written never to carry key material or
  * message bodies; anything that is not a known error is reduced to "internal error" for the same reason.
  */
 export function errorLine(error: unknown): string {
-  if (isCliError(error) || isSealpostError(error)) return `sealpost: ${oneLine(error.message)} [${error.code}]`;
+  if (isCliError(error) || isSealpostError(error) || isQueueError(error)) return `sealpost: ${oneLine(error.message)} [${error.code}]`;
   return 'sealpost: internal error [ERR_INTERNAL]';
 }
 

@@ -19,6 +19,8 @@ const COMMANDS: Readonly<Record<string, () => Promise<AddCommand>>> = {
   open: async () => (await import('./commands/open.js')).addOpenCommand,
   inspect: async () => (await import('./commands/inspect.js')).addInspectCommand,
   send: async () => (await import('./commands/send.js')).addSendCommand,
+  worker: async () => (await import('./commands/worker.js')).addWorkerCommand,
+  campaign: async () => (await import('./commands/campaign.js')).addCampaignCommand,
   serve: async () => (await import('./commands/serve.js')).addServeCommand,
   keys: async () => (await import('./commands/keys.js')).addKeysCommand,
   demo: async () => (await import('./commands/demo.js')).addDemoCommand,

@@ -20,6 +20,8 @@ const MAX_WORKERS = 64;
 
 /** `sealpost send --bulk FILE.csv`: one sealed message per row, journaled, resumable. */
 export async function runBulkSend(flags: SendFlags): Promise<number> {
+  // With --queue the rows are composed here and sent by `sealpost worker` processes.
+  if (flags.queue !== undefined) return (await import('../queue/enqueue.js')).runBulkEnqueue(flags);
   const concurrency = concurrencyOf(flags.concurrency ?? String(DEFAULT_CONCURRENCY));
   const workers = workersOf(flags.workers);
   const reportPath = flags.report;
@@ -103,7 +105,7 @@ function workersOf(value: string | undefined): number {
   return Number(value);
 }
 
-async function templateOf(flags: SendFlags, list: BulkList): Promise<MessageTemplate> {
+export async function templateOf(flags: SendFlags, list: BulkList): Promise<MessageTemplate> {
   if (flags.template !== undefined) {
     for (const name of ['from', 'subject', 'text', 'html', 'attach'] as const)
       if (flags[name] !== undefined) throw usageError(`--${name} does not go with --template: the template file is the whole message`);

@@ -52,7 +52,10 @@ export function addSendCommand(program: Command): void {
     .option('--journal <file>', 'bulk: the journal that makes the run resumable (default: REPORT.journal)')
     .option('--resend-unknown', 'bulk: also send again recipients whose earlier send has no known outcome (they may get it twice)')
     .option('--retry-failed', 'bulk: also send again recipients an earlier run could not deliver (rejected, deferred, failed)')
-    .option('--no-progress', 'bulk: no progress bar or progress lines on stderr');
+    .option('--no-progress', 'bulk: no progress bar or progress lines on stderr')
+    .option('--queue [url]', 'bulk: enqueue the composed messages in this PostgreSQL campaign queue (postgres://user@host/db, password in PGPASSWORD; alone: SEALPOST_QUEUE_URL) for sealpost worker to send; nothing is sent here')
+    .option('--campaign <id>', 'bulk with --queue: the campaign id (default: a new one); the same list enqueued twice adds nothing')
+    .option('--job-timeout <seconds>', 'bulk with --queue: how long a worker may hold a message before another takes it over (default 300)');
   headerProtectionOptions(cmd, true);
   identityOptions(cmd, false);
   backendOption(cmd);

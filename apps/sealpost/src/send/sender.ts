@@ -35,6 +35,10 @@ export interface SendFlags extends BackendFlags, IdentityFlags, TransportFlags, 
   readonly resendUnknown?: boolean;
   readonly retryFailed?: boolean;
   readonly progress: boolean;
+  /** --bulk with --queue: enqueue into this PostgreSQL campaign queue instead of sending. */
+  readonly queue?: string | boolean;
+  readonly campaign?: string;
+  readonly jobTimeout?: string;
 }
 
 /** Everything a send needs besides the message, opened from the flags. `close` releases it all. */

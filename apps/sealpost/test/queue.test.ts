@@ -1,0 +1,247 @@
+import { type IncomingMessage, type ServerResponse, createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { type PostgresServer, startPostgres } from '@sealpost/fixtures';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { answerTransmission, readBody, transmissionId } from '../src/demo/sparkpost-sink.js';
+import { type Pki, type RunningCommand, assertBuilt, makePki, sealpost, startSealpost, tempDir, waitFor } from './helpers.js';
+
+vi.setConfig({ testTimeout: 180_000, hookTimeout: 120_000 });
+
+const API_KEY = 'queue-test-key';
+
+let dir: string;
+let cleanup: () => Promise<void>;
+let pki: Pki;
+let postgres: PostgresServer;
+/** The queue URL without its password, as the command line takes it; the password goes in PGPASSWORD. */
+let queueUrl: string;
+let db: pg.Pool;
+
+beforeAll(async () => {
+  assertBuilt();
+  ({ dir, cleanup } = await tempDir());
+  [pki, postgres] = await Promise.all([makePki(dir), startPostgres()]);
+  queueUrl = `postgres://${postgres.user}@${postgres.host}:${postgres.port}/${postgres.database}`;
+  db = new pg.Pool({ connectionString: postgres.url, max: 2 });
+  db.on('error', () => undefined);
+});
+afterAll(async () => {
+  await db?.end();
+  await postgres?.stop();
+  await cleanup?.();
+});
+
+interface HoldingSparkPost {
+  readonly baseUrl: string;
+  /** Transmissions the service kept, by address: a held request counts, as the service has it. */
+  readonly deliveries: Map<string, number>;
+  readonly held: string[];
+  /** Times of every request that arrived, ms since the epoch. */
+  readonly arrivals: number[];
+  /** From now on, requests arrive whole and get no answer until release(). */
+  hold(): void;
+  /** Answers every held request (those whose client is gone answer no one) and stops holding. */
+  release(): void;
+  /** Answers the next `count` requests 429 with Retry-After, without keeping them. */
+  rateLimit(count: number, retryAfterSeconds: number): void;
+  close(): Promise<void>;
+}
+
+/** A server following SparkPost's Transmissions contract that can hold requests, or answer 429. */
+async function startHoldingSparkPost(): Promise<HoldingSparkPost> {
+  const deliveries = new Map<string, number>();
+  const held: string[] = [];
+  const arrivals: number[] = [];
+  const waiting: (() => void)[] = [];
+  let holding = false;
+  let limited = 0;
+  let retryAfter = 1;
+  let answered = 0;
+  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    void readBody(req).then((body) => {
+      arrivals.push(Date.now());
+      const answer = answerTransmission({ method: req.method ?? '', path: req.url ?? '', headers: req.headers, body }, API_KEY, transmissionId(answered++));
+      const address = answer.transmission?.recipients[0];
+      if (address !== undefined && limited > 0) {
+        limited -= 1;
+        res.writeHead(429, { 'Content-Type': 'application/json', 'Retry-After': String(retryAfter) }).end(JSON.stringify({ errors: [{ message: 'Too many requests' }] }));
+        return;
+      }
+      if (address !== undefined) deliveries.set(address, (deliveries.get(address) ?? 0) + 1);
+      const reply = (): void => void res.writeHead(answer.status, { 'Content-Type': 'application/json' }).end(JSON.stringify(answer.body));
+      if (address !== undefined && holding) {
+        held.push(address);
+        waiting.push(reply);
+        return;
+      }
+      reply();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  return {
+    baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    deliveries,
+    held,
+    arrivals,
+    hold: () => void (holding = true),
+    release() {
+      holding = false;
+      for (const reply of waiting.splice(0)) reply();
+    },
+    rateLimit(count, seconds) {
+      limited = count;
+      retryAfter = seconds;
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+async function writeCsv(name: string, count: number): Promise<{ path: string; addresses: string[] }> {
+  // Each list its own addresses, so the server's count of each is one campaign's.
+  const prefix = name.replace(/\.csv$/, '');
+  const addresses = Array.from({ length: count }, (_, i) => `${prefix}${String(i).padStart(5, '0')}@example.com`);
+  const path = join(dir, name);
+  await writeFile(path, ['email,name', ...addresses.map((a, i) => `${a},Customer ${i}`)].join('\r\n') + '\r\n');
+  return { path, addresses };
+}
+
+const template = (): string[] => ['--from', 'Alice <alice@example.com>', '--subject', 'Statement for {{name}}', '--text', 'Dear {{name}},\nyour statement is ready.'];
+const pgEnv = (): Record<string, string> => ({ PGPASSWORD: postgres.password });
+
+async function enqueue(csv: string, campaign: string, extra: readonly string[] = []): Promise<{ code: number | null; out: string; stderr: string }> {
+  return sealpost(['send', '--via', 'sparkpost', '--bulk', csv, ...template(), '--queue', queueUrl, '--campaign', campaign, '--job-timeout', '2', ...extra], { env: pgEnv() });
+}
+
+function startWorker(baseUrl: string, extra: readonly string[] = []): RunningCommand {
+  return startSealpost(
+    ['worker', '--queue', queueUrl, '--via', 'sparkpost', '--cert', pki.alice.cert, '--key', pki.alice.key, '--no-encrypt', '--workers', '1', '--concurrency', '2', '--poll', '100', ...extra],
+    { env: { ...pgEnv(), SPARKPOST_API_KEY: API_KEY, SPARKPOST_BASE_URL: baseUrl }, timeoutMs: 170_000 },
+  );
+}
+
+async function status(campaign: string): Promise<{ state: string; total: number; counts: Record<string, number> }> {
+  const result = await sealpost(['campaign', 'status', campaign, '--queue', queueUrl, '--json'], { env: pgEnv() });
+  expect(result.code, result.stderr).toBe(0);
+  return JSON.parse(result.out) as { state: string; total: number; counts: Record<string, number> };
+}
+
+async function stopAll(workers: readonly RunningCommand[]): Promise<void> {
+  for (const w of workers) w.kill('SIGTERM');
+  await Promise.all(workers.map((w) => w.exited));
+}
+
+async function rows(campaign: string): Promise<{ line: number; address: string; state: string; worker: string | null }[]> {
+  return (await db.query('SELECT line, address, state, worker FROM sealpost.deliveries WHERE campaign = $1 ORDER BY line', [campaign])).rows;
+}
+
+describe('sealpost send --bulk --queue, worker, campaign', () => {
+  it('enqueues once: the same list enqueued again adds nothing, and nothing is sent', async () => {
+    const { path } = await writeCsv('idem.csv', 25);
+    const first = await enqueue(path, 'idem');
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.out).toContain('campaign idem: 25 message(s) enqueued (25 in all)');
+    expect(first.out).not.toContain(postgres.password);
+    const again = await enqueue(path, 'idem');
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.out).toContain('campaign idem: 0 message(s) enqueued, 25 already in the campaign (25 in all)');
+    const jobs = await db.query("SELECT count(*)::int AS n FROM pgboss.job WHERE name = 'sealpost-campaign-idem'");
+    expect(jobs.rows[0].n).toBe(25);
+    expect((await status('idem')).counts).toMatchObject({ queued: 25, sending: 0, accepted: 0 });
+    const cancel = await sealpost(['campaign', 'cancel', 'idem', '--queue', queueUrl], { env: pgEnv() });
+    expect(cancel.code, cancel.stderr).toBe(0);
+    expect(cancel.out).toMatch(/^campaign idem: cancelled, 25 of 25 finished \(100%\)/);
+    expect((await db.query("SELECT count(*)::int AS n FROM pgboss.job WHERE name = 'sealpost-campaign-idem' AND state < 'completed'")).rows[0].n).toBe(0);
+  });
+
+  it('refuses a password in --queue, and never prints the one in PGPASSWORD', async () => {
+    const withPassword = await sealpost(['campaign', 'list', '--queue', postgres.url], { env: pgEnv() });
+    expect(withPassword.code).toBe(2);
+    expect(withPassword.stderr).toContain('--queue must not carry a password');
+    expect(withPassword.stderr).not.toContain(postgres.password);
+    const wrong = await sealpost(['campaign', 'list', '--queue', queueUrl], { env: { PGPASSWORD: 'not-the-password' } });
+    expect(wrong.code).toBe(2);
+    expect(wrong.stderr).toMatch(/cannot use the queue database postgres:\/\/sealpost@127\.0\.0\.1:\d+\/sealpost: the server refused the login \(user or password\) \[ERR_QUEUE_UNAVAILABLE\]/);
+    const missing = await sealpost(['campaign', 'status', 'nobody-here', '--queue', queueUrl], { env: pgEnv() });
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('[ERR_CAMPAIGN_NOT_FOUND]');
+  });
+
+  it('three workers, one killed with sends held at SparkPost: every recipient gets exactly one copy, the killed one\'s are unknown', async () => {
+    const server = await startHoldingSparkPost();
+    const workers = [startWorker(server.baseUrl), startWorker(server.baseUrl), startWorker(server.baseUrl)];
+    try {
+      const { path, addresses } = await writeCsv('kill.csv', 60);
+      server.hold();
+      expect((await enqueue(path, 'kill')).code).toBe(0);
+      // Every worker has its two sends held at the server, each committed `sending` in the ledger first.
+      await waitFor(() => (server.held.length === 6 ? true : undefined), 'six sends held at the server');
+      const sending = (await rows('kill')).filter((r) => r.state === 'sending');
+      expect(sending).toHaveLength(6);
+      const victim = workers[0]!;
+      const victimRows = sending.filter((r) => r.worker?.endsWith(`:${victim.pid}`));
+      expect(victimRows).toHaveLength(2);
+      victim.kill('SIGKILL');
+      expect(await victim.exited).toEqual({ code: null, signal: 'SIGKILL' });
+      server.release();
+
+      await waitFor(async () => ((await status('kill')).state === 'done' ? true : undefined), 'the campaign to be done', 90_000);
+      const final = await status('kill');
+      expect(final.counts).toMatchObject({ accepted: 58, unknown: 2, sending: 0, queued: 0, failed: 0, deferred: 0 });
+      const unknown = (await rows('kill')).filter((r) => r.state === 'unknown').map((r) => r.address);
+      expect(unknown.sort()).toEqual(victimRows.map((r) => r.address).sort());
+      // The killed worker's two were received (held) and not sent again; everyone else once.
+      expect(server.deliveries.size).toBe(60);
+      expect(addresses.every((a) => server.deliveries.get(a) === 1)).toBe(true);
+    } finally {
+      server.release();
+      await stopAll(workers.slice(1));
+      await server.close();
+    }
+  });
+
+  it('pause stops the workers fetching, resume goes on, cancel leaves the rest unsent', async () => {
+    const server = await startHoldingSparkPost();
+    const worker = startWorker(server.baseUrl);
+    try {
+      const paused = await writeCsv('paused.csv', 20);
+      expect((await enqueue(paused.path, 'paused')).code).toBe(0);
+      const pause = await sealpost(['campaign', 'pause', 'paused', '--queue', queueUrl], { env: pgEnv() });
+      expect(pause.code, pause.stderr).toBe(0);
+      expect(pause.out).toMatch(/^campaign paused: paused, /);
+      const sent = (): number => paused.addresses.filter((a) => server.deliveries.has(a)).length;
+      const before = sent();
+      await new Promise((r) => setTimeout(r, 1500));
+      expect(sent() - before).toBeLessThanOrEqual(2); // at most what was in flight
+      expect(sent()).toBeLessThan(20);
+      const resume = await sealpost(['campaign', 'resume', 'paused', '--queue', queueUrl], { env: pgEnv() });
+      expect(resume.code, resume.stderr).toBe(0);
+      await waitFor(async () => ((await status('paused')).state === 'done' ? true : undefined), 'the resumed campaign to be done');
+      expect((await status('paused')).counts.accepted).toBe(20);
+      expect(paused.addresses.every((a) => server.deliveries.get(a) === 1)).toBe(true);
+
+      server.hold();
+      const cancelled = await writeCsv('cancelled.csv', 20);
+      expect((await enqueue(cancelled.path, 'cancelled')).code).toBe(0);
+      await waitFor(() => (server.held.length === 2 ? true : undefined), 'two sends held');
+      const cancel = await sealpost(['campaign', 'cancel', 'cancelled', '--queue', queueUrl, '--json'], { env: pgEnv() });
+      expect(cancel.code, cancel.stderr).toBe(0);
+      expect(JSON.parse(cancel.out)).toMatchObject({ state: 'cancelled', counts: { cancelled: 18, sending: 2 } });
+      server.release();
+      await waitFor(async () => ((await status('cancelled')).counts['accepted'] === 2 ? true : undefined), 'the two in flight to be recorded');
+      await new Promise((r) => setTimeout(r, 1000));
+      expect(cancelled.addresses.filter((a) => server.deliveries.has(a))).toHaveLength(2);
+      expect((await status('cancelled')).counts).toMatchObject({ accepted: 2, cancelled: 18, queued: 0 });
+    } finally {
+      server.release();
+      await stopAll([worker]);
+      await server.close();
+    }
+  });
+});
