@@ -224,6 +224,12 @@ function structuralFindings(sd: SignedDataSummary, s: SignerInfoSummary): Report
   return out;
 }
 
+/** What cryptoFindings says of the signer's certificate alone, for a signature that is not judged. */
+function certificateFindings(check: SignerCheck | undefined): ReportError[] {
+  if (check === undefined) return [{ code: 'ERR_BACKEND', message: 'the backend did not report on this signer' }];
+  return check.certificate === null ? [{ code: 'ERR_SIGNER_CERTIFICATE_MISSING', message: "the signer's certificate is not in the message" }] : [];
+}
+
 function cryptoFindings(check: SignerCheck | undefined): ReportError[] {
   if (check === undefined) return [{ code: 'ERR_BACKEND', message: 'the backend did not report on this signer' }];
   const out: ReportError[] = [];
@@ -257,13 +263,16 @@ async function checkSigner(
   options: VerifyOptions,
   crls: readonly GivenCrl[],
 ): Promise<{ report: SignerReport; policyOk: boolean }> {
-  const errors: ReportError[] = [...structuralFindings(sd, s), ...cryptoFindings(check)];
-  if (s.digest === null) errors.push({ code: 'ERR_UNSUPPORTED_DIGEST', message: `unknown digest algorithm ${s.digestAlgorithmOid}` });
   const policyErrors = digestFindings(policy, [s.digest, s.signatureDigest]);
+  // A digest the policy refuses decides the signer: whether this backend could compute it (openssl has MD5
+  // and SHA-224, WebCrypto neither) must not change the codes, so the signature is not judged at all.
+  const refusedDigest = policyErrors.length > 0;
+  const errors: ReportError[] = [...structuralFindings(sd, s), ...(refusedDigest ? certificateFindings(check) : cryptoFindings(check))];
+  if (s.digest === null) errors.push({ code: 'ERR_UNSUPPORTED_DIGEST', message: `unknown digest algorithm ${s.digestAlgorithmOid}` });
 
   const cert = signerCertificate(check, s.sid, errors);
   if (cert !== null) policyErrors.push(...keyFindings(policy, cert.publicKey));
-  const signatureValid = errors.length === 0;
+  const signatureValid = errors.length === 0 && !refusedDigest;
 
   let trusted = false;
   let intermediates: readonly Uint8Array[] = [];
