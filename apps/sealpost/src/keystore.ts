@@ -4,17 +4,25 @@ import { createDirectoryKeyStore } from '@sealpost/keystore-dir';
 import { CliError, usageError } from './errors.js';
 
 const SQLITE_PREFIX = 'sqlite:';
+const POSTGRES_URL = /^postgres(?:ql)?:\/\//i;
 
-export type KeyStoreSpec = { readonly kind: 'dir'; readonly dir: string } | { readonly kind: 'sqlite'; readonly path: string };
+export type KeyStoreSpec =
+  | { readonly kind: 'dir'; readonly dir: string }
+  | { readonly kind: 'sqlite'; readonly path: string }
+  | { readonly kind: 'postgres'; readonly url: string };
 
-/** `--keystore DIR` (a folder of `<address>.crt` files) or `--keystore sqlite:FILE`. */
+/**
+ * `--keystore DIR` (a folder of `<address>.crt` files), `--keystore sqlite:FILE`, or a PostgreSQL URL
+ * (`postgres://` or `postgresql://`) without a password: node-postgres takes it from PGPASSWORD or ~/.pgpass.
+ */
 export function parseKeyStoreSpec(value: string): KeyStoreSpec {
+  if (POSTGRES_URL.test(value)) return { kind: 'postgres', url: value };
   if (value.startsWith(SQLITE_PREFIX)) {
     const path = value.slice(SQLITE_PREFIX.length);
     if (path === '') throw usageError('--keystore sqlite:FILE needs a file name after "sqlite:"');
     return { kind: 'sqlite', path };
   }
-  if (value === '') throw usageError('--keystore needs a folder or sqlite:FILE');
+  if (value === '') throw usageError('--keystore needs a folder, sqlite:FILE or a postgres:// URL');
   return { kind: 'dir', dir: value };
 }
 
@@ -33,6 +41,7 @@ export interface OpenKeyStoreOptions {
  */
 export async function openKeyStore(value: string, options: OpenKeyStoreOptions = {}): Promise<KeyStore> {
   const spec = parseKeyStoreSpec(value);
+  if (spec.kind === 'postgres') return openPostgresKeyStore(spec.url);
   if (options.create !== true) await checkKeyStoreExists(spec);
   if (spec.kind === 'dir') return createDirectoryKeyStore({ dir: spec.dir });
   try {
@@ -45,8 +54,35 @@ export async function openKeyStore(value: string, options: OpenKeyStoreOptions =
   }
 }
 
+/**
+ * The PostgreSQL store makes its schema on first use, so there is nothing to check before: a database
+ * that cannot be reached, or a wrong password, is ERR_KEYSTORE at the first read or write, naming the
+ * server without the password. The URL is never repeated, since it may hold one.
+ */
+async function openPostgresKeyStore(url: string): Promise<KeyStore> {
+  if (hasPassword(url)) {
+    throw usageError('--keystore must not carry a password, which ps and shell history would show: give the URL without it and the password in PGPASSWORD (or ~/.pgpass)');
+  }
+  const { createPostgresKeyStore } = await import('@sealpost/keystore-postgres');
+  try {
+    return createPostgresKeyStore({ connectionString: url });
+  } catch (error) {
+    if (error instanceof TypeError) throw usageError('--keystore postgres://USER@HOST:PORT/DATABASE is not a URL that can be read (the password may come from PGPASSWORD instead)');
+    throw error;
+  }
+}
+
+/** Whether a URL names a password (an unreadable one is left to the store, which says so without repeating it). */
+function hasPassword(url: string): boolean {
+  try {
+    return new URL(url).password !== '';
+  } catch {
+    return false;
+  }
+}
+
 /** A folder for `DIR`, a file for `sqlite:FILE`; other failures to look (permissions) are left to the store. */
-async function checkKeyStoreExists(spec: KeyStoreSpec): Promise<void> {
+async function checkKeyStoreExists(spec: Exclude<KeyStoreSpec, { kind: 'postgres' }>): Promise<void> {
   const path = spec.kind === 'dir' ? spec.dir : spec.path;
   let isDirectory: boolean;
   try {

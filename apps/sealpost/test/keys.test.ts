@@ -102,7 +102,7 @@ describe('sealpost keys usage errors', () => {
     [['import', '--trust', 'x', '--in', 'x.eml', '--address', 'a@example.com'], /--address goes with --cert/],
     [['show', 'not an address'], /"not an address" is not an address/],
     [['remove', 'a@example.com', '--fingerprint', 'xyz'], /--fingerprint takes the 64 hex digits/],
-    [['list'], /required option '--keystore <dir\|sqlite:file>' not specified/],
+    [['list'], /required option '--keystore <dir\|sqlite:file\|postgres:\/\/url>' not specified/],
   ])('%j exits 2', async (args, message) => {
     const needsStore = args[0] !== 'list';
     const result = await sealpost(['keys', ...args, ...(needsStore ? ['--keystore', join(dir, 'unused')] : [])]);

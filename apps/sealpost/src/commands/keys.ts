@@ -52,7 +52,7 @@ export function addKeysCommand(program: Command): void {
 }
 
 function keystoreOption(cmd: Command): Command {
-  return cmd.requiredOption('--keystore <dir|sqlite:file>', 'the key store');
+  return cmd.requiredOption('--keystore <dir|sqlite:file|postgres://url>', 'the key store');
 }
 
 function addImport(keys: Command): void {

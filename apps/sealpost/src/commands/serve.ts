@@ -31,7 +31,7 @@ export function addServeCommand(program: Command): void {
     .description(
       `Serve SparkPost's relay webhook: each relayed message is verified, and the signer's certificate is stored only when the verdict is valid (trusted chain to a --trust CA, certificate issued to the From address). Routes: POST ${RELAY_WEBHOOK_PATH} (or POST /) for the webhook, GET ${CERTIFICATES_PATH}ADDRESS for the stored certificate as PEM (404 if none), GET ${HEALTH_PATH}. Logs one JSON line per event to stderr, never a message body or the token. SIGINT or SIGTERM stops it gracefully.`,
     )
-    .requiredOption('--keystore <dir|sqlite:file>', 'where collected certificates are stored')
+    .requiredOption('--keystore <dir|sqlite:file|postgres://url>', 'where collected certificates are stored (a postgres:// URL has no password: PGPASSWORD holds it)')
     .option('--trust <file>', 'trust anchor a signer must chain to (repeatable, at least one)', collect)
     .requiredOption('--token-env <var>', "name of the environment variable holding the relay webhook's auth token")
     .option('--port <n>', 'TCP port (0 takes a free one)', '8025')
