@@ -34,7 +34,7 @@ const octets = (text: string): number => utf8.encode(text).length;
  * part is kept exactly as written (surrounding white space is trimmed). Anything else is
  * `ERR_ADDRESS_MALFORMED` with `detail.reason` saying why; the message never repeats the address.
  *
- * Every Sealpost store (memory, folder, SQLite) and the key-store conformance suite use this rule, so
+ * Every Sealpost store (memory, folder, SQLite, PostgreSQL) and the key-store conformance suite use this rule, so
  * they accept and refuse the same addresses. A store must be able to keep every address it accepts.
  */
 export function normalizeStoreAddress(address: string): string {
