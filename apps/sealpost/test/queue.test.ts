@@ -45,8 +45,12 @@ interface HoldingSparkPost {
   hold(): void;
   /** Answers every held request (those whose client is gone answer no one) and stops holding. */
   release(): void;
-  /** Answers the next `count` requests 429 with Retry-After, without keeping them. */
-  rateLimit(count: number, retryAfterSeconds: number): void;
+  /** For the next `ms`, answers every transmission 429 with Retry-After, without keeping it. */
+  rateLimitFor(ms: number, retryAfterSeconds: number): void;
+  /** When each address was first asked for, ms since the epoch. */
+  readonly firstSeen: Map<string, number>;
+  /** Answers every later transmission only after `ms`. */
+  slowDown(ms: number): void;
   close(): Promise<void>;
 }
 
@@ -57,21 +61,23 @@ async function startHoldingSparkPost(): Promise<HoldingSparkPost> {
   const arrivals: number[] = [];
   const waiting: (() => void)[] = [];
   let holding = false;
-  let limited = 0;
+  const firstSeen = new Map<string, number>();
+  let limitedUntil = 0;
   let retryAfter = 1;
+  let delayMs = 0;
   let answered = 0;
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     void readBody(req).then((body) => {
       arrivals.push(Date.now());
       const answer = answerTransmission({ method: req.method ?? '', path: req.url ?? '', headers: req.headers, body }, API_KEY, transmissionId(answered++));
       const address = answer.transmission?.recipients[0];
-      if (address !== undefined && limited > 0) {
-        limited -= 1;
+      if (address !== undefined && !firstSeen.has(address)) firstSeen.set(address, Date.now());
+      if (address !== undefined && Date.now() < limitedUntil) {
         res.writeHead(429, { 'Content-Type': 'application/json', 'Retry-After': String(retryAfter) }).end(JSON.stringify({ errors: [{ message: 'Too many requests' }] }));
         return;
       }
       if (address !== undefined) deliveries.set(address, (deliveries.get(address) ?? 0) + 1);
-      const reply = (): void => void res.writeHead(answer.status, { 'Content-Type': 'application/json' }).end(JSON.stringify(answer.body));
+      const reply = (): void => void setTimeout(() => res.writeHead(answer.status, { 'Content-Type': 'application/json' }).end(JSON.stringify(answer.body)), delayMs);
       if (address !== undefined && holding) {
         held.push(address);
         waiting.push(reply);
@@ -91,10 +97,12 @@ async function startHoldingSparkPost(): Promise<HoldingSparkPost> {
       holding = false;
       for (const reply of waiting.splice(0)) reply();
     },
-    rateLimit(count, seconds) {
-      limited = count;
+    rateLimitFor(ms, seconds) {
+      limitedUntil = Date.now() + ms;
       retryAfter = seconds;
     },
+    firstSeen,
+    slowDown: (ms) => void (delayMs = ms),
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
@@ -115,8 +123,8 @@ async function writeCsv(name: string, count: number): Promise<{ path: string; ad
 const template = (): string[] => ['--from', 'Alice <alice@example.com>', '--subject', 'Statement for {{name}}', '--text', 'Dear {{name}},\nyour statement is ready.'];
 const pgEnv = (): Record<string, string> => ({ PGPASSWORD: postgres.password });
 
-async function enqueue(csv: string, campaign: string, extra: readonly string[] = []): Promise<{ code: number | null; out: string; stderr: string }> {
-  return sealpost(['send', '--via', 'sparkpost', '--bulk', csv, ...template(), '--queue', queueUrl, '--campaign', campaign, '--job-timeout', '2', ...extra], { env: pgEnv() });
+async function enqueue(csv: string, campaign: string, extra: readonly string[] = ['--job-timeout', '2']): Promise<{ code: number | null; out: string; stderr: string }> {
+  return sealpost(['send', '--via', 'sparkpost', '--bulk', csv, ...template(), '--queue', queueUrl, '--campaign', campaign, ...extra], { env: pgEnv() });
 }
 
 function startWorker(baseUrl: string, extra: readonly string[] = []): RunningCommand {
@@ -241,6 +249,55 @@ describe('sealpost send --bulk --queue, worker, campaign', () => {
     } finally {
       server.release();
       await stopAll([worker]);
+      await server.close();
+    }
+  });
+  it('the database stopped in the middle of a campaign and started again: the campaign goes on, no copy lost, none sent twice', async () => {
+    const server = await startHoldingSparkPost();
+    server.slowDown(50);
+    const workers = [startWorker(server.baseUrl), startWorker(server.baseUrl)];
+    try {
+      const { path, addresses } = await writeCsv('outage.csv', 60);
+      expect((await enqueue(path, 'outage', ['--job-timeout', '60'])).code).toBe(0);
+      await waitFor(() => (addresses.filter((a) => server.deliveries.has(a)).length >= 10 ? true : undefined), 'ten deliveries');
+      await postgres.takeDown();
+      await new Promise((r) => setTimeout(r, 3000));
+      // Without the database nothing is claimed, so nothing new goes out: the campaign is half way.
+      const duringOutage = addresses.filter((a) => server.deliveries.has(a)).length;
+      expect(duringOutage).toBeLessThan(30);
+      await postgres.bringBack();
+      await waitFor(async () => ((await status('outage')).state === 'done' ? true : undefined), 'the campaign to be done after the outage', 90_000);
+      expect((await status('outage')).counts).toMatchObject({ accepted: 60, unknown: 0, sending: 0, queued: 0, failed: 0 });
+      expect(addresses.every((a) => server.deliveries.get(a) === 1)).toBe(true);
+      for (const w of workers) expect(w.stderr()).not.toContain(postgres.password);
+    } finally {
+      await stopAll(workers);
+      await server.close();
+    }
+  });
+
+  it('a 429 with Retry-After holds every worker (fleet-wide) for --rate-limit-wait, then the campaign completes', async () => {
+    const server = await startHoldingSparkPost();
+    const workers = [startWorker(server.baseUrl, ['--rate-limit-wait', '3']), startWorker(server.baseUrl, ['--rate-limit-wait', '3'])];
+    try {
+      const { path, addresses } = await writeCsv('limited.csv', 30);
+      // Long enough that the transport's own retries (Retry-After: 1) all meet a 429.
+      server.rateLimitFor(5000, 1);
+      expect((await enqueue(path, 'limited', ['--job-timeout', '60'])).code).toBe(0);
+      const until = await waitFor(async () => {
+        const { rows: limits } = await db.query<{ until: Date }>('SELECT until FROM sealpost.rate_limits');
+        return limits[0]?.until;
+      }, `a fleet-wide rate limit (${workers.map((w) => w.stderr()).join(' | ')})`);
+      await waitFor(async () => ((await status('limited')).state === 'done' ? true : undefined), 'the campaign to be done', 90_000);
+      // While the transport was held (from when the limit was set, 3 s before its end), no worker started a new copy.
+      const heldFrom = until.getTime() - 3000;
+      const startedWhileHeld = [...server.firstSeen].filter(([a, t]) => addresses.includes(a) && t > heldFrom + 50 && t < until.getTime() - 50);
+      expect(startedWhileHeld).toEqual([]);
+      expect([...server.firstSeen].filter(([a, t]) => addresses.includes(a) && t >= until.getTime()).length).toBeGreaterThan(0);
+      expect((await status('limited')).counts).toMatchObject({ accepted: 30, deferred: 0, failed: 0 });
+      expect(addresses.every((a) => server.deliveries.get(a) === 1)).toBe(true);
+    } finally {
+      await stopAll(workers);
       await server.close();
     }
   });
