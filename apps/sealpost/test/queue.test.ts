@@ -5,7 +5,9 @@ import { join } from 'node:path';
 import { type PostgresServer, startPostgres } from '@sealpost/fixtures';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { SMTPServer } from 'smtp-server';
 import { answerTransmission, readBody, transmissionId } from '../src/demo/sparkpost-sink.js';
+import { makeLocalhostCertificate } from '../src/demo/tls-certificate.js';
 import { type Pki, type RunningCommand, assertBuilt, makePki, sealpost, startSealpost, tempDir, waitFor } from './helpers.js';
 
 vi.setConfig({ testTimeout: 180_000, hookTimeout: 120_000 });
@@ -111,6 +113,67 @@ async function startHoldingSparkPost(): Promise<HoldingSparkPost> {
   };
 }
 
+interface HoldingSmtp {
+  readonly port: number;
+  readonly ca: string;
+  /** Messages the server has whole, by recipient: a held one counts, as the server has it. */
+  readonly deliveries: Map<string, number>;
+  readonly held: string[];
+  hold(): void;
+  release(): void;
+  close(): Promise<void>;
+}
+
+/** An SMTP server on loopback with STARTTLS (required before MAIL) that can hold its reply to DATA. */
+async function startHoldingSmtp(): Promise<HoldingSmtp> {
+  const certificate = makeLocalhostCertificate();
+  const ca = join(dir, `smtp-ca-${Date.now()}.pem`);
+  await writeFile(ca, certificate.certPem);
+  const deliveries = new Map<string, number>();
+  const held: string[] = [];
+  const waiting: (() => void)[] = [];
+  let holding = false;
+  let counter = 0;
+  const server = new SMTPServer({
+    key: certificate.keyPem,
+    cert: certificate.certPem,
+    secure: false,
+    authOptional: true,
+    disabledCommands: ['AUTH'],
+    disableReverseLookup: true,
+    logger: false,
+    onMailFrom(_address, session, callback) {
+      if (!session.secure) callback(Object.assign(new Error('Must issue a STARTTLS command first'), { responseCode: 530 }));
+      else callback();
+    },
+    onData(stream, session, callback) {
+      stream.on('data', () => undefined);
+      stream.on('end', () => {
+        const to = session.envelope.rcptTo.map((r) => r.address);
+        for (const address of to) deliveries.set(address, (deliveries.get(address) ?? 0) + 1);
+        const reply = (): void => callback(null, `Message queued as Q${String(++counter).padStart(5, '0')}`);
+        if (!holding) return reply();
+        held.push(...to);
+        waiting.push(reply);
+      });
+    },
+  });
+  server.on('error', () => undefined);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  return {
+    port: (server.server.address() as AddressInfo).port,
+    ca,
+    deliveries,
+    held,
+    hold: () => void (holding = true),
+    release() {
+      holding = false;
+      for (const reply of waiting.splice(0)) reply();
+    },
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
 async function writeCsv(name: string, count: number): Promise<{ path: string; addresses: string[] }> {
   // Each list its own addresses, so the server's count of each is one campaign's.
   const prefix = name.replace(/\.csv$/, '');
@@ -125,6 +188,13 @@ const pgEnv = (): Record<string, string> => ({ PGPASSWORD: postgres.password });
 
 async function enqueue(csv: string, campaign: string, extra: readonly string[] = ['--job-timeout', '2']): Promise<{ code: number | null; out: string; stderr: string }> {
   return sealpost(['send', '--via', 'sparkpost', '--bulk', csv, ...template(), '--queue', queueUrl, '--campaign', campaign, ...extra], { env: pgEnv() });
+}
+
+function startSmtpWorker(smtp: HoldingSmtp): RunningCommand {
+  return startSealpost(
+    ['worker', '--queue', queueUrl, '--via', 'smtp', '--smtp-url', `smtp://127.0.0.1:${smtp.port}`, '--smtp-ca', smtp.ca, '--cert', pki.alice.cert, '--key', pki.alice.key, '--no-encrypt', '--workers', '1', '--concurrency', '2', '--poll', '100'],
+    { env: pgEnv(), timeoutMs: 170_000 },
+  );
 }
 
 function startWorker(baseUrl: string, extra: readonly string[] = []): RunningCommand {
@@ -211,6 +281,33 @@ describe('sealpost send --bulk --queue, worker, campaign', () => {
       server.release();
       await stopAll(workers.slice(1));
       await server.close();
+    }
+  });
+
+  it('the same over SMTP with STARTTLS: a worker killed with messages held at the server; each recipient gets one copy', async () => {
+    const smtp = await startHoldingSmtp();
+    const workers = [startSmtpWorker(smtp), startSmtpWorker(smtp), startSmtpWorker(smtp)];
+    try {
+      const { path, addresses } = await writeCsv('smtpkill.csv', 45);
+      smtp.hold();
+      expect((await enqueue(path, 'smtpkill')).code).toBe(0);
+      await waitFor(() => (smtp.held.length === 6 ? true : undefined), 'six messages held at the server');
+      const sending = (await rows('smtpkill')).filter((r) => r.state === 'sending');
+      expect(sending).toHaveLength(6);
+      const victim = workers[1]!;
+      const victimRows = sending.filter((r) => r.worker?.endsWith(`:${victim.pid}`));
+      expect(victimRows).toHaveLength(2);
+      victim.kill('SIGKILL');
+      await victim.exited;
+      smtp.release();
+      await waitFor(async () => ((await status('smtpkill')).state === 'done' ? true : undefined), 'the campaign to be done', 90_000);
+      expect((await status('smtpkill')).counts).toMatchObject({ accepted: 43, unknown: 2, sending: 0, queued: 0, failed: 0, deferred: 0 });
+      expect((await rows('smtpkill')).filter((r) => r.state === 'unknown').map((r) => r.address).sort()).toEqual(victimRows.map((r) => r.address).sort());
+      expect(addresses.every((a) => smtp.deliveries.get(a) === 1)).toBe(true);
+    } finally {
+      smtp.release();
+      await stopAll([workers[0]!, workers[2]!]);
+      await smtp.close();
     }
   });
 
