@@ -1,0 +1,172 @@
+import { type IncomingMessage, type ServerResponse, createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { type PostgresServer, startPostgres } from '@sealpost/fixtures';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { answerTransmission, readBody, transmissionId } from '../src/demo/sparkpost-sink.js';
+import { type Pki, type RunningCommand, assertBuilt, makePki, sealpost, startSealpost, tempDir, waitFor } from './helpers.js';
+
+// 10,000 recipients through the PostgreSQL queue with three workers, one killed while it has sends in
+// flight: about a minute on two cores (hence *.slow.test.ts). Sign-only, one signature for the run.
+vi.setConfig({ testTimeout: 240_000, hookTimeout: 120_000 });
+
+const API_KEY = 'queue-slow-key';
+const COUNT = 10_000;
+
+let dir: string;
+let cleanup: () => Promise<void>;
+let pki: Pki;
+let postgres: PostgresServer;
+let queueUrl: string;
+let db: pg.Pool;
+
+beforeAll(async () => {
+  assertBuilt();
+  ({ dir, cleanup } = await tempDir());
+  [pki, postgres] = await Promise.all([makePki(dir), startPostgres()]);
+  queueUrl = `postgres://${postgres.user}@${postgres.host}:${postgres.port}/${postgres.database}`;
+  db = new pg.Pool({ connectionString: postgres.url, max: 2 });
+  db.on('error', () => undefined);
+});
+afterAll(async () => {
+  await db?.end();
+  await postgres?.stop();
+  await cleanup?.();
+});
+
+interface HoldingSparkPost {
+  readonly baseUrl: string;
+  /** Transmissions the service kept, by address: a held request counts, as the service has it. */
+  readonly deliveries: Map<string, number>;
+  readonly held: string[];
+  /** Times of every request that arrived, ms since the epoch. */
+  readonly arrivals: number[];
+  /** From now on, requests arrive whole and get no answer until release(). */
+  hold(): void;
+  /** Answers every held request (those whose client is gone answer no one) and stops holding. */
+  release(): void;
+  /** For the next `ms`, answers every transmission 429 with Retry-After, without keeping it. */
+  rateLimitFor(ms: number, retryAfterSeconds: number): void;
+  /** When each address was first asked for, ms since the epoch. */
+  readonly firstSeen: Map<string, number>;
+  /** Answers every later transmission only after `ms`. */
+  slowDown(ms: number): void;
+  close(): Promise<void>;
+}
+
+/** A server following SparkPost's Transmissions contract that can hold requests, or answer 429. */
+async function startHoldingSparkPost(): Promise<HoldingSparkPost> {
+  const deliveries = new Map<string, number>();
+  const held: string[] = [];
+  const arrivals: number[] = [];
+  const waiting: (() => void)[] = [];
+  let holding = false;
+  const firstSeen = new Map<string, number>();
+  let limitedUntil = 0;
+  let retryAfter = 1;
+  let delayMs = 0;
+  let answered = 0;
+  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    void readBody(req).then((body) => {
+      arrivals.push(Date.now());
+      const answer = answerTransmission({ method: req.method ?? '', path: req.url ?? '', headers: req.headers, body }, API_KEY, transmissionId(answered++));
+      const address = answer.transmission?.recipients[0];
+      if (address !== undefined && !firstSeen.has(address)) firstSeen.set(address, Date.now());
+      if (address !== undefined && Date.now() < limitedUntil) {
+        res.writeHead(429, { 'Content-Type': 'application/json', 'Retry-After': String(retryAfter) }).end(JSON.stringify({ errors: [{ message: 'Too many requests' }] }));
+        return;
+      }
+      if (address !== undefined) deliveries.set(address, (deliveries.get(address) ?? 0) + 1);
+      const reply = (): void => void setTimeout(() => res.writeHead(answer.status, { 'Content-Type': 'application/json' }).end(JSON.stringify(answer.body)), delayMs);
+      if (address !== undefined && holding) {
+        held.push(address);
+        waiting.push(reply);
+        return;
+      }
+      reply();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  return {
+    baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    deliveries,
+    held,
+    arrivals,
+    hold: () => void (holding = true),
+    release() {
+      holding = false;
+      for (const reply of waiting.splice(0)) reply();
+    },
+    rateLimitFor(ms, seconds) {
+      limitedUntil = Date.now() + ms;
+      retryAfter = seconds;
+    },
+    firstSeen,
+    slowDown: (ms) => void (delayMs = ms),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+const pgEnv = (): Record<string, string> => ({ PGPASSWORD: postgres.password });
+
+describe('a 10,000-recipient campaign through the queue', () => {
+  it('three workers, one killed with sends in flight: each of 10,000 recipients gets exactly one copy', async () => {
+    const server = await startHoldingSparkPost();
+    const worker = (): RunningCommand =>
+      startSealpost(['worker', '--queue', queueUrl, '--via', 'sparkpost', '--cert', pki.alice.cert, '--key', pki.alice.key, '--no-encrypt', '--workers', '1', '--concurrency', '8', '--poll', '100'], {
+        env: { ...pgEnv(), SPARKPOST_API_KEY: API_KEY, SPARKPOST_BASE_URL: server.baseUrl },
+        timeoutMs: 230_000,
+      });
+    const workers = [worker(), worker(), worker()];
+    try {
+      const addresses = Array.from({ length: COUNT }, (_, i) => `customer${String(i).padStart(5, '0')}@example.com`);
+      const csv = join(dir, 'ten-thousand.csv');
+      await writeFile(csv, ['email,name', ...addresses.map((a, i) => `${a},Customer ${i}`)].join('\r\n') + '\r\n');
+      const started = performance.now();
+      const enqueued = await sealpost(
+        ['send', '--via', 'sparkpost', '--bulk', csv, '--from', 'Alice <alice@example.com>', '--subject', 'Statement for {{name}}', '--text', 'Your statement is ready.', '--queue', queueUrl, '--campaign', 'ten-thousand', '--job-timeout', '5'],
+        { env: pgEnv(), timeoutMs: 120_000 },
+      );
+      expect(enqueued.code, enqueued.stderr).toBe(0);
+      expect(enqueued.out).toContain(`campaign ten-thousand: ${COUNT} message(s) enqueued`);
+      const enqueueMs = performance.now() - started;
+
+      await waitFor(() => (addresses.filter((a) => server.deliveries.has(a)).length >= COUNT / 2 ? true : undefined), 'half of the campaign sent', 120_000);
+      server.hold();
+      await waitFor(() => (server.held.length === 24 ? true : undefined), 'every worker with its sends held');
+      const victim = workers[2]!;
+      const { rows: victimRows } = await db.query<{ address: string }>("SELECT address FROM sealpost.deliveries WHERE campaign = 'ten-thousand' AND state = 'sending' AND worker LIKE $1", [`%:${victim.pid}`]);
+      expect(victimRows).toHaveLength(8);
+      victim.kill('SIGKILL');
+      await victim.exited;
+      server.release();
+
+      await waitFor(
+        async () => ((await db.query("SELECT state FROM sealpost.campaigns WHERE id = 'ten-thousand'")).rows[0]?.state === 'done' ? true : undefined),
+        'the campaign to be done',
+        180_000,
+      );
+      const totalMs = performance.now() - started;
+      const status = await sealpost(['campaign', 'status', 'ten-thousand', '--queue', queueUrl, '--json'], { env: pgEnv() });
+      const counts = (JSON.parse(status.out) as { counts: Record<string, number> }).counts;
+      expect(counts).toMatchObject({ accepted: COUNT - 8, unknown: 8, sending: 0, queued: 0, failed: 0, deferred: 0 });
+      const { rows: unknown } = await db.query<{ address: string }>("SELECT address FROM sealpost.deliveries WHERE campaign = 'ten-thousand' AND state = 'unknown'");
+      expect(unknown.map((r) => r.address).sort()).toEqual(victimRows.map((r) => r.address).sort());
+      expect(server.deliveries.size).toBe(COUNT);
+      expect(addresses.filter((a) => server.deliveries.get(a) !== 1)).toEqual([]);
+      process.stderr.write(`queue.slow: ${COUNT} recipients enqueued in ${Math.round(enqueueMs)} ms, campaign done in ${Math.round(totalMs / 1000)} s\n`);
+      expect(totalMs).toBeLessThan(120_000);
+    } finally {
+      server.release();
+      for (const w of workers.slice(0, 2)) w.kill('SIGTERM');
+      await Promise.all(workers.slice(0, 2).map((w) => w.exited));
+      await server.close();
+    }
+  });
+});
