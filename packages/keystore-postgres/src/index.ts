@@ -1,2 +1,2 @@
-export { MAX_CERTIFICATE_OCTETS, MAX_CHAIN_CERTIFICATES, createPostgresKeyStore, type PostgresKeyStoreOptions } from './postgres-key-store.js';
+export { createPostgresKeyStore, type PostgresKeyStoreOptions } from './postgres-key-store.js';
 export type { PoolClient, PostgresPool, QueryResult, Queryable } from './pool.js';

@@ -3,7 +3,7 @@ import { type KeyStoreCertificates, keyStoreCertificates } from '@sealpost/confo
 import { isSealpostError } from '@sealpost/core';
 import { type PostgresServer, startPostgres } from '@sealpost/fixtures';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MAX_CERTIFICATE_OCTETS, MAX_CHAIN_CERTIFICATES, type PostgresKeyStoreOptions, createPostgresKeyStore } from './index.js';
+import { type PostgresKeyStoreOptions, createPostgresKeyStore } from './index.js';
 import { LOCK_SPACE } from './schema.js';
 
 let certs: KeyStoreCertificates;
@@ -138,33 +138,8 @@ describe('writers', () => {
   });
 });
 
+// The certificate and chain limits are the shared ones, in the conformance suite.
 describe('bounded inputs', () => {
-  it('a certificate over MAX_CERTIFICATE_OCTETS is ERR_LIMIT_SIZE and nothing is stored', async () => {
-    const store = storeOn();
-    try {
-      const huge = new Uint8Array(MAX_CERTIFICATE_OCTETS + 1);
-      expect((await failure(store.put({ address: 'alice@example.com', certificate: huge }))).code).toBe('ERR_LIMIT_SIZE');
-      expect((await failure(store.put({ address: 'alice@example.com', certificate: certs.pki.identities.alice.cert, chain: [huge] }))).code).toBe('ERR_LIMIT_SIZE');
-      expect(await store.list()).toEqual([]);
-    } finally {
-      await store.close?.();
-    }
-  });
-
-  it(`a chain of more than ${MAX_CHAIN_CERTIFICATES} certificates is ERR_LIMIT_CERTIFICATES; ${MAX_CHAIN_CERTIFICATES} are kept`, async () => {
-    const store = storeOn();
-    try {
-      const chain = Array.from({ length: MAX_CHAIN_CERTIFICATES }, () => certs.pki.inter.cert);
-      const alice = { address: 'alice@example.com', certificate: certs.pki.identities.alice.cert };
-      expect((await failure(store.put({ ...alice, chain: [...chain, certs.pki.ca.cert] }))).code).toBe('ERR_LIMIT_CERTIFICATES');
-      expect(await store.get('alice@example.com')).toBeNull();
-      expect(await store.put({ ...alice, chain })).toBe('added');
-      expect((await store.get('alice@example.com'))?.chain).toHaveLength(MAX_CHAIN_CERTIFICATES);
-    } finally {
-      await store.close?.();
-    }
-  });
-
   it('the table itself refuses an address longer than any store accepts', async () => {
     const schema = freshSchema();
     const store = createPostgresKeyStore({ connectionString: server.url, schema });

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { type KeyStore, type PutCertificate, type StoredCertificate, SealpostError, normalizeStoreAddress } from '@sealpost/core';
+import { type KeyStore, type StoredCertificate, SealpostError, normalizeStoreAddress } from '@sealpost/core';
 import { applyPut, applyRemove, byAddress, certificateToStore } from '@sealpost/keystore-memory';
 import { asKeyStoreError, describeServer, postgresError } from './errors.js';
 import type { PoolClient, PostgresPool } from './pool.js';
@@ -27,11 +27,6 @@ export interface PostgresKeyStoreOptions {
   /** With `connectionString`: the most connections the store opens at once. Default 10. */
   readonly maxConnections?: number;
 }
-
-/** The largest certificate (DER) a put stores: far above any real one, far below a row that hurts. */
-export const MAX_CERTIFICATE_OCTETS = 64 * 1024;
-/** The most intermediates a put stores with a certificate. */
-export const MAX_CHAIN_CERTIFICATES = 16;
 
 const DEFAULT_LOCK_TIMEOUT_MS = 5000;
 const DEFAULT_CONNECT_TIMEOUT_MS = 5000;
@@ -96,7 +91,7 @@ export function createPostgresKeyStore(options: PostgresKeyStoreOptions): KeySto
       return read(() => historyOf(pool, key));
     },
     async put(entry) {
-      checkSize(entry);
+      // Checks the address and the shared size limits before it parses anything.
       const incoming = await certificateToStore(entry);
       return write(incoming.address, async (client, history) => {
         const result = applyPut(history, incoming);
@@ -162,22 +157,6 @@ function isPostgresUrl(value: string): boolean {
     return url.protocol === 'postgres:' || url.protocol === 'postgresql:';
   } catch {
     return false;
-  }
-}
-
-/** Refused before the certificate is parsed, so an oversized one costs nothing. */
-function checkSize(entry: PutCertificate): void {
-  if (entry?.certificate instanceof Uint8Array && entry.certificate.length > MAX_CERTIFICATE_OCTETS) {
-    throw new SealpostError('ERR_LIMIT_SIZE', `certificate is larger than ${MAX_CERTIFICATE_OCTETS} bytes`, { detail: { limit: MAX_CERTIFICATE_OCTETS } });
-  }
-  const chain = entry?.chain ?? [];
-  if (chain.length > MAX_CHAIN_CERTIFICATES) {
-    throw new SealpostError('ERR_LIMIT_CERTIFICATES', `chain has more than ${MAX_CHAIN_CERTIFICATES} certificates`, { detail: { limit: MAX_CHAIN_CERTIFICATES } });
-  }
-  for (const der of chain) {
-    if (der instanceof Uint8Array && der.length > MAX_CERTIFICATE_OCTETS) {
-      throw new SealpostError('ERR_LIMIT_SIZE', `chain certificate is larger than ${MAX_CERTIFICATE_OCTETS} bytes`, { detail: { limit: MAX_CERTIFICATE_OCTETS } });
-    }
   }
 }
 

@@ -284,6 +284,20 @@ export function defineKeyStoreSuite(options: KeyStoreSuiteOptions): void {
         expect(await store.list()).toEqual([]);
       }));
 
+    it('a certificate over 64 KiB is ERR_LIMIT_SIZE, a chain of more than 16 ERR_LIMIT_CERTIFICATES, and nothing is stored', () =>
+      withStore(async (store) => {
+        // The limits every store shares (keystore-memory's MAX_CERTIFICATE_OCTETS and MAX_CHAIN_CERTIFICATES):
+        // far above any real certificate, far below what a row, a file or a process should take in.
+        const huge = new Uint8Array(64 * 1024 + 1);
+        await expectCode(store.put({ address: ALICE, certificate: huge }), 'ERR_LIMIT_SIZE');
+        await expectCode(store.put({ address: ALICE, certificate: alice(), chain: [huge] }), 'ERR_LIMIT_SIZE');
+        const sixteen = Array.from({ length: 16 }, () => certs.pki.inter.cert);
+        await expectCode(store.put({ address: ALICE, certificate: alice(), chain: [...sixteen, certs.pki.ca.cert] }), 'ERR_LIMIT_CERTIFICATES');
+        expect(await store.list()).toEqual([]);
+        expect(await store.put({ address: ALICE, certificate: alice(), chain: sixteen })).toBe('added');
+        expect((await store.get(ALICE))?.chain).toHaveLength(16);
+      }));
+
     it('a malformed certificate leaves an existing entry untouched', () =>
       withStore(async (store) => {
         await store.put({ address: ALICE, certificate: alice(), seenAt: new Date('2025-01-01T00:00:00Z') });

@@ -284,6 +284,15 @@ describe('createRelayCollector', () => {
     expect(s.events.at(-1)).toEqual({ type: 'batch', status: 500, messages: 1 });
   });
 
+  it.each(['ERR_LIMIT_SIZE', 'ERR_LIMIT_CERTIFICATES'] as const)('answers 200 when the store refuses the certificate or its chain as too large (%s): no redelivery would change that', async (code) => {
+    const keystore = createTestKeyStore();
+    const tooLarge = { ...keystore, put: async () => Promise.reject(new SealpostError(code, 'put: over the limit every store shares')) };
+    const s = await setup({ keystore: tooLarge });
+    const response = await s.post(relayBatch([{ message: await mail.signed(mail.identity('alice'), 'alice@example.com') }]));
+    expect(response.status).toBe(200);
+    expect(s.messageEvents()[0]).toMatchObject({ verdict: 'valid', outcome: 'not-storable', storeError: code });
+  });
+
   it('answers 200 when the store can never keep a message (its 254-octet address has a 100-octet local part): the others are stored, that one is reported', async () => {
     const notBefore = new Date('2024-01-01T00:00:00Z');
     const ca = await generateTestCa({ commonName: 'Long Address CA', notBefore });
