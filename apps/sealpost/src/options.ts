@@ -53,7 +53,7 @@ export function encryptionOptions(cmd: Command, required: boolean): Command {
     .addOption(required ? to.makeOptionMandatory() : to)
     .addOption(new Option('--cipher <name>', "content cipher for every recipient (default: the strongest all recipients advertise; GCM gives authenticated encryption)").choices(CIPHERS))
     .addOption(cipherUnknownOption())
-    .option('--keystore <dir|sqlite:file>', "where to find the capabilities collected with each --to certificate (signed mail it came in)")
+    .option('--keystore <dir|sqlite:file|postgres://...>', "where to find the capabilities collected with each --to certificate (signed mail it came in)")
     .option('--oaep', 'RSA-OAEP key transport instead of PKCS#1 v1.5 (not every client reads it)')
     .option('--json', 'print the report as JSON on stdout (then the message goes only to --out, which is required)');
 }

@@ -25,7 +25,7 @@ export function addSendCommand(program: Command): void {
     .option('--attach <file>', 'compose: attach a file (repeatable)', collect)
     .option('--no-sign', 'do not sign (default: sign with your identity)')
     .option('--no-encrypt', 'do not encrypt (default: encrypt to each recipient from the key store)')
-    .option('--keystore <dir|sqlite:file>', "where recipients' certificates are (needed to encrypt)")
+    .option('--keystore <dir|sqlite:file|postgres://...>', "where recipients' certificates are (needed to encrypt)")
     .addOption(
       new Option('--missing-certificate <what>', 'a recipient without a certificate: refuse (nothing is sent to anyone, or in bulk to that row) or sign-only')
         .choices(['refuse', 'sign-only'])
