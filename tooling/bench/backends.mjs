@@ -4,11 +4,12 @@
 //
 //   pnpm bench                                   # builds, then prints Markdown tables and the summary
 //   pnpm bench --write docs/benchmarks.md        # and regenerates the page
-//   node tooling/bench/backends.mjs [--only sign,verify,encrypt,decrypt,sign-and-encrypt,open,send,bulk,large,startup]
+//   node tooling/bench/backends.mjs [--only sign,verify,encrypt,decrypt,sign-and-encrypt,open,send,bulk,campaign,large,startup]
 //                                   [--keys rsa2048,p256,ed25519,mldsa65]
 //                                   [--iterations 50] [--large-iterations 20] [--warmup 5]
 //                                   [--backends pkijs,forge,openssl] [--send-recipients 2000] [--send-runs 3]
-//                                   [--bulk-rows 1000] [--bulk-runs 3] [--large-mib 25] [--large-runs 3]
+//                                   [--bulk-rows 1000] [--bulk-runs 3] [--campaign-rows 1000] [--campaign-runs 3]
+//                                   [--large-mib 25] [--large-runs 3]
 //                                   [--startup-runs 20] [--write FILE]
 //
 // Needs the packages and the CLI built (pnpm bench does it). Progress goes to stderr, tables to stdout.
@@ -20,6 +21,7 @@ import { parseArgs } from 'node:util';
 import { ensureTestPki } from '../fixtures/dist/index.js';
 import { BACKEND_VARIANTS, createBackends } from './lib/backends.mjs';
 import { bulkSummary, bulkTable, measureBulk } from './lib/bulk.mjs';
+import { campaignSummary, campaignTable, measureCampaign } from './lib/campaign.mjs';
 import { KEY_SETS, KINDS, benchmarkCases } from './lib/cases.mjs';
 import { canPin, gnuTime } from './lib/child.mjs';
 import { largeSummary, largeTable, measureLarge } from './lib/large.mjs';
@@ -35,12 +37,12 @@ import { measureStartup, startupSummary, startupTable } from './lib/startup.mjs'
 import { caseSummary, summaryTable } from './lib/summary.mjs';
 import { processStartTable, resultTables } from './lib/tables.mjs';
 
-const USAGE = `usage: node tooling/bench/backends.mjs [--only ${[...KINDS, 'send', 'bulk', 'large', 'startup'].join(',')}] [--keys ${KEY_SETS.join(',')}]
+const USAGE = `usage: node tooling/bench/backends.mjs [--only ${[...KINDS, 'send', 'bulk', 'campaign', 'large', 'startup'].join(',')}] [--keys ${KEY_SETS.join(',')}]
                                     [--iterations N] [--large-iterations N] [--warmup N] [--backends pkijs,forge,openssl]
-                                    [--send-recipients N] [--send-runs N] [--bulk-rows N] [--bulk-runs N]
+                                    [--send-recipients N] [--send-runs N] [--bulk-rows N] [--bulk-runs N] [--campaign-rows N] [--campaign-runs N]
                                     [--large-mib N] [--large-runs N] [--startup-runs N] [--write FILE]`;
 const SELECTABLE = BACKEND_VARIANTS.filter((v) => v.follows === undefined).map((v) => v.id);
-const EXTRA_ROWS = ['send', 'bulk', 'large', 'startup'];
+const EXTRA_ROWS = ['send', 'bulk', 'campaign', 'large', 'startup'];
 const ROWS = [...KINDS, ...EXTRA_ROWS];
 const DEFAULTS = {
   iterations: 50,
@@ -50,6 +52,8 @@ const DEFAULTS = {
   'send-runs': 3,
   'bulk-rows': 1000,
   'bulk-runs': 3,
+  'campaign-rows': 1000,
+  'campaign-runs': 3,
   'large-mib': 25,
   'large-runs': 3,
   'startup-runs': 20,
@@ -101,7 +105,7 @@ const results = await timed('10 KiB and 1 MiB tables', () => runCases({
     progress(`[${index + 1}/${total}] ${benchCase.group} ${benchCase.key} ${benchCase.operation}: ${[...variants, ...RAW_VARIANTS].map((v) => v.label).join(', ')}`),
 }));
 
-const recipientCount = Math.max(wants('send') ? options.sendRecipients : 0, wants('bulk') ? options.bulkRows : 0);
+const recipientCount = Math.max(wants('send') ? options.sendRecipients : 0, wants('bulk') ? options.bulkRows : 0, wants('campaign') ? options.campaignRows : 0);
 const recipients = recipientCount === 0 ? [] : issueRecipientCertificates(pki, { count: recipientCount });
 const recipientsFile = join(work, 'recipients.json');
 writeFileSync(recipientsFile, JSON.stringify(recipients.slice(0, options.sendRecipients).map((r) => ({ address: r.address, certificate: Buffer.from(r.certificate).toString('base64') }))));
@@ -109,6 +113,10 @@ if (wants('send')) progress(`send() to ${options.sendRecipients} recipients, ${o
 const send = wants('send') ? await timed('send', () => measureSendToMany({ pki, recipientsFile, backends: backendIds, runs: options.sendRuns })) : undefined;
 if (wants('bulk')) progress(`sealpost send --bulk, ${options.bulkRows} rows, ${options.bulkRuns} runs`);
 const bulk = wants('bulk') ? await timed('bulk', () => measureBulk({ pki, recipients, rows: options.bulkRows, runs: options.bulkRuns, dir: work })) : undefined;
+if (wants('campaign')) progress(`campaign through the queue (PostgreSQL), ${options.campaignRows} rows, ${options.campaignRuns} runs`);
+const campaign = wants('campaign')
+  ? await timed('campaign', () => measureCampaign({ pki, recipients, rows: options.campaignRows, runs: options.campaignRuns, dir: join(work, 'campaign') }))
+  : undefined;
 const large = wants('large')
   ? await timed('large', () => measureLarge({ pki, backends: backendIds, mebibytes: options.largeMib, runs: options.largeRuns, dir: work, onProgress: progress }))
   : undefined;
@@ -122,6 +130,7 @@ const sections = [
   ...resultTables({ cases, backends, raw: RAW_VARIANTS, results }),
   ...(send === undefined ? [] : [{ id: 'send', title: `send() to ${send.copies} recipients on one core`, table: sendTable(send, backends) }]),
   ...(bulk === undefined ? [] : [{ id: 'bulk', title: `The CLI: send --bulk, ${bulk.rows} rows over SMTP`, table: bulkTable(bulk) }]),
+  ...(campaign === undefined ? [] : [{ id: 'campaign', title: `A campaign through the queue: ${campaign.rows} rows over SMTP, 1, 2 and ${campaign.counts.at(-1)} worker processes`, table: campaignTable(campaign) }]),
   ...(large === undefined ? [] : [{ id: 'large', title: `${large.mebibytes} MiB attachment, one process per operation`, table: largeTable(large, backends.filter((v) => v.follows === undefined)) }]),
   ...(startup === undefined ? [] : [{ id: 'startup', title: 'Starting the CLI', table: startupTable(startup) }]),
 ];
@@ -129,6 +138,7 @@ const summary = [
   ...caseSummary({ cases, backends, raw: RAW_VARIANTS, results }),
   ...(send === undefined ? [] : sendSummary(send, backends)),
   ...(bulk === undefined ? [] : bulkSummary(bulk, send?.results.get('pkijs')?.perSecond)),
+  ...(campaign === undefined ? [] : campaignSummary(campaign)),
   ...(large === undefined ? [] : largeSummary(large, backends.filter((v) => v.follows === undefined))),
   ...(startup === undefined ? [] : startupSummary(startup)),
 ];
@@ -191,6 +201,8 @@ function parseOptions(argv) {
     sendRuns: positiveInteger('--send-runs', values['send-runs']),
     bulkRows: positiveInteger('--bulk-rows', values['bulk-rows']),
     bulkRuns: positiveInteger('--bulk-runs', values['bulk-runs']),
+    campaignRows: positiveInteger('--campaign-rows', values['campaign-rows']),
+    campaignRuns: positiveInteger('--campaign-runs', values['campaign-runs']),
     largeMib: positiveInteger('--large-mib', values['large-mib']),
     largeRuns: positiveInteger('--large-runs', values['large-runs']),
     startupRuns: positiveInteger('--startup-runs', values['startup-runs']),

@@ -149,7 +149,7 @@ function rawFor(raw, variant) {
 }
 
 /** The key store folder (one ADDRESS.crt per row), the CSV and the template, in `dir`. */
-function writeMailing(pki, list, dir) {
+export function writeMailing(pki, list, dir) {
   const keys = join(dir, 'keys');
   mkdirSync(keys, { recursive: true, mode: 0o700 });
   for (const r of list) writeFileSync(join(keys, `${r.address}.crt`), certificatePem(r.certificate));
@@ -183,14 +183,14 @@ async function checkRun(result, sink, expected) {
   }
 }
 
-async function signedEntityBytes(pki) {
+export async function signedEntityBytes(pki) {
   const alice = pki.identities.alice;
   const sealpost = createSealpost({ backend: createPkijsBackend() });
   const signed = await sealpost.sign(textMessage({ from: alice.email, to: alice.email, bodyKiB: 10 }), { signer: { certificate: alice.cert, privateKey: { type: 'pkcs8', der: alice.keyDer } } });
   return signed.length;
 }
 
-function prepareRawBulk(pki, list, entityBytes) {
+export function prepareRawBulk(pki, list, entityBytes) {
   const alice = pki.identities.alice;
   const signer = createPrivateKey({ key: Buffer.from(alice.keyDer), format: 'der', type: 'pkcs8' });
   const sender = createPublicKey({ key: Buffer.from(parseCertificate(alice.cert).spki), format: 'der', type: 'spki' });
@@ -213,7 +213,7 @@ function prepareRawBulk(pki, list, entityBytes) {
 }
 
 /** The SMTP sink child, pinned to core 1: its port, a way to count (and forget) what it received, close. */
-async function startSink(caFile) {
+export async function startSink(caFile) {
   const [command, args] = pinned(availableParallelism() > 1 ? 1 : undefined, process.execPath, [SINK, JSON.stringify({ caFile })]);
   const child = spawn(command, args, { stdio: ['pipe', 'pipe', 'inherit'] });
   const lines = createInterface({ input: child.stdout });
