@@ -125,6 +125,8 @@ export async function openCampaignQueue(options: CampaignQueueOptions): Promise<
   return queue;
 }
 
+function ignore(): void {}
+
 function unavailable(target: string, error: unknown): QueueError {
   const why = describeDbError(error);
   return new QueueError('ERR_QUEUE_UNAVAILABLE', `cannot use the queue database ${target}${why === '' ? '' : `: ${why}`}`, { cause: error });
@@ -145,6 +147,9 @@ function campaignQueue(pool: pg.Pool, boss: PgBoss, target: string, worker: stri
   /** Runs `work` in one transaction on one connection. */
   const transaction = async <T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> => {
     const client = await pool.connect();
+    // A server shutting down while this connection is checked out would otherwise be an uncaught 'error'
+    // event; the failure reaches the statement under way, and the caller retries.
+    client.on('error', ignore);
     try {
       await client.query('BEGIN');
       const result = await work(client);
@@ -154,6 +159,7 @@ function campaignQueue(pool: pg.Pool, boss: PgBoss, target: string, worker: stri
       await client.query('ROLLBACK').catch(() => undefined);
       throw error;
     } finally {
+      client.off('error', ignore);
       client.release();
     }
   };

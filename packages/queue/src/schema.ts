@@ -52,6 +52,8 @@ const CREATE_V1 = `
  */
 export async function ensureSchema(pool: Pool): Promise<void> {
   const client = await pool.connect();
+  const ignore = (): void => undefined;
+  client.on('error', ignore); // reported through the statement that fails
   try {
     await client.query('BEGIN');
     await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
@@ -70,6 +72,7 @@ export async function ensureSchema(pool: Pool): Promise<void> {
     await client.query('ROLLBACK').catch(() => undefined);
     throw error;
   } finally {
+    client.off('error', ignore);
     client.release();
   }
 }
