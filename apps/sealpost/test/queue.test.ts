@@ -313,6 +313,36 @@ describe('sealpost send --bulk --queue, worker, campaign', () => {
     }
   });
 
+  it('seals per recipient from the key store: a recipient without a certificate is recorded failed and never sent', async () => {
+    const server = await startHoldingSparkPost();
+    const keystore = join(dir, 'queue-keys');
+    const imported = await sealpost(['keys', 'import', '--keystore', keystore, '--cert', pki.bob.cert, '--address', pki.bob.email]);
+    expect(imported.code, imported.stderr).toBe(0);
+    const worker = startSealpost(
+      ['worker', '--queue', queueUrl, '--via', 'sparkpost', '--cert', pki.alice.cert, '--key', pki.alice.key, '--keystore', keystore, '--workers', '1', '--poll', '100'],
+      { env: { ...pgEnv(), SPARKPOST_API_KEY: API_KEY, SPARKPOST_BASE_URL: server.baseUrl }, timeoutMs: 170_000 },
+    );
+    try {
+      const csv = join(dir, 'sealed.csv');
+      await writeFile(csv, `email,name\r\n${pki.bob.email},Bob\r\ncarol@example.com,Carol\r\n`);
+      expect((await enqueue(csv, 'sealed')).code).toBe(0);
+      await waitFor(async () => ((await status('sealed')).state === 'done' ? true : undefined), 'the campaign to be done');
+      expect((await status('sealed')).counts).toMatchObject({ accepted: 1, failed: 1 });
+      const { rows: ledger } = await db.query<{ address: string; state: string; error_code: string | null; attempts: number }>(
+        "SELECT address, state, error_code, attempts FROM sealpost.deliveries WHERE campaign = 'sealed' ORDER BY line",
+      );
+      expect(ledger).toEqual([
+        { address: pki.bob.email, state: 'accepted', error_code: null, attempts: 1 },
+        { address: 'carol@example.com', state: 'failed', error_code: 'ERR_NO_CERTIFICATE', attempts: 0 },
+      ]);
+      expect(server.deliveries.get(pki.bob.email)).toBe(1);
+      expect(server.deliveries.has('carol@example.com')).toBe(false);
+    } finally {
+      await stopAll([worker]);
+      await server.close();
+    }
+  });
+
   it('pause stops the workers fetching, resume goes on, cancel leaves the rest unsent', async () => {
     const server = await startHoldingSparkPost();
     const worker = startWorker(server.baseUrl);
