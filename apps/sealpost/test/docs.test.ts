@@ -42,7 +42,7 @@ function synopses(): { command: string; flags: string[] }[] {
   const out: { command: string; flags: string[] }[] = [];
   for (const block of doc.matchAll(/```\n(sealpost [a-z-]+[^]*?)```/g)) {
     for (const text of block[1]!.split(/^(?=sealpost )/m)) {
-      const [, name, sub] = /^sealpost ([a-z-]+)(?: (import|list|show|remove)\b)?/.exec(text)!;
+      const [, name, sub] = /^sealpost ([a-z-]+)(?: (import|list|show|remove|status|pause|resume|cancel)\b)?/.exec(text)!;
       out.push({ command: sub === undefined ? name! : `${name} ${sub}`, flags: [...new Set(text.match(/--[a-z][a-z-]*/g) ?? [])] });
     }
   }
@@ -78,6 +78,11 @@ describe('docs/cli.md', () => {
   it('documents every command, and each documented flag exists', async () => {
     const documented = synopses();
     expect([...new Set(documented.map((s) => s.command))].sort()).toEqual([
+      'campaign cancel',
+      'campaign list',
+      'campaign pause',
+      'campaign resume',
+      'campaign status',
       'decrypt',
       'demo',
       'encrypt',
@@ -93,6 +98,7 @@ describe('docs/cli.md', () => {
       'sign',
       'sign-encrypt',
       'verify',
+      'worker',
     ]);
     for (const { command, flags } of documented) {
       const help = (await sealpost([...command.split(' '), '--help'])).out;
