@@ -248,6 +248,13 @@ describe('sealpost send --bulk --queue, worker, campaign', () => {
     const wrong = await sealpost(['campaign', 'list', '--queue', queueUrl], { env: { PGPASSWORD: 'not-the-password' } });
     expect(wrong.code).toBe(2);
     expect(wrong.stderr).toMatch(/cannot use the queue database postgres:\/\/sealpost@127\.0\.0\.1:\d+\/sealpost: the server refused the login \(user or password\) \[ERR_QUEUE_UNAVAILABLE\]/);
+    // The whole URL, password included, may come from SEALPOST_QUEUE_URL (then --queue is given alone).
+    const fromEnv = await sealpost(['campaign', 'list', '--queue'], { env: { SEALPOST_QUEUE_URL: postgres.url } });
+    expect(fromEnv.code, fromEnv.stderr).toBe(0);
+    const wrongInEnv = await sealpost(['campaign', 'list', '--queue'], { env: { SEALPOST_QUEUE_URL: postgres.url.replace(postgres.password, 'wrong-secret') } });
+    expect(wrongInEnv.code).toBe(2);
+    expect(wrongInEnv.stderr).toMatch(/cannot use the queue database postgres:\/\/sealpost:\*\*\*@127\.0\.0\.1:\d+\/sealpost: the server refused the login/);
+    expect(wrongInEnv.stderr).not.toContain('wrong-secret');
     const missing = await sealpost(['campaign', 'status', 'nobody-here', '--queue', queueUrl], { env: pgEnv() });
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain('[ERR_CAMPAIGN_NOT_FOUND]');

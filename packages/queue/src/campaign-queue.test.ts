@@ -1,4 +1,5 @@
 import { type PostgresServer, startPostgres } from '@sealpost/fixtures';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CampaignQueue, openCampaignQueue } from './campaign-queue.js';
 import { isQueueError } from './errors.js';
@@ -72,6 +73,12 @@ describe('the campaign queue', () => {
     expect(claim).toMatchObject({ kind: 'send', attempt: 1 });
     await queue.record(first!, claim as Extract<typeof claim, { kind: 'send' }>, { status: 'accepted', response: '250 ok' }, 'test');
     expect(await queue.claim(first!, 'test')).toEqual({ kind: 'skip', state: 'accepted' });
+    // The message left the queue with its finished job; the row still waiting keeps its own.
+    const db = new pg.Client({ connectionString: postgres.url });
+    await db.connect();
+    const { rows: held } = await db.query<{ id: string; has: boolean }>("SELECT id, data ? 'message' AS has FROM pgboss.job WHERE name = 'sealpost-campaign-claims'");
+    await db.end();
+    expect(Object.fromEntries(held.map((r) => [r.id, r.has]))).toEqual({ [first!.id]: false, [second!.id]: true });
     // The worker that claimed the second row dies after the claim: the next claim finds it sending.
     expect(await queue.claim(second!, 'test')).toMatchObject({ kind: 'send' });
     expect(await queue.claim(second!, 'test')).toEqual({ kind: 'skip', state: 'unknown' });

@@ -197,6 +197,15 @@ function campaignQueue(pool: pg.Pool, boss: PgBoss, target: string, worker: stri
     await pool.query('UPDATE sealpost.campaigns SET state = $2, updated_at = now() WHERE id = $1 AND state = ANY($3)', [id, to, from]);
   };
 
+  /**
+   * Completes a job and drops the message it carried: the queue holds a composed message in the clear
+   * only until its copy is finished, not for as long as pg-boss keeps finished jobs (days).
+   */
+  const completeJob = async (job: CampaignJob): Promise<void> => {
+    await boss.complete(queueName(job.campaign), job.id);
+    await pool.query(`UPDATE ${BOSS_SCHEMA}.job SET data = data - 'message' WHERE name = $1 AND id = $2`, [queueName(job.campaign), job.id]);
+  };
+
   const ensureBossQueue = (id: string, jobTimeout: number): Promise<void> =>
     boss.createQueue(queueName(id), { name: queueName(id), retryLimit: RETRY_LIMIT, retryDelay: RETRY_DELAY_S, retryBackoff: true, expireInSeconds: jobTimeout });
 
@@ -284,7 +293,7 @@ function campaignQueue(pool: pg.Pool, boss: PgBoss, target: string, worker: stri
           { stopping: options.stopping },
         );
         // The outcome is kept; should this step be lost, the job's timeout hands it to a worker whose claim sees it.
-        await persist(() => (deferred ? boss.fail(queueName(job.campaign), job.id) : boss.complete(queueName(job.campaign), job.id)), { stopping: options.stopping });
+        await persist(() => (deferred ? boss.fail(queueName(job.campaign), job.id) : completeJob(job)), { stopping: options.stopping });
       }),
 
     recordUnsent: (job, outcome, options = {}) =>
@@ -299,12 +308,12 @@ function campaignQueue(pool: pg.Pool, boss: PgBoss, target: string, worker: stri
           { stopping: options.stopping },
         );
         const name = queueName(job.campaign);
-        await persist(() => (outcome.status === 'deferred' ? boss.fail(name, job.id) : boss.complete(name, job.id)), { stopping: options.stopping });
+        await persist(() => (outcome.status === 'deferred' ? boss.fail(name, job.id) : completeJob(job)), { stopping: options.stopping });
       }),
 
     release: (job, options = {}) => guarded(async () => void (await persist(() => boss.fail(queueName(job.campaign), job.id), { stopping: options.stopping }))),
 
-    skip: (job, options = {}) => guarded(async () => void (await persist(() => boss.complete(queueName(job.campaign), job.id), { stopping: options.stopping }))),
+    skip: (job, options = {}) => guarded(async () => void (await persist(() => completeJob(job), { stopping: options.stopping }))),
 
     finishIfDone: (campaign) =>
       guarded(async () => {
@@ -346,7 +355,7 @@ function campaignQueue(pool: pg.Pool, boss: PgBoss, target: string, worker: stri
           await client.query("UPDATE sealpost.campaigns SET state = 'cancelled', updated_at = now() WHERE id = $1", [campaign]);
           // Rows no worker holds are cancelled with their jobs; a row being sent now finishes and is recorded.
           await client.query("UPDATE sealpost.deliveries SET state = 'cancelled', updated_at = now() WHERE campaign = $1 AND state IN ('queued', 'deferred')", [campaign]);
-          await client.query(`UPDATE ${BOSS_SCHEMA}.job SET state = 'cancelled', completed_on = now() WHERE name = $1 AND state < 'active'`, [queueName(campaign)]);
+          await client.query(`UPDATE ${BOSS_SCHEMA}.job SET state = 'cancelled', completed_on = now(), data = data - 'message' WHERE name = $1 AND state < 'active'`, [queueName(campaign)]);
         });
         return status(campaign);
       }),
