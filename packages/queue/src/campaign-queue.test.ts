@@ -51,6 +51,10 @@ describe('the campaign queue', () => {
     const { id } = await queue.createCampaign({ id: 'once' });
     expect(await queue.enqueue(id, rows(5, 'once'))).toMatchObject({ added: 5, requeued: 0, already: 0, total: 5 });
     expect(await queue.enqueue(id, rows(5, 'once'))).toMatchObject({ added: 0, requeued: 0, already: 5, total: 5 });
+    // Another list under the same id (line 3 now someone else) is refused, and adds nothing.
+    const edited = rows(6, 'once').map((r) => (r.line === 3 ? { ...r, address: 'someone-else@example.com' } : r));
+    await expect(queue.enqueue(id, edited)).rejects.toMatchObject({ code: 'ERR_CAMPAIGN_CONFLICT' });
+    expect((await queue.status(id)).total).toBe(5);
     const jobs = await fetchAll(id, 10);
     expect(jobs.map((j) => j.line)).toEqual([2, 3, 4, 5, 6]);
     expect(new TextDecoder().decode(jobs[0]!.message)).toBe('message 0');

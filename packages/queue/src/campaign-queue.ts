@@ -233,6 +233,7 @@ function campaignQueue(pool: pg.Pool, boss: PgBoss, target: string, worker: stri
 
     enqueue: (campaign, rows, rules = {}) =>
       guarded(async () => {
+        await refuseChangedLines(pool, campaign, rows);
         let added = 0;
         let requeued = 0;
         for (let start = 0; start < rows.length; start += ENQUEUE_BATCH) {
@@ -401,6 +402,22 @@ function statusOf(campaign: CampaignRecord, rows: readonly { state: DeliveryStat
     retryFailed: campaign.retry_failed,
     options: campaign.options,
   };
+}
+
+/**
+ * A campaign knows its rows by CSV line: a list whose line now holds another address is another list
+ * (edited, sorted), and enqueuing it under the same id would skip those rows as already there.
+ */
+async function refuseChangedLines(pool: pg.Pool, campaign: string, rows: readonly CampaignRow[]): Promise<void> {
+  const { rows: changed } = await pool.query<{ line: number; address: string; now: string }>(
+    `SELECT d.line, d.address, r.address AS now FROM sealpost.deliveries d
+       JOIN unnest($2::int[], $3::text[]) AS r (line, address) ON r.line = d.line
+      WHERE d.campaign = $1 AND d.address <> r.address ORDER BY d.line LIMIT 1`,
+    [campaign, rows.map((r) => r.line), rows.map((r) => r.address)],
+  );
+  const first = changed[0];
+  if (first !== undefined)
+    throw new QueueError('ERR_CAMPAIGN_CONFLICT', `campaign ${campaign} has ${first.address} on line ${first.line}, this list has ${first.now}: enqueue a different list under another --campaign id`);
 }
 
 /**

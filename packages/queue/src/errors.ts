@@ -8,6 +8,8 @@ export type QueueErrorCode =
   | 'ERR_CAMPAIGN_NOT_FOUND'
   /** The campaign cannot go to the state asked for (resume a cancelled campaign, enqueue into a finished one). */
   | 'ERR_CAMPAIGN_STATE'
+  /** An enqueue whose list has another address on a line the campaign already holds (a different list). */
+  | 'ERR_CAMPAIGN_CONFLICT'
   /** A campaign id that is not 1 to 64 letters, digits, '-' or '_'. */
   | 'ERR_CAMPAIGN_ID';
 
