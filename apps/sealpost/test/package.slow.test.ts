@@ -103,7 +103,7 @@ beforeAll(async () => {
 afterAll(() => cleanup?.());
 
 describe('the published @sealpost/cli', () => {
-  it('holds the bin, the bundle and the licences; no sources, no workspace ranges, one dependency', async () => {
+  it('holds the bin, the bundle and the licences; no sources, no workspace ranges, optional dependencies only', async () => {
     const listing = await ok(run('tar', ['-tzf', tarball]), 'tar');
     const files = listing.out
       .trim()
@@ -127,7 +127,12 @@ describe('the published @sealpost/cli', () => {
     expect(manifest['private']).toBeUndefined();
     expect(manifest['bin']).toEqual({ sealpost: './bin/sealpost.js' });
     expect(manifest['dependencies']).toBeUndefined();
-    expect(manifest['optionalDependencies']).toEqual({ 'better-sqlite3': expect.stringMatching(/^\^\d+\.\d+\.\d+$/) });
+    expect(manifest['optionalDependencies']).toEqual({
+      'better-sqlite3': expect.stringMatching(/^\^\d+\.\d+\.\d+$/),
+      // The campaign queue's, loaded by `worker`, `campaign` and `send --queue` only.
+      pg: expect.stringMatching(/^\^8\.\d+\.\d+$/),
+      'pg-boss': expect.stringMatching(/^~10\.4\.\d+$/),
+    });
     expect(JSON.stringify(manifest)).not.toContain('workspace:');
     const notices = await readFile(join(project, 'node_modules', '@sealpost', 'cli', 'bundle', 'THIRD-PARTY-NOTICES.md'), 'utf8');
     for (const bundled of ['commander@', 'node-forge@', '@noble/hashes@', 'smtp-server@']) expect(notices).toContain(`## ${bundled}`);
@@ -146,6 +151,16 @@ describe('the published @sealpost/cli', () => {
     const files = await filesLoaded(list);
     expect(files).toContain(join(project, 'node_modules', '@sealpost', 'cli', 'bundle', 'main.js'));
     expect(files.filter((f) => f.startsWith(REPO_ROOT + sep))).toEqual([]);
+    expect(files.filter((f) => !f.startsWith(scratch + sep))).toEqual([]);
+  });
+
+  it('reaches for the campaign queue with the pg that npm installed (a closed port: ERR_QUEUE_UNAVAILABLE)', async () => {
+    const list = join(scratch, 'queue-modules.txt');
+    const result = await installed(['campaign', 'list', '--queue', 'postgres://nobody@127.0.0.1:1/sealpost'], { record: list });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe('sealpost: cannot use the queue database postgres://nobody@127.0.0.1:1/sealpost: connection refused [ERR_QUEUE_UNAVAILABLE]\n');
+    const files = await filesLoaded(list);
+    expect(files.filter((f) => f.includes(`${sep}pg-boss${sep}`)).length).toBeGreaterThan(0);
     expect(files.filter((f) => !f.startsWith(scratch + sep))).toEqual([]);
   });
 

@@ -248,6 +248,9 @@ describe('sealpost send --bulk --queue, worker, campaign', () => {
     const wrong = await sealpost(['campaign', 'list', '--queue', queueUrl], { env: { PGPASSWORD: 'not-the-password' } });
     expect(wrong.code).toBe(2);
     expect(wrong.stderr).toMatch(/cannot use the queue database postgres:\/\/sealpost@127\.0\.0\.1:\d+\/sealpost: the server refused the login \(user or password\) \[ERR_QUEUE_UNAVAILABLE\]/);
+    const single = await sealpost(['send', '--via', 'sparkpost', '--no-sign', '--no-encrypt', '--from', 'a@example.com', '--to', 'b@example.com', '--text', 'x', '--queue', queueUrl], { env: pgEnv() });
+    expect(single.code).toBe(2);
+    expect(single.stderr).toContain('--queue goes with --bulk FILE.csv');
     // The whole URL, password included, may come from SEALPOST_QUEUE_URL (then --queue is given alone).
     const fromEnv = await sealpost(['campaign', 'list', '--queue'], { env: { SEALPOST_QUEUE_URL: postgres.url } });
     expect(fromEnv.code, fromEnv.stderr).toBe(0);

@@ -18,7 +18,7 @@ import { type SendFlags, openSender } from './sender.js';
 export type { SendFlags } from './sender.js';
 
 const COMPOSE_FLAGS = ['from', 'to', 'cc', 'bcc', 'subject', 'text', 'html', 'attach'] as const;
-const BULK_ONLY = ['template', 'report', 'journal', 'concurrency', 'resendUnknown', 'retryFailed'] as const;
+const BULK_ONLY = ['template', 'report', 'journal', 'concurrency', 'resendUnknown', 'retryFailed', 'queue', 'campaign', 'jobTimeout'] as const;
 
 /** `sealpost send` of one message: every recipient gets their own sealed copy; exit 0 only if all were accepted. */
 export async function runSingleSend(flags: SendFlags): Promise<number> {
