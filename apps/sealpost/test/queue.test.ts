@@ -289,6 +289,14 @@ describe('sealpost send --bulk --queue, worker, campaign', () => {
       // The killed worker's two were received (held) and not sent again; everyone else once.
       expect(server.deliveries.size).toBe(60);
       expect(addresses.every((a) => server.deliveries.get(a) === 1)).toBe(true);
+
+      // Asked for, the two unknown go out once more (perhaps a second copy), and nobody else does.
+      const again = await enqueue(path, 'kill', ['--job-timeout', '2', '--resend-unknown']);
+      expect(again.code, again.stderr).toBe(0);
+      expect(again.out).toContain('campaign kill: 0 message(s) enqueued, 2 queued again, 58 already in the campaign (60 in all)');
+      await waitFor(async () => ((await status('kill')).counts['accepted'] === 60 && (await status('kill')).state === 'done' ? true : undefined), 'the two to be sent again');
+      const victims = new Set(victimRows.map((r) => r.address));
+      expect(addresses.every((a) => server.deliveries.get(a) === (victims.has(a) ? 2 : 1))).toBe(true);
     } finally {
       server.release();
       await stopAll(workers.slice(1));
