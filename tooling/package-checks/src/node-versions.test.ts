@@ -2,7 +2,7 @@
 // package.json's `engines` and the README name them. And the preload that lets the other versions' runs
 // use their own build of better-sqlite3 redirects the workspace's copy, and nothing else.
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -58,22 +58,34 @@ describe('the supported Node versions', () => {
   });
 });
 
-// The workspace's better-sqlite3 build, as keystore-sqlite resolves it.
+// The workspace's better-sqlite3 build, as keystore-sqlite resolves it: built for the Node that installed the
+// workspace. Under node-matrix.mjs this test runs in another Node, whose build of it is in its folder.
 const requireFromKeystore = createRequire(join(WORKSPACE_ROOT, 'packages', 'keystore-sqlite', 'package.json'));
 const ADDON = join(realpathSync(dirname(requireFromKeystore.resolve('better-sqlite3/package.json'))), 'build', 'Release', 'better_sqlite3.node');
+const ABI_DIR = `node-v${process.versions.modules}`;
+const matrixBuild = process.env['SEALPOST_NATIVE_ADDONS'] === undefined ? undefined : join(process.env['SEALPOST_NATIVE_ADDONS'], ABI_DIR, 'better_sqlite3.node');
+/** A better_sqlite3.node the running Node can load. */
+const LOADABLE = matrixBuild !== undefined && existsSync(matrixBuild) ? matrixBuild : ADDON;
 const scratch = mkdtempSync(join(tmpdir(), 'sealpost-native-redirect-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
+interface Run {
+  readonly status: number | null;
+  readonly out: string;
+  readonly err: string;
+}
+
 /**
- * Runs SCRIPT in a Node with the preload and SEALPOST_NATIVE_ADDONS=ADDONS (when given); the script
- * prints which better_sqlite3.node files the process mapped (Linux's /proc/self/maps).
+ * Runs SCRIPT in the running Node with the preload (when asked) and SEALPOST_NATIVE_ADDONS=ADDONS
+ * (when given), and with neither from this process's environment.
  */
-function runWithRedirect(script: string, addons: string | undefined): { status: number | null; out: string; err: string } {
-  const env: Record<string, string | undefined> = { ...process.env, NODE_OPTIONS: `--require=${REDIRECT}`, SEALPOST_NATIVE_ADDONS: addons };
+function runNode(script: string, options: { preload: boolean; addons?: string }): Run {
+  const env = { ...process.env, NODE_OPTIONS: options.preload ? `--require=${REDIRECT}` : undefined, SEALPOST_NATIVE_ADDONS: options.addons };
   const r = spawnSync(process.execPath, ['--input-type=commonjs', '-e', script], { cwd: join(WORKSPACE_ROOT, 'packages', 'keystore-sqlite'), env, encoding: 'utf8' });
   return { status: r.status, out: r.stdout, err: r.stderr };
 }
 
+// Opens a database and prints which better_sqlite3.node files the process mapped (Linux's /proc/self/maps).
 const OPEN_DATABASE = `
 const Database = require('better-sqlite3');
 new Database(':memory:').prepare('select 1').get();
@@ -84,45 +96,45 @@ console.log([...new Set(maps.filter((l) => l.endsWith('better_sqlite3.node')).ma
 /** A folder laid out as node-matrix.mjs fills it, for the running Node's ABI, holding FILE. */
 function addonsFolder(name: string, file: string | Uint8Array): string {
   const dir = join(scratch, name);
-  mkdirSync(join(dir, `node-v${process.versions.modules}`), { recursive: true });
-  const target = join(dir, `node-v${process.versions.modules}`, 'better_sqlite3.node');
+  mkdirSync(join(dir, ABI_DIR), { recursive: true });
+  const target = join(dir, ABI_DIR, 'better_sqlite3.node');
   if (typeof file === 'string') copyFileSync(file, target);
   else writeFileSync(target, file);
   return dir;
 }
 
 describe.skipIf(process.platform !== 'linux')('native-addon-redirect.cjs (reads /proc/self/maps)', () => {
-  it('without SEALPOST_NATIVE_ADDONS, the workspace build is loaded', () => {
-    const r = runWithRedirect(OPEN_DATABASE, undefined);
-    expect(r.err).toBe('');
-    expect(r.out.trim()).toBe(ADDON);
+  it('without SEALPOST_NATIVE_ADDONS, a process loads what it loads without the preload', () => {
+    const plain = runNode(OPEN_DATABASE, { preload: false });
+    expect(runNode(OPEN_DATABASE, { preload: true })).toEqual(plain);
+    // The workspace's build, or (under another Node) the error that names it.
+    expect(`${plain.out}${plain.err}`).toContain(ADDON);
   });
 
   it('with it, the build for the running ABI is loaded instead', () => {
-    const addons = addonsFolder('copy', ADDON);
-    const r = runWithRedirect(OPEN_DATABASE, addons);
+    const addons = addonsFolder('copy', LOADABLE);
+    const r = runNode(OPEN_DATABASE, { preload: true, addons });
     expect(r.err).toBe('');
-    expect(r.out.trim()).toBe(join(addons, `node-v${process.versions.modules}`, 'better_sqlite3.node'));
+    expect(r.out.trim()).toBe(join(addons, ABI_DIR, 'better_sqlite3.node'));
   });
 
   it('a folder without a build for this ABI changes nothing', () => {
     const addons = join(scratch, 'other-abi');
     mkdirSync(join(addons, 'node-v1'), { recursive: true });
-    copyFileSync(ADDON, join(addons, 'node-v1', 'better_sqlite3.node'));
-    const r = runWithRedirect(OPEN_DATABASE, addons);
-    expect(r.out.trim()).toBe(ADDON);
+    copyFileSync(LOADABLE, join(addons, 'node-v1', 'better_sqlite3.node'));
+    expect(runNode(OPEN_DATABASE, { preload: true, addons })).toEqual(runNode(OPEN_DATABASE, { preload: false }));
   });
 
   it('a better-sqlite3 outside the workspace (as npm installs it for a user) is not redirected', () => {
     const addons = addonsFolder('not-an-addon', new TextEncoder().encode('not a shared object'));
     const elsewhere = join(scratch, 'project', 'node_modules', 'better-sqlite3', 'build', 'Release');
     mkdirSync(elsewhere, { recursive: true });
-    copyFileSync(ADDON, join(elsewhere, 'better_sqlite3.node'));
+    copyFileSync(LOADABLE, join(elsewhere, 'better_sqlite3.node'));
     const load = (file: string): string => `process.dlopen({ exports: {} }, ${JSON.stringify(file)}); console.log('loaded');`;
-    expect(runWithRedirect(load(join(elsewhere, 'better_sqlite3.node')), addons).out.trim()).toBe('loaded');
-    // The same folder does redirect the workspace's copy: the garbage file is what fails to load.
-    const workspace = runWithRedirect(load(ADDON), addons);
+    expect(runNode(load(join(elsewhere, 'better_sqlite3.node')), { preload: true, addons }).out.trim()).toBe('loaded');
+    // The same folder does redirect the workspace's copy: the file that is no addon is what fails to load.
+    const workspace = runNode(load(ADDON), { preload: true, addons });
     expect(workspace.status).not.toBe(0);
-    expect(workspace.err).toContain(join(addons, `node-v${process.versions.modules}`, 'better_sqlite3.node'));
+    expect(workspace.err).toContain(join(addons, ABI_DIR, 'better_sqlite3.node'));
   });
 });
