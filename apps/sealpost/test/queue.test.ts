@@ -121,6 +121,10 @@ interface HoldingSmtp {
   readonly held: string[];
   hold(): void;
   release(): void;
+  /** For the next `ms`, answers every message 451 (try again later), without keeping it. */
+  deferFor(ms: number): void;
+  /** When a message for each address first reached the end of DATA, ms since the epoch. */
+  readonly firstSeen: Map<string, number>;
   close(): Promise<void>;
 }
 
@@ -132,7 +136,9 @@ async function startHoldingSmtp(): Promise<HoldingSmtp> {
   const deliveries = new Map<string, number>();
   const held: string[] = [];
   const waiting: (() => void)[] = [];
+  const firstSeen = new Map<string, number>();
   let holding = false;
+  let deferredUntil = 0;
   let counter = 0;
   const server = new SMTPServer({
     key: certificate.keyPem,
@@ -150,6 +156,8 @@ async function startHoldingSmtp(): Promise<HoldingSmtp> {
       stream.on('data', () => undefined);
       stream.on('end', () => {
         const to = session.envelope.rcptTo.map((r) => r.address);
+        for (const address of to) if (!firstSeen.has(address)) firstSeen.set(address, Date.now());
+        if (Date.now() < deferredUntil) return callback(Object.assign(new Error('Too much mail from you, try again later'), { responseCode: 451 }));
         for (const address of to) deliveries.set(address, (deliveries.get(address) ?? 0) + 1);
         const reply = (): void => callback(null, `Message queued as Q${String(++counter).padStart(5, '0')}`);
         if (!holding) return reply();
@@ -170,6 +178,8 @@ async function startHoldingSmtp(): Promise<HoldingSmtp> {
       holding = false;
       for (const reply of waiting.splice(0)) reply();
     },
+    deferFor: (ms) => void (deferredUntil = Date.now() + ms),
+    firstSeen,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
@@ -186,13 +196,13 @@ async function writeCsv(name: string, count: number): Promise<{ path: string; ad
 const template = (): string[] => ['--from', 'Alice <alice@example.com>', '--subject', 'Statement for {{name}}', '--text', 'Dear {{name}},\nyour statement is ready.'];
 const pgEnv = (): Record<string, string> => ({ PGPASSWORD: postgres.password });
 
-async function enqueue(csv: string, campaign: string, extra: readonly string[] = ['--job-timeout', '2']): Promise<{ code: number | null; out: string; stderr: string }> {
-  return sealpost(['send', '--via', 'sparkpost', '--bulk', csv, ...template(), '--queue', queueUrl, '--campaign', campaign, ...extra], { env: pgEnv() });
+async function enqueue(csv: string, campaign: string, extra: readonly string[] = ['--job-timeout', '2'], via = 'sparkpost'): Promise<{ code: number | null; out: string; stderr: string }> {
+  return sealpost(['send', '--via', via, '--bulk', csv, ...template(), '--queue', queueUrl, '--campaign', campaign, ...extra], { env: pgEnv() });
 }
 
-function startSmtpWorker(smtp: HoldingSmtp): RunningCommand {
+function startSmtpWorker(smtp: HoldingSmtp, extra: readonly string[] = []): RunningCommand {
   return startSealpost(
-    ['worker', '--queue', queueUrl, '--via', 'smtp', '--smtp-url', `smtp://127.0.0.1:${smtp.port}`, '--smtp-ca', smtp.ca, '--cert', pki.alice.cert, '--key', pki.alice.key, '--no-encrypt', '--workers', '1', '--concurrency', '2', '--poll', '100'],
+    ['worker', '--queue', queueUrl, '--via', 'smtp', '--smtp-url', `smtp://127.0.0.1:${smtp.port}`, '--smtp-ca', smtp.ca, '--cert', pki.alice.cert, '--key', pki.alice.key, '--no-encrypt', '--workers', '1', '--concurrency', '2', '--poll', '100', ...extra],
     { env: pgEnv(), timeoutMs: 170_000 },
   );
 }
@@ -310,7 +320,7 @@ describe('sealpost send --bulk --queue, worker, campaign', () => {
     try {
       const { path, addresses } = await writeCsv('smtpkill.csv', 45);
       smtp.hold();
-      expect((await enqueue(path, 'smtpkill')).code).toBe(0);
+      expect((await enqueue(path, 'smtpkill', ['--job-timeout', '2'], 'smtp')).code).toBe(0);
       await waitFor(() => (smtp.held.length === 6 ? true : undefined), 'six messages held at the server');
       const sending = (await rows('smtpkill')).filter((r) => r.state === 'sending');
       expect(sending).toHaveLength(6);
@@ -327,6 +337,25 @@ describe('sealpost send --bulk --queue, worker, campaign', () => {
     } finally {
       smtp.release();
       await stopAll([workers[0]!, workers[2]!]);
+      await smtp.close();
+    }
+  });
+
+  it('an SMTP 451 holds every worker on that server for --rate-limit-wait; the deferred copies go out later, once', async () => {
+    const smtp = await startHoldingSmtp();
+    const workers = [startSmtpWorker(smtp, ['--rate-limit-wait', '3']), startSmtpWorker(smtp, ['--rate-limit-wait', '3'])];
+    try {
+      const { path, addresses } = await writeCsv('smtp451.csv', 20);
+      smtp.deferFor(4000);
+      expect((await enqueue(path, 'smtp451', ['--job-timeout', '60'], 'smtp')).code).toBe(0);
+      const until = await waitFor(async () => (await db.query<{ until: Date }>("SELECT until FROM sealpost.rate_limits WHERE key LIKE 'smtp %'")).rows[0]?.until, 'a hold on the SMTP server');
+      await waitFor(async () => ((await status('smtp451')).state === 'done' ? true : undefined), 'the campaign to be done', 90_000);
+      const heldFrom = until.getTime() - 3000;
+      expect([...smtp.firstSeen].filter(([a, t]) => addresses.includes(a) && t > heldFrom + 50 && t < until.getTime() - 50)).toEqual([]);
+      expect((await status('smtp451')).counts).toMatchObject({ accepted: 20, deferred: 0 });
+      expect(addresses.every((a) => smtp.deliveries.get(a) === 1)).toBe(true);
+    } finally {
+      await stopAll(workers);
       await smtp.close();
     }
   });
@@ -417,6 +446,7 @@ describe('sealpost send --bulk --queue, worker, campaign', () => {
       expect(worker.stderr()).toMatch(/worker \S+: stopped; 2 sent, 0 not sent again/);
       expect((await status('graceful')).counts).toMatchObject({ accepted: 2, queued: 18, sending: 0 });
       expect(addresses.filter((a) => server.deliveries.has(a))).toHaveLength(2);
+      expect((await sealpost(['campaign', 'cancel', 'graceful', '--queue', queueUrl], { env: pgEnv() })).code).toBe(0);
     } finally {
       server.release();
       worker.kill('SIGKILL');

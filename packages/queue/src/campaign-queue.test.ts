@@ -107,6 +107,14 @@ describe('the campaign queue', () => {
     expect((await queue.claim(second!, 'other')).kind).toBe('send');
   });
 
+  it('gives a worker only the campaigns enqueued for its transport', async () => {
+    const { id } = await queue.createCampaign({ id: 'by-smtp', options: { via: 'smtp' } });
+    expect(await queue.runningCampaigns({ via: 'smtp' })).toContain(id);
+    expect(await queue.runningCampaigns({ via: 'sparkpost' })).not.toContain(id);
+    expect(await queue.runningCampaigns()).toContain(id);
+    await queue.cancel(id);
+  });
+
   it('pause, resume and cancel', async () => {
     const { id } = await queue.createCampaign({ id: 'steer' });
     await queue.enqueue(id, rows(3, 'steer'));

@@ -53,8 +53,11 @@ export interface CampaignQueue {
   createCampaign(options?: CreateCampaignOptions): Promise<{ readonly id: string; readonly created: boolean }>;
   /** Adds the rows a campaign does not have yet (and requeues others as the rules say): jobs and ledger rows in one transaction. */
   enqueue(campaign: string, rows: readonly CampaignRow[], rules?: CampaignRules): Promise<EnqueueResult>;
-  /** The ids of the campaigns workers fetch from. */
-  runningCampaigns(): Promise<string[]>;
+  /**
+   * The ids of the campaigns workers fetch from; with `via`, only those enqueued for that transport
+   * (`options.via`) or for none.
+   */
+  runningCampaigns(filter?: { readonly via?: string }): Promise<string[]>;
   /** Up to `count` jobs of the campaign, now active for this worker. */
   fetch(campaign: string, count: number): Promise<CampaignJob[]>;
   /** Decides whether the job's row may be sent now; see Claim. */
@@ -252,8 +255,14 @@ function campaignQueue(pool: pg.Pool, boss: PgBoss, target: string, worker: stri
         return { campaign, added, requeued, already: rows.length - added - requeued, total: totals[0]?.total ?? 0 };
       }),
 
-    runningCampaigns: () =>
-      guarded(async () => (await pool.query<{ id: string }>("SELECT id FROM sealpost.campaigns WHERE state = 'running' ORDER BY created_at")).rows.map((r) => r.id)),
+    runningCampaigns: (filter = {}) =>
+      guarded(async () => {
+        const { rows } = await pool.query<{ id: string }>(
+          "SELECT id FROM sealpost.campaigns WHERE state = 'running' AND ($1::text IS NULL OR options->>'via' IS NULL OR options->>'via' = $1) ORDER BY created_at",
+          [filter.via ?? null],
+        );
+        return rows.map((r) => r.id);
+      }),
 
     async fetch(campaign, count) {
       // pg-boss answers [] when the database is away; the caller just tries again later.

@@ -71,7 +71,7 @@ export async function runWorker(flags: WorkerFlags): Promise<number> {
       sendOptions: sender.options,
     };
     const send = pool === undefined ? (r: BulkRecipient, m: Uint8Array) => sendRow(r, m, context) : pool.sendRow;
-    const counts = await workLoop({ queue, concurrency, pollMs, stop: stop.signal, hardStop: hardStop.signal, transportKey, holdMs, claims, send });
+    const counts = await workLoop({ queue, concurrency, pollMs, stop: stop.signal, hardStop: hardStop.signal, transportKey, via: flags.via, holdMs, claims, send });
     await writeStream(process.stderr, `worker ${queue.worker}: stopped; ${counts.sent} sent, ${counts.skipped} not sent again\n`);
     return EXIT.ok;
   } finally {
@@ -134,6 +134,8 @@ interface LoopOptions {
   readonly stop: AbortSignal;
   readonly hardStop: AbortSignal;
   readonly transportKey: string;
+  /** Only campaigns enqueued for this transport (send --bulk --queue --via) are fetched. */
+  readonly via: string;
   readonly holdMs: number;
   readonly claims: ClaimHooks;
   readonly send: (recipient: BulkRecipient, message: Uint8Array) => Promise<RowOutcome>;
@@ -149,7 +151,7 @@ async function workLoop(options: LoopOptions): Promise<{ sent: number; skipped: 
     const room = options.concurrency - inFlight.size;
     let fetched = 0;
     if (room > 0) {
-      const campaigns = await options.queue.runningCampaigns().catch(() => [] as string[]);
+      const campaigns = await options.queue.runningCampaigns({ via: options.via }).catch(() => [] as string[]);
       for (let i = 0; i < campaigns.length && fetched < room && !options.stop.aborted; i++) {
         const campaign = campaigns[(turn + i) % campaigns.length]!;
         const jobs = await options.queue.fetch(campaign, room - fetched).catch(() => [] as CampaignJob[]);
