@@ -164,8 +164,13 @@ describe('a 10,000-recipient campaign through the queue', () => {
       expect(totalMs).toBeLessThan(120_000);
     } finally {
       server.release();
+      // SIGTERM for the two left (SIGKILL, too, for all three if the test failed before the kill).
       for (const w of workers.slice(0, 2)) w.kill('SIGTERM');
-      await Promise.all(workers.slice(0, 2).map((w) => w.exited));
+      const stopped = Promise.all(workers.map((w) => w.exited));
+      const timer = setTimeout(() => workers.forEach((w) => w.kill('SIGKILL')), 20_000);
+      workers[2]!.kill('SIGKILL');
+      await stopped;
+      clearTimeout(timer);
       await server.close();
     }
   });

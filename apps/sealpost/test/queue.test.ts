@@ -30,7 +30,16 @@ beforeAll(async () => {
   db = new pg.Pool({ connectionString: postgres.url, max: 2 });
   db.on('error', () => undefined);
 });
+/** Every worker a test started: any still running when the file ends (a test failed half way) is killed. */
+const started = new Set<RunningCommand>();
+function track(worker: RunningCommand): RunningCommand {
+  started.add(worker);
+  void worker.exited.then(() => started.delete(worker));
+  return worker;
+}
+
 afterAll(async () => {
+  for (const worker of started) worker.kill('SIGKILL');
   await db?.end();
   await postgres?.stop();
   await cleanup?.();
@@ -201,17 +210,17 @@ async function enqueue(csv: string, campaign: string, extra: readonly string[] =
 }
 
 function startSmtpWorker(smtp: HoldingSmtp, extra: readonly string[] = []): RunningCommand {
-  return startSealpost(
+  return track(startSealpost(
     ['worker', '--queue', queueUrl, '--via', 'smtp', '--smtp-url', `smtp://127.0.0.1:${smtp.port}`, '--smtp-ca', smtp.ca, '--cert', pki.alice.cert, '--key', pki.alice.key, '--no-encrypt', '--workers', '1', '--concurrency', '2', '--poll', '100', ...extra],
     { env: pgEnv(), timeoutMs: 170_000 },
-  );
+  ));
 }
 
 function startWorker(baseUrl: string, extra: readonly string[] = []): RunningCommand {
-  return startSealpost(
+  return track(startSealpost(
     ['worker', '--queue', queueUrl, '--via', 'sparkpost', '--cert', pki.alice.cert, '--key', pki.alice.key, '--no-encrypt', '--workers', '1', '--concurrency', '2', '--poll', '100', ...extra],
     { env: { ...pgEnv(), SPARKPOST_API_KEY: API_KEY, SPARKPOST_BASE_URL: baseUrl }, timeoutMs: 170_000 },
-  );
+  ));
 }
 
 async function status(campaign: string): Promise<{ state: string; total: number; counts: Record<string, number> }> {
@@ -365,9 +374,11 @@ describe('sealpost send --bulk --queue, worker, campaign', () => {
     const keystore = join(dir, 'queue-keys');
     const imported = await sealpost(['keys', 'import', '--keystore', keystore, '--cert', pki.bob.cert, '--address', pki.bob.email]);
     expect(imported.code, imported.stderr).toBe(0);
-    const worker = startSealpost(
-      ['worker', '--queue', queueUrl, '--via', 'sparkpost', '--cert', pki.alice.cert, '--key', pki.alice.key, '--keystore', keystore, '--workers', '1', '--poll', '100'],
-      { env: { ...pgEnv(), SPARKPOST_API_KEY: API_KEY, SPARKPOST_BASE_URL: server.baseUrl }, timeoutMs: 170_000 },
+    const worker = track(
+      startSealpost(
+        ['worker', '--queue', queueUrl, '--via', 'sparkpost', '--cert', pki.alice.cert, '--key', pki.alice.key, '--keystore', keystore, '--workers', '1', '--poll', '100'],
+        { env: { ...pgEnv(), SPARKPOST_API_KEY: API_KEY, SPARKPOST_BASE_URL: server.baseUrl }, timeoutMs: 170_000 },
+      ),
     );
     try {
       const csv = join(dir, 'sealed.csv');
@@ -447,6 +458,37 @@ describe('sealpost send --bulk --queue, worker, campaign', () => {
       expect((await status('graceful')).counts).toMatchObject({ accepted: 2, queued: 18, sending: 0 });
       expect(addresses.filter((a) => server.deliveries.has(a))).toHaveLength(2);
       expect((await sealpost(['campaign', 'cancel', 'graceful', '--queue', queueUrl], { env: pgEnv() })).code).toBe(0);
+    } finally {
+      server.release();
+      worker.kill('SIGKILL');
+      await server.close();
+    }
+  });
+
+  it('SIGTERM while the database is away: the worker sends nothing more, gives up on what it cannot record after --stop-timeout, and exits 0', async () => {
+    const server = await startHoldingSparkPost();
+    const worker = startWorker(server.baseUrl, ['--stop-timeout', '2']);
+    try {
+      const { path, addresses } = await writeCsv('away.csv', 20);
+      server.hold();
+      expect((await enqueue(path, 'away', ['--job-timeout', '2'])).code).toBe(0);
+      await waitFor(() => (server.held.length === 2 ? true : undefined), 'two sends held');
+      await postgres.takeDown();
+      try {
+        server.release(); // the two outcomes are known, and cannot be written
+        worker.kill('SIGTERM');
+        const began = Date.now();
+        expect(await worker.exited).toEqual({ code: 0, signal: null });
+        expect(Date.now() - began).toBeLessThan(15_000);
+        expect(worker.stderr()).toMatch(/was not recorded \[ERR_QUEUE_UNAVAILABLE\]/);
+        expect(worker.stderr()).not.toMatch(/^\s+at /m);
+        expect(addresses.filter((a) => server.deliveries.has(a))).toHaveLength(2);
+      } finally {
+        await postgres.bringBack();
+      }
+      // What could not be recorded stays `sending`: a later claim makes it unknown, never a second copy.
+      expect((await rows('away')).filter((r) => r.state === 'sending')).toHaveLength(2);
+      expect((await sealpost(['campaign', 'cancel', 'away', '--queue', queueUrl], { env: pgEnv() })).code).toBe(0);
     } finally {
       server.release();
       worker.kill('SIGKILL');

@@ -19,7 +19,8 @@ export function addWorkerCommand(program: Command): void {
     .option('--workers <n>', 'threads that sign and encrypt (default: the number of cores; 1 seals in the main thread)')
     .option('--concurrency <n>', 'messages in flight at once in this process (default 4)')
     .option('--rate-limit-wait <seconds>', 'how long every worker holds its sends on a transport that rate limited (default 30)')
-    .option('--poll <ms>', 'how often to look for work when there is none (default 500)');
+    .option('--poll <ms>', 'how often to look for work when there is none (default 500)')
+    .option('--stop-timeout <seconds>', 'after SIGTERM, how long to keep trying to record outcomes while the database is away (default 30)');
   // The sealing, identity, key store and transport options are send's own declarations.
   const send = new Command();
   addSendCommand(send);

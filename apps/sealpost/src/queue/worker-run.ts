@@ -13,6 +13,7 @@ export interface WorkerFlags extends SendFlags {
   readonly queue?: string | boolean;
   readonly rateLimitWait?: string;
   readonly poll?: string;
+  readonly stopTimeout?: string;
 }
 
 const MAX_CONCURRENCY = 64;
@@ -20,6 +21,7 @@ const MAX_WORKERS = 64;
 const DEFAULT_CONCURRENCY = 4;
 const DEFAULT_RATE_LIMIT_WAIT_S = 30;
 const DEFAULT_POLL_MS = 500;
+const DEFAULT_STOP_TIMEOUT_S = 30;
 
 /** The claim refused the send: the hook throws this so the transport is never handed the message. */
 const NOT_CLAIMED = 'not sent: the campaign ledger says this copy must not be sent now';
@@ -36,11 +38,15 @@ export async function runWorker(flags: WorkerFlags): Promise<number> {
   const threads = flags.workers === undefined ? Math.min(availableParallelism(), MAX_WORKERS) : boundedNumber(flags.workers, 1, MAX_WORKERS, '--workers');
   const holdMs = boundedNumber(flags.rateLimitWait, DEFAULT_RATE_LIMIT_WAIT_S, 3600, '--rate-limit-wait') * 1000;
   const pollMs = flags.poll === undefined ? DEFAULT_POLL_MS : boundedNumber(flags.poll, DEFAULT_POLL_MS, 60_000, '--poll');
+  const stopTimeoutMs = boundedNumber(flags.stopTimeout, DEFAULT_STOP_TIMEOUT_S, 3600, '--stop-timeout') * 1000;
   for (const name of ['in', 'to', 'cc', 'bcc', 'bulk', 'report', 'journal', 'template'] as const)
     if (flags[name] !== undefined) throw usageError(`--${name} does not go with worker: the messages come from the queue`);
 
   const stop = new AbortController();
-  /** Aborted by a second signal: outcomes still unwritten are given up (their rows stay `sending`, later `unknown`). */
+  /**
+   * Aborted --stop-timeout after the first signal (the database still away) or by a second signal:
+   * outcomes still unwritten are given up (their rows stay `sending`, later `unknown`).
+   */
   const hardStop = new AbortController();
   const onSignal = (): void => {
     if (stop.signal.aborted) {
@@ -48,6 +54,7 @@ export async function runWorker(flags: WorkerFlags): Promise<number> {
       process.exit(130);
     }
     stop.abort();
+    setTimeout(() => hardStop.abort(), stopTimeoutMs).unref();
     process.stderr.write('\nsealpost worker: stopping: nothing new is fetched; sends in flight finish and are recorded (press again to quit at once)\n');
   };
   process.on('SIGINT', onSignal);
@@ -90,20 +97,30 @@ export async function runWorker(flags: WorkerFlags): Promise<number> {
 interface ClaimHooks {
   register(key: number, job: CampaignJob): void;
   sending(key: number): Promise<void>;
-  /** The claim, `held` when stopping came while a rate limit held the send, undefined when no transport was asked. */
-  take(key: number): Claim | 'held' | undefined;
+  /**
+   * The claim; `held` when stopping came while a rate limit held the send; `lost` when the database
+   * stayed away until the worker was stopping (nothing was sent); undefined when no transport was asked.
+   */
+  take(key: number): Claim | 'held' | 'lost' | undefined;
 }
 
 function claimHooks(queue: CampaignQueue, transportKey: string, stop: AbortSignal): ClaimHooks {
   const jobs = new Map<number, CampaignJob>();
-  const claims = new Map<number, Claim | 'held'>();
+  const claims = new Map<number, Claim | 'held' | 'lost'>();
   return {
     register: (key, job) => void jobs.set(key, job),
     async sending(key) {
       const job = jobs.get(key);
       if (job === undefined) throw new CliError('ERR_INTERNAL', NOT_CLAIMED);
       for (;;) {
-        const claim = await queue.claim(job, transportKey);
+        let claim: Claim;
+        try {
+          // Retried while the database is away, until the worker is stopping: then nothing is sent.
+          claim = await queue.claim(job, transportKey, { stopping: stop });
+        } catch (error) {
+          claims.set(key, 'lost');
+          throw error;
+        }
         if (claim.kind === 'wait') {
           // Stopping while the transport is held: the copy is not sent; the job goes back to the queue.
           if (stop.aborted) {
@@ -183,7 +200,9 @@ async function handle(job: CampaignJob, key: number, options: LoopOptions, count
   const claim = options.claims.take(key);
   const persist = { stopping: options.hardStop };
   try {
-    if (claim === 'held') {
+    if (claim === 'lost') {
+      // Nothing was sent and the database is away: the job's timeout gives the row to a worker later.
+    } else if (claim === 'held') {
       await options.queue.release(job, persist);
     } else if (claim?.kind === 'send') {
       await options.queue.record(job, claim, deliveryOutcome(outcome, options.holdMs), options.transportKey, persist);
