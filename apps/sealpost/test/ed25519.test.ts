@@ -1,6 +1,8 @@
-import { stat } from 'node:fs/promises';
+import { stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { startSmtpSink } from '../src/demo/smtp-sink.js';
+import { makeLocalhostCertificate } from '../src/demo/tls-certificate.js';
 import { assertBuilt, expectOk, run, sealpost, tempDir } from './helpers.js';
 
 // keygen --key-type ed25519: an Ed25519 test CA, an Ed25519 signing certificate and the X25519 encryption
@@ -91,5 +93,37 @@ describe('Ed25519 and X25519 identities on the command line', () => {
     expect(recipient.code).not.toBe(0);
     expect(recipient.stderr).toContain('ERR_UNSUPPORTED_KEY');
     expect(recipient.out).toBe('');
+  });
+});
+
+describe('send from an Ed25519 identity', () => {
+  it('your copy goes to the X25519 certificate (--self-cert); without it nothing is sent (exit 2)', async () => {
+    const frankDir = join(dir, 'frank');
+    const keystore = join(dir, 'send-keys');
+    await expectOk(sealpost(['keys', 'import', '--keystore', keystore, '--cert', join(frankDir, 'frank@example.com.enc.crt'), '--address', 'frank@example.com']));
+    const certificate = makeLocalhostCertificate();
+    const smtpCa = join(dir, 'send-smtp-ca.pem');
+    await writeFile(smtpCa, certificate.certPem);
+    const smtp = await startSmtpSink(certificate);
+    try {
+      const toFrank = MESSAGE.replace('To: Erin <erin@example.com>', 'To: Frank <frank@example.com>');
+      const args = ['send', '--via', 'smtp', '--smtp-url', `smtp://127.0.0.1:${smtp.port}`, '--smtp-ca', smtpCa, ...signing(), '--keystore', keystore, '--json'];
+      const refused = await sealpost(args, { input: toFrank });
+      expect(refused.code).toBe(2);
+      expect(refused.stderr).toContain('--self-cert');
+      expect(smtp.received).toHaveLength(0);
+
+      const sent = await sealpost([...args, '--self-cert', erin.encCert], { input: toFrank });
+      expect(sent.code, sent.stderr).toBe(0);
+      expect(smtp.received).toHaveLength(1);
+      const copy = Buffer.from(smtp.received[0]!.bytes).toString('latin1');
+      for (const reader of [['--cert', join(frankDir, 'frank@example.com.enc.crt'), '--key', join(frankDir, 'frank@example.com.enc.key')], receiving()]) {
+        const opened = await sealpost(['open', ...reader, '--trust', erin.ca, '--json'], { input: copy });
+        expect(opened.code, opened.stderr).toBe(0);
+        expect(JSON.parse(opened.out)).toMatchObject({ status: 'valid', errors: [] });
+      }
+    } finally {
+      await smtp.close();
+    }
   });
 });

@@ -73,6 +73,7 @@ export async function runBulkSend(flags: SendFlags): Promise<number> {
       transport: sender.opened.transport,
       keystore: sender.keystore,
       identity: sender.identity,
+      selfCertificate: sender.selfCertificate,
       sendOptions: sender.options,
       progress,
       stop: stop.signal,

@@ -23,6 +23,8 @@ export interface BulkRunOptions {
   readonly transport: Transport;
   readonly keystore: KeyStore | undefined;
   readonly identity: Identity | undefined;
+  /** The certificate the sender's own copies are encrypted to, when it is not the identity's (--self-cert). */
+  readonly selfCertificate?: Uint8Array | undefined;
   readonly sendOptions: SendOptions;
   readonly progress: Progress;
   /** Once aborted, no further recipient is started; those already started finish. */
@@ -93,6 +95,7 @@ export interface RowContext {
   readonly transport: Transport;
   readonly keystore: KeyStore | undefined;
   readonly identity: Identity | undefined;
+  readonly selfCertificate?: Uint8Array | undefined;
   readonly sendOptions: SendOptions;
 }
 
@@ -104,6 +107,7 @@ export async function sendRow(recipient: BulkRecipient, message: Uint8Array, opt
     transport: journaled(options.transport, options.journal, recipient),
     ...(options.keystore === undefined ? {} : { keystore: options.keystore }),
     ...(options.identity === undefined ? {} : { identity: options.identity }),
+    ...(options.selfCertificate === undefined ? {} : { selfCertificate: options.selfCertificate }),
   });
   try {
     const report = await sealpost.send(message, options.sendOptions);

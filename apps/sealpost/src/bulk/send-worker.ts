@@ -1,7 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { createBackend } from '../backends.js';
 import { openKeyStore } from '../keystore.js';
-import { sendOptionsOf } from '../send/sender.js';
+import { selfCertificateOf, sendOptionsOf } from '../send/sender.js';
 import { openTransport } from '../send/transports.js';
 import { type FromWorker, type SendWorkerData, type ToWorker, errorFrom, workerError } from './send-protocol.js';
 import { errorOf, sendRow } from './run.js';
@@ -56,12 +56,13 @@ try {
   const opened = await openTransport(flags, concurrency);
   const keystore = flags.keystore === undefined ? undefined : await openKeyStore(flags.keystore);
   const sendOptions = sendOptionsOf(flags);
+  const selfCertificate = await selfCertificateOf(flags);
   port.on('message', (message: ToWorker) => {
     switch (message.kind) {
       case 'row': {
         const { id, recipient } = message;
         const journal = { sending: () => sendingRecorded(id) };
-        sendRow(recipient, message.message, { journal, backend, transport: opened.transport, keystore, identity, sendOptions }).then(
+        sendRow(recipient, message.message, { journal, backend, transport: opened.transport, keystore, identity, selfCertificate, sendOptions }).then(
           (outcome) => post({ kind: 'row', id, outcome }),
           // sendRow reports every failure of send() itself; this is anything before it, so nothing was sent.
           (error: unknown) => post({ kind: 'row', id, outcome: { address: recipient.address, line: recipient.line, status: 'failed', signed: false, encrypted: false, error: errorOf(error) } }),

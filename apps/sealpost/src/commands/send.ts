@@ -26,6 +26,7 @@ export function addSendCommand(program: Command): void {
     .option('--no-sign', 'do not sign (default: sign with your identity)')
     .option('--no-encrypt', 'do not encrypt (default: encrypt to each recipient from the key store)')
     .option('--keystore <dir|sqlite:file|postgres://...>', "where recipients' certificates are (needed to encrypt)")
+    .option('--self-cert <file>', 'your own encryption certificate, when it is not the signing one: your copy of each encrypted message goes to it (an Ed25519 identity receives with its X25519 certificate, ADDRESS.enc.crt)')
     .addOption(
       new Option('--missing-certificate <what>', 'a recipient without a certificate: refuse (nothing is sent to anyone, or in bulk to that row) or sign-only')
         .choices(['refuse', 'sign-only'])

@@ -75,6 +75,7 @@ export async function runWorker(flags: WorkerFlags): Promise<number> {
       transport: sender.opened.transport,
       keystore: sender.keystore,
       identity: sender.identity,
+      selfCertificate: sender.selfCertificate,
       sendOptions: sender.options,
     };
     const send = pool === undefined ? (r: BulkRecipient, m: Uint8Array) => sendRow(r, m, context) : pool.sendRow;

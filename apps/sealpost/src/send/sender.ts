@@ -1,7 +1,8 @@
-import type { ContentCipher, CryptoBackend, DigestAlgorithm, Identity, KeyStore, SendOptions } from '@sealpost/core';
+import { type ContentCipher, type CryptoBackend, type DigestAlgorithm, type Identity, type KeyStore, type SendOptions, parseCertificate } from '@sealpost/core';
 import { createBackend } from '../backends.js';
 import { usageError } from '../errors.js';
 import { type IdentityFlags, loadIdentities } from '../identity.js';
+import { loadCertificateFiles } from '../certificate-files.js';
 import { openKeyStore } from '../keystore.js';
 import { type BackendFlags, type HeaderProtectionFlags, headerProtectionFlags } from '../options.js';
 import { type OpenedTransport, type TransportFlags, openTransport } from './transports.js';
@@ -19,6 +20,7 @@ export interface SendFlags extends BackendFlags, IdentityFlags, TransportFlags, 
   readonly sign: boolean;
   readonly encrypt: boolean;
   readonly keystore?: string;
+  readonly selfCert?: string;
   readonly missingCertificate: 'refuse' | 'sign-only';
   readonly cipher?: ContentCipher;
   readonly cipherUnknown?: ContentCipher;
@@ -45,6 +47,8 @@ export interface SendFlags extends BackendFlags, IdentityFlags, TransportFlags, 
 export interface Sender {
   readonly backend: CryptoBackend;
   readonly identity: Identity | undefined;
+  /** --self-cert: where the sender's own copies go when the identity's key only signs (Ed25519). */
+  readonly selfCertificate: Uint8Array | undefined;
   readonly keystore: KeyStore | undefined;
   readonly opened: OpenedTransport;
   readonly options: SendOptions;
@@ -53,6 +57,10 @@ export interface Sender {
 
 export async function openSender(flags: SendFlags, concurrency: number): Promise<Sender> {
   const identity = await senderIdentity(flags);
+  const selfCertificate = await selfCertificateOf(flags);
+  // RFC 8410 5: an Ed25519 (or ML-DSA) key only signs; the sent copy needs a certificate that can receive.
+  if (flags.encrypt && identity !== undefined && selfCertificate === undefined && ONLY_SIGNS.has(parseCertificate(identity.certificate).publicKey.type))
+    throw usageError('your certificate can only sign, so your copy of each encrypted message has nowhere to go: give your encryption certificate with --self-cert (keygen writes ADDRESS.enc.crt)');
   if (flags.encrypt && flags.keystore === undefined) throw usageError("encrypting needs --keystore DIR (or sqlite:FILE) with the recipients' certificates; --no-encrypt sends without");
   const backend = await createBackend(flags.backend);
   // The key store before the transport: a --keystore that does not exist stops the command before it connects.
@@ -64,6 +72,7 @@ export async function openSender(flags: SendFlags, concurrency: number): Promise
   return {
     backend,
     identity,
+    selfCertificate,
     keystore,
     opened,
     options: sendOptionsOf(flags),
@@ -72,6 +81,13 @@ export async function openSender(flags: SendFlags, concurrency: number): Promise
       await keystore?.close?.();
     },
   };
+}
+
+const ONLY_SIGNS: ReadonlySet<string> = new Set(['ed25519', 'ed448', 'ml-dsa']);
+
+/** The certificate --self-cert names, read once. */
+export async function selfCertificateOf(flags: Pick<SendFlags, 'selfCert'>): Promise<Uint8Array | undefined> {
+  return flags.selfCert === undefined ? undefined : (await loadCertificateFiles([flags.selfCert], 'own encryption certificate'))[0];
 }
 
 /** What send() is asked to do, from the flags. */

@@ -33,6 +33,7 @@ export async function runSingleSend(flags: SendFlags): Promise<number> {
       transport: sender.opened.transport,
       ...(sender.keystore === undefined ? {} : { keystore: sender.keystore }),
       ...(sender.identity === undefined ? {} : { identity: sender.identity }),
+      ...(sender.selfCertificate === undefined ? {} : { selfCertificate: sender.selfCertificate }),
     });
     try {
       recipients = (await sealpost.send(message, sender.options)).recipients;
