@@ -34,7 +34,12 @@ const { output } = await build.write({
   // Flat, so that `new URL('./send-worker.js', import.meta.url)` finds the worker from any chunk.
   chunkFileNames: (chunk) => `${chunkName(chunk)}-[hash].js`,
   // Every command needs most of core: one file for it (and one for commander) instead of a dozen pieces.
-  codeSplitting: { groups: [{ name: 'core', test: /[\\/]packages[\\/]core[\\/]dist[\\/]/ }, { name: 'commander', test: /[\\/]node_modules[\\/].*[\\/]commander[\\/]/ }] },
+  codeSplitting: {
+    groups: [
+      { name: 'core', test: /[\\/]packages[\\/]core[\\/]dist[\\/]/ },
+      { name: 'commander', test: /[\\/]node_modules[\\/].*[\\/]commander[\\/]/ },
+    ],
+  },
   cleanDir: true,
 });
 await build.close();

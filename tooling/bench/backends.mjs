@@ -96,14 +96,16 @@ const timed = async (part, work) => {
   partSeconds.push([part, (performance.now() - from) / 1000]);
   return result;
 };
-const results = await timed('10 KiB and 1 MiB tables', () => runCases({
-  cases,
-  backends,
-  raw: RAW_VARIANTS,
-  settingsFor: (group) => settings[group],
-  onProgress: ({ index, total, benchCase, variants }) =>
-    progress(`[${index + 1}/${total}] ${benchCase.group} ${benchCase.key} ${benchCase.operation}: ${[...variants, ...RAW_VARIANTS].map((v) => v.label).join(', ')}`),
-}));
+const results = await timed('10 KiB and 1 MiB tables', () =>
+  runCases({
+    cases,
+    backends,
+    raw: RAW_VARIANTS,
+    settingsFor: (group) => settings[group],
+    onProgress: ({ index, total, benchCase, variants }) =>
+      progress(`[${index + 1}/${total}] ${benchCase.group} ${benchCase.key} ${benchCase.operation}: ${[...variants, ...RAW_VARIANTS].map((v) => v.label).join(', ')}`),
+  }),
+);
 
 const recipientCount = Math.max(wants('send') ? options.sendRecipients : 0, wants('bulk') ? options.bulkRows : 0, wants('campaign') ? options.campaignRows : 0);
 const recipients = recipientCount === 0 ? [] : issueRecipientCertificates(pki, { count: recipientCount });
@@ -124,14 +126,30 @@ if (wants('startup')) progress(`start-up, ${options.startupRuns} runs`);
 const startup = wants('startup') ? await timed('startup', () => measureStartup({ pki, runs: options.startupRuns, warmup: 2, dir: work })) : undefined;
 const seconds = (performance.now() - started) / 1000;
 const loadAtEnd = loadavg()[0];
-const timeSpent = partSeconds.filter(([part]) => part !== '10 KiB and 1 MiB tables' || cases.length > 0).map(([part, s]) => `${part} ${s.toFixed(0)} s`).join(', ');
+const timeSpent = partSeconds
+  .filter(([part]) => part !== '10 KiB and 1 MiB tables' || cases.length > 0)
+  .map(([part, s]) => `${part} ${s.toFixed(0)} s`)
+  .join(', ');
 
 const sections = [
   ...resultTables({ cases, backends, raw: RAW_VARIANTS, results }),
   ...(send === undefined ? [] : [{ id: 'send', title: `send() to ${send.copies} recipients on one core`, table: sendTable(send, backends) }]),
   ...(bulk === undefined ? [] : [{ id: 'bulk', title: `The CLI: send --bulk, ${bulk.rows} rows over SMTP`, table: bulkTable(bulk) }]),
-  ...(campaign === undefined ? [] : [{ id: 'campaign', title: `A campaign through the queue: ${campaign.rows} rows over SMTP, 1, 2 and ${campaign.counts.at(-1)} worker processes`, table: campaignTable(campaign) }]),
-  ...(large === undefined ? [] : [{ id: 'large', title: `${large.mebibytes} MiB attachment, one process per operation`, table: largeTable(large, backends.filter((v) => v.follows === undefined)) }]),
+  ...(campaign === undefined
+    ? []
+    : [{ id: 'campaign', title: `A campaign through the queue: ${campaign.rows} rows over SMTP, 1, 2 and ${campaign.counts.at(-1)} worker processes`, table: campaignTable(campaign) }]),
+  ...(large === undefined
+    ? []
+    : [
+        {
+          id: 'large',
+          title: `${large.mebibytes} MiB attachment, one process per operation`,
+          table: largeTable(
+            large,
+            backends.filter((v) => v.follows === undefined),
+          ),
+        },
+      ]),
   ...(startup === undefined ? [] : [{ id: 'startup', title: 'Starting the CLI', table: startupTable(startup) }]),
 ];
 const summary = [
@@ -139,7 +157,12 @@ const summary = [
   ...(send === undefined ? [] : sendSummary(send, backends)),
   ...(bulk === undefined ? [] : bulkSummary(bulk, send?.results.get('pkijs')?.perSecond)),
   ...(campaign === undefined ? [] : campaignSummary(campaign)),
-  ...(large === undefined ? [] : largeSummary(large, backends.filter((v) => v.follows === undefined))),
+  ...(large === undefined
+    ? []
+    : largeSummary(
+        large,
+        backends.filter((v) => v.follows === undefined),
+      )),
   ...(startup === undefined ? [] : startupSummary(startup)),
 ];
 const report = [
@@ -215,7 +238,10 @@ function parseOptions(argv) {
 }
 
 function listOf(text) {
-  return text.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  return text
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
 }
 
 function positiveInteger(name, text) {

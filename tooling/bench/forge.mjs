@@ -29,7 +29,11 @@ const cases = [
   ['sign RSA-2048 PKCS#1 v1.5, 10 KiB', async (b) => () => b.sign({ content: text, detached: true, signers: [{ ...id(alice), digest: 'sha-256' }] })],
   ['sign RSA-2048 PSS, 10 KiB', async (b) => () => b.sign({ content: text, detached: true, signers: [{ ...id(alice), digest: 'sha-256', scheme: 'rsa-pss' }] })],
   ['sign ECDSA P-256, 10 KiB', async (b) => () => b.sign({ content: text, detached: true, signers: [{ ...id(carol), digest: 'sha-256' }] })],
-  ...[['RSA PKCS#1 v1.5', alice, 'rsa-pkcs1'], ['RSA PSS', alice, 'rsa-pss'], ['ECDSA P-256', carol, 'ecdsa']].map(([label, who, scheme]) => [
+  ...[
+    ['RSA PKCS#1 v1.5', alice, 'rsa-pkcs1'],
+    ['RSA PSS', alice, 'rsa-pss'],
+    ['ECDSA P-256', carol, 'ecdsa'],
+  ].map(([label, who, scheme]) => [
     `verify ${label}, 10 KiB`,
     async (b) => {
       const cms = await b.sign({ content: text, detached: true, signers: [{ ...id(who), digest: 'sha-256', scheme }] });

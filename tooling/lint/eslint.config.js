@@ -49,13 +49,10 @@ const runtimeNeutral = {
         patterns: [{ group: ['node:*'], message: 'A Node module in a runtime-neutral package: it must run in browsers and workers too (Node code belongs in a *.node.ts entry).' }],
       },
     ],
-    'no-restricted-syntax': [
-      'error',
-      { selector: "ImportExpression[source.value=/^node:/]", message: 'A Node module in a runtime-neutral package (dynamic import).' },
-    ],
+    'no-restricted-syntax': ['error', { selector: 'ImportExpression[source.value=/^node:/]', message: 'A Node module in a runtime-neutral package (dynamic import).' }],
     'no-restricted-globals': [
       'error',
-      { name: 'Buffer', message: 'A Node-only global in a runtime-neutral package: use Uint8Array and core\'s byte helpers.' },
+      { name: 'Buffer', message: "A Node-only global in a runtime-neutral package: use Uint8Array and core's byte helpers." },
       { name: 'process', message: 'A Node-only global in a runtime-neutral package.' },
     ],
   },

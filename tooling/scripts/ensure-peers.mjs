@@ -36,7 +36,10 @@ if (!isRoot || !onPath('apt-get')) {
 }
 console.log(`Installing the S/MIME peers, the browser and the database server the tests drive: ${missing.join(' ')}`);
 const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-for (const args of [['update', '-qq'], ['install', '-y', '-qq', '--no-install-recommends', ...missing]]) {
+for (const args of [
+  ['update', '-qq'],
+  ['install', '-y', '-qq', '--no-install-recommends', ...missing],
+]) {
   const r = spawnSync('apt-get', args, { stdio: ['ignore', 'ignore', 'inherit'], env });
   if (r.status !== 0) {
     console.error(`apt-get ${args[0]} failed (exit ${r.status ?? r.signal})`);

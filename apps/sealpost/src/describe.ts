@@ -110,9 +110,7 @@ function opaqueContent(decoded: Uint8Array | undefined, cms: DescribedCms | unde
 function prefixPaths(description: EntityDescription, prefix: string): EntityDescription {
   return {
     ...description,
-    children: description.children.map((child) =>
-      prefixPaths({ ...child, path: child.path.startsWith(prefix) ? child.path : `${prefix}.${child.path}` }, prefix),
-    ),
+    children: description.children.map((child) => prefixPaths({ ...child, path: child.path.startsWith(prefix) ? child.path : `${prefix}.${child.path}` }, prefix)),
   };
 }
 

@@ -8,8 +8,7 @@
 
 export const PROGRAM_DESCRIPTION = "Sign, encrypt, send, verify and open S/MIME e-mail (RFC 8551), and collect recipients' certificates.";
 
-export const HELP_AFTER =
-  "\nExit status: 0 good verdict (send: every recipient accepted), 1 negative verdict (send: some not), 2 usage error or unreadable input.\nStart with: sealpost demo";
+export const HELP_AFTER = '\nExit status: 0 good verdict (send: every recipient accepted), 1 negative verdict (send: some not), 2 usage error or unreadable input.\nStart with: sealpost demo';
 
 /** Every command, in the order help lists them, with the term and summary help shows for it. */
 export const COMMAND_LIST: readonly { readonly name: string; readonly term: string; readonly summary: string }[] = [

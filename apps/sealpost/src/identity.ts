@@ -56,8 +56,7 @@ async function identityFromPem(certPath: string, keyPath: string, passphrase: st
     try {
       return await readPrivateKey(keyBytes, passphrase);
     } catch (error) {
-      if (passphrase === undefined && isSealpostError(error, 'ERR_INVALID_ARGUMENT'))
-        throw passphraseNeeded(`private key ${keyPath}`);
+      if (passphrase === undefined && isSealpostError(error, 'ERR_INVALID_ARGUMENT')) throw passphraseNeeded(`private key ${keyPath}`);
       throw error;
     }
   });

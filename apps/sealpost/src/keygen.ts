@@ -1,15 +1,6 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  type Pkcs8PrivateKey,
-  SealpostError,
-  keyMatchesCertificate,
-  parseCertificate,
-  pemEncode,
-  privateKeyInfo,
-  readPrivateKey,
-  writePkcs12,
-} from '@sealpost/core';
+import { type Pkcs8PrivateKey, SealpostError, keyMatchesCertificate, parseCertificate, pemEncode, privateKeyInfo, readPrivateKey, writePkcs12 } from '@sealpost/core';
 import { type TestCa, type TestKeyType, generateTestCa, generateTestIdentity } from '@sealpost/core/testing';
 import { cleanupOnSignal } from './cleanup-on-signal.js';
 import { CliError, usageError } from './errors.js';
@@ -113,8 +104,7 @@ export async function existingCa(dir: string): Promise<TestCa> {
   const certPath = join(dir, 'ca.crt');
   const [certificate] = await loadCertificateFile(certPath, 'CA certificate');
   const privateKey = await readPrivateKey(await readFileArg(join(dir, 'ca.key'), 'CA private key'));
-  if (!(await keyMatchesCertificate(privateKey, certificate!)))
-    throw new SealpostError('ERR_KEY_MISMATCH', `${join(dir, 'ca.key')} is not the key of ${certPath}`);
+  if (!(await keyMatchesCertificate(privateKey, certificate!))) throw new SealpostError('ERR_KEY_MISMATCH', `${join(dir, 'ca.key')} is not the key of ${certPath}`);
   const info = parseCertificate(certificate!);
   if (!info.isCA) throw usageError(`${certPath} is not a CA certificate`);
   return { certificate: certificate!, privateKey, keyType: caKeyType(privateKey, certPath), commonName: info.subject, chain: [] };

@@ -6,10 +6,7 @@ import { CliError, usageError } from './errors.js';
 const SQLITE_PREFIX = 'sqlite:';
 const POSTGRES_URL = /^postgres(?:ql)?:\/\//i;
 
-export type KeyStoreSpec =
-  | { readonly kind: 'dir'; readonly dir: string }
-  | { readonly kind: 'sqlite'; readonly path: string }
-  | { readonly kind: 'postgres'; readonly url: string };
+export type KeyStoreSpec = { readonly kind: 'dir'; readonly dir: string } | { readonly kind: 'sqlite'; readonly path: string } | { readonly kind: 'postgres'; readonly url: string };
 
 /**
  * `--keystore DIR` (a folder of `<address>.crt` files), `--keystore sqlite:FILE`, or a PostgreSQL URL
@@ -50,7 +47,9 @@ export async function openKeyStore(value: string, options: OpenKeyStoreOptions =
   } catch (error) {
     // The store's own failures (a file it cannot open) carry their code; anything else is the native module.
     if (isSealpostError(error)) throw error;
-    throw new CliError('ERR_KEYSTORE_UNAVAILABLE', 'the SQLite key store cannot be loaded here (its native module better-sqlite3 is missing or was not built); use a folder: --keystore DIR', { cause: error });
+    throw new CliError('ERR_KEYSTORE_UNAVAILABLE', 'the SQLite key store cannot be loaded here (its native module better-sqlite3 is missing or was not built); use a folder: --keystore DIR', {
+      cause: error,
+    });
   }
 }
 

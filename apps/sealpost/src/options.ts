@@ -51,9 +51,9 @@ export function encryptionOptions(cmd: Command, required: boolean): Command {
   const to = new Option('--to <file>', "a recipient's certificate, PEM or DER (repeatable)").argParser(collect);
   return cmd
     .addOption(required ? to.makeOptionMandatory() : to)
-    .addOption(new Option('--cipher <name>', "content cipher for every recipient (default: the strongest all recipients advertise; GCM gives authenticated encryption)").choices(CIPHERS))
+    .addOption(new Option('--cipher <name>', 'content cipher for every recipient (default: the strongest all recipients advertise; GCM gives authenticated encryption)').choices(CIPHERS))
     .addOption(cipherUnknownOption())
-    .option('--keystore <dir|sqlite:file|postgres://...>', "where to find the capabilities collected with each --to certificate (signed mail it came in)")
+    .option('--keystore <dir|sqlite:file|postgres://...>', 'where to find the capabilities collected with each --to certificate (signed mail it came in)')
     .option('--oaep', 'RSA-OAEP key transport instead of PKCS#1 v1.5 (not every client reads it)')
     .option('--json', 'print the report as JSON on stdout (then the message goes only to --out, which is required)');
 }
@@ -96,9 +96,10 @@ export function trustOptions(cmd: Command, what: string): Command {
     .option('--legacy', 'read old archives: accept MD5/SHA-1, RSA keys from 1024 bits, and 3DES and RC2 content')
     .option('--at <time>', 'judge certificate validity at this time (ISO 8601, e.g. 2021-03-01T12:00:00Z) instead of now: for archives')
     .addOption(
-      new Option('--revocation <mode>', 'revocation checking of signer certificates: soft-fail reports a status nobody could give as unknown, hard-fail makes it not valid (default soft-fail)').choices(
-        REVOCATION_MODES,
-      ),
+      new Option(
+        '--revocation <mode>',
+        'revocation checking of signer certificates: soft-fail reports a status nobody could give as unknown, hard-fail makes it not valid (default soft-fail)',
+      ).choices(REVOCATION_MODES),
     )
     .option('--crl <file>', 'a CRL (PEM or DER) to check signer certificates against before asking any server (repeatable)', collect)
     .option('--json', 'print the report as JSON; it is then the only thing on stdout');

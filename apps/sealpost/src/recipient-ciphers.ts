@@ -101,11 +101,7 @@ function sha256Hex(der: Uint8Array): string {
 export function renderEncryption(command: string, report: EncryptionReport): string {
   const auth = report.authenticated ? 'authenticated' : 'NOT authenticated';
   const how = report.chosenBy === 'cipher' ? 'as --cipher asked' : "from the recipients' capabilities";
-  const rows = report.recipients.map((r) => [
-    r.addresses.join(', ') || `sha-256 ${r.sha256}`,
-    capabilitiesText(r.capabilities),
-    r.smimeCapabilities.join(', ') || '-',
-  ]);
+  const rows = report.recipients.map((r) => [r.addresses.join(', ') || `sha-256 ${r.sha256}`, capabilitiesText(r.capabilities), r.smimeCapabilities.join(', ') || '-']);
   return `${command}: ${report.cipher} (${auth}), ${how}\n${formatTable(['recipient', 'capabilities', 'advertised'], rows)}${unknownNote(report)}`;
 }
 

@@ -1,4 +1,14 @@
-import { type DecryptReport, type HeaderProtectionReport, type OpenLayer, type OpenReport, type ReportError, type RevocationCheck, type SignerReport, type VerifyReport, decodeHeaderWords } from '@sealpost/core';
+import {
+  type DecryptReport,
+  type HeaderProtectionReport,
+  type OpenLayer,
+  type OpenReport,
+  type ReportError,
+  type RevocationCheck,
+  type SignerReport,
+  type VerifyReport,
+  decodeHeaderWords,
+} from '@sealpost/core';
 import { colorFor, paintVerdict } from './color.js';
 
 /**

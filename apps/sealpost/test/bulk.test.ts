@@ -158,7 +158,12 @@ describe('sealpost send --bulk', () => {
       expect(lines.map((l) => l.address)).toEqual(addresses);
       expect(lines.map((l) => l.line)).toEqual(addresses.map((_, i) => i + 2));
       expect(lines.filter((l) => l.status === 'accepted')).toHaveLength(196);
-      expect(lines.filter((l) => l.status === 'unknown').map((l) => l.address).sort()).toEqual([...inFlight].sort());
+      expect(
+        lines
+          .filter((l) => l.status === 'unknown')
+          .map((l) => l.address)
+          .sort(),
+      ).toEqual([...inFlight].sort());
       expect(lines.filter((l) => l.earlier === true)).toHaveLength(104);
     } finally {
       await server.close();
@@ -239,7 +244,27 @@ describe('sealpost send --bulk', () => {
       const eml = join(dir, 'letter.eml');
       await writeFile(eml, 'From: Alice <alice@example.com>\nTo: {{name}} <{{email}}>\nSubject: For {{name}}\nContent-Type: text/plain; charset=utf-8\n\nDear {{name}},\nsee you soon.\n');
       const report = join(dir, 'people.jsonl');
-      const args = ['send', '--via', 'smtp', '--smtp-url', `smtp://127.0.0.1:${smtp.port}`, '--smtp-ca', ca, '--cert', pki.alice.cert, '--key', pki.alice.key, '--keystore', keystore, '--bulk', csv, '--template', eml, '--report', report];
+      const args = [
+        'send',
+        '--via',
+        'smtp',
+        '--smtp-url',
+        `smtp://127.0.0.1:${smtp.port}`,
+        '--smtp-ca',
+        ca,
+        '--cert',
+        pki.alice.cert,
+        '--key',
+        pki.alice.key,
+        '--keystore',
+        keystore,
+        '--bulk',
+        csv,
+        '--template',
+        eml,
+        '--report',
+        report,
+      ];
 
       const first = await sealpost(args);
       expect(first.code).toBe(1);
@@ -290,8 +315,33 @@ describe('sealpost send --bulk', () => {
       const rows = [pki.bob.email, ...addresses];
       await writeFile(csv, ['email,name', ...rows.map((a, i) => `${a},Customer ${i}`)].join('\r\n') + '\r\n');
       const report = join(dir, 'workers.jsonl');
-      const args = ['send', '--via', 'smtp', '--smtp-url', `smtp://127.0.0.1:${smtp.port}`, '--smtp-ca', ca, '--cert', pki.alice.cert, '--key', pki.alice.key, '--keystore', keystore,
-        '--missing-certificate', 'sign-only', '--bulk', csv, ...template(), '--report', report, '--workers', '2', '--concurrency', '4', '--no-progress'];
+      const args = [
+        'send',
+        '--via',
+        'smtp',
+        '--smtp-url',
+        `smtp://127.0.0.1:${smtp.port}`,
+        '--smtp-ca',
+        ca,
+        '--cert',
+        pki.alice.cert,
+        '--key',
+        pki.alice.key,
+        '--keystore',
+        keystore,
+        '--missing-certificate',
+        'sign-only',
+        '--bulk',
+        csv,
+        ...template(),
+        '--report',
+        report,
+        '--workers',
+        '2',
+        '--concurrency',
+        '4',
+        '--no-progress',
+      ];
 
       const run = await sealpost(args);
       expect(run.code, run.stderr).toBe(0);

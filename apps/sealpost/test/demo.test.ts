@@ -37,12 +37,13 @@ describe('sealpost demo', () => {
     expect(out).toContain("With the right one: verdict invalid (ERR_FROM_MISMATCH), not-stored; Bob's entry is unchanged.");
     expect(out).toContain("GET /certificates/bob@example.com answers 200 with Bob's certificate as PEM.");
     expect(out).toMatch(/a\. SparkPost transport, .*\n {6}bob@example\.com accepted \(signed, encrypted with aes-256-gcm, as his signed mail advertised\): id \d+\n/);
-    expect(out).toMatch(/b\. SMTP transport, .*STARTTLS required[^]*\n {6}bob@example\.com accepted \(signed, encrypted with aes-256-gcm, as his signed mail advertised\): 250 Message queued as DEMO0001\n/);
+    expect(out).toMatch(
+      /b\. SMTP transport, .*STARTTLS required[^]*\n {6}bob@example\.com accepted \(signed, encrypted with aes-256-gcm, as his signed mail advertised\): 250 Message queued as DEMO0001\n/,
+    );
 
     expect(out).toMatch(/^transport +backend +cipher +authenticated +signer +verdict$/m);
     for (const transport of ['sparkpost', 'smtp'])
-      for (const backend of ['pkijs', 'forge'])
-        expect(out).toMatch(new RegExp(`^${transport} +${backend} +aes-256-gcm +yes +alice@example\\.com +valid$`, 'm'));
+      for (const backend of ['pkijs', 'forge']) expect(out).toMatch(new RegExp(`^${transport} +${backend} +aes-256-gcm +yes +alice@example\\.com +valid$`, 'm'));
     expect(out).toMatch(/^smtp, 1 bit flipped +pkijs +aes-256-gcm +yes +- +failed$/m);
     expect(out).toMatch(/^From: Alice, signed by Mallory +pkijs +aes-256-gcm +yes +mallory@example\.com +invalid$/m);
 
@@ -51,8 +52,7 @@ describe('sealpost demo', () => {
     const crl = distributionPoint!.replace(/\./g, '\\.');
     expect(out).toMatch(new RegExp(`the\n {3}CRL it signs and serves at ${crl} lists her serial,\n {3}[0-9a-f]+, as revoked \\(keyCompromise\\)\\.\n`));
     expect(out).toMatch(/^ {3}backend +verdict +finding +revocation +answer from$/m);
-    for (const backend of ['pkijs', 'forge'])
-      expect(out).toMatch(new RegExp(`^ {3}${backend} +untrusted +ERR_CERTIFICATE_REVOKED +revoked +CRL ${crl} \\(keyCompromise\\)$`, 'm'));
+    for (const backend of ['pkijs', 'forge']) expect(out).toMatch(new RegExp(`^ {3}${backend} +untrusted +ERR_CERTIFICATE_REVOKED +revoked +CRL ${crl} \\(keyCompromise\\)$`, 'm'));
     expect(out).toMatch(/The CRL server answered \d+ requests in all/);
     expect(out).toMatch(/Every outcome was as expected \(\d+\.\d s\)\.\n$/);
     expect(demoFolders().filter((n) => !before.has(n))).toEqual([]);

@@ -142,7 +142,10 @@ describe.skipIf(!hasBash)('docs/cli.md examples of keys, serve, send and send --
     expect(result.code, result.stderr).toBe(0);
     expect(result.out).toBe('ok\n404\n');
     expect(await readFile(join(story, 'bob-from-server.crt'), 'utf8')).toBe(await readFile(join(story, 'keys', 'bob@example.com.crt'), 'utf8'));
-    const events = (await readFile(join(story, 'serve.log'), 'utf8')).trim().split('\n').map((l) => (JSON.parse(l) as { event: string }).event);
+    const events = (await readFile(join(story, 'serve.log'), 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => (JSON.parse(l) as { event: string }).event);
     expect(events[0]).toBe('listening');
     expect(events.slice(-2)).toEqual(['stopping', 'stopped']);
   });
@@ -164,7 +167,10 @@ describe.skipIf(!hasBash)('docs/cli.md examples of keys, serve, send and send --
       'bulk: 1 of 2 recipient(s) accepted\n  rejected 0, deferred 0, failed 1, unknown 0, not yet sent 0\n  no certificate, not sent: carol@example.com\n  report: statements.jsonl\n  journal: statements.jsonl.journal\nexit status 1\n',
     );
     expect(result.stderr).toContain('bulk: no certificate for 1 recipient(s), they are not sent to: carol@example.com');
-    const lines = result.out.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { line: number; address: string; status: string });
+    const lines = result.out
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as { line: number; address: string; status: string });
     expect(lines.map((l) => [l.line, l.address, l.status])).toEqual([
       [2, 'bob@example.com', 'accepted'],
       [3, 'carol@example.com', 'failed'],

@@ -32,7 +32,10 @@ describe('EC recipients (ECDH key agreement) from the command line', () => {
   it('encrypts to a keygen --key-type ec-p256 identity with the default backend, and it decrypts', async () => {
     const sealed = await expectOk(sealpost(['encrypt', '--to', dave.cert, '--to', pki.bob.cert, '--cipher', 'aes-256-gcm'], { input: MESSAGE }));
     expect(sealed.out).toContain('smime-type=authEnveloped-data');
-    for (const [cert, key] of [[dave.cert, dave.key], [pki.bob.cert, pki.bob.key]]) {
+    for (const [cert, key] of [
+      [dave.cert, dave.key],
+      [pki.bob.cert, pki.bob.key],
+    ]) {
       const result = await sealpost(['decrypt', '--cert', cert!, '--key', key!, '--json'], { input: sealed.out });
       expect(result.code, result.stderr).toBe(0);
       expect(JSON.parse(result.out) as DecryptJson).toMatchObject({ status: 'decrypted', cipher: 'aes-256-gcm', errors: [] });

@@ -176,16 +176,16 @@ describe('sealpost sign-encrypt and open', () => {
   });
 
   it('--no-self leaves the sender out', async () => {
-    const sealed = (
-      await expectOk(sealpost(['sign-encrypt', '--cert', pki.alice.cert, '--key', pki.alice.key, '--to', pki.bob.cert, '--no-self'], { input: MESSAGE }))
-    ).out;
+    const sealed = (await expectOk(sealpost(['sign-encrypt', '--cert', pki.alice.cert, '--key', pki.alice.key, '--to', pki.bob.cert, '--no-self'], { input: MESSAGE }))).out;
     const alice = await sealpost(['open', '--cert', pki.alice.cert, '--key', pki.alice.key, '--trust', pki.ca, '--json'], { input: sealed });
     expect(alice.code).toBe(1);
     expect(JSON.parse(alice.out)).toMatchObject({ status: 'failed' });
   });
 
   it('writes the opened message to stdout and the report to stderr', async () => {
-    const sealed = (await expectOk(sealpost(['sign-encrypt', '--p12', pki.alice.p12, '--pass-env', 'P12_PASS', '--to', pki.bob.cert, '--cipher', 'aes-128-cbc'], { input: MESSAGE, env: { P12_PASS } }))).out;
+    const sealed = (
+      await expectOk(sealpost(['sign-encrypt', '--p12', pki.alice.p12, '--pass-env', 'P12_PASS', '--to', pki.bob.cert, '--cipher', 'aes-128-cbc'], { input: MESSAGE, env: { P12_PASS } }))
+    ).out;
     const result = await sealpost(['open', ...bob(), '--trust', pki.ca], { input: sealed });
     expect(result.code).toBe(0);
     expect(result.out).toContain('Revenue up 4 percent');

@@ -44,7 +44,10 @@ describe.skipIf(!hasOpenssl)('with the OpenSSL-made test PKI', () => {
   it('without the intermediate the signer is untrusted, and --intermediate supplies it', async () => {
     const signed = await signAs('frank');
     expect(await verify(signed)).toMatchObject({ code: 1, report: { status: 'untrusted' } });
-    const withIntermediate = await verify(signed, pki.identities.frank.chainPaths.flatMap((p) => ['--intermediate', p]));
+    const withIntermediate = await verify(
+      signed,
+      pki.identities.frank.chainPaths.flatMap((p) => ['--intermediate', p]),
+    );
     expect(withIntermediate).toMatchObject({ code: 0, report: { status: 'valid' } });
   });
 

@@ -26,8 +26,7 @@ export interface RunOptions {
 
 /** The tests drive the built command exactly as a user does: a separate process, its real exit status. */
 export function assertBuilt(): void {
-  if (!existsSync(join(APP_DIR, 'bundle', 'main.js')))
-    throw new Error('apps/sealpost is not built: run `pnpm exec turbo run build --filter=@sealpost/cli...` first');
+  if (!existsSync(join(APP_DIR, 'bundle', 'main.js'))) throw new Error('apps/sealpost is not built: run `pnpm exec turbo run build --filter=@sealpost/cli...` first');
 }
 
 export function sealpost(args: readonly string[], options: RunOptions = {}): Promise<RunResult> {

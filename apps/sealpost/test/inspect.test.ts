@@ -56,9 +56,7 @@ describe('sealpost inspect', () => {
   });
 
   it('shows the cipher and the recipients of an encrypted message', async () => {
-    const sealed = (
-      await expectOk(sealpost(['sign-encrypt', '--cert', pki.alice.cert, '--key', pki.alice.key, '--to', pki.bob.cert, '--oaep', '--cipher', 'aes-256-gcm'], { input: MESSAGE }))
-    ).out;
+    const sealed = (await expectOk(sealpost(['sign-encrypt', '--cert', pki.alice.cert, '--key', pki.alice.key, '--to', pki.bob.cert, '--oaep', '--cipher', 'aes-256-gcm'], { input: MESSAGE }))).out;
     const result = await sealpost(['inspect', '--json'], { input: sealed });
     const root = JSON.parse(result.out) as Node;
     expect(root.contentType).toBe('application/pkcs7-mime');
@@ -131,7 +129,10 @@ describe('sealpost inspect on certificates and PKCS#12 files', () => {
       type: 'pkcs12',
       needsPassphrase: false,
       key: { type: 'rsa-2048' },
-      certificates: [{ addresses: ['alice@example.com'], sha256: (await derOf(pki.alice.cert)).sha256 }, { sha256: (await derOf(pki.ca)).sha256, ca: true }],
+      certificates: [
+        { addresses: ['alice@example.com'], sha256: (await derOf(pki.alice.cert)).sha256 },
+        { sha256: (await derOf(pki.ca)).sha256, ca: true },
+      ],
     });
     const text = await expectOk(sealpost(['inspect', '--in', pki.alice.p12, '--pass-env', 'P12'], { env: { P12: P12_PASS } }));
     expect(text.out).toMatch(/^ {2}private key: rsa-2048, of the certificate of alice@example\.com$/m);

@@ -26,8 +26,7 @@ describe('sealpost keygen', () => {
     const result = await sealpost(['keygen', '--email', 'alice@example.com', '--out', out, '--pass-env', 'KG_PASS'], { env: { KG_PASS: 'p4ss' } });
     expect(result.code).toBe(0);
     expect(result.stderr).toBe('');
-    for (const name of ['ca.crt', 'ca.key', 'alice@example.com.crt', 'alice@example.com.key', 'alice@example.com.p12'])
-      expect(existsSync(join(out, name)), name).toBe(true);
+    for (const name of ['ca.crt', 'ca.key', 'alice@example.com.crt', 'alice@example.com.key', 'alice@example.com.p12']) expect(existsSync(join(out, name)), name).toBe(true);
     expect(mode(join(out, 'ca.key'))).toBe(0o600);
     expect(mode(join(out, 'alice@example.com.key'))).toBe(0o600);
     expect(mode(join(out, 'alice@example.com.p12'))).toBe(0o600);

@@ -118,7 +118,25 @@ describe.skipIf(!hasOpenssl)('interop with openssl cms', () => {
       ['opaque', ['-nodetach']],
     ])('sealpost verify accepts a %s openssl signature (exit 0, valid)', async (_form, extra) => {
       const out = file('signed.eml');
-      const signed = await openssl(['cms', '-sign', '-binary', '-crlfeol', ...extra, '-md', 'sha256', '-in', entity, '-signer', pki.alice.cert, '-inkey', pki.alice.key, '-certfile', pki.ca, '-out', out]);
+      const signed = await openssl([
+        'cms',
+        '-sign',
+        '-binary',
+        '-crlfeol',
+        ...extra,
+        '-md',
+        'sha256',
+        '-in',
+        entity,
+        '-signer',
+        pki.alice.cert,
+        '-inkey',
+        pki.alice.key,
+        '-certfile',
+        pki.ca,
+        '-out',
+        out,
+      ]);
       expect(signed.code, signed.stderr).toBe(0);
       const result = await sealpost(['verify', '--trust', pki.ca, '--json'], { input: await asMessage(out) });
       expect(result.code, result.out).toBe(0);
@@ -188,7 +206,13 @@ describe.skipIf(!hasOpenssl)('interop with openssl cms', () => {
       expect((await openssl(['cms', '-encrypt', '-binary', '-crlfeol', '-aes-256-gcm', '-in', signed, '-out', sealed, pki.bob.cert])).code).toBe(0);
       const result = await sealpost(['open', '--cert', pki.bob.cert, '--key', pki.bob.key, '--trust', pki.ca, '--json'], { input: await asMessage(sealed) });
       expect(result.code, result.out).toBe(0);
-      expect(JSON.parse(result.out)).toMatchObject({ status: 'valid', layers: [{ type: 'enveloped', authenticated: true }, { type: 'signed', status: 'valid' }] });
+      expect(JSON.parse(result.out)).toMatchObject({
+        status: 'valid',
+        layers: [
+          { type: 'enveloped', authenticated: true },
+          { type: 'signed', status: 'valid' },
+        ],
+      });
     });
   });
 });

@@ -130,7 +130,25 @@ describe('a 10,000-recipient campaign through the queue', () => {
       await writeFile(csv, ['email,name', ...addresses.map((a, i) => `${a},Customer ${i}`)].join('\r\n') + '\r\n');
       const started = performance.now();
       const enqueued = await sealpost(
-        ['send', '--via', 'sparkpost', '--bulk', csv, '--from', 'Alice <alice@example.com>', '--subject', 'Statement for {{name}}', '--text', 'Your statement is ready.', '--queue', queueUrl, '--campaign', 'ten-thousand', '--job-timeout', '5'],
+        [
+          'send',
+          '--via',
+          'sparkpost',
+          '--bulk',
+          csv,
+          '--from',
+          'Alice <alice@example.com>',
+          '--subject',
+          'Statement for {{name}}',
+          '--text',
+          'Your statement is ready.',
+          '--queue',
+          queueUrl,
+          '--campaign',
+          'ten-thousand',
+          '--job-timeout',
+          '5',
+        ],
         { env: pgEnv(), timeoutMs: 120_000 },
       );
       expect(enqueued.code, enqueued.stderr).toBe(0);
@@ -141,17 +159,15 @@ describe('a 10,000-recipient campaign through the queue', () => {
       server.hold();
       await waitFor(() => (server.held.length === 24 ? true : undefined), 'every worker with its sends held');
       const victim = workers[2]!;
-      const { rows: victimRows } = await db.query<{ address: string }>("SELECT address FROM sealpost.deliveries WHERE campaign = 'ten-thousand' AND state = 'sending' AND worker LIKE $1", [`%:${victim.pid}`]);
+      const { rows: victimRows } = await db.query<{ address: string }>("SELECT address FROM sealpost.deliveries WHERE campaign = 'ten-thousand' AND state = 'sending' AND worker LIKE $1", [
+        `%:${victim.pid}`,
+      ]);
       expect(victimRows).toHaveLength(8);
       victim.kill('SIGKILL');
       await victim.exited;
       server.release();
 
-      await waitFor(
-        async () => ((await db.query("SELECT state FROM sealpost.campaigns WHERE id = 'ten-thousand'")).rows[0]?.state === 'done' ? true : undefined),
-        'the campaign to be done',
-        180_000,
-      );
+      await waitFor(async () => ((await db.query("SELECT state FROM sealpost.campaigns WHERE id = 'ten-thousand'")).rows[0]?.state === 'done' ? true : undefined), 'the campaign to be done', 180_000);
       const totalMs = performance.now() - started;
       const status = await sealpost(['campaign', 'status', 'ten-thousand', '--queue', queueUrl, '--json'], { env: pgEnv() });
       const counts = (JSON.parse(status.out) as { counts: Record<string, number> }).counts;

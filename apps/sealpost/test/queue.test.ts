@@ -210,17 +210,43 @@ async function enqueue(csv: string, campaign: string, extra: readonly string[] =
 }
 
 function startSmtpWorker(smtp: HoldingSmtp, extra: readonly string[] = []): RunningCommand {
-  return track(startSealpost(
-    ['worker', '--queue', queueUrl, '--via', 'smtp', '--smtp-url', `smtp://127.0.0.1:${smtp.port}`, '--smtp-ca', smtp.ca, '--cert', pki.alice.cert, '--key', pki.alice.key, '--no-encrypt', '--workers', '1', '--concurrency', '2', '--poll', '100', ...extra],
-    { env: pgEnv(), timeoutMs: 170_000 },
-  ));
+  return track(
+    startSealpost(
+      [
+        'worker',
+        '--queue',
+        queueUrl,
+        '--via',
+        'smtp',
+        '--smtp-url',
+        `smtp://127.0.0.1:${smtp.port}`,
+        '--smtp-ca',
+        smtp.ca,
+        '--cert',
+        pki.alice.cert,
+        '--key',
+        pki.alice.key,
+        '--no-encrypt',
+        '--workers',
+        '1',
+        '--concurrency',
+        '2',
+        '--poll',
+        '100',
+        ...extra,
+      ],
+      { env: pgEnv(), timeoutMs: 170_000 },
+    ),
+  );
 }
 
 function startWorker(baseUrl: string, extra: readonly string[] = []): RunningCommand {
-  return track(startSealpost(
-    ['worker', '--queue', queueUrl, '--via', 'sparkpost', '--cert', pki.alice.cert, '--key', pki.alice.key, '--no-encrypt', '--workers', '1', '--concurrency', '2', '--poll', '100', ...extra],
-    { env: { ...pgEnv(), SPARKPOST_API_KEY: API_KEY, SPARKPOST_BASE_URL: baseUrl }, timeoutMs: 170_000 },
-  ));
+  return track(
+    startSealpost(
+      ['worker', '--queue', queueUrl, '--via', 'sparkpost', '--cert', pki.alice.cert, '--key', pki.alice.key, '--no-encrypt', '--workers', '1', '--concurrency', '2', '--poll', '100', ...extra],
+      { env: { ...pgEnv(), SPARKPOST_API_KEY: API_KEY, SPARKPOST_BASE_URL: baseUrl }, timeoutMs: 170_000 },
+    ),
+  );
 }
 
 async function status(campaign: string): Promise<{ state: string; total: number; counts: Record<string, number> }> {
@@ -267,7 +293,9 @@ describe('sealpost send --bulk --queue, worker, campaign', () => {
     const wrong = await sealpost(['campaign', 'list', '--queue', queueUrl], { env: { PGPASSWORD: 'not-the-password' } });
     expect(wrong.code).toBe(2);
     expect(wrong.stderr).toMatch(/cannot use the queue database postgres:\/\/sealpost@127\.0\.0\.1:\d+\/sealpost: the server refused the login \(user or password\) \[ERR_QUEUE_UNAVAILABLE\]/);
-    const single = await sealpost(['send', '--via', 'sparkpost', '--no-sign', '--no-encrypt', '--from', 'a@example.com', '--to', 'b@example.com', '--text', 'x', '--queue', queueUrl], { env: pgEnv() });
+    const single = await sealpost(['send', '--via', 'sparkpost', '--no-sign', '--no-encrypt', '--from', 'a@example.com', '--to', 'b@example.com', '--text', 'x', '--queue', queueUrl], {
+      env: pgEnv(),
+    });
     expect(single.code).toBe(2);
     expect(single.stderr).toContain('--queue goes with --bulk FILE.csv');
     // The whole URL, password included, may come from SEALPOST_QUEUE_URL (then --queue is given alone).
@@ -282,7 +310,7 @@ describe('sealpost send --bulk --queue, worker, campaign', () => {
     expect(missing.stderr).toContain('[ERR_CAMPAIGN_NOT_FOUND]');
   });
 
-  it('three workers, one killed with sends held at SparkPost: every recipient gets exactly one copy, the killed one\'s are unknown', async () => {
+  it("three workers, one killed with sends held at SparkPost: every recipient gets exactly one copy, the killed one's are unknown", async () => {
     const server = await startHoldingSparkPost();
     const workers = [startWorker(server.baseUrl), startWorker(server.baseUrl), startWorker(server.baseUrl)];
     try {
@@ -341,7 +369,12 @@ describe('sealpost send --bulk --queue, worker, campaign', () => {
       smtp.release();
       await waitFor(async () => ((await status('smtpkill')).state === 'done' ? true : undefined), 'the campaign to be done', 90_000);
       expect((await status('smtpkill')).counts).toMatchObject({ accepted: 43, unknown: 2, sending: 0, queued: 0, failed: 0, deferred: 0 });
-      expect((await rows('smtpkill')).filter((r) => r.state === 'unknown').map((r) => r.address).sort()).toEqual(victimRows.map((r) => r.address).sort());
+      expect(
+        (await rows('smtpkill'))
+          .filter((r) => r.state === 'unknown')
+          .map((r) => r.address)
+          .sort(),
+      ).toEqual(victimRows.map((r) => r.address).sort());
       expect(addresses.every((a) => smtp.deliveries.get(a) === 1)).toBe(true);
     } finally {
       smtp.release();
@@ -375,10 +408,10 @@ describe('sealpost send --bulk --queue, worker, campaign', () => {
     const imported = await sealpost(['keys', 'import', '--keystore', keystore, '--cert', pki.bob.cert, '--address', pki.bob.email]);
     expect(imported.code, imported.stderr).toBe(0);
     const worker = track(
-      startSealpost(
-        ['worker', '--queue', queueUrl, '--via', 'sparkpost', '--cert', pki.alice.cert, '--key', pki.alice.key, '--keystore', keystore, '--workers', '1', '--poll', '100'],
-        { env: { ...pgEnv(), SPARKPOST_API_KEY: API_KEY, SPARKPOST_BASE_URL: server.baseUrl }, timeoutMs: 170_000 },
-      ),
+      startSealpost(['worker', '--queue', queueUrl, '--via', 'sparkpost', '--cert', pki.alice.cert, '--key', pki.alice.key, '--keystore', keystore, '--workers', '1', '--poll', '100'], {
+        env: { ...pgEnv(), SPARKPOST_API_KEY: API_KEY, SPARKPOST_BASE_URL: server.baseUrl },
+        timeoutMs: 170_000,
+      }),
     );
     try {
       const csv = join(dir, 'sealed.csv');
@@ -531,10 +564,13 @@ describe('sealpost send --bulk --queue, worker, campaign', () => {
       // Long enough that the transport's own retries (Retry-After: 1) all meet a 429.
       server.rateLimitFor(5000, 1);
       expect((await enqueue(path, 'limited', ['--job-timeout', '60'])).code).toBe(0);
-      const until = await waitFor(async () => {
-        const { rows: limits } = await db.query<{ until: Date }>('SELECT until FROM sealpost.rate_limits');
-        return limits[0]?.until;
-      }, `a fleet-wide rate limit (${workers.map((w) => w.stderr()).join(' | ')})`);
+      const until = await waitFor(
+        async () => {
+          const { rows: limits } = await db.query<{ until: Date }>('SELECT until FROM sealpost.rate_limits');
+          return limits[0]?.until;
+        },
+        `a fleet-wide rate limit (${workers.map((w) => w.stderr()).join(' | ')})`,
+      );
       await waitFor(async () => ((await status('limited')).state === 'done' ? true : undefined), 'the campaign to be done', 90_000);
       // While the transport was held (from when the limit was set, 3 s before its end), no worker started a new copy.
       const heldFrom = until.getTime() - 3000;

@@ -77,7 +77,10 @@ describe('sealpost verify --revocation', () => {
 
   it('--crl FILE (PEM or DER, repeatable) answers for certificates that name no server', async () => {
     const pem = join(dir, 'ca.pem');
-    const der = Buffer.from(pki.crl('ca')).toString('base64').match(/.{1,64}/g)!.join('\n');
+    const der = Buffer.from(pki.crl('ca'))
+      .toString('base64')
+      .match(/.{1,64}/g)!
+      .join('\n');
     await writeFile(pem, `-----BEGIN X509 CRL-----\n${der}\n-----END X509 CRL-----\n`);
     const crls = ['--crl', pem, '--crl', file('root.crl'), '--revocation', 'hard-fail'];
     expect(await verifyJson(await signedBy('plain'), crls)).toMatchObject({ code: 0, status: 'valid', signer: { revocation: 'good' } });

@@ -78,14 +78,40 @@ describe('sealpost send --dkim-key', () => {
     await writeFile(csv, ['email,name', ...rows.map((a, i) => `${a},Reader ${i}`)].join('\r\n') + '\r\n');
     const before = smtp.received.length;
     const result = await sealpost([
-      'send', ...smtpFlags(), ...alice(), '--no-encrypt', '--bulk', csv, '--from', 'Alice <alice@example.com>', '--subject', 'News', '--text', 'Dear {{name}},\nhello.',
-      '--report', join(dir, 'rows.jsonl'), '--workers', '2', '--concurrency', '2', '--no-progress',
-      '--dkim-key', dkimKey, '--dkim-selector', SELECTOR, '--dkim-domain', 'example.com',
+      'send',
+      ...smtpFlags(),
+      ...alice(),
+      '--no-encrypt',
+      '--bulk',
+      csv,
+      '--from',
+      'Alice <alice@example.com>',
+      '--subject',
+      'News',
+      '--text',
+      'Dear {{name}},\nhello.',
+      '--report',
+      join(dir, 'rows.jsonl'),
+      '--workers',
+      '2',
+      '--concurrency',
+      '2',
+      '--no-progress',
+      '--dkim-key',
+      dkimKey,
+      '--dkim-selector',
+      SELECTOR,
+      '--dkim-domain',
+      'example.com',
     ]);
     expect(result.code, result.stderr).toBe(0);
     const received = smtp.received.slice(before);
     expect(received.map((m) => m.to.join()).sort()).toEqual(rows);
-    for (const m of received) expect((await verifyDkim(m.bytes, dns)).map((r) => r.result), m.to.join()).toEqual(['pass']);
+    for (const m of received)
+      expect(
+        (await verifyDkim(m.bytes, dns)).map((r) => r.result),
+        m.to.join(),
+      ).toEqual(['pass']);
   });
 
   it('refuses a key file other users can read, before sending, without showing the key (exit 2)', async () => {

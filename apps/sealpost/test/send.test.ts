@@ -62,8 +62,26 @@ describe('sealpost send --via sparkpost', () => {
     await writeFile(attachment, 'Terms: net 30 days.\n');
     const before = sparkpost.received.length;
     const result = await sealpost(
-      ['send', '--via', 'sparkpost', ...alice(), '--keystore', keystore, '--from', 'Alice <alice@example.com>', '--to', 'Bob <bob@example.com>', '--bcc', 'alice@example.com',
-        '--subject', 'Contract', '--text', 'Hi Bob,\nthe terms are attached.', '--attach', attachment],
+      [
+        'send',
+        '--via',
+        'sparkpost',
+        ...alice(),
+        '--keystore',
+        keystore,
+        '--from',
+        'Alice <alice@example.com>',
+        '--to',
+        'Bob <bob@example.com>',
+        '--bcc',
+        'alice@example.com',
+        '--subject',
+        'Contract',
+        '--text',
+        'Hi Bob,\nthe terms are attached.',
+        '--attach',
+        attachment,
+      ],
       { env: sparkpostEnv() },
     );
     expect(result.stderr).toBe('');
@@ -93,7 +111,24 @@ describe('sealpost send --via sparkpost', () => {
 
   it('lists a recipient without a certificate and sends nothing (exit 1); sign-only sends it signed', async () => {
     const before = sparkpost.received.length;
-    const args = ['send', '--via', 'sparkpost', ...alice(), '--keystore', keystore, '--from', 'alice@example.com', '--to', 'bob@example.com', '--to', 'carol@example.com', '--subject', 's', '--text', 't'];
+    const args = [
+      'send',
+      '--via',
+      'sparkpost',
+      ...alice(),
+      '--keystore',
+      keystore,
+      '--from',
+      'alice@example.com',
+      '--to',
+      'bob@example.com',
+      '--to',
+      'carol@example.com',
+      '--subject',
+      's',
+      '--text',
+      't',
+    ];
     const refused = await sealpost([...args, '--json'], { env: sparkpostEnv() });
     expect(refused.code).toBe(1);
     expect(JSON.parse(refused.out)).toEqual({
@@ -116,7 +151,25 @@ describe('sealpost send --via sparkpost', () => {
   });
 
   it('reports where each cipher came from; --cipher-unknown picks the cipher for recipients nothing is known of', async () => {
-    const args = ['send', '--via', 'sparkpost', ...alice(), '--keystore', keystore, '--from', 'alice@example.com', '--to', 'bob@example.com', '--to', 'alice@example.com', '--subject', 's', '--text', 't', '--json'];
+    const args = [
+      'send',
+      '--via',
+      'sparkpost',
+      ...alice(),
+      '--keystore',
+      keystore,
+      '--from',
+      'alice@example.com',
+      '--to',
+      'bob@example.com',
+      '--to',
+      'alice@example.com',
+      '--subject',
+      's',
+      '--text',
+      't',
+      '--json',
+    ];
     const before = sparkpost.received.length;
     const chosen = await sealpost(args, { env: sparkpostEnv() });
     expect(chosen.code, chosen.stderr).toBe(0);

@@ -231,7 +231,11 @@ describe('sealpost serve with addresses at the limits of RFC 5321', () => {
       expect(await served.text()).toBe(await readFile(join(dir, 'legal.crt'), 'utf8'));
       server.kill('SIGTERM');
       await server.exited;
-      expect(logLines(server).filter((l) => l.event === 'relay-message').map((l) => [l['from'], l['verdict'], l['outcome']])).toEqual([
+      expect(
+        logLines(server)
+          .filter((l) => l.event === 'relay-message')
+          .map((l) => [l['from'], l['verdict'], l['outcome']]),
+      ).toEqual([
         ['bob@example.com', 'valid', 'added'],
         [LEGAL, 'valid', 'added'],
       ]);
@@ -322,11 +326,19 @@ describe('sealpost serve against slow and idle clients', () => {
       }
       // Each timed-out request is answered and logged, not left waiting in the server.
       await waitFor(() => (logLines(server).filter((l) => l.event === 'http').length === 2 ? true : undefined), 'both requests to be logged', 5_000);
-      expect(logLines(server).filter((l) => l.event === 'http').map((l) => [l['status'], l['reason']])).toEqual([
+      expect(
+        logLines(server)
+          .filter((l) => l.event === 'http')
+          .map((l) => [l['status'], l['reason']]),
+      ).toEqual([
         [408, 'request-timeout'],
         [408, 'request-timeout'],
       ]);
-      expect(logLines(server).filter((l) => l.event === 'relay-refused').map((l) => l['reason'])).toEqual(['incomplete', 'incomplete']);
+      expect(
+        logLines(server)
+          .filter((l) => l.event === 'relay-refused')
+          .map((l) => l['reason']),
+      ).toEqual(['incomplete', 'incomplete']);
       // The server still answers.
       expect((await fetch(`${url}/healthz`)).status).toBe(200);
       server.kill('SIGTERM');
@@ -379,7 +391,17 @@ describe('sealpost serve against slow and idle clients', () => {
       expect(third.received).toBe('');
       expect(third.ms).toBeLessThan(1_000);
       for (const socket of held) socket.destroy();
-      await waitFor(async () => ((await fetch(`${url}/healthz`).then((r) => r.status, () => 0)) === 200 ? true : undefined), 'a free connection', 5_000);
+      await waitFor(
+        async () =>
+          (await fetch(`${url}/healthz`).then(
+            (r) => r.status,
+            () => 0,
+          )) === 200
+            ? true
+            : undefined,
+        'a free connection',
+        5_000,
+      );
     } finally {
       for (const socket of held) socket.destroy();
       server.kill('SIGKILL');

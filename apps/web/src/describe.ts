@@ -44,9 +44,7 @@ export interface HeaderView {
 
 /** The signers of the layers that speak for the message (a signature over ciphertext only does not). */
 export function signersOf(report: OpenReport, trustAnchors: readonly Uint8Array[]): SignerView[] {
-  return report.layers.flatMap((layer) =>
-    layer.type === 'signed' && layer.coversCiphertextOnly !== true ? layer.signers.map((s) => signerView(s, layer.from, trustAnchors)) : [],
-  );
+  return report.layers.flatMap((layer) => (layer.type === 'signed' && layer.coversCiphertextOnly !== true ? layer.signers.map((s) => signerView(s, layer.from, trustAnchors)) : []));
 }
 
 function signerView(signer: SignerReport, from: string | null, trustAnchors: readonly Uint8Array[]): SignerView {

@@ -53,8 +53,7 @@ export function recipientAddresses(to: string): string[] {
 export function assertCertificateFor(certificate: Uint8Array, from: string): void {
   const address = mailboxes(from, 'From')[0]?.address ?? '';
   const addresses = certificateAddresses(certificate);
-  if (!addresses.some((a) => addressesEqual(a, address)))
-    throw new SealpostError('ERR_FROM_MISMATCH', `your certificate is for ${addresses.join(', ') || 'no address'}, not for ${address}`);
+  if (!addresses.some((a) => addressesEqual(a, address))) throw new SealpostError('ERR_FROM_MISMATCH', `your certificate is for ${addresses.join(', ') || 'no address'}, not for ${address}`);
 }
 
 function mailboxes(value: string, field: string): Mailbox[] {

@@ -55,7 +55,7 @@ export const REASONS: Readonly<Record<string, string>> = {
   ERR_CERTIFICATE_NOT_YET_VALID: "The signer's certificate (or one that vouches for it) is not valid yet.",
   ERR_CERTIFICATE_USAGE: "The signer's certificate is not allowed for signing email, or an issuer on its path may not issue certificates.",
   ERR_NAME_CONSTRAINTS: "The signer's certificate names an address its issuer is not allowed to vouch for.",
-  ERR_CHAIN_TOO_LONG: "The chain of certificates behind the signer is longer than allowed.",
+  ERR_CHAIN_TOO_LONG: 'The chain of certificates behind the signer is longer than allowed.',
   ERR_CERTIFICATE_REVOKED: "The signer's certificate was revoked: its owner or issuer declared it must no longer be trusted.",
   ERR_REVOCATION_UNKNOWN: "Nobody could say whether the signer's certificate was revoked, and that answer was required.",
   ERR_FROM_MISSING: 'The message has no From address, so there is no sender to check the signer against.',

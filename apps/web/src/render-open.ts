@@ -1,16 +1,5 @@
 import type { HeaderProtectionReport, OpenReport } from '@sealpost/core';
-import {
-  type HeaderView,
-  type SignerView,
-  authenticatedOf,
-  coveredBy,
-  headerProtectionOf,
-  headersOf,
-  layersOf,
-  protectedHeadersOf,
-  signersOf,
-  textBodyOf,
-} from './describe.js';
+import { type HeaderView, type SignerView, authenticatedOf, coveredBy, headerProtectionOf, headersOf, layersOf, protectedHeadersOf, signersOf, textBodyOf } from './describe.js';
 import { type Child, definitions, el } from './dom.js';
 import type { Verdict } from './verdict.js';
 
@@ -48,14 +37,35 @@ export function renderDetails(message: Uint8Array, report: OpenReport, trustAnch
         : el(
             'ol',
             { class: 'layers' },
-            layersOf(report).map((l) => el('li', { 'data-kind': l.kind }, el('strong', {}, l.title), el('ul', {}, l.details.map((d) => el('li', {}, d))))),
+            layersOf(report).map((l) =>
+              el(
+                'li',
+                { 'data-kind': l.kind },
+                el('strong', {}, l.title),
+                el(
+                  'ul',
+                  {},
+                  l.details.map((d) => el('li', {}, d)),
+                ),
+              ),
+            ),
           ),
       report.layers.some((l) => l.type === 'signed') ? el('p', { class: 'hint' }, 'Revocation was not checked: this page asks no server about certificates.') : null,
     ),
-    section('What was authenticated', el('ul', { id: 'authenticated' }, authenticatedOf(report, headers, protection).map((line) => el('li', {}, line)))),
+    section(
+      'What was authenticated',
+      el(
+        'ul',
+        { id: 'authenticated' },
+        authenticatedOf(report, headers, protection).map((line) => el('li', {}, line)),
+      ),
+    ),
     renderProtection(protection),
     section(report.content === undefined ? 'Header as received (not authenticated)' : 'Header', renderHeaders(headers)),
-    section('Text', body === null ? el('p', {}, report.content === undefined ? 'Not shown: the message could not be opened.' : 'The message has no plain-text part.') : el('pre', { class: 'body' }, body)),
+    section(
+      'Text',
+      body === null ? el('p', {}, report.content === undefined ? 'Not shown: the message could not be opened.' : 'The message has no plain-text part.') : el('pre', { class: 'body' }, body),
+    ),
   );
 }
 
@@ -78,7 +88,11 @@ function renderSigner(signer: SignerView): HTMLElement {
     [
       'Chain to anchor',
       signer.trusted
-        ? el('ol', { class: 'chain' }, signer.chain.map((s) => el('li', {}, s)))
+        ? el(
+            'ol',
+            { class: 'chain' },
+            signer.chain.map((s) => el('li', {}, s)),
+          )
         : `Not trusted: no path to a trust anchor you gave from ${signer.subject}.`,
     ],
     ['Signed at', signer.signingTime ?? undefined],
@@ -127,9 +141,7 @@ function renderProtection(protection: HeaderProtectionReport | null): HTMLElemen
         : el(
             'ul',
             { 'aria-label': 'Outer fields that differ' },
-            protection.outerDifferences.map((d) =>
-              el('li', {}, `${d.name}: the outer header shows ${quoteList(d.outer)}, the sender wrote ${quoteList(d.expected)}.`),
-            ),
+            protection.outerDifferences.map((d) => el('li', {}, `${d.name}: the outer header shows ${quoteList(d.outer)}, the sender wrote ${quoteList(d.expected)}.`)),
           ),
     ),
   );

@@ -7,7 +7,10 @@ import { refusalVerdict, verdictOf } from './verdict.js';
 /** The statuses of docs/verdicts.md's `| status | meaning |` tables. */
 function documentedStatuses(): string[] {
   const doc = readFileSync(new URL('../../../docs/verdicts.md', import.meta.url), 'utf8');
-  const tables = doc.split('| status | meaning |').slice(1).map((rest) => rest.split(/\n(?!\|)/)[0]!);
+  const tables = doc
+    .split('| status | meaning |')
+    .slice(1)
+    .map((rest) => rest.split(/\n(?!\|)/)[0]!);
   return [...new Set(tables.flatMap((table) => [...table.matchAll(/^\| `([a-z-]+)` \|/gm)].map((m) => m[1]!)))];
 }
 

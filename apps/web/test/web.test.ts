@@ -131,7 +131,10 @@ async function openInPage(page: Page, message: string, options: { p12?: string; 
   await page.getByLabel(/Trust anchors/).setInputFiles(files['ca.pem']!);
   if (options.p12 !== undefined) {
     await page.getByLabel(/Your key, to decrypt/).setInputFiles(files[options.p12]!);
-    await page.getByLabel('Passphrase of the .p12').first().fill(options.passphrase ?? PASSPHRASE);
+    await page
+      .getByLabel('Passphrase of the .p12')
+      .first()
+      .fill(options.passphrase ?? PASSPHRASE);
   }
   await page.getByRole('button', { name: 'Open', exact: true }).click();
   const verdict = page.locator('#open-result .verdict');

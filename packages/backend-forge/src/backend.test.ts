@@ -37,13 +37,17 @@ describe('createForgeBackend', () => {
 
   it('computes digests with node-forge; MD5 and SHA-224 are unsupported', async () => {
     const large = new Uint8Array(300_000).map((_, i) => (i * 7) % 256);
-    for (const [algorithm, node] of [['sha-1', 'sha1'], ['sha-256', 'sha256'], ['sha-384', 'sha384'], ['sha-512', 'sha512']] as const) {
+    for (const [algorithm, node] of [
+      ['sha-1', 'sha1'],
+      ['sha-256', 'sha256'],
+      ['sha-384', 'sha384'],
+      ['sha-512', 'sha512'],
+    ] as const) {
       for (const data of [new Uint8Array(0), content, large]) {
         expect(await backend.digest({ algorithm, data })).toEqual(new Uint8Array(createHash(node).update(data).digest()));
       }
     }
-    for (const algorithm of ['md5', 'sha-224'] as const)
-      await expect(backend.digest({ algorithm, data: content })).rejects.toMatchObject({ code: 'ERR_UNSUPPORTED_DIGEST' });
+    for (const algorithm of ['md5', 'sha-224'] as const) await expect(backend.digest({ algorithm, data: content })).rejects.toMatchObject({ code: 'ERR_UNSUPPORTED_DIGEST' });
     await expect(backend.digest({ algorithm: 'sha-256', data: 'text' as unknown as Uint8Array })).rejects.toThrow(TypeError);
   });
 
@@ -144,9 +148,7 @@ describe('AbortSignal', () => {
     const signer = { certificate: alice.cert, privateKey: { type: 'pkcs8' as const, der: alice.keyDer }, digest: 'sha-256' as const, scheme: 'rsa-pss' as const };
     await expect(abortingBackend(signing).sign({ content, detached: true, signers: [signer], signal: signing.signal })).rejects.toMatchObject({ code: 'ERR_ABORTED' });
     // Control: the same work with a signal nobody aborts completes.
-    await expect(abortingBackend(new AbortController()).sign({ content, detached: true, signers: [signer], signal: new AbortController().signal })).resolves.toBeInstanceOf(
-      Uint8Array,
-    );
+    await expect(abortingBackend(new AbortController()).sign({ content, detached: true, signers: [signer], signal: new AbortController().signal })).resolves.toBeInstanceOf(Uint8Array);
   });
 
   it('an encryption stopped after the key wrap leaves the content key wiped', async () => {

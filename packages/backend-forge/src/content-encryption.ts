@@ -52,13 +52,7 @@ function decryptCbc(cek: Uint8Array, iv: Uint8Array, ciphertext: Uint8Array): Ui
   return cbc(cek, iv).decrypt(ciphertext);
 }
 
-function decryptGcm(
-  cek: Uint8Array,
-  parameters: Extract<kit.ContentParameters, { mode: 'gcm' }>,
-  ciphertext: Uint8Array,
-  mac: Uint8Array | null,
-  additionalData: Uint8Array | null,
-): Uint8Array {
+function decryptGcm(cek: Uint8Array, parameters: Extract<kit.ContentParameters, { mode: 'gcm' }>, ciphertext: Uint8Array, mac: Uint8Array | null, additionalData: Uint8Array | null): Uint8Array {
   if (mac === null || mac.length !== parameters.icvLength) throw decryptionFailed();
   // The common case, a 16-octet tag, on @noble/ciphers: it checks the tag before it returns anything.
   if (mac.length === GCM_FULL_TAG) return gcm(cek, parameters.nonce, additionalData ?? undefined).decrypt(concatBytes(ciphertext, mac));

@@ -92,7 +92,10 @@ describe('signatures across backends', () => {
 
   it('PSS and ECDSA SignedData match the PKI.js layout in everything but the (randomised) signature values', async () => {
     const { alice, carol } = pki.identities;
-    for (const [id, scheme, digest] of [[alice, 'rsa-pss', 'sha-384'], [carol, 'ecdsa', 'sha-256']] as const) {
+    for (const [id, scheme, digest] of [
+      [alice, 'rsa-pss', 'sha-384'],
+      [carol, 'ecdsa', 'sha-256'],
+    ] as const) {
       const request = { content, detached: true, signers: [{ ...identity(id), digest, scheme, signingTime: new Date('2026-03-04T05:06:07Z') }] };
       const [fromForge, fromPkijs] = [await forgeBackend.sign(request), await pkijsBackend.sign(request)];
       expect(Buffer.from(fromForge).equals(Buffer.from(fromPkijs))).toBe(false);
@@ -117,7 +120,11 @@ describe('encryption across backends', () => {
   }
 
   for (const [producerName, producer, consumerName, consumer] of backends) {
-    for (const [who, cipher] of [['carol', 'aes-128-gcm'], ['olivia', 'aes-256-cbc'], ['peggy', 'aes-192-gcm']] as const) {
+    for (const [who, cipher] of [
+      ['carol', 'aes-128-gcm'],
+      ['olivia', 'aes-256-cbc'],
+      ['peggy', 'aes-192-gcm'],
+    ] as const) {
       it(`${producerName} encrypts ${cipher} to ${who} (ECDH), ${consumerName} decrypts`, async () => {
         const { [who]: ec, alice } = pki.identities;
         const cms = await producer.encrypt({ content, recipients: [{ certificate: ec.cert }, { certificate: alice.cert }], cipher, keyTransport: 'rsa-pkcs1' });
@@ -131,7 +138,10 @@ describe('encryption across backends', () => {
     const request = { content, recipients: [{ certificate: carol.cert }, { certificate: peggy.cert }], cipher: 'aes-256-cbc' as const, keyTransport: 'rsa-pkcs1' as const };
     const [fromForge, fromPkijs] = [await forgeBackend.encrypt(request), await pkijsBackend.encrypt(request)];
     // The SET of RecipientInfos is sorted by encoding, and random octets come early in a kari: compare them as a set.
-    const recipientOutlines = (cms: Uint8Array) => nodeAt(cms, [1, 0, 1]).children.map((info) => outline(info.raw)).sort();
+    const recipientOutlines = (cms: Uint8Array) =>
+      nodeAt(cms, [1, 0, 1])
+        .children.map((info) => outline(info.raw))
+        .sort();
     expect(recipientOutlines(fromForge)).toEqual(recipientOutlines(fromPkijs));
   });
 

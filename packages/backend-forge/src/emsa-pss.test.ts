@@ -21,7 +21,11 @@ const keys = [2048, 1537, 1031].map((modulusLength) => ({ modulusLength, ...gene
 
 describe('EMSA-PSS verification against OpenSSL signatures', () => {
   for (const { modulusLength, privateKey, publicKey } of keys) {
-    for (const [hash, node] of [['sha-256', 'sha256'], ['sha-512', 'sha512'], ['sha-1', 'sha1']] as const) {
+    for (const [hash, node] of [
+      ['sha-256', 'sha256'],
+      ['sha-512', 'sha512'],
+      ['sha-1', 'sha1'],
+    ] as const) {
       for (const saltLength of [0, 20, 32]) {
         it(`${modulusLength}-bit key, ${hash}, salt ${saltLength}`, () => {
           const key = rsaPublicKey(publicKey);

@@ -187,7 +187,7 @@ describe('encryption made by openssl cms', () => {
     }
   });
 
-  it('3DES is read (core\'s legacy ciphers), and never written', async () => {
+  it("3DES is read (core's legacy ciphers), and never written", async () => {
     const { bob } = pki.identities;
     const cms = opensslInFolder(
       { 'in.txt': content, 'bob.pem': pem(bob) },
@@ -227,8 +227,7 @@ describe('encryption made by openssl cms', () => {
 });
 
 describe('decryption failures are one generic error, and node-forge never speaks', () => {
-  const seal = (cipher: ContentCipher, keyTransport: KeyTransport = 'rsa-pkcs1') =>
-    backend.encrypt({ content, recipients: [{ certificate: pki.identities.bob.cert }], cipher, keyTransport });
+  const seal = (cipher: ContentCipher, keyTransport: KeyTransport = 'rsa-pkcs1') => backend.encrypt({ content, recipients: [{ certificate: pki.identities.bob.cert }], cipher, keyTransport });
   const asBob = (cms: Uint8Array) => backend.decrypt({ cms, ...identity(pki.identities.bob) });
   // ContentInfo [1,0] AuthEnvelopedData: [1] recipientInfos, [2] encryptedContentInfo, [3] mac.
   const encryptedKeyPath = [1, 0, 1, 0, 3];
@@ -296,8 +295,7 @@ describe('unsupported requests', () => {
   it('ciphers, key transports and key kinds outside the capabilities throw typed errors', async () => {
     const { alice, carol } = pki.identities;
     const base = { content, recipients: [{ certificate: alice.cert }], keyTransport: 'rsa-pkcs1' as const };
-    for (const cipher of ['des-ede3-cbc', 'rc2-cbc', 'chacha20-poly1305'] as const)
-      await expect(backend.encrypt({ ...base, cipher })).rejects.toMatchObject({ code: 'ERR_UNSUPPORTED_CIPHER' });
+    for (const cipher of ['des-ede3-cbc', 'rc2-cbc', 'chacha20-poly1305'] as const) await expect(backend.encrypt({ ...base, cipher })).rejects.toMatchObject({ code: 'ERR_UNSUPPORTED_CIPHER' });
     await expect(backend.encrypt({ ...base, cipher: 'aes-128-gcm', keyTransport: 'rsa-kem' as KeyTransport })).rejects.toMatchObject({ code: 'ERR_UNSUPPORTED_KEY_TRANSPORT' });
     const cms = await backend.encrypt({ ...base, cipher: 'aes-128-gcm' });
     await expect(backend.decrypt({ cms, certificate: alice.cert, privateKey: { type: 'uri', uri: 'pkcs11:object=alice' } })).rejects.toMatchObject({ code: 'ERR_UNSUPPORTED_KEY' });
@@ -306,7 +304,11 @@ describe('unsupported requests', () => {
 });
 
 describe('ECDH key agreement (RFC 5753) with @noble/curves and @noble/ciphers', () => {
-  for (const [who, cipher] of [['carol', 'aes-128-gcm'], ['olivia', 'aes-256-cbc'], ['peggy', 'aes-256-gcm']] as const) {
+  for (const [who, cipher] of [
+    ['carol', 'aes-128-gcm'],
+    ['olivia', 'aes-256-cbc'],
+    ['peggy', 'aes-256-gcm'],
+  ] as const) {
     it(`${who}: what this backend writes, openssl cms and this backend decrypt; what openssl cms writes, this backend decrypts`, async () => {
       const recipient = pki.identities[who];
       const cms = await backend.encrypt({ content, recipients: [{ certificate: recipient.cert }], cipher, keyTransport: 'rsa-pkcs1' });
@@ -414,7 +416,10 @@ describe('AuthEnvelopedData variants this backend does not write but reads', () 
       expect((await backend.decrypt({ cms: authEnveloped({ wrap }), ...identity(pki.identities.bob) })).content).toEqual(content);
     }
     // The label is authenticated: the same key under a different label does not decrypt.
-    const otherLabel: Wrap = (cek) => ({ ...withLabel(cek), encryptedKey: new Uint8Array(publicEncrypt({ key: publicKey, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha384', oaepLabel: label.subarray(1) }, cek)) });
+    const otherLabel: Wrap = (cek) => ({
+      ...withLabel(cek),
+      encryptedKey: new Uint8Array(publicEncrypt({ key: publicKey, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha384', oaepLabel: label.subarray(1) }, cek)),
+    });
     await expectGenericFailure(backend.decrypt({ cms: authEnveloped({ wrap: otherLabel }), ...identity(pki.identities.bob) }));
   });
 

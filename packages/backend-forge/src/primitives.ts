@@ -43,8 +43,6 @@ export function forgePrimitives(ctx: Context): ForgePrimitives {
     // every backend: node-forge 1.4 takes an empty ciphertext as an empty plaintext, and stops its padding
     // check at the first wrong octet.
     decryptContent: async (input) =>
-      kit.isLegacyCipher(input.cipher.name)
-        ? kit.decryptLegacyContent(input)
-        : decryptContent(input.cipher, input.key, input.parameters, input.ciphertext, input.mac, input.additionalData),
+      kit.isLegacyCipher(input.cipher.name) ? kit.decryptLegacyContent(input) : decryptContent(input.cipher, input.key, input.parameters, input.ciphertext, input.mac, input.additionalData),
   };
 }

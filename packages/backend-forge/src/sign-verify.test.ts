@@ -190,8 +190,7 @@ describe('signatures made by openssl cms', () => {
 
   it('ECDSA P-521 verifies (signing with P-521 is not offered: ERR_UNSUPPORTED_KEY)', async () => {
     const p521 = asSigner(extra.p521);
-    for (const md of ['sha512', 'sha256'])
-      expect(await backend.verify({ cms: await opensslSign(['-md', md], [p521]), content })).toEqual([good(p521)]);
+    for (const md of ['sha512', 'sha256']) expect(await backend.verify({ cms: await opensslSign(['-md', md], [p521]), content })).toEqual([good(p521)]);
     await expect(backend.sign({ content, detached: true, signers: [signer(p521, 'sha-512')] })).rejects.toMatchObject({ code: 'ERR_UNSUPPORTED_KEY' });
   });
 
@@ -236,7 +235,11 @@ describe('signatures made by openssl cms', () => {
 describe('verification failures are reported, not thrown', () => {
   it('a flipped signature bit: signatureValid false, messageDigestValid true (RSA, PSS, ECDSA)', async () => {
     const { alice, carol } = pki.identities;
-    for (const [id, scheme] of [[alice, 'rsa-pkcs1'], [alice, 'rsa-pss'], [carol, 'ecdsa']] as const) {
+    for (const [id, scheme] of [
+      [alice, 'rsa-pkcs1'],
+      [alice, 'rsa-pss'],
+      [carol, 'ecdsa'],
+    ] as const) {
       const cms = await backend.sign({ content, detached: true, signers: [signer(id, 'sha-256', scheme)] });
       for (const fromEnd of [1, 40]) {
         const tampered = cms.slice();
@@ -323,7 +326,11 @@ describe('verification failures are reported, not thrown', () => {
     const pss = (saltLength: number, hash: string = kit.OID.sha256) =>
       der.algorithmIdentifier(
         kit.OID.rsassaPss,
-        der.sequence(der.explicit(0, der.algorithmIdentifier(hash, der.nullValue())), der.explicit(1, der.algorithmIdentifier(kit.OID.mgf1, der.algorithmIdentifier(hash, der.nullValue()))), der.explicit(2, der.integer(saltLength))),
+        der.sequence(
+          der.explicit(0, der.algorithmIdentifier(hash, der.nullValue())),
+          der.explicit(1, der.algorithmIdentifier(kit.OID.mgf1, der.algorithmIdentifier(hash, der.nullValue()))),
+          der.explicit(2, der.integer(saltLength)),
+        ),
       );
     expect((await backend.verify({ cms: withSignatureAlgorithm(cms, pss(32)), content }))[0]).toMatchObject({ signatureValid: true });
     expect((await backend.verify({ cms: withSignatureAlgorithm(cms, pss(20)), content }))[0]).toMatchObject({ signatureValid: false, error: null });
@@ -351,9 +358,9 @@ describe('errors', () => {
     await expect(backend.sign({ content, detached: true, signers: [signer(alice, 'sha-256', 'ed25519')] })).rejects.toMatchObject({ code: 'ERR_UNSUPPORTED_SIGNATURE' });
     await expect(backend.sign({ content, detached: true, signers: [signer(carol, 'sha-256', 'rsa-pss')] })).rejects.toMatchObject({ code: 'ERR_UNSUPPORTED_SIGNATURE' });
     await expect(backend.sign({ content, detached: true, signers: [signer(alice, 'sha-256', 'ecdsa')] })).rejects.toMatchObject({ code: 'ERR_UNSUPPORTED_SIGNATURE' });
-    await expect(
-      backend.sign({ content, detached: true, signers: [{ certificate: alice.cert, privateKey: { type: 'uri', uri: 'pkcs11:object=alice' }, digest: 'sha-256' }] }),
-    ).rejects.toMatchObject({ code: 'ERR_UNSUPPORTED_KEY' });
+    await expect(backend.sign({ content, detached: true, signers: [{ certificate: alice.cert, privateKey: { type: 'uri', uri: 'pkcs11:object=alice' }, digest: 'sha-256' }] })).rejects.toMatchObject({
+      code: 'ERR_UNSUPPORTED_KEY',
+    });
     await expect(backend.sign({ content, detached: true, signers: [{ ...signer(alice, 'sha-256'), privateKey: { type: 'pkcs8', der: Uint8Array.of(0x30, 0x00) } }] })).rejects.toMatchObject({
       code: 'ERR_KEY_MALFORMED',
     });
@@ -362,7 +369,11 @@ describe('errors', () => {
   it('a private key that is not the certificate key throws ERR_KEY_MISMATCH', async () => {
     const { alice, bob, carol } = pki.identities;
     const p384 = asSigner(extra.p384);
-    for (const [certificate, key] of [[alice.cert, bob.keyDer], [alice.cert, carol.keyDer], [carol.cert, p384.keyDer]] as const) {
+    for (const [certificate, key] of [
+      [alice.cert, bob.keyDer],
+      [alice.cert, carol.keyDer],
+      [carol.cert, p384.keyDer],
+    ] as const) {
       await expect(backend.sign({ content, detached: true, signers: [{ certificate, privateKey: { type: 'pkcs8', der: key }, digest: 'sha-256' }] })).rejects.toMatchObject({
         code: 'ERR_KEY_MISMATCH',
       });

@@ -21,8 +21,7 @@ export function createSignature(ctx: Context, key: PrivateKeyFacts, params: kit.
   }
   if (params.scheme === 'ed25519') throw new SealpostError('ERR_UNSUPPORTED_SIGNATURE', 'ed25519 needs an Ed25519 key');
   // ML-DSA never comes here: primitives.ts hands it to core's kit.mlDsaSign.
-  if (params.scheme !== 'rsa-pkcs1' && params.scheme !== 'rsa-pss' && params.scheme !== 'ecdsa')
-    throw new SealpostError('ERR_UNSUPPORTED_SIGNATURE', `${params.scheme} is not signed here`);
+  if (params.scheme !== 'rsa-pkcs1' && params.scheme !== 'rsa-pss' && params.scheme !== 'ecdsa') throw new SealpostError('ERR_UNSUPPORTED_SIGNATURE', `${params.scheme} is not signed here`);
   const hash = computeDigest(params.hash, data);
   if (key.kind === 'ec') {
     if (params.scheme !== 'ecdsa') throw new SealpostError('ERR_UNSUPPORTED_SIGNATURE', `${params.scheme} needs an RSA key`);
@@ -31,10 +30,7 @@ export function createSignature(ctx: Context, key: PrivateKeyFacts, params: kit.
   if (params.scheme === 'ecdsa') throw new SealpostError('ERR_UNSUPPORTED_SIGNATURE', 'ecdsa needs an EC key');
   let encoded: Uint8Array;
   try {
-    encoded =
-      params.scheme === 'rsa-pkcs1'
-        ? emsaPkcs1v15(params.hash, hash, key.size)
-        : leftPad(emsaPssEncode(params.hash, hash, key.key.n.bitLength() - 1, ctx.random(params.saltLength)), key.size);
+    encoded = params.scheme === 'rsa-pkcs1' ? emsaPkcs1v15(params.hash, hash, key.size) : leftPad(emsaPssEncode(params.hash, hash, key.key.n.bitLength() - 1, ctx.random(params.saltLength)), key.size);
   } catch (error) {
     if (!(error instanceof RangeError)) throw error;
     throw new SealpostError('ERR_UNSUPPORTED_KEY', `the RSA key is too small for ${params.scheme} with ${params.hash}`);

@@ -94,8 +94,28 @@ export function makeExtraPki(root: { readonly certPath: string; readonly keyPath
     opensslOk(dir, 'req', '-new', '-key', `${name}.key`, '-subj', `/CN=${name}`, '-config', 'openssl.cnf', '-out', `${name}.csr`);
     const section = kind === 'P-384' || kind === 'P-521' ? 'ee_ec' : 'ee';
     writeFileSync(join(dir, `${name}.ext`), CONFIG.replace(`[${section}]`, `[${section}]\nsubjectAltName = email:${name}@example.com`));
-    opensslOk(dir, 'x509', '-req', '-in', `${name}.csr`, '-CA', issuer.certPath, '-CAkey', issuer.keyPath, '-set_serial', String(serial++), '-days', '3650',
-      ...signOptions, '-extfile', `${name}.ext`, '-extensions', section, '-out', `${name}.pem`);
+    opensslOk(
+      dir,
+      'x509',
+      '-req',
+      '-in',
+      `${name}.csr`,
+      '-CA',
+      issuer.certPath,
+      '-CAkey',
+      issuer.keyPath,
+      '-set_serial',
+      String(serial++),
+      '-days',
+      '3650',
+      ...signOptions,
+      '-extfile',
+      `${name}.ext`,
+      '-extensions',
+      section,
+      '-out',
+      `${name}.pem`,
+    );
     return load(name);
   };
 

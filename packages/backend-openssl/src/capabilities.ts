@@ -10,13 +10,11 @@ export function assertDigest(caps: BackendCapabilities, digest: DigestAlgorithm)
 }
 
 export function assertCipher(caps: BackendCapabilities, cipher: ContentCipher | string): void {
-  if (!caps.contentCiphers.includes(cipher as ContentCipher))
-    throw new SealpostError('ERR_UNSUPPORTED_CIPHER', `content cipher ${cipher} is not supported by this OpenSSL setup`);
+  if (!caps.contentCiphers.includes(cipher as ContentCipher)) throw new SealpostError('ERR_UNSUPPORTED_CIPHER', `content cipher ${cipher} is not supported by this OpenSSL setup`);
 }
 
 export function assertKeyTransport(caps: BackendCapabilities, transport: KeyTransport | string): void {
-  if (!caps.keyTransport.includes(transport as KeyTransport))
-    throw new SealpostError('ERR_UNSUPPORTED_KEY_TRANSPORT', `key transport ${transport} is not supported by this backend`);
+  if (!caps.keyTransport.includes(transport as KeyTransport)) throw new SealpostError('ERR_UNSUPPORTED_KEY_TRANSPORT', `key transport ${transport} is not supported by this backend`);
 }
 
 /** The key agreement a recipient with an EC key needs; typed error when it is not claimed. */

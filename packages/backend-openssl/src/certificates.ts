@@ -4,10 +4,7 @@ import { KEY_OID } from './algorithms.js';
 import { oidIs } from './bytes.js';
 
 /** What kind of key a certificate holds, as far as choosing openssl options goes. */
-export type KeyKind =
-  | { readonly kind: 'rsa'; readonly pssOnly: boolean }
-  | { readonly kind: 'ec'; readonly curve: string }
-  | { readonly kind: 'other'; readonly name: string };
+export type KeyKind = { readonly kind: 'rsa'; readonly pssOnly: boolean } | { readonly kind: 'ec'; readonly curve: string } | { readonly kind: 'other'; readonly name: string };
 
 export interface Certificate {
   readonly der: Uint8Array;

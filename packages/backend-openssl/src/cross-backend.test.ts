@@ -24,7 +24,11 @@ const directions = [
 
 describe('cross-backend with pkijs', () => {
   for (const [from, to] of directions) {
-    for (const [scheme, who] of [['rsa-pkcs1', 'alice'], ['rsa-pss', 'alice'], ['ecdsa', 'carol']] as const) {
+    for (const [scheme, who] of [
+      ['rsa-pkcs1', 'alice'],
+      ['rsa-pss', 'alice'],
+      ['ecdsa', 'carol'],
+    ] as const) {
       for (const detached of [true, false]) {
         it(`${from} signs (${scheme}, ${detached ? 'detached' : 'opaque'}), ${to} verifies`, async () => {
           const id = pki.identities[who];
@@ -51,7 +55,11 @@ describe('cross-backend with pkijs', () => {
       }
     }
 
-    for (const [who, cipher] of [['carol', 'aes-256-gcm'], ['olivia', 'aes-128-cbc'], ['peggy', 'aes-256-cbc']] as const) {
+    for (const [who, cipher] of [
+      ['carol', 'aes-256-gcm'],
+      ['olivia', 'aes-128-cbc'],
+      ['peggy', 'aes-256-cbc'],
+    ] as const) {
       it(`${from} encrypts (${cipher}) to ${who} by ECDH, ${to} decrypts`, async () => {
         const { [who]: ec, bob } = pki.identities;
         const sealed = await sp[from].encrypt(textMessage({ from: bob.email, to: ec.email }), { recipients: [ec.cert, bob.cert], cipher });

@@ -48,10 +48,7 @@ async function decryptWithCms(ctx: Context, plan: kit.DecryptionPlan, request: D
   const passphrase = await passphraseFor([request.privateKey], ctx.openssl.options);
 
   return withPrivateDir(ctx.openssl.options.tempDir, async (dir) => {
-    const [certificatePath, inkey] = await Promise.all([
-      dir.write('recipient.pem', certificatePem(plan.certificate.der)),
-      inkeyArgument(request.privateKey, dir, 'recipient-key'),
-    ]);
+    const [certificatePath, inkey] = await Promise.all([dir.write('recipient.pem', certificatePem(plan.certificate.der)), inkeyArgument(request.privateKey, dir, 'recipient-key')]);
     let exit;
     try {
       exit = await ctx.openssl.run({

@@ -8,8 +8,7 @@ import { createOpensslBackend } from './index.js';
 const scratch = makeScratch();
 afterAll(() => scratch.cleanup());
 
-const list = (flag: string, ...providers: string[]): string =>
-  spawnSync(REAL_OPENSSL, ['list', ...providers.flatMap((p) => ['-provider', p]), flag], { encoding: 'utf8' }).stdout;
+const list = (flag: string, ...providers: string[]): string => spawnSync(REAL_OPENSSL, ['list', ...providers.flatMap((p) => ['-provider', p]), flag], { encoding: 'utf8' }).stdout;
 
 describe('parseVersion', () => {
   it('reads OpenSSL 3 and later', () => {
@@ -36,9 +35,7 @@ describe('providedAlgorithms', () => {
       '  Name: OpenSSL EC implementation',
       '    IDs: { 1.2.840.10045.2.1, EC, id-ecPublicKey } @ default',
     ].join('\n');
-    expect([...providedAlgorithms(listing)].sort()).toEqual(
-      ['1.2.840.10045.2.1', '2.16.840.1.101.3.4.1.46', 'aes-256-gcm', 'des-ede3-cfb', 'ec', 'id-aes256-gcm', 'id-ecpublickey'].sort(),
-    );
+    expect([...providedAlgorithms(listing)].sort()).toEqual(['1.2.840.10045.2.1', '2.16.840.1.101.3.4.1.46', 'aes-256-gcm', 'des-ede3-cfb', 'ec', 'id-aes256-gcm', 'id-ecpublickey'].sort());
   });
 });
 

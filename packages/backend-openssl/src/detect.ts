@@ -67,8 +67,7 @@ export function parseVersion(output: string): OpensslVersion {
   const firstLine = output.split(/\r?\n/)[0]?.trim() ?? '';
   const match = /^OpenSSL (\d+)\.(\d+)\.(\d+)(\S*)/.exec(firstLine);
   const found = /^(?:OpenSSL|LibreSSL|BoringSSL) \S+/.exec(firstLine)?.[0]?.replace(/^OpenSSL /, '') ?? (firstLine.slice(0, 60) || 'no version');
-  if (match === null || Number(match[1]) < 3)
-    throw new SealpostError('ERR_BACKEND', `OpenSSL 3.0 or newer is required, found ${found}`, { detail: { found } });
+  if (match === null || Number(match[1]) < 3) throw new SealpostError('ERR_BACKEND', `OpenSSL 3.0 or newer is required, found ${found}`, { detail: { found } });
   return { major: Number(match[1]), minor: Number(match[2]), patch: Number(match[3]), text: `${match[1]}.${match[2]}.${match[3]}${match[4] ?? ''}` };
 }
 
@@ -117,24 +116,13 @@ export function capabilitiesFrom(listings: AlgorithmListings): BackendCapabiliti
   const freeze = <T>(items: T[]): readonly T[] => Object.freeze(items);
   return Object.freeze({
     digests: freeze(DIGESTS.filter((d) => digests.has(d.oid)).map((d): DigestAlgorithm => d.name)),
-    signatureSchemes: freeze([
-      ...(rsaSignatures ? (['rsa-pkcs1', 'rsa-pss'] as const) : []),
-      ...(ecdsa ? (['ecdsa'] as const) : []),
-      ...(ed25519 ? (['ed25519'] as const) : []),
-      ...ML_DSA_SCHEMES,
-    ]),
+    signatureSchemes: freeze([...(rsaSignatures ? (['rsa-pkcs1', 'rsa-pss'] as const) : []), ...(ecdsa ? (['ecdsa'] as const) : []), ...(ed25519 ? (['ed25519'] as const) : []), ...ML_DSA_SCHEMES]),
     contentCiphers: freeze([...CIPHERS.filter((c) => ciphers.has(c.oid)).map((c) => c.name), ...LEGACY_READ_CIPHERS]),
     keyTransport: freeze(rsaKeys && asymmetric.has(KEY_OID.rsa) ? (['rsa-pkcs1', 'rsa-oaep'] as const).slice() : []),
     keyAgreement: freeze([...(ecdh ? CURVES.map((c) => c.agreement) : []), ...(x25519 ? (['x25519'] as const) : [])]),
     // ML-KEM and ML-DSA whatever OpenSSL lists: they run in-process on @noble/post-quantum (core's backend-kit, noble-post-quantum.ts).
     kem: freeze([...ML_KEM_SETS]),
-    keyTypes: freeze([
-      ...(rsaKeys ? (['rsa'] as const) : []),
-      ...(ecdsa || ecdh ? CURVES.map((c) => c.keyType) : []),
-      ...(ed25519 ? (['ed25519'] as const) : []),
-      ...ML_DSA_SCHEMES,
-      ...ML_KEM_SETS,
-    ]),
+    keyTypes: freeze([...(rsaKeys ? (['rsa'] as const) : []), ...(ecdsa || ecdh ? CURVES.map((c) => c.keyType) : []), ...(ed25519 ? (['ed25519'] as const) : []), ...ML_DSA_SCHEMES, ...ML_KEM_SETS]),
     runtimes: freeze(['node' as const]),
     keyUris: true,
   });

@@ -56,8 +56,11 @@ describe('encrypt', () => {
     const cms = await backend.encrypt({ content, recipients: [{ certificate: pki.identities.bob.cert }], cipher: 'aes-256-gcm', keyTransport: 'rsa-oaep' });
     const algorithm = recipientInfos(cms)[0]!.children[2]!;
     const sha256 = der.algorithmIdentifier('2.16.840.1.101.3.4.2.1');
-    expect(Buffer.from(algorithm.raw).equals(Buffer.from(der.algorithmIdentifier('1.2.840.113549.1.1.7', der.sequence(der.explicit(0, sha256), der.explicit(1, der.algorithmIdentifier('1.2.840.113549.1.1.8', sha256)))))))
-      .toBe(true);
+    expect(
+      Buffer.from(algorithm.raw).equals(
+        Buffer.from(der.algorithmIdentifier('1.2.840.113549.1.1.7', der.sequence(der.explicit(0, sha256), der.explicit(1, der.algorithmIdentifier('1.2.840.113549.1.1.8', sha256))))),
+      ),
+    ).toBe(true);
     expect(inspectCms(cms)).toMatchObject({ recipients: [{ keyTransport: 'rsa-oaep' }] });
     expect(await decryptsTo(cms, pki.identities.bob.cert, pki.identities.bob.keyDer)).toBe(Buffer.from(content).toString());
   });
@@ -73,7 +76,12 @@ describe('encrypt', () => {
       // dhSinglePass-stdDH-sha256kdf-scheme, -sha384kdf-, -sha512kdf-: one KeyAgreeRecipientInfo each.
       const karis = recipientInfos(cms).filter((r) => r.tagNumber === 1);
       for (const scheme of ['1.3.132.1.11.1', '1.3.132.1.11.2', '1.3.132.1.11.3']) expect(karis.filter((k) => containsBytes(k.raw, der.oid(scheme)))).toHaveLength(1);
-      for (const [cert, key] of [[carol.cert, carol.keyDer], [p384.cert, p384.keyDer], [p521.cert, p521.keyDer], [alice.cert, alice.keyDer]] as const)
+      for (const [cert, key] of [
+        [carol.cert, carol.keyDer],
+        [p384.cert, p384.keyDer],
+        [p521.cert, p521.keyDer],
+        [alice.cert, alice.keyDer],
+      ] as const)
         expect(await decryptsTo(cms, cert, key)).toBe(Buffer.from(content).toString());
     }
   });
@@ -109,8 +117,7 @@ describe('encrypt', () => {
 });
 
 describe('decrypt', () => {
-  const sealForBob = (cipher: ContentCipher = 'aes-256-gcm') =>
-    backend.encrypt({ content, recipients: [{ certificate: pki.identities.bob.cert }], cipher, keyTransport: 'rsa-pkcs1' });
+  const sealForBob = (cipher: ContentCipher = 'aes-256-gcm') => backend.encrypt({ content, recipients: [{ certificate: pki.identities.bob.cert }], cipher, keyTransport: 'rsa-pkcs1' });
 
   it('ERR_NO_RECIPIENT is decided from the message, before openssl runs (key transport and key agreement)', async () => {
     const { alice, bob, carol } = pki.identities;

@@ -30,8 +30,7 @@ function gcmParts(cms: Uint8Array): { ciphertext: number; mac: number } {
   return { ciphertext: offset(encrypted), mac: offset(mac) };
 }
 
-const seal = (): Promise<Uint8Array> =>
-  recording.encrypt({ content, recipients: [{ certificate: pki.identities.bob.cert }], cipher: 'aes-256-gcm', keyTransport: 'rsa-pkcs1' });
+const seal = (): Promise<Uint8Array> => recording.encrypt({ content, recipients: [{ certificate: pki.identities.bob.cert }], cipher: 'aes-256-gcm', keyTransport: 'rsa-pkcs1' });
 
 function tamper(cms: Uint8Array, where: 'tag' | 'ciphertext'): Uint8Array {
   const parts = gcmParts(cms);
@@ -58,7 +57,10 @@ function expectGenericFailure(result: { returned: Uint8Array | null; error: unkn
   expect(leftovers(scratch.tempBase)).toEqual([]);
 }
 
-const decryptCalls = (before: number) => invocations(scratch).slice(before).filter((c) => c.argv[1] === '-decrypt');
+const decryptCalls = (before: number) =>
+  invocations(scratch)
+    .slice(before)
+    .filter((c) => c.argv[1] === '-decrypt');
 
 describe('no plaintext escapes when GCM authentication fails', () => {
   for (const where of ['tag', 'ciphertext'] as const) {

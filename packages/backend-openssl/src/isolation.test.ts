@@ -69,9 +69,7 @@ describe('keys and passphrases never appear in argv', () => {
     expect(sign.listing).not.toMatch(/key/);
 
     // Without the passphrase, openssl cannot use the key: a typed failure, no prompt, no hang.
-    const error = await failureOf(
-      backend.sign({ content, detached: true, signers: [{ certificate: alice.cert, privateKey: { type: 'uri', uri: `file:${keyFile}` }, digest: 'sha-256' }] }),
-    );
+    const error = await failureOf(backend.sign({ content, detached: true, signers: [{ certificate: alice.cert, privateKey: { type: 'uri', uri: `file:${keyFile}` }, digest: 'sha-256' }] }));
     expect(error.code).toBe('ERR_BACKEND');
     expect(leftovers(scratch.tempBase)).toEqual([]);
   });

@@ -51,9 +51,12 @@ function paddingOptions(transport: kit.KeyTransportParams): string[] {
   if (transport.kind === 'rsa-pkcs1') return ['-pkeyopt', 'rsa_padding_mode:none'];
   const md = digestByName(transport.hash)!.openssl;
   return [
-    '-pkeyopt', 'rsa_padding_mode:oaep',
-    '-pkeyopt', `rsa_oaep_md:${md}`,
-    '-pkeyopt', `rsa_mgf1_md:${md}`,
+    '-pkeyopt',
+    'rsa_padding_mode:oaep',
+    '-pkeyopt',
+    `rsa_oaep_md:${md}`,
+    '-pkeyopt',
+    `rsa_mgf1_md:${md}`,
     ...(transport.label.length === 0 ? [] : ['-pkeyopt', `rsa_oaep_label:${toHex(transport.label)}`]),
   ];
 }

@@ -19,10 +19,8 @@ export function checkKeyRef(key: PrivateKeyRef): void {
   }
   if (key.type !== 'uri') throw new TypeError('privateKey must be { type: "pkcs8", der } or { type: "uri", uri }');
   const uri: unknown = key.uri;
-  if (typeof uri !== 'string' || uri === '' || uri.startsWith('-') || /[\0\r\n]/.test(uri))
-    throw new TypeError('privateKey.uri must be a non-empty string that does not start with "-"');
-  if (/[?;&]pin-value=/i.test(uri))
-    throw new SealpostError('ERR_INVALID_ARGUMENT', 'a key URI must not carry its PIN (argv is visible in the process list): use options.keyPassphrase');
+  if (typeof uri !== 'string' || uri === '' || uri.startsWith('-') || /[\0\r\n]/.test(uri)) throw new TypeError('privateKey.uri must be a non-empty string that does not start with "-"');
+  if (/[?;&]pin-value=/i.test(uri)) throw new SealpostError('ERR_INVALID_ARGUMENT', 'a key URI must not carry its PIN (argv is visible in the process list): use options.keyPassphrase');
 }
 
 /** The `-inkey` value for a key: a URI as given, or a fresh named pipe that hands over the PKCS#8 DER. */

@@ -14,8 +14,7 @@ describe('digest and certificate signatures (node:crypto, no process)', () => {
   it('computes every claimed digest', async () => {
     const data = new TextEncoder().encode('digest me');
     const names = { md5: 'md5', 'sha-1': 'sha1', 'sha-224': 'sha224', 'sha-256': 'sha256', 'sha-384': 'sha384', 'sha-512': 'sha512' } as const;
-    for (const algorithm of backend.capabilities.digests)
-      expect(Buffer.from(await backend.digest({ algorithm, data })).toString('hex')).toBe(createHash(names[algorithm]).update(data).digest('hex'));
+    for (const algorithm of backend.capabilities.digests) expect(Buffer.from(await backend.digest({ algorithm, data })).toString('hex')).toBe(createHash(names[algorithm]).update(data).digest('hex'));
     await expect(backend.digest({ algorithm: 'sha3-256' as never, data })).rejects.toMatchObject({ code: 'ERR_UNSUPPORTED_DIGEST' });
     await expect(backend.digest({ algorithm: 'sha-256', data, signal: AbortSignal.abort() })).rejects.toMatchObject({ code: 'ERR_ABORTED' });
   });

@@ -69,8 +69,7 @@ export function resolveOptions(options: OpensslBackendOptions): ResolvedOptions 
   if (options.propquery !== undefined && (typeof options.propquery !== 'string' || options.propquery === '' || options.propquery.includes('\0')))
     throw new TypeError('options.propquery must be a non-empty string');
   const passphrase = options.keyPassphrase;
-  if (passphrase !== undefined && typeof passphrase !== 'string' && typeof passphrase !== 'function')
-    throw new TypeError('options.keyPassphrase must be a string or a function');
+  if (passphrase !== undefined && typeof passphrase !== 'string' && typeof passphrase !== 'function') throw new TypeError('options.keyPassphrase must be a string or a function');
   const tempDir = options.tempDir ?? tmpdir();
   if (typeof tempDir !== 'string' || tempDir === '') throw new TypeError('options.tempDir must be a non-empty string');
   return {
@@ -110,8 +109,7 @@ const INHERITED_NAMES = new Set(['PATH', 'LD_LIBRARY_PATH']);
  */
 function mergedEnv(extra: OpensslBackendOptions['env']): ChildEnvironment {
   const env: ChildEnvironment = {};
-  for (const [name, value] of Object.entries(process.env))
-    if (value !== undefined && (INHERITED_NAMES.has(name) || name.startsWith(INHERITED_PREFIX))) env[name] = value;
+  for (const [name, value] of Object.entries(process.env)) if (value !== undefined && (INHERITED_NAMES.has(name) || name.startsWith(INHERITED_PREFIX))) env[name] = value;
   if (extra === undefined) return env;
   if (typeof extra !== 'object' || extra === null) throw new TypeError('options.env must be an object');
   for (const [name, value] of Object.entries(extra)) {

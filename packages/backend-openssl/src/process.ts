@@ -125,8 +125,7 @@ function stoppedError(request: ProcessRequest, reason: 'timeout' | 'abort' | 'ou
   if (reason === 'abort') return aborted(request.signal);
   const detail = failureDetail(request.label, null, signal, reason === 'timeout', stderr);
   if (reason === 'timeout') return new SealpostError('ERR_TIMEOUT', `${request.label} timed out after ${request.timeoutMs} ms`, { detail });
-  if (reason === 'output')
-    return new SealpostError('ERR_LIMIT_SIZE', `${request.label} wrote more than ${request.maxOutputBytes} bytes (options.maxOutputBytes)`, { detail });
+  if (reason === 'output') return new SealpostError('ERR_LIMIT_SIZE', `${request.label} wrote more than ${request.maxOutputBytes} bytes (options.maxOutputBytes)`, { detail });
   return new SealpostError('ERR_BACKEND', `${request.label} was killed by ${signal ?? 'a signal'}`, { detail });
 }
 

@@ -107,9 +107,7 @@ describe('sign', () => {
   it('the signing command carries the digest, and for PSS the padding, salt and MGF1 digest', async () => {
     await backend.sign({ content, detached: true, signers: [as('alice', { digest: 'sha-384', scheme: 'rsa-pss' })] });
     const argv = signCalls().at(-1)!.argv;
-    expect(argv.slice(argv.indexOf('-pkeyopt'))).toEqual([
-      '-pkeyopt', 'digest:sha384', '-pkeyopt', 'rsa_padding_mode:pss', '-pkeyopt', 'rsa_pss_saltlen:digest', '-pkeyopt', 'rsa_mgf1_md:sha384',
-    ]);
+    expect(argv.slice(argv.indexOf('-pkeyopt'))).toEqual(['-pkeyopt', 'digest:sha384', '-pkeyopt', 'rsa_padding_mode:pss', '-pkeyopt', 'rsa_pss_saltlen:digest', '-pkeyopt', 'rsa_mgf1_md:sha384']);
   });
 
   it('embeds extra certificates once, even when one is a signer certificate', async () => {
@@ -120,9 +118,7 @@ describe('sign', () => {
 
   it('writes signingTime and SMIMECapabilities exactly as asked, and leaves them out when not asked', async () => {
     const signingTime = new Date('2031-02-03T04:05:06Z');
-    const asked = inspectCms(
-      await backend.sign({ content, detached: true, signers: [as('alice', { signingTime, smimeCapabilities: ['aes-256-gcm', 'aes-128-gcm', 'aes-256-cbc'] })] }),
-    );
+    const asked = inspectCms(await backend.sign({ content, detached: true, signers: [as('alice', { signingTime, smimeCapabilities: ['aes-256-gcm', 'aes-128-gcm', 'aes-256-cbc'] })] }));
     if (asked.type !== 'signed-data') throw new Error('not signed-data');
     expect(asked.signers[0]!.signingTime?.toISOString()).toBe(signingTime.toISOString());
     expect(asked.signers[0]!.smimeCapabilities).toEqual(['aes-256-gcm', 'aes-128-gcm', 'aes-256-cbc']);

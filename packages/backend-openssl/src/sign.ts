@@ -54,8 +54,7 @@ async function ed25519Signature(ctx: Context, dir: PrivateDir, input: kit.Signat
 function pkeyOptions(params: kit.SignatureParams): string[] {
   const digest = digestByName(params.hash)!.openssl;
   const options = ['-pkeyopt', `digest:${digest}`];
-  if (params.scheme === 'rsa-pss')
-    options.push('-pkeyopt', 'rsa_padding_mode:pss', '-pkeyopt', 'rsa_pss_saltlen:digest', '-pkeyopt', `rsa_mgf1_md:${digest}`);
+  if (params.scheme === 'rsa-pss') options.push('-pkeyopt', 'rsa_padding_mode:pss', '-pkeyopt', 'rsa_pss_saltlen:digest', '-pkeyopt', `rsa_mgf1_md:${digest}`);
   return options;
 }
 

@@ -63,9 +63,7 @@ describe('verify: facts per SignerInfo', () => {
       signatureValid: true,
       messageDigestValid: true,
     });
-    expect(await backend.verify({ cms, certificates: [pki.identities.bob.cert] })).toEqual([
-      { index: 0, certificate: null, signatureValid: false, messageDigestValid: true, error: null },
-    ]);
+    expect(await backend.verify({ cms, certificates: [pki.identities.bob.cert] })).toEqual([{ index: 0, certificate: null, signatureValid: false, messageDigestValid: true, error: null }]);
   });
 
   it('identifies a signer by subjectKeyIdentifier, crafted and as openssl -keyid writes it', async () => {
@@ -74,7 +72,23 @@ describe('verify: facts per SignerInfo', () => {
     const out = join(scratch.dir, 'keyid.p7s');
     const input = join(scratch.dir, 'keyid.txt');
     execFileSync('sh', ['-c', `printf 'keyid' > ${input}`]);
-    execFileSync('openssl', ['cms', '-sign', '-binary', '-keyid', '-nodetach', '-in', input, '-signer', pki.identities.bob.certPath, '-inkey', pki.identities.bob.keyPath, '-outform', 'DER', '-out', out]);
+    execFileSync('openssl', [
+      'cms',
+      '-sign',
+      '-binary',
+      '-keyid',
+      '-nodetach',
+      '-in',
+      input,
+      '-signer',
+      pki.identities.bob.certPath,
+      '-inkey',
+      pki.identities.bob.keyPath,
+      '-outform',
+      'DER',
+      '-out',
+      out,
+    ]);
     const byKeyId = new Uint8Array(readFileSync(out));
     expect((await backend.verify({ cms: byKeyId }))[0]).toMatchObject({ certificate: pki.identities.bob.cert, signatureValid: true, messageDigestValid: true });
   });

@@ -28,7 +28,14 @@ export function craftSigned(content: Uint8Array, signers: readonly CraftedSigner
     der.integer(signers.some((s) => s.bySubjectKeyId === true) ? 3 : 1),
     der.setOf(digestAlgorithms),
     der.sequence(der.oid(OID.data), der.explicit(0, der.octetString(content))),
-    ...(embedCertificates ? [der.setOf(signers.map((s) => s.certificate), 0xa0)] : []),
+    ...(embedCertificates
+      ? [
+          der.setOf(
+            signers.map((s) => s.certificate),
+            0xa0,
+          ),
+        ]
+      : []),
     der.setOf(infos),
   );
   return der.sequence(der.oid(OID.signedData), der.explicit(0, signedData));

@@ -21,10 +21,9 @@ const NEWKEY: Record<string, string[]> = {
 export function makeIdentity(dir: string, kind: keyof typeof NEWKEY & string, email: string): ExtraIdentity {
   const keyPath = join(dir, `${kind}.key`);
   const certPath = join(dir, `${kind}.crt`);
-  execFileSync('openssl', [
-    'req', '-x509', ...NEWKEY[kind]!, '-nodes', '-keyout', keyPath, '-out', certPath, '-days', '30',
-    '-subj', `/CN=${kind} test`, '-addext', `subjectAltName=email:${email}`,
-  ], { stdio: 'pipe' });
+  execFileSync('openssl', ['req', '-x509', ...NEWKEY[kind]!, '-nodes', '-keyout', keyPath, '-out', certPath, '-days', '30', '-subj', `/CN=${kind} test`, '-addext', `subjectAltName=email:${email}`], {
+    stdio: 'pipe',
+  });
   const keyDer = new Uint8Array(execFileSync('openssl', ['pkcs8', '-topk8', '-nocrypt', '-in', keyPath, '-outform', 'DER']));
   const cert = new Uint8Array(execFileSync('openssl', ['x509', '-in', certPath, '-outform', 'DER']));
   return { cert, keyDer, certPath, keyPath };

@@ -147,7 +147,13 @@ for a in "$@"; do
 done
 exec ${quote(REAL_OPENSSL)} "$@"`,
   );
-  const all = (prefix: string): Buffer => Buffer.concat(readdirSync(log).filter((f) => f.startsWith(prefix)).sort().map((f) => readFileSync(join(log, f))));
+  const all = (prefix: string): Buffer =>
+    Buffer.concat(
+      readdirSync(log)
+        .filter((f) => f.startsWith(prefix))
+        .sort()
+        .map((f) => readFileSync(join(log, f))),
+    );
   return { binary, contents: () => all('contents-'), types: () => all('types-').toString('utf8') };
 }
 

@@ -42,10 +42,12 @@ const running =
     ? backend.sign({ content: new TextEncoder().encode('hello'), detached: true, signers: [{ certificate, privateKey, digest: 'sha-256' }] })
     : backend.decrypt({ cms: new Uint8Array(readFileSync(cmsFile)), certificate, privateKey });
 let settled = false;
-running.then(
-  () => process.stdout.write('operation finished\n'),
-  (error) => process.stdout.write(`operation failed: ${error.code}\n`),
-).finally(() => (settled = true));
+running
+  .then(
+    () => process.stdout.write('operation finished\n'),
+    (error) => process.stdout.write(`operation failed: ${error.code}\n`),
+  )
+  .finally(() => (settled = true));
 
 while (!existsSync(pidFile)) {
   if (settled) process.exit(5); // it never reached openssl: nothing to test

@@ -20,17 +20,14 @@ export function createContext(options: PkijsBackendOptions): Context {
   const crypto = options.crypto ?? globalThis.crypto;
   if (crypto === undefined || typeof crypto.getRandomValues !== 'function' || crypto.subtle === undefined)
     throw new TypeError('createPkijsBackend needs WebCrypto: pass options.crypto or run where globalThis.crypto exists');
-  if (options.rsaDecryptRaw !== undefined && typeof options.rsaDecryptRaw !== 'function')
-    throw new TypeError('options.rsaDecryptRaw must be a function');
-  if (options.rsaEncryptRaw !== undefined && typeof options.rsaEncryptRaw !== 'function')
-    throw new TypeError('options.rsaEncryptRaw must be a function');
+  if (options.rsaDecryptRaw !== undefined && typeof options.rsaDecryptRaw !== 'function') throw new TypeError('options.rsaDecryptRaw must be a function');
+  if (options.rsaEncryptRaw !== undefined && typeof options.rsaEncryptRaw !== 'function') throw new TypeError('options.rsaEncryptRaw must be a function');
   if (options.digest !== undefined && typeof options.digest !== 'function') throw new TypeError('options.digest must be a function');
   return {
     subtle: crypto.subtle,
     random(length: number): Bytes {
       const out = new Uint8Array(length);
-      for (let offset = 0; offset < length; offset += RANDOM_CHUNK)
-        crypto.getRandomValues(out.subarray(offset, Math.min(length, offset + RANDOM_CHUNK)));
+      for (let offset = 0; offset < length; offset += RANDOM_CHUNK) crypto.getRandomValues(out.subarray(offset, Math.min(length, offset + RANDOM_CHUNK)));
       return out;
     },
     rsaDecryptRaw: options.rsaDecryptRaw,

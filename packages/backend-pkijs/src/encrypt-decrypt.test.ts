@@ -168,7 +168,7 @@ describe('encryption made by openssl cms', () => {
     }
   });
 
-  it('3DES is read (core\'s legacy ciphers), and never written', async () => {
+  it("3DES is read (core's legacy ciphers), and never written", async () => {
     const cms = opensslEncrypt(['-des3']);
     expect(new TextDecoder().decode((await backend.decrypt({ cms, ...identity(pki.alice) })).content)).toBe(new TextDecoder().decode(content));
     await expect(backend.encrypt({ content, recipients: [{ certificate: pki.alice.cert }], cipher: 'des-ede3-cbc', keyTransport: 'rsa-pkcs1' })).rejects.toMatchObject({
@@ -258,9 +258,7 @@ describe('AuthEnvelopedData variants this backend does not write but must read',
     const wrapped = await wrapKey(ctx, 'rsa-oaep', publicKey, cek);
     const key = await ctx.subtle.importKey('raw', cek, 'AES-GCM', false, ['encrypt']);
     const aad = authAttrs === null ? undefined : der.setOf(authAttrs);
-    const sealed = new Uint8Array(
-      await ctx.subtle.encrypt({ name: 'AES-GCM', iv: nonce, tagLength: icvLength * 8, ...(aad === undefined ? {} : { additionalData: aad }) }, key, content),
-    );
+    const sealed = new Uint8Array(await ctx.subtle.encrypt({ name: 'AES-GCM', iv: nonce, tagLength: icvLength * 8, ...(aad === undefined ? {} : { additionalData: aad }) }, key, content));
     const ktri = der.sequence(der.integer(0), der.sequence(cert.issuer, der.tlv(0x02, cert.serial)), wrapped.keyEncryptionAlgorithm, der.octetString(wrapped.encryptedKey));
     const eci = der.sequence(
       der.oid(kit.OID.data),
@@ -342,13 +340,20 @@ describe('PKCS#1 v1.5 key transport: pure-JavaScript RSA and the rsaDecryptRaw h
   });
 });
 
-
 describe('ECDH key agreement (RFC 5753) with WebCrypto', () => {
-  for (const [who, cipher] of [['carol', 'aes-128-cbc'], ['dave', 'aes-256-gcm']] as const) {
+  for (const [who, cipher] of [
+    ['carol', 'aes-128-cbc'],
+    ['dave', 'aes-256-gcm'],
+  ] as const) {
     it(`${who}: what this backend writes, openssl cms and this backend decrypt; what openssl cms writes, this backend decrypts`, async () => {
       const recipient = pki[who];
       const cms = await backend.encrypt({ content, recipients: [{ certificate: recipient.cert }, { certificate: pki.alice.cert }], cipher, keyTransport: 'rsa-pkcs1' });
-      expect(kit.readEnvelope(cms).recipients.map((r) => r.kind).sort()).toEqual(['kari', 'ktri']);
+      expect(
+        kit
+          .readEnvelope(cms)
+          .recipients.map((r) => r.kind)
+          .sort(),
+      ).toEqual(['kari', 'ktri']);
       expect(opensslDecrypts(cms, recipient)).toEqual(content);
       expect((await backend.decrypt({ cms, ...identity(recipient) })).content).toEqual(content);
       expect((await backend.decrypt({ cms, ...identity(pki.alice) })).content).toEqual(content);

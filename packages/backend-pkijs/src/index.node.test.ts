@@ -22,7 +22,10 @@ describe('the Node entry', () => {
   it('does ECDH key agreement too (WebCrypto), both ways with the portable entry', async () => {
     const { carol, dave } = pki;
     const portable = createPortableBackend();
-    for (const [from, to] of [[createPkijsBackend(), portable], [portable, createPkijsBackend()]] as const) {
+    for (const [from, to] of [
+      [createPkijsBackend(), portable],
+      [portable, createPkijsBackend()],
+    ] as const) {
       const cms = await from.encrypt({ content, recipients: [{ certificate: carol.cert }, { certificate: dave.cert }], cipher: 'aes-128-gcm', keyTransport: 'rsa-pkcs1' });
       for (const who of [carol, dave]) expect((await to.decrypt({ cms, certificate: who.cert, privateKey: { type: 'pkcs8', der: who.key } })).content).toEqual(content);
     }
@@ -65,8 +68,7 @@ describe('the Node entry', () => {
 
   it('nodeDigest gives what WebCrypto gives, for every hash the backend claims', async () => {
     const data = new TextEncoder().encode('digest me, once');
-    for (const name of ['SHA-1', 'SHA-256', 'SHA-384', 'SHA-512'] as const)
-      expect(nodeDigest(name, data)).toEqual(new Uint8Array(await globalThis.crypto.subtle.digest(name, data)));
+    for (const name of ['SHA-1', 'SHA-256', 'SHA-384', 'SHA-512'] as const) expect(nodeDigest(name, data)).toEqual(new Uint8Array(await globalThis.crypto.subtle.digest(name, data)));
   });
 
   it('the Node entry digests through the digest option when one is given', async () => {

@@ -69,9 +69,7 @@ async function derive(ctx: Context, curve: kit.AgreementCurve, privateKey: Crypt
 
 async function importAgreementPrivateKey(ctx: Context, key: Extract<PrivateKeyFacts, { kind: 'ec' | 'x25519' }>, curve: kit.AgreementCurve): Promise<CryptoKey> {
   try {
-    return await ctx.keys.privateKey(key, `ecdh:${curve}`, () =>
-      ctx.subtle.importKey('pkcs8', arrayBufferBacked(key.pkcs8), agreementAlgorithm(curve), false, ['deriveBits']),
-    );
+    return await ctx.keys.privateKey(key, `ecdh:${curve}`, () => ctx.subtle.importKey('pkcs8', arrayBufferBacked(key.pkcs8), agreementAlgorithm(curve), false, ['deriveBits']));
   } catch (error) {
     throw refusal(error, curve, () => new SealpostError('ERR_KEY_MALFORMED', 'the private key could not be imported into WebCrypto'));
   }

@@ -53,6 +53,11 @@ export function createKeyCache(): KeyCache {
       if (byAlgorithm === undefined) privateKeys.set(facts, (byAlgorithm = new Map()));
       return remembered(byAlgorithm, algorithm, load);
     },
-    publicKey: (spki, algorithm, load) => remembered(publicKeys.get(spki, () => new Map()), algorithm, load),
+    publicKey: (spki, algorithm, load) =>
+      remembered(
+        publicKeys.get(spki, () => new Map()),
+        algorithm,
+        load,
+      ),
   };
 }

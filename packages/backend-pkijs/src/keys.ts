@@ -37,12 +37,7 @@ export function publicKeyFacts(spki: Uint8Array): PublicKeyFacts | null {
  * Loads a public key into WebCrypto: RSA keys as a JWK (Node's WebCrypto loads one several times faster
  * than an SPKI; browsers take either), EC and Ed25519 keys from their SubjectPublicKeyInfo.
  */
-export function importPublicKey(
-  ctx: Context,
-  key: Exclude<PublicKeyFacts, { kind: 'other' }>,
-  algorithm: RsaHashedImportParams | EcKeyImportParams | Algorithm,
-  usage: KeyUsage,
-): Promise<CryptoKey> {
+export function importPublicKey(ctx: Context, key: Exclude<PublicKeyFacts, { kind: 'other' }>, algorithm: RsaHashedImportParams | EcKeyImportParams | Algorithm, usage: KeyUsage): Promise<CryptoKey> {
   if (key.kind === 'rsa') return ctx.subtle.importKey('jwk', kit.rsaPublicJwk(key), algorithm, false, [usage]);
   return ctx.subtle.importKey('spki', arrayBufferBacked(key.spki), algorithm, false, [usage]);
 }

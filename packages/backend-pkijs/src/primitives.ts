@@ -28,8 +28,7 @@ export function pkijsPrimitives(ctx: Context): PkijsPrimitives {
     checksOwnSignatures: true,
     random: (length) => ctx.random(length),
     digest: (algorithm, data) => computeDigest(ctx, algorithm, data),
-    verifySignature: (check) =>
-      check.publicKey.kind === 'ml-dsa' ? kit.mlDsaVerify(check) : verifySignature(ctx, rsaKey(check), check.params, check.data, check.signature),
+    verifySignature: (check) => (check.publicKey.kind === 'ml-dsa' ? kit.mlDsaVerify(check) : verifySignature(ctx, rsaKey(check), check.params, check.data, check.signature)),
     sign: async (input) =>
       kit.isMlDsaScheme(input.params.scheme)
         ? kit.mlDsaSign(kit.pkcs8Of(input.privateKey), input.params.scheme, input.data)

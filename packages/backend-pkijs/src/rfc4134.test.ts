@@ -15,17 +15,13 @@ const dsaUnsupported = { signatureValid: false, error: { code: 'ERR_UNSUPPORTED_
 
 describe('RFC 4134 signed-data', () => {
   it('4.2: RSA with SHA-1, no signed attributes, content inside', async () => {
-    expect(await backend.verify({ cms: read('4.2.bin') })).toEqual([
-      { index: 0, certificate: read('AliceRSASignByCarl.cer'), signatureValid: true, messageDigestValid: null, error: null },
-    ]);
+    expect(await backend.verify({ cms: read('4.2.bin') })).toEqual([{ index: 0, certificate: read('AliceRSASignByCarl.cer'), signatureValid: true, messageDigestValid: null, error: null }]);
     const other = await backend.verify({ cms: read('4.2.bin'), content: new TextEncoder().encode('This is some other content.') });
     expect(other[0]).toMatchObject({ signatureValid: false, messageDigestValid: null, error: null });
   });
 
   it('4.5: RSA with the root certificate included', async () => {
-    expect(await backend.verify({ cms: read('4.5.bin') })).toEqual([
-      { index: 0, certificate: read('AliceRSASignByCarl.cer'), signatureValid: true, messageDigestValid: null, error: null },
-    ]);
+    expect(await backend.verify({ cms: read('4.5.bin') })).toEqual([{ index: 0, certificate: read('AliceRSASignByCarl.cer'), signatureValid: true, messageDigestValid: null, error: null }]);
   });
 
   it('4.1 and 4.3 (detached): DSA is reported per signer, the certificate still found', async () => {
@@ -70,8 +66,7 @@ describe('RFC 4134 signed-data', () => {
 describe('RFC 4134 enveloped-data', () => {
   const bob = { certificate: read('BobRSASignByCarl.cer'), privateKey: { type: 'pkcs8' as const, der: read('BobPrivRSAEncrypt.pri') } };
   it("5.1 (3DES) and 5.2 (RC2/40) decrypt with core's legacy ciphers (WebCrypto has neither)", async () => {
-    for (const name of ['5.1.bin', '5.2.bin'])
-      expect(new TextDecoder().decode((await backend.decrypt({ cms: read(name), ...bob })).content)).toContain('This is some sample content.');
+    for (const name of ['5.1.bin', '5.2.bin']) expect(new TextDecoder().decode((await backend.decrypt({ cms: read(name), ...bob })).content)).toContain('This is some sample content.');
   });
 });
 

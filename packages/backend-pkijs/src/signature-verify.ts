@@ -51,13 +51,7 @@ async function verifyingKey(ctx: Context, key: Exclude<PublicKeyFacts, { kind: '
   }
 }
 
-async function verifyOrFalse(
-  ctx: Context,
-  algorithm: AlgorithmIdentifier | RsaPssParams | EcdsaParams,
-  key: CryptoKey,
-  signature: Uint8Array,
-  data: Uint8Array,
-): Promise<boolean> {
+async function verifyOrFalse(ctx: Context, algorithm: AlgorithmIdentifier | RsaPssParams | EcdsaParams, key: CryptoKey, signature: Uint8Array, data: Uint8Array): Promise<boolean> {
   try {
     return await ctx.subtle.verify(algorithm, key, arrayBufferBacked(signature), arrayBufferBacked(data));
   } catch {

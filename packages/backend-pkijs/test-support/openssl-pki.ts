@@ -118,7 +118,28 @@ function endEntity(dir: string, name: string, algorithm: KeyAlgorithm, issuer: s
   opensslOk(dir, 'req', '-new', '-key', `${name}.key`, '-subj', `/CN=${name}/emailAddress=${name}@example.com`, '-out', `${name}.csr`);
   const section = algorithm === 'rsa' || algorithm === 'rsa-pss' ? 'ee_rsa' : 'ee_ec';
   writeFileSync(join(dir, `${name}.ext`), EXTENSIONS.replace(`[${section}]`, `[${section}]\nsubjectAltName = email:${name}@example.com`));
-  opensslOk(dir, 'x509', '-req', '-in', `${name}.csr`, '-CA', `${issuer}.pem`, '-CAkey', `${issuer}.key`, '-set_serial', String(serial++), '-days', '365', ...signOptions, '-extfile', `${name}.ext`, '-extensions', section, '-out', `${name}.pem`);
+  opensslOk(
+    dir,
+    'x509',
+    '-req',
+    '-in',
+    `${name}.csr`,
+    '-CA',
+    `${issuer}.pem`,
+    '-CAkey',
+    `${issuer}.key`,
+    '-set_serial',
+    String(serial++),
+    '-days',
+    '365',
+    ...signOptions,
+    '-extfile',
+    `${name}.ext`,
+    '-extensions',
+    section,
+    '-out',
+    `${name}.pem`,
+  );
   return load(dir, name);
 }
 

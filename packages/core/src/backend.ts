@@ -60,9 +60,7 @@ export interface BackendCapabilities {
 }
 
 /** A private key: PKCS#8 DER bytes, or a URI the backend resolves (HSM, provider store). */
-export type PrivateKeyRef =
-  | { readonly type: 'pkcs8'; readonly der: Uint8Array }
-  | { readonly type: 'uri'; readonly uri: string };
+export type PrivateKeyRef = { readonly type: 'pkcs8'; readonly der: Uint8Array } | { readonly type: 'uri'; readonly uri: string };
 
 export interface SignerInput {
   /** The signer's certificate, DER. */

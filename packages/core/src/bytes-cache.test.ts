@@ -50,7 +50,11 @@ describe('createBytesMemo', () => {
 
   it('does not remember a throw', () => {
     const memo = createBytesMemo<number>(2);
-    expect(() => memo.get(Uint8Array.of(1), () => { throw new Error('no'); })).toThrow('no');
+    expect(() =>
+      memo.get(Uint8Array.of(1), () => {
+        throw new Error('no');
+      }),
+    ).toThrow('no');
     expect(memo.get(Uint8Array.of(1), () => 5)).toBe(5);
   });
 });

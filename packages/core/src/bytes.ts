@@ -29,8 +29,7 @@ const CHUNK = 0x8000;
  * each (the last included) ended by CRLF, ready to be a MIME body.
  */
 export function base64Encode(bytes: Uint8Array, lineLength?: number): string {
-  if (lineLength !== undefined && (!Number.isInteger(lineLength) || lineLength < 4 || lineLength % 4 !== 0))
-    throw new RangeError('base64 line length must be a positive multiple of 4');
+  if (lineLength !== undefined && (!Number.isInteger(lineLength) || lineLength < 4 || lineLength % 4 !== 0)) throw new RangeError('base64 line length must be a positive multiple of 4');
   const chars = base64EncodeToAscii(bytes, lineLength);
   return asciiDecode(chars);
 }

@@ -3,15 +3,7 @@
 // `@sealpost/core/testing`.
 
 // Errors
-export {
-  DECRYPTION_FAILED_MESSAGE,
-  decryptionFailed,
-  type ErrorCode,
-  isSealpostError,
-  SealpostError,
-  type SealpostErrorOptions,
-  throwIfAborted,
-} from './errors.js';
+export { DECRYPTION_FAILED_MESSAGE, decryptionFailed, type ErrorCode, isSealpostError, SealpostError, type SealpostErrorOptions, throwIfAborted } from './errors.js';
 
 // S/MIME: the entry point, reports and policy
 export { createSealpost } from './smime/create.js';
@@ -80,14 +72,7 @@ export type {
 export type { Envelope, RecipientResult, RecipientStatus, SendRequest, SendResult, Transport } from './transport/types.js';
 export type { KeyStore, KeyStoreEntrySummary, PutCertificate, PutOutcome, StoredCertificate } from './keystore/types.js';
 export { MAX_ADDRESS_OCTETS, MAX_LOCAL_PART_OCTETS, normalizeStoreAddress, type StoreAddressProblem } from './keystore/address.js';
-export {
-  type CapabilitiesSource,
-  CIPHER_PREFERENCE,
-  type CipherChoiceOptions,
-  chooseCipher,
-  type RecipientCapabilities,
-  recipientCapabilities,
-} from './keystore/cipher-choice.js';
+export { type CapabilitiesSource, CIPHER_PREFERENCE, type CipherChoiceOptions, chooseCipher, type RecipientCapabilities, recipientCapabilities } from './keystore/cipher-choice.js';
 export { certificateToCollect, validSigner } from './keystore/collect.js';
 
 // MIME
@@ -122,17 +107,7 @@ export {
 } from './pki/revocation.js';
 export { createRevocationCache, type RevocationCache, type RevocationCacheOptions } from './pki/revocation-cache.js';
 export type { RevocationFetch } from './pki/revocation-fetch.js';
-export type {
-  AbortSignalLike,
-  AbortSignalShape,
-  FetchHeadersShape,
-  FetchInit,
-  FetchInitShape,
-  FetchRequest,
-  FetchRequestShape,
-  FetchResponse,
-  FetchResponseShape,
-} from './runtime-types.js';
+export type { AbortSignalLike, AbortSignalShape, FetchHeadersShape, FetchInit, FetchInitShape, FetchRequest, FetchRequestShape, FetchResponse, FetchResponseShape } from './runtime-types.js';
 export { type CrlEntry, type CrlInfo, parseCrl } from './pki/crl.js';
 export type { CertificateInfo, ChainError, ChainPolicy, ChainPurpose, ChainResult, Identity, PublicKeyInfo } from './pki/types.js';
 
@@ -147,25 +122,9 @@ export {
   type SignerIdentifier,
   type SignerInfoSummary,
 } from './cms/inspect.js';
-export {
-  CIPHER_BY_OID,
-  cipherOid,
-  CONTENT_CIPHER_OIDS,
-  DIGEST_BY_OID,
-  KEY_TRANSPORT_BY_OID,
-  OID,
-  SIGNATURE_DIGEST_BY_OID,
-  SIGNATURE_NAME_BY_OID,
-} from './asn1/oids.js';
+export { CIPHER_BY_OID, cipherOid, CONTENT_CIPHER_OIDS, DIGEST_BY_OID, KEY_TRANSPORT_BY_OID, OID, SIGNATURE_DIGEST_BY_OID, SIGNATURE_NAME_BY_OID } from './asn1/oids.js';
 export { isAuthenticatedCipher } from './backend-kit/algorithms.js';
-export {
-  type Rc2Cipher,
-  rc2CipherOfKeyBits,
-  rc2CipherOfParameterVersion,
-  rc2KeyBits,
-  smimeCapabilitiesDer,
-  smimeCapabilityCiphers,
-} from './cms/smime-capabilities.js';
+export { type Rc2Cipher, rc2CipherOfKeyBits, rc2CipherOfParameterVersion, rc2KeyBits, smimeCapabilitiesDer, smimeCapabilityCiphers } from './cms/smime-capabilities.js';
 
 // Bytes, the BER reader and the DER writer
 export {

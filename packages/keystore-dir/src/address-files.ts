@@ -170,13 +170,7 @@ export class AddressFiles {
   }
 }
 
-function storedOf(
-  address: string,
-  certificate: Uint8Array,
-  chain: Uint8Array[],
-  fingerprint: string,
-  meta: Omit<CertificateMetadata, 'fingerprint'>,
-): StoredCertificate {
+function storedOf(address: string, certificate: Uint8Array, chain: Uint8Array[], fingerprint: string, meta: Omit<CertificateMetadata, 'fingerprint'>): StoredCertificate {
   const info = parseCertificate(certificate);
   return { address, certificate, chain, fingerprint, notBefore: info.notBefore, notAfter: info.notAfter, ...meta };
 }

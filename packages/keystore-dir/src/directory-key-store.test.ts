@@ -37,7 +37,7 @@ async function codeOf(promise: Promise<unknown>): Promise<string> {
   return (error as { code: string }).code;
 }
 
-describe('a folder SparkPost\'s tools made (only <address>.crt files)', () => {
+describe("a folder SparkPost's tools made (only <address>.crt files)", () => {
   it('is read as it is: current certificates, the file time as first and last seen, no capabilities', async () => {
     const folder = await freshDir();
     const { alice, bob } = certs.pki.identities;

@@ -32,12 +32,7 @@ export function isHashedStem(stem: string): boolean {
 }
 
 function isPlainFileName(address: string): boolean {
-  return (
-    !NOT_IN_FILE_NAMES.test(address) &&
-    !address.includes('..') &&
-    !address.startsWith('.') &&
-    new TextEncoder().encode(address + CERTIFICATE_SUFFIX).length <= MAX_NAME_BYTES
-  );
+  return !NOT_IN_FILE_NAMES.test(address) && !address.includes('..') && !address.startsWith('.') && new TextEncoder().encode(address + CERTIFICATE_SUFFIX).length <= MAX_NAME_BYTES;
 }
 
 export function certificateFileName(address: string): string {

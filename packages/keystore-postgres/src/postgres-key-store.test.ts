@@ -94,7 +94,14 @@ describe('the schema', () => {
   it('keeps everything for the next store opened on it, to the millisecond', async () => {
     const schema = freshSchema();
     const first = createPostgresKeyStore({ connectionString: server.url, schema });
-    await first.put({ address: 'frank@example.com', certificate: certs.pki.identities.frank.cert, chain: [certs.pki.inter.cert], smimeCapabilities: ['aes-256-gcm'], seenAt: new Date('2025-01-01T00:00:00.123Z'), source: 'import' });
+    await first.put({
+      address: 'frank@example.com',
+      certificate: certs.pki.identities.frank.cert,
+      chain: [certs.pki.inter.cert],
+      smimeCapabilities: ['aes-256-gcm'],
+      seenAt: new Date('2025-01-01T00:00:00.123Z'),
+      source: 'import',
+    });
     await first.put({ address: 'alice@example.com', certificate: certs.pki.identities.alice.cert });
     await first.put({ address: 'alice@example.com', certificate: certs.aliceNewer });
     const before = { frank: await first.history('frank@example.com'), alice: await first.history('alice@example.com'), list: await first.list() };
@@ -146,9 +153,10 @@ describe('bounded inputs', () => {
     await store.list();
     await store.close?.();
     const error = await withConnection((c) =>
-      c
-        .query(`INSERT INTO "${schema}".certificates VALUES ($1, $2, 0, '\\x00', '{}', '{}', now(), now(), now(), now(), 'x')`, [`${'a'.repeat(300)}@example.com`, 'a'.repeat(64)])
-        .then(() => null, (e: unknown) => e),
+      c.query(`INSERT INTO "${schema}".certificates VALUES ($1, $2, 0, '\\x00', '{}', '{}', now(), now(), now(), now(), 'x')`, [`${'a'.repeat(300)}@example.com`, 'a'.repeat(64)]).then(
+        () => null,
+        (e: unknown) => e,
+      ),
     );
     expect((error as { code?: string } | null)?.code).toBe('23514');
   });

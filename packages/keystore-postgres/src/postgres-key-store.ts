@@ -78,7 +78,10 @@ export function createPostgresKeyStore(options: PostgresKeyStoreOptions): KeySto
     if (history.length === 0) return;
     const columns = COLUMNS.split(', ').length;
     const rows = history.map((_, row) => `(${Array.from({ length: columns }, (_c, column) => `$${row * columns + column + 1}`).join(', ')})`);
-    await client.query(`INSERT INTO ${table} (${COLUMNS}) VALUES ${rows.join(', ')}`, history.flatMap((stored, position) => valuesOf(stored, position)));
+    await client.query(
+      `INSERT INTO ${table} (${COLUMNS}) VALUES ${rows.join(', ')}`,
+      history.flatMap((stored, position) => valuesOf(stored, position)),
+    );
   };
 
   return {

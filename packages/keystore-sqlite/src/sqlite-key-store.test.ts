@@ -105,7 +105,14 @@ describe('the database file', () => {
   it('keeps everything for the next store opened on it, to the millisecond', async () => {
     const path = freshPath();
     const first = createSqliteKeyStore({ path });
-    await first.put({ address: 'frank@example.com', certificate: certs.pki.identities.frank.cert, chain: [certs.pki.inter.cert], smimeCapabilities: ['aes-256-gcm'], seenAt: new Date('2025-01-01T00:00:00.123Z'), source: 'import' });
+    await first.put({
+      address: 'frank@example.com',
+      certificate: certs.pki.identities.frank.cert,
+      chain: [certs.pki.inter.cert],
+      smimeCapabilities: ['aes-256-gcm'],
+      seenAt: new Date('2025-01-01T00:00:00.123Z'),
+      source: 'import',
+    });
     await first.put({ address: 'alice@example.com', certificate: certs.pki.identities.alice.cert });
     await first.put({ address: 'alice@example.com', certificate: certs.aliceNewer });
     const before = { frank: await first.history('frank@example.com'), alice: await first.history('alice@example.com'), list: await first.list() };

@@ -470,10 +470,9 @@ async function enqueueBatch(client: pg.PoolClient, boss: PgBoss, campaign: strin
  * sends only after this transaction commits.
  */
 async function claimRow(client: pg.PoolClient, job: CampaignJob, transportKey: string, worker: string, token: string): Promise<Claim> {
-  const { rows: limits } = await client.query<{ ms: number }>(
-    'SELECT ceil(extract(epoch FROM until - now()) * 1000)::int AS ms FROM sealpost.rate_limits WHERE key = $1 AND until > now()',
-    [transportKey],
-  );
+  const { rows: limits } = await client.query<{ ms: number }>('SELECT ceil(extract(epoch FROM until - now()) * 1000)::int AS ms FROM sealpost.rate_limits WHERE key = $1 AND until > now()', [
+    transportKey,
+  ]);
   if (limits[0] !== undefined) return { kind: 'wait', ms: Math.max(1, limits[0].ms) };
   const { rows } = await client.query<{ state: DeliveryState; address: string; attempts: number; claim: string | null; campaign_state: CampaignState; resend_unknown: boolean }>(
     `SELECT d.state, d.address, d.attempts, d.claim, c.state AS campaign_state, c.resend_unknown
@@ -485,7 +484,8 @@ async function claimRow(client: pg.PoolClient, job: CampaignJob, transportKey: s
   if (row === undefined || row.address !== job.address) return { kind: 'skip', state: 'cancelled' };
   if (row.state === 'sending' && row.claim === token) return { kind: 'send', token, attempt: row.attempts };
   if (row.campaign_state === 'cancelled') {
-    if (row.state === 'queued' || row.state === 'deferred') await client.query("UPDATE sealpost.deliveries SET state = 'cancelled', updated_at = now() WHERE campaign = $1 AND line = $2", [job.campaign, job.line]);
+    if (row.state === 'queued' || row.state === 'deferred')
+      await client.query("UPDATE sealpost.deliveries SET state = 'cancelled', updated_at = now() WHERE campaign = $1 AND line = $2", [job.campaign, job.line]);
     return { kind: 'skip', state: row.state === 'queued' || row.state === 'deferred' ? 'cancelled' : row.state };
   }
   if (FINAL.includes(row.state)) return { kind: 'skip', state: row.state };

@@ -9,7 +9,9 @@ export function isTransient(error: unknown): boolean {
   // SQLSTATE 08 connection exception, 57P01-57P03 shutdown and start-up, 53 insufficient resources.
   if (/^(08|53)/.test(code) || /^57P0[1-3]$/.test(code)) return true;
   const message = typeof e?.message === 'string' ? e.message : '';
-  return /Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error|not queryable|the database system is (starting up|shutting down)/i.test(message);
+  return /Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error|not queryable|the database system is (starting up|shutting down)/i.test(
+    message,
+  );
 }
 
 export interface PersistOptions {

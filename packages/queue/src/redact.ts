@@ -20,7 +20,6 @@ export function parseQueueUrl(url: string): URL {
     // Never echo the value: it may hold a password.
     throw new QueueError('ERR_QUEUE_URL', 'the queue is not a URL like postgres://user@host:5432/sealpost');
   }
-  if (parsed.protocol !== 'postgres:' && parsed.protocol !== 'postgresql:')
-    throw new QueueError('ERR_QUEUE_URL', `the queue must be a postgres:// URL, not ${parsed.protocol}//`);
+  if (parsed.protocol !== 'postgres:' && parsed.protocol !== 'postgresql:') throw new QueueError('ERR_QUEUE_URL', `the queue must be a postgres:// URL, not ${parsed.protocol}//`);
   return parsed;
 }

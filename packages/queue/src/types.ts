@@ -61,9 +61,7 @@ export interface CampaignJob {
  * `wait`: a fleet-wide rate limit on the transport holds every send for `ms` more.
  */
 export type Claim =
-  | { readonly kind: 'send'; readonly token: string; readonly attempt: number }
-  | { readonly kind: 'skip'; readonly state: DeliveryState }
-  | { readonly kind: 'wait'; readonly ms: number };
+  { readonly kind: 'send'; readonly token: string; readonly attempt: number } | { readonly kind: 'skip'; readonly state: DeliveryState } | { readonly kind: 'wait'; readonly ms: number };
 
 /** The outcome of one send, from core's send report. */
 export interface DeliveryOutcome {

@@ -116,7 +116,10 @@ describe('DKIM after S/MIME, through a real SMTP server', () => {
 
   it('signs the From field, the Subject and the MIME fields (relaxed/relaxed, rsa-sha256)', async () => {
     const received = await sendSigned(message('Fields'));
-    const field = Buffer.from(received).toString('latin1').split('\r\n\r\n', 1)[0]!.replace(/\r\n[ \t]/g, ' ');
+    const field = Buffer.from(received)
+      .toString('latin1')
+      .split('\r\n\r\n', 1)[0]!
+      .replace(/\r\n[ \t]/g, ' ');
     expect(field).toMatch(/a=rsa-sha256;/);
     expect(field).toMatch(/c=relaxed\/relaxed;/);
     const signedFields = /\bh=([^;]+);/.exec(field)?.[1]?.replace(/\s/g, '').split(':');
@@ -153,7 +156,10 @@ describe('DKIM after S/MIME, through a real SMTP server', () => {
 
   // Where a signer's canonicalization and a verifier's could disagree (RFC 6376 3.4.2, 3.4.4).
   it.each([
-    ['folded fields, runs of spaces and tabs, spaces before the colon', 'From:   Alice <alice@example.com>  \r\nSubject:\tA  long \r\n\t subject,  folded\r\nTo : bob@example.com\r\n\r\n  spaced \t out  \r\n'],
+    [
+      'folded fields, runs of spaces and tabs, spaces before the colon',
+      'From:   Alice <alice@example.com>  \r\nSubject:\tA  long \r\n\t subject,  folded\r\nTo : bob@example.com\r\n\r\n  spaced \t out  \r\n',
+    ],
     ['8-bit bytes in a header field and the body', 'From: alice@example.com\r\nTo: bob@example.com\r\nSubject: Gr\u00fc\u00dfe\r\nContent-Transfer-Encoding: 8bit\r\n\r\n\u00e9t\u00e9\r\n'],
     ['empty lines at the end of the body', 'From: alice@example.com\r\nTo: bob@example.com\r\nSubject: x\r\n\r\nbody\r\n\r\n\r\n'],
     ['an empty body', 'From: alice@example.com\r\nTo: bob@example.com\r\nSubject: x\r\n\r\n'],
@@ -188,8 +194,10 @@ describe('DKIM after S/MIME, through a real SMTP server', () => {
 });
 
 describe('the DKIM key is checked when the transport is created', () => {
-  const create = (privateKey: string | Uint8Array, dkim: Partial<SmtpDkimOptions> = {}) => () =>
-    createSmtpTransport({ host: '127.0.0.1', port: smtp.port, dkim: { domainName: DOMAIN, keySelector: SELECTOR, privateKey, ...dkim } });
+  const create =
+    (privateKey: string | Uint8Array, dkim: Partial<SmtpDkimOptions> = {}) =>
+    () =>
+      createSmtpTransport({ host: '127.0.0.1', port: smtp.port, dkim: { domainName: DOMAIN, keySelector: SELECTOR, privateKey, ...dkim } });
 
   function creationError(make: () => unknown): unknown {
     try {

@@ -35,9 +35,7 @@ describe('connection pooling', () => {
       auth: { user: 'bulk', pass: 'bulk password' },
       pool: { maxConnections: 2, maxMessages: 5 },
     });
-    const sends = Array.from({ length: 20 }, (_, i) =>
-      transport.send({ message: sampleMessage(`bulk ${i}`), envelope: { from: 'alice@example.com', to: [`r${i}@example.com`] } }),
-    );
+    const sends = Array.from({ length: 20 }, (_, i) => transport.send({ message: sampleMessage(`bulk ${i}`), envelope: { from: 'alice@example.com', to: [`r${i}@example.com`] } }));
     const results = await Promise.all(sends);
 
     expect(results.every((r) => r.recipients.every((x) => x.status === 'accepted'))).toBe(true);

@@ -103,7 +103,10 @@ describe('createSealpost send through SMTP', () => {
     const { sealpost, transport } = await setup();
     const many = Array.from({ length: 400 }, (_, i) => `reader${i}@example.com`);
     const before = smtp.received.length;
-    const headers = `To: bob@EXAMPLE.com, ${many.join(', ')}\r\nCc: Bob <bob@example.com>, BOB@example.com, ${many.slice(0, 50).map((a) => a.replace('example.com', 'Example.Com')).join(', ')}\r\n`;
+    const headers = `To: bob@EXAMPLE.com, ${many.join(', ')}\r\nCc: Bob <bob@example.com>, BOB@example.com, ${many
+      .slice(0, 50)
+      .map((a) => a.replace('example.com', 'Example.Com'))
+      .join(', ')}\r\n`;
     const report = await sealpost.send(message(headers), { missingCertificate: 'sign-only' });
     await transport.close();
     // The parser writes domains in lower case; the local part keeps its case, so BOB is someone else.
@@ -114,7 +117,7 @@ describe('createSealpost send through SMTP', () => {
     expect(received.map((m) => m.to.length).sort((a, b) => a - b)).toEqual([1, many.length + 1]);
   });
 
-  it('chooses each recipient\'s cipher from what it advertised, and says where that came from', async () => {
+  it("chooses each recipient's cipher from what it advertised, and says where that came from", async () => {
     const { sealpost, transport, keystore } = await setup();
     const dave = await generateTestIdentity({ email: 'dave@example.com', smimeCapabilities: ['aes-128-gcm', 'aes-256-cbc'] });
     await keystore.put({ address: 'dave@example.com', certificate: dave.certificate });

@@ -76,13 +76,7 @@ export async function runTransaction(connection: SMTPConnection, request: Transa
     const failure = error instanceof AbortedStep ? undefined : smtpFailureOf(error);
     if (failure?.replyCode !== undefined) return refusedOutcome(request, envelope, failure);
     if (failure?.code === 'EMESSAGE' && failure.command === 'MAIL FROM') throw new MessageTooLarge(failure.message);
-    throw new TransactionFailure(
-      failure,
-      dataStarted,
-      error instanceof AbortedStep ? error : undefined,
-      rcptRefusals(request, envelope),
-      undecidedRecipients(request, envelope),
-    );
+    throw new TransactionFailure(failure, dataStarted, error instanceof AbortedStep ? error : undefined, rcptRefusals(request, envelope), undecidedRecipients(request, envelope));
   }
 }
 
@@ -98,7 +92,13 @@ function acceptedOutcome(request: TransactionRequest, info: SMTPConnectionSendIn
   });
   if (results.some((r) => r === undefined)) {
     // The server took the message but nodemailer reported no reply for someone: never guess.
-    throw new TransactionFailure(undefined, dataStarted, undefined, rcptRefusals(request, envelope), request.to.filter((_, i) => results[i] === undefined));
+    throw new TransactionFailure(
+      undefined,
+      dataStarted,
+      undefined,
+      rcptRefusals(request, envelope),
+      request.to.filter((_, i) => results[i] === undefined),
+    );
   }
   return { results: results as RecipientResult[], id: queueIdOf(info.response, info.serverMessageId), reusable: true };
 }

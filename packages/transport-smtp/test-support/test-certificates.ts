@@ -17,10 +17,7 @@ export async function makeServerCertificate(subjectAltName = 'DNS:localhost,IP:1
   try {
     const keyPath = join(dir, 'key.pem');
     const certPath = join(dir, 'cert.pem');
-    const args = [
-      'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-keyout', keyPath, '-out', certPath,
-      '-subj', `/CN=${commonName}`, '-addext', `subjectAltName=${subjectAltName}`,
-    ];
+    const args = ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-keyout', keyPath, '-out', certPath, '-subj', `/CN=${commonName}`, '-addext', `subjectAltName=${subjectAltName}`];
     const result = await runProcess('openssl', args, { timeoutMs: 60_000 });
     if (result.exitCode !== 0) throw new Error(`openssl req failed: ${result.stderr}`);
     return { certPem: await readFile(certPath, 'utf8'), keyPem: await readFile(keyPath, 'utf8') };

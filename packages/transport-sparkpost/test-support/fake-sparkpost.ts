@@ -14,10 +14,7 @@ export interface ReceivedRequest {
 }
 
 /** What the server does with one request: answer, never answer, or drop the connection. */
-export type Reply =
-  | { readonly status: number; readonly body?: unknown; readonly headers?: Readonly<Record<string, string>> }
-  | { readonly hang: true }
-  | { readonly reset: true };
+export type Reply = { readonly status: number; readonly body?: unknown; readonly headers?: Readonly<Record<string, string>> } | { readonly hang: true } | { readonly reset: true };
 
 export interface FakeSparkPost {
   readonly baseUrl: string;
@@ -30,15 +27,12 @@ export const TEST_API_KEY = 'test-key-5f1c0a7e9b2d4c68';
 
 /** SparkPost's own checks, in the order its documentation implies: route, key, JSON, required fields. */
 export function contractReply(request: ReceivedRequest, apiKey = TEST_API_KEY): Reply {
-  if (request.method !== 'POST' || request.path.replace(/\/+$/, '') !== '/api/v1/transmissions')
-    return { status: 404, body: { errors: [{ message: 'resource not found', code: '1600' }] } };
+  if (request.method !== 'POST' || request.path.replace(/\/+$/, '') !== '/api/v1/transmissions') return { status: 404, body: { errors: [{ message: 'resource not found', code: '1600' }] } };
   if (request.headers.authorization !== apiKey) return { status: 401, body: { errors: [{ message: 'Unauthorized.' }] } };
-  if (!String(request.headers['content-type']).startsWith('application/json'))
-    return { status: 415, body: { errors: [{ message: 'Unsupported Media Type' }] } };
+  if (!String(request.headers['content-type']).startsWith('application/json')) return { status: 415, body: { errors: [{ message: 'Unsupported Media Type' }] } };
   const json = request.json as { recipients?: unknown; content?: { email_rfc822?: unknown } } | undefined;
   if (json === undefined) return { status: 400, body: { errors: [{ message: 'invalid JSON', code: '1300' }] } };
-  if (!Array.isArray(json.recipients) || json.recipients.length === 0)
-    return { status: 422, body: { errors: [{ message: 'required field is missing', description: 'recipients', code: '1400' }] } };
+  if (!Array.isArray(json.recipients) || json.recipients.length === 0) return { status: 422, body: { errors: [{ message: 'required field is missing', description: 'recipients', code: '1400' }] } };
   if (typeof json.content?.email_rfc822 !== 'string')
     return { status: 422, body: { errors: [{ message: 'required field is missing', description: 'content object or template_id required', code: '1400' }] } };
   return {
@@ -86,10 +80,7 @@ function listen(server: Server, port: number): Promise<number> {
  * Starts the server. `script(request, index)` picks the reply for each request (index from 0); the
  * default follows the contract. `port` 0 takes a free port.
  */
-export async function startFakeSparkPost(
-  script: (request: ReceivedRequest, index: number) => Reply = (r) => contractReply(r),
-  port = 0,
-): Promise<FakeSparkPost> {
+export async function startFakeSparkPost(script: (request: ReceivedRequest, index: number) => Reply = (r) => contractReply(r), port = 0): Promise<FakeSparkPost> {
   const requests: ReceivedRequest[] = [];
   const server = createServer((req, res) => {
     void readAll(req).then((body) => {

@@ -36,8 +36,7 @@ export function testMail(): Promise<TestMail> {
       pki,
       sealpost,
       identity,
-      signed: (signer, from, options = {}) =>
-        sealpost.sign(plainMessage(from, options.body, options.messageId), { signer, detached: options.opaque !== true }),
+      signed: (signer, from, options = {}) => sealpost.sign(plainMessage(from, options.body, options.messageId), { signer, detached: options.opaque !== true }),
     };
   })();
   return shared;

@@ -52,12 +52,13 @@ export async function measureBulk({ pki, recipients, rows, runs, dir }) {
   // A sealed copy: the signed entity in AuthEnvelopedData for two RSA-2048 recipients, in base64 lines.
   const copyBytes = Math.round((entityBytes + 700) * (4 / 3) * (78 / 76));
   const capacityOptions = { port: sink.port, caFile: join(dir, 'smtp-ca.pem'), bytes: copyBytes, from: pki.identities.alice.email, to: list.map((r) => r.address) };
-  const variants = workersFlag === undefined
-    ? [{ id: 'cli-1', label: '1 process, pinned to one core', core: 0, extra: [], cores: 1 }]
-    : [
-      { id: 'cli-1', label: `${workersFlag} 1, pinned to one core`, core: 0, extra: [workersFlag, '1'], cores: 1 },
-      { id: 'cli-n', label: `${workersFlag} ${workers}, not pinned`, core: undefined, extra: [workersFlag, String(workers)], cores: workers },
-    ];
+  const variants =
+    workersFlag === undefined
+      ? [{ id: 'cli-1', label: '1 process, pinned to one core', core: 0, extra: [], cores: 1 }]
+      : [
+          { id: 'cli-1', label: `${workersFlag} 1, pinned to one core`, core: 0, extra: [workersFlag, '1'], cores: 1 },
+          { id: 'cli-n', label: `${workersFlag} ${workers}, not pinned`, core: undefined, extra: [workersFlag, String(workers)], cores: workers },
+        ];
   const samples = Object.fromEntries([...variants.map((v) => [v.id, []]), ['raw-node', []], ['smtp-capacity', []]]);
   try {
     for (let run = 0; run < runs; run++) {
@@ -79,10 +80,12 @@ export async function measureBulk({ pki, recipients, rows, runs, dir }) {
   } finally {
     await sink.close();
   }
-  const results = new Map(Object.entries(samples).map(([id, s]) => {
-    const stats = summarize(s);
-    return [id, { stats, perSecond: (list.length * 1000) / stats.median }];
-  }));
+  const results = new Map(
+    Object.entries(samples).map(([id, s]) => {
+      const stats = summarize(s);
+      return [id, { stats, perSecond: (list.length * 1000) / stats.median }];
+    }),
+  );
   return { rows: list.length, runs, pinned: canPin, workersFlag, workers, variants, results, copyBytes };
 }
 
@@ -162,11 +165,32 @@ export function writeMailing(pki, list, dir) {
 
 function cliArgs(files, port, report, extra) {
   return [
-    CLI, 'send', '--via', 'smtp', '--smtp-url', `smtp://127.0.0.1:${port}`, '--smtp-ca', files.ca,
-    '--cert', files.cert, '--key', files.key, '--keystore', files.keys,
-    '--bulk', files.csv, '--template', files.template, '--report', report,
+    CLI,
+    'send',
+    '--via',
+    'smtp',
+    '--smtp-url',
+    `smtp://127.0.0.1:${port}`,
+    '--smtp-ca',
+    files.ca,
+    '--cert',
+    files.cert,
+    '--key',
+    files.key,
+    '--keystore',
+    files.keys,
+    '--bulk',
+    files.csv,
+    '--template',
+    files.template,
+    '--report',
+    report,
     // Certificates written as bare .crt files advertise no capabilities; GCM is what send() rows use.
-    '--cipher', 'aes-256-gcm', '--no-progress', '--json', ...extra,
+    '--cipher',
+    'aes-256-gcm',
+    '--no-progress',
+    '--json',
+    ...extra,
   ];
 }
 
@@ -221,7 +245,12 @@ export async function startSink(caFile) {
   lines.on('line', (line) => waiting.shift()?.(JSON.parse(line)));
   const next = () => new Promise((resolve) => waiting.push(resolve));
   const exited = new Promise((resolve) => child.once('exit', resolve));
-  const { port } = await Promise.race([next(), exited.then(() => { throw new Error('the SMTP sink did not start'); })]);
+  const { port } = await Promise.race([
+    next(),
+    exited.then(() => {
+      throw new Error('the SMTP sink did not start');
+    }),
+  ]);
   return {
     port,
     count: async () => {

@@ -43,7 +43,10 @@ export async function measureCampaign({ pki, recipients, rows, runs, dir }) {
     for (let run = 0; run < runs; run++) {
       for (const k of counts) {
         const campaign = `bench-${run + 1}-${k}`;
-        const enqueued = await runToEnd(process.execPath, [CLI, 'send', '--via', 'smtp', '--bulk', files.csv, '--template', files.template, '--queue', '--campaign', campaign, '--json'], { env, timeoutMs: 600_000 });
+        const enqueued = await runToEnd(process.execPath, [CLI, 'send', '--via', 'smtp', '--bulk', files.csv, '--template', files.template, '--queue', '--campaign', campaign, '--json'], {
+          env,
+          timeoutMs: 600_000,
+        });
         if (enqueued.code !== 0) throw new Error(`campaign: enqueue exit ${enqueued.code}: ${enqueued.stderr.trim()}`);
         samples[`workers-${k}`].push(await runFleet({ k, campaign, files, port: sink.port, env, ledger, expected: list.length }));
         const received = await sink.count();
@@ -58,19 +61,41 @@ export async function measureCampaign({ pki, recipients, rows, runs, dir }) {
     await sink.close();
     await database.stop();
   }
-  const results = new Map(Object.entries(samples).map(([id, s]) => {
-    const stats = summarize(s);
-    return [id, { stats, perSecond: (list.length * 1000) / stats.median }];
-  }));
+  const results = new Map(
+    Object.entries(samples).map(([id, s]) => {
+      const stats = summarize(s);
+      return [id, { stats, perSecond: (list.length * 1000) / stats.median }];
+    }),
+  );
   return { rows: list.length, runs, counts, cores: availableParallelism(), results };
 }
 
 /** Starts k workers, waits until the campaign has every outcome, stops them; the wall time in ms. */
 async function runFleet({ k, campaign, files, port, env, ledger, expected }) {
   const args = [
-    CLI, 'worker', '--queue', '--via', 'smtp', '--smtp-url', `smtp://127.0.0.1:${port}`, '--smtp-ca', files.ca,
-    '--cert', files.cert, '--key', files.key, '--keystore', files.keys, '--cipher', 'aes-256-gcm',
-    '--workers', '1', '--concurrency', '4', '--poll', '50',
+    CLI,
+    'worker',
+    '--queue',
+    '--via',
+    'smtp',
+    '--smtp-url',
+    `smtp://127.0.0.1:${port}`,
+    '--smtp-ca',
+    files.ca,
+    '--cert',
+    files.cert,
+    '--key',
+    files.key,
+    '--keystore',
+    files.keys,
+    '--cipher',
+    'aes-256-gcm',
+    '--workers',
+    '1',
+    '--concurrency',
+    '4',
+    '--poll',
+    '50',
   ];
   const started = performance.now();
   const workers = Array.from({ length: k }, () => {

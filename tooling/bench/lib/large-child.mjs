@@ -16,10 +16,11 @@ const pki = await loadTestPki(options.pkiDir);
 const identityOf = (i) => ({ certificate: i.cert, privateKey: { type: 'pkcs8', der: i.keyDer } });
 const alice = identityOf(pki.identities.alice);
 const bob = identityOf(pki.identities.bob);
-const backend = options.backend === 'openssl' && options.opensslBinary !== undefined
-  // openssl through a wrapper that logs each process's peak RSS (large.mjs reads the log afterwards).
-  ? await createOpensslBackend({ binary: options.opensslBinary })
-  : await BACKEND_VARIANTS.find((v) => v.id === options.backend).create();
+const backend =
+  options.backend === 'openssl' && options.opensslBinary !== undefined
+    ? // openssl through a wrapper that logs each process's peak RSS (large.mjs reads the log afterwards).
+      await createOpensslBackend({ binary: options.opensslBinary })
+    : await BACKEND_VARIANTS.find((v) => v.id === options.backend).create();
 if (options.rssLog !== undefined) truncateSync(options.rssLog); // the probes at start-up are not the operation
 const sealpost = createSealpost({ backend });
 

@@ -33,14 +33,18 @@ export async function measureLarge({ pki, backends, mebibytes, runs, dir, onProg
       onProgress(`large ${op}, run ${run + 1} of ${runs}`);
       for (const id of backends) {
         const opensslWrapped = id === 'openssl' && wrapper !== undefined;
-        const sample = await runNodeJson(CHILD, {
-          pkiDir: pki.dir,
-          backend: id,
-          op,
-          input: op === 'open' ? files.sealed : files.message,
-          output: join(dir, `out-${id}-${op}.eml`),
-          ...(opensslWrapped ? { opensslBinary: wrapper, rssLog } : {}),
-        }, { timeoutMs: 600_000 });
+        const sample = await runNodeJson(
+          CHILD,
+          {
+            pkiDir: pki.dir,
+            backend: id,
+            op,
+            input: op === 'open' ? files.sealed : files.message,
+            output: join(dir, `out-${id}-${op}.eml`),
+            ...(opensslWrapped ? { opensslBinary: wrapper, rssLog } : {}),
+          },
+          { timeoutMs: 600_000 },
+        );
         push(op, id, { ...sample, childKiB: opensslWrapped ? largestIn(rssLog) : undefined });
       }
       startups.push(await timedOpenssl(['version'], dir));
@@ -87,7 +91,15 @@ export function largeTable(large, backends) {
         times((r.peakBytes - r.startBytes) / size),
       ]);
     }
-    rows.push([LABEL[op], '`openssl cms`', `${ms(cms.stats.median)} ms`, '1.0×', large.rssMeasured ? mib(cms.peakBytes) : 'not measured', large.rssMeasured ? times(cms.peakBytes / inputBytes(large, op)) : '—', '']);
+    rows.push([
+      LABEL[op],
+      '`openssl cms`',
+      `${ms(cms.stats.median)} ms`,
+      '1.0×',
+      large.rssMeasured ? mib(cms.peakBytes) : 'not measured',
+      large.rssMeasured ? times(cms.peakBytes / inputBytes(large, op)) : '—',
+      '',
+    ]);
   }
   return table(['operation', 'with', 'time, median', '× openssl cms', 'peak RSS', '× input', 'RSS added × input'], rows, 2);
 }
@@ -148,7 +160,10 @@ function writeOpensslWrapper(path, log) {
 }
 
 function largestIn(log) {
-  const values = readFileSync(log, 'utf8').split('\n').map((l) => Number(l.trim())).filter((n) => Number.isFinite(n) && n > 0);
+  const values = readFileSync(log, 'utf8')
+    .split('\n')
+    .map((l) => Number(l.trim()))
+    .filter((n) => Number.isFinite(n) && n > 0);
   return values.length === 0 ? undefined : Math.max(...values);
 }
 

@@ -26,7 +26,9 @@ export function describeMachine({ opensslBinaryVersion }) {
 
 function osName() {
   try {
-    const line = readFileSync('/etc/os-release', 'utf8').split('\n').find((l) => l.startsWith('PRETTY_NAME='));
+    const line = readFileSync('/etc/os-release', 'utf8')
+      .split('\n')
+      .find((l) => l.startsWith('PRETTY_NAME='));
     return line === undefined ? type() : line.slice('PRETTY_NAME='.length).replace(/^"|"$/g, '');
   } catch {
     return type();

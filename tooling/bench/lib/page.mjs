@@ -8,10 +8,11 @@ import { machineTable, processStartTable } from './tables.mjs';
 
 export function benchmarkPage({ date, seconds, timeSpent, command, settings, options, machine, sections, summary, processStart, measured, reading, loadAtEnd }) {
   // Said next to the figures, not only under "Machine": a shared machine's load moves every number.
-  const noise = `**A shared, noisy machine.** ${machine.cores} cores, load average ${machine.loadAverage.toFixed(2)} when this run started and `
-    + `${loadAtEnd === undefined ? 'not recorded' : loadAtEnd.toFixed(2)} when it ended: other work ran beside it. The columns of a row take turns run by `
-    + 'run, so its ratios compare figures measured side by side; absolute times move from run to run, and the pkijs column most, since '
-    + "each WebCrypto call waits for a thread of libuv's pool, and so for a free core. Run it again before believing a small difference.";
+  const noise =
+    `**A shared, noisy machine.** ${machine.cores} cores, load average ${machine.loadAverage.toFixed(2)} when this run started and ` +
+    `${loadAtEnd === undefined ? 'not recorded' : loadAtEnd.toFixed(2)} when it ended: other work ran beside it. The columns of a row take turns run by ` +
+    'run, so its ratios compare figures measured side by side; absolute times move from run to run, and the pkijs column most, since ' +
+    "each WebCrypto call waits for a thread of libuv's pool, and so for a free core. Run it again before believing a small difference.";
   return `# Benchmarks
 
 Generated ${date} by \`${command}\` (tooling/bench/backends.mjs) in ${seconds.toFixed(0)} s (${timeSpent}). Do not edit by hand: run it again.
@@ -82,7 +83,9 @@ ${summary}
   base64), so a ratio of 1.0× cannot quite be reached; but they check the CA's signature every run, which core
   remembers across messages from the same certificates, so a verify ratio can pass 1.0× where that check is
   dear (ML-DSA).
-- **Goals** (throughput as a share of the raw primitives'): ${Object.entries(GOALS).map(([kind, goal]) => `${kind} ≥ ${goal}×`).join(', ')}.
+- **Goals** (throughput as a share of the raw primitives'): ${Object.entries(GOALS)
+    .map(([kind, goal]) => `${kind} ≥ ${goal}×`)
+    .join(', ')}.
   Other rows have none.
 - **send() to many**: ${options.sendRecipients} recipients' certificates (bob's RSA-2048 key under ${options.sendRecipients} certificates issued by the
   test root, made with node:crypto and core's DER writer) in a memory key store; one 10 KiB message with
@@ -96,9 +99,11 @@ ${summary}
   --no-progress --json\` with ${options.bulkRows} rows, the same 10 KiB letter, a folder key store of ${options.bulkRows} \`.crt\` files,
   against the loopback SMTP server of the CLI's own tests (smtp-server, STARTTLS required, verified with
   \`--smtp-ca\`) running in a child process ${measured.pinned ? 'pinned to the other core' : ''}; the CLI with its default \`--concurrency 4\`,
-  ${measured.bulk?.workersFlag === undefined
-    ? `${measured.pinned ? 'pinned to one core' : 'not pinned'} (it has no \`--workers\` flag yet, so the N-worker row is not measured)`
-    : `once with \`${measured.bulk.workersFlag} 1\` (sealing in its main thread)${measured.pinned ? ' pinned to one core' : ''}, once with \`${measured.bulk.workersFlag} ${measured.bulk.workers}\` not pinned (its threads share the cores with the server); the latter is compared with ${measured.bulk.workers}× the one-core raw figure, an ideal`},
+  ${
+    measured.bulk?.workersFlag === undefined
+      ? `${measured.pinned ? 'pinned to one core' : 'not pinned'} (it has no \`--workers\` flag yet, so the N-worker row is not measured)`
+      : `once with \`${measured.bulk.workersFlag} 1\` (sealing in its main thread)${measured.pinned ? ' pinned to one core' : ''}, once with \`${measured.bulk.workersFlag} ${measured.bulk.workers}\` not pinned (its threads share the cores with the server); the latter is compared with ${measured.bulk.workers}× the one-core raw figure, an ideal`
+  },
   a new report and journal each run (the journal is flushed to disk twice per row: this machine's disk is
   in the figure). Wall time from spawn to exit, so Node's start-up (well under a second) is in it;
   ${options.bulkRuns} runs, taking turns. Raw: per row one SHA-256 and one signature (each row is its own message), two RSA

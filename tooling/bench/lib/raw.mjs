@@ -331,7 +331,11 @@ const node = {
 };
 
 function nodeKek(z) {
-  return createHash('sha256').update(z).update(Uint8Array.of(0, 0, 0, 1)).update(SHARED_INFO).digest();
+  return createHash('sha256')
+    .update(z)
+    .update(Uint8Array.of(0, 0, 0, 1))
+    .update(SHARED_INFO)
+    .digest();
 }
 
 /** RFC 9936 3.1: HKDF-SHA256 with no salt over the shared secret, CMSORIforKEMOtherInfo (about 18 octets) as info. */

@@ -33,21 +33,30 @@ async function measureRow(benchCase, variants, raw, sealposts, settings) {
     else prepared.push([id, operation]);
   };
   for (const variant of variants) {
-    take(variant.id, await attempt(benchCase, async () => {
-      const op = await benchCase.prepare(sealposts.get(variant.id));
-      op.check(await op.run());
-      return op;
-    }));
+    take(
+      variant.id,
+      await attempt(benchCase, async () => {
+        const op = await benchCase.prepare(sealposts.get(variant.id));
+        op.check(await op.run());
+        return op;
+      }),
+    );
   }
   for (const variant of raw) {
-    take(variant.id, await attempt(benchCase, async () => {
-      const op = await prepareRaw(variant.flavor, benchCase.work);
-      if (op.unsupported === undefined) op.check(await op.run());
-      return op;
-    }));
+    take(
+      variant.id,
+      await attempt(benchCase, async () => {
+        const op = await prepareRaw(variant.flavor, benchCase.work);
+        if (op.unsupported === undefined) op.check(await op.run());
+        return op;
+      }),
+    );
   }
   collectGarbage();
-  const stats = await measureInTurn(prepared.map(([, op]) => op), settings).catch((error) => {
+  const stats = await measureInTurn(
+    prepared.map(([, op]) => op),
+    settings,
+  ).catch((error) => {
     throw failure(benchCase, error);
   });
   prepared.forEach(([id, op], i) => row.set(id, { stats: stats[i], ...(op.note === undefined ? {} : { note: op.note }) }));

@@ -16,41 +16,47 @@ export const SEND_GOAL = 5000;
 
 export async function measureSendToMany({ pki, recipientsFile, backends, runs, warmupRecipients = 50 }) {
   const out = await runNodeJson(CHILD, { pkiDir: pki.dir, recipientsFile, backends, runs, warmupRecipients }, { core: 0, timeoutMs: 1_800_000 });
-  const results = new Map(Object.entries(out.samples).map(([id, samples]) => {
-    const stats = summarize(samples);
-    return [id, { stats, perSecond: (out.copies * 1000) / stats.median }];
-  }));
+  const results = new Map(
+    Object.entries(out.samples).map(([id, samples]) => {
+      const stats = summarize(samples);
+      return [id, { stats, perSecond: (out.copies * 1000) / stats.median }];
+    }),
+  );
   return { pinned: canPin, runs, copies: out.copies, copyBytes: out.copyBytes, entityBytes: out.entityBytes, results };
 }
 
 export function sendTable(send, backends) {
   const raw = send.results.get('raw-node');
-  const rows = backends.filter((v) => v.follows === undefined && send.results.has(v.id)).map((v) => {
-    const { stats, perSecond } = send.results.get(v.id);
-    return [
-      v.label,
-      `${ms(stats.median / 1000)} s (${ms(stats.p95 / 1000)} s slowest)`,
-      rate(perSecond, ' rcpt/s'),
-      rate(raw.perSecond, ' rcpt/s'),
-      `**${times(perSecond / raw.perSecond)}**`,
-      `≥ ${rate(SEND_GOAL, ' rcpt/s')}`,
-      metAtLeast(perSecond, SEND_GOAL),
-    ];
-  });
+  const rows = backends
+    .filter((v) => v.follows === undefined && send.results.has(v.id))
+    .map((v) => {
+      const { stats, perSecond } = send.results.get(v.id);
+      return [
+        v.label,
+        `${ms(stats.median / 1000)} s (${ms(stats.p95 / 1000)} s slowest)`,
+        rate(perSecond, ' rcpt/s'),
+        rate(raw.perSecond, ' rcpt/s'),
+        `**${times(perSecond / raw.perSecond)}**`,
+        `≥ ${rate(SEND_GOAL, ' rcpt/s')}`,
+        metAtLeast(perSecond, SEND_GOAL),
+      ];
+    });
   return table(['backend', `send() to ${send.copies}, median`, 'Sealpost', 'raw node:crypto', 'ratio', 'goal', 'met?'], rows, 1);
 }
 
 export function sendSummary(send, backends) {
   const raw = send.results.get('raw-node');
-  return backends.filter((v) => v.follows === undefined && send.results.has(v.id)).map((v) => {
-    const { perSecond } = send.results.get(v.id);
-    return {
-      row: `send() to ${send.copies} recipients, one core (${v.label})`,
-      sealpost: rate(perSecond, ' rcpt/s'),
-      raw: `${rate(raw.perSecond, ' rcpt/s')} (node:crypto)`,
-      ratio: times(perSecond / raw.perSecond),
-      goal: `≥ ${rate(SEND_GOAL, ' rcpt/s')}`,
-      met: metAtLeast(perSecond, SEND_GOAL),
-    };
-  });
+  return backends
+    .filter((v) => v.follows === undefined && send.results.has(v.id))
+    .map((v) => {
+      const { perSecond } = send.results.get(v.id);
+      return {
+        row: `send() to ${send.copies} recipients, one core (${v.label})`,
+        sealpost: rate(perSecond, ' rcpt/s'),
+        raw: `${rate(raw.perSecond, ' rcpt/s')} (node:crypto)`,
+        ratio: times(perSecond / raw.perSecond),
+        goal: `≥ ${rate(SEND_GOAL, ' rcpt/s')}`,
+        met: metAtLeast(perSecond, SEND_GOAL),
+      };
+    });
 }

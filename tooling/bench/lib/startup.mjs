@@ -20,9 +20,12 @@ export async function measureStartup({ pki, runs, warmup, dir }) {
   const signed = join(dir, 'signed.eml');
   const alice = pki.identities.alice;
   const sealpost = createSealpost({ backend: createPkijsBackend() });
-  writeFileSync(signed, await sealpost.sign(textMessage({ from: alice.email, to: pki.identities.bob.email, bodyKiB: 1 }), {
-    signer: { certificate: alice.cert, privateKey: { type: 'pkcs8', der: alice.keyDer } },
-  }));
+  writeFileSync(
+    signed,
+    await sealpost.sign(textMessage({ from: alice.email, to: pki.identities.bob.email, bodyKiB: 1 }), {
+      signer: { certificate: alice.cert, privateKey: { type: 'pkcs8', der: alice.keyDer } },
+    }),
+  );
   const commands = [
     { id: 'node', label: '`node -e 0`', args: ['-e', '0'] },
     { id: 'help', label: '`sealpost --help`', args: [CLI, '--help'] },
@@ -47,7 +50,13 @@ export function startupTable(startup) {
       const stats = startup.results.get(c.id);
       const goal = STARTUP_GOALS[c.id];
       const ratio = stats.median / base.median;
-      return [c.label, `${ms(stats.median)} / ${ms(stats.p95)}`, c.id === 'node' ? '1.0×' : `**${times(ratio)}**`, goal === undefined ? '' : `≤ ${goal}×`, goal === undefined ? '' : metAtMost(ratio, goal)];
+      return [
+        c.label,
+        `${ms(stats.median)} / ${ms(stats.p95)}`,
+        c.id === 'node' ? '1.0×' : `**${times(ratio)}**`,
+        goal === undefined ? '' : `≤ ${goal}×`,
+        goal === undefined ? '' : metAtMost(ratio, goal),
+      ];
     }),
     1,
   );
@@ -55,16 +64,18 @@ export function startupTable(startup) {
 
 export function startupSummary(startup) {
   const base = startup.results.get('node');
-  return startup.commands.filter((c) => STARTUP_GOALS[c.id] !== undefined).map((c) => {
-    const stats = startup.results.get(c.id);
-    const ratio = stats.median / base.median;
-    return {
-      row: `CLI start-up, ${c.label.replace(/`/g, '')}`,
-      sealpost: `${ms(stats.median)} ms`,
-      raw: `${ms(base.median)} ms (node -e 0)`,
-      ratio: times(ratio),
-      goal: `≤ ${STARTUP_GOALS[c.id]}× time`,
-      met: metAtMost(ratio, STARTUP_GOALS[c.id]),
-    };
-  });
+  return startup.commands
+    .filter((c) => STARTUP_GOALS[c.id] !== undefined)
+    .map((c) => {
+      const stats = startup.results.get(c.id);
+      const ratio = stats.median / base.median;
+      return {
+        row: `CLI start-up, ${c.label.replace(/`/g, '')}`,
+        sealpost: `${ms(stats.median)} ms`,
+        raw: `${ms(base.median)} ms (node -e 0)`,
+        ratio: times(ratio),
+        goal: `≤ ${STARTUP_GOALS[c.id]}× time`,
+        met: metAtMost(ratio, STARTUP_GOALS[c.id]),
+      };
+    });
 }

@@ -10,13 +10,7 @@ export function resultTables({ cases, backends, raw = [], results }) {
     title: group.title,
     table: table(
       ['key', 'operation', ...columns.map((v) => v.label), ...raw.map((v) => v.label), 'goal'],
-      cases.filter((c) => c.group === group.id).map((c) => [
-        c.key,
-        c.operation,
-        ...columns.map((v) => withRatio(c, v.id)),
-        ...raw.map((v) => cell(results.get(c.id).get(v.id))),
-        goalCell(c),
-      ]),
+      cases.filter((c) => c.group === group.id).map((c) => [c.key, c.operation, ...columns.map((v) => withRatio(c, v.id)), ...raw.map((v) => cell(results.get(c.id).get(v.id))), goalCell(c)]),
       2,
     ),
   }));
@@ -28,9 +22,7 @@ export function resultTables({ cases, backends, raw = [], results }) {
       title: 'pkijs: PKCS#1 v1.5 decryption in BigInt JavaScript (portable entry) or through Node (Node entry)',
       table: table(
         ['message', 'key', 'operation', 'pkijs portable (BigInt RSA)', 'pkijs on Node (Node raw RSA)', 'goal'],
-        cases
-          .filter((c) => c.rsaPkcs1Decrypt === true)
-          .map((c) => [groupTitle[c.group], c.key, c.operation, withRatio(c, portable.id), withRatio(c, 'pkijs'), goalCell(c)]),
+        cases.filter((c) => c.rsaPkcs1Decrypt === true).map((c) => [groupTitle[c.group], c.key, c.operation, withRatio(c, portable.id), withRatio(c, 'pkijs'), goalCell(c)]),
         3,
       ),
     });
@@ -57,22 +49,27 @@ export function processStartTable(stats) {
 
 export function machineTable(machine) {
   const { libraries } = machine;
-  return table(['', 'this run'], [
-    ['CPU', `${machine.cpu}, ${machine.cores} cores available`],
-    ['memory', `${machine.memoryGiB.toFixed(0)} GiB`],
-    ['system', machine.os],
-    ['Node', `${machine.node} (its OpenSSL ${machine.nodeOpenssl}: WebCrypto and node:crypto)`],
-    ['openssl binary', machine.opensslBinary],
-    ['libraries', Object.entries(libraries).map(([name, version]) => `${name} ${version}`).join(', ')],
-    ['load average at start', machine.loadAverage.toFixed(2)],
-  ], 2);
+  return table(
+    ['', 'this run'],
+    [
+      ['CPU', `${machine.cpu}, ${machine.cores} cores available`],
+      ['memory', `${machine.memoryGiB.toFixed(0)} GiB`],
+      ['system', machine.os],
+      ['Node', `${machine.node} (its OpenSSL ${machine.nodeOpenssl}: WebCrypto and node:crypto)`],
+      ['openssl binary', machine.opensslBinary],
+      [
+        'libraries',
+        Object.entries(libraries)
+          .map(([name, version]) => `${name} ${version}`)
+          .join(', '),
+      ],
+      ['load average at start', machine.loadAverage.toFixed(2)],
+    ],
+    2,
+  );
 }
 
 /** The first `textColumns` columns are left-aligned, the rest (numbers) right-aligned. */
 export function table(header, rows, textColumns) {
-  return [
-    `| ${header.join(' | ')} |`,
-    `|${header.map((_, i) => (i < textColumns ? '---' : '---:')).join('|')}|`,
-    ...rows.map((r) => `| ${r.join(' | ')} |`),
-  ].join('\n');
+  return [`| ${header.join(' | ')} |`, `|${header.map((_, i) => (i < textColumns ? '---' : '---:')).join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
 }

@@ -80,7 +80,10 @@ describe('serveFolder and launchChromium', () => {
     const page = await (await chromium()).newPage();
     try {
       await page.goto(served.url);
-      await page.locator('#out').filter({ hasText: /^[0-9a-f]{64}$/ }).waitFor({ timeout: 15_000 });
+      await page
+        .locator('#out')
+        .filter({ hasText: /^[0-9a-f]{64}$/ })
+        .waitFor({ timeout: 15_000 });
       // SHA-256("abc"), FIPS 180-2 appendix B.1.
       expect(await page.locator('#out').textContent()).toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
       expect(served.requests).toEqual(expect.arrayContaining(['/', '/main.js', '/worker.js']));

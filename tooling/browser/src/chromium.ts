@@ -17,8 +17,7 @@ export class ChromiumMissingError extends Error {
 
   constructor(path: string) {
     super(
-      `Chromium was not found at ${path}: install Debian's "${CHROMIUM_PACKAGE}" package ` +
-        `(apt-get install ${CHROMIUM_PACKAGE}; .ci/run does), or set SEALPOST_CHROMIUM to a Chromium executable`,
+      `Chromium was not found at ${path}: install Debian's "${CHROMIUM_PACKAGE}" package ` + `(apt-get install ${CHROMIUM_PACKAGE}; .ci/run does), or set SEALPOST_CHROMIUM to a Chromium executable`,
     );
     this.path = path;
   }

@@ -48,8 +48,7 @@ export function cmsReadingTests(ctx: SuiteContext): void {
   const sealed = async (cipher: 'aes-256-gcm' | 'aes-256-cbc'): Promise<Uint8Array> =>
     cmsOf(await ctx.sp.encrypt(textMessage(headers, 'Account: 1234\r\n'), { recipients: [ctx.pki.identities.bob.cert], cipher, keyTransport: 'rsa-pkcs1' }));
   const AUTH_ENVELOPED_DATA = der.oid(OID.authEnvelopedData);
-  const smimeTypeOf = (cms: Uint8Array): string =>
-    Buffer.from(parseBer(cms).children[0]!.raw).equals(Buffer.from(AUTH_ENVELOPED_DATA)) ? 'authEnveloped-data' : 'enveloped-data';
+  const smimeTypeOf = (cms: Uint8Array): string => (Buffer.from(parseBer(cms).children[0]!.raw).equals(Buffer.from(AUTH_ENVELOPED_DATA)) ? 'authEnveloped-data' : 'enveloped-data');
   const decrypt = (cms: Uint8Array) => ctx.sp.decrypt(envelopedMessage(headers, cms, smimeTypeOf(cms)), { identity: identityOf(ctx.pki.identities.bob) });
   // EnvelopedData / AuthEnvelopedData: version, recipientInfos, encryptedContentInfo, [mac].
   const KTRI = [...CONTENT, 1, 0];

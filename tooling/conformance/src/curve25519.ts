@@ -52,7 +52,15 @@ function rewrappedWithHkdf(cms: Uint8Array, dana: Identity): Uint8Array {
   const z = diffieHellman({ privateKey: createPrivateKey({ key: Buffer.from(dana.privateKey.der), format: 'der', type: 'pkcs8' }), publicKey: ephemeral });
   const wrap = der.algorithmIdentifier(OID.aes256Wrap);
   const sharedInfo = eccCmsSharedInfo(wrap, null, 32);
-  const x963 = Buffer.concat([1].map((counter) => createHash('sha256').update(z).update(Buffer.of(0, 0, 0, counter)).update(sharedInfo).digest()));
+  const x963 = Buffer.concat(
+    [1].map((counter) =>
+      createHash('sha256')
+        .update(z)
+        .update(Buffer.of(0, 0, 0, counter))
+        .update(sharedInfo)
+        .digest(),
+    ),
+  );
   const iv = Buffer.alloc(8, 0xa6);
   const unwrap = createDecipheriv('id-aes256-wrap', x963, iv);
   const cek = Buffer.concat([unwrap.update(contentsAt(cms, WRAPPED_KEY)), unwrap.final()]);
@@ -186,7 +194,7 @@ export function curve25519Tests(ctx: SuiteContext): void {
       expect(opened.status).toBe('valid');
     });
 
-    it("send from an Ed25519 identity: the sent copy goes to its X25519 certificate (selfCertificate), and without one nothing is sent", async () => {
+    it('send from an Ed25519 identity: the sent copy goes to its X25519 certificate (selfCertificate), and without one nothing is sent', async () => {
       if (!agrees() || !signs()) return;
       const sent: SendRequest[] = [];
       const transport = {
@@ -232,7 +240,14 @@ export function curve25519Tests(ctx: SuiteContext): void {
       await refused(originator(new Uint8Array(32)), 'ERR_DECRYPTION_FAILED');
       await refused(originator(Uint8Array.of(1, ...new Uint8Array(31))), 'ERR_DECRYPTION_FAILED');
       // Another X25519 sender key: a wrong shared secret, so the unwrap fails.
-      await refused(originator(contentsAt(cms, ORIGINATOR_KEY).subarray(1).map((b, i) => (i === 5 ? b ^ 0x10 : b))), 'ERR_DECRYPTION_FAILED');
+      await refused(
+        originator(
+          contentsAt(cms, ORIGINATOR_KEY)
+            .subarray(1)
+            .map((b, i) => (i === 5 ? b ^ 0x10 : b)),
+        ),
+        'ERR_DECRYPTION_FAILED',
+      );
       await refused(replaceAt(cms, at(cms, WRAPPED_KEY), der.octetString(contentsAt(cms, WRAPPED_KEY).map((b, i) => (i === 3 ? b ^ 1 : b)))), 'ERR_DECRYPTION_FAILED');
       await refused(cms, 'ERR_UNSUPPORTED_KEY', { certificate: DANA().certificate, privateKey: CARLOS().privateKey });
     });

@@ -8,10 +8,8 @@ export function decryptionTests(ctx: SuiteContext): void {
   const original = (): Uint8Array => textMessage({ from: 'alice@example.com', to: 'bob@example.com' }, 'Account: 1234\r\nPIN: 0000\r\n');
   const sealFor = (cipher: 'aes-256-gcm' | 'aes-256-cbc', keyTransport: 'rsa-pkcs1' | 'rsa-oaep' = 'rsa-pkcs1') =>
     ctx.sp.encrypt(original(), { recipients: [ctx.pki.identities.bob.cert], cipher, keyTransport });
-  const asBob = (message: Uint8Array, requireAuthenticated = false) =>
-    ctx.sp.decrypt(message, { identity: identityOf(ctx.pki.identities.bob), requireAuthenticated });
-  const rewrap = (cms: Uint8Array, cipher: string) =>
-    envelopedMessage({ from: 'alice@example.com', to: 'bob@example.com' }, cms, cipher.endsWith('gcm') ? 'authEnveloped-data' : 'enveloped-data');
+  const asBob = (message: Uint8Array, requireAuthenticated = false) => ctx.sp.decrypt(message, { identity: identityOf(ctx.pki.identities.bob), requireAuthenticated });
+  const rewrap = (cms: Uint8Array, cipher: string) => envelopedMessage({ from: 'alice@example.com', to: 'bob@example.com' }, cms, cipher.endsWith('gcm') ? 'authEnveloped-data' : 'enveloped-data');
 
   const expectGenericFailure = (report: Awaited<ReturnType<typeof asBob>>) => {
     expect(report.status).toBe('failed');

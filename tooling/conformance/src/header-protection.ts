@@ -68,7 +68,10 @@ export function headerProtectionTests(ctx: SuiteContext): void {
       expect(dec.decode(sealed)).not.toContain('Q3 figures');
 
       const report = await ctx.sp.open(sealed, { identities: [identityOf(bob)], trustAnchors: ctx.anchors });
-      expect(report.layers.map((l) => [l.type, l.status])).toEqual([['enveloped', 'decrypted'], ['signed', 'valid']]);
+      expect(report.layers.map((l) => [l.type, l.status])).toEqual([
+        ['enveloped', 'decrypted'],
+        ['signed', 'valid'],
+      ]);
       expect(report.status).toBe('valid');
       const hp = report.headerProtection!;
       expect(hp).toMatchObject({ hp: 'cipher', signed: true, encrypted: true, outerDifferences: [], legacyDisplay: [''] });
@@ -168,12 +171,14 @@ export function headerProtectionTests(ctx: SuiteContext): void {
       };
       // Only Bob has a certificate; the Bcc recipient gets the signed-only copy.
       const keystore = {
-        get: async (address: string) =>
-          address === TO ? { address, certificate: bob.cert, chain: [], smimeCapabilities: [], fingerprint: '', notBefore: new Date(0), notAfter: new Date(0) } : null,
+        get: async (address: string) => (address === TO ? { address, certificate: bob.cert, chain: [], smimeCapabilities: [], fingerprint: '', notBefore: new Date(0), notAfter: new Date(0) } : null),
       } as unknown as KeyStore;
       const sp = createSealpost({ backend: ctx.backend, transport, keystore, identity: identityOf(alice) });
       const report = await sp.send(message(['Bcc: carol@example.com']), { headerProtection: 'encrypt', missingCertificate: 'sign-only' });
-      expect(report.recipients.map((r) => [r.address, r.status, r.encrypted])).toEqual([[TO, 'accepted', true], ['carol@example.com', 'accepted', false]]);
+      expect(report.recipients.map((r) => [r.address, r.status, r.encrypted])).toEqual([
+        [TO, 'accepted', true],
+        ['carol@example.com', 'accepted', false],
+      ]);
       const [sealed, plain] = sent;
       expect(outerHeaderText(sealed!.message)).toContain('Subject: [...]\r\n');
       expect(outerHeaderText(plain!.message)).toContain(`Subject: ${SUBJECT}\r\n`);

@@ -164,14 +164,28 @@ export function keyAgreementTests(ctx: SuiteContext): void {
       });
 
       it('a tampered wrapped key: the generic decryption failure', async () => {
-        expectRefused(await decryptAs(carol(), edited(made, WRAPPED_KEY, (key) => der.octetString(flipped(key, 5))), false), failed());
+        expectRefused(
+          await decryptAs(
+            carol(),
+            edited(made, WRAPPED_KEY, (key) => der.octetString(flipped(key, 5))),
+            false,
+          ),
+          failed(),
+        );
       });
 
       it('a wrapped key of the wrong length: the generic decryption failure', async () => {
-        expectRefused(await decryptAs(carol(), edited(made, WRAPPED_KEY, (key) => der.octetString(key.subarray(0, key.length - 8))), false), failed());
+        expectRefused(
+          await decryptAs(
+            carol(),
+            edited(made, WRAPPED_KEY, (key) => der.octetString(key.subarray(0, key.length - 8))),
+            false,
+          ),
+          failed(),
+        );
       });
 
-      it("a sender key that is not on the curve: the generic decryption failure", async () => {
+      it('a sender key that is not on the curve: the generic decryption failure', async () => {
         const offCurve = (bits: Uint8Array) => der.bitString(flipped(bits.subarray(1), bits.length - 2));
         expectRefused(await decryptAs(carol(), edited(made, ORIGINATOR_POINT, offCurve), false), failed());
       });
@@ -189,7 +203,11 @@ export function keyAgreementTests(ctx: SuiteContext): void {
       });
 
       it('a scheme without its key-wrap algorithm: ERR_CMS_MALFORMED, or unsupported before it is read', async () => {
-        const report = await decryptAs(carol(), edited(made, SCHEME, () => der.algorithmIdentifier(OID.dhSinglePassStdDHSha256kdfScheme)), false);
+        const report = await decryptAs(
+          carol(),
+          edited(made, SCHEME, () => der.algorithmIdentifier(OID.dhSinglePassStdDHSha256kdfScheme)),
+          false,
+        );
         expectRefused(report, claims('ecdh-p256') ? 'ERR_CMS_MALFORMED' : 'ERR_UNSUPPORTED_KEY_AGREEMENT');
       });
 

@@ -307,7 +307,7 @@ export function defineKeyStoreSuite(options: KeyStoreSuiteOptions): void {
         expect(history[0]?.lastSeen.toISOString()).toBe('2025-01-01T00:00:00.000Z');
       }));
 
-    it('an address core\'s store address rule refuses is ERR_ADDRESS_MALFORMED in every method, and nothing is stored', () =>
+    it("an address core's store address rule refuses is ERR_ADDRESS_MALFORMED in every method, and nothing is stored", () =>
       withStore(async (store) => {
         for (const address of REFUSED_ADDRESSES) {
           expect(() => normalizeStoreAddress(address), JSON.stringify(address.slice(0, 40))).toThrow();
@@ -319,7 +319,7 @@ export function defineKeyStoreSuite(options: KeyStoreSuiteOptions): void {
         expect(await store.list()).toEqual([]);
       }));
 
-    it('every address core\'s store address rule accepts is stored, found, listed and removed under its normalized form', () =>
+    it("every address core's store address rule accepts is stored, found, listed and removed under its normalized form", () =>
       withStore(async (store) => {
         for (const [given, stored] of ACCEPTED_ADDRESSES) {
           expect(normalizeStoreAddress(given)).toBe(stored);

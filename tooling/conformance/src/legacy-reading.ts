@@ -87,7 +87,10 @@ export function legacyReadingTests(ctx: SuiteContext): void {
       const { bob: recipient } = ctx.pki.identities;
       const message = new TextEncoder().encode('From: alice@example.com\r\nTo: bob@example.com\r\nSubject: x\r\n\r\nhello\r\n');
       for (const cipher of ['des-ede3-cbc', 'rc2-cbc', 'rc2-40-cbc', 'rc2-128-cbc'] as const) {
-        const error = await ctx.sp.encrypt(message, { recipients: [recipient.cert], cipher }).then(() => null, (e: unknown) => e);
+        const error = await ctx.sp.encrypt(message, { recipients: [recipient.cert], cipher }).then(
+          () => null,
+          (e: unknown) => e,
+        );
         expect(isSealpostError(error) ? error.code : String(error), cipher).toBe('ERR_UNSUPPORTED_CIPHER');
       }
     });

@@ -27,20 +27,22 @@ export function textMessage(h: Headers, body = 'Hello Bob,\r\nthe contract is at
 }
 
 function base64Lines(bytes: Uint8Array): string {
-  return (Buffer.from(bytes).toString('base64').match(/.{1,76}/g) ?? []).join('\r\n');
+  return (
+    Buffer.from(bytes)
+      .toString('base64')
+      .match(/.{1,76}/g) ?? []
+  ).join('\r\n');
 }
 
 export function opaqueSignedMessage(h: Headers, cms: Uint8Array): Uint8Array {
   return enc.encode(
-    `${headerBlock(h)}MIME-Version: 1.0\r\nContent-Type: application/pkcs7-mime; smime-type=signed-data; name=smime.p7m\r\n` +
-      `Content-Transfer-Encoding: base64\r\n\r\n${base64Lines(cms)}\r\n`,
+    `${headerBlock(h)}MIME-Version: 1.0\r\nContent-Type: application/pkcs7-mime; smime-type=signed-data; name=smime.p7m\r\n` + `Content-Transfer-Encoding: base64\r\n\r\n${base64Lines(cms)}\r\n`,
   );
 }
 
 export function envelopedMessage(h: Headers, cms: Uint8Array, smimeType = 'enveloped-data'): Uint8Array {
   return enc.encode(
-    `${headerBlock(h)}MIME-Version: 1.0\r\nContent-Type: application/pkcs7-mime; smime-type=${smimeType}; name=smime.p7m\r\n` +
-      `Content-Transfer-Encoding: base64\r\n\r\n${base64Lines(cms)}\r\n`,
+    `${headerBlock(h)}MIME-Version: 1.0\r\nContent-Type: application/pkcs7-mime; smime-type=${smimeType}; name=smime.p7m\r\n` + `Content-Transfer-Encoding: base64\r\n\r\n${base64Lines(cms)}\r\n`,
   );
 }
 

@@ -17,8 +17,7 @@ import { cmsOf } from './tamper.js';
  * with its typed error.
  */
 
-const vector = (folder: string, name: string, label: string): Uint8Array =>
-  pemBlocksToDer(readFileSync(join(vectorsDir(), folder, name), 'utf8'), label)[0]!;
+const vector = (folder: string, name: string, label: string): Uint8Array => pemBlocksToDer(readFileSync(join(vectorsDir(), folder, name), 'utf8'), label)[0]!;
 const rfc9936 = (name: string, label: string) => vector('rfc9936', name, label);
 const rfc9882 = (name: string, label: string) => vector('rfc9882', name, label);
 const keyFile = (folder: string, name: string) => readPrivateKey(readFileSync(join(vectorsDir(), folder, name)));
@@ -43,7 +42,11 @@ export function postQuantumTests(ctx: SuiteContext): void {
   const from = 'alice@example.com';
   const to = 'bob@example.com';
   const decryptCms = (cms: Uint8Array, identity: Identity) => ctx.backend.decrypt({ cms, certificate: identity.certificate, privateKey: identity.privateKey });
-  const failureCode = async (promise: Promise<unknown>) => promise.then(() => 'decrypted', (error: { code?: string }) => error.code);
+  const failureCode = async (promise: Promise<unknown>) =>
+    promise.then(
+      () => 'decrypted',
+      (error: { code?: string }) => error.code,
+    );
 
   describe('post-quantum: ML-KEM (RFC 9936) and ML-DSA (RFC 9882), experimental', () => {
     const ids = {} as {

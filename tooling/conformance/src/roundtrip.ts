@@ -11,17 +11,7 @@ const SIGNING: { scheme: SignatureScheme; identity: 'alice' | 'carol'; keyType: 
   { scheme: 'rsa-pss', identity: 'alice', keyType: 'rsa' },
   { scheme: 'ecdsa', identity: 'carol', keyType: 'ec-p256' },
 ];
-export const ALL_CIPHERS: ContentCipher[] = [
-  'aes-128-cbc',
-  'aes-192-cbc',
-  'aes-256-cbc',
-  'aes-128-gcm',
-  'aes-192-gcm',
-  'aes-256-gcm',
-  'des-ede3-cbc',
-  'rc2-cbc',
-  'chacha20-poly1305',
-];
+export const ALL_CIPHERS: ContentCipher[] = ['aes-128-cbc', 'aes-192-cbc', 'aes-256-cbc', 'aes-128-gcm', 'aes-192-gcm', 'aes-256-gcm', 'des-ede3-cbc', 'rc2-cbc', 'chacha20-poly1305'];
 const KEY_TRANSPORTS: KeyTransport[] = ['rsa-pkcs1', 'rsa-oaep'];
 
 async function expectUnsupported(promise: Promise<unknown>): Promise<void> {

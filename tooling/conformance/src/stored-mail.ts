@@ -61,11 +61,20 @@ export function storedMailTests(ctx: SuiteContext): void {
 
     it('inside a decrypted layer, a signed entity with LF line ends verifies the same way', async () => {
       const { alice, bob } = ctx.pki.identities;
-      const signed = await opensslSignSmime({ entity: textEntity('Signed and sealed.\r\n'), certPath: alice.certPath, keyPath: alice.keyPath, detached: true, headers: { from, to: 'bob@example.com' } });
+      const signed = await opensslSignSmime({
+        entity: textEntity('Signed and sealed.\r\n'),
+        certPath: alice.certPath,
+        keyPath: alice.keyPath,
+        detached: true,
+        headers: { from, to: 'bob@example.com' },
+      });
       // The signed message's own header fields are the layer's; the encrypted entity keeps them.
       const sealed = await opensslEncryptSmime({ entity: storedWithLf(signed), recipientCertPaths: [bob.certPath], cipher: 'aes-256-cbc', headers: { from, to: 'bob@example.com' } });
       const report = await ctx.sp.open(sealed, { identities: [identityOf(bob)], trustAnchors: ctx.anchors });
-      expect(report.layers.map((l) => [l.type, l.status])).toEqual([['enveloped', 'decrypted'], ['signed', 'valid']]);
+      expect(report.layers.map((l) => [l.type, l.status])).toEqual([
+        ['enveloped', 'decrypted'],
+        ['signed', 'valid'],
+      ]);
       const signedLayer = report.layers[1]!;
       expect(signedLayer.type === 'signed' && signedLayer.canonicalized).toBe(true);
       expect(report.status).toBe('valid');
@@ -90,10 +99,9 @@ export function storedMailTests(ctx: SuiteContext): void {
       // The name decides, never the bytes alone: the same CMS under another name is an attachment.
       const unnamed = await ctx.sp.verify(retyped(opaque, PKCS7_MIME, octet('contract.bin')), { trustAnchors: ctx.anchors });
       expect(unnamed.status).toBe('not-signed');
-      const dispositionOnly = await ctx.sp.verify(
-        retyped(opaque, PKCS7_MIME, 'Content-Type: application/octet-stream\r\nContent-Disposition: attachment; filename="smime.p7m"'),
-        { trustAnchors: ctx.anchors },
-      );
+      const dispositionOnly = await ctx.sp.verify(retyped(opaque, PKCS7_MIME, 'Content-Type: application/octet-stream\r\nContent-Disposition: attachment; filename="smime.p7m"'), {
+        trustAnchors: ctx.anchors,
+      });
       expect(dispositionOnly.status).toBe('valid');
     });
 
@@ -140,7 +148,13 @@ export function storedMailTests(ctx: SuiteContext): void {
 
     it('verificationTime judges an archived signature at the time given, and the report names it', async () => {
       const { grace } = ctx.pki.identities;
-      const signed = await opensslSignSmime({ entity: textEntity('Signed in 2020.\r\n'), certPath: grace.certPath, keyPath: grace.keyPath, detached: true, headers: { from: grace.email, to: 'bob@example.com' } });
+      const signed = await opensslSignSmime({
+        entity: textEntity('Signed in 2020.\r\n'),
+        certPath: grace.certPath,
+        keyPath: grace.keyPath,
+        detached: true,
+        headers: { from: grace.email, to: 'bob@example.com' },
+      });
       const today = await ctx.sp.verify(signed, { trustAnchors: ctx.anchors });
       expect(today.status).toBe('untrusted');
       expect(codes(today)).toContain('ERR_CERTIFICATE_EXPIRED');

@@ -1,24 +1,14 @@
 import { createPrivateKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  opensslDecryptDer,
-  opensslEncryptDer,
-  opensslSignDer,
-  opensslVerifyDer,
-  pemBlocksToDer,
-  vectorsDir,
-  type CmsCipher,
-  type OaepChoice,
-} from '@sealpost/fixtures';
+import { opensslDecryptDer, opensslEncryptDer, opensslSignDer, opensslVerifyDer, pemBlocksToDer, vectorsDir, type CmsCipher, type OaepChoice } from '@sealpost/fixtures';
 import { describe, expect, it } from 'vitest';
 import { type SuiteContext, codes, identityOf } from './context.js';
 import { detachedSignedMessage, envelopedMessage, opaqueSignedMessage, textEntity, textMessage } from './messages.js';
 import { cmsOf } from './tamper.js';
 
 const vector = (...path: string[]): Uint8Array => new Uint8Array(readFileSync(join(vectorsDir(), ...path)));
-const pkcs8FromPem = (path: string): Uint8Array =>
-  new Uint8Array(createPrivateKey(readFileSync(join(vectorsDir(), path), 'utf8')).export({ format: 'der', type: 'pkcs8' }));
+const pkcs8FromPem = (path: string): Uint8Array => new Uint8Array(createPrivateKey(readFileSync(join(vectorsDir(), path), 'utf8')).export({ format: 'der', type: 'pkcs8' }));
 const certFromPem = (path: string): Uint8Array => pemBlocksToDer(readFileSync(join(vectorsDir(), path), 'utf8'), 'CERTIFICATE')[0]!;
 
 export function vectorTests(ctx: SuiteContext): void {
@@ -154,8 +144,7 @@ export function vectorTests(ctx: SuiteContext): void {
         const { alice, bob } = ctx.pki.identities;
         const message = textMessage({ from: alice.email, to: bob.email });
         const sealing = ctx.sp.encrypt(message, { recipients: [bob.cert], cipher, keyTransport });
-        if (!ctx.backend.capabilities.keyTransport.includes(keyTransport))
-          return expect(sealing).rejects.toMatchObject({ code: 'ERR_UNSUPPORTED_KEY_TRANSPORT' });
+        if (!ctx.backend.capabilities.keyTransport.includes(keyTransport)) return expect(sealing).rejects.toMatchObject({ code: 'ERR_UNSUPPORTED_KEY_TRANSPORT' });
         const sealed = await sealing;
         const result = await opensslDecryptDer({ cms: cmsOf(sealed), certPath: bob.certPath, keyPath: bob.keyPath });
         expect(result.ok).toBe(true);

@@ -143,9 +143,7 @@ export function verdictTests(ctx: SuiteContext): void {
     });
 
     it('messageDigest attribute that does not match the content: invalid', async () => {
-      const report = await verify(
-        opaqueSignedMessage({ from: 'alice@example.com' }, crafted('alice', { messageDigest: new Uint8Array(32).fill(7) }, { includeContent: true })),
-      );
+      const report = await verify(opaqueSignedMessage({ from: 'alice@example.com' }, crafted('alice', { messageDigest: new Uint8Array(32).fill(7) }, { includeContent: true })));
       expect(report.status).toBe('invalid');
       expect(codes(report)).toContain('ERR_DIGEST_MISMATCH');
     });

@@ -126,11 +126,7 @@ export const mimeMutation: fc.Arbitrary<MimeMutation> = fc
   )
   .map((m) => ({ level: 'mime', ...m }) as MimeMutation);
 
-export const mutation: fc.Arbitrary<Mutation> = fc.oneof(
-  { weight: 6, arbitrary: berMutation },
-  { weight: 2, arbitrary: base64Mutation },
-  { weight: 2, arbitrary: mimeMutation },
-);
+export const mutation: fc.Arbitrary<Mutation> = fc.oneof({ weight: 6, arbitrary: berMutation }, { weight: 2, arbitrary: base64Mutation }, { weight: 2, arbitrary: mimeMutation });
 
 export function fuzzCase(structures: readonly string[]): fc.Arbitrary<FuzzCase> {
   return fc.record({

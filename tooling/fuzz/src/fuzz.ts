@@ -119,14 +119,7 @@ function crashed(error: unknown): CaseResult {
   return { message: new Uint8Array(0), producer: '', operations: [], failures: [{ kind: 'untyped', signature: `case could not run: ${what}: ${message}` }] };
 }
 
-async function shrink(
-  world: FuzzWorld,
-  arbitrary: fc.Arbitrary<FuzzCase>,
-  cls: FailureClass,
-  seed: number,
-  operations: readonly Operation[],
-  timeMs: number,
-): Promise<ShrunkFailure> {
+async function shrink(world: FuzzWorld, arbitrary: fc.Arbitrary<FuzzCase>, cls: FailureClass, seed: number, operations: readonly Operation[], timeMs: number): Promise<ShrunkFailure> {
   let last: { input: FuzzCase; result: CaseResult } = {
     input: cls.first.input,
     result: await runCase(world, cls.first.input, operations).catch((error: unknown) => crashed(error)),

@@ -31,7 +31,11 @@ export function decodeRegion(text: string, region: CmsRegion): Uint8Array {
 
 /** Base64 in 76-character lines, as every producer here writes it; CRLF unless `eol` says LF (a message stored with LF). */
 export function base64Lines(bytes: Uint8Array, eol: '\r\n' | '\n' = '\r\n'): string {
-  return (Buffer.from(bytes).toString('base64').match(/.{1,76}/g) ?? []).join(eol);
+  return (
+    Buffer.from(bytes)
+      .toString('base64')
+      .match(/.{1,76}/g) ?? []
+  ).join(eol);
 }
 
 /** Applies one mutation to base64 text (the region's contents only). */

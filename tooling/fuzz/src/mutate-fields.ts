@@ -160,7 +160,14 @@ function kariFields(kari: TreeNode): { ukmIndex: number | null; algorithm: TreeN
 /** EncryptedContentInfo ::= SEQUENCE { contentType OID, contentEncryptionAlgorithm, [0] encryptedContent OPTIONAL }. */
 function isEncryptedContentInfo(node: TreeNode): boolean {
   const [type, algorithm, content] = node.children;
-  return isUniversal(node, 16) && type !== undefined && isUniversal(type, 6) && algorithm !== undefined && isOid(algorithm.children[0], [...CBC_CONTENT_OIDS, ...GCM_CONTENT_OIDS]) && (content === undefined || isContext(content, 0));
+  return (
+    isUniversal(node, 16) &&
+    type !== undefined &&
+    isUniversal(type, 6) &&
+    algorithm !== undefined &&
+    isOid(algorithm.children[0], [...CBC_CONTENT_OIDS, ...GCM_CONTENT_OIDS]) &&
+    (content === undefined || isContext(content, 0))
+  );
 }
 
 /** The elements a field mutation acts on, among every element of the CMS (certificates left out). */
@@ -300,7 +307,14 @@ function kemRecipientVariant(kemri: TreeNode, field: Extract<FieldOp, { op: 'kem
         if (ukmIndex !== null) c.splice(ukmIndex, 1);
         return;
       }
-      const inner = form === 0 ? primitive(0x04, new Uint8Array(8 + (pick % 24)).fill(pick)) : form === 1 ? primitive(0x04, new Uint8Array(0)) : form === 2 ? primitive(0x04, new Uint8Array(300)) : integerNode(pick);
+      const inner =
+        form === 0
+          ? primitive(0x04, new Uint8Array(8 + (pick % 24)).fill(pick))
+          : form === 1
+            ? primitive(0x04, new Uint8Array(0))
+            : form === 2
+              ? primitive(0x04, new Uint8Array(300))
+              : integerNode(pick);
       const ukm: TreeNode = { ...primitive(0xa0, new Uint8Array(0)), children: [inner] };
       if (ukmIndex === null) c.splice(6, 0, ukm);
       else c[ukmIndex] = ukm;

@@ -91,21 +91,22 @@ export type Base64Mutation = { readonly level: 'base64' } & (
   | { readonly op: 'whitespace'; readonly pos: number; readonly text: string }
 );
 
-export type MimeMutation = { readonly level: 'mime' } & (
+export type MimeMutation = { readonly level: 'mime' } &
   /** Header lines anywhere in the message (top level and parts), picked by index. */
-  | { readonly op: 'drop-header'; readonly target: number }
-  | { readonly op: 'duplicate-header'; readonly target: number }
-  | { readonly op: 'header-case'; readonly target: number; readonly upper: boolean }
-  | { readonly op: 'fold-header'; readonly target: number }
-  | { readonly op: 'boundary'; readonly kind: 'mismatch' | 'drop-close' | 'drop-first' | 'padding' | 'preamble' | 'extra-part' | 'unquote' }
-  | { readonly op: 'line-endings'; readonly kind: 'lf' | 'cr' | 'mixed' | 'double-cr' }
-  /** Cut the message after `at` per mille of its length. */
-  | { readonly op: 'truncate'; readonly at: number }
-  | { readonly op: 'insert-bytes'; readonly offset: number; readonly bytes: readonly number[] }
-  | { readonly op: 'transfer-encoding'; readonly value: string }
-  | { readonly op: 'smime-type'; readonly value: string }
-  | { readonly op: 'content-type'; readonly from: string; readonly to: string }
-);
+  (
+    | { readonly op: 'drop-header'; readonly target: number }
+    | { readonly op: 'duplicate-header'; readonly target: number }
+    | { readonly op: 'header-case'; readonly target: number; readonly upper: boolean }
+    | { readonly op: 'fold-header'; readonly target: number }
+    | { readonly op: 'boundary'; readonly kind: 'mismatch' | 'drop-close' | 'drop-first' | 'padding' | 'preamble' | 'extra-part' | 'unquote' }
+    | { readonly op: 'line-endings'; readonly kind: 'lf' | 'cr' | 'mixed' | 'double-cr' }
+    /** Cut the message after `at` per mille of its length. */
+    | { readonly op: 'truncate'; readonly at: number }
+    | { readonly op: 'insert-bytes'; readonly offset: number; readonly bytes: readonly number[] }
+    | { readonly op: 'transfer-encoding'; readonly value: string }
+    | { readonly op: 'smime-type'; readonly value: string }
+    | { readonly op: 'content-type'; readonly from: string; readonly to: string }
+  );
 
 export type Mutation = BerMutation | Base64Mutation | MimeMutation;
 

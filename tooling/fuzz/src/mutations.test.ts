@@ -162,7 +162,11 @@ describe('field mutations: key agreement and the content ciphers', () => {
   });
 
   it('a field mutation leaves a message without the field unchanged', () => {
-    for (const op of [{ op: 'ec-point', form: 'compressed', offset: 0 }, { op: 'rc2-parameters', form: 'swap', version: 0 }, { op: 'cbc-padding', form: 'empty', offset: 0, mask: 0 }] as const)
+    for (const op of [
+      { op: 'ec-point', form: 'compressed', offset: 0 },
+      { op: 'rc2-parameters', form: 'swap', version: 0 },
+      { op: 'cbc-padding', form: 'empty', offset: 0, mask: 0 },
+    ] as const)
       expect(mutateBer(cms, field(op))).toBe(cms);
     expect(mutateBer(des3, field({ op: 'rc2-parameters', form: 'swap', version: 0 }))).toBe(des3);
   });
@@ -234,7 +238,8 @@ describe('field mutations: X25519, ML-KEM, Ed25519 and ML-DSA', () => {
   it('they reach the reader: each gives the refusal its field calls for', async () => {
     const sp = createSealpost({ backend: await createPkijsBackend() });
     const bob = { certificate: vector('rfc9936', 'ML-KEM-512.pem', 'CERTIFICATE'), privateKey: await readPrivateKey(readFileSync(join(vectorsDir(), 'rfc9936', 'ML-KEM-512-seed.priv'))) };
-    const decrypt = async (bytes: Uint8Array) => (await sp.decrypt(envelopedMessage({ from: 'alice@example.com', to: 'bob@example.com' }, bytes, 'authEnveloped-data'), { identity: bob })).errors.map((e) => e.code);
+    const decrypt = async (bytes: Uint8Array) =>
+      (await sp.decrypt(envelopedMessage({ from: 'alice@example.com', to: 'bob@example.com' }, bytes, 'authEnveloped-data'), { identity: bob })).errors.map((e) => e.code);
     expect(await decrypt(kemMessage())).toEqual([]);
     expect(await decrypt(mutateBer(kemMessage(), field({ op: 'kem-recipient', field: 'kem', pick: 1 })))).toEqual(['ERR_CMS_MALFORMED']);
     expect(await decrypt(mutateBer(kemMessage(), field({ op: 'kem-recipient', field: 'kdf', pick: 3 })))).toEqual(['ERR_UNSUPPORTED_KEM']);
@@ -258,11 +263,18 @@ describe('re-wrapping and the outer layers', () => {
   });
 
   it('a message stored with LF keeps LF lines in the re-wrapped base64; an octet-stream part named smime.p7m is found', () => {
-    const lf = Buffer.from(Buffer.from(opaqueSignedMessage({ from: 'alice@example.com' }, cms)).toString('latin1').replace(/\r\n/g, '\n'), 'latin1');
+    const lf = Buffer.from(
+      Buffer.from(opaqueSignedMessage({ from: 'alice@example.com' }, cms))
+        .toString('latin1')
+        .replace(/\r\n/g, '\n'),
+      'latin1',
+    );
     const out = Buffer.from(materialize(lf, [ber({ op: 'truncate-octets', keep: 1 })])).toString('latin1');
     expect(out).not.toContain('\r');
     expect(out).not.toBe(lf.toString('latin1'));
-    const octet = Buffer.from(opaqueSignedMessage({}, cms)).toString('latin1').replace(/application\/pkcs7-mime;[^\r]*/, 'application/octet-stream; name="smime.p7m"');
+    const octet = Buffer.from(opaqueSignedMessage({}, cms))
+      .toString('latin1')
+      .replace(/application\/pkcs7-mime;[^\r]*/, 'application/octet-stream; name="smime.p7m"');
     const mutated = materialize(Buffer.from(octet, 'latin1'), [ber({ op: 'truncate-octets', keep: 1 })]);
     expect(Buffer.from(mutated).toString('latin1')).not.toBe(octet);
   });
@@ -289,11 +301,7 @@ describe('what counts as a failure', () => {
       },
       10,
     );
-    expect(failures.map((f) => f.signature)).toEqual([
-      'verify: pkijs+forge=valid[] | openssl=timeout',
-      'verify: forge backend.verify threw TypeError',
-      'verify: openssl over 10 ms',
-    ]);
+    expect(failures.map((f) => f.signature)).toEqual(['verify: pkijs+forge=valid[] | openssl=timeout', 'verify: forge backend.verify threw TypeError', 'verify: openssl over 10 ms']);
   });
 
   it('codes every backend reported are left out of the signature, so one cause makes one class', () => {

@@ -60,12 +60,7 @@ export interface CallSettings {
   readonly timeoutMs: number;
 }
 
-export async function runOperations(
-  backends: readonly BackendUnderTest[],
-  message: Uint8Array,
-  operations: readonly Operation[],
-  settings: CallSettings,
-): Promise<OperationResult[]> {
+export async function runOperations(backends: readonly BackendUnderTest[], message: Uint8Array, operations: readonly Operation[], settings: CallSettings): Promise<OperationResult[]> {
   const out: OperationResult[] = [];
   for (const operation of operations) {
     // The backends run side by side: openssl waits on its processes while the others compute.
@@ -158,12 +153,17 @@ export function failuresOf(r: OperationResult, timeoutMs: number): Failure[] {
   if (new Set(texts).size > 1) {
     const shared = sharedFacts(r.results.map((x) => x.outcome));
     const short = r.results.map((x) => outcomeText(x.outcome, shared));
-    failures.push({ kind: 'disagreement', signature: `${r.operation}: ${grouped(r.results.map((x) => x.backend), short)}` });
+    failures.push({
+      kind: 'disagreement',
+      signature: `${r.operation}: ${grouped(
+        r.results.map((x) => x.backend),
+        short,
+      )}`,
+    });
   }
   for (const x of r.results) {
     if (x.outcome.kind === 'untyped') failures.push({ kind: 'untyped', signature: `${r.operation}: ${x.backend} threw ${x.outcome.name} out of ${r.operation}` });
-    for (const inside of x.untypedInside)
-      failures.push({ kind: 'untyped', signature: `${r.operation}: ${x.backend} backend.${inside.method} threw ${inside.name}` });
+    for (const inside of x.untypedInside) failures.push({ kind: 'untyped', signature: `${r.operation}: ${x.backend} backend.${inside.method} threw ${inside.name}` });
     if (x.outcome.kind === 'timeout') failures.push({ kind: 'timeout', signature: `${r.operation}: ${x.backend} over ${timeoutMs} ms` });
   }
   return unique(failures);

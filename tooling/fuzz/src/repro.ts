@@ -92,7 +92,9 @@ export function renderReplay(r: Replay): string {
     r.meta.mutations.forEach((m, j) => lines.push(`    ${describeMutation(m, r.meta?.targets?.[j])}`));
   }
   if (r.samePki === false)
-    lines.push('  WARNING: made with another test PKI (tooling/fixtures/pki was regenerated since): the signer no longer chains to the test root and bob no longer holds the recipient key, so trust and recipient verdicts differ from the recorded ones');
+    lines.push(
+      '  WARNING: made with another test PKI (tooling/fixtures/pki was regenerated since): the signer no longer chains to the test root and bob no longer holds the recipient key, so trust and recipient verdicts differ from the recorded ones',
+    );
   for (const [op, byBackend] of Object.entries(outcomesOf(r.result.operations))) {
     lines.push(`  ${op}:`);
     for (const [backend, text] of Object.entries(byBackend)) lines.push(`    ${backend.padEnd(8)} ${text}`);

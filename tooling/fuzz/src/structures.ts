@@ -189,7 +189,11 @@ async function x25519Sealed(ctx: SeedContext, sp: Sealpost | null, producerName:
   const recipients = [ctx.extra.identities.dana.certificate, ctx.pki.identities.alice.cert];
   if (producerName !== HKDF_REWRAP) return made(sp).encrypt(content, { recipients, cipher });
   const sealed = await ctx.producers.pkijs.encrypt(content, { recipients, cipher });
-  return envelopedMessage({ from: emailOf(ctx, 'carlos'), to: emailOf(ctx, 'dana') }, rewrapX25519WithHkdf(cmsOf(sealed), extra(ctx, 'dana')), cipher.endsWith('gcm') ? 'authEnveloped-data' : 'enveloped-data');
+  return envelopedMessage(
+    { from: emailOf(ctx, 'carlos'), to: emailOf(ctx, 'dana') },
+    rewrapX25519WithHkdf(cmsOf(sealed), extra(ctx, 'dana')),
+    cipher.endsWith('gcm') ? 'authEnveloped-data' : 'enveloped-data',
+  );
 }
 
 const x25519Structures: readonly Structure[] = (
@@ -213,20 +217,18 @@ const mlKemStructures: readonly Structure[] = [
       ['auth-enveloped-ml-kem-768', 'AuthEnvelopedData, AES-256-GCM', 'ml-kem-768', 'aes-256-gcm'],
       ['enveloped-ml-kem-1024', 'EnvelopedData, AES-256-CBC', 'ml-kem-1024', 'aes-256-cbc'],
     ] as const satisfies readonly (readonly [string, string, (typeof PQ_RECIPIENTS)[number], ContentCipher])[]
-  ).map(
-    ([name, what, set, cipher]): Structure => ({
-      name,
-      description: `${what}, a KEMRecipientInfo (id-ori-kem, HKDF-SHA256, AES key wrap) to ${set}@example.com and RSA to alice`,
-      producers: ALL,
-      recipient: set,
-      build: async (ctx, sp) => ({
-        message: await made(sp).encrypt(textMessage({ from: ctx.pki.identities.alice.email, to: emailOf(ctx, set) }, 'Encapsulated.\r\n'), {
-          recipients: [ctx.extra.identities[set].certificate, ctx.pki.identities.alice.cert],
-          cipher,
-        }),
+  ).map(([name, what, set, cipher]): Structure => ({
+    name,
+    description: `${what}, a KEMRecipientInfo (id-ori-kem, HKDF-SHA256, AES key wrap) to ${set}@example.com and RSA to alice`,
+    producers: ALL,
+    recipient: set,
+    build: async (ctx, sp) => ({
+      message: await made(sp).encrypt(textMessage({ from: ctx.pki.identities.alice.email, to: emailOf(ctx, set) }, 'Encapsulated.\r\n'), {
+        recipients: [ctx.extra.identities[set].certificate, ctx.pki.identities.alice.cert],
+        cipher,
       }),
     }),
-  ),
+  })),
   {
     name: 'auth-enveloped-ml-kem-512-rfc9936',
     description: "RFC 9936 appendix B's AuthEnvelopedData (AES-128-GCM, ML-KEM-512, recipient by subjectKeyIdentifier), made by another implementation",
@@ -485,7 +487,7 @@ export const STRUCTURES: readonly Structure[] = [
   },
   {
     name: 'expired-signer',
-    description: "grace, whose certificate has expired",
+    description: 'grace, whose certificate has expired',
     producers: ['craft'],
     build: async (ctx) => detachedCrafted(ctx, 'grace', crafted(ctx, 'grace')),
   },

@@ -53,8 +53,7 @@ export function shortfalls(abilities: Abilities, need: Need): Shortfall[] {
   const missing: Feature[] = [];
   if (need.signature && !abilities.signs) missing.push('signature');
   if (need.cipher !== undefined && !abilities.ciphers.includes(need.cipher as ContentCipher)) missing.push(familyOf(need.cipher) ?? 'other-cipher');
-  if (need.keyTransport !== undefined && !abilities.keyTransports.includes(need.keyTransport as KeyTransport))
-    missing.push(need.keyTransport === 'rsa-oaep' ? 'rsa-oaep' : 'rsa-pkcs1');
+  if (need.keyTransport !== undefined && !abilities.keyTransports.includes(need.keyTransport as KeyTransport)) missing.push(need.keyTransport === 'rsa-oaep' ? 'rsa-oaep' : 'rsa-pkcs1');
   if (need.keyAgreement !== undefined && !(abilities.keyAgreements ?? []).includes(need.keyAgreement)) missing.push('ecdh');
   return missing.map((feature) => ({ feature, reason: abilities.why?.[feature] ?? `${featureName(feature)} is not supported` }));
 }

@@ -7,16 +7,7 @@ import { type CryptoBackend, type Identity, pemDecode } from '@sealpost/core';
 import { repoRoot, vectorsDir } from '@sealpost/fixtures';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BACKENDS } from './backends.js';
-import {
-  type Attempt,
-  CURVE25519_OPERATIONS,
-  type Curve25519Operation,
-  normalizeError,
-  type PairOutcome,
-  renderCurve25519Section,
-  sectionOf,
-  withSection,
-} from './curve25519-section.js';
+import { type Attempt, CURVE25519_OPERATIONS, type Curve25519Operation, normalizeError, type PairOutcome, renderCurve25519Section, sectionOf, withSection } from './curve25519-section.js';
 
 // Ed25519 signatures (RFC 8419) and X25519 key agreement (RFC 8418) between every Sealpost backend and
 // BouncyCastle, the one Debian-installable peer that has both in CMS (OpenSSL 3.0's cms has neither, NSS
@@ -28,11 +19,7 @@ import {
 
 const JARS = ['bcprov', 'bcpkix', 'bcutil'].map((name) => `/usr/share/java/${name}.jar`);
 const onPath = (command: string) => spawnSync('sh', ['-c', 'command -v "$1"', 'sh', command], { stdio: 'ignore' }).status === 0;
-const missing = [
-  ...(onPath('javac') && onPath('java') ? [] : ['a JDK (default-jdk-headless)']),
-  ...JARS.filter((jar) => !existsSync(jar)),
-  ...(onPath('openssl') ? [] : ['openssl']),
-];
+const missing = [...(onPath('javac') && onPath('java') ? [] : ['a JDK (default-jdk-headless)']), ...JARS.filter((jar) => !existsSync(jar)), ...(onPath('openssl') ? [] : ['openssl'])];
 
 const rfc9216 = (name: string) => join(vectorsDir(), 'rfc9216', name);
 const der = async (name: string, label: string) => pemDecode(await readFile(rfc9216(name), 'utf8'), label)[0]!;
@@ -106,11 +93,39 @@ describe.skipIf(missing.length > 0)(`BouncyCastle as an Ed25519 and X25519 peer$
     } else if (isSigning(op)) {
       const form = detachedOf(op) ? [] : ['-nodetach'];
       openssl(['openssl cms -sign -binary -md sha512', ...form, '-signer carlos.sig.pem -inkey carlos.p8.pem'].join(' '), [
-        'cms', '-sign', '-binary', '-md', 'sha512', ...form, '-in', input, '-signer', rfc9216('carlos@smime.example.sig.pem'), '-inkey', rfc9216('lamps-carlos.p8.pem'), '-outform', 'DER', '-out', out,
+        'cms',
+        '-sign',
+        '-binary',
+        '-md',
+        'sha512',
+        ...form,
+        '-in',
+        input,
+        '-signer',
+        rfc9216('carlos@smime.example.sig.pem'),
+        '-inkey',
+        rfc9216('lamps-carlos.p8.pem'),
+        '-outform',
+        'DER',
+        '-out',
+        out,
       ]);
     } else {
       const cipher = op.id === 'x25519-gcm' ? '-aes-256-gcm' : '-aes256';
-      openssl(`openssl cms -encrypt -binary ${cipher} -recip dana.enc.pem`, ['cms', '-encrypt', '-binary', cipher, '-in', input, '-recip', rfc9216('dana@smime.example.enc.pem'), '-outform', 'DER', '-out', out]);
+      openssl(`openssl cms -encrypt -binary ${cipher} -recip dana.enc.pem`, [
+        'cms',
+        '-encrypt',
+        '-binary',
+        cipher,
+        '-in',
+        input,
+        '-recip',
+        rfc9216('dana@smime.example.enc.pem'),
+        '-outform',
+        'DER',
+        '-out',
+        out,
+      ]);
     }
     return new Uint8Array(await readFile(out));
   };
@@ -146,11 +161,34 @@ describe.skipIf(missing.length > 0)(`BouncyCastle as an Ed25519 and X25519 peer$
     }
     if (isSigning(op)) {
       openssl(`openssl cms -verify -binary -inform DER${detached ? ' -content content.txt' : ''} -CAfile ed25519-ca.pem`, [
-        'cms', '-verify', '-binary', '-inform', 'DER', '-in', input, ...(detached ? ['-content', contentFile] : []), '-CAfile', rfc9216(ED25519_CA), '-out', out,
+        'cms',
+        '-verify',
+        '-binary',
+        '-inform',
+        'DER',
+        '-in',
+        input,
+        ...(detached ? ['-content', contentFile] : []),
+        '-CAfile',
+        rfc9216(ED25519_CA),
+        '-out',
+        out,
       ]);
     } else {
       openssl('openssl cms -decrypt -binary -inform DER -recip dana.enc.pem -inkey dana.p8.pem', [
-        'cms', '-decrypt', '-binary', '-inform', 'DER', '-in', input, '-recip', rfc9216('dana@smime.example.enc.pem'), '-inkey', rfc9216('lamps-dana.decrypt.p8.pem'), '-out', out,
+        'cms',
+        '-decrypt',
+        '-binary',
+        '-inform',
+        'DER',
+        '-in',
+        input,
+        '-recip',
+        rfc9216('dana@smime.example.enc.pem'),
+        '-inkey',
+        rfc9216('lamps-dana.decrypt.p8.pem'),
+        '-out',
+        out,
       ]);
     }
     expect(new Uint8Array(await readFile(out))).toEqual(content);
@@ -166,8 +204,7 @@ describe.skipIf(missing.length > 0)(`BouncyCastle as an Ed25519 and X25519 peer$
     }
     if (LACKING.has(producer)) return { ...base, status: 'unexpected', detail: `${producer} made it` };
     if (consumed) return LACKING.has(consumer) ? { ...base, status: 'unexpected', detail: `${consumer} read it` } : { ...base, status: 'pass' };
-    if (LACKING.has(consumer) && error instanceof PeerError)
-      return { ...base, status: 'refused', refusedBy: { party: consumer, command: error.command }, detail: normalizeError(error.stderr) };
+    if (LACKING.has(consumer) && error instanceof PeerError) return { ...base, status: 'refused', refusedBy: { party: consumer, command: error.command }, detail: normalizeError(error.stderr) };
     return { ...base, status: 'fail', detail: messageOf(error) };
   };
 
@@ -223,7 +260,21 @@ describe.skipIf(missing.length > 0)(`BouncyCastle as an Ed25519 and X25519 peer$
     const input = await file('content.txt', content);
     const error = (() => {
       try {
-        openssl(shown, ['cms', '-sign', '-binary', '-in', input, '-signer', rfc9216('carlos@smime.example.sig.pem'), '-inkey', rfc9216('lamps-carlos.p8.pem'), '-outform', 'DER', '-out', join(dir, 'no-md.der')]);
+        openssl(shown, [
+          'cms',
+          '-sign',
+          '-binary',
+          '-in',
+          input,
+          '-signer',
+          rfc9216('carlos@smime.example.sig.pem'),
+          '-inkey',
+          rfc9216('lamps-carlos.p8.pem'),
+          '-outform',
+          'DER',
+          '-out',
+          join(dir, 'no-md.der'),
+        ]);
       } catch (thrown) {
         return thrown;
       }

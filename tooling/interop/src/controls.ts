@@ -35,7 +35,7 @@ export const CONTROLS: readonly Control[] = [
   },
   {
     id: 'other-recipient',
-    title: 'AES-256-CBC message encrypted for alice only (consumers hold bob\'s key)',
+    title: "AES-256-CBC message encrypted for alice only (consumers hold bob's key)",
     operation: operationById('encrypt-cbc'),
     make: (parties) => reference().encrypt(parties.message, { recipients: [parties.sender.cert], cipher: 'aes-256-cbc', keyTransport: 'rsa-pkcs1' }),
   },

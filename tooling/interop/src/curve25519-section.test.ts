@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { type PairOutcome, SECTION_END, SECTION_START, normalizeError, renderCurve25519Section, sectionOf, withSection } from './curve25519-section.js';
 
 const OPENSSL_SIGN =
-  '40E7C206837F0000:error:1C80007A:Provider routines:eddsa_digest_signverify_init:invalid digest:../providers/implementations/signature/eddsa_sig.c:99:\n'
-  + '40E7C206837F0000:error:17000067:CMS routines:CMS_final:cms datafinal error:../crypto/cms/cms_smime.c:939:\n';
+  '40E7C206837F0000:error:1C80007A:Provider routines:eddsa_digest_signverify_init:invalid digest:../providers/implementations/signature/eddsa_sig.c:99:\n' +
+  '40E7C206837F0000:error:17000067:CMS routines:CMS_final:cms datafinal error:../crypto/cms/cms_smime.c:939:\n';
 
 describe('the Ed25519 / X25519 section of docs/interop.md', () => {
   it("keeps OpenSSL's error codes and reasons, without the thread id, source file and line", () => {

@@ -49,9 +49,7 @@ describe('deliveryGap', () => {
     const plan = { cipher: 'aes-256-gcm', keyTransport: 'rsa-oaep' } as const;
     expect(deliveryGap(operationById('encrypt-oaep'), plan, gcm)).toBe('made auth-enveloped-data, aes-256-gcm, rsa-pkcs1');
     const gcmInEnvelopedData = { ...gcm, kind: 'enveloped-data' } as const;
-    expect(deliveryGap(operationById('encrypt-gcm'), { cipher: 'aes-256-gcm', keyTransport: 'rsa-pkcs1' }, gcmInEnvelopedData)).toBe(
-      'made enveloped-data, aes-256-gcm, rsa-pkcs1',
-    );
+    expect(deliveryGap(operationById('encrypt-gcm'), { cipher: 'aes-256-gcm', keyTransport: 'rsa-pkcs1' }, gcmInEnvelopedData)).toBe('made enveloped-data, aes-256-gcm, rsa-pkcs1');
     expect(deliveryGap(operationById('sign-detached'), {}, { kind: 'multipart-signed', eContent: true })).toBe('made multipart-signed with eContent');
   });
 });

@@ -36,8 +36,7 @@ const honest = variant('honest', withoutGcmOrOaep, {
   decrypt: async (request) => {
     const summary = inspectCms(request.cms);
     if (summary.type === 'auth-enveloped-data') throw new SealpostError('ERR_UNSUPPORTED_CIPHER', 'AES-GCM is not supported');
-    if (summary.type === 'enveloped-data' && summary.recipients.some((r) => r.keyTransport === 'rsa-oaep'))
-      throw new SealpostError('ERR_UNSUPPORTED_KEY_TRANSPORT', 'rsa-oaep is not supported');
+    if (summary.type === 'enveloped-data' && summary.recipients.some((r) => r.keyTransport === 'rsa-oaep')) throw new SealpostError('ERR_UNSUPPORTED_KEY_TRANSPORT', 'rsa-oaep is not supported');
     return createPkijsBackend().decrypt(request);
   },
 });
@@ -54,9 +53,13 @@ const untyped = variant('untyped', withoutGcmOrOaep, {
 });
 
 /** Claims everything, but finds every signature bad. */
-const broken = variant('broken', {}, {
-  verify: async (request) => (await createPkijsBackend().verify(request)).map((check) => ({ ...check, signatureValid: false })),
-});
+const broken = variant(
+  'broken',
+  {},
+  {
+    verify: async (request) => (await createPkijsBackend().verify(request)).map((check) => ({ ...check, signatureValid: false })),
+  },
+);
 
 function cell(result: MatrixResult, operation: string, producer: string, consumer: string): CellResult {
   const found = result.cells.find((c) => c.operation === operation && c.producer === `sealpost-${producer}` && c.consumer === `sealpost-${consumer}`);
@@ -86,14 +89,10 @@ describe('runMatrix', () => {
     const result = await runMatrix({ backends: [pkijs, honest], peers: [], operations: ['encrypt-gcm', 'encrypt-oaep'] });
     const made = cell(result, 'encrypt-gcm', 'honest', 'pkijs');
     expect(made.status).toBe('unsupported');
-    expect(made.refusals).toEqual([
-      expect.objectContaining({ actor: 'sealpost-honest', role: 'producer', feature: 'aes-gcm', observed: expect.stringContaining('ERR_UNSUPPORTED_CIPHER') }),
-    ]);
+    expect(made.refusals).toEqual([expect.objectContaining({ actor: 'sealpost-honest', role: 'producer', feature: 'aes-gcm', observed: expect.stringContaining('ERR_UNSUPPORTED_CIPHER') })]);
     const read = cell(result, 'encrypt-gcm', 'pkijs', 'honest');
     expect(read.status).toBe('unsupported');
-    expect(read.refusals).toEqual([
-      expect.objectContaining({ actor: 'sealpost-honest', role: 'consumer', feature: 'aes-gcm', observed: expect.stringContaining('ERR_UNSUPPORTED_CIPHER') }),
-    ]);
+    expect(read.refusals).toEqual([expect.objectContaining({ actor: 'sealpost-honest', role: 'consumer', feature: 'aes-gcm', observed: expect.stringContaining('ERR_UNSUPPORTED_CIPHER') })]);
     // OAEP falls back to CBC towards a consumer without GCM, so OAEP alone decides the cell.
     const oaep = cell(result, 'encrypt-oaep', 'pkijs', 'honest');
     expect(oaep).toMatchObject({ status: 'unsupported', cipher: 'aes-256-cbc', keyTransport: 'rsa-oaep' });
@@ -122,7 +121,10 @@ describe('runMatrix', () => {
     expect(cell(result, 'sign-detached', 'pkijs', 'broken')).toMatchObject({ status: 'fail', detail: expect.stringContaining('verify: invalid') });
     expect(cell(result, 'sign-detached', 'broken', 'pkijs').status).toBe('pass');
     expect(cell(result, 'encrypt-cbc', 'pkijs', 'broken').status).toBe('pass');
-    expect(problemsOf(result)).toEqual([expect.stringMatching(/^sign-detached: Sealpost pkijs -> Sealpost broken: FAIL: verify: invalid/), expect.stringMatching(/Sealpost broken -> Sealpost broken: FAIL/)]);
+    expect(problemsOf(result)).toEqual([
+      expect.stringMatching(/^sign-detached: Sealpost pkijs -> Sealpost broken: FAIL: verify: invalid/),
+      expect.stringMatching(/Sealpost broken -> Sealpost broken: FAIL/),
+    ]);
   });
 
   it('turns a peer whose program is missing into failed cells, not skipped ones', async () => {

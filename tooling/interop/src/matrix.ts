@@ -76,11 +76,7 @@ export async function runMatrix(options: MatrixOptions = {}): Promise<MatrixResu
           }),
         ),
       );
-      const [cellResults, productionResults, controls] = await Promise.all([
-        Promise.all(cells),
-        Promise.all([...productions.values()]),
-        runControls(slots, parties, limit, signal),
-      ]);
+      const [cellResults, productionResults, controls] = await Promise.all([Promise.all(cells), Promise.all([...productions.values()]), runControls(slots, parties, limit, signal)]);
       return {
         startedAt: new Date(started).toISOString(),
         durationMs: Date.now() - started,
@@ -114,8 +110,7 @@ function summaryOf(slot: Slot): ActorSummary {
 async function produce(slot: Slot, operation: Operation, plan: Plan, signal: AbortSignal | undefined): Promise<Production> {
   const base = { producer: slot.factory.id, operation: operation.id };
   const actor = slot.actor;
-  if (actor === null)
-    return { result: { ...base, plan, status: 'failed', detail: `setup failed: ${slot.setupError ?? ''}`, facts: null, refusals: [] }, message: null };
+  if (actor === null) return { result: { ...base, plan, status: 'failed', detail: `setup failed: ${slot.setupError ?? ''}`, facts: null, refusals: [] }, message: null };
   const declared = shortfalls(actor.produces, needOfPlan(operation, plan));
   let message: Uint8Array | null = null;
   let error: unknown;
@@ -131,8 +126,7 @@ async function produce(slot: Slot, operation: Operation, plan: Plan, signal: Abo
     if (gap === null) return { result: { ...made, status: 'made', detail: describeFacts(facts!) }, message };
     return { result: { ...made, status: 'failed', detail: gap }, message: null };
   }
-  if (gap === null)
-    return { result: { ...made, status: 'unexpected', detail: `declared unsupported (${reasons(declared)}) but made ${describeFacts(facts!)}` }, message };
+  if (gap === null) return { result: { ...made, status: 'unexpected', detail: `declared unsupported (${reasons(declared)}) but made ${describeFacts(facts!)}` }, message };
   if (actor.typedRefusals && !isUnsupportedError(error))
     return { result: { ...made, status: 'failed', detail: `declared unsupported, but ${gap} instead of a typed ERR_UNSUPPORTED_* error` }, message: null };
   const refusals = declared.map((s) => refusalOf(actor.id, 'producer', s, gap));

@@ -75,8 +75,7 @@ export const OPERATIONS: readonly Operation[] = [
   {
     id: 'sign-encrypt',
     title: 'Sign, then encrypt',
-    definition:
-      'A detached signature (as above) wrapped in EnvelopedData with AES-CBC and RSA PKCS#1 v1.5, the combination every client reads; consumers decrypt, then verify.',
+    definition: 'A detached signature (as above) wrapped in EnvelopedData with AES-CBC and RSA PKCS#1 v1.5, the combination every client reads; consumers decrypt, then verify.',
     verifies: true,
     cipherFamilies: ['aes-cbc'],
     keyTransport: 'rsa-pkcs1',

@@ -38,7 +38,7 @@ describe('shortfalls', () => {
     expect(shortfalls(everything, needOfPlan(op, planFor(op, everything)))).toEqual([]);
   });
 
-  it('names each missing feature with the actor\'s own reason, or a plain one', () => {
+  it("names each missing feature with the actor's own reason, or a plain one", () => {
     const op = operationById('encrypt-oaep');
     const found = shortfalls(cbcOnly, needOfPlan(op, { cipher: 'aes-256-gcm', keyTransport: 'rsa-oaep' }));
     expect(found).toEqual([

@@ -19,9 +19,7 @@ export function planFor(operation: Operation, produces: Abilities, consumes?: Ab
   if (operation.keyTransport === null && operation.keyAgreement === undefined) return {};
   const candidates = operation.cipherFamilies.flatMap((family) => ciphersOf(family));
   const cipher =
-    candidates.find((c) => produces.ciphers.includes(c) && (consumes === undefined || consumes.ciphers.includes(c))) ??
-    candidates.find((c) => produces.ciphers.includes(c)) ??
-    candidates[0];
+    candidates.find((c) => produces.ciphers.includes(c) && (consumes === undefined || consumes.ciphers.includes(c))) ?? candidates.find((c) => produces.ciphers.includes(c)) ?? candidates[0];
   if (cipher === undefined) throw new RangeError(`operation ${operation.id} names no cipher family`);
   if (operation.keyAgreement !== undefined) return { cipher, keyAgreement: operation.keyAgreement };
   return { cipher, ...(operation.keyTransport === null ? {} : { keyTransport: operation.keyTransport }) };

@@ -11,8 +11,7 @@ export function problemsOf(result: MatrixResult): string[] {
   for (const cell of result.cells)
     if (cell.status === 'fail' || cell.status === 'unexpected')
       problems.push(`${cell.operation}: ${label(cell.producer)} -> ${label(cell.consumer)}: ${cell.status === 'fail' ? 'FAIL' : 'UNEXPECTED'}: ${cell.detail}`);
-  for (const control of result.controls)
-    if (!control.rejected) problems.push(`control ${control.control}: ${label(control.consumer)} accepted it: ${control.detail}`);
+  for (const control of result.controls) if (!control.rejected) problems.push(`control ${control.control}: ${label(control.consumer)} accepted it: ${control.detail}`);
   return problems;
 }
 

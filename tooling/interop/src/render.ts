@@ -50,9 +50,7 @@ export function renderMarkdown(result: MatrixResult, options: RenderOptions = {}
     lines.push(`| producer ↓ / consumer → | ${consumers.map((c) => c.label).join(' | ')} |`);
     lines.push(`|---|${consumers.map(() => '---').join('|')}|`);
     for (const producer of result.actors) {
-      const cells = consumers.map((consumer) =>
-        result.cells.find((c) => c.operation === operation.id && c.producer === producer.id && c.consumer === consumer.id),
-      );
+      const cells = consumers.map((consumer) => result.cells.find((c) => c.operation === operation.id && c.producer === producer.id && c.consumer === consumer.id));
       // The cipher and key transport used go in the row when one production served every consumer.
       const uses = new Set(cells.map((c) => (c === undefined ? '' : usedText(c))).filter((t) => t !== ''));
       const shared = uses.size === 1 ? [...uses][0] : undefined;

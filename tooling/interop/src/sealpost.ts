@@ -109,8 +109,7 @@ function verifyVerdict(report: VerifyReport, operation: Operation, parties: Part
   const codes = report.errors.map((e) => e.code);
   if (report.status !== 'valid') return { ok: false, detail: `verify: ${report.status}${errorList(report.errors)}`, codes };
   if (report.form !== form) return { ok: false, detail: `verify: valid, but read as ${report.form ?? 'unknown'} instead of ${form}`, codes };
-  if (report.content === undefined || !bytesEqual(report.content, parties.entity))
-    return { ok: false, detail: 'verify: valid, but the returned content differs from the signed entity', codes };
+  if (report.content === undefined || !bytesEqual(report.content, parties.entity)) return { ok: false, detail: 'verify: valid, but the returned content differs from the signed entity', codes };
   return { ok: true, detail: 'verify: valid, content exact', codes };
 }
 
@@ -118,8 +117,7 @@ function decryptVerdict(report: DecryptReport, parties: Parties): Verdict {
   const codes = report.errors.map((e) => e.code);
   if (report.status !== 'decrypted') return { ok: false, detail: `decrypt: ${report.status}${errorList(report.errors)}`, codes };
   const authenticated = typeof report.cipher === 'string' && familyOf(report.cipher) === 'aes-gcm';
-  if (report.authenticated !== authenticated)
-    return { ok: false, detail: `decrypt: ${String(report.cipher)} reported authenticated=${String(report.authenticated)}`, codes };
+  if (report.authenticated !== authenticated) return { ok: false, detail: `decrypt: ${String(report.cipher)} reported authenticated=${String(report.authenticated)}`, codes };
   if (report.content === undefined || !bytesEqual(splitMessage(report.content).entity, parties.entity))
     return { ok: false, detail: 'decrypt: decrypted, but the content differs from the encrypted entity', codes };
   return { ok: true, detail: `decrypt: decrypted ${String(report.cipher)}, authenticated=${String(authenticated)}, content exact`, codes };
@@ -128,8 +126,7 @@ function decryptVerdict(report: DecryptReport, parties: Parties): Verdict {
 function openVerdict(report: OpenReport, parties: Parties): Verdict {
   const codes = report.errors.map((e) => e.code);
   const shape = report.layers.map((l) => `${l.type}:${l.status}`).join(' > ');
-  if (report.status !== 'valid' || shape !== 'enveloped:decrypted > signed:valid')
-    return { ok: false, detail: `open: ${report.status} (${shape})${errorList(report.errors)}`, codes };
+  if (report.status !== 'valid' || shape !== 'enveloped:decrypted > signed:valid') return { ok: false, detail: `open: ${report.status} (${shape})${errorList(report.errors)}`, codes };
   if (report.content === undefined || !bytesEqual(splitMessage(report.content).entity, parties.entity))
     return { ok: false, detail: 'open: valid, but the content differs from the signed entity', codes };
   return { ok: true, detail: `open: ${shape}, content exact`, codes };

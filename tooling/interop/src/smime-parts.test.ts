@@ -32,7 +32,7 @@ describe('signatureParts', () => {
   });
 });
 
-describe('wrapping a peer\'s CMS', () => {
+describe("wrapping a peer's CMS", () => {
   it('builds a multipart/signed that core verifies, around the entity byte for byte', async () => {
     const signed = await sealpost().sign(parties.message, { signer: sealpostIdentity(parties.sender) });
     const { cms } = signatureParts(signed);

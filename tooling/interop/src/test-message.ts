@@ -35,7 +35,9 @@ export function interopMessage(from: string, to: string): Uint8Array {
     'Content-Transfer-Encoding: base64',
     'Content-Disposition: attachment; filename="bytes.bin"',
     '',
-    ...base64Encode(attachmentBytes(), 76).split(/\r?\n/).filter((l) => l.length > 0),
+    ...base64Encode(attachmentBytes(), 76)
+      .split(/\r?\n/)
+      .filter((l) => l.length > 0),
     `--${BOUNDARY}--`,
     '',
   ];

@@ -72,7 +72,10 @@ export function installConsumer(root: string, packed: readonly PackedPackage[]):
 
   // Every public entry point, generated from the exports maps so a new package or subpath is covered.
   const entries = (packages: readonly PackedPackage[]): string =>
-    `${packages.flatMap((pkg) => entrySpecifiers(pkg.manifest)).map((specifier, i) => `export * as entry${i} from '${specifier}';`).join('\n')}\n`;
+    `${packages
+      .flatMap((pkg) => entrySpecifiers(pkg.manifest))
+      .map((specifier, i) => `export * as entry${i} from '${specifier}';`)
+      .join('\n')}\n`;
   const bare = join(root, 'bare');
   mkdirSync(bare, { recursive: true });
   writeFileSync(join(bare, 'entries.ts'), entries(packed.filter((pkg) => pkg.neutral)));

@@ -205,7 +205,7 @@ describe('Node (the reference every other runtime is compared with)', () => {
   });
 });
 
-describe('Chromium (Debian\'s, headless): a page and a dedicated Web Worker', () => {
+describe("Chromium (Debian's, headless): a page and a dedicated Web Worker", () => {
   let browser: Promise<Browser> | undefined;
   let site: ServedFolder | undefined;
   // Launched on first use: without Chromium the test fails with ChromiumMissingError, naming the package.
@@ -231,18 +231,15 @@ describe('Chromium (Debian\'s, headless): a page and a dedicated Web Worker', ()
       try {
         await page.goto(site.url);
         await page.locator('#state').filter({ hasText: 'ready' }).waitFor({ timeout: 15_000 });
-        const answer = JSON.parse(
-          await page.evaluate(([w, f]) => window.sealpostRuntimes.run(w, f), [where, JSON.stringify(withoutNetwork(fixtures))] as const),
-        ) as { results?: ScenarioResult[]; error?: string; hasDocument?: boolean };
+        const answer = JSON.parse(await page.evaluate(([w, f]) => window.sealpostRuntimes.run(w, f), [where, JSON.stringify(withoutNetwork(fixtures))] as const)) as {
+          results?: ScenarioResult[];
+          error?: string;
+          hasDocument?: boolean;
+        };
         expect(answer.error, `${where}: error`).toBeUndefined();
         expect(answer.hasDocument, 'where it ran').toBe(where === 'page');
         // A page sends no transmission: the SparkPost API takes an API key, which has no place in a page.
-        expectSameAsNode(
-          `chromium ${where}`,
-          answer.results ?? [],
-          (name) => name.startsWith('pkijs-portable:') || name.startsWith('transport-sparkpost: a sealed'),
-          CHROMIUM_DIFFERENCES,
-        );
+        expectSameAsNode(`chromium ${where}`, answer.results ?? [], (name) => name.startsWith('pkijs-portable:') || name.startsWith('transport-sparkpost: a sealed'), CHROMIUM_DIFFERENCES);
         await expectNodeOpens(`chromium ${where}`, answer.results ?? []);
         expect(pageErrors).toEqual([]);
         if (where === 'worker') expect(site.requests.some((r) => /worker.*\.js$/.test(r))).toBe(true);

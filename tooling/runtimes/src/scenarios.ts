@@ -1,17 +1,7 @@
 // The round trips behind the runtime claims, written once for every runtime: no node:* import, no
 // Node global, no test framework. Each returns what a caller acts on (status, error codes, a few facts),
 // so the test can require the same answers from Chromium, a Web Worker, Deno and Bun as from Node.
-import {
-  type CryptoBackend,
-  type ContentCipher,
-  type Identity,
-  type KeyTransport,
-  type ReportError,
-  type Sealpost,
-  type SignatureScheme,
-  createSealpost,
-  isSealpostError,
-} from '@sealpost/core';
+import { type CryptoBackend, type ContentCipher, type Identity, type KeyTransport, type ReportError, type Sealpost, type SignatureScheme, createSealpost, isSealpostError } from '@sealpost/core';
 import { generateTestCa, generateTestIdentity } from '@sealpost/core/testing';
 import { createMemoryKeyStore } from '@sealpost/keystore-memory';
 import { WEBHOOK_TOKEN_HEADER, createRelayCollector, createSparkPostTransport } from '@sealpost/transport-sparkpost';
@@ -116,10 +106,7 @@ async function openResult(sp: Sealpost, sealed: Uint8Array, identity: Identity, 
   const subject = hp?.headers.find((h) => h.name.toLowerCase() === 'subject')?.value ?? null;
   return {
     status: report.status,
-    codes: [
-      ...codesOf(report.errors),
-      ...report.layers.flatMap((l) => [...codesOf(l.errors), ...(l.type === 'signed' ? l.signers.flatMap((s) => codesOf(s.errors)) : [])]),
-    ],
+    codes: [...codesOf(report.errors), ...report.layers.flatMap((l) => [...codesOf(l.errors), ...(l.type === 'signed' ? l.signers.flatMap((s) => codesOf(s.errors)) : [])])],
     facts: {
       layers: report.layers.map((l) => `${l.type}:${l.status}`).join(' '),
       content: carries(report.content),
@@ -168,7 +155,10 @@ async function backendScenarios(b: RuntimeBackend, fixtures: FixturesJson): Prom
       });
     }
   }
-  for (const [key, cipher] of [['ec', 'aes-256-gcm'], ['x25519', 'aes-256-cbc']] as const) {
+  for (const [key, cipher] of [
+    ['ec', 'aes-256-gcm'],
+    ['x25519', 'aes-256-cbc'],
+  ] as const) {
     await run(`encrypt and decrypt ${cipher} to ${key === 'ec' ? 'ECDH P-256' : 'X25519'}`, async () => {
       const recipient = identityOf(ids[key]);
       const encrypted = await sp.encrypt(message(ids.rsa.email, ids[key].email), { recipients: [recipient.certificate], cipher });

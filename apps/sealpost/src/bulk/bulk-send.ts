@@ -26,8 +26,7 @@ export async function runBulkSend(flags: SendFlags): Promise<number> {
   const workers = workersOf(flags.workers);
   const reportPath = flags.report;
   if (reportPath === undefined) throw usageError('--bulk needs --report FILE: one JSON line per recipient is written there');
-  for (const name of ['in', 'to', 'cc', 'bcc'] as const)
-    if (flags[name] !== undefined) throw usageError(`--${name} does not go with --bulk: every row of the CSV gets its own message`);
+  for (const name of ['in', 'to', 'cc', 'bcc'] as const) if (flags[name] !== undefined) throw usageError(`--${name} does not go with --bulk: every row of the CSV gets its own message`);
   const journalPath = flags.journal ?? `${reportPath}.journal`;
   const list = readBulkList(new TextDecoder('utf-8', { fatal: false }).decode(await readFileArg(flags.bulk!, 'recipient list')));
   const template = await templateOf(flags, list);
@@ -54,7 +53,13 @@ export async function runBulkSend(flags: SendFlags): Promise<number> {
     // The threads load while the key store is looked through for the announcement.
     const opening = workers > 1 && toSend.length > 0 ? openSendPool({ workers, concurrency, flags, identity: sender.identity, journal }) : undefined;
     try {
-      await announce(flags, sender, toSend.length, list.recipients.length, toSend.map((d) => d.recipient.address));
+      await announce(
+        flags,
+        sender,
+        toSend.length,
+        list.recipients.length,
+        toSend.map((d) => d.recipient.address),
+      );
     } finally {
       pool = await opening;
     }
@@ -94,8 +99,7 @@ export async function runBulkSend(flags: SendFlags): Promise<number> {
 }
 
 function concurrencyOf(value: string): number {
-  if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > MAX_CONCURRENCY)
-    throw usageError(`--concurrency takes a number from 1 to ${MAX_CONCURRENCY}, not "${value}"`);
+  if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > MAX_CONCURRENCY) throw usageError(`--concurrency takes a number from 1 to ${MAX_CONCURRENCY}, not "${value}"`);
   return Number(value);
 }
 

@@ -92,8 +92,7 @@ function withoutTrailingBlankRecords(records: CsvRecord[]): CsvRecord[] {
   const kept = records.slice(0, end);
   const width = kept[0]?.fields.length ?? 0;
   for (const record of kept) {
-    if (record.fields.length !== width)
-      throw csvError(record.line, `${record.fields.length} field(s) where the header has ${width}${isBlank(record) ? ' (an empty line)' : ''}`);
+    if (record.fields.length !== width) throw csvError(record.line, `${record.fields.length} field(s) where the header has ${width}${isBlank(record) ? ' (an empty line)' : ''}`);
   }
   return kept;
 }

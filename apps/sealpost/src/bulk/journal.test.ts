@@ -31,7 +31,10 @@ describe('openJournal', () => {
     expect(again.state.outcomes.get('a@example.com')?.status).toBe('accepted');
     expect([...again.state.unresolved]).toEqual(['b@example.com']);
     await again.close();
-    const lines = (await readFile(path, 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as { event: string });
+    const lines = (await readFile(path, 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { event: string });
     expect(lines.map((l) => l.event)).toEqual(['run', 'sending', 'done', 'sending', 'done', 'run']);
   });
 
@@ -47,7 +50,12 @@ describe('openJournal', () => {
     await again.close();
     const text = await readFile(path, 'utf8');
     expect(text).not.toContain('a@exa"');
-    expect(text.trim().split('\n').every((l) => JSON.parse(l) !== null)).toBe(true);
+    expect(
+      text
+        .trim()
+        .split('\n')
+        .every((l) => JSON.parse(l) !== null),
+    ).toBe(true);
   });
 
   it('refuses a damaged record in the middle rather than guess', async () => {
@@ -97,13 +105,7 @@ describe('planRun', () => {
 
   it('sends only the new ones by default; unknown outcomes are kept, not resent', () => {
     const plan = planRun(list, state, { resendUnknown: false, retryFailed: false });
-    expect(plan.map((d) => `${d.recipient.address}:${d.kind}`)).toEqual([
-      'ok@example.com:keep',
-      'unk@example.com:keep',
-      'lost@example.com:keep',
-      'rej@example.com:keep',
-      'new@example.com:send',
-    ]);
+    expect(plan.map((d) => `${d.recipient.address}:${d.kind}`)).toEqual(['ok@example.com:keep', 'unk@example.com:keep', 'lost@example.com:keep', 'rej@example.com:keep', 'new@example.com:send']);
     const lost = plan[2]!;
     expect(lost.kind === 'keep' && lost.outcome.status).toBe('unknown');
     expect(lost.kind === 'keep' && lost.outcome.error?.message).toMatch(/--resend-unknown/);

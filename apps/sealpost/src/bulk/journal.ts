@@ -95,7 +95,7 @@ function parseRecord(line: string, path: string, number: number): JournalRecord 
   }
   const r = value as Partial<Record<string, unknown>>;
   const ok =
-    (r['event'] === 'run') ||
+    r['event'] === 'run' ||
     (r['event'] === 'sending' && typeof r['address'] === 'string') ||
     (r['event'] === 'done' && typeof r['address'] === 'string' && typeof (r['outcome'] as { status?: unknown } | undefined)?.status === 'string');
   if (!ok) throw new CliError('ERR_JOURNAL', `journal ${path}, line ${number}: not a journal record; not sending anything rather than guess`);
@@ -164,8 +164,7 @@ async function lockJournal(path: string): Promise<() => Promise<void>> {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw new CliError('ERR_JOURNAL', `cannot create the journal lock ${lock}`, { cause: error });
       const holder = await lockHolder(lock);
       if (holder === null) throw new CliError('ERR_JOURNAL_LOCKED', `the journal lock ${lock} names no process; remove it if no sealpost is running`);
-      if (processAlive(holder))
-        throw new CliError('ERR_JOURNAL_LOCKED', `another sealpost (process ${holder}) is sending with the journal ${path}`);
+      if (processAlive(holder)) throw new CliError('ERR_JOURNAL_LOCKED', `another sealpost (process ${holder}) is sending with the journal ${path}`);
       await unlink(lock).catch(() => undefined);
     }
   }

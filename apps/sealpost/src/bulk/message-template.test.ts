@@ -46,9 +46,7 @@ describe('flagTemplate', () => {
   });
 
   it('refuses, for that row only, a subject value with a line break', () => {
-    expect(() => template.render(row({ email: 'bob@example.com', name: 'x\r\nBcc: eve@example.com', amount: '1' }, 7))).toThrow(
-      /line 7: a value for the Subject field holds a line break/,
-    );
+    expect(() => template.render(row({ email: 'bob@example.com', name: 'x\r\nBcc: eve@example.com', amount: '1' }, 7))).toThrow(/line 7: a value for the Subject field holds a line break/);
   });
 
   it('refuses placeholders in --from', () => {

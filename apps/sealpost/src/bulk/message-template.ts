@@ -1,15 +1,4 @@
-import {
-  type Mailbox,
-  type MimeEntity,
-  addressesEqual,
-  encodeHeaderWords,
-  foldHeaderField,
-  normalizeAddress,
-  parseMailboxList,
-  parseMime,
-  toCrlf,
-  transferEncodingOf,
-} from '@sealpost/core';
+import { type Mailbox, type MimeEntity, addressesEqual, encodeHeaderWords, foldHeaderField, normalizeAddress, parseMailboxList, parseMime, toCrlf, transferEncodingOf } from '@sealpost/core';
 import { CliError } from '../errors.js';
 import { type Attachment, composeContent, composeMessage, formatMailboxes } from '../send/compose.js';
 import { checkPlaceholders, escapeHtml, renderPlaceholders } from './placeholders.js';
@@ -145,7 +134,10 @@ function nameAndAddress(value: string): Mailbox | null {
   if (match === null) return null;
   const address = normalizeAddress(match[2]!);
   if (address === null) return null;
-  const name = match[1]!.trim().replace(/^"(.*)"$/, '$1').replace(/\\(.)/g, '$1');
+  const name = match[1]!
+    .trim()
+    .replace(/^"(.*)"$/, '$1')
+    .replace(/\\(.)/g, '$1');
   return { name: name === '' ? null : name, address };
 }
 

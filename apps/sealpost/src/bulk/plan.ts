@@ -10,8 +10,7 @@ export interface ResumeRules {
 }
 
 export type Decision =
-  | { readonly kind: 'send'; readonly recipient: BulkRecipient; readonly again: boolean }
-  | { readonly kind: 'keep'; readonly recipient: BulkRecipient; readonly outcome: RecipientOutcome };
+  { readonly kind: 'send'; readonly recipient: BulkRecipient; readonly again: boolean } | { readonly kind: 'keep'; readonly recipient: BulkRecipient; readonly outcome: RecipientOutcome };
 
 const NOT_RESENT = 'an earlier run stopped while the message was with the transport, so it may have been delivered; not sent again (--resend-unknown sends it again)';
 

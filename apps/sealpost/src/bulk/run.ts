@@ -1,12 +1,4 @@
-import {
-  type CryptoBackend,
-  type Identity,
-  type KeyStore,
-  type SendOptions,
-  type SendRequest,
-  type Transport,
-  createSealpost,
-} from '@sealpost/core';
+import { type CryptoBackend, type Identity, type KeyStore, type SendOptions, type SendRequest, type Transport, createSealpost } from '@sealpost/core';
 import type { RecipientOutcome } from '../send/send-report.js';
 import type { Journal } from './journal.js';
 import type { MessageTemplate } from './message-template.js';
@@ -43,9 +35,7 @@ export type RowSend = (recipient: BulkRecipient, message: Uint8Array) => Promise
 export type RowOutcome = RecipientOutcome & { readonly line: number };
 
 /** A bulk report line: the outcome, whether an earlier run produced it, or `pending` if nobody tried yet. */
-export type BulkLine =
-  | (RecipientOutcome & { readonly line: number; readonly earlier?: true })
-  | { readonly line: number; readonly address: string; readonly status: 'pending' };
+export type BulkLine = (RecipientOutcome & { readonly line: number; readonly earlier?: true }) | { readonly line: number; readonly address: string; readonly status: 'pending' };
 
 /**
  * Seals and sends one message per recipient, `concurrency` at a time. For each one the journal gets

@@ -157,7 +157,14 @@ export async function openSendPool(options: SendPoolOptions): Promise<SendPool> 
     sendRow(recipient, message) {
       const live = slots.filter((s) => s.alive);
       if (live.length === 0) {
-        return Promise.resolve({ address: recipient.address, line: recipient.line, status: 'failed', signed: false, encrypted: false, error: { code: 'ERR_INTERNAL', message: 'no sending thread is left' } });
+        return Promise.resolve({
+          address: recipient.address,
+          line: recipient.line,
+          status: 'failed',
+          signed: false,
+          encrypted: false,
+          error: { code: 'ERR_INTERNAL', message: 'no sending thread is left' },
+        });
       }
       // The least busy thread: with `concurrency` in flight in all, none has more than its share.
       const slot = live.reduce((a, b) => (b.rows.size < a.rows.size ? b : a));

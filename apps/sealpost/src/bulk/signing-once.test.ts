@@ -9,7 +9,11 @@ import type { BulkRecipient } from './recipients.js';
 import { runBulk } from './run.js';
 import { createSignatureMemo, signingOnce } from './signing-once.js';
 
-const recipients: BulkRecipient[] = ['Ann', 'Ben', 'Cid', 'Dee', 'Eve', 'Fay'].map((name, i) => ({ line: i + 2, address: `${name.toLowerCase()}@example.com`, fields: { email: `${name.toLowerCase()}@example.com`, name } }));
+const recipients: BulkRecipient[] = ['Ann', 'Ben', 'Cid', 'Dee', 'Eve', 'Fay'].map((name, i) => ({
+  line: i + 2,
+  address: `${name.toLowerCase()}@example.com`,
+  fields: { email: `${name.toLowerCase()}@example.com`, name },
+}));
 
 /** The real pkijs backend, counting its signatures. */
 async function countingBackend(): Promise<{ backend: CryptoBackend; signatures: () => number }> {
@@ -32,7 +36,13 @@ function collectingTransport(): Transport & { readonly messages: Map<string, Uin
   };
 }
 
-const memoryJournal = (): Journal => ({ path: 'journal', state: { outcomes: new Map(), unresolved: new Set() }, sending: async () => undefined, done: async () => undefined, close: async () => undefined });
+const memoryJournal = (): Journal => ({
+  path: 'journal',
+  state: { outcomes: new Map(), unresolved: new Set() },
+  sending: async () => undefined,
+  done: async () => undefined,
+  close: async () => undefined,
+});
 const quietProgress = { tick: () => undefined, finish: () => undefined };
 
 async function sendAll(text: string): Promise<{ signatures: number; transport: ReturnType<typeof collectingTransport>; statuses: string[] }> {

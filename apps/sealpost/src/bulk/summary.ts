@@ -64,17 +64,21 @@ function firstAddresses(lines: readonly BulkLine[], status: string): string[] {
 
 export function renderBulkSummary(s: BulkSummary): string {
   const lines = [
-    `bulk: ${s.accepted} of ${s.total} recipient(s) accepted` +
-      (s.fromEarlierRuns > 0 ? ` (${s.fromEarlierRuns} outcome(s) from earlier runs, not sent again)` : ''),
+    `bulk: ${s.accepted} of ${s.total} recipient(s) accepted` + (s.fromEarlierRuns > 0 ? ` (${s.fromEarlierRuns} outcome(s) from earlier runs, not sent again)` : ''),
     `  rejected ${s.rejected}, deferred ${s.deferred}, failed ${s.failed}, unknown ${s.unknown}, not yet sent ${s.pending}`,
   ];
   if (s.rejected > 0) lines.push(`  rejected: ${namedList(s.rejectedAddresses, s.rejected)}`);
   if (s.deferred > 0) lines.push(`  deferred: ${namedList(s.deferredAddresses, s.deferred)}`);
   const otherFailures = s.failed - s.withoutCertificate.length;
-  if (otherFailures > 0) lines.push(`  failed: ${namedList(s.failures.map((f) => `${f.address} [${f.code}]`), otherFailures)}`);
+  if (otherFailures > 0)
+    lines.push(
+      `  failed: ${namedList(
+        s.failures.map((f) => `${f.address} [${f.code}]`),
+        otherFailures,
+      )}`,
+    );
   if (s.withoutCertificate.length > 0) lines.push(`  no certificate, not sent: ${namedList(s.withoutCertificate, s.withoutCertificate.length)}`);
-  if (s.unknownOutcome.length > 0)
-    lines.push(`  outcome unknown, not sent again (--resend-unknown sends them again, perhaps twice): ${namedList(s.unknownOutcome, s.unknownOutcome.length)}`);
+  if (s.unknownOutcome.length > 0) lines.push(`  outcome unknown, not sent again (--resend-unknown sends them again, perhaps twice): ${namedList(s.unknownOutcome, s.unknownOutcome.length)}`);
   if (s.stopped) lines.push('  stopped before the end: run the same command again to send the rest');
   lines.push(`  report: ${s.report}`, `  journal: ${s.journal}`);
   return `${lines.join('\n')}\n`;

@@ -19,7 +19,7 @@ export function addEncryptCommand(program: Command): void {
     .command('encrypt')
     .summary('encrypt a message to one or more recipients')
     .description(
-      "Encrypt a message to each --to certificate: AuthEnvelopedData for GCM ciphers, EnvelopedData for CBC. Header fields (From, To, Subject) stay readable outside, unless --protect-headers hides the Subject (RFC 9788). The cipher is the strongest every recipient advertised (in signed mail kept in --keystore, or in its certificate); a recipient whose capabilities are unknown gets AES-256-CBC (or --cipher-unknown), since not every client reads GCM. The report (which cipher, and what was known of each recipient) goes to stderr; with --json to stdout.",
+      'Encrypt a message to each --to certificate: AuthEnvelopedData for GCM ciphers, EnvelopedData for CBC. Header fields (From, To, Subject) stay readable outside, unless --protect-headers hides the Subject (RFC 9788). The cipher is the strongest every recipient advertised (in signed mail kept in --keystore, or in its certificate); a recipient whose capabilities are unknown gets AES-256-CBC (or --cipher-unknown), since not every client reads GCM. The report (which cipher, and what was known of each recipient) goes to stderr; with --json to stdout.',
     );
   encryptionOptions(cmd, true);
   headerProtectionOptions(cmd, true);

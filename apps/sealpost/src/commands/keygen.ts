@@ -39,12 +39,8 @@ export function addKeygenCommand(program: Command): void {
         ...(result.caKey === undefined ? [] : [`CA key       ${result.caKey} (0600)`]),
         `certificate  ${result.cert}`,
         `private key  ${result.key} (0600)`,
-        result.p12Unprotected
-          ? `PKCS#12      ${result.p12} (0600, empty password: pass --pass-env VAR to protect it)`
-          : `PKCS#12      ${result.p12} (0600)`,
-        ...(result.encryption === undefined
-          ? []
-          : [`encryption   ${result.encryption.cert} (X25519; key ${result.encryption.key}, PKCS#12 ${result.encryption.p12}, both 0600)`]),
+        result.p12Unprotected ? `PKCS#12      ${result.p12} (0600, empty password: pass --pass-env VAR to protect it)` : `PKCS#12      ${result.p12} (0600)`,
+        ...(result.encryption === undefined ? [] : [`encryption   ${result.encryption.cert} (X25519; key ${result.encryption.key}, PKCS#12 ${result.encryption.p12}, both 0600)`]),
       ];
       await writeStream(process.stdout, lines.join('\n') + '\n');
       process.exitCode = EXIT.ok;

@@ -1,14 +1,5 @@
 import type { Command } from 'commander';
-import {
-  type StoredCertificate,
-  addressesEqual,
-  createSealpost,
-  normalizeAddress,
-  parseCertificate,
-  pemEncode,
-  recipientCapabilities,
-  sameCertificate,
-} from '@sealpost/core';
+import { type StoredCertificate, addressesEqual, createSealpost, normalizeAddress, parseCertificate, pemEncode, recipientCapabilities, sameCertificate } from '@sealpost/core';
 import { createBackend } from '../backends.js';
 import { EXIT, usageError } from '../errors.js';
 import { loadCertificateFile, loadCertificateFiles } from '../certificate-files.js';
@@ -60,7 +51,7 @@ function addImport(keys: Command): void {
     .command('import')
     .summary('store a certificate from a signed message (verified first), or a certificate file')
     .description(
-      'From a signed message (--in FILE or stdin): verify it, and store the signer\'s certificate only when the verdict is valid: the signature verifies, the chain reaches a --trust CA, and the certificate is issued to the From address. These are the relay collector\'s rules. With --cert FILE --address A instead: store that certificate for A without verifying any chain: you vouch for it.',
+      "From a signed message (--in FILE or stdin): verify it, and store the signer's certificate only when the verdict is valid: the signature verifies, the chain reaches a --trust CA, and the certificate is issued to the From address. These are the relay collector's rules. With --cert FILE --address A instead: store that certificate for A without verifying any chain: you vouch for it.",
     )
     .option('--in <file>', 'the signed message (default stdin)')
     .option('--trust <file>', 'trust anchor (CA certificate) the signer must chain to (repeatable; required with a message)', collect)
@@ -82,22 +73,26 @@ async function importFromMessage(flags: ImportFlags): Promise<number> {
   const certificates = await loadCertificateFiles(flags.intermediate ?? [], 'intermediate certificate');
   const sealpost = createSealpost({ backend: await createBackend(flags.backend) });
   const message = await readInput(flags.in);
-  return withKeyStore(flags.keystore, async (keystore) => {
-    const result = await importSignedMessage(message, { sealpost, keystore, trustAnchors, certificates, source: 'import' });
-    if (result.stored) {
-      const { outcome, address, fingerprint } = result;
-      await say(flags, { stored: true, outcome, address, fingerprint, verdict: result.report.status }, `keys import: ${outcome} ${address} (sha-256 ${fingerprint})\n`);
-      return EXIT.ok;
-    }
-    const { status, errors, from } = result.report;
-    const why = errors.map((e) => `  ${e.message} [${e.code}]`).join('\n');
-    await say(
-      flags,
-      { stored: false, verdict: status, from, errors },
-      `keys import: not stored: the message is ${status}, and only a valid signature adds a certificate\n${why === '' ? '' : `${why}\n`}`,
-    );
-    return EXIT.negative;
-  }, { create: true });
+  return withKeyStore(
+    flags.keystore,
+    async (keystore) => {
+      const result = await importSignedMessage(message, { sealpost, keystore, trustAnchors, certificates, source: 'import' });
+      if (result.stored) {
+        const { outcome, address, fingerprint } = result;
+        await say(flags, { stored: true, outcome, address, fingerprint, verdict: result.report.status }, `keys import: ${outcome} ${address} (sha-256 ${fingerprint})\n`);
+        return EXIT.ok;
+      }
+      const { status, errors, from } = result.report;
+      const why = errors.map((e) => `  ${e.message} [${e.code}]`).join('\n');
+      await say(
+        flags,
+        { stored: false, verdict: status, from, errors },
+        `keys import: not stored: the message is ${status}, and only a valid signature adds a certificate\n${why === '' ? '' : `${why}\n`}`,
+      );
+      return EXIT.negative;
+    },
+    { create: true },
+  );
 }
 
 async function importCertificateFile(flags: ImportFlags): Promise<number> {
@@ -107,14 +102,17 @@ async function importCertificateFile(flags: ImportFlags): Promise<number> {
   if (address === null) throw usageError(`--address "${flags.address}" is not an address like bob@example.com`);
   const [certificate] = await loadCertificateFile(flags.cert!, 'certificate');
   const info = parseCertificate(certificate!);
-  if (!info.emailAddresses.some((a) => addressesEqual(a, address)))
-    throw usageError(`${flags.cert} is not issued to ${address} (it names ${info.emailAddresses.join(', ') || 'no address'})`);
-  return withKeyStore(flags.keystore, async (keystore) => {
-    const outcome = await keystore.put({ address, certificate: certificate!, source: 'import-certificate' });
-    const fingerprint = (await keystore.history(address)).find((s) => sameCertificate(s.certificate, certificate!))?.fingerprint ?? '';
-    await say(flags, { stored: true, outcome, address, fingerprint }, `keys import: ${outcome} ${address} (sha-256 ${fingerprint}); chain not verified\n`);
-    return EXIT.ok;
-  }, { create: true });
+  if (!info.emailAddresses.some((a) => addressesEqual(a, address))) throw usageError(`${flags.cert} is not issued to ${address} (it names ${info.emailAddresses.join(', ') || 'no address'})`);
+  return withKeyStore(
+    flags.keystore,
+    async (keystore) => {
+      const outcome = await keystore.put({ address, certificate: certificate!, source: 'import-certificate' });
+      const fingerprint = (await keystore.history(address)).find((s) => sameCertificate(s.certificate, certificate!))?.fingerprint ?? '';
+      await say(flags, { stored: true, outcome, address, fingerprint }, `keys import: ${outcome} ${address} (sha-256 ${fingerprint}); chain not verified\n`);
+      return EXIT.ok;
+    },
+    { create: true },
+  );
 }
 
 function addList(keys: Command): void {

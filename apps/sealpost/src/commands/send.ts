@@ -26,13 +26,20 @@ export function addSendCommand(program: Command): void {
     .option('--no-sign', 'do not sign (default: sign with your identity)')
     .option('--no-encrypt', 'do not encrypt (default: encrypt to each recipient from the key store)')
     .option('--keystore <dir|sqlite:file|postgres://...>', "where recipients' certificates are (needed to encrypt)")
-    .option('--self-cert <file>', 'your own encryption certificate, when it is not the signing one: your copy of each encrypted message goes to it (an Ed25519 identity receives with its X25519 certificate, ADDRESS.enc.crt)')
+    .option(
+      '--self-cert <file>',
+      'your own encryption certificate, when it is not the signing one: your copy of each encrypted message goes to it (an Ed25519 identity receives with its X25519 certificate, ADDRESS.enc.crt)',
+    )
     .addOption(
       new Option('--missing-certificate <what>', 'a recipient without a certificate: refuse (nothing is sent to anyone, or in bulk to that row) or sign-only')
         .choices(['refuse', 'sign-only'])
         .default('refuse'),
     )
-    .addOption(new Option('--cipher <name>', "content cipher for every recipient (default: the strongest each recipient advertised, in signed mail collected into the key store or in its certificate)").choices(CIPHERS))
+    .addOption(
+      new Option('--cipher <name>', 'content cipher for every recipient (default: the strongest each recipient advertised, in signed mail collected into the key store or in its certificate)').choices(
+        CIPHERS,
+      ),
+    )
     .addOption(cipherUnknownOption())
     .option('--oaep', 'RSA-OAEP key transport instead of PKCS#1 v1.5')
     .addOption(new Option('--digest <name>', 'signature digest (default sha-256; sha-512 for an Ed25519 key)').choices(DIGESTS))
@@ -54,7 +61,10 @@ export function addSendCommand(program: Command): void {
     .option('--resend-unknown', 'bulk: also send again recipients whose earlier send has no known outcome (they may get it twice)')
     .option('--retry-failed', 'bulk: also send again recipients an earlier run could not deliver (rejected, deferred, failed)')
     .option('--no-progress', 'bulk: no progress bar or progress lines on stderr')
-    .option('--queue [url]', 'bulk: enqueue the composed messages in this PostgreSQL campaign queue (postgres://user@host/db, password in PGPASSWORD; alone: SEALPOST_QUEUE_URL) for sealpost worker to send; nothing is sent here')
+    .option(
+      '--queue [url]',
+      'bulk: enqueue the composed messages in this PostgreSQL campaign queue (postgres://user@host/db, password in PGPASSWORD; alone: SEALPOST_QUEUE_URL) for sealpost worker to send; nothing is sent here',
+    )
     .option('--campaign <id>', 'bulk with --queue: the campaign id (default: a new one); the same list enqueued twice adds nothing')
     .option('--job-timeout <seconds>', 'bulk with --queue: how long a worker may hold a message before another takes it over (default 300)');
   headerProtectionOptions(cmd, true);

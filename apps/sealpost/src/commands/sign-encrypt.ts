@@ -5,7 +5,18 @@ import { EXIT, usageError } from '../errors.js';
 import { loadCertificateFiles } from '../certificate-files.js';
 import { type IdentityFlags, loadIdentity } from '../identity.js';
 import { readInput, writeOutput, writeStream } from '../io.js';
-import { type BackendFlags, type HeaderProtectionFlags, type InOutFlags, backendOption, encryptionOptions, headerProtectionFlags, headerProtectionOptions, identityOptions, inOutOptions, signingOptions } from '../options.js';
+import {
+  type BackendFlags,
+  type HeaderProtectionFlags,
+  type InOutFlags,
+  backendOption,
+  encryptionOptions,
+  headerProtectionFlags,
+  headerProtectionOptions,
+  identityOptions,
+  inOutOptions,
+  signingOptions,
+} from '../options.js';
 import { type CipherFlags, planEncryption, renderEncryption } from '../recipient-ciphers.js';
 import { toJson } from '../report.js';
 

@@ -17,7 +17,9 @@ export function addSignCommand(program: Command): void {
   const cmd = program
     .command('sign')
     .summary('sign a message (detached multipart/signed, or opaque)')
-    .description('Sign a whole RFC 822 message with your certificate and key. The message header fields stay outside the signature (with --protect-headers, a copy goes inside too); the content entity is signed exactly as sent (CRLF, base64 where needed).');
+    .description(
+      'Sign a whole RFC 822 message with your certificate and key. The message header fields stay outside the signature (with --protect-headers, a copy goes inside too); the content entity is signed exactly as sent (CRLF, base64 where needed).',
+    );
   identityOptions(cmd, false);
   signingOptions(cmd);
   headerProtectionOptions(cmd, false);

@@ -3,9 +3,28 @@ import { addSendCommand } from './send.js';
 
 /** send's options that make no sense for a worker: the message comes from the queue. */
 const NOT_FOR_WORKER = new Set([
-  '--in', '--from', '--to', '--cc', '--bcc', '--subject', '--text', '--html', '--attach', '--json',
-  '--bulk', '--template', '--report', '--journal', '--resend-unknown', '--retry-failed', '--no-progress',
-  '--queue', '--campaign', '--job-timeout', '--concurrency', '--workers',
+  '--in',
+  '--from',
+  '--to',
+  '--cc',
+  '--bcc',
+  '--subject',
+  '--text',
+  '--html',
+  '--attach',
+  '--json',
+  '--bulk',
+  '--template',
+  '--report',
+  '--journal',
+  '--resend-unknown',
+  '--retry-failed',
+  '--no-progress',
+  '--queue',
+  '--campaign',
+  '--job-timeout',
+  '--concurrency',
+  '--workers',
 ]);
 
 export function addWorkerCommand(program: Command): void {

@@ -18,7 +18,12 @@ export async function collectBobsCertificate(ctx: DemoContext, sealpost: Sealpos
   const server = await startKeyServer({ sealpost, keystore, trustAnchors: [cast.ca], token, host: '127.0.0.1', port: 0, log: (e) => events.push(e) });
   try {
     const fromBob = await sealpost.sign(
-      composeDemoMessage({ from: 'Bob <bob@example.com>', to: 'Alice <alice@example.com>', subject: 'Hello from Bob', text: 'Hi Alice,\n\nhere is my signature, so you can write to me privately.\n\nBob' }),
+      composeDemoMessage({
+        from: 'Bob <bob@example.com>',
+        to: 'Alice <alice@example.com>',
+        subject: 'Hello from Bob',
+        text: 'Hi Alice,\n\nhere is my signature, so you can write to me privately.\n\nBob',
+      }),
       { signer: cast.bob },
     );
     const fromMallory = await sealpost.sign(

@@ -32,13 +32,7 @@ type Row = readonly [transport: string, backend: string, cipher: string, authent
  * Step 4 and 5: Bob opens each received copy with every backend; then a copy with one bit flipped,
  * and a message Mallory signed in Alice's name, are opened and must be caught.
  */
-export async function openCopies(
-  ctx: DemoContext,
-  copies: readonly ReceivedCopy[],
-  backends: readonly NamedBackend[],
-  sender: NamedBackend,
-  cipher: ContentCipher,
-): Promise<string> {
+export async function openCopies(ctx: DemoContext, copies: readonly ReceivedCopy[], backends: readonly NamedBackend[], sender: NamedBackend, cipher: ContentCipher): Promise<string> {
   const authenticated = cipher.endsWith('-gcm');
   const { cast } = ctx;
   const rows: Row[] = [];
@@ -63,7 +57,10 @@ export async function openCopies(
     rows.push(row(`${smtpCopy.transport}, 1 bit flipped`, sender.name, tampered));
     if (authenticated) {
       ctx.expect(tampered.status === 'failed' && tampered.content === undefined, `the tampered copy should fail and release nothing, was ${tampered.status}`);
-      ctx.expect(tampered.errors.some((e) => e.code === 'ERR_DECRYPTION_FAILED'), 'the tampered copy should report ERR_DECRYPTION_FAILED');
+      ctx.expect(
+        tampered.errors.some((e) => e.code === 'ERR_DECRYPTION_FAILED'),
+        'the tampered copy should report ERR_DECRYPTION_FAILED',
+      );
     } else {
       // CBC has no tag: only the signature inside can notice the change.
       ctx.expect(tampered.status !== 'valid', `the tampered copy should not be valid, was ${tampered.status}`);

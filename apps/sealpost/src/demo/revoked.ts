@@ -52,15 +52,19 @@ export async function catchRevokedSender(ctx: DemoContext, backends: readonly Na
     rows.push([name, report.status, report.errors.find((e) => e.code === 'ERR_CERTIFICATE_REVOKED')?.code ?? '-', check?.status ?? '-', answerSource(check)]);
     const where = `the message signed with Carol's revoked key, opened with ${name}`;
     ctx.expect(report.status === 'untrusted', `${where}, should be untrusted, was ${report.status}`);
-    ctx.expect(report.errors.some((e) => e.code === 'ERR_CERTIFICATE_REVOKED'), `${where}, should report ERR_CERTIFICATE_REVOKED`);
-    ctx.expect(check?.status === 'revoked' && check.source === 'crl' && check.url === crls.url && check.reason === 'keyCompromise', `${where}: the CRL at ${crls.url} should say revoked (keyCompromise)`);
+    ctx.expect(
+      report.errors.some((e) => e.code === 'ERR_CERTIFICATE_REVOKED'),
+      `${where}, should report ERR_CERTIFICATE_REVOKED`,
+    );
+    ctx.expect(
+      check?.status === 'revoked' && check.source === 'crl' && check.url === crls.url && check.reason === 'keyCompromise',
+      `${where}: the CRL at ${crls.url} should say revoked (keyCompromise)`,
+    );
   }
   await ctx.say(`\n${indent(formatTable(['backend', 'verdict', 'finding', 'revocation', 'answer from'], rows))}\n`);
   const caught = rows.every(([, verdict, , revocation]) => verdict === 'untrusted' && revocation === 'revoked');
   await ctx.say(
-    (caught
-      ? '   Each finds her serial on the CRL: untrusted, ERR_CERTIFICATE_REVOKED, and the report says which\n   CRL said so.'
-      : '   The revoked certificate was NOT caught by every backend.') +
+    (caught ? '   Each finds her serial on the CRL: untrusted, ERR_CERTIFICATE_REVOKED, and the report says which\n   CRL said so.' : '   The revoked certificate was NOT caught by every backend.') +
       ` The CRL server answered ${crls.requests()} requests in all: the verifications of steps 2 and 4\n` +
       "   fetched it too, and it called Alice's and Mallory's certificates good.\n\n",
   );

@@ -81,8 +81,7 @@ function lessons(cipher: ContentCipher): string {
     `   The Subject the servers saw was "[...]"; the one inside, protected by the signature, reads\n   "${DEMO_SUBJECT}" (RFC 9788 header protection).\n` +
     "   Mallory's signature is genuine and her chain is trusted, but her certificate is not issued to the\n" +
     '   From address: invalid.\n';
-  if (cipher.endsWith('-gcm'))
-    return `${common}   ${cipher} is authenticated encryption: the flipped bit fails with one generic error and releases\n   no plaintext.\n`;
+  if (cipher.endsWith('-gcm')) return `${common}   ${cipher} is authenticated encryption: the flipped bit fails with one generic error and releases\n   no plaintext.\n`;
   return (
     `${common}   Bob's software advertised no authenticated cipher, so Alice used ${cipher}. CBC has no integrity check\n` +
     '   of its own: the flipped bit is caught only because the signature inside no longer verifies (see EFAIL;\n' +

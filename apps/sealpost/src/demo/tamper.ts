@@ -26,8 +26,7 @@ export function flipCiphertextByte(message: Uint8Array): Uint8Array {
 /** EncryptedContentInfo ::= SEQUENCE { contentType, contentEncryptionAlgorithm, [0] IMPLICIT encryptedContent } */
 function findEncryptedContent(node: BerNode): Uint8Array | undefined {
   const [type, , content] = node.children;
-  if (type !== undefined && content !== undefined && isIdData(type.raw) && content.cls === 2 && content.tagNumber === 0)
-    return firstPrimitive(content);
+  if (type !== undefined && content !== undefined && isIdData(type.raw) && content.cls === 2 && content.tagNumber === 0) return firstPrimitive(content);
   for (const child of node.children) {
     const found = findEncryptedContent(child);
     if (found !== undefined) return found;

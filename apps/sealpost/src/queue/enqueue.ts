@@ -18,10 +18,8 @@ const WORKER_FLAGS = ['concurrency', 'workers', 'report', 'journal', 'keystore',
  * --resend-unknown it queues those rows again). Workers (`sealpost worker`) seal and send.
  */
 export async function runBulkEnqueue(flags: SendFlags): Promise<number> {
-  for (const name of ['in', 'to', 'cc', 'bcc'] as const)
-    if (flags[name] !== undefined) throw usageError(`--${name} does not go with --bulk: every row of the CSV gets its own message`);
-  for (const name of WORKER_FLAGS)
-    if (flags[name] !== undefined) throw usageError(`--${kebab(name)} goes to sealpost worker: with --queue this command only composes and enqueues`);
+  for (const name of ['in', 'to', 'cc', 'bcc'] as const) if (flags[name] !== undefined) throw usageError(`--${name} does not go with --bulk: every row of the CSV gets its own message`);
+  for (const name of WORKER_FLAGS) if (flags[name] !== undefined) throw usageError(`--${kebab(name)} goes to sealpost worker: with --queue this command only composes and enqueues`);
   const jobTimeout = jobTimeoutOf(flags.jobTimeout);
   const list = readBulkList(new TextDecoder('utf-8', { fatal: false }).decode(await readFileArg(flags.bulk!, 'recipient list')));
   const template = await templateOf(flags, list);

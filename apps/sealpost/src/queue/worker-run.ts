@@ -195,9 +195,9 @@ async function workLoop(options: LoopOptions): Promise<{ sent: number; skipped: 
 /** One row: seal, claim (in the hook), send, then record the outcome or finish the skipped job. */
 async function handle(job: CampaignJob, key: number, options: LoopOptions, counts: { sent: number; skipped: number }): Promise<void> {
   options.claims.register(key, job);
-  const outcome = await options.send({ line: key, address: job.address, fields: {} }, job.message).catch(
-    (error: unknown): RowOutcome => ({ address: job.address, line: key, status: 'failed', signed: false, encrypted: false, error: errorOf(error) }),
-  );
+  const outcome = await options
+    .send({ line: key, address: job.address, fields: {} }, job.message)
+    .catch((error: unknown): RowOutcome => ({ address: job.address, line: key, status: 'failed', signed: false, encrypted: false, error: errorOf(error) }));
   const claim = options.claims.take(key);
   const persist = { stopping: options.hardStop };
   try {

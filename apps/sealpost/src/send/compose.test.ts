@@ -7,7 +7,14 @@ const base = { cc: [], bcc: [], attachments: [] };
 
 describe('composeMessage', () => {
   it('writes the envelope fields, a fresh Message-ID, a date and a 7bit text part', () => {
-    const bytes = composeMessage({ ...base, from: 'Alice <alice@example.com>', to: ['bob@example.com', 'Carol <carol@example.com>'], subject: 'Hello', text: 'Hi Bob', date: new Date('2026-03-02T09:30:00Z') });
+    const bytes = composeMessage({
+      ...base,
+      from: 'Alice <alice@example.com>',
+      to: ['bob@example.com', 'Carol <carol@example.com>'],
+      subject: 'Hello',
+      text: 'Hi Bob',
+      date: new Date('2026-03-02T09:30:00Z'),
+    });
     const root = parseMime(bytes);
     expect(getHeader(root, 'from')).toBe('"Alice" <alice@example.com>');
     expect(getHeader(root, 'to')).toBe('bob@example.com, "Carol" <carol@example.com>');
@@ -29,7 +36,16 @@ describe('composeMessage', () => {
   it('makes multipart/alternative for text and HTML, inside multipart/mixed with attachments', () => {
     const pdf = Uint8Array.of(0x25, 0x50, 0x44, 0x46, 0x00, 0xff);
     const root = parseMime(
-      composeMessage({ ...base, from: 'a@example.com', to: ['b@example.com'], bcc: ['hidden@example.com'], subject: 's', text: 't', html: '<p>h</p>', attachments: [{ filename: 'Bericht ü.pdf', contentType: 'application/pdf', bytes: pdf }] }),
+      composeMessage({
+        ...base,
+        from: 'a@example.com',
+        to: ['b@example.com'],
+        bcc: ['hidden@example.com'],
+        subject: 's',
+        text: 't',
+        html: '<p>h</p>',
+        attachments: [{ filename: 'Bericht ü.pdf', contentType: 'application/pdf', bytes: pdf }],
+      }),
     );
     expect(getHeaders(root, 'bcc')).toEqual(['hidden@example.com']);
     expect(root.contentType.subtype).toBe('mixed');

@@ -1,12 +1,4 @@
-import {
-  type SendRecipientReport,
-  addressesEqual,
-  createSealpost,
-  getHeaders,
-  isSealpostError,
-  parseMailboxList,
-  parseMime,
-} from '@sealpost/core';
+import { type SendRecipientReport, addressesEqual, createSealpost, getHeaders, isSealpostError, parseMailboxList, parseMime } from '@sealpost/core';
 import { EXIT, usageError } from '../errors.js';
 import { readInput, writeStream } from '../io.js';
 import { toJson } from '../report.js';

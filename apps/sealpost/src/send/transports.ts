@@ -74,7 +74,8 @@ function dkimRequested(flags: TransportFlags): boolean {
  */
 async function dkimOptions(flags: TransportFlags): Promise<SmtpDkimOptions | undefined> {
   if (!dkimRequested(flags)) return undefined;
-  if (flags.dkimKey === undefined || flags.dkimSelector === undefined) throw usageError('DKIM signing needs both --dkim-key FILE and --dkim-selector SELECTOR (--dkim-domain is optional: the From domain by default)');
+  if (flags.dkimKey === undefined || flags.dkimSelector === undefined)
+    throw usageError('DKIM signing needs both --dkim-key FILE and --dkim-selector SELECTOR (--dkim-domain is optional: the From domain by default)');
   const privateKey = await readSecretFile(flags.dkimKey, 'DKIM private key');
   return { keySelector: flags.dkimSelector, privateKey, ...(flags.dkimDomain === undefined ? {} : { domainName: flags.dkimDomain }) };
 }
@@ -92,8 +93,7 @@ interface SmtpServer {
 function smtpServer(flagUrl: string | undefined): SmtpServer {
   if (flagUrl !== undefined) {
     const parsed = parsedUrl(flagUrl, '--smtp-url');
-    if (parsed.password !== '')
-      throw usageError('--smtp-url must not carry a password, which ps and shell history would show: put the whole URL in SMTP_URL in the environment instead');
+    if (parsed.password !== '') throw usageError('--smtp-url must not carry a password, which ps and shell history would show: put the whole URL in SMTP_URL in the environment instead');
     if (parsed.username === '') return { url: flagUrl, shown: parsed.href };
     const user = decodeURIComponent(parsed.username);
     const pass = secretFromEnv('SMTP_PASSWORD', `the SMTP password for ${user}`);

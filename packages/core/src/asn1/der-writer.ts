@@ -154,9 +154,7 @@ export function bmpString(text: string): Bytes {
 export function time(date: Date): Bytes {
   if (Number.isNaN(date.getTime())) throw new RangeError('time: invalid Date');
   const year = date.getUTCFullYear();
-  const rest = [date.getUTCMonth() + 1, date.getUTCDate(), date.getUTCHours(), date.getUTCMinutes(), date.getUTCSeconds()]
-    .map((n) => String(n).padStart(2, '0'))
-    .join('');
+  const rest = [date.getUTCMonth() + 1, date.getUTCDate(), date.getUTCHours(), date.getUTCMinutes(), date.getUTCSeconds()].map((n) => String(n).padStart(2, '0')).join('');
   if (year >= 1950 && year < 2050) return tlv(0x17, utf8Encode(`${String(year % 100).padStart(2, '0')}${rest}Z`));
   if (year < 0 || year > 9999) throw new RangeError('time: year out of range');
   return tlv(0x18, utf8Encode(`${String(year).padStart(4, '0')}${rest}Z`));

@@ -40,7 +40,10 @@ describe('shape readers', () => {
       '3007240502030a0b0c', // OCTET STRING segment that is an INTEGER
       '3003060180', // truncated OBJECT IDENTIFIER
     ]) {
-      expect(codeOf(() => decodeAsn1(hexBytes(bad), 'x')), bad).toBe('ERR_CERTIFICATE_MALFORMED');
+      expect(
+        codeOf(() => decodeAsn1(hexBytes(bad), 'x')),
+        bad,
+      ).toBe('ERR_CERTIFICATE_MALFORMED');
     }
     expect(toHex(decodeAsn1(hexBytes('3007240504030a0b0c'), 'x').raw)).toBe('3007240504030a0b0c');
   });

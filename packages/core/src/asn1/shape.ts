@@ -199,16 +199,7 @@ export function expectTime(node: BerNode, what: string): Date {
 export function stringOf(node: BerNode, what: string): string | null {
   if (node.cls !== UNIVERSAL) return null;
   const tagNumber = node.tagNumber;
-  const known: readonly number[] = [
-    TAG.UTF8_STRING,
-    TAG.NUMERIC_STRING,
-    TAG.PRINTABLE_STRING,
-    TAG.TELETEX_STRING,
-    TAG.IA5_STRING,
-    TAG.VISIBLE_STRING,
-    TAG.UNIVERSAL_STRING,
-    TAG.BMP_STRING,
-  ];
+  const known: readonly number[] = [TAG.UTF8_STRING, TAG.NUMERIC_STRING, TAG.PRINTABLE_STRING, TAG.TELETEX_STRING, TAG.IA5_STRING, TAG.VISIBLE_STRING, TAG.UNIVERSAL_STRING, TAG.BMP_STRING];
   if (!known.includes(tagNumber)) return null;
   const content = expectOctets(node, what);
   switch (tagNumber) {

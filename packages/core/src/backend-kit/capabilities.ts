@@ -8,23 +8,19 @@ import { OID } from '../asn1/oids.js';
  */
 
 export function assertDigest(capabilities: BackendCapabilities, digest: DigestAlgorithm): void {
-  if (!capabilities.digests.includes(digest))
-    throw new SealpostError('ERR_UNSUPPORTED_DIGEST', `digest ${String(digest)} is not supported by this backend`);
+  if (!capabilities.digests.includes(digest)) throw new SealpostError('ERR_UNSUPPORTED_DIGEST', `digest ${String(digest)} is not supported by this backend`);
 }
 
 export function assertSignatureScheme(capabilities: BackendCapabilities, scheme: SignatureScheme): void {
-  if (!capabilities.signatureSchemes.includes(scheme))
-    throw new SealpostError('ERR_UNSUPPORTED_SIGNATURE', `signature scheme ${String(scheme)} is not supported by this backend`);
+  if (!capabilities.signatureSchemes.includes(scheme)) throw new SealpostError('ERR_UNSUPPORTED_SIGNATURE', `signature scheme ${String(scheme)} is not supported by this backend`);
 }
 
 export function assertContentCipher(capabilities: BackendCapabilities, cipher: ContentCipher): void {
-  if (!capabilities.contentCiphers.includes(cipher))
-    throw new SealpostError('ERR_UNSUPPORTED_CIPHER', `content cipher ${String(cipher)} is not supported by this backend`);
+  if (!capabilities.contentCiphers.includes(cipher)) throw new SealpostError('ERR_UNSUPPORTED_CIPHER', `content cipher ${String(cipher)} is not supported by this backend`);
 }
 
 export function assertKeyTransport(capabilities: BackendCapabilities, transport: KeyTransport): void {
-  if (!capabilities.keyTransport.includes(transport))
-    throw new SealpostError('ERR_UNSUPPORTED_KEY_TRANSPORT', `key transport ${String(transport)} is not supported by this backend`);
+  if (!capabilities.keyTransport.includes(transport)) throw new SealpostError('ERR_UNSUPPORTED_KEY_TRANSPORT', `key transport ${String(transport)} is not supported by this backend`);
 }
 
 /** The PKCS#8 bytes of a key reference, for backends that do not resolve key URIs. */

@@ -130,11 +130,13 @@ export function readSignedData(cms: Uint8Array, limits?: CmsLimits): ReceivedSig
   if (parts.length < 4 || !isUniversal(digestAlgorithms, UNIVERSAL_SET) || !isUniversal(signerSet, UNIVERSAL_SET) || !signerSet.constructed)
     throw cmsMalformed('the SignedData structure is malformed');
   for (const algorithm of childrenOf(digestAlgorithms) ?? []) if (algorithmOf(algorithm) === null) throw cmsMalformed('a digest algorithm is malformed');
-  const middleValid =
-    middle.length <= 2 && middle.every((n, i) => n.constructed && ((isContext(n, 0) && i === 0) || (isContext(n, 1) && i === middle.length - 1)));
+  const middleValid = middle.length <= 2 && middle.every((n, i) => n.constructed && ((isContext(n, 0) && i === 0) || (isContext(n, 1) && i === middle.length - 1)));
   if (!middleValid) throw cmsMalformed('the SignedData structure is malformed');
   const { eContentType, eContent } = readEncapsulated(encapsulated);
-  const certificates = readCertificateSet(middle.find((n) => isContext(n, 0)), maxCertificates);
+  const certificates = readCertificateSet(
+    middle.find((n) => isContext(n, 0)),
+    maxCertificates,
+  );
   const signerNodes = childrenOf(signerSet) ?? [];
   if (signerNodes.length > maxSignerInfos) throw limitError('ERR_LIMIT_SIGNERS', 'SignerInfos', maxSignerInfos);
   return { eContentType, eContent, certificates, signers: signerNodes.map(readSignerInfo) };
@@ -185,8 +187,7 @@ function readSignerInfo(node: Node, index: number): ReceivedSignerInfo {
   const tailValid = rest.length === 2 || (rest.length === 3 && isContext(unsignedAttrs, 1));
   if (sid === null || digestAlgorithm === null || signatureAlgorithm === null || signature === null || !tailValid) throw cmsMalformed('a SignerInfo is malformed');
   if (!absentOrNull(digestAlgorithm.parameters)) throw cmsMalformed('digest algorithm parameters must be absent or NULL');
-  if (takesNoParameters(signatureAlgorithm.oid) && !absentOrNull(signatureAlgorithm.parameters))
-    throw cmsMalformed('signature algorithm parameters must be absent or NULL');
+  if (takesNoParameters(signatureAlgorithm.oid) && !absentOrNull(signatureAlgorithm.parameters)) throw cmsMalformed('signature algorithm parameters must be absent or NULL');
   if (signedAttrs !== null) checkAttributes(signedAttrs, 'signedAttrs');
   if (unsignedAttrs !== undefined) checkAttributes(unsignedAttrs, 'unsignedAttrs');
   return {
@@ -329,8 +330,7 @@ function readEncryptedContentInfo(
   const cipher = AES_CIPHERS.find((c) => c.oid === algorithm.oid) ?? null;
   if (cipher === null || !cipherChecks) return { cipherOid: algorithm.oid, cipher, parameters: null, ciphertext };
   // GCM belongs in AuthEnvelopedData (RFC 5084) and CBC in EnvelopedData; the mixes are refused.
-  if ((cipher.mode === 'gcm') !== authenticated)
-    throw new SealpostError('ERR_UNSUPPORTED_CIPHER', `${cipher.name} is not supported inside ${authenticated ? 'AuthEnvelopedData' : 'EnvelopedData'}`);
+  if ((cipher.mode === 'gcm') !== authenticated) throw new SealpostError('ERR_UNSUPPORTED_CIPHER', `${cipher.name} is not supported inside ${authenticated ? 'AuthEnvelopedData' : 'EnvelopedData'}`);
   const parameters = contentParametersOf(cipher, algorithm.parameters);
   if (parameters.mode === 'gcm' && parameters.nonce.length !== GCM_NONCE_LENGTH)
     throw new SealpostError('ERR_UNSUPPORTED_CIPHER', `AES-GCM nonces of ${parameters.nonce.length} octets are not supported (S/MIME uses ${GCM_NONCE_LENGTH})`);
@@ -365,8 +365,7 @@ function readKeyTransRecipient(node: Node): KeyTransRecipient {
   const encryptedKey = octetStringOf(parts[3]);
   versionIn(parts[0], [0, 2], 'KeyTransRecipientInfo');
   if (parts.length !== 4 || rid === null || keyEncryptionAlgorithm === null || encryptedKey === null) throw cmsMalformed('a KeyTransRecipientInfo is malformed');
-  if (keyEncryptionAlgorithm.oid === OID.rsaEncryption && !absentOrNull(keyEncryptionAlgorithm.parameters))
-    throw cmsMalformed('rsaEncryption parameters must be absent or NULL');
+  if (keyEncryptionAlgorithm.oid === OID.rsaEncryption && !absentOrNull(keyEncryptionAlgorithm.parameters)) throw cmsMalformed('rsaEncryption parameters must be absent or NULL');
   return { kind: 'ktri', rid, keyEncryptionAlgorithm, encryptedKey };
 }
 

@@ -5,9 +5,7 @@ import { childrenOf, isUniversal, octetsOf, smallIntegerOf, type Node } from '..
 
 /** Parameters of the AES content ciphers: the CBC IV (RFC 3565) and GCMParameters (RFC 5084). */
 
-export type ContentParameters =
-  | { readonly mode: 'cbc'; readonly iv: Uint8Array<ArrayBuffer> }
-  | { readonly mode: 'gcm'; readonly nonce: Uint8Array<ArrayBuffer>; readonly icvLength: number };
+export type ContentParameters = { readonly mode: 'cbc'; readonly iv: Uint8Array<ArrayBuffer> } | { readonly mode: 'gcm'; readonly nonce: Uint8Array<ArrayBuffer>; readonly icvLength: number };
 
 /** The DER parameters of AES-CBC: the IV as an OCTET STRING. */
 export function cbcParameters(iv: Uint8Array): Uint8Array<ArrayBuffer> {

@@ -8,10 +8,7 @@ import { type KemRecipientParams, kemPrimitives, kemRecipientParams, kemUnwrapKe
 import { type MlKemPrivateKey, mlKemPrivateKeyOf } from './post-quantum.js';
 import { identifies, recipientFor } from './identifiers.js';
 import { type KeyTransportParams, keyTransportOf } from './key-transport.js';
-import {
-  AGREEMENT_BY_CURVE, agreementCurveOf, agreementPrimitives, checkSchemeForCurve, type KeyAgreementParams, keyAgreementOf, keyEncryptionKey,
-  originatorPublicKey,
-} from './key-agreement.js';
+import { AGREEMENT_BY_CURVE, agreementCurveOf, agreementPrimitives, checkSchemeForCurve, type KeyAgreementParams, keyAgreementOf, keyEncryptionKey, originatorPublicKey } from './key-agreement.js';
 import type { DecryptPrimitives, KemPrimitives, KeyAgreementPrimitives } from './primitives.js';
 import { contentCipherFromOid } from './algorithms.js';
 import { capabilityOf } from './legacy-content.js';
@@ -85,8 +82,7 @@ export function planDecryption(capabilities: BackendCapabilities, request: Decry
   const transport = keyTransportOf(recipient.keyEncryptionAlgorithm);
   assertKeyTransport(capabilities, transport.kind);
   if (key?.kind !== 'rsa' || key.pssOnly) throw new SealpostError('ERR_UNSUPPORTED_KEY', 'key transport needs an RSA key');
-  if (request.privateKey.type === 'pkcs8' && privateKeyInfo(request.privateKey).type !== 'rsa')
-    throw new SealpostError('ERR_UNSUPPORTED_KEY', 'key transport needs an RSA private key');
+  if (request.privateKey.type === 'pkcs8' && privateKeyInfo(request.privateKey).type !== 'rsa') throw new SealpostError('ERR_UNSUPPORTED_KEY', 'key transport needs an RSA private key');
   return { kind: 'ktri', envelope, certificate, recipient, transport };
 }
 
@@ -159,11 +155,7 @@ export async function decryptEnvelope(
 }
 
 /** KEMRecipientInfo (RFC 9629, RFC 9936): decapsulate, HKDF, AES key unwrap, then the content. */
-export async function decryptEncapsulated(
-  primitives: DecryptPrimitives & KemPrimitives,
-  plan: Extract<DecryptionPlan, { kind: 'kemri' }>,
-  request: DecryptRequest,
-): Promise<DecryptResult> {
+export async function decryptEncapsulated(primitives: DecryptPrimitives & KemPrimitives, plan: Extract<DecryptionPlan, { kind: 'kemri' }>, request: DecryptRequest): Promise<DecryptResult> {
   const { cipher } = checkedCipher(plan.envelope);
   throwIfAborted(request.signal);
   const key = await kemUnwrapKey(primitives, plan.recipient, plan.params, plan.privateKey, cipher.keyLength, request.signal);
@@ -198,11 +190,7 @@ export async function decryptPlanned(primitives: DecryptPrimitives, plan: Extrac
  * key of the wrong length, a failed unwrap and an unwrapped key of the wrong length are all the one
  * decryption failure.
  */
-export async function decryptAgreed(
-  primitives: DecryptPrimitives & KeyAgreementPrimitives,
-  plan: Extract<DecryptionPlan, { kind: 'kari' }>,
-  request: DecryptRequest,
-): Promise<DecryptResult> {
+export async function decryptAgreed(primitives: DecryptPrimitives & KeyAgreementPrimitives, plan: Extract<DecryptionPlan, { kind: 'kari' }>, request: DecryptRequest): Promise<DecryptResult> {
   const { cipher } = checkedCipher(plan.envelope);
   const { params } = plan;
   throwIfAborted(request.signal);

@@ -6,10 +6,7 @@ import { type AgreementCurve, type CertificateFacts, type PublicKeyFacts, certif
 import { GCM_NONCE_LENGTH } from './cms-reader.js';
 import { type ContentParameters, cbcParameters, gcmParameters } from './content-parameters.js';
 import { envelopeContentInfo, keyAgreeRecipientInfo, keyTransRecipientInfo } from './envelope-writer.js';
-import {
-  AGREEMENT_BY_CURVE, agreementCurveOf, agreementPrimitives, agreementPublicKey, keyAgreementChoice, keyAgreementIdentifier, keyEncryptionKey,
-  originatorKey,
-} from './key-agreement.js';
+import { AGREEMENT_BY_CURVE, agreementCurveOf, agreementPrimitives, agreementPublicKey, keyAgreementChoice, keyAgreementIdentifier, keyEncryptionKey, originatorKey } from './key-agreement.js';
 import { oaepKeyTransportIdentifier, rsaPkcs1KeyTransportIdentifier } from './key-transport.js';
 import { isLegacyCipher, legacyCipherNotWritten } from './legacy-content.js';
 import type { EncryptPrimitives, KemPrimitives, KeyAgreementPrimitives } from './primitives.js';
@@ -49,10 +46,7 @@ export interface KemRecipient {
  * Checks the request against the capabilities: each recipient holds an RSA key-transport key, an EC
  * or X25519 key on a curve the backend's `keyAgreement` lists, or an ML-KEM key its `kem` lists.
  */
-export function checkEncryptRequest(
-  capabilities: BackendCapabilities,
-  request: EncryptRequest,
-): { cipher: AesCipherSpec; recipients: (RsaRecipient | EcRecipient | KemRecipient)[] } {
+export function checkEncryptRequest(capabilities: BackendCapabilities, request: EncryptRequest): { cipher: AesCipherSpec; recipients: (RsaRecipient | EcRecipient | KemRecipient)[] } {
   throwIfAborted(request.signal);
   // A backend may claim a legacy cipher for reading; none is ever written.
   if (typeof request.cipher === 'string' && isLegacyCipher(request.cipher)) throw legacyCipherNotWritten(request.cipher);
@@ -73,13 +67,11 @@ function recipientOf(capabilities: BackendCapabilities, certificateDer: Uint8Arr
   if (publicKey.kind === 'rsa' && publicKey.pssOnly) throw new SealpostError('ERR_UNSUPPORTED_KEY', 'the recipient key is an RSASSA-PSS key, which is for signatures only');
   if (publicKey.kind === 'rsa') return { certificate, publicKey };
   if (publicKey.kind === 'ml-kem') {
-    if (!(capabilities.kem ?? []).includes(publicKey.parameterSet))
-      throw new SealpostError('ERR_UNSUPPORTED_KEM', `${publicKey.parameterSet} (KEMRecipientInfo) is not supported by this backend`);
+    if (!(capabilities.kem ?? []).includes(publicKey.parameterSet)) throw new SealpostError('ERR_UNSUPPORTED_KEM', `${publicKey.parameterSet} (KEMRecipientInfo) is not supported by this backend`);
     return { certificate, parameterSet: publicKey.parameterSet, publicKey: publicKey.key };
   }
   const curve = agreementCurveOf(publicKey);
-  if ((publicKey.kind === 'ec' || publicKey.kind === 'x25519') && curve !== null && capabilities.keyAgreement.includes(AGREEMENT_BY_CURVE[curve]))
-    return { certificate, publicKey, curve };
+  if ((publicKey.kind === 'ec' || publicKey.kind === 'x25519') && curve !== null && capabilities.keyAgreement.includes(AGREEMENT_BY_CURVE[curve])) return { certificate, publicKey, curve };
   if (needsKeyAgreement(publicKey)) throw keyAgreementUnsupported();
   throw new SealpostError('ERR_UNSUPPORTED_KEY', `recipient keys of type ${publicKey.kind === 'other' ? publicKey.oid : publicKey.kind} are not supported for encryption by this backend`);
 }
@@ -121,13 +113,7 @@ export async function encryptContent(
  * One KeyAgreeRecipientInfo: a fresh ephemeral key for this recipient alone (RFC 5753 3.1.1, RFC 8418
  * 3.1), the KEK from the X9.63 KDF over the shared secret, and the content key wrapped with it.
  */
-async function agreedRecipientInfo(
-  primitives: KeyAgreementPrimitives,
-  recipient: EcRecipient,
-  cipher: AesCipherSpec,
-  key: Uint8Array,
-  signal: AbortSignal | undefined,
-): Promise<Uint8Array> {
+async function agreedRecipientInfo(primitives: KeyAgreementPrimitives, recipient: EcRecipient, cipher: AesCipherSpec, key: Uint8Array, signal: AbortSignal | undefined): Promise<Uint8Array> {
   const choice = keyAgreementChoice(recipient.curve, cipher.keyLength);
   const { ephemeralPublicKey, sharedSecret } = await primitives.deriveEphemeralSharedSecret({ curve: recipient.curve, publicKey: agreementPublicKey(recipient.publicKey), signal });
   let kek: Uint8Array;

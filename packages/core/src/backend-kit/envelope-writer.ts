@@ -7,11 +7,7 @@ import { OID } from '../asn1/oids.js';
 /** Writing EnvelopedData (RFC 5652 6) and AuthEnvelopedData (RFC 5083) around a backend's crypto results. */
 
 /** KeyTransRecipientInfo version 0, naming the recipient by issuerAndSerialNumber. */
-export function keyTransRecipientInfo(
-  recipient: Pick<IdentifiedCertificate, 'issuer' | 'serial'>,
-  keyEncryptionAlgorithm: Uint8Array,
-  encryptedKey: Uint8Array,
-): Uint8Array<ArrayBuffer> {
+export function keyTransRecipientInfo(recipient: Pick<IdentifiedCertificate, 'issuer' | 'serial'>, keyEncryptionAlgorithm: Uint8Array, encryptedKey: Uint8Array): Uint8Array<ArrayBuffer> {
   return der.sequence(der.integer(0), issuerAndSerialNumber(recipient), keyEncryptionAlgorithm, der.octetString(encryptedKey));
 }
 

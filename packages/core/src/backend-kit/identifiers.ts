@@ -46,8 +46,7 @@ function serialValue(contents: Uint8Array): Uint8Array {
  * same as core's verdict code applies (smime/identifier.ts).
  */
 export function identifies(id: Identifier, certificate: IdentifiedCertificate): boolean {
-  if (id.type === 'issuerAndSerialNumber')
-    return constantTimeEqual(id.issuer, certificate.issuer) && constantTimeEqual(serialValue(id.serial), serialValue(certificate.serial));
+  if (id.type === 'issuerAndSerialNumber') return constantTimeEqual(id.issuer, certificate.issuer) && constantTimeEqual(serialValue(id.serial), serialValue(certificate.serial));
   return certificate.subjectKeyId !== null && constantTimeEqual(id.keyId, certificate.subjectKeyId);
 }
 

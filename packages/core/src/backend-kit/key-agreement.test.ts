@@ -1,7 +1,16 @@
 import { spawnSync } from 'node:child_process';
 import {
-  type CipherGCM, type DecipherGCM, createCipheriv, createDecipheriv, createECDH, createHash, createPrivateKey, createPublicKey, diffieHellman,
-  generateKeyPairSync, randomBytes,
+  type CipherGCM,
+  type DecipherGCM,
+  createCipheriv,
+  createDecipheriv,
+  createECDH,
+  createHash,
+  createPrivateKey,
+  createPublicKey,
+  diffieHellman,
+  generateKeyPairSync,
+  randomBytes,
 } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -43,9 +52,7 @@ function node(bytes: Uint8Array): Node {
 describe('the ANSI X9.63 KDF', () => {
   // NIST CAVP 800-135 ansx963_2001.rsp, [SHA-256]: without SharedInfo, and with SharedInfo over four blocks.
   it('gives the NIST CAVP SHA-256 answers', async () => {
-    expect(toHex(await x963Kdf(nodeDigest, 'sha-256', fromHex('96c05619d56c328ab95fe84b18264b08725b85e33fd34f08'), new Uint8Array(0), 16))).toBe(
-      '443024c3dae66b95e6f5670601558f71',
-    );
+    expect(toHex(await x963Kdf(nodeDigest, 'sha-256', fromHex('96c05619d56c328ab95fe84b18264b08725b85e33fd34f08'), new Uint8Array(0), 16))).toBe('443024c3dae66b95e6f5670601558f71');
     const longer = await x963Kdf(nodeDigest, 'sha-256', fromHex('22518b10e70f2a3f243810ae3254139efbee04aa57c7af7d'), fromHex('75eef81aa3041e33b80971203d2c0c52'), 128);
     expect(toHex(longer)).toBe(
       'c498af77161cc59f2962b9a713e2b215152d139766ce34a776df11866a69bf2e52a13d9c7c6fc878c50c5ea0bc7b00e0da2447cfd874f6cf92f30d0097111485' +
@@ -54,7 +61,12 @@ describe('the ANSI X9.63 KDF', () => {
   });
 
   it('matches Hash(Z || counter || SharedInfo) over a node:crypto ECDH secret, for every curve and KDF hash', async () => {
-    for (const [curve, hash] of [['P-256', 'sha-256'], ['P-384', 'sha-384'], ['P-521', 'sha-512'], ['P-256', 'sha-1']] as const) {
+    for (const [curve, hash] of [
+      ['P-256', 'sha-256'],
+      ['P-384', 'sha-384'],
+      ['P-521', 'sha-512'],
+      ['P-256', 'sha-1'],
+    ] as const) {
       const alice = createECDH(NODE_CURVE[curve]);
       const bob = createECDH(NODE_CURVE[curve]);
       bob.generateKeys();
@@ -63,7 +75,15 @@ describe('the ANSI X9.63 KDF', () => {
       expect(bob.computeSecret(alice.getPublicKey()).equals(z)).toBe(true);
       const sharedInfo = eccCmsSharedInfo(der.algorithmIdentifier(OID.aes256Wrap), null, 32);
       const name = hash.replace('-', '');
-      const expected = Buffer.concat([1, 2].map((counter) => createHash(name).update(z).update(Buffer.of(0, 0, 0, counter)).update(sharedInfo).digest())).subarray(0, 32);
+      const expected = Buffer.concat(
+        [1, 2].map((counter) =>
+          createHash(name)
+            .update(z)
+            .update(Buffer.of(0, 0, 0, counter))
+            .update(sharedInfo)
+            .digest(),
+        ),
+      ).subarray(0, 32);
       expect(toHex(await x963Kdf(nodeDigest, hash, z, sharedInfo, 32))).toBe(expected.toString('hex'));
     }
   });
@@ -72,9 +92,7 @@ describe('the ANSI X9.63 KDF', () => {
 describe('ECC-CMS-SharedInfo (RFC 5753 7.2)', () => {
   it('holds the key-wrap algorithm, the ukm as entityUInfo, and the KEK length in bits', () => {
     expect(toHex(eccCmsSharedInfo(der.algorithmIdentifier(OID.aes128Wrap), null, 16))).toBe('3015300b0609608648016503040105a20604040000' + '0080');
-    expect(toHex(eccCmsSharedInfo(der.algorithmIdentifier(OID.aes256Wrap), Uint8Array.of(1, 2, 3), 32))).toBe(
-      '301c300b060960864801650304012da0050403010203a20604040000' + '0100',
-    );
+    expect(toHex(eccCmsSharedInfo(der.algorithmIdentifier(OID.aes256Wrap), Uint8Array.of(1, 2, 3), 32))).toBe('301c300b060960864801650304012da0050403010203a20604040000' + '0100');
   });
 });
 
@@ -103,8 +121,7 @@ describe('reading a KeyAgreeRecipientInfo', () => {
     const ecdh = createECDH('prime256v1');
     ecdh.generateKeys();
     const point = new Uint8Array(ecdh.getPublicKey());
-    const withParameters = (parameters: Uint8Array | undefined, key: Uint8Array) =>
-      node(der.implicitConstructed(1, der.algorithmIdentifier(OID.ecPublicKey, parameters), der.bitString(key)));
+    const withParameters = (parameters: Uint8Array | undefined, key: Uint8Array) => node(der.implicitConstructed(1, der.algorithmIdentifier(OID.ecPublicKey, parameters), der.bitString(key)));
     expect(originatorPublicKey(node(originatorKey(point)), 'P-256')).toEqual(point);
     expect(originatorPublicKey(withParameters(der.nullValue(), point), 'P-256')).toEqual(point);
     expect(originatorPublicKey(withParameters(der.oid(OID.secp256r1), point), 'P-256')).toEqual(point);
@@ -279,7 +296,11 @@ describe('HKDF (RFC 5869) as RFC 8418 2.2 uses it', () => {
       const name = hash.replace('-', '');
       expect(toHex(await hkdf(nodeDigest, hash, z, info, 100))).toBe(Buffer.from(hkdfSync(name, z, Buffer.alloc(0), info, 100)).toString('hex'));
       // An empty salt is HashLen zero octets (RFC 5869 2.2): the same PRK.
-      expect(createHmac(name, Buffer.alloc(0)).update(z).digest()).toEqual(createHmac(name, Buffer.alloc(nodeDigest(hash, z).length)).update(z).digest());
+      expect(createHmac(name, Buffer.alloc(0)).update(z).digest()).toEqual(
+        createHmac(name, Buffer.alloc(nodeDigest(hash, z).length))
+          .update(z)
+          .digest(),
+      );
     }
   });
 });
@@ -384,7 +405,9 @@ describe('X25519 key agreement (RFC 8418)', () => {
         ciphertext: envelope.ciphertext,
         mac: null,
       });
-      await expect(decryptEnvelope(nodePrimitives(), CAPABILITIES, { cms: withoutUkm, certificate, privateKey: { type: 'pkcs8', der: privateKey } })).rejects.toMatchObject({ code: 'ERR_DECRYPTION_FAILED' });
+      await expect(decryptEnvelope(nodePrimitives(), CAPABILITIES, { cms: withoutUkm, certificate, privateKey: { type: 'pkcs8', der: privateKey } })).rejects.toMatchObject({
+        code: 'ERR_DECRYPTION_FAILED',
+      });
     });
 
     it('refuses an all-zero X25519 secret as the one decryption failure, whatever the primitive returns', async () => {
@@ -400,7 +423,9 @@ describe('X25519 key agreement (RFC 8418)', () => {
     it('needs an X25519 private key, and a backend that lists x25519', async () => {
       const cms = await encryptContent(nodePrimitives(), CAPABILITIES, { content, recipients: [{ certificate }], cipher: 'aes-128-cbc', keyTransport: 'rsa-pkcs1' });
       const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ format: 'der', type: 'pkcs8' });
-      await expect(decryptEnvelope(nodePrimitives(), CAPABILITIES, { cms, certificate, privateKey: { type: 'pkcs8', der: new Uint8Array(ec) } })).rejects.toMatchObject({ code: 'ERR_UNSUPPORTED_KEY' });
+      await expect(decryptEnvelope(nodePrimitives(), CAPABILITIES, { cms, certificate, privateKey: { type: 'pkcs8', der: new Uint8Array(ec) } })).rejects.toMatchObject({
+        code: 'ERR_UNSUPPORTED_KEY',
+      });
       const without = { ...CAPABILITIES, keyAgreement: ['ecdh-p256' as const] };
       await expect(decryptEnvelope(nodePrimitives(), without, { cms, certificate, privateKey: { type: 'pkcs8', der: privateKey } })).rejects.toMatchObject({ code: 'ERR_UNSUPPORTED_KEY_AGREEMENT' });
       await expect(encryptContent(nodePrimitives(), without, { content, recipients: [{ certificate }], cipher: 'aes-128-cbc', keyTransport: 'rsa-pkcs1' })).rejects.toMatchObject({

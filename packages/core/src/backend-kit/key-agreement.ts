@@ -194,9 +194,15 @@ async function hmac(digest: Digest, hash: KdfHash, key: Uint8Array, data: Uint8A
     block.set(hashed);
     hashed.fill(0);
   } else block.set(key);
-  const inner = concatBytes(block.map((b) => b ^ 0x36), data);
+  const inner = concatBytes(
+    block.map((b) => b ^ 0x36),
+    data,
+  );
   const innerHash = await digest(hash, inner);
-  const outer = concatBytes(block.map((b) => b ^ 0x5c), innerHash);
+  const outer = concatBytes(
+    block.map((b) => b ^ 0x5c),
+    innerHash,
+  );
   try {
     return await digest(hash, outer);
   } finally {
@@ -272,7 +278,6 @@ export function originatorKey(point: Uint8Array, curve: AgreementCurve = 'P-256'
 /** The primitives as KeyAgreementPrimitives; ERR_UNSUPPORTED_KEY_AGREEMENT for a backend without them. */
 export function agreementPrimitives<T extends object>(primitives: T & Partial<KeyAgreementPrimitives>): T & KeyAgreementPrimitives {
   const { digest, deriveSharedSecret, deriveEphemeralSharedSecret, wrapKeyAes, unwrapKeyAes } = primitives;
-  if (digest === undefined || deriveSharedSecret === undefined || deriveEphemeralSharedSecret === undefined || wrapKeyAes === undefined || unwrapKeyAes === undefined)
-    throw keyAgreementUnsupported();
+  if (digest === undefined || deriveSharedSecret === undefined || deriveEphemeralSharedSecret === undefined || wrapKeyAes === undefined || unwrapKeyAes === undefined) throw keyAgreementUnsupported();
   return primitives as T & KeyAgreementPrimitives;
 }

@@ -7,9 +7,7 @@ import { OID } from '../asn1/oids.js';
 
 /** RSA key-transport AlgorithmIdentifiers (RFC 3370 4.2.1, RFC 3560): writing them and reading them. */
 
-export type KeyTransportParams =
-  | { readonly kind: 'rsa-pkcs1' }
-  | { readonly kind: 'rsa-oaep'; readonly hash: DigestAlgorithm; readonly label: Uint8Array<ArrayBuffer> };
+export type KeyTransportParams = { readonly kind: 'rsa-pkcs1' } | { readonly kind: 'rsa-oaep'; readonly hash: DigestAlgorithm; readonly label: Uint8Array<ArrayBuffer> };
 
 /** rsaEncryption with NULL parameters, the keyEncryptionAlgorithm of PKCS#1 v1.5 key transport. */
 export function rsaPkcs1KeyTransportIdentifier(): Uint8Array<ArrayBuffer> {

@@ -69,7 +69,10 @@ describe('legacy content ciphers in the CMS engine', () => {
   it('refuses a legacy cipher the backend does not list, before any key is used', async () => {
     const aesOnly = { ...CAPABILITIES, contentCiphers: ['aes-256-cbc'] as const };
     for (const file of ['5.1.bin', '5.2.bin']) {
-      const error = await decryptEnvelope(primitives, aesOnly, { cms: vector(file), ...bob }).then(() => null, (e: unknown) => e);
+      const error = await decryptEnvelope(primitives, aesOnly, { cms: vector(file), ...bob }).then(
+        () => null,
+        (e: unknown) => e,
+      );
       expect(isSealpostError(error, 'ERR_UNSUPPORTED_CIPHER')).toBe(true);
     }
   });

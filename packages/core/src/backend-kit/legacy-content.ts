@@ -49,12 +49,7 @@ function cmsMalformed(message: string): SealpostError {
  * AuthEnvelopedData or for an RC2 key size outside 40, 64 and 128 bits) when `strict`; otherwise, for
  * reports, the name when it can be told and null parameters.
  */
-export function legacyCipherOf(
-  oid: string,
-  parameters: Node | undefined,
-  authenticated: boolean,
-  strict: boolean,
-): { cipher: CipherSpec | null; parameters: ContentParameters | null } | null {
+export function legacyCipherOf(oid: string, parameters: Node | undefined, authenticated: boolean, strict: boolean): { cipher: CipherSpec | null; parameters: ContentParameters | null } | null {
   if (oid !== OID.desEde3Cbc && oid !== OID.rc2Cbc) return null;
   try {
     if (authenticated && strict) throw new SealpostError('ERR_UNSUPPORTED_CIPHER', 'CBC ciphers are not supported inside AuthEnvelopedData');

@@ -136,8 +136,7 @@ function seedOrExpanded(privateKey: Uint8Array, seedLength: number, expandedLeng
     seed = octetsOf(parts[0]);
     expandedKey = octetsOf(parts[1]);
   }
-  if ((seed === null && expandedKey === null) || (seed !== null && seed.length !== seedLength) || (expandedKey !== null && expandedKey.length !== expandedLength))
-    throw malformedKey();
+  if ((seed === null && expandedKey === null) || (seed !== null && seed.length !== seedLength) || (expandedKey !== null && expandedKey.length !== expandedLength)) throw malformedKey();
   return { seed, expandedKey };
 }
 

@@ -40,14 +40,7 @@ export const ML_DSA_DIGEST = 'sha-512' satisfies DigestAlgorithm;
 
 /** Whether a signature algorithm's parameters must be absent or NULL (RFC 3279, RFC 4055, RFC 5758): all but RSASSA-PSS. */
 export function takesNoParameters(oid: string): boolean {
-  return (
-    oid === OID.rsaEncryption ||
-    oid === OID.ecPublicKey ||
-    oid === OID.ed25519 ||
-    oid in RSA_SIGNATURE_DIGEST_BY_OID ||
-    oid in ECDSA_SIGNATURE_DIGEST_BY_OID ||
-    mlDsaParameterSetOf(oid) !== null
-  );
+  return oid === OID.rsaEncryption || oid === OID.ecPublicKey || oid === OID.ed25519 || oid in RSA_SIGNATURE_DIGEST_BY_OID || oid in ECDSA_SIGNATURE_DIGEST_BY_OID || mlDsaParameterSetOf(oid) !== null;
 }
 
 function unsupported(message: string): SealpostError {
@@ -63,8 +56,7 @@ export function signatureParamsOf(algorithm: AlgorithmNode, digest: DigestAlgori
   const params = resolve(algorithm, digest);
   const refused = digest === null ? null : digestPairingRefusal(algorithm.oid, digest);
   if (refused !== null) throw refused;
-  if (digest !== null && params.hash !== digest)
-    throw new SealpostError('ERR_SIGNATURE_INVALID', 'the signature algorithm names a different hash than the digest algorithm');
+  if (digest !== null && params.hash !== digest) throw new SealpostError('ERR_SIGNATURE_INVALID', 'the signature algorithm names a different hash than the digest algorithm');
   return params;
 }
 
@@ -123,8 +115,7 @@ function pssParamsOf(algorithm: AlgorithmNode): SignatureParams {
   const saltNode = fields.get(2);
   const saltLength = saltNode === undefined ? 20 : smallIntegerOf(saltNode);
   const trailer = fields.get(3);
-  if (saltLength === null || (trailer !== undefined && (!isUniversal(trailer, 2) || smallIntegerOf(trailer) !== 1)))
-    throw unsupported('malformed RSASSA-PSS parameters');
+  if (saltLength === null || (trailer !== undefined && (!isUniversal(trailer, 2) || smallIntegerOf(trailer) !== 1))) throw unsupported('malformed RSASSA-PSS parameters');
   return { scheme: 'rsa-pss', hash, saltLength };
 }
 

@@ -30,9 +30,7 @@ export async function verifySignedData(primitives: VerifyPrimitives, capabilitie
     if (signedData.signers.length === 0) return [];
     throw new SealpostError('ERR_INVALID_ARGUMENT', 'the signature is detached: pass the signed content');
   }
-  const candidates = [...signedData.certificates, ...(request.certificates ?? [])]
-    .map(certificateFactsOf)
-    .filter((c): c is CertificateFacts => c !== null);
+  const candidates = [...signedData.certificates, ...(request.certificates ?? [])].map(certificateFactsOf).filter((c): c is CertificateFacts => c !== null);
   const digests = new Map<DigestAlgorithm, Uint8Array>();
   const contentDigest = async (algorithm: DigestAlgorithm): Promise<Uint8Array> => {
     const known = digests.get(algorithm) ?? (await primitives.digest(algorithm, content));
@@ -87,12 +85,9 @@ async function checkSigner(
 
   try {
     const params = signatureParamsOf(signer.signatureAlgorithm, digest);
-    if (!capabilities.signatureSchemes.includes(params.scheme))
-      throw new SealpostError('ERR_UNSUPPORTED_SIGNATURE', `signature scheme ${params.scheme} is not supported by this backend`);
+    if (!capabilities.signatureSchemes.includes(params.scheme)) throw new SealpostError('ERR_UNSUPPORTED_SIGNATURE', `signature scheme ${params.scheme} is not supported by this backend`);
     const publicKey = keyFor(certificate.publicKey, params);
-    const valid =
-      signatureShapeFits(publicKey, signer.signature) &&
-      (await primitives.verifySignature({ spki: certificate.spki, publicKey, params, data: signedBytes, signature: signer.signature }));
+    const valid = signatureShapeFits(publicKey, signer.signature) && (await primitives.verifySignature({ spki: certificate.spki, publicKey, params, data: signedBytes, signature: signer.signature }));
     return { ...base, signatureValid: valid === true, messageDigestValid, error: null };
   } catch (error) {
     if (!isSealpostError(error)) throw error;
@@ -153,11 +148,9 @@ function keyFor(key: PublicKeyFacts | null, params: SignatureParams): SigningKey
   if (key.kind === 'x25519' || key.kind === 'ml-kem' || KEY_KIND_OF_SCHEME[params.scheme] !== key.kind)
     throw new SealpostError('ERR_SIGNATURE_INVALID', `a ${params.scheme} signature cannot come from ${KEY_NAMES[key.kind]} key`);
   // Each ML-DSA parameter set is its own algorithm (RFC 9881 2): an ML-DSA-44 key makes no ML-DSA-65 signature.
-  if (key.kind === 'ml-dsa' && key.parameterSet !== params.scheme)
-    throw new SealpostError('ERR_SIGNATURE_INVALID', `a ${params.scheme} signature cannot come from an ${key.parameterSet} key`);
+  if (key.kind === 'ml-dsa' && key.parameterSet !== params.scheme) throw new SealpostError('ERR_SIGNATURE_INVALID', `a ${params.scheme} signature cannot come from an ${key.parameterSet} key`);
   if (key.kind === 'ec' && key.curve === null) throw new SealpostError('ERR_UNSUPPORTED_KEY', 'only the named curves P-256, P-384 and P-521 are supported');
-  if (key.kind === 'rsa' && key.pssOnly && params.scheme !== 'rsa-pss')
-    throw new SealpostError('ERR_SIGNATURE_INVALID', 'an RSASSA-PSS key cannot make PKCS#1 v1.5 signatures');
+  if (key.kind === 'rsa' && key.pssOnly && params.scheme !== 'rsa-pss') throw new SealpostError('ERR_SIGNATURE_INVALID', 'an RSASSA-PSS key cannot make PKCS#1 v1.5 signatures');
   return key;
 }
 

@@ -20,9 +20,7 @@ export interface CmsAttribute {
   readonly values: readonly BerNode[];
 }
 
-export type SignerIdentifier =
-  | { readonly type: 'issuerAndSerialNumber'; readonly issuer: Uint8Array; readonly serial: string }
-  | { readonly type: 'subjectKeyIdentifier'; readonly keyId: string };
+export type SignerIdentifier = { readonly type: 'issuerAndSerialNumber'; readonly issuer: Uint8Array; readonly serial: string } | { readonly type: 'subjectKeyIdentifier'; readonly keyId: string };
 
 export interface SignerInfoSummary {
   readonly index: number;
@@ -107,8 +105,7 @@ function summarizeSigner(signer: ReceivedSignerInfo): SignerInfoSummary {
     digestAlgorithmOid,
     digest: DIGEST_BY_OID[digestAlgorithmOid] ?? null,
     signatureAlgorithmOid,
-    signatureDigest:
-      signatureAlgorithmOid === OID.rsassaPss ? pssDigest(signer.signatureAlgorithm.parameters) : (SIGNATURE_DIGEST_BY_OID[signatureAlgorithmOid] ?? null),
+    signatureDigest: signatureAlgorithmOid === OID.rsassaPss ? pssDigest(signer.signatureAlgorithm.parameters) : (SIGNATURE_DIGEST_BY_OID[signatureAlgorithmOid] ?? null),
     signatureScheme: SIGNATURE_NAME_BY_OID[signatureAlgorithmOid] ?? signatureAlgorithmOid,
     signedAttributes,
     signingTime: signingTimeOf(signedAttributes),

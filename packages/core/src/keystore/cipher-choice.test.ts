@@ -5,17 +5,32 @@ import { CIPHER_PREFERENCE, chooseCipher, recipientCapabilities } from './cipher
 
 describe('chooseCipher', () => {
   it('picks AES-256-GCM when every recipient advertises it', () => {
-    expect(chooseCipher([['aes-256-gcm', 'aes-128-gcm', 'aes-256-cbc'], ['aes-128-cbc', 'aes-256-gcm']])).toBe('aes-256-gcm');
+    expect(
+      chooseCipher([
+        ['aes-256-gcm', 'aes-128-gcm', 'aes-256-cbc'],
+        ['aes-128-cbc', 'aes-256-gcm'],
+      ]),
+    ).toBe('aes-256-gcm');
   });
 
   it('picks the strongest cipher all recipients share, not the first one a recipient lists', () => {
-    expect(chooseCipher([['aes-128-gcm', 'aes-256-gcm'], ['aes-128-gcm', 'aes-256-cbc']])).toBe('aes-128-gcm');
+    expect(
+      chooseCipher([
+        ['aes-128-gcm', 'aes-256-gcm'],
+        ['aes-128-gcm', 'aes-256-cbc'],
+      ]),
+    ).toBe('aes-128-gcm');
     expect(chooseCipher([['aes-128-cbc', 'aes-256-cbc']])).toBe('aes-256-cbc');
   });
 
   it('drops to CBC as soon as one recipient lacks GCM', () => {
     expect(chooseCipher([['aes-256-gcm', 'aes-256-cbc'], ['aes-256-cbc']])).toBe('aes-256-cbc');
-    expect(chooseCipher([['aes-256-gcm', 'aes-128-cbc'], ['aes-128-cbc', 'aes-128-gcm']])).toBe('aes-128-cbc');
+    expect(
+      chooseCipher([
+        ['aes-256-gcm', 'aes-128-cbc'],
+        ['aes-128-cbc', 'aes-128-gcm'],
+      ]),
+    ).toBe('aes-128-cbc');
   });
 
   it('counts a recipient with unknown capabilities as AES-CBC, preferring 256 bits', () => {
@@ -87,7 +102,7 @@ describe('recipientCapabilities', () => {
     advertising = (await generateTestIdentity({ email: 'bob@example.com', keyType: 'ec-p256', smimeCapabilities: ['aes-256-gcm', 'aes-256-cbc'] })).certificate;
   });
 
-  it('takes what the key store kept first: the latest word from the recipient\'s own software', () => {
+  it("takes what the key store kept first: the latest word from the recipient's own software", () => {
     expect(recipientCapabilities(advertising, ['aes-128-cbc'])).toEqual({ smimeCapabilities: ['aes-128-cbc'], source: 'key-store' });
   });
 

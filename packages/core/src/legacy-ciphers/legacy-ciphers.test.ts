@@ -125,8 +125,7 @@ describe('CBC with the RFC 5652 padding', () => {
 
   it('fails empty and partial-block ciphertexts with the generic error', () => {
     const ciphertext = seal(new Uint8Array(20));
-    for (const cut of [new Uint8Array(0), ciphertext.subarray(0, 23), ciphertext.subarray(0, 1)])
-      expect(codeOf(() => cbcDecrypt(desEde3Decryptor(key), iv, cut))).toBe('ERR_DECRYPTION_FAILED');
+    for (const cut of [new Uint8Array(0), ciphertext.subarray(0, 23), ciphertext.subarray(0, 1)]) expect(codeOf(() => cbcDecrypt(desEde3Decryptor(key), iv, cut))).toBe('ERR_DECRYPTION_FAILED');
   });
 
   it.skipIf(!legacyProvider).each([

@@ -7,8 +7,7 @@ import type { FromAddress, Mailbox, MimeHeader } from './types.js';
 type Special = '<' | '>' | '@' | ',' | ';' | ':' | '.';
 
 type Token =
-  | { readonly kind: 'atom' | 'quoted' | 'literal'; readonly text: string; readonly spaceBefore: boolean }
-  | { readonly kind: 'special'; readonly text: Special; readonly spaceBefore: boolean };
+  { readonly kind: 'atom' | 'quoted' | 'literal'; readonly text: string; readonly spaceBefore: boolean } | { readonly kind: 'special'; readonly text: Special; readonly spaceBefore: boolean };
 
 const SPECIALS = new Set<string>(['<', '>', '@', ',', ';', ':', '.']);
 const ATEXT_ASCII = /^[A-Za-z0-9!#$%&'*+\-/=?^_`{|}~]$/;

@@ -68,12 +68,7 @@ function assertFieldValue(name: string, value: string): void {
  * then `headers`. The CRLF before each delimiter belongs to the delimiter (RFC 2046), so every
  * part's bytes appear exactly as given.
  */
-export function buildMultipart(
-  subtype: string,
-  params: Readonly<Record<string, string>>,
-  parts: readonly Uint8Array[],
-  headers: readonly HeaderField[] = [],
-): Uint8Array {
+export function buildMultipart(subtype: string, params: Readonly<Record<string, string>>, parts: readonly Uint8Array[], headers: readonly HeaderField[] = []): Uint8Array {
   if (!TOKEN.test(subtype)) throw new TypeError(`invalid multipart subtype ${JSON.stringify(subtype)}`);
   if (parts.length === 0) throw new RangeError('a multipart needs at least one part');
   if (Object.keys(params).some((k) => k.toLowerCase() === 'boundary')) throw new TypeError('the boundary is chosen by buildMultipart');

@@ -68,9 +68,7 @@ describe('canonicalizeForSigning', () => {
     const e = parseMime(canon(concatBytes(b('Content-Type: application/octet-stream\nContent-Transfer-Encoding: binary\n\n'), data)));
     expect(bytesEqual(decodeBody(e), data)).toBe(true);
     // Binary content that happens to be CRLF text stays as it is.
-    expect(s(canon('Content-Type: application/json\r\nContent-Transfer-Encoding: binary\r\n\r\n{}\r\n'))).toBe(
-      'Content-Type: application/json\r\nContent-Transfer-Encoding: binary\r\n\r\n{}\r\n',
-    );
+    expect(s(canon('Content-Type: application/json\r\nContent-Transfer-Encoding: binary\r\n\r\n{}\r\n'))).toBe('Content-Type: application/json\r\nContent-Transfer-Encoding: binary\r\n\r\n{}\r\n');
   });
 
   it('leaves base64 and quoted-printable bodies alone apart from line endings', () => {
@@ -137,7 +135,8 @@ describe('canonicalizeForSigning', () => {
   });
 
   it('keeps a nested multipart/signed byte for byte apart from line endings', () => {
-    const signed = 'Content-Type: multipart/signed; boundary=s; protocol="application/pkcs7-signature"\n\n--s\nContent-Type: text/plain\nContent-Transfer-Encoding: 8bit\n\n\u00e9\n--s\nContent-Type: application/pkcs7-signature\n\nAAAA\n--s--\n';
+    const signed =
+      'Content-Type: multipart/signed; boundary=s; protocol="application/pkcs7-signature"\n\n--s\nContent-Type: text/plain\nContent-Transfer-Encoding: 8bit\n\n\u00e9\n--s\nContent-Type: application/pkcs7-signature\n\nAAAA\n--s--\n';
     const input = `Content-Type: multipart/mixed; boundary=outer\n\n--outer\n${signed}\n--outer--\n`;
     expect(s(canon(input))).toBe(input.replaceAll('\n', '\r\n'));
   });

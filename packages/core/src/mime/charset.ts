@@ -8,7 +8,8 @@ const LATIN1 = new Set(['us-ascii', 'ascii', 'iso-8859-1', 'iso8859-1', 'iso_885
 const WINDOWS_1252 = new Set(['windows-1252', 'cp1252', 'x-cp1252']);
 // 0x80..0x9F in windows-1252 (undefined positions map to the C1 control of the same value). Some
 // runtimes' TextDecoder (Node 20 among them) decode this label as ISO-8859-1, so it is done here.
-const CP1252_HIGH = '\u20ac\u0081\u201a\u0192\u201e\u2026\u2020\u2021\u02c6\u2030\u0160\u2039\u0152\u008d\u017d\u008f' +
+const CP1252_HIGH =
+  '\u20ac\u0081\u201a\u0192\u201e\u2026\u2020\u2021\u02c6\u2030\u0160\u2039\u0152\u008d\u017d\u008f' +
   '\u0090\u2018\u2019\u201c\u201d\u2022\u2013\u2014\u02dc\u2122\u0161\u203a\u0153\u009d\u017e\u0178';
 
 function windows1252Decode(bytes: Uint8Array): string {

@@ -32,9 +32,7 @@ describe('parseContentType', () => {
   });
 
   it('joins RFC 2231 continuations and decodes their charset', () => {
-    const ct = parseContentType(
-      "application/octet-stream; name*0*=utf-8''%E2%82%AC%20rate; name*1=\" for 2024\"; name*2*=%C3%A9.txt; title*=iso-8859-1'en'%A3%20sign; plain*0=a; plain*1=b",
-    );
+    const ct = parseContentType("application/octet-stream; name*0*=utf-8''%E2%82%AC%20rate; name*1=\" for 2024\"; name*2*=%C3%A9.txt; title*=iso-8859-1'en'%A3%20sign; plain*0=a; plain*1=b");
     expect(ct.params['name']).toBe('€ rate for 2024é.txt');
     expect(ct.params['title']).toBe('£ sign');
     expect(ct.params['plain']).toBe('ab');

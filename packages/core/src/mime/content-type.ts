@@ -27,7 +27,10 @@ export function parseContentType(value: string): ContentType {
   const slash = head.indexOf('/');
   if (slash === -1) return defaultContentType();
   const type = head.slice(0, slash).trim().toLowerCase();
-  const subtype = head.slice(slash + 1).trim().toLowerCase();
+  const subtype = head
+    .slice(slash + 1)
+    .trim()
+    .toLowerCase();
   if (!TOKEN.test(type) || !TOKEN.test(subtype)) return defaultContentType();
   return { type, subtype, params: hasAny(params) ? params : NO_PARAMS };
 }

@@ -28,7 +28,7 @@ export function decodeEncodedWords(text: string): string {
   if (words.length === 0) return text;
   let out = '';
   let pos = 0;
-  for (let i = 0; i < words.length; ) {
+  for (let i = 0; i < words.length;) {
     const first = words[i] as Word;
     out += text.slice(pos, first.start);
     let j = i + 1;
@@ -58,7 +58,7 @@ function joinsPrevious(text: string, previous: Word, word: Word): boolean {
 /** Decodes a run of adjacent words, grouping consecutive words of one charset. */
 function decodeRun(text: string, run: readonly Word[]): string {
   let out = '';
-  for (let i = 0; i < run.length; ) {
+  for (let i = 0; i < run.length;) {
     const first = run[i] as Word;
     let j = i + 1;
     while (j < run.length && (run[j] as Word).charset === first.charset) j++;

@@ -52,8 +52,7 @@ export function scanHeaderBlock(bytes: Uint8Array, limits: Required<HeaderLimits
     if (first === SP || first === HTAB) {
       if (fields === 0) return noHeaderBlock(bytes);
     } else if (fieldNameEnd(bytes, pos, contentEnd) !== -1) {
-      if (++fields > limits.maxHeaders)
-        throw new SealpostError('ERR_LIMIT_HEADERS', `more than ${limits.maxHeaders} header fields in one entity`, { detail: { maxHeaders: limits.maxHeaders } });
+      if (++fields > limits.maxHeaders) throw new SealpostError('ERR_LIMIT_HEADERS', `more than ${limits.maxHeaders} header fields in one entity`, { detail: { maxHeaders: limits.maxHeaders } });
     } else if (fields === 0) {
       return noHeaderBlock(bytes);
     } else {
@@ -97,7 +96,7 @@ export function fieldValues(bytes: Uint8Array, headerEnd: number, lowerName: str
  */
 function forEachField(bytes: Uint8Array, headerEnd: number, visit: (start: number, end: number) => boolean | void): void {
   let start = 0;
-  for (let pos = 0; pos < headerEnd; ) {
+  for (let pos = 0; pos < headerEnd;) {
     const next = lineEnd(bytes, pos);
     if (next >= headerEnd || !isWsp(bytes[next] as number)) {
       if (visit(start, Math.min(next, headerEnd)) === true) return;

@@ -158,9 +158,7 @@ describe('parseMime: multipart', () => {
   });
 
   it('only takes whole delimiter lines at the start of a line', () => {
-    const input = b(
-      'Content-Type: multipart/mixed; boundary=abc\r\n\r\n--abc\r\n\r\n--abcd\r\n--abc-\r\n--abc--x\r\ntext --abc\r\n --abc\r\n--abc\r\n\r\nsecond\r\n--abc--\r\n',
-    );
+    const input = b('Content-Type: multipart/mixed; boundary=abc\r\n\r\n--abc\r\n\r\n--abcd\r\n--abc-\r\n--abc--x\r\ntext --abc\r\n --abc\r\n--abc\r\n\r\nsecond\r\n--abc--\r\n');
     const root = parseMime(input);
     expect(root.children.map((c) => s(c.body))).toEqual(['--abcd\r\n--abc-\r\n--abc--x\r\ntext --abc\r\n --abc', 'second']);
   });
@@ -279,9 +277,7 @@ describe('parseMime: limits', () => {
 describe('parseMime: malformed input', () => {
   it('throws ERR_MIME_MALFORMED for a broken header block, in the root or in a part', () => {
     expect(() => parseMime(b('Subject: x\r\nbroken line\r\n\r\nbody'))).toThrow(expect.objectContaining({ code: 'ERR_MIME_MALFORMED' }));
-    expect(() => parseMime(b('Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nX: 1\r\nbad\r\n\r\nbody\r\n--b--'))).toThrow(
-      expect.objectContaining({ code: 'ERR_MIME_MALFORMED' }),
-    );
+    expect(() => parseMime(b('Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nX: 1\r\nbad\r\n\r\nbody\r\n--b--'))).toThrow(expect.objectContaining({ code: 'ERR_MIME_MALFORMED' }));
     expect(() => parseMime(b('Subject: x\u0000y\r\n\r\n'))).toThrow(expect.objectContaining({ code: 'ERR_MIME_MALFORMED' }));
   });
 });

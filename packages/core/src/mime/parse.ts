@@ -19,23 +19,20 @@ interface ParseState {
 export function parseMime(bytes: Uint8Array, limits?: MimeLimits): MimeEntity {
   if (!(bytes instanceof Uint8Array)) throw new TypeError('parseMime expects a Uint8Array');
   const state: ParseState = { limits: resolveLimits(limits), parts: 0 };
-  if (bytes.length > state.limits.maxBytes)
-    throw new SealpostError('ERR_LIMIT_SIZE', `MIME input exceeds ${state.limits.maxBytes} bytes`, { detail: { size: bytes.length } });
+  if (bytes.length > state.limits.maxBytes) throw new SealpostError('ERR_LIMIT_SIZE', `MIME input exceeds ${state.limits.maxBytes} bytes`, { detail: { size: bytes.length } });
   return parseEntity(bytes, '', 0, state);
 }
 
 /** `depth` counts the multiparts enclosing this entity. */
 function parseEntity(raw: Uint8Array, path: string, depth: number, state: ParseState): MimeEntity {
-  if (++state.parts > state.limits.maxParts)
-    throw new SealpostError('ERR_LIMIT_PARTS', `MIME tree has more than ${state.limits.maxParts} entities`);
+  if (++state.parts > state.limits.maxParts) throw new SealpostError('ERR_LIMIT_PARTS', `MIME tree has more than ${state.limits.maxParts} entities`);
   const layout = scanHeaderBlock(raw, state.limits);
   const contentType = contentTypeOfValue(fieldValues(raw, layout.headerEnd, 'content-type', true)[0]);
   const boundary = contentType.params['boundary'];
   if (contentType.type !== 'multipart' || boundary === undefined || boundary === '') {
     return new ParsedEntity(raw, layout, contentType, path, NO_CHILDREN, { preambleEnd: layout.bodyStart, epilogueStart: raw.length });
   }
-  if (depth + 1 > state.limits.maxDepth)
-    throw new SealpostError('ERR_LIMIT_DEPTH', `multipart nesting deeper than ${state.limits.maxDepth}`);
+  if (depth + 1 > state.limits.maxDepth) throw new SealpostError('ERR_LIMIT_DEPTH', `multipart nesting deeper than ${state.limits.maxDepth}`);
   const body = raw.subarray(layout.bodyStart);
   const sections = splitMultipart(body, boundary);
   const children = sections.parts.map((part, i) => parseEntity(part, path === '' ? `${i + 1}` : `${path}.${i + 1}`, depth + 1, state));

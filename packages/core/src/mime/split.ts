@@ -22,8 +22,7 @@ export function splitMessage(message: Uint8Array, limits?: MimeLimits): SplitMes
   const contentHeaders = block.headers.filter(isContentField);
   const ending = latin1Encode(block.lineEnding);
   const chunks: Uint8Array[] = [];
-  if (!contentHeaders.some((h) => h.name.toLowerCase() === 'content-type'))
-    chunks.push(latin1Encode(`Content-Type: text/plain; charset=us-ascii${block.lineEnding}`));
+  if (!contentHeaders.some((h) => h.name.toLowerCase() === 'content-type')) chunks.push(latin1Encode(`Content-Type: text/plain; charset=us-ascii${block.lineEnding}`));
   for (const h of contentHeaders) chunks.push(endsWithLf(h.raw) ? h.raw : concatBytes(h.raw, ending));
   const separator = message.subarray(block.headerEnd, block.bodyStart);
   chunks.push(separator.length > 0 ? separator : ending, message.subarray(block.bodyStart));

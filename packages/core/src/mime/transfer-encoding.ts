@@ -15,7 +15,11 @@ const EQUALS = 0x3d;
 export function transferEncodingOf(entity: { readonly headers: readonly MimeHeader[] }): string {
   const value = getHeader(entity, 'content-transfer-encoding');
   if (value === undefined) return '7bit';
-  const mechanism = value.replace(/\([^)]*\)/g, ' ').trim().split(/[\s;]/)[0] ?? '';
+  const mechanism =
+    value
+      .replace(/\([^)]*\)/g, ' ')
+      .trim()
+      .split(/[\s;]/)[0] ?? '';
   return mechanism === '' ? '7bit' : mechanism.toLowerCase();
 }
 

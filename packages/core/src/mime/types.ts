@@ -78,7 +78,4 @@ export interface SplitMessage {
 }
 
 /** The single From addr-spec, or why there is none. */
-export type FromAddress =
-  | { readonly status: 'ok'; readonly address: string }
-  | { readonly status: 'missing' }
-  | { readonly status: 'multiple' };
+export type FromAddress = { readonly status: 'ok'; readonly address: string } | { readonly status: 'missing' } | { readonly status: 'multiple' };

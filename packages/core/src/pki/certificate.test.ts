@@ -39,7 +39,12 @@ function codeOf(run: () => unknown): string | undefined {
 }
 
 /** A certificate with the given subject and extensions, self-signed by a fresh EC key. */
-async function certificateWith(subject: Uint8Array, extensions: readonly ExtensionSpec[], notBefore = new Date('2020-01-01T00:00:00Z'), notAfter = new Date('2040-01-01T00:00:00Z')): Promise<Uint8Array> {
+async function certificateWith(
+  subject: Uint8Array,
+  extensions: readonly ExtensionSpec[],
+  notBefore = new Date('2020-01-01T00:00:00Z'),
+  notAfter = new Date('2040-01-01T00:00:00Z'),
+): Promise<Uint8Array> {
   const keys = await generateKeyPair('ec-p256');
   return signCertificate({ subject, issuer: subject, spki: keys.spki, notBefore, notAfter, extensions }, keys.privateKey, 'ec-p256');
 }
@@ -82,13 +87,31 @@ describe.skipIf(!hasOpenssl)('parseCertificate on certificates made by openssl r
 
   beforeAll(() => {
     openssl([
-      'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-384', '-nodes', '-keyout', 'key.pem', '-out', 'cert.pem', '-days', '30',
-      '-subj', '/C=DE/O=Acme\\, Inc./CN=Alice Example/emailAddress=Alice@EXAMPLE.org',
-      '-set_serial', '0x00ab0001',
-      '-addext', 'subjectAltName=email:alice@Example.ORG,DNS:example.org,email:second@example.net,email:alice@example.org',
-      '-addext', 'keyUsage=critical,keyAgreement,decipherOnly',
-      '-addext', 'extendedKeyUsage=emailProtection,clientAuth',
-      '-addext', 'basicConstraints=critical,CA:TRUE,pathlen:2',
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:P-384',
+      '-nodes',
+      '-keyout',
+      'key.pem',
+      '-out',
+      'cert.pem',
+      '-days',
+      '30',
+      '-subj',
+      '/C=DE/O=Acme\\, Inc./CN=Alice Example/emailAddress=Alice@EXAMPLE.org',
+      '-set_serial',
+      '0x00ab0001',
+      '-addext',
+      'subjectAltName=email:alice@Example.ORG,DNS:example.org,email:second@example.net,email:alice@example.org',
+      '-addext',
+      'keyUsage=critical,keyAgreement,decipherOnly',
+      '-addext',
+      'extendedKeyUsage=emailProtection,clientAuth',
+      '-addext',
+      'basicConstraints=critical,CA:TRUE,pathlen:2',
     ]);
     const [parsed] = pemDecode(readFileSync(join(dir, 'cert.pem'), 'utf8'));
     if (parsed === undefined) throw new Error('openssl wrote no certificate');
@@ -103,7 +126,12 @@ describe.skipIf(!hasOpenssl)('parseCertificate on certificates made by openssl r
     expect(info.emailAddresses).toEqual(['alice@example.org', 'second@example.net', 'Alice@example.org']);
     expect(certificateAddresses(info)).toEqual(info.emailAddresses);
     expect(certificateAddresses(der)).toEqual(info.emailAddresses);
-    expect(info.serial).toBe(openssl(['x509', '-in', 'cert.pem', '-noout', '-serial']).trim().replace(/^serial=0*/, '').toLowerCase());
+    expect(info.serial).toBe(
+      openssl(['x509', '-in', 'cert.pem', '-noout', '-serial'])
+        .trim()
+        .replace(/^serial=0*/, '')
+        .toLowerCase(),
+    );
     expect(info.serial).toBe('ab0001');
     const dates = openssl(['x509', '-in', 'cert.pem', '-noout', '-dates', '-dateopt', 'iso_8601']);
     expect(info.notBefore.getTime()).toBe(Date.parse(/notBefore=(.*)/.exec(dates)?.[1] ?? ''));
@@ -178,7 +206,14 @@ describe('parseCertificate on malformed input', () => {
   });
 
   it('throws ERR_CERTIFICATE_MALFORMED for garbage, truncation, trailing bytes and text', () => {
-    for (const bytes of [new Uint8Array(0), Uint8Array.of(0x30), Uint8Array.of(0x30, 0x03, 0x02, 0x01, 0x01), good.subarray(0, good.length - 10), concatBytes(good, Uint8Array.of(0)), utf8Encode('-----BEGIN CERTIFICATE-----')]) {
+    for (const bytes of [
+      new Uint8Array(0),
+      Uint8Array.of(0x30),
+      Uint8Array.of(0x30, 0x03, 0x02, 0x01, 0x01),
+      good.subarray(0, good.length - 10),
+      concatBytes(good, Uint8Array.of(0)),
+      utf8Encode('-----BEGIN CERTIFICATE-----'),
+    ]) {
       expect(codeOf(() => parseCertificate(bytes))).toBe('ERR_CERTIFICATE_MALFORMED');
     }
   });

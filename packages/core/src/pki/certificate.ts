@@ -1,7 +1,23 @@
 /** Reading X.509 certificates (RFC 5280) into CertificateInfo. */
 import { TAG, type BerNode } from '../asn1/ber-reader.js';
 import { algorithmOf, isContext, isUniversal } from '../asn1/accessors.js';
-import { at, decodeAsn1, expectBitString, expectBitStringBytes, expectBoolean, expectExplicit, expectIntegerContents, expectOctetString, expectOctets, expectOid, expectSequence, expectSmallInteger, expectTime, readAs, shapeError } from '../asn1/shape.js';
+import {
+  at,
+  decodeAsn1,
+  expectBitString,
+  expectBitStringBytes,
+  expectBoolean,
+  expectExplicit,
+  expectIntegerContents,
+  expectOctetString,
+  expectOctets,
+  expectOid,
+  expectSequence,
+  expectSmallInteger,
+  expectTime,
+  readAs,
+  shapeError,
+} from '../asn1/shape.js';
 import { createBytesMemo } from '../bytes-cache.js';
 import { bytesEqual, toHex } from '../bytes.js';
 import type { DigestAlgorithm } from '../backend.js';
@@ -16,17 +32,7 @@ import { readSpki } from './spki.js';
 import { readAuthorityInfoAccess, readCrlDistributionPoints, type RevocationPointers } from './revocation-pointers.js';
 import type { CertificateInfo } from './types.js';
 
-const KEY_USAGE_BITS = [
-  'digitalSignature',
-  'nonRepudiation',
-  'keyEncipherment',
-  'dataEncipherment',
-  'keyAgreement',
-  'keyCertSign',
-  'cRLSign',
-  'encipherOnly',
-  'decipherOnly',
-] as const;
+const KEY_USAGE_BITS = ['digitalSignature', 'nonRepudiation', 'keyEncipherment', 'dataEncipherment', 'keyAgreement', 'keyCertSign', 'cRLSign', 'encipherOnly', 'decipherOnly'] as const;
 
 export interface CertificateDetails {
   readonly info: CertificateInfo;
@@ -279,4 +285,3 @@ function readBasicConstraints(extensions: Extensions, value: BerNode): void {
 function rfc822Names(names: readonly GeneralName[]): string[] {
   return names.flatMap((name) => (name.form === 'rfc822Name' ? [name.text] : []));
 }
-

@@ -428,8 +428,7 @@ interface Subtrees {
 }
 
 function nameConstraints({ permitted = [], excluded = [], critical = true }: Subtrees): ExtensionSpec {
-  const subtrees = (tag: number, bases: readonly Uint8Array[]): Uint8Array[] =>
-    bases.length === 0 ? [] : [implicitConstructed(tag, ...bases.map((base) => sequence(base)))];
+  const subtrees = (tag: number, bases: readonly Uint8Array[]): Uint8Array[] => (bases.length === 0 ? [] : [implicitConstructed(tag, ...bases.map((base) => sequence(base)))]);
   return { oid: OID.nameConstraints, critical, value: sequence(...subtrees(0, permitted), ...subtrees(1, excluded)) };
 }
 
@@ -459,9 +458,7 @@ describe('buildChain: name constraints (RFC 5280 4.2.1.10)', () => {
       expect((await check(host, { email: 'alice@EXAMPLE.com' })).trusted).toBe(true);
       const outside = await check(host, { email: 'mallory@evil.test' });
       expect(outside.trusted).toBe(false);
-      expect(outside.errors).toEqual([
-        { code: 'ERR_NAME_CONSTRAINTS', message: 'the address "mallory@evil.test" in "CN=Leaf" is not permitted by the name constraints of "CN=Constrained CA"' },
-      ]);
+      expect(outside.errors).toEqual([{ code: 'ERR_NAME_CONSTRAINTS', message: 'the address "mallory@evil.test" in "CN=Leaf" is not permitted by the name constraints of "CN=Constrained CA"' }]);
       expect(codes(await check(host, { email: 'alice@mail.example.com' }))).toEqual(['ERR_NAME_CONSTRAINTS']);
     }
   });
@@ -491,16 +488,39 @@ describe('buildChain: name constraints (RFC 5280 4.2.1.10)', () => {
   it('applies rfc822Name constraints to every address: each SAN entry and the subject emailAddress', async () => {
     const host = { permitted: [general.email('example.com')] };
     expect(codes(await check(host, san(general.email('a@example.com'), general.email('b@evil.test'))))).toEqual(['ERR_NAME_CONSTRAINTS']);
-    const legacy = { subjectAltName: null, subject: nameDer([[OID.commonName, 'Legacy'], [OID.emailAddress, 'legacy@evil.test']]) };
+    const legacy = {
+      subjectAltName: null,
+      subject: nameDer([
+        [OID.commonName, 'Legacy'],
+        [OID.emailAddress, 'legacy@evil.test'],
+      ]),
+    };
     expect(codes(await check(host, legacy))).toEqual(['ERR_NAME_CONSTRAINTS']);
-    const fine = { subjectAltName: null, subject: nameDer([[OID.commonName, 'Legacy'], [OID.emailAddress, 'legacy@example.com']]) };
+    const fine = {
+      subjectAltName: null,
+      subject: nameDer([
+        [OID.commonName, 'Legacy'],
+        [OID.emailAddress, 'legacy@example.com'],
+      ]),
+    };
     expect((await check(host, fine)).trusted).toBe(true);
   });
 
   it('directoryName subtrees hold the names that start with them, compared without case or string type', async () => {
-    const base = printableName([[OID.organizationName, 'Example Corp'], [OID.organizationalUnitName, 'Mail']]);
-    const inside = nameDer([[OID.organizationName, 'example  corp'], [OID.organizationalUnitName, 'MAIL'], [OID.commonName, 'Alice']]);
-    const outside = nameDer([[OID.organizationName, 'Example Corp'], [OID.organizationalUnitName, 'Sales'], [OID.commonName, 'Bob']]);
+    const base = printableName([
+      [OID.organizationName, 'Example Corp'],
+      [OID.organizationalUnitName, 'Mail'],
+    ]);
+    const inside = nameDer([
+      [OID.organizationName, 'example  corp'],
+      [OID.organizationalUnitName, 'MAIL'],
+      [OID.commonName, 'Alice'],
+    ]);
+    const outside = nameDer([
+      [OID.organizationName, 'Example Corp'],
+      [OID.organizationalUnitName, 'Sales'],
+      [OID.commonName, 'Bob'],
+    ]);
     expect((await check({ permitted: [general.directory(base)] }, { subject: inside })).trusted).toBe(true);
     expect((await check({ permitted: [general.directory(base)] }, { subject: outside })).errors).toEqual([
       { code: 'ERR_NAME_CONSTRAINTS', message: 'the name "CN=Bob,OU=Sales,O=Example Corp" in "CN=Bob,OU=Sales,O=Example Corp" is not permitted by the name constraints of "CN=Constrained CA"' },
@@ -508,9 +528,7 @@ describe('buildChain: name constraints (RFC 5280 4.2.1.10)', () => {
     expect(codes(await check({ excluded: [general.directory(base)] }, { subject: inside }))).toEqual(['ERR_NAME_CONSTRAINTS']);
     expect((await check({ excluded: [general.directory(base)] }, { subject: outside })).trusted).toBe(true);
     // A directoryName in subjectAltName is held to the same subtrees.
-    expect(codes(await check({ permitted: [general.directory(base)] }, { subject: inside, ...san(general.email('a@example.com'), general.directory(outside)) }))).toEqual([
-      'ERR_NAME_CONSTRAINTS',
-    ]);
+    expect(codes(await check({ permitted: [general.directory(base)] }, { subject: inside, ...san(general.email('a@example.com'), general.directory(outside)) }))).toEqual(['ERR_NAME_CONSTRAINTS']);
   });
 
   it('checks dNSName and iPAddress entries of subjectAltName', async () => {
@@ -531,7 +549,11 @@ describe('buildChain: name constraints (RFC 5280 4.2.1.10)', () => {
   });
 
   it('refuses a subtree with a maximum, which RFC 5280 forbids', async () => {
-    const bounded: ExtensionSpec = { oid: OID.nameConstraints, critical: true, value: sequence(implicitConstructed(0, sequence(general.email('example.com'), implicitPrimitive(1, Uint8Array.of(1))))) };
+    const bounded: ExtensionSpec = {
+      oid: OID.nameConstraints,
+      critical: true,
+      value: sequence(implicitConstructed(0, sequence(general.email('example.com'), implicitPrimitive(1, Uint8Array.of(1))))),
+    };
     const ca = await issue('Bounded CA', { ca: true, issuer: root, extra: [bounded] });
     const leaf = await issue('Leaf', { issuer: ca, email: 'a@example.com' });
     const result = await buildChain(leaf.der, { intermediates: [ca.der], anchors: [root.der], now: NOW, backend, purpose: 'smime-sign' });

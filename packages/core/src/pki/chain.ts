@@ -128,9 +128,7 @@ class PathSearch {
       const message = `no chain from "${leaf.subject}" to a trust anchor within ${this.maxLength} certificates (the maximum path length)`;
       return { code: 'ERR_CHAIN_TOO_LONG', message };
     }
-    const message = this.signatureFailed
-      ? `a certificate signature on the way from "${leaf.subject}" to a trust anchor does not verify`
-      : `no chain from "${leaf.subject}" to a trust anchor`;
+    const message = this.signatureFailed ? `a certificate signature on the way from "${leaf.subject}" to a trust anchor does not verify` : `no chain from "${leaf.subject}" to a trust anchor`;
     return { code: 'ERR_CHAIN_UNTRUSTED', message };
   }
 

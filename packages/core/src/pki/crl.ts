@@ -5,7 +5,21 @@
  */
 import { TAG, type BerNode } from '../asn1/ber-reader.js';
 import { algorithmOf, isContext, isUniversal } from '../asn1/accessors.js';
-import { at, decodeAsn1, expectBitStringBytes, expectBoolean, expectExplicit, expectIntegerContents, expectOctetString, expectOid, expectSequence, expectSmallInteger, expectTime, readAs, shapeError } from '../asn1/shape.js';
+import {
+  at,
+  decodeAsn1,
+  expectBitStringBytes,
+  expectBoolean,
+  expectExplicit,
+  expectIntegerContents,
+  expectOctetString,
+  expectOid,
+  expectSequence,
+  expectSmallInteger,
+  expectTime,
+  readAs,
+  shapeError,
+} from '../asn1/shape.js';
 import { bytesEqual, toHex } from '../bytes.js';
 import type { DigestAlgorithm } from '../backend.js';
 import { signatureParamsOf } from '../backend-kit/signature-algorithms.js';

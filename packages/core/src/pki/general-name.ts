@@ -6,17 +6,7 @@ import { latin1Decode } from '../bytes.js';
 import { relativeNames } from './name.js';
 
 /** The GeneralName forms, by their context tag number. */
-const FORMS = [
-  'otherName',
-  'rfc822Name',
-  'dNSName',
-  'x400Address',
-  'directoryName',
-  'ediPartyName',
-  'uniformResourceIdentifier',
-  'iPAddress',
-  'registeredID',
-] as const;
+const FORMS = ['otherName', 'rfc822Name', 'dNSName', 'x400Address', 'directoryName', 'ediPartyName', 'uniformResourceIdentifier', 'iPAddress', 'registeredID'] as const;
 
 export type GeneralNameForm = (typeof FORMS)[number];
 

@@ -1,15 +1,4 @@
-export type {
-  CertificateInfo,
-  ChainError,
-  ChainPolicy,
-  ChainPurpose,
-  ChainResult,
-  Identity,
-  PublicKeyInfo,
-  TestCa,
-  TestIdentity,
-  TestKeyType,
-} from './types.js';
+export type { CertificateInfo, ChainError, ChainPolicy, ChainPurpose, ChainResult, Identity, PublicKeyInfo, TestCa, TestIdentity, TestKeyType } from './types.js';
 export { pemDecode, pemEncode, readCertificates } from './pem.js';
 export { certificateAddresses, normalizeAddress, parseCertificate, sameCertificate } from './certificate.js';
 export { keyMatchesCertificate, privateKeyInfo, readPrivateKey, type Pkcs8PrivateKey } from './keys.js';

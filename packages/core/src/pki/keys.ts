@@ -32,10 +32,7 @@ function keyFromPem(text: string): Uint8Array {
   const block = pemBlocks(text, 'ERR_KEY_MALFORMED').find((candidate) => KEY_LABELS.has(candidate.label));
   if (block === undefined) throw new SealpostError('ERR_KEY_MALFORMED', 'no private key found in PEM');
   if ((block.headers['Proc-Type'] ?? '').includes('ENCRYPTED')) {
-    throw new SealpostError(
-      'ERR_UNSUPPORTED_KEY',
-      'legacy OpenSSL-encrypted PEM key (DEK-Info) is not supported; convert it with: openssl pkcs8 -topk8 -v2 aes-256-cbc -in old.key -out new.key',
-    );
+    throw new SealpostError('ERR_UNSUPPORTED_KEY', 'legacy OpenSSL-encrypted PEM key (DEK-Info) is not supported; convert it with: openssl pkcs8 -topk8 -v2 aes-256-cbc -in old.key -out new.key');
   }
   return block.der;
 }
@@ -58,8 +55,7 @@ async function decryptKey(der: Uint8Array, passphrase: string | undefined): Prom
     if (error instanceof UnsupportedEncryption) {
       throw new SealpostError(
         'ERR_UNSUPPORTED_KEY',
-        `private key encryption ${error.algorithm} is not supported; ` +
-          're-encrypt it with: openssl pkcs8 -topk8 -v2 aes-256-cbc -in old.key -out new.key',
+        `private key encryption ${error.algorithm} is not supported; ` + 're-encrypt it with: openssl pkcs8 -topk8 -v2 aes-256-cbc -in old.key -out new.key',
       );
     }
     throw new SealpostError('ERR_KEY_MALFORMED', error instanceof DecryptionFailed ? WRONG_PASSPHRASE : 'encrypted private key is malformed');

@@ -62,12 +62,7 @@ export function ocspRequestDer(id: OcspCertId): Uint8Array {
 }
 
 export function sameCertId(a: OcspCertId, b: OcspCertId): boolean {
-  return (
-    a.hashAlgorithm === b.hashAlgorithm &&
-    bytesEqual(a.issuerNameHash, b.issuerNameHash) &&
-    bytesEqual(a.issuerKeyHash, b.issuerKeyHash) &&
-    bytesEqual(a.serialNumber, b.serialNumber)
-  );
+  return a.hashAlgorithm === b.hashAlgorithm && bytesEqual(a.issuerNameHash, b.issuerNameHash) && bytesEqual(a.issuerKeyHash, b.issuerKeyHash) && bytesEqual(a.serialNumber, b.serialNumber);
 }
 
 /**

@@ -129,11 +129,7 @@ export interface Pbes2Options {
 }
 
 /** PBES2 / PBKDF2-HMAC-SHA256 / AES-256-CBC with a fresh salt and IV; returns the AlgorithmIdentifier and ciphertext. */
-export async function pbes2Encrypt(
-  plaintext: Uint8Array,
-  password: Uint8Array,
-  options: Pbes2Options,
-): Promise<{ algorithm: Uint8Array; ciphertext: Uint8Array }> {
+export async function pbes2Encrypt(plaintext: Uint8Array, password: Uint8Array, options: Pbes2Options): Promise<{ algorithm: Uint8Array; ciphertext: Uint8Array }> {
   const salt = randomBytes(16);
   const iv = randomBytes(16);
   const parameters: Pbes2Parameters = { salt, iterations: options.iterations, prfHash: 'SHA-256', keyBytes: 32, iv };

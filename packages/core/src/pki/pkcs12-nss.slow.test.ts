@@ -27,7 +27,24 @@ describe.skipIf(!hasNss)('PKCS#12 written by NSS pk12util', () => {
     execFileSync('pk12util', ['-i', join(dir, 'in.p12'), '-d', db, '-w', join(dir, 'pw'), '-K', ''], { stdio: 'pipe' });
     execFileSync(
       'pk12util',
-      ['-o', join(dir, 'out.p12'), '-n', 'alice', '-d', db, '-w', join(dir, 'pw'), '-K', '', '-c', 'PKCS #12 V2 PBE With SHA-1 And 3KEY Triple DES-CBC', '-C', 'PKCS #12 V2 PBE With SHA-1 And 40 Bit RC2 CBC', '-M', 'SHA-1'],
+      [
+        '-o',
+        join(dir, 'out.p12'),
+        '-n',
+        'alice',
+        '-d',
+        db,
+        '-w',
+        join(dir, 'pw'),
+        '-K',
+        '',
+        '-c',
+        'PKCS #12 V2 PBE With SHA-1 And 3KEY Triple DES-CBC',
+        '-C',
+        'PKCS #12 V2 PBE With SHA-1 And 40 Bit RC2 CBC',
+        '-M',
+        'SHA-1',
+      ],
       { stdio: 'pipe' },
     );
     const p12 = new Uint8Array(readFileSync(join(dir, 'out.p12')));

@@ -62,7 +62,22 @@ describe('PKCS#12 key derivation (RFC 7292 appendix B)', () => {
     const hexOf = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex');
     const expected = execFileSync(
       'openssl',
-      ['kdf', '-keylen', String(length), '-kdfopt', `digest:${name}`, '-kdfopt', `hexpass:${hexOf(password)}`, '-kdfopt', `hexsalt:${hexOf(salt)}`, '-kdfopt', `iter:${iterations}`, '-kdfopt', `id:${purpose}`, 'PKCS12KDF'],
+      [
+        'kdf',
+        '-keylen',
+        String(length),
+        '-kdfopt',
+        `digest:${name}`,
+        '-kdfopt',
+        `hexpass:${hexOf(password)}`,
+        '-kdfopt',
+        `hexsalt:${hexOf(salt)}`,
+        '-kdfopt',
+        `iter:${iterations}`,
+        '-kdfopt',
+        `id:${purpose}`,
+        'PKCS12KDF',
+      ],
       { stdio: 'pipe', encoding: 'utf8' },
     );
     expect(hexOf(pkcs12Kdf(hash, password, salt, purpose, iterations, length))).toBe(expected.trim().replace(/:/g, '').toLowerCase());
@@ -72,8 +87,7 @@ describe('PKCS#12 key derivation (RFC 7292 appendix B)', () => {
 describe.skipIf(!hasOpenssl)('PKCS#12 with openssl', () => {
   const dir = mkdtempSync(join(tmpdir(), 'sealpost-p12-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
-  const run = (args: string[], env: Record<string, string> = {}): string =>
-    execFileSync('openssl', args, { cwd: dir, stdio: 'pipe', encoding: 'utf8', env: { ...process.env, P: PASSWORD, ...env } });
+  const run = (args: string[], env: Record<string, string> = {}): string => execFileSync('openssl', args, { cwd: dir, stdio: 'pipe', encoding: 'utf8', env: { ...process.env, P: PASSWORD, ...env } });
   /** `openssl pkcs12 -info` prints its findings on stderr. */
   const info = (args: string[], env: Record<string, string> = {}): string => {
     const result = spawnSync('openssl', ['pkcs12', ...args, '-info', '-noout'], { cwd: dir, encoding: 'utf8', env: { ...process.env, P: PASSWORD, ...env } });
@@ -182,7 +196,7 @@ describe.skipIf(!hasOpenssl)('PKCS#12 with openssl', () => {
 
   it.each([
     ['two-key 3DES certificates and key', ['-certpbe', 'PBE-SHA1-2DES', '-keypbe', 'PBE-SHA1-2DES']],
-    ['3DES certificates and key, SHA-1 MAC (the fixtures\' -3des.p12, what gpgsm imports)', ['-certpbe', 'PBE-SHA1-3DES', '-keypbe', 'PBE-SHA1-3DES', '-macalg', 'sha1']],
+    ["3DES certificates and key, SHA-1 MAC (the fixtures' -3des.p12, what gpgsm imports)", ['-certpbe', 'PBE-SHA1-3DES', '-keypbe', 'PBE-SHA1-3DES', '-macalg', 'sha1']],
     ['3DES, no MAC', ['-certpbe', 'PBE-SHA1-3DES', '-keypbe', 'PBE-SHA1-3DES', '-nomac']],
   ] as const)('reads a legacy .p12: %s', async (_name, extra) => readsLegacy(extra));
 
@@ -203,7 +217,7 @@ describe.skipIf(!hasOpenssl)('PKCS#12 with openssl', () => {
     expect(error).toEqual({ code: 'ERR_UNSUPPORTED_PKCS12', message: 'PKCS#12 uses pbeWithSHAAnd128BitRC4, which Sealpost cannot read' });
   });
 
-  it('refuses files without a key or without the key\'s certificate', async () => {
+  it("refuses files without a key or without the key's certificate", async () => {
     run(['pkcs12', '-export', '-nokeys', '-in', 'alice.pem', '-passout', 'env:P', '-out', 'nokey.p12']);
     expect(await errorOf(readPkcs12(file('nokey.p12'), PASSWORD))).toEqual({ code: 'ERR_PKCS12_MALFORMED', message: 'PKCS#12 contains no private key' });
     run(['pkcs12', '-export', '-nocerts', '-inkey', 'alice.key', '-passout', 'env:P', '-out', 'nocert.p12']);
@@ -244,7 +258,9 @@ describe.skipIf(!hasOpenssl)('PKCS#12 with openssl', () => {
     });
 
     it('round-trips through readPkcs12 with the default iteration count and a chosen friendlyName', async () => {
-      const p12 = await writePkcs12({ certificate: alice.certificate, privateKey: alice.privateKey, chain: [root.certificate, intermediate.certificate] }, 'ünïcode ✓', { friendlyName: 'Alice (work)' });
+      const p12 = await writePkcs12({ certificate: alice.certificate, privateKey: alice.privateKey, chain: [root.certificate, intermediate.certificate] }, 'ünïcode ✓', {
+        friendlyName: 'Alice (work)',
+      });
       put('unicode.p12', p12);
       expect(info(['-in', 'unicode.p12', '-passin', 'env:Q'], { Q: 'ünïcode ✓' })).toContain('MAC: sha256, Iteration 100000');
       const identity = await readPkcs12(p12, 'ünïcode ✓');
@@ -263,7 +279,7 @@ describe.skipIf(!hasOpenssl)('PKCS#12 with openssl', () => {
       expect((await readPkcs12(file('ec-ours.p12'), '')).certificate).toEqual(ec.certificate);
     });
 
-    it('refuses too few iterations and a key that is not the certificate\'s', async () => {
+    it("refuses too few iterations and a key that is not the certificate's", async () => {
       await expect(writePkcs12(alice, PASSWORD, { iterations: 1000 })).rejects.toThrow(RangeError);
       const other = await generateTestIdentity({ email: 'other@example.com', keyType: 'ec-p256' });
       expect((await errorOf(writePkcs12({ certificate: alice.certificate, privateKey: other.privateKey }, PASSWORD, { iterations: 2048 }))).code).toBe('ERR_KEY_MISMATCH');

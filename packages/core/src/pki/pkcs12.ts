@@ -10,29 +10,10 @@ import { isContext } from '../asn1/accessors.js';
 import { at, decodeAsn1, expectExplicit, expectOctetString, expectOctets, expectOid, expectSequence, expectSet, expectSmallInteger, readAs, shapeError, stringOf } from '../asn1/shape.js';
 import { bytesEqual, constantTimeEqual, randomBytes, utf8Encode } from '../bytes.js';
 import { parseCertificate } from './certificate.js';
-import {
-  algorithmIdentifier,
-  bmpString,
-  explicit,
-  implicitPrimitive,
-  integer,
-  nullValue,
-  octetString,
-  oid,
-  sequence,
-  setOf as derSetOf,
-} from '../asn1/der-writer.js';
+import { algorithmIdentifier, bmpString, explicit, implicitPrimitive, integer, nullValue, octetString, oid, sequence, setOf as derSetOf } from '../asn1/der-writer.js';
 import { keyMatchesCertificate, type Pkcs8PrivateKey } from './keys.js';
 import { LEGACY_PBE_NAMES, OID } from '../asn1/oids.js';
-import {
-  DecryptionFailed,
-  encryptPrivateKeyInfo,
-  MAX_ITERATIONS,
-  pbeDecrypt,
-  pbes2Encrypt,
-  readEncryptedPrivateKeyInfo,
-  UnsupportedEncryption,
-} from './pbes2.js';
+import { DecryptionFailed, encryptPrivateKeyInfo, MAX_ITERATIONS, pbeDecrypt, pbes2Encrypt, readEncryptedPrivateKeyInfo, UnsupportedEncryption } from './pbes2.js';
 import { bmpPassword, macHash, pkcs12Mac } from './pkcs12-kdf.js';
 import { isPkcs12Pbe, pkcs12PbeDecrypt } from './pkcs12-pbe.js';
 import { readPkcs8 } from './pkcs8.js';
@@ -79,9 +60,7 @@ export async function readPkcs12(bytes: Uint8Array, password: string): Promise<P
   const pfx = readAs('ERR_PKCS12_MALFORMED', MALFORMED_MESSAGE, () => readPfx(bytes));
   if (pfx.mac !== null) verifyMac(pfx.mac, pfx.authSafe, password);
   const bags: Bag[] = [];
-  const contentInfos = readAs('ERR_PKCS12_MALFORMED', MALFORMED_MESSAGE, () =>
-    expectSequence(decodeAsn1(pfx.authSafe, 'AuthenticatedSafe'), 'AuthenticatedSafe'),
-  );
+  const contentInfos = readAs('ERR_PKCS12_MALFORMED', MALFORMED_MESSAGE, () => expectSequence(decodeAsn1(pfx.authSafe, 'AuthenticatedSafe'), 'AuthenticatedSafe'));
   for (const contentInfo of contentInfos) {
     const safeContents = await openContentInfo(contentInfo, password);
     bags.push(...(await readSafeContents(safeContents.der, safeContents.decrypted, password, 0)));
@@ -353,9 +332,5 @@ function certBag(certificate: Uint8Array, attributes: Uint8Array | null): Uint8A
 }
 
 function bagAttributes(friendlyName: string, localKeyId: Uint8Array): Uint8Array {
-  return derSetOf([
-    sequence(oid(OID.friendlyName), derSetOf([bmpString(friendlyName)])),
-    sequence(oid(OID.localKeyId), derSetOf([octetString(localKeyId)])),
-  ]);
+  return derSetOf([sequence(oid(OID.friendlyName), derSetOf([bmpString(friendlyName)])), sequence(oid(OID.localKeyId), derSetOf([octetString(localKeyId)]))]);
 }
-

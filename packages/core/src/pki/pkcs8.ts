@@ -100,4 +100,3 @@ export function pkcs8FromSec1(sec1: Uint8Array): Uint8Array {
   if (curveOid === null) shapeError('ECPrivateKey: no named curve');
   return sequence(integer(0), algorithmIdentifier(OID.ecPublicKey, oid(curveOid)), octetString(sec1));
 }
-

@@ -67,11 +67,7 @@ async function issue(cn: string, issuer: Party | null, extensions: readonly Exte
       spki: own.spki,
       notBefore: new Date(NOW.getTime() - 365 * DAY),
       notAfter: new Date(NOW.getTime() + 365 * DAY),
-      extensions: [
-        subjectKeyIdentifier(keyIdentifier(own.spki)),
-        ...(issuer === null ? [] : [authorityKeyIdentifier(keyIdentifier(issuer.keys.spki))]),
-        ...extensions,
-      ],
+      extensions: [subjectKeyIdentifier(keyIdentifier(own.spki)), ...(issuer === null ? [] : [authorityKeyIdentifier(keyIdentifier(issuer.keys.spki))]), ...extensions],
     },
     signer.privateKey,
     'ec-p256',
@@ -86,8 +82,7 @@ function signWith(keys: TestKeyPair, tbs: Uint8Array, hash: 'sha256' | 'sha1' = 
 
 const ecdsaSha256 = algorithmIdentifier(OID.ecdsaWithSha256);
 const generalizedTime = (date: Date): Uint8Array => tlv(0x18, utf8Encode(`${date.toISOString().replace(/[-:T]/g, '').slice(0, 14)}Z`));
-const extension = (id: string, value: Uint8Array, critical = false): Uint8Array =>
-  critical ? sequence(oid(id), boolean(true), octetString(value)) : sequence(oid(id), octetString(value));
+const extension = (id: string, value: Uint8Array, critical = false): Uint8Array => (critical ? sequence(oid(id), boolean(true), octetString(value)) : sequence(oid(id), octetString(value)));
 const serialOf = (certificate: Uint8Array): Uint8Array => {
   const hex = parseCertificate(certificate).serial;
   return unsignedInteger(Uint8Array.from(Buffer.from(hex.length % 2 === 0 ? hex : `0${hex}`, 'hex')));
@@ -105,9 +100,7 @@ interface CrlSpec {
 
 function makeCrl(spec: CrlSpec): Uint8Array {
   const algorithm = spec.hash === 'sha1' ? algorithmIdentifier(OID.ecdsaWithSha1) : ecdsaSha256;
-  const entries = (spec.revoked ?? []).map((r) =>
-    sequence(serialOf(r.certificate), generalizedTime(r.at), ...(r.entryExtensions === undefined ? [] : [sequence(...r.entryExtensions)])),
-  );
+  const entries = (spec.revoked ?? []).map((r) => sequence(serialOf(r.certificate), generalizedTime(r.at), ...(r.entryExtensions === undefined ? [] : [sequence(...r.entryExtensions)])));
   const nextUpdate = spec.nextUpdate === undefined ? new Date(NOW.getTime() + DAY) : spec.nextUpdate;
   const tbs = sequence(
     integer(1),
@@ -218,8 +211,14 @@ function serve(body: Uint8Array, status = 200): void {
 }
 
 /** Checks the leaf (and only the leaf: the CA is the anchor here) the way verify does. */
-async function check(options: { crls?: Uint8Array[]; now?: Date; leafDer?: Uint8Array; timeoutMs?: number; maxResponseBytes?: number; signal?: AbortSignal; cache?: false } = {}): Promise<RevocationCheck> {
-  const settings = resolveRevocationSettings({ cache: options.cache ?? false, timeoutMs: options.timeoutMs ?? 2000, ...(options.maxResponseBytes === undefined ? {} : { maxResponseBytes: options.maxResponseBytes }) });
+async function check(
+  options: { crls?: Uint8Array[]; now?: Date; leafDer?: Uint8Array; timeoutMs?: number; maxResponseBytes?: number; signal?: AbortSignal; cache?: false } = {},
+): Promise<RevocationCheck> {
+  const settings = resolveRevocationSettings({
+    cache: options.cache ?? false,
+    timeoutMs: options.timeoutMs ?? 2000,
+    ...(options.maxResponseBytes === undefined ? {} : { maxResponseBytes: options.maxResponseBytes }),
+  });
   const [result] = await checkRevocation({
     path: [options.leafDer ?? leaf.der, ca.der],
     crls: readGivenCrls(options.crls),
@@ -445,8 +444,7 @@ describe('the cache', () => {
   it('a second check of the same certificate makes no request until nextUpdate', async () => {
     serve(makeOcspResponse({ about: leaf.der, issuer: ca }));
     const settings = resolveRevocationSettings({ timeoutMs: 2000 });
-    const run = () =>
-      checkRevocation({ path: [leaf.der, ca.der], crls: [], now: NOW, backend, policy: DEFAULT_CHAIN_POLICY, settings });
+    const run = () => checkRevocation({ path: [leaf.der, ca.der], crls: [], now: NOW, backend, policy: DEFAULT_CHAIN_POLICY, settings });
     requests = 0;
     expect((await run())[0]?.status).toBe('good');
     expect((await run())[0]?.status).toBe('good');

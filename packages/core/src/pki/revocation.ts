@@ -250,14 +250,7 @@ async function crlFromBytes(der: Uint8Array, url: string, certificate: Certifica
   return crlOutcome(der, info, certificate, issuer, options, `the CRL at ${url}`);
 }
 
-async function crlOutcome(
-  der: Uint8Array,
-  crl: CrlInfo,
-  certificate: CertificateDetails,
-  issuer: CertificateDetails,
-  options: CheckRevocationOptions,
-  what: string,
-): Promise<Outcome> {
+async function crlOutcome(der: Uint8Array, crl: CrlInfo, certificate: CertificateDetails, issuer: CertificateDetails, options: CheckRevocationOptions, what: string): Promise<Outcome> {
   const now = options.now.getTime();
   const issuerInfo = issuer.info;
   // Only the certificate's own issuer may speak for it: a CRL signed by another key (an indirect
@@ -378,15 +371,7 @@ async function responderCertificate(response: OcspResponse, issuer: CertificateD
 }
 
 /** Extensions a delegated responder certificate may mark critical. */
-const RESPONDER_EXTENSIONS = new Set<string>([
-  OID.keyUsage,
-  OID.extKeyUsage,
-  OID.basicConstraints,
-  OID.subjectKeyIdentifier,
-  OID.authorityKeyIdentifier,
-  OID.subjectAltName,
-  OID.pkixOcspNocheck,
-]);
+const RESPONDER_EXTENSIONS = new Set<string>([OID.keyUsage, OID.extKeyUsage, OID.basicConstraints, OID.subjectKeyIdentifier, OID.authorityKeyIdentifier, OID.subjectAltName, OID.pkixOcspNocheck]);
 
 /** Whether the ResponderID names this certificate: its subject (byName) or its key's SHA-1 hash (byKey). */
 async function responderIs(response: OcspResponse, candidate: CertificateDetails, options: CheckRevocationOptions): Promise<boolean> {

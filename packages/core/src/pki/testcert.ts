@@ -28,9 +28,7 @@ import type { TestKeyType } from './types.js';
 import { ml_dsa44, ml_dsa65, ml_dsa87 } from '@noble/post-quantum/ml-dsa.js';
 import { ml_kem1024, ml_kem512, ml_kem768 } from '@noble/post-quantum/ml-kem.js';
 import type { MlDsaParameterSet, MlKemParameterSet } from '../backend.js';
-import {
-  isMlDsaScheme, ML_DSA_SEED_LENGTH, ML_KEM_SEED_LENGTH, mlDsaOid, mlDsaPrivateKeyOf, mlKemOid, postQuantumPkcs8, postQuantumSpki,
-} from '../backend-kit/post-quantum.js';
+import { isMlDsaScheme, ML_DSA_SEED_LENGTH, ML_KEM_SEED_LENGTH, mlDsaOid, mlDsaPrivateKeyOf, mlKemOid, postQuantumPkcs8, postQuantumSpki } from '../backend-kit/post-quantum.js';
 
 /**
  * An ML-DSA or ML-KEM test key (WebCrypto has neither): the expanded secret key @noble/post-quantum made
@@ -207,9 +205,7 @@ export function randomSerial(length = 16): Uint8Array {
 
 /** Extension ::= SEQUENCE { extnID, critical DEFAULT FALSE (so written only when true), extnValue } */
 export function encodeExtension(extension: ExtensionSpec): Uint8Array {
-  return extension.critical
-    ? sequence(oid(extension.oid), boolean(true), octetString(extension.value))
-    : sequence(oid(extension.oid), octetString(extension.value));
+  return extension.critical ? sequence(oid(extension.oid), boolean(true), octetString(extension.value)) : sequence(oid(extension.oid), octetString(extension.value));
 }
 
 /** Signs the certificate described by `spec` with the issuer's key (SHA-256 with RSA PKCS#1 v1.5 or ECDSA). */
@@ -239,9 +235,7 @@ export function testSignatureAlgorithm(keyType: TestKeyType, hash: 'SHA-1' | 'SH
   // RFC 8410 3: id-Ed25519 with the parameters absent.
   if (keyType === 'ed25519') return algorithmIdentifier(OID.ed25519);
   if (keyType === 'x25519') throw new TypeError('x25519 keys cannot sign');
-  return keyType === 'ec-p256'
-    ? algorithmIdentifier(hash === 'SHA-1' ? OID.ecdsaWithSha1 : OID.ecdsaWithSha256)
-    : algorithmIdentifier(OID.sha256WithRSAEncryption, nullValue());
+  return keyType === 'ec-p256' ? algorithmIdentifier(hash === 'SHA-1' ? OID.ecdsaWithSha1 : OID.ecdsaWithSha256) : algorithmIdentifier(OID.sha256WithRSAEncryption, nullValue());
 }
 
 /** The signature value over `tbs` (a TBSCertificate or TBSCertList) in the form X.509 carries it. */

@@ -100,7 +100,7 @@ describe('generateTestCrl', () => {
     expect(parseCertificateDetails(intermediate.certificate).revocationPointers.crl).toEqual([URL]);
   });
 
-  it("is a CRL the revocation checker accepts: the revoked certificate is revoked, the other good", async () => {
+  it('is a CRL the revocation checker accepts: the revoked certificate is revoked, the other good', async () => {
     const { ca, carol, dave, crl, revokedAt } = await pki('rsa-2048');
     const check = async (leaf: Uint8Array) => {
       const [answer] = await checkRevocation({
@@ -160,8 +160,7 @@ describe.skipIf(!hasOpenssl)('openssl reads the test CRL', () => {
     const { ca, carol, dave, crl } = await pki(keyType);
     const caFile = write(`ca-check-${keyType}.pem`, pemEncode(ca.certificate, 'CERTIFICATE'));
     const crlFile = write(`crl-check-${keyType}.pem`, pemEncode(crl, 'X509 CRL'));
-    const verify = (leaf: Uint8Array, name: string) =>
-      openssl(['verify', '-crl_check', '-CAfile', caFile, '-CRLfile', crlFile, write(`${name}-${keyType}.pem`, pemEncode(leaf, 'CERTIFICATE'))]);
+    const verify = (leaf: Uint8Array, name: string) => openssl(['verify', '-crl_check', '-CAfile', caFile, '-CRLfile', crlFile, write(`${name}-${keyType}.pem`, pemEncode(leaf, 'CERTIFICATE'))]);
     const revoked = verify(carol.certificate, 'carol');
     expect(revoked.status).not.toBe(0);
     expect(revoked.output).toMatch(/error 23 at 0 depth lookup: certificate revoked/);
@@ -170,4 +169,3 @@ describe.skipIf(!hasOpenssl)('openssl reads the test CRL', () => {
     expect(openssl(['x509', '-in', join(dir, `carol-${keyType}.pem`), '-noout', '-ext', 'crlDistributionPoints']).output).toContain(`URI:${URL}`);
   });
 });
-

@@ -109,11 +109,7 @@ export async function generateTestCa(options: TestCaOptions = {}): Promise<TestC
     ...(issuer === null ? [] : [authorityKeyIdentifier(issuer.keyId)]),
     ...distributionPointExtension(options.crlDistributionPoint),
   ];
-  const certificate = await signCertificate(
-    { subject, issuer: issuer?.name ?? subject, spki: keys.spki, ...period, extensions },
-    issuer?.key ?? keys.privateKey,
-    issuer?.keyType ?? keyType,
-  );
+  const certificate = await signCertificate({ subject, issuer: issuer?.name ?? subject, spki: keys.spki, ...period, extensions }, issuer?.key ?? keys.privateKey, issuer?.keyType ?? keyType);
   return { certificate, privateKey: { type: 'pkcs8', der: keys.pkcs8 }, keyType, commonName, chain: issuer?.chain ?? [] };
 }
 
@@ -157,11 +153,7 @@ export async function generateTestIdentity(options: TestIdentityOptions): Promis
     ...capabilitiesExtension(options.smimeCapabilities),
     ...distributionPointExtension(options.crlDistributionPoint),
   ];
-  const certificate = await signCertificate(
-    { subject, issuer: issuer?.name ?? subject, spki: keys.spki, ...period, extensions },
-    issuer?.key ?? keys.privateKey,
-    issuer?.keyType ?? keyType,
-  );
+  const certificate = await signCertificate({ subject, issuer: issuer?.name ?? subject, spki: keys.spki, ...period, extensions }, issuer?.key ?? keys.privateKey, issuer?.keyType ?? keyType);
   return { certificate, privateKey: { type: 'pkcs8', der: keys.pkcs8 }, keyType, email, chain: issuer?.chain ?? [] };
 }
 
@@ -172,4 +164,3 @@ function checkedAddress(email: string): string {
   }
   return normalized;
 }
-

@@ -12,8 +12,7 @@ import type { Sealpost, SealpostOptions } from './types.js';
 import { type VerifyContext, verifyMessage } from './verify.js';
 
 function assertBackend(backend: CryptoBackend | undefined): asserts backend is CryptoBackend {
-  if (backend === undefined || typeof backend.sign !== 'function' || typeof backend.verify !== 'function')
-    throw new TypeError('createSealpost: options.backend must be a CryptoBackend');
+  if (backend === undefined || typeof backend.sign !== 'function' || typeof backend.verify !== 'function') throw new TypeError('createSealpost: options.backend must be a CryptoBackend');
 }
 
 /** Wires a backend to core's MIME handling and verdict rules. Nothing global: one object per setup. */
@@ -39,7 +38,6 @@ export function createSealpost(options: SealpostOptions): Sealpost {
     verify: (message, o) => verifyMessage(ctx, message, o),
     decrypt: (message, o) => decryptMessage(ctx, message, o),
     open: (message, o) => openMessage(ctx, message, o),
-    send: (message, o) =>
-      sendMessage({ backend, transport: options.transport, keystore: options.keystore, identity: options.identity, selfCertificate: options.selfCertificate }, message, o),
+    send: (message, o) => sendMessage({ backend, transport: options.transport, keystore: options.keystore, identity: options.identity, selfCertificate: options.selfCertificate }, message, o),
   };
 }

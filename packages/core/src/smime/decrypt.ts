@@ -107,8 +107,7 @@ export async function decryptParsed(ctx: VerifyContext, message: Uint8Array, roo
 const BEFORE_ANY_KEY_USE: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['ERR_NO_RECIPIENT', 'ERR_CMS_MALFORMED', 'ERR_CERTIFICATE_MALFORMED', 'ERR_KEY_MALFORMED', 'ERR_ABORTED', 'ERR_TIMEOUT']);
 
 function decryptFailure(error: unknown): ReportError {
-  if (isSealpostError(error) && (BEFORE_ANY_KEY_USE.has(error.code) || error.code.startsWith('ERR_UNSUPPORTED_')))
-    return { code: error.code, message: error.message };
+  if (isSealpostError(error) && (BEFORE_ANY_KEY_USE.has(error.code) || error.code.startsWith('ERR_UNSUPPORTED_'))) return { code: error.code, message: error.message };
   // Whatever went wrong, one code and one message: no padding or tag oracle.
   return { code: 'ERR_DECRYPTION_FAILED', message: DECRYPTION_FAILED_MESSAGE };
 }

@@ -78,13 +78,11 @@ export interface ProtectedMessage {
 export function protectHeaders(message: Uint8Array, options: ProtectOptions): ProtectedMessage {
   const block = parseHeaderBlock(message);
   const fields = block.headers.filter((h) => !isStructuralField(h.name));
-  if (fields.some((h) => h.name.toLowerCase() === 'hp-outer'))
-    throw new SealpostError('ERR_INVALID_ARGUMENT', 'the message already carries HP-Outer fields; header protection writes them itself');
+  if (fields.some((h) => h.name.toLowerCase() === 'hp-outer')) throw new SealpostError('ERR_INVALID_ARGUMENT', 'the message already carries HP-Outer fields; header protection writes them itself');
   const structural = block.headers.filter((h) => isStructuralField(h.name));
   const contentTypeField = structural.find((h) => h.name.toLowerCase() === 'content-type');
   const contentType = contentTypeField?.value ?? 'text/plain; charset=us-ascii';
-  if (parseContentType(contentType).params['hp'] !== undefined)
-    throw new SealpostError('ERR_INVALID_ARGUMENT', 'the message is already header-protected (its Content-Type has an hp parameter)');
+  if (parseContentType(contentType).params['hp'] !== undefined) throw new SealpostError('ERR_INVALID_ARGUMENT', 'the message is already header-protected (its Content-Type has an hp parameter)');
 
   const outside: MimeHeader[] = [];
   const hpOuter: string[] = [];
@@ -130,8 +128,7 @@ export function protectHeaders(message: Uint8Array, options: ProtectOptions): Pr
 
 function outerValue(policy: (name: string, value: string) => string | null, field: MimeHeader): string | null {
   const kept = policy(field.name, field.value);
-  if (kept !== null && typeof kept !== 'string')
-    throw new SealpostError('ERR_INVALID_ARGUMENT', `the header confidentiality policy must return a string or null for ${field.name}`);
+  if (kept !== null && typeof kept !== 'string') throw new SealpostError('ERR_INVALID_ARGUMENT', `the header confidentiality policy must return a string or null for ${field.name}`);
   return kept;
 }
 
@@ -191,26 +188,15 @@ function legacyDisplayPart(part: MimeEntity, lines: readonly string[]): Uint8Arr
   const utf8 = charset === 'utf-8' || charset === 'utf8';
   if (!utf8 && !(charset === 'us-ascii' || charset === 'ascii')) return undefined;
   const text = decodeBody(part);
-  const element =
-    part.contentType.subtype === 'html'
-      ? `<div class="header-protection-legacy-display"><pre>${lines.map(escapeHtml).join('\n')}</pre></div>\r\n`
-      : `${lines.join('\r\n')}\r\n\r\n`;
+  const element = part.contentType.subtype === 'html' ? `<div class="header-protection-legacy-display"><pre>${lines.map(escapeHtml).join('\n')}</pre></div>\r\n` : `${lines.join('\r\n')}\r\n\r\n`;
   const body = insertElement(text, utf8Encode(element), part.contentType.subtype === 'html');
   const params: Record<string, string> = { ...part.contentType.params, ...(ascii || utf8 ? {} : { charset: 'utf-8' }) };
   delete params['hp-legacy-display'];
   // Quoted as RFC 9788's examples write it: some readers match the parameter literally.
   const contentType = [`${part.contentType.type}/${part.contentType.subtype}`, ...Object.entries(params).map(([k, v]) => formatParameter(k, v)), 'hp-legacy-display="1"'].join('; ');
   const sevenBit = isSevenBitSafe(body);
-  const head = part.headers
-    .filter((h) => !['content-type', 'content-transfer-encoding'].includes(h.name.toLowerCase()))
-    .map((h) => withFinalCrlf(toCrlf(h.raw)));
-  return joinBytes([
-    fieldBytes('Content-Type', contentType),
-    ...(sevenBit ? [] : [fieldBytes('Content-Transfer-Encoding', 'base64')]),
-    ...head,
-    CRLF,
-    sevenBit ? body : base64EncodeToAscii(body, 76),
-  ]);
+  const head = part.headers.filter((h) => !['content-type', 'content-transfer-encoding'].includes(h.name.toLowerCase())).map((h) => withFinalCrlf(toCrlf(h.raw)));
+  return joinBytes([fieldBytes('Content-Type', contentType), ...(sevenBit ? [] : [fieldBytes('Content-Transfer-Encoding', 'base64')]), ...head, CRLF, sevenBit ? body : base64EncodeToAscii(body, 76)]);
 }
 
 /** After an HTML document's <body> tag when it has one, else at the start. */
@@ -273,7 +259,12 @@ export function readHeaderProtection(
   const protectedFields = headers.filter((h) => !isStructuralField(h.name) && h.name.toLowerCase() !== 'hp-outer').map(plain);
   // HP-Outer records mean something only inside encryption: a signed-only payload cannot hide anything.
   const claimsCipher = hp === 'cipher' && covered.encrypted;
-  const recorded = claimsCipher ? headers.filter((h) => h.name.toLowerCase() === 'hp-outer').map((h) => hpOuterField(h.value)).filter((f) => f !== undefined) : [];
+  const recorded = claimsCipher
+    ? headers
+        .filter((h) => h.name.toLowerCase() === 'hp-outer')
+        .map((h) => hpOuterField(h.value))
+        .filter((f) => f !== undefined)
+    : [];
   const expectedOutside = claimsCipher ? recorded : protectedFields;
   const outside = outer.filter((h) => !isStructuralField(h.name)).map(plain);
   const confidential = claimsCipher ? hiddenNames(protectedFields, recorded) : [];
@@ -377,15 +368,11 @@ export function textWithoutLegacyDisplay(part: MimeEntity): string | undefined {
 export function splitForSealing(message: Uint8Array, encrypted: boolean, options: HeaderProtectionOptions): SplitMessage {
   const mode = options.headerProtection ?? 'off';
   if (mode === 'off') return splitMessage(message);
-  if (mode !== 'sign-only' && mode !== 'encrypt')
-    throw new SealpostError('ERR_INVALID_ARGUMENT', `headerProtection must be 'off', 'sign-only' or 'encrypt', not ${JSON.stringify(mode)}`);
-  if (mode === 'encrypt' && !encrypted)
-    throw new SealpostError('ERR_INVALID_ARGUMENT', "headerProtection 'encrypt' needs encryption: a message that is only signed cannot hide its header fields");
+  if (mode !== 'sign-only' && mode !== 'encrypt') throw new SealpostError('ERR_INVALID_ARGUMENT', `headerProtection must be 'off', 'sign-only' or 'encrypt', not ${JSON.stringify(mode)}`);
+  if (mode === 'encrypt' && !encrypted) throw new SealpostError('ERR_INVALID_ARGUMENT', "headerProtection 'encrypt' needs encryption: a message that is only signed cannot hide its header fields");
   const { outerHeaders, payload } = protectHeaders(
     message,
-    encrypted
-      ? { hp: 'cipher', confidentiality: mode === 'encrypt' ? (options.headerConfidentiality ?? 'baseline') : 'none', legacyDisplay: options.legacyDisplay ?? true }
-      : { hp: 'clear' },
+    encrypted ? { hp: 'cipher', confidentiality: mode === 'encrypt' ? (options.headerConfidentiality ?? 'baseline') : 'none', legacyDisplay: options.legacyDisplay ?? true } : { hp: 'clear' },
   );
   return { outerHeaders, entity: payload };
 }

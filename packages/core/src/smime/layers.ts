@@ -43,7 +43,6 @@ export function replaceContent(message: Uint8Array, inner: Uint8Array, limits?: 
     entity,
   );
   const { maxBytes } = resolveLimits(limits);
-  if (replaced.length > maxBytes)
-    throw new SealpostError('ERR_LIMIT_SIZE', `the opened content exceeds ${maxBytes} bytes`, { detail: { size: replaced.length } });
+  if (replaced.length > maxBytes) throw new SealpostError('ERR_LIMIT_SIZE', `the opened content exceeds ${maxBytes} bytes`, { detail: { size: replaced.length } });
   return replaced;
 }

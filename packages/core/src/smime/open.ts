@@ -30,8 +30,7 @@ export async function openMessage(ctx: VerifyContext, message: Uint8Array, optio
       if (nested !== null) layers.push(nested);
       return finish(nested === null ? current : undefined);
     }
-    if (layers.length >= maxLayers)
-      throw new SealpostError('ERR_LIMIT_DEPTH', `more than ${maxLayers} signed or encrypted layers`, { detail: { maxLayers } });
+    if (layers.length >= maxLayers) throw new SealpostError('ERR_LIMIT_DEPTH', `more than ${maxLayers} signed or encrypted layers`, { detail: { maxLayers } });
     if (encrypted) {
       // A signature around encrypted content signs only ciphertext, which anyone can sign: whatever the
       // decryption yields is not that signer's message.
@@ -66,8 +65,7 @@ async function nestedLayer(ctx: VerifyContext, root: ReturnType<typeof parseMime
 }
 
 async function decryptWithAny(ctx: VerifyContext, message: Uint8Array, root: ReturnType<typeof parseMime>, options: OpenOptions): Promise<DecryptOutcome> {
-  if (options.identities.length === 0)
-    return { status: 'failed', errors: [{ code: 'ERR_NO_RECIPIENT', message: 'the message is encrypted and no identity to decrypt it was given' }] };
+  if (options.identities.length === 0) return { status: 'failed', errors: [{ code: 'ERR_NO_RECIPIENT', message: 'the message is encrypted and no identity to decrypt it was given' }] };
   let last: DecryptOutcome | undefined;
   for (const identity of options.identities) {
     last = await decryptParsed(ctx, message, root, {

@@ -48,10 +48,8 @@ export function digestFindings(policy: ResolvedPolicy, digests: readonly (Digest
 export function keyFindings(policy: ResolvedPolicy, key: PublicKeyInfo): ReportError[] {
   if (key.type !== 'rsa') return [];
   const out: ReportError[] = [];
-  if (key.bits < policy.minRsaBits)
-    out.push({ code: 'ERR_WEAK_KEY', message: `RSA key of ${key.bits} bits is under the policy minimum of ${policy.minRsaBits}` });
-  if (key.exponent < policy.minRsaExponent)
-    out.push({ code: 'ERR_WEAK_KEY', message: `RSA public exponent ${key.exponent} is under the policy minimum of ${policy.minRsaExponent}` });
+  if (key.bits < policy.minRsaBits) out.push({ code: 'ERR_WEAK_KEY', message: `RSA key of ${key.bits} bits is under the policy minimum of ${policy.minRsaBits}` });
+  if (key.exponent < policy.minRsaExponent) out.push({ code: 'ERR_WEAK_KEY', message: `RSA public exponent ${key.exponent} is under the policy minimum of ${policy.minRsaExponent}` });
   return out;
 }
 

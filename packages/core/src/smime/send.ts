@@ -81,7 +81,10 @@ function planOf(message: Uint8Array): Plan {
   const split = splitMessage(message);
   // Bcc recipients get the message through the envelope only; the header (outer or protected) would disclose them.
   const withoutBcc = split.outerHeaders.some((h) => h.name.toLowerCase() === 'bcc')
-    ? joinMessage(split.outerHeaders.filter((h) => h.name.toLowerCase() !== 'bcc'), split.entity)
+    ? joinMessage(
+        split.outerHeaders.filter((h) => h.name.toLowerCase() !== 'bcc'),
+        split.entity,
+      )
     : message;
   return { sender: from.address, recipients, message: withoutBcc };
 }

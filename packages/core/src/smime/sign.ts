@@ -20,8 +20,7 @@ export async function signMessage(backend: CryptoBackend, message: Uint8Array, o
 
 export async function signEntity(backend: CryptoBackend, entity: Uint8Array, options: SignOptions): Promise<Uint8Array> {
   const digest = options.digest ?? defaultDigest(options.signer.certificate);
-  if (REFUSED_FOR_SIGNING.includes(digest))
-    throw new SealpostError('ERR_UNSUPPORTED_DIGEST', `refusing to sign with ${digest}: it no longer resists collisions`);
+  if (REFUSED_FOR_SIGNING.includes(digest)) throw new SealpostError('ERR_UNSUPPORTED_DIGEST', `refusing to sign with ${digest}: it no longer resists collisions`);
   const detached = options.detached ?? true;
   // Base64 for every non-7-bit part and CRLF everywhere, so no relay can change a signed byte.
   const content = canonicalizeForSigning(entity);

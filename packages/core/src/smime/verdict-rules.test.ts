@@ -81,15 +81,13 @@ function scriptedBackend(behaviour: Behaviour): CryptoBackend {
     async verify({ cms }) {
       const sd = inspectCms(cms);
       if (sd.type !== 'signed-data') throw new Error('not signed-data');
-      return sd.signers.map(
-        (s, index): SignerCheck => ({
-          index,
-          certificate: behaviour.reportedCertificate ?? sd.certificates[0] ?? null,
-          signatureValid: behaviour.signatureValid ?? true,
-          messageDigestValid: true,
-          error: null,
-        }),
-      );
+      return sd.signers.map((s, index): SignerCheck => ({
+        index,
+        certificate: behaviour.reportedCertificate ?? sd.certificates[0] ?? null,
+        signatureValid: behaviour.signatureValid ?? true,
+        messageDigestValid: true,
+        error: null,
+      }));
     },
     async encrypt({ recipients }) {
       return envelopeContentInfo({

@@ -46,10 +46,7 @@ export async function verifyParsed(ctx: VerifyContext, root: MimeEntity, options
     ...inner,
     status: 'partially-signed',
     signedPath: nested.path,
-    errors: [
-      { code: 'ERR_NOT_ROOT_SIGNED', message: `only part ${nested.path} is signed; the rest of the message is not covered` },
-      ...inner.errors,
-    ],
+    errors: [{ code: 'ERR_NOT_ROOT_SIGNED', message: `only part ${nested.path} is signed; the rest of the message is not covered` }, ...inner.errors],
   };
 }
 
@@ -101,8 +98,7 @@ async function verifySignedEntity(ctx: VerifyContext, entity: MimeEntity, outerF
     throwIfLimit(error);
     return invalid(from, [errorOf(error)], form);
   }
-  if (form === 'detached' && sd.eContent !== null)
-    return invalid(from, [{ code: 'ERR_DETACHED_WITH_CONTENT', message: 'a detached signature must not carry its own content' }], form);
+  if (form === 'detached' && sd.eContent !== null) return invalid(from, [{ code: 'ERR_DETACHED_WITH_CONTENT', message: 'a detached signature must not carry its own content' }], form);
   const content = detachedContent ?? sd.eContent;
   if (content === null) return invalid(from, [{ code: 'ERR_CMS_MALFORMED', message: 'opaque signed-data without content' }], form);
   // A header-protected payload carries the From its signer wrote: that is the one the signer is bound to
@@ -195,17 +191,14 @@ function decideStatus(signers: readonly SignerReport[], policyFailed: readonly b
 function fromErrors(from: FromResult, signers: readonly SignerReport[], status: VerifyReport['status']): ReportError[] {
   if (from.status === 'missing') return [{ code: 'ERR_FROM_MISSING', message: 'the message has no single From address to check the signer against' }];
   if (from.status === 'multiple') return [{ code: 'ERR_FROM_MULTIPLE', message: 'the message names more than one From address' }];
-  if (status !== 'valid' && !signers.some((s) => s.matchesFrom))
-    return [{ code: 'ERR_FROM_MISMATCH', message: `no signer certificate is issued to the From address ${from.address}` }];
+  if (status !== 'valid' && !signers.some((s) => s.matchesFrom)) return [{ code: 'ERR_FROM_MISMATCH', message: `no signer certificate is issued to the From address ${from.address}` }];
   return [];
 }
 
 function structuralFindings(sd: SignedDataSummary, s: SignerInfoSummary): ReportError[] {
   const attrs = s.signedAttributes;
   if (attrs === null) {
-    return sd.eContentType === OID.data
-      ? []
-      : [{ code: 'ERR_CONTENT_TYPE_ATTRIBUTE', message: 'signed attributes are required when the content is not id-data' }];
+    return sd.eContentType === OID.data ? [] : [{ code: 'ERR_CONTENT_TYPE_ATTRIBUTE', message: 'signed attributes are required when the content is not id-data' }];
   }
   const out: ReportError[] = [];
   const contentTypes = attrs.filter((a) => a.type === OID.contentType);
@@ -215,12 +208,10 @@ function structuralFindings(sd: SignedDataSummary, s: SignerInfoSummary): Report
   } else {
     // Read as it always was: any OBJECT IDENTIFIER whose arcs decode (the engine checks eContentType's encoding).
     const value = isUniversal(only, TAG.OID) ? oidText(only.contents) : null;
-    if (value !== sd.eContentType)
-      out.push({ code: 'ERR_CONTENT_TYPE_ATTRIBUTE', message: 'the contentType attribute differs from the signed content type' });
+    if (value !== sd.eContentType) out.push({ code: 'ERR_CONTENT_TYPE_ATTRIBUTE', message: 'the contentType attribute differs from the signed content type' });
   }
   const digests = attrs.filter((a) => a.type === OID.messageDigest);
-  if (digests.length !== 1 || digests[0]!.values.length !== 1)
-    out.push({ code: 'ERR_MESSAGE_DIGEST_MISSING', message: 'the messageDigest attribute must appear exactly once with one value' });
+  if (digests.length !== 1 || digests[0]!.values.length !== 1) out.push({ code: 'ERR_MESSAGE_DIGEST_MISSING', message: 'the messageDigest attribute must appear exactly once with one value' });
   return out;
 }
 

@@ -50,8 +50,7 @@ async function setup(options: Partial<RelayCollectorOptions> = {}): Promise<Setu
     url: server.url,
     keystore,
     events,
-    post: (body, headers = { 'X-MessageSystems-Webhook-Token': TOKEN }) =>
-      fetch(`${server.url}/relay`, { method: 'POST', headers: { 'Content-Type': 'application/json', ...headers }, body }),
+    post: (body, headers = { 'X-MessageSystems-Webhook-Token': TOKEN }) => fetch(`${server.url}/relay`, { method: 'POST', headers: { 'Content-Type': 'application/json', ...headers }, body }),
     messageEvents: () => events.filter((e): e is MessageEvent => e.type === 'message'),
   };
 }
@@ -316,7 +315,12 @@ describe('createRelayCollector', () => {
     expect(JSON.stringify(s.events)).not.toContain('long-body-marker');
     // Redelivered, it is answered the same way: nothing is wedged.
     expect((await s.post(batch)).status).toBe(200);
-    expect(s.messageEvents().slice(2).map((e) => e.outcome)).toEqual(['seen', 'not-storable']);
+    expect(
+      s
+        .messageEvents()
+        .slice(2)
+        .map((e) => e.outcome),
+    ).toEqual(['seen', 'not-storable']);
   });
 
   it('stores and answers the same when the logger throws', async () => {

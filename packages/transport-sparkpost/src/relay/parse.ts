@@ -67,8 +67,7 @@ function headersOf(content: Record<string, unknown>, where: string): RelayHeader
   if (value === undefined || value === null) return [];
   if (!Array.isArray(value)) malformed(where, 'content.headers must be an array');
   return value.map((header, i) => {
-    if (!isRecord(header) || !Object.values(header).every((v) => typeof v === 'string'))
-      malformed(where, `content.headers[${i}] must be an object of strings`);
+    if (!isRecord(header) || !Object.values(header).every((v) => typeof v === 'string')) malformed(where, `content.headers[${i}] must be an object of strings`);
     return header as RelayHeader;
   });
 }

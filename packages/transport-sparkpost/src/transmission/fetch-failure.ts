@@ -4,20 +4,10 @@
  * runtime that reports no cause at all, as browsers and workers do) may have followed a complete
  * request that the API accepted.
  */
-export type FetchFailure =
-  | { readonly sent: false; readonly retryable: boolean; readonly code: string }
-  | { readonly sent: 'unknown'; readonly code: string | null };
+export type FetchFailure = { readonly sent: false; readonly retryable: boolean; readonly code: string } | { readonly sent: 'unknown'; readonly code: string | null };
 
 /** Connection could not be opened: the request was never written. Worth another try. */
-const CONNECT_FAILURES = new Set([
-  'ECONNREFUSED',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'EADDRNOTAVAIL',
-  'UND_ERR_CONNECT_TIMEOUT',
-]);
+const CONNECT_FAILURES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL', 'UND_ERR_CONNECT_TIMEOUT']);
 
 /** TLS refused the server before any request byte went out. Trying again will not change that. */
 const TLS_FAILURES = new Set([

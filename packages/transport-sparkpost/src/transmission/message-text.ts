@@ -25,12 +25,8 @@ export function messageText(message: Uint8Array, sealed: boolean, maxBytes: numb
   } catch (error) {
     throw new SealpostError('ERR_INVALID_ARGUMENT', 'the message is not UTF-8 text, so the JSON API cannot carry it unchanged', { cause: error });
   }
-  if (text.includes(SMTP_TERMINATOR))
-    throw new SealpostError('ERR_INVALID_ARGUMENT', 'the message contains a line with a single dot, which SparkPost does not accept in raw content');
+  if (text.includes(SMTP_TERMINATOR)) throw new SealpostError('ERR_INVALID_ARGUMENT', 'the message contains a line with a single dot, which SparkPost does not accept in raw content');
   if (sealed && text.includes(SUBSTITUTION_OPEN))
-    throw new SealpostError(
-      'ERR_INVALID_ARGUMENT',
-      "the sealed message contains '{{', which SparkPost would treat as substitution syntax and rewrite, breaking the signature",
-    );
+    throw new SealpostError('ERR_INVALID_ARGUMENT', "the sealed message contains '{{', which SparkPost would treat as substitution syntax and rewrite, breaking the signature");
   return text;
 }

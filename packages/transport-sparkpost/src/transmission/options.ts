@@ -139,10 +139,8 @@ function resolveCampaignId(campaignId: string | undefined): string | undefined {
 
 function resolveMetadata(metadata: Readonly<Record<string, unknown>> | undefined): Readonly<Record<string, unknown>> | undefined {
   if (metadata === undefined) return undefined;
-  if (typeof metadata !== 'object' || metadata === null || Array.isArray(metadata))
-    throw new TypeError('createSparkPostTransport: metadata must be a plain object');
-  if (byteLength(JSON.stringify(metadata)) > METADATA_MAX_BYTES)
-    throw new RangeError(`createSparkPostTransport: metadata must be at most ${METADATA_MAX_BYTES} bytes as JSON`);
+  if (typeof metadata !== 'object' || metadata === null || Array.isArray(metadata)) throw new TypeError('createSparkPostTransport: metadata must be a plain object');
+  if (byteLength(JSON.stringify(metadata)) > METADATA_MAX_BYTES) throw new RangeError(`createSparkPostTransport: metadata must be at most ${METADATA_MAX_BYTES} bytes as JSON`);
   return metadata;
 }
 

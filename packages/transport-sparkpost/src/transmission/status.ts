@@ -69,8 +69,7 @@ export function answerOutcome(status: number, answer: ApiAnswer): AnswerOutcome 
         detail: { status, errors, outcomeUnknown: true, reason: 'server-error' },
       },
     };
-  if (status === 401 || status === 403)
-    return failed('ERR_TRANSPORT_AUTH', `SparkPost refused the API key (HTTP ${status})${firstMessage(errors)}`, status, errors);
+  if (status === 401 || status === 403) return failed('ERR_TRANSPORT_AUTH', `SparkPost refused the API key (HTTP ${status})${firstMessage(errors)}`, status, errors);
   if (status === 420) return refused('deferred', `SparkPost sending limit reached (HTTP 420), nothing was sent${firstMessage(errors)}`, status, errors);
   if (status === 413) return refused('rejected', `SparkPost found the transmission too large (HTTP 413)${firstMessage(errors)}`, status, errors);
   return refused('rejected', `SparkPost refused the transmission (HTTP ${status})${firstMessage(errors)}`, status, errors);

@@ -198,14 +198,10 @@ describe('createSparkPostTransport: answers', () => {
   });
 
   it('resolves 420 (sending limit) as deferred and 413 as rejected, without retrying', async () => {
-    const s = await server((_, i) =>
-      i === 0 ? { status: 420, body: { errors: [{ message: 'Exceed Sending Limit (hourly)', code: '2101' }] } } : { status: 413, body: '' },
-    );
+    const s = await server((_, i) => (i === 0 ? { status: 420, body: { errors: [{ message: 'Exceed Sending Limit (hourly)', code: '2101' }] } } : { status: 413, body: '' }));
     const limit = await transport(s.baseUrl).send(sealedRequest());
     expect(limit).toMatchObject({ status: 420, errors: [{ message: 'Exceed Sending Limit (hourly)', code: '2101' }] });
-    expect(limit.recipients).toEqual([
-      { address: 'bob@example.com', status: 'deferred', response: 'SparkPost sending limit reached (HTTP 420), nothing was sent: Exceed Sending Limit (hourly)' },
-    ]);
+    expect(limit.recipients).toEqual([{ address: 'bob@example.com', status: 'deferred', response: 'SparkPost sending limit reached (HTTP 420), nothing was sent: Exceed Sending Limit (hourly)' }]);
     const large = await transport(s.baseUrl).send(sealedRequest());
     expect(large.recipients).toEqual([{ address: 'bob@example.com', status: 'rejected', response: 'SparkPost found the transmission too large (HTTP 413)' }]);
     expect(s.requests).toHaveLength(2);
@@ -226,9 +222,7 @@ describe('createSparkPostTransport: answers', () => {
     }));
     const result = await transport(s.baseUrl).send(sealedRequest({ envelope: { from: 'alice@example.com', to: ['bob@example.com', 'carol@example.com'] } }));
     expect(result).toMatchObject({ id: '11668787484950530', accepted: 1, rejected: 1 });
-    expect(result.recipientErrors).toEqual([
-      { message: 'required field is missing', description: 'address.email is required for each recipient', code: '1400' },
-    ]);
+    expect(result.recipientErrors).toEqual([{ message: 'required field is missing', description: 'address.email is required for each recipient', code: '1400' }]);
     expect(result.recipients.map((r) => r.status)).toEqual(['deferred', 'deferred']);
     expect(result.recipients[0]!.response).toMatch(/accepted 1 of 2/);
   });
@@ -344,9 +338,7 @@ describe('createSparkPostTransport: retries', () => {
       calls += 1;
       throw new TypeError('fetch failed', { cause: Object.assign(new Error('certificate has expired'), { code: 'CERT_HAS_EXPIRED' }) });
     };
-    const error = await rejection(
-      createSparkPostTransport({ apiKey: TEST_API_KEY, fetch: certificateRefused, retry: { maxAttempts: 3, baseDelayMs: 5, maxDelayMs: 10 } }).send(sealedRequest()),
-    );
+    const error = await rejection(createSparkPostTransport({ apiKey: TEST_API_KEY, fetch: certificateRefused, retry: { maxAttempts: 3, baseDelayMs: 5, maxDelayMs: 10 } }).send(sealedRequest()));
     expect(error.code).toBe('ERR_TRANSPORT_UNAVAILABLE');
     expect(error.detail).toMatchObject({ reason: 'CERT_HAS_EXPIRED', attempts: 1 });
     expect(calls).toBe(1);
@@ -364,9 +356,7 @@ describe('createSparkPostTransport: retries', () => {
     const later = new AbortController();
     setTimeout(() => later.abort(), 100);
     const started = performance.now();
-    const waiting = await rejection(
-      transport(limited.baseUrl, { retry: { maxAttempts: 3, baseDelayMs: 10, maxDelayMs: 10_000 } }).send(sealedRequest({ signal: later.signal })),
-    );
+    const waiting = await rejection(transport(limited.baseUrl, { retry: { maxAttempts: 3, baseDelayMs: 10, maxDelayMs: 10_000 } }).send(sealedRequest({ signal: later.signal })));
     expect(waiting.code).toBe('ERR_ABORTED');
     expect(performance.now() - started).toBeLessThan(2000);
     expect(limited.requests).toHaveLength(1);

@@ -83,8 +83,7 @@ function refusedResult(recipients: readonly string[], refusal: Refusal, attempts
 
 function rateLimitVerdict(failure: Failure, retryAfter: string | null, options: ResolvedOptions): Verdict {
   const asked = retryAfterMs(retryAfter, Date.now());
-  if (asked !== null && asked > options.retry.maxDelayMs)
-    return { failure: { ...failure, detail: { ...failure.detail, retryAfterMs: asked } }, retry: false, delayMs: null };
+  if (asked !== null && asked > options.retry.maxDelayMs) return { failure: { ...failure, detail: { ...failure.detail, retryAfterMs: asked } }, retry: false, delayMs: null };
   // Without Retry-After SparkPost asks for a pause of a second or more: never less than the base delay.
   return { failure, retry: true, delayMs: asked ?? Math.max(options.retry.baseDelayMs, backoffDelayMs(1, options.retry)) };
 }

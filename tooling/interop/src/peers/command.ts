@@ -31,7 +31,10 @@ export function requireSuccess(what: string, result: ProcessResult): ProcessResu
 }
 
 export function firstLine(text: string): string {
-  const line = text.split('\n').map((l) => l.trim()).find((l) => l.length > 0);
+  const line = text
+    .split('\n')
+    .map((l) => l.trim())
+    .find((l) => l.length > 0);
   return line ?? '(no message)';
 }
 
@@ -40,7 +43,10 @@ export function firstLine(text: string): string {
  * and the reason they failed last.
  */
 export function failureLine(stderr: string): string {
-  const lines = stderr.split('\n').map((l) => l.trim()).filter((l) => l.length > 0);
+  const lines = stderr
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l.length > 0);
   const failures = lines.filter((l) => /error|fail|invalid|not found|no secret|bad|unsupported|unrecognized/i.test(l));
   return failures[failures.length - 1] ?? lines[lines.length - 1] ?? '(no message)';
 }

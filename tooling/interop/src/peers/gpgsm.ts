@@ -88,20 +88,18 @@ async function openGpgsmDriver(context: ActorContext): Promise<PeerDriver> {
       sign: (content, detached, signal) =>
         producer.serial(() =>
           produced(content, (input, output) =>
-            runPeerWithStdin(passphrase, 'gpgsm', [
-              '--homedir', producer.dir, ...withKey, '-u', sender.email,
-              detached ? '--detach-sign' : '--sign', '--output', output, input,
-            ], signal),
+            runPeerWithStdin(passphrase, 'gpgsm', ['--homedir', producer.dir, ...withKey, '-u', sender.email, detached ? '--detach-sign' : '--sign', '--output', output, input], signal),
           ),
         ),
       // No switch selects RSA-OAEP: gpgsm is asked for the cipher only, and the matrix reads what it made.
       encrypt: (content, plan, signal) =>
         producer.serial(() =>
           produced(content, (input, output) =>
-            runPeer('gpgsm', [
-              '--homedir', producer.dir, '--batch', '--cipher-algo', CIPHER_NAMES[plan.cipher] ?? plan.cipher,
-              '-r', plan.recipient.email, '--encrypt', '--output', output, input,
-            ], signal),
+            runPeer(
+              'gpgsm',
+              ['--homedir', producer.dir, '--batch', '--cipher-algo', CIPHER_NAMES[plan.cipher] ?? plan.cipher, '-r', plan.recipient.email, '--encrypt', '--output', output, input],
+              signal,
+            ),
           ),
         ),
       verify: (cms, content, signal) => consumer.serial(() => verify(consumer.dir, cms, content, signal)),
@@ -111,9 +109,7 @@ async function openGpgsmDriver(context: ActorContext): Promise<PeerDriver> {
           withTempDir('sealpost-gpgsm-', async (dir) => {
             const input = await writePrivate(dir, 'in.p7m', cms);
             const output = join(dir, 'content.out');
-            const result = await runPeerWithStdin(passphrase, 'gpgsm', [
-              '--homedir', consumer.dir, ...withKey, '--status-fd', '1', '--decrypt', '--output', output, input,
-            ], signal);
+            const result = await runPeerWithStdin(passphrase, 'gpgsm', ['--homedir', consumer.dir, ...withKey, '--status-fd', '1', '--decrypt', '--output', output, input], signal);
             const problem = gpgsmDecryptionProblem(result.exitCode, new TextDecoder().decode(result.stdout));
             return judged(problem, result.stderr, 'DECRYPTION_OKAY', output);
           }),
@@ -126,14 +122,7 @@ async function openGpgsmDriver(context: ActorContext): Promise<PeerDriver> {
   }
 }
 
-async function createHome(
-  context: ActorContext,
-  name: string,
-  owner: TestIdentity,
-  others: readonly TestIdentity[],
-  passphrase: string,
-  homes: GpgsmHome[],
-): Promise<GpgsmHome> {
+async function createHome(context: ActorContext, name: string, owner: TestIdentity, others: readonly TestIdentity[], passphrase: string, homes: GpgsmHome[]): Promise<GpgsmHome> {
   const dir = await privateDir(context.dir, name);
   const home: GpgsmHome = { dir, serial: createLimiter(1) };
   homes.push(home);
@@ -165,10 +154,31 @@ async function importLegacyPkcs12(context: ActorContext, dir: string, base: read
     file = join(dir, `reexported-${attempt}.p12`);
     requireSuccess(
       'openssl pkcs12 -export (3DES, for gpgsm)',
-      await runPeerWithStdin(passphraseFile, 'openssl', [
-        'pkcs12', '-export', '-in', owner.certPath, '-inkey', owner.keyPath, '-name', owner.name,
-        '-keypbe', 'PBE-SHA1-3DES', '-certpbe', 'PBE-SHA1-3DES', '-macalg', 'sha1', '-passout', 'stdin', '-out', file,
-      ], context.signal),
+      await runPeerWithStdin(
+        passphraseFile,
+        'openssl',
+        [
+          'pkcs12',
+          '-export',
+          '-in',
+          owner.certPath,
+          '-inkey',
+          owner.keyPath,
+          '-name',
+          owner.name,
+          '-keypbe',
+          'PBE-SHA1-3DES',
+          '-certpbe',
+          'PBE-SHA1-3DES',
+          '-macalg',
+          'sha1',
+          '-passout',
+          'stdin',
+          '-out',
+          file,
+        ],
+        context.signal,
+      ),
     );
   }
 }
@@ -179,10 +189,7 @@ function sha1Fingerprint(der: Uint8Array): string {
   return hex.match(/../g)?.join(':') ?? hex;
 }
 
-async function produced(
-  content: Uint8Array,
-  command: (input: string, output: string) => ReturnType<typeof runPeer>,
-): Promise<Uint8Array> {
+async function produced(content: Uint8Array, command: (input: string, output: string) => ReturnType<typeof runPeer>): Promise<Uint8Array> {
   return withTempDir('sealpost-gpgsm-', async (dir) => {
     const input = await writePrivate(dir, 'content.bin', content);
     const output = join(dir, 'out.p7m');

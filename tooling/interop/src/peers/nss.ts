@@ -62,15 +62,9 @@ async function openNssDriver(context: ActorContext): Promise<PeerDriver> {
     produces: PRODUCES,
     consumes: CONSUMES,
     sign: (content, detached, signal) =>
-      serial(() =>
-        produced(content, signal, (input, output) => [
-          '-S', ...(detached ? ['-T'] : []), '-N', sender.email, '-H', 'SHA256', '-G', '-P',
-          '-i', input, '-d', producerDb, '-o', output,
-        ]),
-      ),
+      serial(() => produced(content, signal, (input, output) => ['-S', ...(detached ? ['-T'] : []), '-N', sender.email, '-H', 'SHA256', '-G', '-P', '-i', input, '-d', producerDb, '-o', output])),
     // cmsutil has no switch for the cipher or the RSA padding: the matrix reads what it made.
-    encrypt: (content, plan, signal) =>
-      serial(() => produced(content, signal, (input, output) => ['-E', '-r', plan.recipient.email, '-i', input, '-d', producerDb, '-o', output])),
+    encrypt: (content, plan, signal) => serial(() => produced(content, signal, (input, output) => ['-E', '-r', plan.recipient.email, '-i', input, '-d', producerDb, '-o', output])),
     verify: (cms, content, signal) => serial(() => verify(consumerDb, cms, content, signal)),
     // cmsutil finds the key for any recipient in its database.
     decrypt: (cms, _recipient, signal) => serial(() => decoded(consumerDb, cms, signal)),
@@ -78,14 +72,7 @@ async function openNssDriver(context: ActorContext): Promise<PeerDriver> {
   };
 }
 
-async function createDatabase(
-  context: ActorContext,
-  pki: TestPki,
-  name: string,
-  owner: TestIdentity,
-  others: readonly TestIdentity[],
-  moreKeys: readonly TestIdentity[] = [],
-): Promise<string> {
+async function createDatabase(context: ActorContext, pki: TestPki, name: string, owner: TestIdentity, others: readonly TestIdentity[], moreKeys: readonly TestIdentity[] = []): Promise<string> {
   const dir = await privateDir(context.dir, name);
   const db = `sql:${dir}`;
   const passwordFile = await writePrivate(dir, 'p12-password', `${pki.p12Password}\n`);
@@ -110,8 +97,7 @@ async function produced(content: Uint8Array, signal: AbortSignal | undefined, ar
 
 async function verify(db: string, cms: Uint8Array, content: Uint8Array | undefined, signal: AbortSignal | undefined): Promise<PeerVerdict> {
   // With -c, cmsutil checks embedded eContent and ignores the detached content: refuse that shape here.
-  if (content !== undefined && hasEContent(cms))
-    return { ok: false, detail: 'detached signature carries eContent, which cmsutil would verify instead' };
+  if (content !== undefined && hasEContent(cms)) return { ok: false, detail: 'detached signature carries eContent, which cmsutil would verify instead' };
   const status = await withTempDir('sealpost-nss-', async (dir) => {
     const input = await writePrivate(dir, 'signed.p7s', cms);
     const detached = content === undefined ? [] : ['-c', await writePrivate(dir, 'content.bin', content)];

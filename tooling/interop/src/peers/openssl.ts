@@ -58,20 +58,18 @@ async function openOpensslDriver(context: ActorContext): Promise<PeerDriver> {
     version,
     produces: PRODUCES,
     consumes: CONSUMES,
-    sign: (content, detached, signal) =>
-      opensslSignDer({ content, certPath: sender.certPath, keyPath: sender.keyPath, detached, ...aborts(signal) }),
+    sign: (content, detached, signal) => opensslSignDer({ content, certPath: sender.certPath, keyPath: sender.keyPath, detached, ...aborts(signal) }),
     encrypt: (content, plan, signal) =>
       LEGACY_FLAGS[plan.cipher] !== undefined
         ? legacyEncrypt(content, LEGACY_FLAGS[plan.cipher]!, plan.recipient.certPath, signal)
         : opensslEncryptDer({
-        content,
-        recipientCertPaths: [plan.recipient.certPath],
-        cipher: helperCipher(plan.cipher),
-        oaep: oaepOf(plan),
-        ...aborts(signal),
-      }),
-    verify: async (cms, content, signal) =>
-      verdictOf(await opensslVerifyDer({ cms, ...(content === undefined ? {} : { content }), caPath: pki.ca.certPath, ...aborts(signal) })),
+            content,
+            recipientCertPaths: [plan.recipient.certPath],
+            cipher: helperCipher(plan.cipher),
+            oaep: oaepOf(plan),
+            ...aborts(signal),
+          }),
+    verify: async (cms, content, signal) => verdictOf(await opensslVerifyDer({ cms, ...(content === undefined ? {} : { content }), caPath: pki.ca.certPath, ...aborts(signal) })),
     // RC2 with the legacy provider loaded too, as PEERS.md has it; everything else as openssl reads it by default.
     decrypt: async (cms, recipient, signal) =>
       isRc2(cms)
@@ -133,7 +131,10 @@ function verdictOf(result: PeerContentResult): PeerVerdict {
 
 /** The first stderr line ("Verification failure") and the reason of the last OpenSSL error-queue entry. */
 export function opensslReason(stderr: string): string {
-  const lines = stderr.split('\n').map((l) => l.trim()).filter((l) => l.length > 0);
+  const lines = stderr
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l.length > 0);
   const reasons = lines.filter((l) => /^[0-9A-F]+:error:/.test(l)).map((l) => l.split(':')[5] ?? '');
   const summary = firstLine(stderr);
   const reason = reasons[reasons.length - 1];

@@ -72,7 +72,6 @@ async function verifySigned(driver: PeerDriver, parties: Parties, signed: Uint8A
   const verdict = await driver.verify(cms, content, signal);
   if (!verdict.ok) return { ok: false, detail: `verify: ${verdict.detail}` };
   const recovered = content ?? verdict.content;
-  if (recovered === undefined || !bytesEqual(recovered, parties.entity))
-    return { ok: false, detail: 'verify: ok, but the signed content differs from the entity' };
+  if (recovered === undefined || !bytesEqual(recovered, parties.entity)) return { ok: false, detail: 'verify: ok, but the signed content differs from the entity' };
   return { ok: true, detail: `verify: ${verdict.detail}, content exact` };
 }

@@ -18,7 +18,10 @@ export function isPeerId(value: string): value is PeerId {
  */
 export function peersFromSetting(value: string | undefined): PeerId[] {
   if (value === undefined) return [...PEER_IDS];
-  const names = value.split(',').map((n) => n.trim().toLowerCase()).filter((n) => n.length > 0);
+  const names = value
+    .split(',')
+    .map((n) => n.trim().toLowerCase())
+    .filter((n) => n.length > 0);
   const unknown = names.filter((n) => !isPeerId(n));
   if (unknown.length > 0) throw new RangeError(`unknown peer ${unknown.join(', ')} in SEALPOST_INTEROP_PEERS (known: ${PEER_IDS.join(', ')})`);
   return PEER_IDS.filter((id) => names.includes(id));
