@@ -1,11 +1,9 @@
-import { type IncomingMessage, type ServerResponse, createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type PostgresServer, startPostgres } from '@sealpost/fixtures';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { answerTransmission, readBody, transmissionId } from '../src/demo/sparkpost-sink.js';
+import { startHoldingSparkPost } from './holding-sparkpost.js';
 import { type Pki, type RunningCommand, assertBuilt, makePki, sealpost, startSealpost, tempDir, waitFor } from './helpers.js';
 
 // 10,000 recipients through the PostgreSQL queue with three workers, one killed while it has sends in
@@ -36,88 +34,11 @@ afterAll(async () => {
   await cleanup?.();
 });
 
-interface HoldingSparkPost {
-  readonly baseUrl: string;
-  /** Transmissions the service kept, by address: a held request counts, as the service has it. */
-  readonly deliveries: Map<string, number>;
-  readonly held: string[];
-  /** Times of every request that arrived, ms since the epoch. */
-  readonly arrivals: number[];
-  /** From now on, requests arrive whole and get no answer until release(). */
-  hold(): void;
-  /** Answers every held request (those whose client is gone answer no one) and stops holding. */
-  release(): void;
-  /** For the next `ms`, answers every transmission 429 with Retry-After, without keeping it. */
-  rateLimitFor(ms: number, retryAfterSeconds: number): void;
-  /** When each address was first asked for, ms since the epoch. */
-  readonly firstSeen: Map<string, number>;
-  /** Answers every later transmission only after `ms`. */
-  slowDown(ms: number): void;
-  close(): Promise<void>;
-}
-
-/** A server following SparkPost's Transmissions contract that can hold requests, or answer 429. */
-async function startHoldingSparkPost(): Promise<HoldingSparkPost> {
-  const deliveries = new Map<string, number>();
-  const held: string[] = [];
-  const arrivals: number[] = [];
-  const waiting: (() => void)[] = [];
-  let holding = false;
-  const firstSeen = new Map<string, number>();
-  let limitedUntil = 0;
-  let retryAfter = 1;
-  let delayMs = 0;
-  let answered = 0;
-  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
-    void readBody(req).then((body) => {
-      arrivals.push(Date.now());
-      const answer = answerTransmission({ method: req.method ?? '', path: req.url ?? '', headers: req.headers, body }, API_KEY, transmissionId(answered++));
-      const address = answer.transmission?.recipients[0];
-      if (address !== undefined && !firstSeen.has(address)) firstSeen.set(address, Date.now());
-      if (address !== undefined && Date.now() < limitedUntil) {
-        res.writeHead(429, { 'Content-Type': 'application/json', 'Retry-After': String(retryAfter) }).end(JSON.stringify({ errors: [{ message: 'Too many requests' }] }));
-        return;
-      }
-      if (address !== undefined) deliveries.set(address, (deliveries.get(address) ?? 0) + 1);
-      const reply = (): void => void setTimeout(() => res.writeHead(answer.status, { 'Content-Type': 'application/json' }).end(JSON.stringify(answer.body)), delayMs);
-      if (address !== undefined && holding) {
-        held.push(address);
-        waiting.push(reply);
-        return;
-      }
-      reply();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  return {
-    baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    deliveries,
-    held,
-    arrivals,
-    hold: () => void (holding = true),
-    release() {
-      holding = false;
-      for (const reply of waiting.splice(0)) reply();
-    },
-    rateLimitFor(ms, seconds) {
-      limitedUntil = Date.now() + ms;
-      retryAfter = seconds;
-    },
-    firstSeen,
-    slowDown: (ms) => void (delayMs = ms),
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
-}
-
 const pgEnv = (): Record<string, string> => ({ PGPASSWORD: postgres.password });
 
 describe('a 10,000-recipient campaign through the queue', () => {
   it('three workers, one killed with sends in flight: each of 10,000 recipients gets exactly one copy', async () => {
-    const server = await startHoldingSparkPost();
+    const server = await startHoldingSparkPost(API_KEY);
     const worker = (): RunningCommand =>
       startSealpost(['worker', '--queue', queueUrl, '--via', 'sparkpost', '--cert', pki.alice.cert, '--key', pki.alice.key, '--no-encrypt', '--workers', '1', '--concurrency', '8', '--poll', '100'], {
         env: { ...pgEnv(), SPARKPOST_API_KEY: API_KEY, SPARKPOST_BASE_URL: server.baseUrl },

@@ -1,4 +1,3 @@
-import { type IncomingMessage, type ServerResponse, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -6,7 +5,7 @@ import { type PostgresServer, startPostgres } from '@sealpost/fixtures';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { SMTPServer } from 'smtp-server';
-import { answerTransmission, readBody, transmissionId } from '../src/demo/sparkpost-sink.js';
+import { startHoldingSparkPost } from './holding-sparkpost.js';
 import { makeLocalhostCertificate } from '../src/demo/tls-certificate.js';
 import { type Pki, type RunningCommand, assertBuilt, makePki, sealpost, startSealpost, tempDir, waitFor } from './helpers.js';
 
@@ -44,83 +43,6 @@ afterAll(async () => {
   await postgres?.stop();
   await cleanup?.();
 });
-
-interface HoldingSparkPost {
-  readonly baseUrl: string;
-  /** Transmissions the service kept, by address: a held request counts, as the service has it. */
-  readonly deliveries: Map<string, number>;
-  readonly held: string[];
-  /** Times of every request that arrived, ms since the epoch. */
-  readonly arrivals: number[];
-  /** From now on, requests arrive whole and get no answer until release(). */
-  hold(): void;
-  /** Answers every held request (those whose client is gone answer no one) and stops holding. */
-  release(): void;
-  /** For the next `ms`, answers every transmission 429 with Retry-After, without keeping it. */
-  rateLimitFor(ms: number, retryAfterSeconds: number): void;
-  /** When each address was first asked for, ms since the epoch. */
-  readonly firstSeen: Map<string, number>;
-  /** Answers every later transmission only after `ms`. */
-  slowDown(ms: number): void;
-  close(): Promise<void>;
-}
-
-/** A server following SparkPost's Transmissions contract that can hold requests, or answer 429. */
-async function startHoldingSparkPost(): Promise<HoldingSparkPost> {
-  const deliveries = new Map<string, number>();
-  const held: string[] = [];
-  const arrivals: number[] = [];
-  const waiting: (() => void)[] = [];
-  let holding = false;
-  const firstSeen = new Map<string, number>();
-  let limitedUntil = 0;
-  let retryAfter = 1;
-  let delayMs = 0;
-  let answered = 0;
-  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
-    void readBody(req).then((body) => {
-      arrivals.push(Date.now());
-      const answer = answerTransmission({ method: req.method ?? '', path: req.url ?? '', headers: req.headers, body }, API_KEY, transmissionId(answered++));
-      const address = answer.transmission?.recipients[0];
-      if (address !== undefined && !firstSeen.has(address)) firstSeen.set(address, Date.now());
-      if (address !== undefined && Date.now() < limitedUntil) {
-        res.writeHead(429, { 'Content-Type': 'application/json', 'Retry-After': String(retryAfter) }).end(JSON.stringify({ errors: [{ message: 'Too many requests' }] }));
-        return;
-      }
-      if (address !== undefined) deliveries.set(address, (deliveries.get(address) ?? 0) + 1);
-      const reply = (): void => void setTimeout(() => res.writeHead(answer.status, { 'Content-Type': 'application/json' }).end(JSON.stringify(answer.body)), delayMs);
-      if (address !== undefined && holding) {
-        held.push(address);
-        waiting.push(reply);
-        return;
-      }
-      reply();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  return {
-    baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    deliveries,
-    held,
-    arrivals,
-    hold: () => void (holding = true),
-    release() {
-      holding = false;
-      for (const reply of waiting.splice(0)) reply();
-    },
-    rateLimitFor(ms, seconds) {
-      limitedUntil = Date.now() + ms;
-      retryAfter = seconds;
-    },
-    firstSeen,
-    slowDown: (ms) => void (delayMs = ms),
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
-}
 
 interface HoldingSmtp {
   readonly port: number;
@@ -311,7 +233,7 @@ describe('sealpost send --bulk --queue, worker, campaign', () => {
   });
 
   it("three workers, one killed with sends held at SparkPost: every recipient gets exactly one copy, the killed one's are unknown", async () => {
-    const server = await startHoldingSparkPost();
+    const server = await startHoldingSparkPost(API_KEY);
     const workers = [startWorker(server.baseUrl), startWorker(server.baseUrl), startWorker(server.baseUrl)];
     try {
       const { path, addresses } = await writeCsv('kill.csv', 60);
@@ -403,7 +325,7 @@ describe('sealpost send --bulk --queue, worker, campaign', () => {
   });
 
   it('seals per recipient from the key store: a recipient without a certificate is recorded failed and never sent', async () => {
-    const server = await startHoldingSparkPost();
+    const server = await startHoldingSparkPost(API_KEY);
     const keystore = join(dir, 'queue-keys');
     const imported = await sealpost(['keys', 'import', '--keystore', keystore, '--cert', pki.bob.cert, '--address', pki.bob.email]);
     expect(imported.code, imported.stderr).toBe(0);
@@ -435,7 +357,7 @@ describe('sealpost send --bulk --queue, worker, campaign', () => {
   });
 
   it('pause stops the workers fetching, resume goes on, cancel leaves the rest unsent', async () => {
-    const server = await startHoldingSparkPost();
+    const server = await startHoldingSparkPost(API_KEY);
     const worker = startWorker(server.baseUrl);
     try {
       const paused = await writeCsv('paused.csv', 20);
@@ -476,7 +398,7 @@ describe('sealpost send --bulk --queue, worker, campaign', () => {
     }
   });
   it('SIGTERM: a worker sealing on two threads fetches nothing more, finishes and records its sends in flight, and exits 0', async () => {
-    const server = await startHoldingSparkPost();
+    const server = await startHoldingSparkPost(API_KEY);
     const worker = startWorker(server.baseUrl, ['--workers', '2']);
     try {
       const { path, addresses } = await writeCsv('graceful.csv', 20);
@@ -499,7 +421,7 @@ describe('sealpost send --bulk --queue, worker, campaign', () => {
   });
 
   it('SIGTERM while the database is away: the worker sends nothing more, gives up on what it cannot record after --stop-timeout, and exits 0', async () => {
-    const server = await startHoldingSparkPost();
+    const server = await startHoldingSparkPost(API_KEY);
     const worker = startWorker(server.baseUrl, ['--stop-timeout', '2']);
     try {
       const { path, addresses } = await writeCsv('away.csv', 20);
@@ -530,7 +452,7 @@ describe('sealpost send --bulk --queue, worker, campaign', () => {
   });
 
   it('the database stopped in the middle of a campaign and started again: the campaign goes on, no copy lost, none sent twice', async () => {
-    const server = await startHoldingSparkPost();
+    const server = await startHoldingSparkPost(API_KEY);
     server.slowDown(50);
     const workers = [startWorker(server.baseUrl), startWorker(server.baseUrl)];
     try {
@@ -557,7 +479,7 @@ describe('sealpost send --bulk --queue, worker, campaign', () => {
   });
 
   it('a 429 with Retry-After holds every worker (fleet-wide) for --rate-limit-wait, then the campaign completes', async () => {
-    const server = await startHoldingSparkPost();
+    const server = await startHoldingSparkPost(API_KEY);
     const workers = [startWorker(server.baseUrl, ['--rate-limit-wait', '3']), startWorker(server.baseUrl, ['--rate-limit-wait', '3'])];
     try {
       const { path, addresses } = await writeCsv('limited.csv', 30);

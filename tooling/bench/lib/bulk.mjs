@@ -21,7 +21,7 @@ import { createSealpost, parseCertificate } from '../../../packages/core/dist/in
 import { createPkijsBackend } from '../../../packages/backend-pkijs/dist/index.js';
 import { canPin, PROFILE_FLAGS, pinned, plainEnv, runNodeJson, runToEnd } from './child.mjs';
 import { ms, rate, times } from './format.mjs';
-import { summarize } from './measure.mjs';
+import { ratesOf } from './measure.mjs';
 import { textMessage } from './messages.mjs';
 import { SIGNED_ATTRIBUTES } from './raw.mjs';
 import { certificatePem } from './recipients.mjs';
@@ -80,12 +80,7 @@ export async function measureBulk({ pki, recipients, rows, runs, dir }) {
   } finally {
     await sink.close();
   }
-  const results = new Map(
-    Object.entries(samples).map(([id, s]) => {
-      const stats = summarize(s);
-      return [id, { stats, perSecond: (list.length * 1000) / stats.median }];
-    }),
-  );
+  const results = ratesOf(samples, list.length);
   return { rows: list.length, runs, pinned: canPin, workersFlag, workers, variants, results, copyBytes };
 }
 

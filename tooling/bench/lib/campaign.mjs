@@ -16,7 +16,7 @@ import { startPostgres } from '../../fixtures/dist/index.js';
 import { CLI, prepareRawBulk, signedEntityBytes, startSink, writeMailing } from './bulk.mjs';
 import { plainEnv, runToEnd } from './child.mjs';
 import { ms, rate, times } from './format.mjs';
-import { summarize } from './measure.mjs';
+import { ratesOf } from './measure.mjs';
 import { table } from './tables.mjs';
 
 /** What the product asks of the fleet: two worker processes at least 1.8x one, on two cores. */
@@ -61,12 +61,7 @@ export async function measureCampaign({ pki, recipients, rows, runs, dir }) {
     await sink.close();
     await database.stop();
   }
-  const results = new Map(
-    Object.entries(samples).map(([id, s]) => {
-      const stats = summarize(s);
-      return [id, { stats, perSecond: (list.length * 1000) / stats.median }];
-    }),
-  );
+  const results = ratesOf(samples, list.length);
   return { rows: list.length, runs, counts, cores: availableParallelism(), results };
 }
 

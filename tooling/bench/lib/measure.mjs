@@ -64,3 +64,13 @@ function medianOf(sorted) {
 function nearestRank(sorted, q) {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))];
 }
+
+/** Each variant's samples (ms per run of `count` items) as statistics and items per second at the median. */
+export function ratesOf(samples, count) {
+  return new Map(
+    Object.entries(samples).map(([id, s]) => {
+      const stats = summarize(s);
+      return [id, { stats, perSecond: (count * 1000) / stats.median }];
+    }),
+  );
+}

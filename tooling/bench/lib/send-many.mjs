@@ -7,7 +7,7 @@ import { ms, rate, times } from './format.mjs';
 import { canPin, runNodeJson } from './child.mjs';
 import { metAtLeast } from './ratio.mjs';
 import { table } from './tables.mjs';
-import { summarize } from './measure.mjs';
+import { ratesOf } from './measure.mjs';
 
 const CHILD = fileURLToPath(new URL('./send-many-child.mjs', import.meta.url));
 
@@ -16,12 +16,7 @@ export const SEND_GOAL = 5000;
 
 export async function measureSendToMany({ pki, recipientsFile, backends, runs, warmupRecipients = 50 }) {
   const out = await runNodeJson(CHILD, { pkiDir: pki.dir, recipientsFile, backends, runs, warmupRecipients }, { core: 0, timeoutMs: 1_800_000 });
-  const results = new Map(
-    Object.entries(out.samples).map(([id, samples]) => {
-      const stats = summarize(samples);
-      return [id, { stats, perSecond: (out.copies * 1000) / stats.median }];
-    }),
-  );
+  const results = ratesOf(out.samples, out.copies);
   return { pinned: canPin, runs, copies: out.copies, copyBytes: out.copyBytes, entityBytes: out.entityBytes, results };
 }
 
