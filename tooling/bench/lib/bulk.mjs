@@ -158,35 +158,17 @@ export function writeMailing(pki, list, dir) {
   return { keys, csv, template, cert: pki.identities.alice.certPath, key: pki.identities.alice.keyPath, ca: join(dir, 'smtp-ca.pem') };
 }
 
+/**
+ * How the bulk row and the campaign's workers seal and send: alice's identity, the key store folder, GCM
+ * (certificates written as bare .crt files advertise no capabilities; GCM is what send() rows use), and the
+ * loopback SMTP server verified against its own CA.
+ */
+export function sealingArgs(files, port) {
+  return ['--via', 'smtp', '--smtp-url', `smtp://127.0.0.1:${port}`, '--smtp-ca', files.ca, '--cert', files.cert, '--key', files.key, '--keystore', files.keys, '--cipher', 'aes-256-gcm'];
+}
+
 function cliArgs(files, port, report, extra) {
-  return [
-    CLI,
-    'send',
-    '--via',
-    'smtp',
-    '--smtp-url',
-    `smtp://127.0.0.1:${port}`,
-    '--smtp-ca',
-    files.ca,
-    '--cert',
-    files.cert,
-    '--key',
-    files.key,
-    '--keystore',
-    files.keys,
-    '--bulk',
-    files.csv,
-    '--template',
-    files.template,
-    '--report',
-    report,
-    // Certificates written as bare .crt files advertise no capabilities; GCM is what send() rows use.
-    '--cipher',
-    'aes-256-gcm',
-    '--no-progress',
-    '--json',
-    ...extra,
-  ];
+  return [CLI, 'send', ...sealingArgs(files, port), '--bulk', files.csv, '--template', files.template, '--report', report, '--no-progress', '--json', ...extra];
 }
 
 async function checkRun(result, sink, expected) {

@@ -13,7 +13,7 @@ import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { openCampaignQueue } from '../../../packages/queue/dist/index.js';
 import { startPostgres } from '../../fixtures/dist/index.js';
-import { CLI, prepareRawBulk, signedEntityBytes, startSink, writeMailing } from './bulk.mjs';
+import { CLI, prepareRawBulk, sealingArgs, signedEntityBytes, startSink, writeMailing } from './bulk.mjs';
 import { plainEnv, runToEnd } from './child.mjs';
 import { ms, rate, times } from './format.mjs';
 import { ratesOf } from './measure.mjs';
@@ -67,31 +67,7 @@ export async function measureCampaign({ pki, recipients, rows, runs, dir }) {
 
 /** Starts k workers, waits until the campaign has every outcome, stops them; the wall time in ms. */
 async function runFleet({ k, campaign, files, port, env, ledger, expected }) {
-  const args = [
-    CLI,
-    'worker',
-    '--queue',
-    '--via',
-    'smtp',
-    '--smtp-url',
-    `smtp://127.0.0.1:${port}`,
-    '--smtp-ca',
-    files.ca,
-    '--cert',
-    files.cert,
-    '--key',
-    files.key,
-    '--keystore',
-    files.keys,
-    '--cipher',
-    'aes-256-gcm',
-    '--workers',
-    '1',
-    '--concurrency',
-    '4',
-    '--poll',
-    '50',
-  ];
+  const args = [CLI, 'worker', '--queue', ...sealingArgs(files, port), '--workers', '1', '--concurrency', '4', '--poll', '50'];
   const started = performance.now();
   const workers = Array.from({ length: k }, () => {
     const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'ignore', 'pipe'] });
