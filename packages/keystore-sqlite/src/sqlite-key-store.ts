@@ -89,15 +89,36 @@ export function createSqliteKeyStore(options: SqliteKeyStoreOptions): KeyStore {
 function openDatabase(path: string, busyTimeoutMs: number): Database.Database {
   if (!Number.isFinite(busyTimeoutMs) || busyTimeoutMs < 0) throw new RangeError('createSqliteKeyStore: busyTimeoutMs must be a non-negative number');
   createPrivateFile(path);
-  const db = new Database(path, { timeout: busyTimeoutMs });
-  try {
-    configureConnection(db, busyTimeoutMs);
-    ensureSchema(db);
-    return db;
-  } catch (error) {
-    db.close();
-    throw error;
+  const deadline = Date.now() + busyTimeoutMs;
+  for (let attempt = 0; ; attempt++) {
+    const db = new Database(path, { timeout: busyTimeoutMs });
+    try {
+      configureConnection(db, busyTimeoutMs);
+      ensureSchema(db);
+      return db;
+    } catch (error) {
+      db.close();
+      if (!isBusy(error) || Date.now() >= deadline) throw error;
+      sleepSync(Math.min(deadline - Date.now(), Math.min(100, 5 * 2 ** attempt) * (0.5 + Math.random())));
+    }
   }
+}
+
+/**
+ * Switching a file to WAL takes an exclusive lock without calling SQLite's busy handler, so when
+ * several processes open a new store at the same moment all but one get SQLITE_BUSY at once, whatever
+ * the busy timeout. Opening is retried, with growing jittered pauses, until the timeout has passed.
+ */
+function isBusy(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED'));
+}
+
+const sleepCell = new Int32Array(new SharedArrayBuffer(4));
+
+/** better-sqlite3 opens synchronously, so the pause between attempts blocks too. */
+function sleepSync(ms: number): void {
+  if (ms > 0) Atomics.wait(sleepCell, 0, 0, ms);
 }
 
 /**
