@@ -186,6 +186,8 @@ export function leftovers(dir: string): string[] {
 
 /** True while a process with this pid exists and has not ended (a zombie nobody reaped has ended). */
 export function isRunning(pid: number): boolean {
+  // kill(0) and kill(-1) would ask about a process group, and always answer yes.
+  if (!Number.isInteger(pid) || pid <= 0) throw new Error(`not a pid: ${pid}`);
   try {
     process.kill(pid, 0);
   } catch {
@@ -200,10 +202,13 @@ export function isRunning(pid: number): boolean {
   }
 }
 
-/** Resolves once `path` exists (a fake binary has started and written its pid there). */
+/**
+ * Resolves once `path` holds a whole line (a fake binary has started and written its pid there). The
+ * shell creates the file before it writes to it: a file that exists may still be empty.
+ */
 export async function fileAppears(path: string, timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while (!existsSync(path)) {
+  while (!(existsSync(path) && readFileSync(path, 'utf8').endsWith('\n'))) {
     if (Date.now() > deadline) throw new Error(`${path} did not appear`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
