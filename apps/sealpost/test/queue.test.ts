@@ -490,23 +490,26 @@ describe('sealpost send --bulk --queue, worker, campaign', () => {
     }
   });
 
-  it('a 429 with Retry-After holds every worker (fleet-wide) for --rate-limit-wait, then the campaign completes', async () => {
+  it('a 429 holds every worker (fleet-wide) for as long as its Retry-After asks, not --rate-limit-wait, then the campaign completes', async () => {
     const server = await startHoldingSparkPost(API_KEY);
-    const workers = [startWorker(server.baseUrl, ['--rate-limit-wait', '3']), startWorker(server.baseUrl, ['--rate-limit-wait', '3'])];
+    // --rate-limit-wait is left at its default (30 s): it is for limits that say nothing of how long.
+    const workers = [startWorker(server.baseUrl), startWorker(server.baseUrl)];
     try {
       const { path, addresses } = await writeCsv('limited.csv', 30);
-      // Long enough that the transport's own retries (Retry-After: 1) all meet a 429.
-      server.rateLimitFor(5000, 1);
+      // Long enough that the transport's own three tries (Retry-After: 2, so 2 s apart) all meet a 429.
+      server.rateLimitFor(7000, 2);
       expect((await enqueue(path, 'limited', ['--job-timeout', '60'])).code).toBe(0);
-      const until = await waitFor(
+      const hold = await waitFor(
         async () => {
-          const { rows: limits } = await db.query<{ until: Date }>('SELECT until FROM sealpost.rate_limits');
-          return limits[0]?.until;
+          const { rows: limits } = await db.query<{ until: Date; ms: number }>('SELECT until, ceil(extract(epoch FROM until - now()) * 1000)::int AS ms FROM sealpost.rate_limits');
+          return limits[0];
         },
         `a fleet-wide rate limit (${workers.map((w) => w.stderr()).join(' | ')})`,
       );
+      expect(hold.ms).toBeLessThanOrEqual(2000);
+      const until = hold.until;
       await waitFor(async () => ((await status('limited')).state === 'done' ? true : undefined), 'the campaign to be done', 90_000);
-      expectNoNewCopiesWhileHeld(server.firstSeen, addresses, until, 3000, workers.length);
+      expectNoNewCopiesWhileHeld(server.firstSeen, addresses, until, 2000, workers.length);
       expect([...server.firstSeen].filter(([a, t]) => addresses.includes(a) && t >= until.getTime()).length).toBeGreaterThan(0);
       expect((await status('limited')).counts).toMatchObject({ accepted: 30, deferred: 0, failed: 0 });
       expect(addresses.every((a) => server.deliveries.get(a) === 1)).toBe(true);

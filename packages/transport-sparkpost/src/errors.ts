@@ -35,6 +35,7 @@ export interface TransportErrorDetail {
   readonly outcomeUnknown?: boolean;
   /** Why the outcome is unknown or the request failed: 'timeout', 'connection-lost', 'server-error', ... */
   readonly reason?: string;
+  /** ERR_TRANSPORT_RATE_LIMITED: the wait the last 429's Retry-After asked for, in ms (absent when it gave none). */
   readonly retryAfterMs?: number;
   readonly [key: string]: unknown;
 }

@@ -221,15 +221,22 @@ async function handle(job: CampaignJob, key: number, options: LoopOptions, count
   }
 }
 
+/** No Retry-After holds the fleet longer than an hour (a server asking for a day is answered in an hour). */
+const MAX_HOLD_MS = 3_600_000;
+
 /**
  * The ledger's outcome for core's send report. A copy no transport took (rate limited, transport
- * unreachable) is deferred and queued again; a rate limit (SparkPost 429, SMTP 421 or 451) holds
- * every worker's sends on this transport for `holdMs`.
+ * unreachable) is deferred and queued again; a rate limit holds every worker's sends on this
+ * transport: for as long as SparkPost's 429 asked (Retry-After), else (no Retry-After, SMTP 421 or
+ * 451) for `holdMs`.
  */
 export function deliveryOutcome(outcome: RowOutcome, holdMs: number): DeliveryOutcome {
   const response = outcome.response ?? outcome.error?.message;
   const base = { ...(response === undefined ? {} : { response }), ...(outcome.error === undefined ? {} : { errorCode: outcome.error.code }) };
-  if (outcome.status === 'failed' && outcome.error?.code === 'ERR_TRANSPORT_RATE_LIMITED') return { ...base, status: 'deferred', holdTransportMs: holdMs };
+  if (outcome.status === 'failed' && outcome.error?.code === 'ERR_TRANSPORT_RATE_LIMITED') {
+    const asked = outcome.error.retryAfterMs;
+    return { ...base, status: 'deferred', holdTransportMs: asked === undefined ? holdMs : Math.min(Math.max(asked, 1000), MAX_HOLD_MS) };
+  }
   if (outcome.status === 'failed' && outcome.error?.code === 'ERR_TRANSPORT_UNAVAILABLE') return { ...base, status: 'deferred' };
   if (outcome.status === 'deferred' && (outcome.code === 421 || outcome.code === 451)) return { ...base, status: 'deferred', holdTransportMs: holdMs };
   return { ...base, status: outcome.status };

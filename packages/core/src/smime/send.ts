@@ -11,7 +11,7 @@ import { splitForSealing } from './header-protection.js';
 import type { SplitMessage } from '../mime/types.js';
 import { errorOf } from './report.js';
 import { signEntity } from './sign.js';
-import type { SendOptions, SendRecipientReport, SendReport } from './types.js';
+import type { SendError, SendOptions, SendRecipientReport, SendReport } from './types.js';
 
 export interface SendContext {
   readonly backend: CryptoBackend;
@@ -144,8 +144,8 @@ function reportsFrom(result: SendResult, addresses: readonly string[], sealing: 
  * abort while the request was out), else `failed` (not sent).
  */
 function failureReports(error: unknown, addresses: readonly string[], sealing: Omit<SendRecipientReport, 'address' | 'status'>): SendRecipientReport[] {
-  const e = errorOf(error);
   const detail = isSealpostError(error) ? error.detail : undefined;
+  const e: SendError = { ...errorOf(error), ...retryAfterOf(error, detail) };
   const answered = answeredRecipients(detail?.['recipients']);
   const doubtful = Array.isArray(detail?.['outcomeUnknown']) ? (detail['outcomeUnknown'] as unknown[]).filter((a): a is string => typeof a === 'string') : undefined;
   const unknownForAll = detail?.['outcomeUnknown'] === true || (isSealpostError(error, 'ERR_TRANSPORT_OUTCOME_UNKNOWN') && doubtful === undefined);
@@ -158,6 +158,13 @@ function failureReports(error: unknown, addresses: readonly string[], sealing: O
     const unknown = unknownForAll || lookUp(inDoubt, address) !== undefined;
     return { address, ...sealing, status: unknown ? 'unknown' : 'failed', error: e };
   });
+}
+
+/** A rate limit's `detail.retryAfterMs`, when it is a wait (a whole number of ms, at most a day). */
+function retryAfterOf(error: unknown, detail: Readonly<Record<string, unknown>> | undefined): { retryAfterMs?: number } {
+  const ms = detail?.['retryAfterMs'];
+  if (!isSealpostError(error, 'ERR_TRANSPORT_RATE_LIMITED') || typeof ms !== 'number' || !Number.isSafeInteger(ms) || ms < 0 || ms > 86_400_000) return {};
+  return { retryAfterMs: ms };
 }
 
 /** The final answers (accepted, rejected) among a transport error's `detail.recipients`; a deferral is not final. */

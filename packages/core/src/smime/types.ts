@@ -362,6 +362,11 @@ export interface SendRecipientReport {
 export interface SendError {
   readonly code: ErrorCode | (string & {});
   readonly message: string;
+  /**
+   * ERR_TRANSPORT_RATE_LIMITED: how long the transport was asked to wait before sending again, in ms,
+   * when it was told (a `retryAfterMs` in the transport error's detail, as SparkPost's Retry-After).
+   */
+  readonly retryAfterMs?: number;
 }
 
 export interface SendReport {

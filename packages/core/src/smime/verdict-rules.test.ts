@@ -272,4 +272,22 @@ describe('verdict rules core enforces whatever the backend reports', () => {
     expect(header).toMatch(/^To: bob@example.com$/m);
     expect(header).not.toMatch(/^Bcc:/im);
   });
+
+  it("send reports a rate limit's Retry-After wait (a whole number of ms, at most a day) and nothing else from the error's detail", async () => {
+    const plain = enc.encode('From: alice@example.com\r\nTo: bob@example.com\r\nContent-Type: text/plain\r\n\r\nHi.\r\n');
+    const reportFor = async (code: 'ERR_TRANSPORT_RATE_LIMITED' | 'ERR_TRANSPORT_UNAVAILABLE', retryAfterMs: unknown) => {
+      const transport = {
+        name: 'limited',
+        async send(): Promise<never> {
+          throw new SealpostError(code, 'slow down', { detail: { retryAfterMs, status: 429 } });
+        },
+      };
+      const report = await createSealpost({ backend: scriptedBackend({}), transport }).send(plain, { sign: false, encrypt: false });
+      return report.recipients[0]?.error;
+    };
+    expect(await reportFor('ERR_TRANSPORT_RATE_LIMITED', 2000)).toEqual({ code: 'ERR_TRANSPORT_RATE_LIMITED', message: 'slow down', retryAfterMs: 2000 });
+    for (const odd of [undefined, -1, 1.5, '2000', 86_400_001, Number.NaN])
+      expect(await reportFor('ERR_TRANSPORT_RATE_LIMITED', odd)).toEqual({ code: 'ERR_TRANSPORT_RATE_LIMITED', message: 'slow down' });
+    expect(await reportFor('ERR_TRANSPORT_UNAVAILABLE', 2000)).toEqual({ code: 'ERR_TRANSPORT_UNAVAILABLE', message: 'slow down' });
+  });
 });

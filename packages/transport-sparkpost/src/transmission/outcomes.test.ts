@@ -94,7 +94,7 @@ describe('SparkPost answers as send outcomes', () => {
 
   it('429 on every attempt: failed with ERR_TRANSPORT_RATE_LIMITED, after the retries', async () => {
     const { report, requests } = await outcomeFor({ status: 429, body: apiError('Too many requests', '1600'), headers: { 'Retry-After': '0' } });
-    expect(report).toMatchObject({ status: 'failed', error: { code: 'ERR_TRANSPORT_RATE_LIMITED' } });
+    expect(report).toMatchObject({ status: 'failed', error: { code: 'ERR_TRANSPORT_RATE_LIMITED', retryAfterMs: 0 } });
     expect(requests).toBe(2);
   });
 

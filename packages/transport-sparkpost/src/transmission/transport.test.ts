@@ -273,8 +273,16 @@ describe('createSparkPostTransport: retries', () => {
     const error = await rejection(transport(s.baseUrl, { retry: { maxAttempts: 3, baseDelayMs: 100, maxDelayMs: 200 } }).send(sealedRequest()));
     expect(error.code).toBe('ERR_TRANSPORT_RATE_LIMITED');
     expect(error.detail).toMatchObject({ attempts: 3 });
+    expect(error.detail).not.toHaveProperty('retryAfterMs');
     expect(s.requests).toHaveLength(3);
     expect(s.requests[1]!.at - s.requests[0]!.at).toBeGreaterThanOrEqual(95);
+  });
+
+  it('after the last 429 says how long its Retry-After asked to wait (detail.retryAfterMs), for callers that hold later sends', async () => {
+    const s = await server((_r, i) => ({ status: 429, headers: { 'Retry-After': i === 0 ? '0' : '1' } }));
+    const error = await rejection(transport(s.baseUrl, { retry: { maxAttempts: 2, baseDelayMs: 10, maxDelayMs: 5000 } }).send(sealedRequest()));
+    expect(error.code).toBe('ERR_TRANSPORT_RATE_LIMITED');
+    expect(error.detail).toMatchObject({ status: 429, retryAfterMs: 1000, attempts: 2 });
   });
 
   it('does not retry a 500: the outcome is unknown', async () => {

@@ -81,11 +81,17 @@ function refusedResult(recipients: readonly string[], refusal: Refusal, attempts
   };
 }
 
+/**
+ * A 429: retried after the wait Retry-After asks for. The wait asked is kept in the failure's detail
+ * (`retryAfterMs`), so that a caller whose retries ran out, or that was asked to wait longer than
+ * `maxDelayMs`, can hold its later sends (the CLI's queue workers hold the whole fleet) for it.
+ */
 function rateLimitVerdict(failure: Failure, retryAfter: string | null, options: ResolvedOptions): Verdict {
   const asked = retryAfterMs(retryAfter, Date.now());
-  if (asked !== null && asked > options.retry.maxDelayMs) return { failure: { ...failure, detail: { ...failure.detail, retryAfterMs: asked } }, retry: false, delayMs: null };
+  const kept = asked === null ? failure : { ...failure, detail: { ...failure.detail, retryAfterMs: asked } };
+  if (asked !== null && asked > options.retry.maxDelayMs) return { failure: kept, retry: false, delayMs: null };
   // Without Retry-After SparkPost asks for a pause of a second or more: never less than the base delay.
-  return { failure, retry: true, delayMs: asked ?? Math.max(options.retry.baseDelayMs, backoffDelayMs(1, options.retry)) };
+  return { failure: kept, retry: true, delayMs: asked ?? Math.max(options.retry.baseDelayMs, backoffDelayMs(1, options.retry)) };
 }
 
 function verdictOf(result: Exclude<AttemptResult, { kind: 'answer' }>, options: ResolvedOptions): Verdict {
