@@ -8,6 +8,7 @@ import { decryptionTests } from './decryption.js';
 import { headerProtectionTests } from './header-protection.js';
 import { keyAgreementTests } from './key-agreement.js';
 import { layerLimitTests } from './layer-limits.js';
+import { coreDigestTests } from './core-digests.js';
 import { legacyReadingTests } from './legacy-reading.js';
 import { pathTests } from './paths.js';
 import { postQuantumTests } from './post-quantum.js';
@@ -42,6 +43,7 @@ export function defineBackendSuite(options: BackendSuiteOptions): void {
     layerLimitTests(ctx);
     vectorTests(ctx);
     legacyReadingTests(ctx);
+    coreDigestTests(ctx);
     storedMailTests(ctx);
     headerProtectionTests(ctx);
   });

@@ -82,14 +82,10 @@ const DIGESTS = [
   '1.3.14.3.2.26', // SHA-1
   '2.16.840.1.101.3.4.2.12', // SHAKE256
   '2.16.840.1.101.3.4.2.10', // SHA3-512
+  // SHA-224 and MD5, which core computes and checks itself on every backend (WebCrypto has neither).
+  '2.16.840.1.101.3.4.2.4', // SHA-224
+  '1.2.840.113549.2.5', // MD5
 ];
-/**
- * SHA-224 and MD5, which openssl computes and pkijs and forge do not (each README's capability table):
- * under an RSA or ECDSA signer they get a verdict on one backend and ERR_UNSUPPORTED_DIGEST on the others,
- * by design. Under Ed25519 and ML-DSA the RFCs refuse them whatever the backend has, so they go there only.
- */
-const DIGESTS_ONLY_SOME_BACKENDS_COMPUTE = ['2.16.840.1.101.3.4.2.4', '1.2.840.113549.2.5'];
-const RFC_PAIRED_SIGNATURES = ['1.3.101.112', '2.16.840.1.101.3.4.3.17', '2.16.840.1.101.3.4.3.18', '2.16.840.1.101.3.4.3.19'].map(oidBytes);
 const SIGNATURE_ALGORITHMS = [
   '1.3.101.112', // Ed25519
   '1.3.101.113', // Ed448
@@ -339,8 +335,7 @@ function signerVariant(signerInfo: TreeNode, form: Extract<FieldOp, { op: 'signe
   const signature = signerInfo.children[at + 1]!;
   switch (form) {
     case 'digest': {
-      const digests = isOid(algorithm.children[0], RFC_PAIRED_SIGNATURES) ? [...DIGESTS, ...DIGESTS_ONLY_SOME_BACKENDS_COMPUTE] : DIGESTS;
-      digest.children[0] = oidNode(digests[pick % digests.length]!);
+      digest.children[0] = oidNode(DIGESTS[pick % DIGESTS.length]!);
       return;
     }
     case 'digest-parameters':

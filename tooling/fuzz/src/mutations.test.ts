@@ -221,14 +221,15 @@ describe('field mutations: X25519, ML-KEM, Ed25519 and ML-DSA', () => {
     expect(Buffer.from(mutateBer(withUkm, field({ op: 'kem-recipient', field: 'ukm', pick: 4 }))).equals(Buffer.from(cms))).toBe(true);
   });
 
-  it('signer-algorithm changes the digest (SHA-224 only under Ed25519 and ML-DSA), the signature algorithm and the signature length', () => {
+  it('signer-algorithm changes the digest (SHA-224 and MD5 too, under every signer), the signature algorithm and the signature length', () => {
     const ed = craftSignedData({ content: textEntity('Hi.\r\n'), includeContent: true, signers: [carlos()] });
     const digestOf = (bytes: Uint8Array) => nodeAt(bytes, [...signerInfo(bytes), 2]).children[0]!;
     expect(oidIs(digestOf(ed), '2.16.840.1.101.3.4.2.3')).toBe(true);
     expect(oidIs(digestOf(mutateBer(ed, field({ op: 'signer-algorithm', form: 'digest', pick: 6 }))), '2.16.840.1.101.3.4.2.4')).toBe(true);
-    // An RSA signer never gets SHA-224 or MD5: openssl computes them and the others do not, by design.
+    // An RSA signer gets them too: core checks them itself on every backend.
     const rsaDigests = Array.from({ length: 16 }, (_, pick) => digestOf(mutateBer(cms, field({ op: 'signer-algorithm', form: 'digest', pick }))));
-    expect(rsaDigests.some((d) => oidIs(d, '2.16.840.1.101.3.4.2.4') || oidIs(d, '1.2.840.113549.2.5'))).toBe(false);
+    expect(rsaDigests.some((d) => oidIs(d, '2.16.840.1.101.3.4.2.4'))).toBe(true);
+    expect(rsaDigests.some((d) => oidIs(d, '1.2.840.113549.2.5'))).toBe(true);
     const mlDsa = vector('rfc9882', 'mldsa44-signed-attrs.pem', 'CMS');
     const signature = (bytes: Uint8Array) => nodeAt(bytes, [...signerInfo(bytes), 5]);
     expect(signature(mutateBer(mlDsa, field({ op: 'signer-algorithm', form: 'signature-length', pick: 0 }))).contents).toHaveLength(signature(mlDsa).contents.length - 1);

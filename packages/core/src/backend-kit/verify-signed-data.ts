@@ -1,6 +1,7 @@
 import * as der from '../asn1/der-writer.js';
 import type { BackendCapabilities, CertificateSignatureRequest, DigestAlgorithm, SignerCheck, VerifyRequest } from '../backend.js';
 import { certificateSignatureInput } from './certificate-signature.js';
+import { coreDigest, coreVerifySignature, isCoreDigest } from './core-signatures.js';
 import { bytesEqual, constantTimeEqual } from '../bytes.js';
 import { isSealpostError, SealpostError, throwIfAborted } from '../errors.js';
 import { digestFromOid } from './algorithms.js';
@@ -10,7 +11,7 @@ import { ed25519SignatureShapeFits, isUsableEd25519Key } from './ed25519-encodin
 import { mlDsaSignatureLength } from './post-quantum.js';
 import { type ReceivedSignerInfo, readSignedData } from './cms-reader.js';
 import { identifies } from './identifiers.js';
-import type { VerifyPrimitives } from './primitives.js';
+import type { SignatureCheck, VerifyPrimitives } from './primitives.js';
 import { messageDigestOf } from './signed-attributes.js';
 import { type SignatureParams, digestPairingRefusal, signatureParamsOf } from './signature-algorithms.js';
 
@@ -33,7 +34,7 @@ export async function verifySignedData(primitives: VerifyPrimitives, capabilitie
   const candidates = [...signedData.certificates, ...(request.certificates ?? [])].map(certificateFactsOf).filter((c): c is CertificateFacts => c !== null);
   const digests = new Map<DigestAlgorithm, Uint8Array>();
   const contentDigest = async (algorithm: DigestAlgorithm): Promise<Uint8Array> => {
-    const known = digests.get(algorithm) ?? (await primitives.digest(algorithm, content));
+    const known = digests.get(algorithm) ?? (isCoreDigest(algorithm) ? coreDigest(algorithm, content) : await primitives.digest(algorithm, content));
     digests.set(algorithm, known);
     return known;
   };
@@ -67,11 +68,11 @@ async function checkSigner(
   const digest = digestFromOid(signer.digestAlgorithm.oid);
   const unsupportedDigest = () => new SealpostError('ERR_UNSUPPORTED_DIGEST', `digest algorithm ${digest ?? signer.digestAlgorithm.oid} is not supported by this backend`);
   if (digest === null) return uncheckable(unsupportedDigest());
-  // Ed25519 and ML-DSA with a digest their RFCs refuse: refused before any backend computes it, so the
-  // answer is the same on a backend that has the digest (openssl's SHA-224) and on one that has not.
+  // Ed25519 and ML-DSA with a digest their RFCs refuse: refused before any digest is computed, so the
+  // answer does not depend on who could compute it.
   const refused = digestPairingRefusal(signer.signatureAlgorithm.oid, digest);
   if (refused !== null) return uncheckable(refused);
-  if (!capabilities.digests.includes(digest)) return uncheckable(unsupportedDigest());
+  if (!isCoreDigest(digest) && !capabilities.digests.includes(digest)) return uncheckable(unsupportedDigest());
   const computed = await contentDigest(digest);
 
   let messageDigestValid: boolean | null = null;
@@ -87,7 +88,8 @@ async function checkSigner(
     const params = signatureParamsOf(signer.signatureAlgorithm, digest);
     if (!capabilities.signatureSchemes.includes(params.scheme)) throw new SealpostError('ERR_UNSUPPORTED_SIGNATURE', `signature scheme ${params.scheme} is not supported by this backend`);
     const publicKey = keyFor(certificate.publicKey, params);
-    const valid = signatureShapeFits(publicKey, signer.signature) && (await primitives.verifySignature({ spki: certificate.spki, publicKey, params, data: signedBytes, signature: signer.signature }));
+    const valid =
+      signatureShapeFits(publicKey, signer.signature) && (await signatureVerifies(primitives, { spki: certificate.spki, publicKey, params, data: signedBytes, signature: signer.signature }));
     return { ...base, signatureValid: valid === true, messageDigestValid, error: null };
   } catch (error) {
     if (!isSealpostError(error)) throw error;
@@ -114,7 +116,17 @@ export async function checkCertificateSignature(primitives: VerifyPrimitives, re
     throw error;
   }
   if (!signatureShapeFits(publicKey, input.signature)) return false;
-  return (await primitives.verifySignature({ spki: input.issuer.spki, publicKey, params: input.params, data: input.tbs, signature: input.signature })) === true;
+  return signatureVerifies(primitives, { spki: input.issuer.spki, publicKey, params: input.params, data: input.tbs, signature: input.signature });
+}
+
+/**
+ * The backend's verification, except for an RSA or ECDSA signature over MD5 or SHA-224: core checks
+ * those itself (core-signatures.ts), so that every backend gives the same answer for them.
+ */
+async function signatureVerifies(primitives: VerifyPrimitives, check: SignatureCheck): Promise<boolean> {
+  const { scheme, hash } = check.params;
+  if ((scheme === 'rsa-pkcs1' || scheme === 'rsa-pss' || scheme === 'ecdsa') && isCoreDigest(hash)) return coreVerifySignature(check);
+  return (await primitives.verifySignature(check)) === true;
 }
 
 /** The key family each signature scheme comes from. */

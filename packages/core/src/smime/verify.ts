@@ -255,8 +255,8 @@ async function checkSigner(
   crls: readonly GivenCrl[],
 ): Promise<{ report: SignerReport; policyOk: boolean }> {
   const policyErrors = digestFindings(policy, [s.digest, s.signatureDigest]);
-  // A digest the policy refuses decides the signer: whether this backend could compute it (openssl has MD5
-  // and SHA-224, WebCrypto neither) must not change the codes, so the signature is not judged at all.
+  // A digest the policy refuses decides the signer: the signature is not judged at all, so the codes are
+  // the policy's alone, whatever the backend could compute.
   const refusedDigest = policyErrors.length > 0;
   const errors: ReportError[] = [...structuralFindings(sd, s), ...(refusedDigest ? certificateFindings(check) : cryptoFindings(check))];
   if (s.digest === null) errors.push({ code: 'ERR_UNSUPPORTED_DIGEST', message: `unknown digest algorithm ${s.digestAlgorithmOid}` });
