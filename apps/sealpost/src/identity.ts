@@ -1,7 +1,7 @@
 import { type Identity, isSealpostError, readPkcs12, readPrivateKey } from '@sealpost/core';
 import { loadCertificateFile, loadCertificateFiles, withFileContext } from './certificate-files.js';
 import { CliError, usageError } from './errors.js';
-import { readFileArg } from './io.js';
+import { readSecretFile } from './secret-files.js';
 import { checkVariableName } from './secrets.js';
 
 export interface IdentityFlags {
@@ -51,7 +51,7 @@ export async function loadIdentities(flags: IdentityFlags): Promise<Identity[]> 
 
 async function identityFromPem(certPath: string, keyPath: string, passphrase: string | undefined, chain: readonly Uint8Array[]): Promise<Identity> {
   const [certificate, ...rest] = await loadCertificateFile(certPath, 'certificate');
-  const keyBytes = await readFileArg(keyPath, 'private key');
+  const keyBytes = await readSecretFile(keyPath, 'private key', { pipes: true });
   const privateKey = await withFileContext(keyPath, 'private key', async () => {
     try {
       return await readPrivateKey(keyBytes, passphrase);
@@ -64,7 +64,7 @@ async function identityFromPem(certPath: string, keyPath: string, passphrase: st
 }
 
 async function identityFromPkcs12(path: string, passphrase: string | undefined, chain: readonly Uint8Array[]): Promise<Identity> {
-  const bytes = await readFileArg(path, 'PKCS#12 file');
+  const bytes = await readSecretFile(path, 'PKCS#12 file', { pipes: true });
   // No --pass-env: try the empty password, which is what unprotected exports use. When it does not
   // open the file, the passphrase is what is missing: saying so beats "wrong passphrase", since none
   // was given.

@@ -5,7 +5,8 @@ import { type TestCa, type TestKeyType, generateTestCa, generateTestIdentity } f
 import { cleanupOnSignal } from './cleanup-on-signal.js';
 import { CliError, usageError } from './errors.js';
 import { loadCertificateFile } from './certificate-files.js';
-import { exists, makeDirectory, readFileArg, writeFileAtomic } from './io.js';
+import { exists, makeDirectory, writeFileAtomic } from './io.js';
+import { readSecretFile } from './secret-files.js';
 
 export interface KeygenOptions {
   readonly email: string;
@@ -103,7 +104,7 @@ async function newCa(paths: KeygenResult, keyType: TestKeyType | undefined, writ
 export async function existingCa(dir: string): Promise<TestCa> {
   const certPath = join(dir, 'ca.crt');
   const [certificate] = await loadCertificateFile(certPath, 'CA certificate');
-  const privateKey = await readPrivateKey(await readFileArg(join(dir, 'ca.key'), 'CA private key'));
+  const privateKey = await readPrivateKey(await readSecretFile(join(dir, 'ca.key'), 'CA private key'));
   if (!(await keyMatchesCertificate(privateKey, certificate!))) throw new SealpostError('ERR_KEY_MISMATCH', `${join(dir, 'ca.key')} is not the key of ${certPath}`);
   const info = parseCertificate(certificate!);
   if (!info.isCA) throw usageError(`${certPath} is not a CA certificate`);

@@ -6,12 +6,14 @@ import { reasonOf } from './io.js';
 const OTHERS = 0o007;
 
 /**
- * A file that holds a secret (a DKIM private key): refused unless it is a regular file that users
- * other than its owner and group cannot reach, as ssh refuses a private key others can read. A key
- * others can read is no longer secret, and signing with it would hide that. The check is on the
- * opened file (fstat), so it is the file that is read. Nothing of the contents is ever in an error.
+ * A file that holds a secret (a private key, a .p12, a DKIM key): refused unless users other than its
+ * owner and group cannot reach it, as ssh refuses a private key others can read. A key others can read
+ * is no longer secret, and signing with it would hide that. The check is on the opened file (fstat), so
+ * it is the file that is read. With `pipes`, a pipe or a character device is read as it is (a key
+ * handed over as `--key <(vault read ...)` is in no file); otherwise only a regular file is. Nothing of
+ * the contents is ever in an error.
  */
-export async function readSecretFile(path: string, what: string): Promise<Uint8Array> {
+export async function readSecretFile(path: string, what: string, options: { readonly pipes?: boolean } = {}): Promise<Uint8Array> {
   let handle;
   try {
     handle = await open(path, 'r');
@@ -20,6 +22,7 @@ export async function readSecretFile(path: string, what: string): Promise<Uint8A
   }
   try {
     const stats = await handle.stat();
+    if (options.pipes === true && (stats.isFIFO() || stats.isCharacterDevice() || stats.isSocket())) return new Uint8Array(await handle.readFile());
     if (!stats.isFile()) throw new CliError('ERR_FILE_UNREADABLE', `${what} ${path} is not a regular file`);
     // Windows has no such mode bits: there the file's ACL is the user's to set.
     if (process.platform !== 'win32' && (stats.mode & OTHERS) !== 0) {

@@ -16,7 +16,11 @@ export interface HoldingSparkPost {
   hold(): void;
   /** Answers every held request (those whose client is gone answer no one) and stops holding. */
   release(): void;
-  /** For the next `ms`, answers every transmission 429 with Retry-After, without keeping it. */
+  /**
+   * For `ms` from the next transmission on, answers every transmission 429 with Retry-After, without
+   * keeping it. The window opens with that transmission, so a slow start (a loaded machine) cannot let
+   * it pass before anything arrives.
+   */
   rateLimitFor(ms: number, retryAfterSeconds: number): void;
   /** When each address was first asked for, ms since the epoch. */
   readonly firstSeen: Map<string, number>;
@@ -34,6 +38,7 @@ export async function startHoldingSparkPost(apiKey: string): Promise<HoldingSpar
   let holding = false;
   const firstSeen = new Map<string, number>();
   let limitedUntil = 0;
+  let limitArmed: number | null = null;
   let retryAfter = 1;
   let delayMs = 0;
   let answered = 0;
@@ -43,6 +48,10 @@ export async function startHoldingSparkPost(apiKey: string): Promise<HoldingSpar
       const answer = answerTransmission({ method: req.method ?? '', path: req.url ?? '', headers: req.headers, body }, apiKey, transmissionId(answered++));
       const address = answer.transmission?.recipients[0];
       if (address !== undefined && !firstSeen.has(address)) firstSeen.set(address, Date.now());
+      if (address !== undefined && limitArmed !== null) {
+        limitedUntil = Date.now() + limitArmed;
+        limitArmed = null;
+      }
       if (address !== undefined && Date.now() < limitedUntil) {
         res.writeHead(429, { 'Content-Type': 'application/json', 'Retry-After': String(retryAfter) }).end(JSON.stringify({ errors: [{ message: 'Too many requests' }] }));
         return;
@@ -69,7 +78,7 @@ export async function startHoldingSparkPost(apiKey: string): Promise<HoldingSpar
       for (const reply of waiting.splice(0)) reply();
     },
     rateLimitFor(ms, seconds) {
-      limitedUntil = Date.now() + ms;
+      limitArmed = ms;
       retryAfter = seconds;
     },
     firstSeen,

@@ -52,7 +52,7 @@ interface HoldingSmtp {
   readonly held: string[];
   hold(): void;
   release(): void;
-  /** For the next `ms`, answers every message 451 (try again later), without keeping it. */
+  /** For `ms` from the end of the next message's DATA on, answers every message 451 (try again later), without keeping it. */
   deferFor(ms: number): void;
   /** When a message for each address first reached the end of DATA, ms since the epoch. */
   readonly firstSeen: Map<string, number>;
@@ -70,6 +70,7 @@ async function startHoldingSmtp(): Promise<HoldingSmtp> {
   const firstSeen = new Map<string, number>();
   let holding = false;
   let deferredUntil = 0;
+  let deferArmed: number | null = null;
   let counter = 0;
   const server = new SMTPServer({
     key: certificate.keyPem,
@@ -88,6 +89,10 @@ async function startHoldingSmtp(): Promise<HoldingSmtp> {
       stream.on('end', () => {
         const to = session.envelope.rcptTo.map((r) => r.address);
         for (const address of to) if (!firstSeen.has(address)) firstSeen.set(address, Date.now());
+        if (deferArmed !== null) {
+          deferredUntil = Date.now() + deferArmed;
+          deferArmed = null;
+        }
         if (Date.now() < deferredUntil) return callback(Object.assign(new Error('Too much mail from you, try again later'), { responseCode: 451 }));
         for (const address of to) deliveries.set(address, (deliveries.get(address) ?? 0) + 1);
         const reply = (): void => callback(null, `Message queued as Q${String(++counter).padStart(5, '0')}`);
@@ -109,7 +114,7 @@ async function startHoldingSmtp(): Promise<HoldingSmtp> {
       holding = false;
       for (const reply of waiting.splice(0)) reply();
     },
-    deferFor: (ms) => void (deferredUntil = Date.now() + ms),
+    deferFor: (ms) => void (deferArmed = ms),
     firstSeen,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };

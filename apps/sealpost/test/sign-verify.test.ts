@@ -1,8 +1,8 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { readFile, writeFile } from 'node:fs/promises';
+import { chmod, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { MESSAGE, P12_PASS, type Pki, assertBuilt, expectOk, makePki, replaceOnce, sealpost, tempDir } from './helpers.js';
+import { BIN, MESSAGE, P12_PASS, type Pki, assertBuilt, expectOk, makePki, replaceOnce, run, sealpost, tempDir } from './helpers.js';
 
 // Each test starts real processes (key generation, openssl): give them room on a slow machine.
 vi.setConfig({ testTimeout: 60_000, hookTimeout: 120_000 });
@@ -89,6 +89,32 @@ describe('sealpost sign', () => {
       );
       expect(existsSync(join(dir, 'never.eml'))).toBe(false);
     }
+  });
+
+  it('refuses a --key or --p12 that other users can read (ERR_FILE_PERMISSIONS, nothing written), reads one handed over through a pipe', async () => {
+    const openKey = join(dir, 'alice-open.key');
+    const openP12 = join(dir, 'alice-open.p12');
+    await writeFile(openKey, await readFile(pki.alice.key));
+    await writeFile(openP12, await readFile(pki.alice.p12));
+    await chmod(openKey, 0o644);
+    await chmod(openP12, 0o604);
+    for (const [flags, what, mode] of [
+      [['--cert', pki.alice.cert, '--key', openKey], 'private key', '644'],
+      [['--p12', openP12, '--pass-env', 'P12_PASS'], 'PKCS#12 file', '604'],
+    ] as const) {
+      const result = await sealpost(['sign', ...flags, '--out', join(dir, 'never.eml')], { input: MESSAGE, env: { P12_PASS } });
+      expect(result.code).toBe(2);
+      expect(result.stderr).toBe(
+        `sealpost: ${what} ${flags[1] === openP12 ? openP12 : openKey} can be read or changed by other users (mode ${mode}); make it private with chmod 600 ${flags[1] === openP12 ? openP12 : openKey} (or 640 for a group) [ERR_FILE_PERMISSIONS]\n`,
+      );
+      expect(existsSync(join(dir, 'never.eml'))).toBe(false);
+    }
+    // A group may read it (640), as ssh allows for a shared service account's group.
+    await chmod(openKey, 0o640);
+    await expectOk(sealpost(['sign', '--cert', pki.alice.cert, '--key', openKey], { input: MESSAGE }));
+    const piped = await run('bash', ['-c', 'exec "$0" "$1" sign --cert "$2" --key <(cat "$3")', process.execPath, BIN, pki.alice.cert, openKey], { input: MESSAGE });
+    expect(piped.code, piped.stderr).toBe(0);
+    expect((await verifyJson(piped.out)).code).toBe(0);
   });
 
   it('shows a stack only with SEALPOST_DEBUG=1', async () => {
