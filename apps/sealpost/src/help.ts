@@ -22,7 +22,7 @@ export const COMMAND_LIST: readonly { readonly name: string; readonly term: stri
   { name: 'inspect', term: 'inspect [options]', summary: 'show the MIME tree and what each S/MIME part contains' },
   { name: 'send', term: 'send [options]', summary: 'sign, encrypt per recipient and send, through SparkPost or SMTP; also in bulk' },
   { name: 'worker', term: 'worker [options]', summary: 'send the campaigns queued in PostgreSQL (send --bulk --queue); run any number, on any hosts' },
-  { name: 'campaign', term: 'campaign', summary: 'status, pause, resume or cancel a campaign queued with send --bulk --queue' },
+  { name: 'campaign', term: 'campaign', summary: 'status, pause, resume, cancel or delete a campaign queued with send --bulk --queue' },
   { name: 'serve', term: 'serve [options]', summary: 'run the relay-webhook key collector and certificate look-up' },
   { name: 'keys', term: 'keys', summary: "manage the key store of recipients' certificates" },
   { name: 'demo', term: 'demo [options]', summary: 'the whole story in a few seconds, on this machine' },

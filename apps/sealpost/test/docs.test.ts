@@ -42,7 +42,7 @@ function synopses(): { command: string; flags: string[] }[] {
   const out: { command: string; flags: string[] }[] = [];
   for (const block of doc.matchAll(/```\n(sealpost [a-z-]+[^]*?)```/g)) {
     for (const text of block[1]!.split(/^(?=sealpost )/m)) {
-      const [, name, sub] = /^sealpost ([a-z-]+)(?: (import|list|show|remove|status|pause|resume|cancel)\b)?/.exec(text)!;
+      const [, name, sub] = /^sealpost ([a-z-]+)(?: (import|list|show|remove|status|pause|resume|cancel|delete)\b)?/.exec(text)!;
       out.push({ command: sub === undefined ? name! : `${name} ${sub}`, flags: [...new Set(text.match(/--[a-z][a-z-]*/g) ?? [])] });
     }
   }
@@ -79,6 +79,7 @@ describe('docs/cli.md', () => {
     const documented = synopses();
     expect([...new Set(documented.map((s) => s.command))].sort()).toEqual([
       'campaign cancel',
+      'campaign delete',
       'campaign list',
       'campaign pause',
       'campaign resume',

@@ -373,7 +373,7 @@ describe('sealpost send --bulk --queue, worker, campaign', () => {
     }
   });
 
-  it('pause stops the workers fetching, resume goes on, cancel leaves the rest unsent', async () => {
+  it('pause stops the workers fetching, resume goes on, cancel leaves the rest unsent; delete removes a campaign once nothing is in flight', async () => {
     const server = await startHoldingSparkPost(API_KEY);
     const worker = startWorker(server.baseUrl);
     try {
@@ -394,6 +394,13 @@ describe('sealpost send --bulk --queue, worker, campaign', () => {
       await waitFor(async () => ((await status('paused')).state === 'done' ? true : undefined), 'the resumed campaign to be done');
       expect((await status('paused')).counts.accepted).toBe(20);
       expect(paused.addresses.every((a) => server.deliveries.get(a) === 1)).toBe(true);
+      // A done campaign can be deleted, and then it is gone.
+      const removed = await sealpost(['campaign', 'delete', 'paused', '--queue', queueUrl], { env: pgEnv() });
+      expect(removed.code, removed.stderr).toBe(0);
+      expect(removed.out).toBe('campaign paused deleted: 20 row(s) of its ledger and its jobs\n');
+      const gone = await sealpost(['campaign', 'status', 'paused', '--queue', queueUrl], { env: pgEnv() });
+      expect(gone.code).not.toBe(0);
+      expect(gone.stderr).toContain('[ERR_CAMPAIGN_NOT_FOUND]');
 
       server.held.length = 0;
       server.hold();
@@ -403,11 +410,18 @@ describe('sealpost send --bulk --queue, worker, campaign', () => {
       const cancel = await sealpost(['campaign', 'cancel', 'cancelled', '--queue', queueUrl, '--json'], { env: pgEnv() });
       expect(cancel.code, cancel.stderr).toBe(0);
       expect(JSON.parse(cancel.out)).toMatchObject({ state: 'cancelled', counts: { cancelled: 18, sending: 2 } });
+      // Not while two copies are with the transport: their outcomes are not recorded yet.
+      const early = await sealpost(['campaign', 'delete', 'cancelled', '--queue', queueUrl], { env: pgEnv() });
+      expect(early.code).not.toBe(0);
+      expect(early.stderr).toBe('sealpost: campaign cancelled has 2 copies being sent; delete it once they are recorded [ERR_CAMPAIGN_STATE]\n');
       server.release();
       await waitFor(async () => ((await status('cancelled')).counts['accepted'] === 2 ? true : undefined), 'the two in flight to be recorded');
       await new Promise((r) => setTimeout(r, 1000));
       expect(cancelled.addresses.filter((a) => server.deliveries.has(a))).toHaveLength(2);
       expect((await status('cancelled')).counts).toMatchObject({ accepted: 2, cancelled: 18, queued: 0 });
+      const later = await sealpost(['campaign', 'delete', 'cancelled', '--queue', queueUrl, '--json'], { env: pgEnv() });
+      expect(later.code, later.stderr).toBe(0);
+      expect(JSON.parse(later.out)).toEqual({ id: 'cancelled', deliveries: 20, deleted: true });
     } finally {
       server.release();
       await stopAll([worker]);

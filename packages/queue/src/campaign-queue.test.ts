@@ -130,6 +130,34 @@ describe('the campaign queue', () => {
     await expect(queue.createCampaign({ id: 'not valid!' })).rejects.toMatchObject({ code: 'ERR_CAMPAIGN_ID' });
   });
 
+  it('deletes a done or cancelled campaign with its rows and jobs; not one running, paused or with a copy being sent', async () => {
+    const { id } = await queue.createCampaign({ id: 'removable' });
+    await queue.enqueue(id, rows(3, 'removable'));
+    await expect(queue.remove(id)).rejects.toMatchObject({ code: 'ERR_CAMPAIGN_STATE', message: expect.stringContaining('is running') });
+    await queue.pause(id);
+    await expect(queue.remove(id)).rejects.toMatchObject({ code: 'ERR_CAMPAIGN_STATE' });
+    await queue.resume(id);
+    const [job] = await fetchAll(id, 1);
+    expect(await queue.claim(job!, 'test')).toMatchObject({ kind: 'send' });
+    await queue.cancel(id);
+    await expect(queue.remove(id)).rejects.toMatchObject({ code: 'ERR_CAMPAIGN_STATE', message: expect.stringContaining('1 copy being sent') });
+    const claim = await queue.claim(job!, 'test');
+    expect(claim).toEqual({ kind: 'skip', state: 'unknown' });
+    expect(await queue.remove(id)).toEqual({ id, deliveries: 3 });
+    await expect(queue.status(id)).rejects.toMatchObject({ code: 'ERR_CAMPAIGN_NOT_FOUND' });
+    await expect(queue.remove(id)).rejects.toMatchObject({ code: 'ERR_CAMPAIGN_NOT_FOUND' });
+    expect((await queue.list()).map((c) => c.id)).not.toContain(id);
+    const db = new pg.Client({ connectionString: postgres.url });
+    await db.connect();
+    const { rows: jobs } = await db.query<{ n: string }>("SELECT count(*) AS n FROM pgboss.job WHERE name = 'sealpost-campaign-removable'");
+    const { rows: deliveries } = await db.query<{ n: string }>("SELECT count(*) AS n FROM sealpost.deliveries WHERE campaign = 'removable'");
+    await db.end();
+    expect([jobs[0]!.n, deliveries[0]!.n]).toEqual(['0', '0']);
+    // The id is free again: a new campaign may take it.
+    expect((await queue.createCampaign({ id })).created).toBe(true);
+    await queue.cancel(id);
+  });
+
   it('keeps an outcome known in memory while the database is away, and writes it once it is back', async () => {
     const { id } = await queue.createCampaign({ id: 'outage' });
     await queue.enqueue(id, rows(1, 'outage'));

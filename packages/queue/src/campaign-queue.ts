@@ -84,6 +84,12 @@ export interface CampaignQueue {
   pause(campaign: string): Promise<CampaignStatus>;
   resume(campaign: string): Promise<CampaignStatus>;
   cancel(campaign: string): Promise<CampaignStatus>;
+  /**
+   * Deletes a finished (`done`) or `cancelled` campaign: its ledger rows and its jobs. Refused
+   * (ERR_CAMPAIGN_STATE) while it is running or paused, or while a copy is `sending` (its outcome is
+   * not recorded yet). What is deleted is gone: keep `status --json` first if the counts matter.
+   */
+  remove(campaign: string): Promise<{ readonly id: string; readonly deliveries: number }>;
   close(): Promise<void>;
 }
 
@@ -370,6 +376,28 @@ function campaignQueue(pool: pg.Pool, boss: PgBoss, target: string, worker: stri
         return status(campaign);
       }),
 
+    remove: (campaign) =>
+      guarded(async () => {
+        const deliveries = await transaction(async (client) => {
+          const { rows } = await client.query<CampaignRecord>('SELECT * FROM sealpost.campaigns WHERE id = $1 FOR UPDATE', [campaign]);
+          const record = rows[0];
+          if (record === undefined) throw new QueueError('ERR_CAMPAIGN_NOT_FOUND', `no campaign ${campaign} in ${target}`);
+          if (record.state !== 'done' && record.state !== 'cancelled')
+            throw new QueueError('ERR_CAMPAIGN_STATE', `campaign ${campaign} is ${record.state}; cancel it, or let it finish, before deleting it`);
+          const { rows: sending } = await client.query<{ n: string }>("SELECT count(*) AS n FROM sealpost.deliveries WHERE campaign = $1 AND state = 'sending'", [campaign]);
+          const inFlight = Number(sending[0]?.n ?? 0);
+          if (inFlight > 0) throw new QueueError('ERR_CAMPAIGN_STATE', `campaign ${campaign} has ${inFlight} cop${inFlight === 1 ? 'y' : 'ies'} being sent; delete it once they are recorded`);
+          const removed = await client.query('DELETE FROM sealpost.deliveries WHERE campaign = $1', [campaign]);
+          await client.query('DELETE FROM sealpost.campaigns WHERE id = $1', [campaign]);
+          // pg-boss 10's deleteQueue refuses a queue that still has jobs: they go first, archived ones too.
+          await client.query(`DELETE FROM ${BOSS_SCHEMA}.job WHERE name = $1`, [queueName(campaign)]);
+          await client.query(`DELETE FROM ${BOSS_SCHEMA}.archive WHERE name = $1`, [queueName(campaign)]);
+          return removed.rowCount ?? 0;
+        });
+        await boss.deleteQueue(queueName(campaign));
+        return { id: campaign, deliveries };
+      }),
+
     async close() {
       await Promise.allSettled([boss.stop({ graceful: false, wait: true, close: true }), pool.end()]);
     },
@@ -483,13 +511,8 @@ async function claimRow(client: pg.PoolClient, job: CampaignJob, transportKey: s
   const row = rows[0];
   if (row === undefined || row.address !== job.address) return { kind: 'skip', state: 'cancelled' };
   if (row.state === 'sending' && row.claim === token) return { kind: 'send', token, attempt: row.attempts };
-  if (row.campaign_state === 'cancelled') {
-    if (row.state === 'queued' || row.state === 'deferred')
-      await client.query("UPDATE sealpost.deliveries SET state = 'cancelled', updated_at = now() WHERE campaign = $1 AND line = $2", [job.campaign, job.line]);
-    return { kind: 'skip', state: row.state === 'queued' || row.state === 'deferred' ? 'cancelled' : row.state };
-  }
-  if (FINAL.includes(row.state)) return { kind: 'skip', state: row.state };
-  if (row.state === 'sending' && !row.resend_unknown) {
+  // Another claim's `sending`: that worker died after handing the copy over (its job came back).
+  const recordUnknown = async (): Promise<Claim> => {
     await client.query(
       `UPDATE sealpost.deliveries SET state = 'unknown', error_code = 'ERR_TRANSPORT_OUTCOME_UNKNOWN',
               response = 'the worker sending this copy stopped after handing it to the transport; not sent again', updated_at = now()
@@ -497,7 +520,15 @@ async function claimRow(client: pg.PoolClient, job: CampaignJob, transportKey: s
       [job.campaign, job.line],
     );
     return { kind: 'skip', state: 'unknown' };
+  };
+  if (row.campaign_state === 'cancelled') {
+    if (row.state === 'sending') return recordUnknown();
+    if (row.state === 'queued' || row.state === 'deferred')
+      await client.query("UPDATE sealpost.deliveries SET state = 'cancelled', updated_at = now() WHERE campaign = $1 AND line = $2", [job.campaign, job.line]);
+    return { kind: 'skip', state: row.state === 'queued' || row.state === 'deferred' ? 'cancelled' : row.state };
   }
+  if (FINAL.includes(row.state)) return { kind: 'skip', state: row.state };
+  if (row.state === 'sending' && !row.resend_unknown) return recordUnknown();
   await client.query(
     `UPDATE sealpost.deliveries SET state = 'sending', attempts = attempts + 1, worker = $3, claim = $4, updated_at = now()
       WHERE campaign = $1 AND line = $2`,

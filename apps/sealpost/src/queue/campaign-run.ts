@@ -16,6 +16,14 @@ export async function runCampaign(what: 'status' | 'pause' | 'resume' | 'cancel'
   return EXIT.ok;
 }
 
+/** `sealpost campaign delete ID`: a done or cancelled campaign's rows and jobs go; what went is printed. */
+export async function runCampaignDelete(id: string, flags: CampaignFlags): Promise<number> {
+  const removed = await withQueue(flags.queue, (queue) => queue.remove(id));
+  const text = `campaign ${removed.id} deleted: ${removed.deliveries} row(s) of its ledger and its jobs\n`;
+  await writeStream(process.stdout, flags.json === true ? `${JSON.stringify({ ...removed, deleted: true }, null, 2)}\n` : text);
+  return EXIT.ok;
+}
+
 export async function runCampaignList(flags: CampaignFlags): Promise<number> {
   const all = await withQueue(flags.queue, (queue) => queue.list());
   if (flags.json === true) {
