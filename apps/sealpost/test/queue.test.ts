@@ -385,8 +385,9 @@ describe('sealpost send --bulk --queue, worker, campaign', () => {
       expect(pause.code, pause.stderr).toBe(0);
       expect(pause.out).toMatch(/^campaign paused: paused, /);
       server.release();
+      // The two in flight finish and are recorded; then, for a while, nothing more is fetched while paused.
+      await waitFor(async () => ((await status('paused')).counts['accepted'] === 2 ? true : undefined), 'the two in flight to be recorded');
       await new Promise((r) => setTimeout(r, 1500));
-      // The two in flight finished; nothing more was fetched while paused.
       expect(paused.addresses.filter((a) => server.deliveries.has(a))).toHaveLength(2);
       expect((await status('paused')).counts).toMatchObject({ accepted: 2, queued: 18 });
       const resume = await sealpost(['campaign', 'resume', 'paused', '--queue', queueUrl], { env: pgEnv() });

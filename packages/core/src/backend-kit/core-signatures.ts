@@ -1,4 +1,3 @@
-import { p256, p384, p521 } from '@noble/curves/nist.js';
 import { md5 } from '@noble/hashes/legacy.js';
 import { sha224 } from '@noble/hashes/sha2.js';
 import * as der from '../asn1/der-writer.js';
@@ -14,7 +13,8 @@ import type { SignatureCheck } from './primitives.js';
  * SHA-224, while OpenSSL has both; left to the backends, the same signature would be valid on one and
  * ERR_UNSUPPORTED_DIGEST on another. Verification only needs public-key operations on public data,
  * so nothing here handles a secret: RSA is one modular exponentiation with the public exponent
- * (RFC 8017 8.2.2 and 9.2 for PKCS #1 v1.5, 8.1.2 and 9.1.2 for PSS) and ECDSA is @noble/curves'.
+ * (RFC 8017 8.2.2 and 9.2 for PKCS #1 v1.5, 8.1.2 and 9.1.2 for PSS) and ECDSA is @noble/curves', loaded
+ * the first time it is needed (it is 70 KB that every other verification, and every CLI start, can skip).
  * Signing with these digests stays a backend capability.
  */
 export type CoreDigest = 'md5' | 'sha-224';
@@ -24,7 +24,10 @@ const HASHES: Readonly<Record<CoreDigest, { readonly hash: (data: Uint8Array) =>
   'sha-224': { hash: (data) => sha224(data), oid: OID.sha224, length: 28 },
 };
 
-const CURVES = { 'P-256': p256, 'P-384': p384, 'P-521': p521 } as const;
+async function curve(name: 'P-256' | 'P-384' | 'P-521') {
+  const { p256, p384, p521 } = await import('@noble/curves/nist.js');
+  return name === 'P-256' ? p256 : name === 'P-384' ? p384 : p521;
+}
 
 export function isCoreDigest(algorithm: DigestAlgorithm): algorithm is CoreDigest {
   return algorithm === 'md5' || algorithm === 'sha-224';
@@ -39,7 +42,7 @@ export function coreDigest(algorithm: CoreDigest, data: Uint8Array): Uint8Array 
  * core digest. The engine has already fitted the key to the scheme and checked the signature's shape
  * (an RSA signature as long as the modulus, a DER ECDSA signature within the curve's size).
  */
-export function coreVerifySignature(check: SignatureCheck): boolean {
+export async function coreVerifySignature(check: SignatureCheck): Promise<boolean> {
   const { params, publicKey } = check;
   if (!isCoreDigest(params.hash)) throw new SealpostError('ERR_UNSUPPORTED_DIGEST', `digest algorithm ${params.hash} is not one core computes`);
   const digest = HASHES[params.hash];
@@ -48,7 +51,7 @@ export function coreVerifySignature(check: SignatureCheck): boolean {
     if (publicKey.curve === null) throw new SealpostError('ERR_UNSUPPORTED_KEY', 'the EC key is not on P-256, P-384 or P-521');
     try {
       // lowS: false, as OpenSSL: a signature with a high s is as valid as its twin.
-      return CURVES[publicKey.curve].verify(check.signature, hashed, publicKey.point, { prehash: false, format: 'der', lowS: false });
+      return (await curve(publicKey.curve)).verify(check.signature, hashed, publicKey.point, { prehash: false, format: 'der', lowS: false });
     } catch {
       return false; // a point not on the curve, an encoding noble refuses: no signature
     }
