@@ -18,7 +18,7 @@ const BUILTINS = new Set(builtinModules);
 // pg and pg-boss (the campaign queue) too: pg's CommonJS classes do not survive bundling; only `worker`,
 // `campaign` and `send --queue` load them.
 const EXTERNAL = new Set(['better-sqlite3', 'pg', 'pg-boss']);
-const GROUPS = ['core', 'commander'];
+const GROUPS = ['core', 'commander', 'curves', 'post-quantum'];
 
 const build = await rolldown({
   input: { main: join(APP, 'dist', 'main.js'), 'send-worker': join(APP, 'dist', 'bulk', 'send-worker.js') },
@@ -33,10 +33,16 @@ const { output } = await build.write({
   entryFileNames: '[name].js',
   // Flat, so that `new URL('./send-worker.js', import.meta.url)` finds the worker from any chunk.
   chunkFileNames: (chunk) => `${chunkName(chunk)}-[hash].js`,
-  // Every command needs most of core: one file for it (and one for commander) instead of a dozen pieces.
+  // Every command needs most of core: one file for it (with @noble/hashes, which it uses throughout) and
+  // one for commander, instead of a dozen pieces. @noble/curves (Ed25519, X25519, and the ECDSA core checks
+  // over SHA-224) and @noble/post-quantum (ML-KEM, ML-DSA), which core loads only when such a key or
+  // signature comes along, get a file each, so a command that needs neither does not evaluate them:
+  // post-quantum computes its tables as it loads. The first matching group takes a module.
   codeSplitting: {
     groups: [
-      { name: 'core', test: /[\\/]packages[\\/]core[\\/]dist[\\/]/ },
+      { name: 'core', test: /[\\/](?:packages[\\/]core[\\/]dist|node_modules[\\/].*[\\/]@noble[\\/]hashes)[\\/]/ },
+      { name: 'curves', test: /[\\/]node_modules[\\/].*[\\/]@noble[\\/]curves[\\/]/ },
+      { name: 'post-quantum', test: /[\\/]node_modules[\\/].*[\\/]@noble[\\/]post-quantum[\\/]/ },
       { name: 'commander', test: /[\\/]node_modules[\\/].*[\\/]commander[\\/]/ },
     ],
   },

@@ -1,5 +1,3 @@
-import { ml_dsa44, ml_dsa65, ml_dsa87 } from '@noble/post-quantum/ml-dsa.js';
-import { ml_kem1024, ml_kem512, ml_kem768 } from '@noble/post-quantum/ml-kem.js';
 import { constantTimeEqual } from '../bytes.js';
 import { decryptionFailed, SealpostError } from '../errors.js';
 import type { SignatureCheck } from './primitives.js';
@@ -12,10 +10,28 @@ import { type MlDsaPrivateKey, mlDsaPrivateKeyOf, type PostQuantumPrivateKey } f
  * Core has read every key and checked every length (a seed or an expanded key of the parameter set, an
  * encapsulation key, a ciphertext, a signature of the right size); this file only runs the algorithms.
  * Experimental, as the capability tables say, until a second implementation agrees.
+ *
+ * The library is loaded the first time a post-quantum key is used: its modules precompute tables when
+ * they load, which every other operation (and every CLI start) would pay for nothing.
  */
 
-const ML_DSA = { 'ml-dsa-44': ml_dsa44, 'ml-dsa-65': ml_dsa65, 'ml-dsa-87': ml_dsa87 } as const;
-const ML_KEM = { 'ml-kem-512': ml_kem512, 'ml-kem-768': ml_kem768, 'ml-kem-1024': ml_kem1024 } as const;
+async function loadNoble() {
+  const [{ ml_dsa44, ml_dsa65, ml_dsa87 }, { ml_kem512, ml_kem768, ml_kem1024 }] = await Promise.all([import('@noble/post-quantum/ml-dsa.js'), import('@noble/post-quantum/ml-kem.js')]);
+  return {
+    ML_DSA: { 'ml-dsa-44': ml_dsa44, 'ml-dsa-65': ml_dsa65, 'ml-dsa-87': ml_dsa87 },
+    ML_KEM: { 'ml-kem-512': ml_kem512, 'ml-kem-768': ml_kem768, 'ml-kem-1024': ml_kem1024 },
+  } as const;
+}
+
+let loaded: ReturnType<typeof loadNoble> | undefined;
+
+/** @noble/post-quantum's ML-DSA and ML-KEM by parameter set, loaded on first use (the test PKI uses it too). */
+export function noble(): ReturnType<typeof loadNoble> {
+  loaded ??= loadNoble();
+  // A failed load is not remembered: the next call tries again.
+  loaded.catch(() => (loaded = undefined));
+  return loaded;
+}
 
 function inconsistentKey(): SealpostError {
   return new SealpostError('ERR_KEY_MALFORMED', "the private key's seed does not expand to its expanded key");
@@ -33,17 +49,18 @@ function secretKeyOf(key: PostQuantumPrivateKey<string>, expand: (seed: Uint8Arr
 }
 
 /** ML-DSA pure mode with the empty context (RFC 9882 3.3), hedged, over the DER signed attributes. */
-export function mlDsaSign(pkcs8: Uint8Array, scheme: MlDsaPrivateKey['parameterSet'], data: Uint8Array): Uint8Array {
+export async function mlDsaSign(pkcs8: Uint8Array, scheme: MlDsaPrivateKey['parameterSet'], data: Uint8Array): Promise<Uint8Array> {
   const key = mlDsaPrivateKeyOf(pkcs8);
   if (key.parameterSet !== scheme) throw new SealpostError('ERR_KEY_MISMATCH', 'the private key does not belong to the signer certificate');
-  const dsa = ML_DSA[key.parameterSet];
+  const dsa = (await noble()).ML_DSA[key.parameterSet];
   const secretKey = secretKeyOf(key, (seed) => dsa.keygen(seed).secretKey);
   return dsa.sign(data, secretKey);
 }
 
 /** FIPS 204 ML-DSA.Verify with the empty context; anything malformed is false. */
-export function mlDsaVerify(check: SignatureCheck): boolean {
+export async function mlDsaVerify(check: SignatureCheck): Promise<boolean> {
   if (check.publicKey.kind !== 'ml-dsa') return false;
+  const { ML_DSA } = await noble();
   try {
     return ML_DSA[check.publicKey.parameterSet].verify(check.signature, check.data, check.publicKey.key);
   } catch {
@@ -51,7 +68,8 @@ export function mlDsaVerify(check: SignatureCheck): boolean {
   }
 }
 
-export function kemEncapsulate(input: KemEncapsulation): { ciphertext: Uint8Array; sharedSecret: Uint8Array } {
+export async function kemEncapsulate(input: KemEncapsulation): Promise<{ ciphertext: Uint8Array; sharedSecret: Uint8Array }> {
+  const { ML_KEM } = await noble();
   try {
     const { cipherText, sharedSecret } = ML_KEM[input.parameterSet].encapsulate(input.publicKey);
     return { ciphertext: cipherText, sharedSecret };
@@ -61,8 +79,8 @@ export function kemEncapsulate(input: KemEncapsulation): { ciphertext: Uint8Arra
   }
 }
 
-export function kemDecapsulate(input: KemDecapsulation): Uint8Array {
-  const kem = ML_KEM[input.parameterSet];
+export async function kemDecapsulate(input: KemDecapsulation): Promise<Uint8Array> {
+  const kem = (await noble()).ML_KEM[input.parameterSet];
   const secretKey = secretKeyOf(input.privateKey, (seed) => kem.keygen(seed).secretKey);
   try {
     return kem.decapsulate(input.ciphertext, secretKey);

@@ -25,9 +25,8 @@ import {
 } from '../asn1/der-writer.js';
 import { OID } from '../asn1/oids.js';
 import type { TestKeyType } from './types.js';
-import { ml_dsa44, ml_dsa65, ml_dsa87 } from '@noble/post-quantum/ml-dsa.js';
-import { ml_kem1024, ml_kem512, ml_kem768 } from '@noble/post-quantum/ml-kem.js';
 import type { MlDsaParameterSet, MlKemParameterSet } from '../backend.js';
+import { noble } from '../backend-kit/noble-post-quantum.js';
 import { isMlDsaScheme, ML_DSA_SEED_LENGTH, ML_KEM_SEED_LENGTH, mlDsaOid, mlDsaPrivateKeyOf, mlKemOid, postQuantumPkcs8, postQuantumSpki } from '../backend-kit/post-quantum.js';
 
 /**
@@ -42,11 +41,8 @@ export interface PostQuantumTestKey {
 /** A key test certificates are signed with. */
 export type TestSigningKey = CryptoKey | PostQuantumTestKey;
 
-const ML_DSA = { 'ml-dsa-44': ml_dsa44, 'ml-dsa-65': ml_dsa65, 'ml-dsa-87': ml_dsa87 } as const;
-const ML_KEM = { 'ml-kem-512': ml_kem512, 'ml-kem-768': ml_kem768, 'ml-kem-1024': ml_kem1024 } as const;
-
 function isMlKemKeyType(keyType: TestKeyType): keyType is MlKemParameterSet {
-  return Object.hasOwn(ML_KEM, keyType);
+  return keyType === 'ml-kem-512' || keyType === 'ml-kem-768' || keyType === 'ml-kem-1024';
 }
 
 function isMlDsaKeyType(keyType: TestKeyType): keyType is MlDsaParameterSet {
@@ -54,9 +50,10 @@ function isMlDsaKeyType(keyType: TestKeyType): keyType is MlDsaParameterSet {
 }
 
 /** A fresh ML-DSA or ML-KEM key pair from a random seed, stored in the seed form RFC 9881 and RFC 9935 recommend. */
-function postQuantumKeyPair(keyType: MlDsaParameterSet | MlKemParameterSet): TestKeyPair {
+async function postQuantumKeyPair(keyType: MlDsaParameterSet | MlKemParameterSet): Promise<TestKeyPair> {
   const dsa = isMlDsaKeyType(keyType);
   const seed = randomBytes(dsa ? ML_DSA_SEED_LENGTH : ML_KEM_SEED_LENGTH);
+  const { ML_DSA, ML_KEM } = await noble();
   const pair = dsa ? ML_DSA[keyType].keygen(seed) : ML_KEM[keyType as MlKemParameterSet].keygen(seed);
   const oid = dsa ? mlDsaOid(keyType) : mlKemOid(keyType as MlKemParameterSet);
   return { keyType, privateKey: { type: 'post-quantum', secretKey: pair.secretKey }, pkcs8: postQuantumPkcs8(oid, seed), spki: postQuantumSpki(oid, pair.publicKey) };
@@ -126,7 +123,7 @@ export async function generateKeyPair(keyType: TestKeyType): Promise<TestKeyPair
 export async function importSigningKey(pkcs8: Uint8Array, keyType: TestKeyType): Promise<TestSigningKey> {
   if (isMlDsaKeyType(keyType)) {
     const key = mlDsaPrivateKeyOf(pkcs8);
-    return { type: 'post-quantum', secretKey: key.expandedKey ?? ML_DSA[key.parameterSet].keygen(key.seed!).secretKey };
+    return { type: 'post-quantum', secretKey: key.expandedKey ?? (await noble()).ML_DSA[key.parameterSet].keygen(key.seed!).secretKey };
   }
   if (isMlKemKeyType(keyType)) throw new TypeError(`${keyType} keys cannot sign`);
   if (keyType === 'x25519') throw new TypeError('x25519 keys cannot sign');
@@ -243,7 +240,7 @@ export async function testSignature(tbs: Uint8Array, key: TestSigningKey, keyTyp
   if (key.type === 'post-quantum') {
     // ML-DSA pure mode with the empty context (RFC 9881 3), over the TBSCertificate.
     if (!isMlDsaKeyType(keyType)) throw new TypeError(`${keyType} keys cannot sign`);
-    return ML_DSA[keyType].sign(tbs, key.secretKey);
+    return (await noble()).ML_DSA[keyType].sign(tbs, key.secretKey);
   }
   // PureEdDSA over the TBSCertificate (RFC 8410 6).
   if (keyType === 'ed25519') return new Uint8Array(await globalThis.crypto.subtle.sign('Ed25519', key as CryptoKey, arrayBufferBacked(tbs)));
