@@ -1,7 +1,7 @@
 import { concatBytes, der, leftPad, stripLeadingZeros } from '@sealpost/core';
 import * as kit from '@sealpost/core/backend-kit';
 import type { Bytes } from './bytes.js';
-import { bytesToBigInt } from './rsa-math.js';
+import { bytesToBigInt } from '@sealpost/core/backend-kit';
 
 /** CMS carries ECDSA-Sig-Value (DER SEQUENCE { r, s }); WebCrypto speaks raw r||s of fixed width. */
 

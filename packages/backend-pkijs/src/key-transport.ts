@@ -5,7 +5,7 @@ import { webCryptoHash } from './algorithms.js';
 import type { Bytes } from './bytes.js';
 import type { Context } from './context.js';
 import { importPublicKey, type PrivateKeyFacts, type PublicKeyFacts } from './keys.js';
-import { bigIntToBytes, bytesToBigInt, modPow } from './rsa-math.js';
+import { bigIntToBytes, bytesToBigInt, modPow } from '@sealpost/core/backend-kit';
 import { rsaPrivateRaw } from './rsa-private.js';
 
 /** RSA key transport of the content-encryption key: PKCS#1 v1.5 and RSAES-OAEP. */

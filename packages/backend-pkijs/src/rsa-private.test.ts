@@ -2,7 +2,7 @@ import { constants, createPrivateKey, generateKeyPairSync, privateDecrypt, publi
 import { describe, expect, it } from 'vitest';
 import { privateKeyFacts } from './keys.js';
 import { rsaPrivateRaw } from './rsa-private.js';
-import { bytesToBigInt, bigIntToBytes, modInverse, modPow } from './rsa-math.js';
+import { bytesToBigInt, bigIntToBytes, modInverse, modPow } from '@sealpost/core/backend-kit';
 
 const random = (n: number) => globalThis.crypto.getRandomValues(new Uint8Array(n));
 

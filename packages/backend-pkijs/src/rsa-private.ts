@@ -1,5 +1,5 @@
 import * as kit from '@sealpost/core/backend-kit';
-import { bigIntToBytes, byteLength, bytesToBigInt, modInverse, modPow } from './rsa-math.js';
+import { bigIntToBytes, byteLength, bytesToBigInt, modInverse, modPow } from '@sealpost/core/backend-kit';
 import type { Bytes } from './bytes.js';
 
 /**

@@ -6,6 +6,7 @@ import type { DigestAlgorithm } from '../backend.js';
 import { bytesEqual } from '../bytes.js';
 import { SealpostError } from '../errors.js';
 import type { SignatureCheck } from './primitives.js';
+import { bigIntToBytes, bytesToBigInt, modPow } from './rsa-math.js';
 
 /**
  * The digests core computes itself, for every backend alike, with the signatures made over them:
@@ -57,14 +58,14 @@ export async function coreVerifySignature(check: SignatureCheck): Promise<boolea
     }
   }
   if ((params.scheme === 'rsa-pkcs1' || params.scheme === 'rsa-pss') && publicKey.kind === 'rsa') {
-    const n = toBigInt(publicKey.modulus);
-    const s = toBigInt(check.signature);
+    const n = bytesToBigInt(publicKey.modulus);
+    const s = bytesToBigInt(check.signature);
     if (s >= n) return false; // RFC 8017 5.2.2: "signature representative out of range"
-    const m = modPow(s, toBigInt(publicKey.exponent), n);
+    const m = modPow(s, bytesToBigInt(publicKey.exponent), n);
     if (params.scheme === 'rsa-pkcs1') {
       const k = publicKey.modulus.length;
       const expected = pkcs1Encoding(digest.oid, hashed, k);
-      return expected !== null && bytesEqual(toBytes(m, k), expected);
+      return expected !== null && bytesEqual(bigIntToBytes(m, k), expected);
     }
     return pssVerifies(m, n, hashed, params.saltLength, digest.hash, digest.length);
   }
@@ -88,7 +89,7 @@ function pssVerifies(m: bigint, n: bigint, mHash: Uint8Array, saltLength: number
   const emBits = n.toString(2).length - 1;
   const emLen = Math.ceil(emBits / 8);
   if (m >> BigInt(emLen * 8) !== 0n) return false;
-  const em = toBytes(m, emLen);
+  const em = bigIntToBytes(m, emLen);
   if (emLen < hLen + saltLength + 2 || em[emLen - 1] !== 0xbc) return false;
   const maskedDb = em.subarray(0, emLen - hLen - 1);
   const h = em.subarray(emLen - hLen - 1, emLen - 1);
@@ -120,31 +121,4 @@ function mgf1(seed: Uint8Array, length: number, hash: (data: Uint8Array) => Uint
     offset += block.length;
   }
   return out;
-}
-
-function toBigInt(bytes: Uint8Array): bigint {
-  let hex = '';
-  for (const b of bytes) hex += b.toString(16).padStart(2, '0');
-  return hex === '' ? 0n : BigInt(`0x${hex}`);
-}
-
-/** I2OSP: `length` octets, big-endian (the caller knows the value fits). */
-function toBytes(value: bigint, length: number): Uint8Array {
-  const out = new Uint8Array(length);
-  let v = value;
-  for (let i = length - 1; i >= 0 && v > 0n; i--) {
-    out[i] = Number(v & 0xffn);
-    v >>= 8n;
-  }
-  return out;
-}
-
-function modPow(base: bigint, exponent: bigint, modulus: bigint): bigint {
-  let result = 1n;
-  let b = base % modulus;
-  for (let e = exponent; e > 0n; e >>= 1n) {
-    if (e & 1n) result = (result * b) % modulus;
-    b = (b * b) % modulus;
-  }
-  return result;
 }

@@ -105,6 +105,7 @@ export {
   postQuantumStrength,
 } from './post-quantum.js';
 export { kemDecapsulate, kemEncapsulate, mlDsaSign, mlDsaVerify } from './noble-post-quantum.js';
+export { bigIntToBytes, byteLength, bytesToBigInt, modInverse, modPow } from './rsa-math.js';
 export { type EncryptedContentParts, envelopeContentInfo, keyAgreeRecipientInfo, keyTransRecipientInfo } from './envelope-writer.js';
 export { type IdentifiedCertificate, type Identifier, identifierOf, identifies, issuerAndSerialNumber, recipientFor } from './identifiers.js';
 export {

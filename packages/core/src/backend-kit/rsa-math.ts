@@ -1,6 +1,7 @@
-import type { Bytes } from './bytes.js';
-
-/** BigInt arithmetic for the RSA operations WebCrypto does not offer. */
+/**
+ * BigInt arithmetic for the RSA operations WebCrypto does not offer: backend-pkijs's PKCS #1 v1.5
+ * decryption without a raw-RSA hook, and core's own check of signatures over SHA-224 and MD5.
+ */
 
 export function bytesToBigInt(bytes: Uint8Array): bigint {
   let hex = '';
@@ -9,7 +10,7 @@ export function bytesToBigInt(bytes: Uint8Array): bigint {
 }
 
 /** Big-endian, left-padded to `length`; RangeError if the value does not fit. */
-export function bigIntToBytes(value: bigint, length: number): Bytes {
+export function bigIntToBytes(value: bigint, length: number): Uint8Array<ArrayBuffer> {
   const hex = value.toString(16);
   if (value < 0n || hex.length > length * 2) throw new RangeError('integer does not fit the requested length');
   const padded = hex.padStart(length * 2, '0');
