@@ -50,14 +50,15 @@ async function readInputFile(path: string, limit: number): Promise<Uint8Array> {
 }
 
 /** Everything `stream` yields, or ERR_LIMIT_SIZE as soon as it yields more than `limit` bytes. */
-async function readAtMost(stream: AsyncIterable<Buffer | string>, limit: number, what: string): Promise<Uint8Array> {
+/** Everything `stream` gives, up to `limit` bytes; past it ERR_LIMIT_SIZE, and nothing more is read. */
+export async function readAtMost(stream: AsyncIterable<Buffer | string>, limit: number, what: string, holder = 'a message'): Promise<Uint8Array> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of stream) {
     const bytes = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
     size += bytes.length;
     // Leaving the loop destroys the stream: nothing more is read.
-    if (size > limit) throw inputTooLarge(what, limit);
+    if (size > limit) throw inputTooLarge(what, limit, holder);
     chunks.push(bytes);
   }
   // One copy into a buffer of the message's own (a Buffer may be a view of a shared pool).
@@ -70,8 +71,8 @@ async function readAtMost(stream: AsyncIterable<Buffer | string>, limit: number,
   return message;
 }
 
-function inputTooLarge(what: string, limit: number): SealpostError {
-  return new SealpostError('ERR_LIMIT_SIZE', `${what} is larger than ${limit} bytes, the most a message may have`, { detail: { limit } });
+function inputTooLarge(what: string, limit: number, holder = 'a message'): SealpostError {
+  return new SealpostError('ERR_LIMIT_SIZE', `${what} is larger than ${limit} bytes, the most ${holder} may have`, { detail: { limit } });
 }
 
 /** The command's product: `--out FILE` (atomically) or stdout. */

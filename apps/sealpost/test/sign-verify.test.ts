@@ -91,7 +91,7 @@ describe('sealpost sign', () => {
     }
   });
 
-  it('refuses a --key or --p12 that other users can read (ERR_FILE_PERMISSIONS, nothing written), reads one handed over through a pipe', async () => {
+  it('refuses a --key or --p12 that other users can read (ERR_FILE_PERMISSIONS, nothing written), reads one handed over through a pipe, up to 1 MiB', async () => {
     const openKey = join(dir, 'alice-open.key');
     const openP12 = join(dir, 'alice-open.p12');
     await writeFile(openKey, await readFile(pki.alice.key));
@@ -115,6 +115,10 @@ describe('sealpost sign', () => {
     const piped = await run('bash', ['-c', 'exec "$0" "$1" sign --cert "$2" --key <(cat "$3")', process.execPath, BIN, pki.alice.cert, openKey], { input: MESSAGE });
     expect(piped.code, piped.stderr).toBe(0);
     expect((await verifyJson(piped.out)).code).toBe(0);
+    // A stream that never ends is read up to a key file's limit, not into memory without end.
+    const endless = await sealpost(['sign', '--cert', pki.alice.cert, '--key', '/dev/zero'], { input: MESSAGE });
+    expect(endless.code).toBe(2);
+    expect(endless.stderr).toBe('sealpost: private key /dev/zero is larger than 1048576 bytes, the most a key file may have [ERR_LIMIT_SIZE]\n');
   });
 
   it('shows a stack only with SEALPOST_DEBUG=1', async () => {
