@@ -27,9 +27,11 @@ let loaded: ReturnType<typeof loadNoble> | undefined;
 
 /** @noble/post-quantum's ML-DSA and ML-KEM by parameter set, loaded on first use (the test PKI uses it too). */
 export function noble(): ReturnType<typeof loadNoble> {
-  loaded ??= loadNoble();
-  // A failed load is not remembered: the next call tries again.
-  loaded.catch(() => (loaded = undefined));
+  if (loaded === undefined) {
+    loaded = loadNoble();
+    // A failed load is not remembered: the next call tries again.
+    loaded.catch(() => (loaded = undefined));
+  }
   return loaded;
 }
 
